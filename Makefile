@@ -1,0 +1,42 @@
+# Sonagram: `make run` (local stack), `make test` (everything CI runs), `make bench`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test lint format unit integration bench clean
+
+install: $(INSTALLED)
+
+# Reinstall only when the dependency pins change.
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[worker,dev]'
+	touch $@
+
+run: install
+	$(PY) -m infra.local
+
+test: install lint
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+unit: install
+	$(PY) -m pytest tests/unit
+
+integration: install
+	$(PY) -m pytest tests/integration
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) build layers/build bench/work .pytest_cache .ruff_cache

@@ -1,0 +1,126 @@
+"""Sonagram's HTTP API: routes only. Each reads its input, calls chalicelib, maps errors.
+
+Never imports numpy (or the spectrogram engine): HTTP cold starts stay small.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from chalice import Chalice, CORSConfig, Response
+
+from chalicelib import auth, clients
+from chalicelib.clock import system_clock
+from chalicelib.config import get_settings
+from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
+from chalicelib.recordings import Recordings
+
+app = Chalice(app_name="sonagram")
+# Bearer tokens, not cookies: any origin may call, none gets credentials for free.
+app.api.cors = CORSConfig(allow_origin="*", expose_headers=["Retry-After", "Content-Disposition"])
+
+SPECTROGRAM_STATUS_CODES = {"COMPLETED": 200, "PENDING": 202, "PROCESSING": 202, "FAILED": 409}
+RETRY_AFTER_S = "2"
+
+
+@functools.cache
+def recordings() -> Recordings:
+    settings = get_settings()
+    clients.bind_tables(settings)
+    return Recordings(settings=settings, storage=clients.storage(settings), clock=system_clock)
+
+
+def json_error(status_code: int, message: str) -> Response:
+    return Response(body={"error": message}, status_code=status_code)
+
+
+def api(view):
+    """Turn Sonagram's errors into ``{"error": ...}`` answers with their status code."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except SonagramError as e:
+            app.log.info("%s %s -> %s", app.current_request.method, view.__name__, e)
+            return json_error(e.status_code, e.message)
+
+    return wrapped
+
+
+def current_user() -> str:
+    return auth.user_from_header(
+        app.current_request.headers.get("authorization"),
+        settings=get_settings(),
+        now=system_clock(),
+    )
+
+
+def json_body() -> object:
+    raw = app.current_request.raw_body or b""
+    try:
+        return json.loads(raw) if raw else {}
+    except ValueError as e:
+        raise BadRequestError(f"the request body is not valid JSON: {e}") from e
+
+
+@app.route("/health")
+def health():
+    return {"ok": True}
+
+
+@app.route("/auth/login", methods=["POST"])
+@api
+def login():
+    settings = get_settings()
+    if not settings.is_local:
+        raise NotFoundError("sign in through the Cognito hosted UI on this stage")
+    body = json_body()
+    username = auth.check_username(body.get("username") if isinstance(body, dict) else None)
+    return {
+        "token": auth.issue_token(username, settings=settings, now=system_clock()),
+        "username": username,
+    }
+
+
+@app.route("/recordings", methods=["POST"])
+@api
+def create_recording():
+    created = recordings().create(current_user(), json_body())
+    return Response(body=created, status_code=201)
+
+
+@app.route("/recordings", methods=["GET"])
+@api
+def list_recordings():
+    query = app.current_request.query_params or {}
+    return recordings().list(current_user(), limit=query.get("limit"), cursor=query.get("cursor"))
+
+
+@app.route("/recordings/{recording_id}", methods=["GET"])
+@api
+def get_recording(recording_id):
+    return recordings().get(current_user(), recording_id)
+
+
+@app.route("/recordings/{recording_id}", methods=["DELETE"])
+@api
+def delete_recording(recording_id):
+    recordings().delete(current_user(), recording_id)
+    return Response(body="", status_code=204)
+
+
+@app.route("/recordings/{recording_id}/spectrogram/status", methods=["GET"])
+@api
+def spectrogram_status(recording_id):
+    return recordings().spectrogram_status(current_user(), recording_id)
+
+
+@app.route("/recordings/{recording_id}/spectrogram", methods=["GET"])
+@api
+def spectrogram(recording_id):
+    status, body = recordings().spectrogram(current_user(), recording_id)
+    code = SPECTROGRAM_STATUS_CODES[status]
+    headers = {"Retry-After": RETRY_AFTER_S} if code == 202 else {}
+    return Response(body=body, status_code=code, headers=headers)

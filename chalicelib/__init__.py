@@ -1,0 +1,1 @@
+"""Sonagram's domain: everything the HTTP functions and the spectrogram worker share."""

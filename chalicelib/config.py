@@ -1,0 +1,77 @@
+"""One frozen view of the environment, read in one place.
+
+Nothing else in Sonagram reads ``os.environ``: the HTTP functions, the worker,
+the local cloud and the tests all build a :class:`Settings` and pass it on.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str = "local"
+    region: str = "us-east-1"
+    # None in the cloud (boto3 finds AWS); the local cloud's URL otherwise.
+    cloud_endpoint: str | None = "http://127.0.0.1:4566"
+    # DynamoDB may live elsewhere: LocalStack's DynamoDB does not run offline, so
+    # with LOCAL_CLOUD=localstack the tables stay on a moto server.
+    dynamodb_endpoint: str | None = "http://127.0.0.1:4566"
+    recordings_bucket: str = "recordings"
+    spectrograms_bucket: str = "spectrograms"
+    recordings_table: str = "sonagram-recordings"
+    spectrograms_table: str = "sonagram-spectrograms"
+    jobs_queue: str = "sonagram-spectrogram-jobs"
+    max_upload_bytes: int = 100 * MIB
+    upload_expiry_s: int = 15 * 60
+    download_expiry_s: int = 60 * 60
+    max_duration_s: float = 4 * 3600.0
+    job_timeout_s: float = 300.0
+    auth_secret: str = "sonagram-local-only"
+    token_ttl_s: int = 7 * 24 * 3600
+    ui_origin: str = "http://127.0.0.1:5173"
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        stage = env.get("SONAGRAM_STAGE", "local")
+        if stage == "local":
+            default_endpoint = f"http://127.0.0.1:{env.get('LOCAL_CLOUD_PORT', '4566')}"
+        else:
+            default_endpoint = None
+        endpoint = env.get("AWS_ENDPOINT_URL", default_endpoint)
+        auth_secret = env.get("AUTH_SECRET", cls.auth_secret if stage == "local" else "")
+        if not auth_secret:
+            raise ValueError(f"AUTH_SECRET must be set for the {stage!r} stage")
+        return cls(
+            stage=stage,
+            region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", cls.region)),
+            cloud_endpoint=endpoint,
+            dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB", endpoint),
+            recordings_bucket=env.get("RECORDINGS_BUCKET", cls.recordings_bucket),
+            spectrograms_bucket=env.get("SPECTROGRAMS_BUCKET", cls.spectrograms_bucket),
+            recordings_table=env.get("RECORDINGS_TABLE", cls.recordings_table),
+            spectrograms_table=env.get("SPECTROGRAMS_TABLE", cls.spectrograms_table),
+            jobs_queue=env.get("JOBS_QUEUE", cls.jobs_queue),
+            max_upload_bytes=int(env.get("MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
+            max_duration_s=float(env.get("MAX_DURATION_S", cls.max_duration_s)),
+            job_timeout_s=float(env.get("JOB_TIMEOUT_S", cls.job_timeout_s)),
+            auth_secret=auth_secret,
+            ui_origin=env.get("UI_ORIGIN", f"http://127.0.0.1:{env.get('UI_PORT', '5173')}"),
+        )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process's settings, read once (warm Lambdas reuse them)."""
+    return Settings.from_environ()

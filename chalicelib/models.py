@@ -1,0 +1,119 @@
+"""DynamoDB tables (PynamoDB): schema only.
+
+A recording's metadata and its spectrogram's processing state live in two
+tables: the worker rewrites the spectrogram row many times while the recording
+row stays as the user created it (plus what decoding learned about the audio).
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from chalicelib.config import Settings
+
+
+class OwnerIndex(GlobalSecondaryIndex):
+    """A user's recordings, newest first (query with ``scan_index_forward=False``)."""
+
+    class Meta:
+        index_name = "by-owner"
+        projection = AllProjection()
+
+    owner = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ObjectKeyIndex(GlobalSecondaryIndex):
+    """The recording an uploaded object belongs to (the worker's lookup)."""
+
+    class Meta:
+        index_name = "by-object-key"
+        projection = KeysOnlyProjection()
+
+    object_key = UnicodeAttribute(hash_key=True)
+
+
+class RecordingModel(Model):
+    class Meta:
+        table_name = Settings.recordings_table
+
+    id = UnicodeAttribute(hash_key=True)
+    owner = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    size = NumberAttribute()
+    content_type = UnicodeAttribute()
+    object_key = UnicodeAttribute()
+    # ISO 8601 UTC with microseconds: sorts as text in the owner index.
+    created_at = UnicodeAttribute()
+    # Learned when the audio is decoded.
+    duration_s = NumberAttribute(null=True)
+    sample_rate = NumberAttribute(null=True)
+    channels = NumberAttribute(null=True)
+
+    by_owner = OwnerIndex()
+    by_object_key = ObjectKeyIndex()
+
+
+class StatusIndex(GlobalSecondaryIndex):
+    """Spectrograms in one status by age: the sweeper finds stuck jobs here."""
+
+    class Meta:
+        index_name = "by-status"
+        projection = KeysOnlyProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    updated_at = UnicodeAttribute(range_key=True)
+
+
+class SpectrogramModel(Model):
+    class Meta:
+        table_name = Settings.spectrograms_table
+
+    recording_id = UnicodeAttribute(hash_key=True)
+    owner = UnicodeAttribute()
+    status = UnicodeAttribute()
+    error = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+    # The uploaded object this row was rendered from, so replays render once.
+    source_etag = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    started_at = UnicodeAttribute(null=True)
+    # Written on COMPLETED.
+    prefix = UnicodeAttribute(null=True)
+    width = NumberAttribute(null=True)
+    height = NumberAttribute(null=True)
+    processing_ms = NumberAttribute(null=True)
+    timings_ms = MapAttribute(null=True)
+    engine_version = UnicodeAttribute(null=True)
+
+    by_status = StatusIndex()
+
+
+MODELS: tuple[type[Model], ...] = (RecordingModel, SpectrogramModel)
+
+
+def bind(settings: Settings) -> None:
+    """Point the models at the settings' tables and endpoint.
+
+    PynamoDB caches one connection per model, built on first use: set the table
+    name and host first, and drop any connection made for other settings.
+    """
+    tables = {
+        RecordingModel: settings.recordings_table,
+        SpectrogramModel: settings.spectrograms_table,
+    }
+    for model, table_name in tables.items():
+        model.Meta.table_name = table_name
+        model.Meta.host = settings.dynamodb_endpoint
+        model.Meta.region = settings.region
+        model._connection = None
+
+
+def create_tables(settings: Settings) -> None:
+    """Create the tables if missing (local cloud; CDK creates them in AWS)."""
+    bind(settings)
+    for model in MODELS:
+        if not model.exists():
+            model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)

@@ -1,0 +1,244 @@
+"""Recordings as the HTTP API shows them: create (with an upload URL), list, read, delete.
+
+Every read and write is scoped to one owner; another user's recording is
+indistinguishable from one that does not exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import status
+from chalicelib.audio_types import AUDIO_CONTENT_TYPES
+from chalicelib.clock import Clock, as_datetime, iso
+from chalicelib.config import Settings
+from chalicelib.errors import BadRequestError, NotFoundError, StorageError
+from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
+
+CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+MAX_PAGE = 100
+MANIFEST = "manifest.json"
+
+
+def audio_key(owner: str, recording_id: str, extension: str) -> str:
+    """Where the upload lands: under the owner's prefix, never the user's filename."""
+    return f"{owner}/{recording_id}{extension}"
+
+
+def spectrogram_prefix(owner: str, recording_id: str) -> str:
+    return f"{owner}/{recording_id}/"
+
+
+def _encode_cursor(key: dict | None) -> str | None:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
+
+
+def _decode_cursor(cursor: str | None) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error) as e:
+        raise BadRequestError("cursor is not valid: pass the 'next' value of the last page") from e
+    if not isinstance(key, dict):
+        raise BadRequestError("cursor is not valid: pass the 'next' value of the last page")
+    return key
+
+
+def _as_view(recording: RecordingModel, spectrogram: SpectrogramModel | None) -> dict:
+    return {
+        "id": recording.id,
+        "filename": recording.filename,
+        "size": int(recording.size),
+        "content_type": recording.content_type,
+        "created_at": recording.created_at,
+        "status": spectrogram.status if spectrogram else None,
+        "error": spectrogram.error if spectrogram else None,
+        "duration_s": recording.duration_s,
+        "sample_rate": int(recording.sample_rate) if recording.sample_rate else None,
+        "channels": int(recording.channels) if recording.channels else None,
+    }
+
+
+@dataclass(frozen=True)
+class NewUpload:
+    filename: str
+    size: int
+    content_type: str
+    extension: str
+
+    @classmethod
+    def from_request(cls, body: object, *, max_bytes: int) -> NewUpload:
+        """Validate a ``POST /recordings`` body; each problem is named in the error."""
+        if not isinstance(body, dict):
+            raise BadRequestError("send a JSON object with filename, size and content_type")
+        missing = [f for f in ("filename", "size", "content_type") if f not in body]
+        if missing:
+            raise BadRequestError(f"missing field(s): {', '.join(missing)}")
+        filename, size, content_type = body["filename"], body["size"], body["content_type"]
+        if not isinstance(filename, str) or not filename.strip() or len(filename) > 255:
+            raise BadRequestError("filename must be a non-empty string of at most 255 characters")
+        extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+        if extension not in AUDIO_CONTENT_TYPES:
+            accepted = ", ".join(sorted(AUDIO_CONTENT_TYPES))
+            raise BadRequestError(
+                f"{filename!r} is not a supported audio file: use one of {accepted}"
+            )
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise BadRequestError("size must be the file's size in bytes (an integer)")
+        if size <= 0:
+            raise BadRequestError(f"{filename!r} is empty (size {size} bytes)")
+        if size > max_bytes:
+            raise BadRequestError(
+                f"{filename!r} is {size} bytes, over the {max_bytes // (1024 * 1024)} MiB "
+                "upload limit"
+            )
+        # Browsers send "" for types they do not know (often .flac, .opus).
+        content_type = content_type or AUDIO_CONTENT_TYPES[extension]
+        if not isinstance(content_type, str) or not CONTENT_TYPE.match(content_type):
+            raise BadRequestError(f"content_type {content_type!r} is not a media type")
+        return cls(filename.strip(), size, content_type, extension)
+
+
+class Recordings:
+    def __init__(self, *, settings: Settings, storage: Storage, clock: Clock) -> None:
+        self._settings = settings
+        self._storage = storage
+        self._clock = clock
+        # Transactions do not use the models' connections: point them at the same table host.
+        self._dynamodb = Connection(region=settings.region, host=settings.dynamodb_endpoint)
+
+    def create(self, owner: str, body: object) -> dict:
+        upload = NewUpload.from_request(body, max_bytes=self._settings.max_upload_bytes)
+        now = self._clock()
+        recording = RecordingModel(
+            id=str(uuid.uuid4()),
+            owner=owner,
+            filename=upload.filename,
+            size=upload.size,
+            content_type=upload.content_type,
+            created_at=iso(now),
+        )
+        recording.object_key = audio_key(owner, recording.id, upload.extension)
+        spectrogram = SpectrogramModel(
+            recording_id=recording.id, owner=owner, status=status.PENDING, updated_at=iso(now)
+        )
+        try:
+            with TransactWrite(connection=self._dynamodb) as transaction:
+                transaction.save(recording, condition=RecordingModel.id.does_not_exist())
+                transaction.save(
+                    spectrogram, condition=SpectrogramModel.recording_id.does_not_exist()
+                )
+        except PynamoDBException as e:
+            raise StorageError("could not save the new recording", retryable=True) from e
+        form = self._storage.presign_upload(
+            bucket=self._settings.recordings_bucket,
+            key=recording.object_key,
+            content_type=upload.content_type,
+            max_bytes=self._settings.max_upload_bytes,
+            expires_s=self._settings.upload_expiry_s,
+            now=as_datetime(now),
+        )
+        return {"recording": _as_view(recording, spectrogram), "upload": form}
+
+    def list(self, owner: str, *, limit: object = None, cursor: str | None = None) -> dict:
+        try:
+            limit = int(limit) if limit is not None else 50
+        except ValueError as e:
+            raise BadRequestError(f"limit must be an integer, not {limit!r}") from e
+        if not 1 <= limit <= MAX_PAGE:
+            raise BadRequestError(f"limit must be between 1 and {MAX_PAGE}")
+        try:
+            page = RecordingModel.by_owner.query(
+                owner,
+                scan_index_forward=False,
+                limit=limit,
+                last_evaluated_key=_decode_cursor(cursor),
+            )
+            recordings = list(page)
+            statuses = {
+                s.recording_id: s for s in SpectrogramModel.batch_get([r.id for r in recordings])
+            }
+        except PynamoDBException as e:
+            raise StorageError("could not list recordings", retryable=True) from e
+        return {
+            "recordings": [_as_view(r, statuses.get(r.id)) for r in recordings],
+            "next": _encode_cursor(page.last_evaluated_key),
+        }
+
+    def _owned(self, owner: str, recording_id: str) -> tuple[RecordingModel, SpectrogramModel]:
+        try:
+            recording = RecordingModel.get(recording_id)
+            spectrogram = SpectrogramModel.get(recording_id)
+        except RecordingModel.DoesNotExist as e:
+            raise NotFoundError(f"no recording {recording_id!r}") from e
+        except SpectrogramModel.DoesNotExist as e:
+            raise NotFoundError(f"no recording {recording_id!r}") from e
+        except PynamoDBException as e:
+            raise StorageError("could not read the recording", retryable=True) from e
+        if recording.owner != owner:
+            raise NotFoundError(f"no recording {recording_id!r}")
+        return recording, spectrogram
+
+    def get(self, owner: str, recording_id: str) -> dict:
+        return _as_view(*self._owned(owner, recording_id))
+
+    def delete(self, owner: str, recording_id: str) -> None:
+        """Delete the audio, every image and the manifest, then the rows."""
+        recording, spectrogram = self._owned(owner, recording_id)
+        self._storage.delete(bucket=self._settings.recordings_bucket, key=recording.object_key)
+        self._storage.delete_prefix(
+            bucket=self._settings.spectrograms_bucket,
+            prefix=spectrogram_prefix(owner, recording_id),
+        )
+        try:
+            with TransactWrite(connection=self._dynamodb) as transaction:
+                transaction.delete(recording)
+                transaction.delete(spectrogram)
+        except PynamoDBException as e:
+            raise StorageError("could not delete the recording", retryable=True) from e
+
+    def spectrogram_status(self, owner: str, recording_id: str) -> dict:
+        _, spectrogram = self._owned(owner, recording_id)
+        return {
+            "status": spectrogram.status,
+            "error": spectrogram.error,
+            "processing_ms": spectrogram.processing_ms,
+            "width": int(spectrogram.width) if spectrogram.width else None,
+            "height": int(spectrogram.height) if spectrogram.height else None,
+            "updated_at": spectrogram.updated_at,
+        }
+
+    def spectrogram(self, owner: str, recording_id: str) -> tuple[str, dict]:
+        """(status, body): the manifest with presigned image URLs once COMPLETED."""
+        _, spectrogram = self._owned(owner, recording_id)
+        if spectrogram.status == status.FAILED:
+            return spectrogram.status, {"status": spectrogram.status, "error": spectrogram.error}
+        if spectrogram.status != status.COMPLETED:
+            return spectrogram.status, {"status": spectrogram.status}
+        bucket = self._settings.spectrograms_bucket
+        manifest = self._storage.read_json(bucket=bucket, key=spectrogram.prefix + MANIFEST)
+
+        def url(relative_key: str) -> str:
+            return self._storage.presign_download(
+                bucket=bucket,
+                key=spectrogram.prefix + relative_key,
+                expires_s=self._settings.download_expiry_s,
+                CacheControl=IMAGE_CACHE_CONTROL,
+            )
+
+        manifest["image_url"] = url(manifest["overview"]["key"])
+        for tile in manifest.get("tiles", []):
+            tile["url"] = url(tile["key"])
+        return spectrogram.status, manifest

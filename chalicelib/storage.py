@@ -1,0 +1,111 @@
+"""S3 behind one small class: presigned URLs, objects in and out, SDK errors translated once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.errors import NotFoundError, StorageError
+
+# Spectrogram images never change under a key (a re-render writes new keys), so
+# browsers may keep them for a day.
+IMAGE_CACHE_CONTROL = "max-age=86400"
+_MISSING = {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}
+_PERMANENT = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidRequest"}
+
+
+@contextmanager
+def _translated(action: str, bucket: str, key: str) -> Iterator[None]:
+    try:
+        yield
+    except ClientError as e:
+        code = e.response.get("Error", {}).get("Code", "")
+        if code in _MISSING:
+            raise NotFoundError(f"s3://{bucket}/{key} does not exist") from e
+        raise StorageError(
+            f"could not {action} s3://{bucket}/{key}: {code}", retryable=code not in _PERMANENT
+        ) from e
+    except BotoCoreError as e:
+        raise StorageError(f"could not {action} s3://{bucket}/{key}: {e}", retryable=True) from e
+
+
+class Storage:
+    def __init__(self, client) -> None:
+        self._s3 = client
+
+    def presign_upload(
+        self,
+        *,
+        bucket: str,
+        key: str,
+        content_type: str,
+        max_bytes: int,
+        expires_s: int,
+        now: datetime,
+    ) -> dict:
+        """A presigned POST that accepts exactly one object: this key, this type, 1..max bytes."""
+        with _translated("presign an upload to", bucket, key):
+            post = self._s3.generate_presigned_post(
+                Bucket=bucket,
+                Key=key,
+                Fields={"Content-Type": content_type},
+                Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+                ExpiresIn=expires_s,
+            )
+        expires_at = (now + timedelta(seconds=expires_s)).astimezone(UTC)
+        return {
+            "url": post["url"],
+            "fields": post["fields"],
+            "expires_at": expires_at.isoformat().replace("+00:00", "Z"),
+        }
+
+    def presign_download(self, *, bucket: str, key: str, expires_s: int, **response) -> str:
+        """A presigned GET; ``response`` adds S3 response overrides (CacheControl, ...)."""
+        params = {"Bucket": bucket, "Key": key}
+        params.update({f"Response{name}": value for name, value in response.items()})
+        with _translated("presign a download of", bucket, key):
+            return self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s)
+
+    def head(self, *, bucket: str, key: str) -> dict:
+        with _translated("read", bucket, key):
+            return self._s3.head_object(Bucket=bucket, Key=key)
+
+    def download(self, *, bucket: str, key: str, path: Path) -> None:
+        with _translated("download", bucket, key):
+            self._s3.download_file(bucket, key, str(path))
+
+    def put(
+        self, *, bucket: str, key: str, body: bytes, content_type: str, cache_control: str | None
+    ) -> None:
+        extra = {"CacheControl": cache_control} if cache_control else {}
+        with _translated("write", bucket, key):
+            self._s3.put_object(
+                Bucket=bucket, Key=key, Body=body, ContentType=content_type, **extra
+            )
+
+    def read_json(self, *, bucket: str, key: str) -> dict:
+        with _translated("read", bucket, key):
+            body = self._s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        return json.loads(body)
+
+    def delete(self, *, bucket: str, key: str) -> None:
+        with _translated("delete", bucket, key):
+            self._s3.delete_object(Bucket=bucket, Key=key)
+
+    def delete_prefix(self, *, bucket: str, prefix: str) -> int:
+        """Delete every object under ``prefix``; returns how many."""
+        deleted = 0
+        with _translated("delete", bucket, prefix + "*"):
+            for page in self._s3.get_paginator("list_objects_v2").paginate(
+                Bucket=bucket, Prefix=prefix
+            ):
+                keys = [{"Key": obj["Key"]} for obj in page.get("Contents", [])]
+                if keys:
+                    self._s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+                    deleted += len(keys)
+        return deleted

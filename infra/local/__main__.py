@@ -1,0 +1,105 @@
+"""``make run``: the whole local stack in the foreground.
+
+Starts the local cloud (a moto server process), wires it like AWS, then the
+bridge (bucket notification queue -> spectrogram function) and the HTTP API
+(`chalice local`), prints one line containing ``ready`` with the URLs, and
+stops every process it started on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from chalicelib.config import Settings
+from infra.local.cloud import moto_command, provision, wait_until_up
+
+ROOT = Path(__file__).resolve().parents[2]
+STOP_GRACE_S = 10.0
+# Local credentials: the local cloud accepts any, and real ones must never be sent there.
+LOCAL_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "sonagram-local",
+    "AWS_SECRET_ACCESS_KEY": "sonagram-local",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "SONAGRAM_STAGE": "local",
+}
+
+
+def _die_with_parent() -> None:
+    """Children get SIGTERM if this process dies without cleaning up (Linux)."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+class Stack:
+    def __init__(self, environ: dict[str, str]) -> None:
+        self.env = {**environ, **LOCAL_AWS_ENV, "PYTHONUNBUFFERED": "1"}
+        self.settings = Settings.from_environ(self.env)
+        self.api_port = int(self.env.get("API_PORT", "8000"))
+        self.cloud_port = int(self.env.get("LOCAL_CLOUD_PORT", "4566"))
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, name: str, command: list[str]) -> subprocess.Popen:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, start_new_session=True, preexec_fn=_die_with_parent
+        )
+        print(f"started {name} (pid {process.pid}): {' '.join(command)}", flush=True)
+        self.processes.append(process)
+        return process
+
+    def up(self) -> None:
+        cloud = self.start("local cloud", moto_command(self.cloud_port))
+        wait_until_up(self.settings.cloud_endpoint, process=cloud)
+        os.environ.update(LOCAL_AWS_ENV)
+        provision(self.settings)
+        self.start("bridge", [sys.executable, "-m", "infra.local.bridge"])
+        chalice = str(Path(sys.executable).parent / "chalice")
+        api = self.start(
+            "API",
+            [chalice, "local", "--host", "127.0.0.1", "--port", str(self.api_port)]
+            + ["--stage", "local", "--no-autoreload"],
+        )
+        api_url = f"http://127.0.0.1:{self.api_port}"
+        wait_until_up(api_url + "/health", process=api)
+        print(
+            f"Sonagram ready: API {api_url} | local cloud {self.settings.cloud_endpoint}",
+            flush=True,
+        )
+
+    def down(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in reversed(self.processes):
+            try:
+                process.wait(STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def main() -> int:
+    stack = Stack(dict(os.environ))
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    try:
+        stack.up()
+        while not stopping.wait(0.5):
+            dead = [p for p in stack.processes if p.poll() is not None]
+            if dead:
+                print(f"{dead[0].args[0]} exited with {dead[0].returncode}: stopping", flush=True)
+                return 1
+        return 0
+    finally:
+        stack.down()
+        print("Sonagram stopped", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The local cloud: a moto server process on 127.0.0.1, wired like the AWS stack.
+
+``provision`` creates what CDK creates in AWS: both buckets (with browser CORS),
+the tables, the jobs queue (and its dead-letter queue) and the `recordings`
+bucket's ObjectCreated notification to that queue.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from chalicelib import clients, models
+from chalicelib.config import Settings
+
+READY_TIMEOUT_S = 30.0
+# Redeliveries before a job message moves to the dead-letter queue.
+MAX_RECEIVES = 3
+
+
+def wait_until_up(url: str, *, timeout_s: float = READY_TIMEOUT_S, process=None) -> None:
+    """Poll ``url`` until any HTTP answer comes back (or the process dies)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} while starting")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered at {url} within {timeout_s:.0f} s")
+
+
+def moto_command(port: int) -> list[str]:
+    server = shutil.which("moto_server", path=str(Path(sys.executable).parent))
+    if server is None:
+        raise RuntimeError("moto_server is not installed: run `make install`")
+    return [server, "-H", "127.0.0.1", "-p", str(port)]
+
+
+def cors_rules(ui_origin: str) -> dict:
+    return {
+        "CORSRules": [
+            {
+                "AllowedOrigins": [ui_origin],
+                "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
+                "AllowedHeaders": ["*"],
+                "ExposeHeaders": ["ETag"],
+                "MaxAgeSeconds": 3600,
+            }
+        ]
+    }
+
+
+def provision(settings: Settings) -> str:
+    """Create buckets, tables, queues and the notification; returns the jobs queue URL."""
+    s3 = clients.s3(settings)
+    sqs = clients.sqs(settings)
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    for bucket in (settings.recordings_bucket, settings.spectrograms_bucket):
+        if bucket not in existing:
+            s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors_rules(settings.ui_origin))
+    models.create_tables(settings)
+
+    dead_letters = sqs.create_queue(QueueName=settings.jobs_queue + "-dead-letters")["QueueUrl"]
+    dead_letters_arn = _queue_arn(sqs, dead_letters)
+    queue_url = sqs.create_queue(
+        QueueName=settings.jobs_queue,
+        Attributes={
+            # Longer than a job may run, so a job in progress is not handed out twice.
+            "VisibilityTimeout": str(int(settings.job_timeout_s) + 30),
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": dead_letters_arn, "maxReceiveCount": MAX_RECEIVES}
+            ),
+        },
+    )["QueueUrl"]
+    s3.put_bucket_notification_configuration(
+        Bucket=settings.recordings_bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {"QueueArn": _queue_arn(sqs, queue_url), "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
+    return queue_url
+
+
+def _queue_arn(sqs, queue_url: str) -> str:
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+    return attributes["Attributes"]["QueueArn"]

@@ -1,0 +1,185 @@
+"""Upload -> bucket notification -> spectrogram function -> status -> HTTP, over real processes."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import time
+
+import numpy as np
+import pytest
+import requests
+import soundfile as sf
+from PIL import Image
+
+from tests.integration.conftest import SHARED_AUDIO, Api, LocalStack
+
+BIRDSONG = SHARED_AUDIO / "XC249066_Willisornis_poecilinotus.mp3"
+
+
+def wav_bytes(seconds: float, sample_rate: int = 22050) -> bytes:
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
+    chirp = 0.5 * np.sin(2 * np.pi * (1000 + 400 * t) * t)
+    buffer = io.BytesIO()
+    sf.write(buffer, chirp.astype(np.float32), sample_rate, format="WAV")
+    return buffer.getvalue()
+
+
+def spectrogram_png(api: Api, recording_id: str) -> Image.Image:
+    answer = api.request("GET", f"/recordings/{recording_id}/spectrogram")
+    assert answer.status_code == 200, answer.text
+    manifest = answer.json()
+    image = requests.get(manifest["image_url"], timeout=30)
+    assert image.status_code == 200
+    assert image.headers["Cache-Control"] == "max-age=86400"
+    picture = Image.open(io.BytesIO(image.content))
+    assert picture.format == "PNG"
+    assert (manifest["width"], manifest["height"]) == picture.size
+    return picture
+
+
+def test_health_needs_no_token(stack: LocalStack):
+    assert requests.get(stack.api_url + "/health", timeout=5).json() == {"ok": True}
+
+
+def test_recordings_need_a_valid_token(stack: LocalStack):
+    assert requests.get(stack.api_url + "/recordings", timeout=5).status_code == 401
+    forged = {"Authorization": "Bearer eyJzdWIiOiJhbGljZSJ9.forged"}
+    answer = requests.get(stack.api_url + "/recordings", headers=forged, timeout=5)
+    assert answer.status_code == 401
+    assert "error" in answer.json()
+
+
+def test_birdsong_mp3_becomes_a_3200_by_400_spectrogram(alice: Api):
+    recording = alice.upload(BIRDSONG.name, BIRDSONG.read_bytes(), "audio/mpeg")
+    assert recording["status"] == "PENDING"
+    status = alice.wait_until_done(recording["id"])
+    assert status["status"] == "COMPLETED", status
+    assert status["processing_ms"] > 0
+    assert spectrogram_png(alice, recording["id"]).size == (3200, 400)
+    shown = alice.request("GET", f"/recordings/{recording['id']}").json()
+    assert shown["sample_rate"] == 44100
+    assert shown["channels"] == 1
+    assert shown["duration_s"] == pytest.approx(102.1, abs=0.2)
+
+
+def test_five_second_wav_becomes_1000_by_400(alice: Api):
+    recording = alice.upload("five seconds+chirp.wav", wav_bytes(5.0))
+    assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
+    assert spectrogram_png(alice, recording["id"]).size == (1000, 400)
+
+
+def test_text_file_named_wav_fails_with_a_clear_message(alice: Api):
+    recording = alice.upload("notes.wav", b"these are my field notes, not audio\n" * 20)
+    status = alice.wait_until_done(recording["id"])
+    assert status["status"] == "FAILED"
+    assert "notes.wav" in status["error"]
+    assert "not an audio file" in status["error"]
+    answer = alice.request("GET", f"/recordings/{recording['id']}/spectrogram")
+    assert answer.status_code == 409
+    assert answer.json() == {"status": "FAILED", "error": status["error"]}
+
+
+def test_spectrogram_answers_202_with_retry_after_until_uploaded(alice: Api):
+    created = alice.request(
+        "POST", "/recordings", json={"filename": "later.wav", "size": 10, "content_type": ""}
+    )
+    recording_id = created.json()["recording"]["id"]
+    answer = alice.request("GET", f"/recordings/{recording_id}/spectrogram")
+    assert answer.status_code == 202
+    assert answer.headers["Retry-After"]
+    assert answer.json() == {"status": "PENDING"}
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        ({"filename": "song.txt", "size": 10, "content_type": "text/plain"}, "song.txt"),
+        ({"filename": "song.wav", "size": 0, "content_type": "audio/wav"}, "empty"),
+        ({"filename": "song.wav", "size": 101 * 2**20, "content_type": "audio/wav"}, "limit"),
+        ({"filename": "song.wav"}, "missing field(s): size, content_type"),
+    ],
+)
+def test_bad_new_recordings_are_refused_with_a_reason(alice: Api, body: dict, complaint: str):
+    answer = alice.request("POST", "/recordings", json=body)
+    assert answer.status_code == 400
+    assert complaint in answer.json()["error"]
+
+
+def test_presigned_post_pins_key_type_and_size(alice: Api):
+    answer = alice.request(
+        "POST", "/recordings", json={"filename": "a.flac", "size": 5, "content_type": "audio/flac"}
+    )
+    upload = answer.json()["upload"]
+    assert upload["url"].endswith("/recordings")
+    fields = upload["fields"]
+    assert fields["key"].startswith("alice/") and "a.flac" not in fields["key"]
+    assert fields["Content-Type"] == "audio/flac"
+    assert fields["x-amz-algorithm"] == "AWS4-HMAC-SHA256"
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    assert ["content-length-range", 1, 100 * 2**20] in policy["conditions"]
+    assert {"Content-Type": "audio/flac"} in policy["conditions"]
+
+
+def test_another_user_gets_404(alice: Api, bob: Api):
+    recording = alice.upload("mine.wav", wav_bytes(1.0))
+    for path in ("", "/spectrogram", "/spectrogram/status"):
+        answer = bob.request("GET", f"/recordings/{recording['id']}{path}")
+        assert answer.status_code == 404, path
+    assert bob.request("DELETE", f"/recordings/{recording['id']}").status_code == 404
+    assert recording["id"] not in [
+        r["id"] for r in bob.request("GET", "/recordings").json()["recordings"]
+    ]
+
+
+def test_list_is_newest_first_and_pages(stack: LocalStack):
+    carol = Api(stack.api_url, "carol")
+    ids = [carol.upload(f"take {n}.wav", wav_bytes(0.5))["id"] for n in range(3)]
+    first = carol.request("GET", "/recordings?limit=2").json()
+    assert [r["id"] for r in first["recordings"]] == ids[::-1][:2]
+    second = carol.request("GET", f"/recordings?limit=2&cursor={first['next']}").json()
+    assert [r["id"] for r in second["recordings"]] == ids[:1]
+
+
+def test_replayed_event_renders_once(stack: LocalStack, alice: Api):
+    recording = alice.upload("replayed.wav", wav_bytes(1.0))
+    done = alice.wait_until_done(recording["id"])
+    sqs = stack.client("sqs")
+    queue = sqs.get_queue_url(QueueName="sonagram-spectrogram-jobs")["QueueUrl"]
+    key = f"alice/{recording['id']}.wav"
+    event = {
+        "Records": [
+            {
+                "eventName": "ObjectCreated:Post",
+                "s3": {"bucket": {"name": "recordings"}, "object": {"key": key, "size": 1}},
+            }
+        ]
+    }
+    sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(event))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=queue,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        if not any(int(v) for v in attributes.values()):
+            break
+        time.sleep(0.2)
+    again = alice.request("GET", f"/recordings/{recording['id']}/spectrogram/status").json()
+    assert again == done
+
+
+def test_delete_removes_audio_images_and_rows(stack: LocalStack, alice: Api):
+    recording = alice.upload("gone soon.wav", wav_bytes(2.0))
+    assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
+    s3 = stack.client("s3")
+
+    def objects(bucket: str) -> list[str]:
+        listing = s3.list_objects_v2(Bucket=bucket, Prefix=f"alice/{recording['id']}")
+        return [o["Key"] for o in listing.get("Contents", [])]
+
+    assert objects("recordings") and objects("spectrograms")
+    assert alice.request("DELETE", f"/recordings/{recording['id']}").status_code == 204
+    assert objects("recordings") == [] and objects("spectrograms") == []
+    assert alice.request("GET", f"/recordings/{recording['id']}").status_code == 404

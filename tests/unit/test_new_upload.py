@@ -1,0 +1,43 @@
+import pytest
+
+from chalicelib.errors import BadRequestError
+from chalicelib.recordings import NewUpload, audio_key
+
+LIMIT = 100 * 2**20
+
+
+def test_a_good_request_keeps_the_name_and_finds_the_extension():
+    upload = NewUpload.from_request(
+        {"filename": "Dawn Chorus.MP3", "size": 10, "content_type": "audio/mpeg"}, max_bytes=LIMIT
+    )
+    assert upload == NewUpload("Dawn Chorus.MP3", 10, "audio/mpeg", ".mp3")
+
+
+def test_an_unknown_content_type_falls_back_to_the_extensions():
+    upload = NewUpload.from_request(
+        {"filename": "frog.flac", "size": 10, "content_type": ""}, max_bytes=LIMIT
+    )
+    assert upload.content_type == "audio/flac"
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        ([], "JSON object"),
+        ({"size": 1}, "missing field(s): filename, content_type"),
+        ({"filename": "a.doc", "size": 1, "content_type": "x/y"}, "not a supported audio file"),
+        ({"filename": "a.wav", "size": "1", "content_type": "audio/wav"}, "integer"),
+        ({"filename": "a.wav", "size": True, "content_type": "audio/wav"}, "integer"),
+        ({"filename": "a.wav", "size": -3, "content_type": "audio/wav"}, "empty"),
+        ({"filename": "a.wav", "size": LIMIT + 1, "content_type": "audio/wav"}, "100 MiB"),
+        ({"filename": "a.wav", "size": 1, "content_type": "wav"}, "media type"),
+        ({"filename": " ", "size": 1, "content_type": "audio/wav"}, "filename"),
+    ],
+)
+def test_bad_requests_name_the_problem(body, complaint):
+    with pytest.raises(BadRequestError, match=complaint.replace("(", r"\(").replace(")", r"\)")):
+        NewUpload.from_request(body, max_bytes=LIMIT)
+
+
+def test_the_object_key_is_the_servers_not_the_users_filename():
+    assert audio_key("alice", "1234", ".wav") == "alice/1234.wav"
