@@ -1,6 +1,7 @@
 """``make run``: the whole local stack in the foreground.
 
-Starts the local cloud (a moto server process), wires it like AWS, then the
+Starts the local cloud (a moto server process, or LocalStack for S3 and SQS with
+``LOCAL_CLOUD=localstack``), wires it like AWS, then the
 bridge (bucket notification queue -> spectrogram function) and the HTTP API
 (`chalice local`), prints one line containing ``ready`` with the URLs, and
 stops every process it started on Ctrl-C or SIGTERM.
@@ -17,9 +18,11 @@ import threading
 from pathlib import Path
 
 from chalicelib.config import Settings
+from infra.local import localstack
 from infra.local.cloud import moto_command, provision, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
+LOG_DIR = ROOT / ".local-cloud"
 STOP_GRACE_S = 10.0
 # Local credentials: the local cloud accepts any, and real ones must never be sent there.
 LOCAL_AWS_ENV = {
@@ -39,22 +42,42 @@ def _die_with_parent() -> None:
 class Stack:
     def __init__(self, environ: dict[str, str]) -> None:
         self.env = {**environ, **LOCAL_AWS_ENV, "PYTHONUNBUFFERED": "1"}
-        self.settings = Settings.from_environ(self.env)
+        self.kind = self.env.get("LOCAL_CLOUD", "moto")
+        if self.kind not in ("moto", "localstack"):
+            raise SystemExit(f"LOCAL_CLOUD must be moto or localstack, not {self.kind!r}")
         self.api_port = int(self.env.get("API_PORT", "8000"))
         self.cloud_port = int(self.env.get("LOCAL_CLOUD_PORT", "4566"))
+        if self.kind == "localstack":
+            tables_port = int(self.env.get("LOCAL_DYNAMODB_PORT", self.cloud_port + 1))
+            self.env["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{tables_port}"
+        self.settings = Settings.from_environ(self.env)
         self.processes: list[subprocess.Popen] = []
 
-    def start(self, name: str, command: list[str]) -> subprocess.Popen:
+    def start(
+        self, name: str, command: list[str], env: dict[str, str] | None = None, quiet: bool = False
+    ) -> subprocess.Popen:
+        """Start a child; a ``quiet`` one (the local cloud's request log) logs to LOG_DIR."""
+        output = None
+        if quiet:
+            LOG_DIR.mkdir(exist_ok=True)
+            log_path = LOG_DIR / f"{name.split()[0]}-{len(self.processes)}.log"
+            output = log_path.open("w")
+            name = f"{name}, log in {log_path.relative_to(ROOT)}"
         process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, start_new_session=True, preexec_fn=_die_with_parent
+            command,
+            cwd=ROOT,
+            env={**self.env, **(env or {})},
+            stdout=output,
+            stderr=output,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
-        print(f"started {name} (pid {process.pid}): {' '.join(command)}", flush=True)
+        print(f"started {name} (pid {process.pid})", flush=True)
         self.processes.append(process)
         return process
 
     def up(self) -> None:
-        cloud = self.start("local cloud", moto_command(self.cloud_port))
-        wait_until_up(self.settings.cloud_endpoint, process=cloud)
+        self.start_cloud()
         os.environ.update(LOCAL_AWS_ENV)
         provision(self.settings)
         self.start("bridge", [sys.executable, "-m", "infra.local.bridge"])
@@ -70,6 +93,22 @@ class Stack:
             f"Sonagram ready: API {api_url} | local cloud {self.settings.cloud_endpoint}",
             flush=True,
         )
+
+    def start_cloud(self) -> None:
+        if self.kind == "moto":
+            cloud = self.start(
+                "moto (S3, SQS, DynamoDB)", moto_command(self.cloud_port), quiet=True
+            )
+            wait_until_up(self.settings.cloud_endpoint, process=cloud)
+            return
+        data_dir = ROOT / ".local-cloud" / f"localstack-{self.cloud_port}"
+        command, env = localstack.command_and_env(self.cloud_port, data_dir)
+        cloud = self.start("localstack (S3, SQS)", command, env, quiet=True)
+        tables_url = self.settings.dynamodb_endpoint
+        tables_port = int(tables_url.rsplit(":", 1)[1])
+        tables = self.start("moto (DynamoDB)", moto_command(tables_port), quiet=True)
+        wait_until_up(self.settings.cloud_endpoint + "/_localstack/health", process=cloud)
+        wait_until_up(tables_url, process=tables)
 
     def down(self) -> None:
         for process in reversed(self.processes):

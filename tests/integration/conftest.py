@@ -120,6 +120,8 @@ def stack() -> Iterator[LocalStack]:
     assert process.wait(30) == 0, "".join(log[-20:])
     for port in (cloud_port, api_port):
         with socket.socket() as s:
+            # SO_REUSEADDR: connections in TIME_WAIT are fine, a listener is not.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(("127.0.0.1", port))
 
 
