@@ -1,0 +1,104 @@
+"""Sonagram's spectrogram engine: audio file in, overview PNG + tiles + manifest out.
+
+Pure computation: numpy, soundfile, Pillow and PyAV only, no AWS. Memory is bounded
+by the block size and the output size, not by the recording's length.
+
+>>> from chalicelib.spectrogram import render
+>>> rendering = render("dawn.wav", name="dawn.wav", tile_sink=store)  # doctest: +SKIP
+
+Pipeline
+--------
+1. **Decode** to mono (mean of the channels), float32, at the file's own sample rate,
+   in blocks (:mod:`.decode`): libsndfile for WAV/FLAC/OGG/MP3/AIFF, FFmpeg for
+   M4A/AAC, Opus and anything else libsndfile refuses.
+2. **STFT** exactly as librosa's defaults (:mod:`.stft`): ``n_fft`` 2048, hop 512,
+   periodic Hann window, centred frames with zero padding; bins above
+   ``f_max = min(10 kHz, Nyquist)`` are dropped.
+3. **Frequency**: bins map to 400 rows spanning 0..f_max (:mod:`.axes`: max over the
+   bins centred in a row, or the nearest bin when bins are sparser than rows).
+4. **Overview**: frames map to ``width = clamp(round(duration_s * 200), 800, 3200)``
+   pixels by the same rule (max over frames centred in a pixel, else the nearest
+   frame; :mod:`.overview` for long files), then dB relative to the loudest cell
+   with an 80 dB floor -- librosa's ``amplitude_to_db(S, ref=np.max, top_db=80)`` --
+   and matplotlib's viridis. Low frequencies at the bottom, no axes.
+5. **Tiles** (only with ``tile_sink``): a time-only max pyramid on a fixed absolute
+   dB scale (:mod:`.tiles`).
+
+Manifest
+--------
+``Rendering.manifest`` is a JSON-serialisable dict:
+
+``engine_version`` : str
+    :data:`ENGINE_VERSION` of the engine that rendered it.
+``sample_rate`` : int
+    The file's sample rate, in Hz (no resampling).
+``channels`` : int
+    Channels in the file; the spectrogram is of their mean.
+``n_samples`` : int
+    Decoded samples per channel (counted, not taken from the header).
+``duration_s`` : float
+    ``n_samples / sample_rate``, in seconds.
+``n_fft``, ``hop_length`` : int
+    2048 and 512 samples.
+``window`` : str
+    ``"hann"`` (periodic).
+``center`` : bool
+    ``true``: frame ``t`` is centred on sample ``t * hop_length``.
+``f_max_hz`` : float
+    Top of the frequency axis, in Hz: ``min(10000, sample_rate / 2)``. Row ``r`` of an
+    image (0 = top) spans ``[(399 - r), (400 - r)) * f_max_hz / 400`` Hz.
+``n_bins`` : int
+    FFT bins kept (bin ``k`` is at ``k * sample_rate / n_fft`` Hz, all <= f_max_hz).
+``width``, ``height`` : int
+    Overview size, in pixels (height is always 400).
+``px_per_s`` : float
+    Overview pixels per second, ``width / duration_s``; pixel ``x`` spans
+    ``[x, x + 1) / px_per_s`` seconds.
+``colormap`` : str
+    ``"viridis"`` (matplotlib's 256-entry table).
+``db_range`` : dict
+    ``max_db`` (float): absolute level of the loudest cell of the displayed band over
+    the whole recording, ``20 * log10(max(|X|, 1e-5))`` dB of the STFT magnitude; it is
+    the overview's 0 dB. ``floor_db`` (float, -80.0): the overview's floor, relative
+    to ``max_db``; the overview maps ``[max_db + floor_db, max_db]`` onto viridis.
+    ``tile_db_at_0`` (-100.0) and ``tile_db_step`` (0.625): a tile pixel value ``v``
+    (0..255) means the absolute level ``tile_db_at_0 + v * tile_db_step`` dB. To draw
+    a tile like the overview, colour ``v`` with viridis index
+    ``clip(floor((tile_db_at_0 + v * tile_db_step - max_db - floor_db) / -floor_db
+    * 256), 0, 255)``; any other reference or floor works the same way, live.
+``overview`` : dict
+    ``key`` (``"overview.png"``, relative to the rendering), ``width``, ``height``,
+    ``px_per_s`` (as above).
+``tile_levels`` : list of dict
+    One per pyramid level, finest first: ``level`` (0 = finest), ``px_per_s``,
+    ``width`` (px of the whole level), ``tiles`` (count), ``start_s``, ``end_s``
+    (seconds covered; ``start_s`` is ``-hop_length / (2 * sample_rate)``, the left
+    edge of frame 0). Empty without a tile sink.
+``tiles`` : list of dict
+    Every tile: ``level``, ``index`` (0-based along the level), ``key``
+    (``"tiles/<level>/<index:06d>.png"``), ``start_s``, ``end_s`` (seconds of its left
+    and right edges), ``px_per_s``, ``width`` (<= 4096 px), ``height`` (400 px).
+    Tiles of a level abut: pixel ``x`` of a tile spans ``start_s + [x, x + 1) /
+    px_per_s``. Empty without a tile sink.
+
+Errors
+------
+:class:`AudioError` (a ``ValueError``) and its subclasses :class:`NotAudioError`,
+:class:`EmptyAudioError`, :class:`TooLongError` mean the file cannot be rendered;
+their message is a sentence for the user that names the file. :class:`RenderTimeout`
+means the deadline passed.
+"""
+
+from .engine import ENGINE_VERSION, Rendering, render
+from .errors import AudioError, EmptyAudioError, NotAudioError, RenderTimeout, TooLongError
+
+__all__ = [
+    "ENGINE_VERSION",
+    "AudioError",
+    "EmptyAudioError",
+    "NotAudioError",
+    "Rendering",
+    "RenderTimeout",
+    "TooLongError",
+    "render",
+]

@@ -1,0 +1,207 @@
+"""Streaming decode of an audio file to mono float32 blocks at its own sample rate.
+
+libsndfile (via soundfile) reads WAV, FLAC, OGG/Vorbis, MP3 and AIFF; everything it
+refuses, and Opus, goes through FFmpeg (via PyAV), which adds M4A/AAC and Opus. Only
+one block is held at a time, so memory does not grow with the file's length.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import av
+import numpy as np
+import soundfile as sf
+
+from .errors import EmptyAudioError, NotAudioError, TooLongError
+
+#: Samples per decoded block; large enough that per-block Python overhead is noise.
+BLOCK_SAMPLES = 1 << 16
+
+_FORMATS_HINT = "WAV, FLAC, OGG, Opus, MP3, M4A/AAC or AIFF"
+
+
+def describe_duration(seconds: float) -> str:
+    """Format a duration for people: ``'4 h'``, ``'1 h 30 min'``, ``'2 min 5 s'``, ``'0.5 s'``."""
+    if seconds >= 3600:
+        hours, minutes = divmod(round(seconds / 60), 60)
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if seconds >= 60:
+        minutes, secs = divmod(round(seconds), 60)
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    return f"{seconds:.3g} s"
+
+
+def _too_long(name: str, seconds: float, max_duration_s: float) -> TooLongError:
+    return TooLongError(
+        f"'{name}' is {describe_duration(seconds)} long, longer than the "
+        f"{describe_duration(max_duration_s)} limit. Split it into shorter parts and "
+        "upload those."
+    )
+
+
+@dataclass
+class AudioStream:
+    """An opened audio file that yields mono float32 blocks.
+
+    Attributes
+    ----------
+    sample_rate : int
+        The file's own sample rate, in Hz.
+    channels : int
+        Channels in the file (the blocks are their mean).
+    blocks : iterator of np.ndarray
+        1-D float32 mono blocks (each non-empty) until the end of the file; closes
+        the file when exhausted or closed.
+    """
+
+    sample_rate: int
+    channels: int
+    blocks: Iterator[np.ndarray]
+
+
+def open_audio(
+    path: str | os.PathLike, *, name: str, max_duration_s: float, block_size: int = BLOCK_SAMPLES
+) -> AudioStream:
+    """Open ``path`` for streaming decode, rejecting what cannot be rendered early.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Audio file to read.
+    name : str
+        The file's name as the user knows it, quoted in error messages.
+    max_duration_s : float > 0
+        Longest accepted recording, in seconds. Checked against the length the
+        container announces here (a hint: MP3 and FFmpeg lengths can be off by a
+        fraction of a percent) and against the decoded length while reading.
+    block_size : int > 0
+        Samples per block, at least; FFmpeg blocks may be slightly longer.
+
+    Returns
+    -------
+    AudioStream
+
+    Raises
+    ------
+    EmptyAudioError
+        The file has 0 bytes.
+    NotAudioError
+        Neither libsndfile nor FFmpeg finds an audio stream in it.
+    TooLongError
+        The announced length exceeds ``max_duration_s``.
+    FileNotFoundError
+        ``path`` does not exist.
+    """
+    if os.stat(path).st_size == 0:
+        raise EmptyAudioError(
+            f"'{name}' is empty (0 bytes). Check that the recording was copied or uploaded "
+            "completely, then try again."
+        )
+    try:
+        handle = sf.SoundFile(path)
+    except sf.LibsndfileError:
+        return _open_with_ffmpeg(path, name, max_duration_s, block_size)
+    if handle.subtype == "OPUS":
+        handle.close()
+        return _open_with_ffmpeg(path, name, max_duration_s, block_size)
+    if handle.frames > max_duration_s * handle.samplerate:
+        handle.close()
+        raise _too_long(name, handle.frames / handle.samplerate, max_duration_s)
+    return AudioStream(
+        handle.samplerate,
+        handle.channels,
+        _soundfile_blocks(handle, name, max_duration_s, block_size),
+    )
+
+
+def _check_length(decoded: int, sample_rate: int, name: str, max_duration_s: float) -> None:
+    if decoded > max_duration_s * sample_rate:
+        raise _too_long(name, decoded / sample_rate, max_duration_s)
+
+
+def _damaged(name: str, decoded_s: float, cause: str) -> NotAudioError:
+    return NotAudioError(
+        f"'{name}' could not be decoded after {describe_duration(decoded_s)}: the file is "
+        f"damaged ({cause})."
+    )
+
+
+def _soundfile_blocks(
+    handle: sf.SoundFile, name: str, max_duration_s: float, block_size: int
+) -> Iterator[np.ndarray]:
+    with handle:
+        buffer = np.empty((block_size, handle.channels), dtype=np.float32)
+        decoded = 0
+        while True:
+            try:
+                data = handle.read(block_size, dtype="float32", always_2d=True, out=buffer)
+            except sf.LibsndfileError as e:
+                raise _damaged(name, decoded / handle.samplerate, e.error_string) from e
+            if not len(data):
+                return
+            decoded += len(data)
+            _check_length(decoded, handle.samplerate, name, max_duration_s)
+            # The buffer is reused for the next read, so the mono block must be a copy.
+            yield data[:, 0].copy() if handle.channels == 1 else data.mean(axis=1)
+
+
+def _open_with_ffmpeg(path, name: str, max_duration_s: float, block_size: int) -> AudioStream:
+    try:
+        container = av.open(os.fspath(path))
+    except (av.error.FFmpegError, UnicodeDecodeError) as e:
+        raise NotAudioError(
+            f"'{name}' is not an audio file that Sonagram can read (format not recognised). "
+            f"Upload a {_FORMATS_HINT} recording."
+        ) from e
+    audio = container.streams.audio
+    rate = audio[0].codec_context.sample_rate if audio else 0
+    if not rate:
+        container.close()
+        raise NotAudioError(f"'{name}' has no audio track. Upload a {_FORMATS_HINT} recording.")
+    stream = audio[0]
+    if stream.duration is not None:
+        announced_s = float(stream.duration * stream.time_base)
+    else:
+        announced_s = (container.duration or 0) / av.time_base
+    if announced_s > max_duration_s:
+        container.close()
+        raise _too_long(name, announced_s, max_duration_s)
+    return AudioStream(
+        rate,
+        stream.codec_context.layout.nb_channels,
+        _ffmpeg_blocks(container, stream, name, max_duration_s, block_size),
+    )
+
+
+def _mono(frame: av.AudioFrame) -> np.ndarray:
+    planes = frame.to_ndarray()
+    return planes[0] if len(planes) == 1 else planes.mean(axis=0)
+
+
+def _ffmpeg_blocks(container, stream, name: str, max_duration_s: float, block_size: int):
+    rate = stream.codec_context.sample_rate
+    # Planar float keeps the channels apart, so the mono mix is one mean per frame.
+    resampler = av.AudioResampler(format="fltp")
+    pending: list[np.ndarray] = []
+    pending_len = decoded = 0
+    with container:
+        try:
+            for frame in container.decode(stream):
+                for converted in resampler.resample(frame):
+                    pending.append(_mono(converted))
+                    pending_len += len(pending[-1])
+                if pending_len >= block_size:
+                    decoded += pending_len
+                    _check_length(decoded, rate, name, max_duration_s)
+                    yield np.concatenate(pending)
+                    pending, pending_len = [], 0
+            pending.extend(_mono(converted) for converted in resampler.resample(None))
+        except av.error.FFmpegError as e:
+            raise _damaged(name, decoded / rate, e.strerror) from e
+    block = np.concatenate(pending) if pending else np.empty(0, np.float32)
+    if len(block):
+        _check_length(decoded + len(block), rate, name, max_duration_s)
+        yield block

@@ -1,0 +1,187 @@
+"""Decode, transform and draw: the block loop that ties the engine together."""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import ExitStack, closing
+from dataclasses import dataclass
+
+import numpy as np
+
+from .axes import HEIGHT, frequency_map, overview_width
+from .decode import AudioStream, open_audio
+from .errors import EmptyAudioError, RenderTimeout
+from .overview import OverviewColumns, encode_palette_png, overview_image
+from .scale import TILE_DB_AT_0, TILE_DB_STEP, TOP_DB, power_db, tile_values
+from .stft import HOP_LENGTH, N_FFT, StreamingSTFT, band
+from .tiles import TilePyramid, TileSink, frame_repeat
+
+ENGINE_VERSION = "1.0.0"
+#: Default longest recording, in seconds (4 h).
+MAX_DURATION_S = 4 * 3600.0
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """What :func:`render` produced.
+
+    Attributes
+    ----------
+    overview_png : bytes
+        The overview image (8-bit palette PNG, viridis).
+    manifest : dict
+        JSON-serialisable description; see the package docstring.
+    sample_rate, channels, duration_s, width, height
+        Copies of the manifest fields of the same names (Hz, count, s, px, px).
+    """
+
+    overview_png: bytes
+    manifest: dict
+    sample_rate: int
+    channels: int
+    duration_s: float
+    width: int
+    height: int
+
+
+def render(
+    source: str | os.PathLike,
+    *,
+    name: str,
+    tile_sink: TileSink | None = None,
+    max_duration_s: float = MAX_DURATION_S,
+    deadline: float | None = None,
+) -> Rendering:
+    """Render the spectrogram overview (and optionally the tiles) of an audio file.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        Path of the audio file.
+    name : str
+        The file's name as the user knows it; used only in error messages.
+    tile_sink : callable(key: str, png: bytes) -> None, optional
+        Receives each tile (key like ``'tiles/3/000012.png'``) as soon as it is
+        complete; tiles are not kept. Without it no tiles are made.
+    max_duration_s : float > 0
+        Longest accepted recording, in seconds (default 4 h).
+    deadline : float, optional
+        A :func:`time.monotonic` value; rendering stops with :class:`RenderTimeout`
+        at the first block boundary after it.
+
+    Returns
+    -------
+    Rendering
+
+    Raises
+    ------
+    NotAudioError, EmptyAudioError, TooLongError
+        Subclasses of :class:`AudioError` (a ``ValueError``): the file cannot be
+        rendered; the message names the file and the cause.
+    RenderTimeout
+        The deadline passed.
+    """
+    if not max_duration_s > 0:
+        raise ValueError(f"max_duration_s must be positive, got {max_duration_s!r}")
+    stream = open_audio(source, name=name, max_duration_s=max_duration_s)
+    return render_stream(stream, name=name, tile_sink=tile_sink, deadline=deadline)
+
+
+def render_stream(
+    stream: AudioStream,
+    *,
+    name: str,
+    tile_sink: TileSink | None = None,
+    deadline: float | None = None,
+) -> Rendering:
+    """Render from an opened :class:`~.decode.AudioStream`; see :func:`render`."""
+    sample_rate = stream.sample_rate
+    f_max, n_bins = band(sample_rate)
+    stft = StreamingSTFT(n_bins=n_bins)
+    rows = frequency_map(sample_rate, N_FFT, n_bins, f_max)
+    columns = OverviewColumns(rows=HEIGHT)
+    repeat = frame_repeat(sample_rate, HOP_LENGTH)
+    pyramid = None
+    if tile_sink is not None:
+        pyramid = TilePyramid(
+            tile_sink,
+            px_per_s=repeat * sample_rate / HOP_LENGTH,
+            origin_s=-HOP_LENGTH / (2 * sample_rate),
+        )
+    ref_power = 0.0
+    n_samples = 0
+
+    def consume(power: np.ndarray) -> None:
+        nonlocal ref_power
+        if not len(power):
+            return
+        ref_power = max(ref_power, float(power.max()))
+        power = rows.apply(power, axis=1)
+        columns.push(power)
+        if pyramid is not None:
+            pyramid.push(np.repeat(tile_values(power), repeat, axis=0))
+
+    with ExitStack() as cleanup:
+        blocks = cleanup.enter_context(closing(stream.blocks))
+        if pyramid is not None:
+            cleanup.callback(pyramid.close)
+        for block in blocks:
+            if deadline is not None and time.monotonic() > deadline:
+                raise RenderTimeout(
+                    f"Rendering '{name}' ran out of time after "
+                    f"{n_samples / sample_rate:.1f} s of audio."
+                )
+            n_samples += len(block)
+            consume(stft.push(block))
+        if not n_samples:
+            raise EmptyAudioError(f"'{name}' contains no audio samples.")
+        consume(stft.finish())
+        tile_levels = pyramid.finish() if pyramid is not None else []
+
+    duration_s = n_samples / sample_rate
+    width = overview_width(duration_s)
+    indices = overview_image(
+        columns,
+        frame_rate=sample_rate / HOP_LENGTH,
+        width=width,
+        duration_s=duration_s,
+        ref_power=ref_power,
+    )
+    overview = {"key": "overview.png", "width": width, "height": HEIGHT}
+    overview["px_per_s"] = width / duration_s
+    manifest = {
+        "engine_version": ENGINE_VERSION,
+        "sample_rate": sample_rate,
+        "channels": stream.channels,
+        "n_samples": n_samples,
+        "duration_s": duration_s,
+        "n_fft": N_FFT,
+        "hop_length": HOP_LENGTH,
+        "window": "hann",
+        "center": True,
+        "f_max_hz": f_max,
+        "n_bins": n_bins,
+        "width": width,
+        "height": HEIGHT,
+        "px_per_s": width / duration_s,
+        "colormap": "viridis",
+        "db_range": {
+            "max_db": power_db(ref_power),
+            "floor_db": -TOP_DB,
+            "tile_db_at_0": TILE_DB_AT_0,
+            "tile_db_step": TILE_DB_STEP,
+        },
+        "overview": overview,
+        "tile_levels": tile_levels,
+        "tiles": pyramid.tiles if pyramid is not None else [],
+    }
+    return Rendering(
+        overview_png=encode_palette_png(indices),
+        manifest=manifest,
+        sample_rate=sample_rate,
+        channels=stream.channels,
+        duration_s=duration_s,
+        width=width,
+        height=HEIGHT,
+    )

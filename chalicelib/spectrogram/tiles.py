@@ -1,0 +1,170 @@
+"""The tile pyramid: a time-only zoom pyramid streamed out tile by tile.
+
+Level 0, the most detailed, repeats every STFT frame ``repeat = ceil(200 * hop_length
+/ sample_rate)`` times, so it has ``px_per_s = repeat * sample_rate / hop_length``
+>= 200 px/s (258.4 at 44.1 kHz, 281.25 at 48 kHz, 375 at 192 kHz). Pixel ``x`` of
+level ``L`` is the maximum of pixels ``2x`` and ``2x + 1`` of level ``L - 1`` (the last
+pixel of an odd-width level stands alone), at ``px_per_s / 2**L``. A level exists if
+the one below it is wider than one tile, so the coarsest level is a single tile of
+at most :data:`TILE_WIDTH` px (roughly the overview's scale).
+
+Frame ``t`` fills level-0 pixels ``t * repeat .. (t + 1) * repeat - 1``, centred on its
+time ``t * hop_length / sample_rate``, so every level starts at ``origin_s = -hop_length
+/ (2 * sample_rate)`` and pixel ``x`` of level ``L`` spans ``origin_s + [x, x + 1) *
+2**L / px_per_s`` seconds.
+
+Each level is cut into tiles of :data:`TILE_WIDTH` px (the last one narrower), 400 px
+high, encoded as 8-bit greyscale PNGs whose values are absolute levels (see
+:func:`~.scale.tile_values`), so the viewer can recolour them for any reference and
+floor without re-rendering. Only the tile being filled is held per level, plus at
+most :data:`MAX_PENDING` tiles waiting for the background thread that encodes them and
+hands them to the sink (zlib runs outside the GIL, in parallel with the FFT).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import numpy as np
+
+from .axes import HEIGHT
+from .png import encode_png
+
+TILE_WIDTH = 4096
+MIN_PX_PER_S = 200
+#: Tiles encoded or waiting to be, at most (each 1.6 MB before encoding).
+MAX_PENDING = 4
+
+TileSink = Callable[[str, bytes], None]
+
+
+def frame_repeat(sample_rate: int, hop_length: int) -> int:
+    """Level-0 pixels per STFT frame: the fewest that give at least 200 px/s."""
+    return math.ceil(MIN_PX_PER_S * hop_length / sample_rate - 1e-9)
+
+
+def tile_key(level: int, index: int) -> str:
+    """Storage key of a tile, relative to the rendering: ``tiles/<level>/<index:06d>.png``."""
+    return f"tiles/{level}/{index:06d}.png"
+
+
+def _pairwise_max(columns: np.ndarray) -> np.ndarray:
+    pairs = len(columns) // 2
+    merged = np.maximum(columns[0 : 2 * pairs : 2], columns[1 : 2 * pairs : 2])
+    return np.concatenate((merged, columns[2 * pairs :])) if len(columns) % 2 else merged
+
+
+class _Level:
+    def __init__(self, level: int):
+        self.level = level
+        self.buffer = np.empty((TILE_WIDTH, HEIGHT), dtype=np.uint8)
+        self.filled = 0
+        self.tiles = 0
+        self.width = 0
+
+
+class TilePyramid:
+    """Cut level-0 columns into tiles and derive the coarser levels as they fill.
+
+    Parameters
+    ----------
+    sink : callable(key: str, png: bytes) -> None
+        Receives each tile once, as soon as it is encoded, in order, called from one
+        background thread.
+    px_per_s : float > 0
+        Level-0 pixels per second.
+    origin_s : float
+        Time of level 0's left edge, in seconds.
+    """
+
+    def __init__(self, sink: TileSink, *, px_per_s: float, origin_s: float):
+        self._sink = sink
+        self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sonagram-tiles")
+        self._pending: deque[Future] = deque()
+        self.px_per_s = px_per_s
+        self.origin_s = origin_s
+        self._levels = [_Level(0)]
+        self.tiles: list[dict] = []
+
+    def push(self, columns: np.ndarray) -> None:
+        """Append level-0 columns, shape ``(n, 400)`` uint8 (row 0 = lowest frequency)."""
+        self._push(0, columns)
+
+    def _push(self, level_no: int, columns: np.ndarray) -> None:
+        level = self._levels[level_no]
+        level.width += len(columns)
+        while len(columns):
+            take = min(TILE_WIDTH - level.filled, len(columns))
+            level.buffer[level.filled : level.filled + take] = columns[:take]
+            level.filled += take
+            columns = columns[take:]
+            if level.filled == TILE_WIDTH:
+                self._emit(level)
+                if len(self._levels) == level_no + 1:
+                    self._levels.append(_Level(level_no + 1))
+                self._push(level_no + 1, _pairwise_max(level.buffer))
+                level.filled = 0
+
+    def _emit(self, level: _Level) -> None:
+        width = level.filled
+        px_per_s = self.px_per_s / 2**level.level
+        start_s = self.origin_s + level.tiles * TILE_WIDTH / px_per_s
+        key = tile_key(level.level, level.tiles)
+        image = np.ascontiguousarray(level.buffer[:width, ::-1].T)
+        self._pending.append(self._encoder.submit(self._write, key, image))
+        while len(self._pending) > MAX_PENDING:
+            self._pending.popleft().result()
+        self.tiles.append(
+            {
+                "level": level.level,
+                "index": level.tiles,
+                "key": key,
+                "start_s": start_s,
+                "end_s": start_s + width / px_per_s,
+                "px_per_s": px_per_s,
+                "width": width,
+                "height": HEIGHT,
+            }
+        )
+        level.tiles += 1
+
+    def _write(self, key: str, image: np.ndarray) -> None:
+        self._sink(key, encode_png(image))
+
+    def close(self) -> None:
+        """Stop the encoder thread, dropping tiles not yet encoded (after an error)."""
+        self._encoder.shutdown(wait=True, cancel_futures=True)
+
+    def finish(self) -> list[dict]:
+        """Emit every level's last, partial tile, wait until the sink has every tile.
+
+        Returns
+        -------
+        list of dict
+            One per level, finest first: ``level``, ``px_per_s``, ``width`` (px, the
+            whole level), ``tiles`` (count), ``start_s`` and ``end_s`` (s).
+        """
+        summary = []
+        for level in self._levels:
+            if level.filled:
+                self._emit(level)
+            px_per_s = self.px_per_s / 2**level.level
+            summary.append(
+                {
+                    "level": level.level,
+                    "px_per_s": px_per_s,
+                    "width": level.width,
+                    "tiles": level.tiles,
+                    "start_s": self.origin_s,
+                    "end_s": self.origin_s + level.width / px_per_s,
+                }
+            )
+            if level.width <= TILE_WIDTH:
+                break
+            self._push(level.level + 1, _pairwise_max(level.buffer[: level.filled]))
+        while self._pending:
+            self._pending.popleft().result()
+        return summary
