@@ -24,10 +24,11 @@ from infra.local.cloud import moto_command, provision, wait_until_up
 ROOT = Path(__file__).resolve().parents[2]
 LOG_DIR = ROOT / ".local-cloud"
 STOP_GRACE_S = 10.0
-# Local credentials: the local cloud accepts any, and real ones must never be sent there.
+# Real credentials must never be sent to the local cloud. LocalStack checks presigned
+# GET signatures against its default secret, "test".
 LOCAL_AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "sonagram-local",
-    "AWS_SECRET_ACCESS_KEY": "sonagram-local",
+    "AWS_ACCESS_KEY_ID": "test",
+    "AWS_SECRET_ACCESS_KEY": "test",
     "AWS_DEFAULT_REGION": "us-east-1",
     "SONAGRAM_STAGE": "local",
 }
@@ -111,10 +112,10 @@ class Stack:
         wait_until_up(tables_url, process=tables)
 
     def down(self) -> None:
+        # One at a time, last started first: the bridge stops its jobs before the cloud goes.
         for process in reversed(self.processes):
             if process.poll() is None:
                 process.terminate()
-        for process in reversed(self.processes):
             try:
                 process.wait(STOP_GRACE_S)
             except subprocess.TimeoutExpired:

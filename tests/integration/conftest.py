@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_AUDIO = ROOT.parent / "shared" / "audio"
-READY_TIMEOUT_S = 90
+# LocalStack's first start installs it (about a minute).
+READY_TIMEOUT_S = 240
 
 
 def free_port() -> int:
@@ -30,7 +32,7 @@ def free_port() -> int:
 
 
 @dataclass
-class LocalStack:
+class RunningStack:
     process: subprocess.Popen
     api_url: str
     cloud_url: str
@@ -41,8 +43,8 @@ class LocalStack:
             service,
             endpoint_url=self.cloud_url,
             region_name="us-east-1",
-            aws_access_key_id="sonagram-local",
-            aws_secret_access_key="sonagram-local",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
             config=Config(s3={"addressing_style": "path"}),
         )
 
@@ -88,10 +90,11 @@ class Api:
         raise AssertionError(f"{recording_id} still {status['status']} after {timeout_s} s")
 
 
-@pytest.fixture(scope="session")
-def stack() -> Iterator[LocalStack]:
+@contextmanager
+def running_stack(**env: str) -> Iterator[RunningStack]:
+    """``python -m infra.local`` (what `make run` runs) on free ports, stopped by SIGTERM."""
     cloud_port, api_port = free_port(), free_port()
-    env = {**os.environ, "LOCAL_CLOUD_PORT": str(cloud_port), "API_PORT": str(api_port)}
+    env = {**os.environ, "LOCAL_CLOUD_PORT": str(cloud_port), "API_PORT": str(api_port), **env}
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local"],
         cwd=ROOT,
@@ -114,7 +117,9 @@ def stack() -> Iterator[LocalStack]:
     if not ready.wait(READY_TIMEOUT_S):
         process.kill()
         pytest.fail("the local stack did not print 'ready':\n" + "".join(log))
-    yield LocalStack(process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{cloud_port}", log)
+    yield RunningStack(
+        process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{cloud_port}", log
+    )
     # `make run` must stop cleanly on SIGTERM, taking every child with it.
     process.send_signal(signal.SIGTERM)
     assert process.wait(30) == 0, "".join(log[-20:])
@@ -126,10 +131,16 @@ def stack() -> Iterator[LocalStack]:
 
 
 @pytest.fixture(scope="session")
-def alice(stack: LocalStack) -> Api:
+def stack() -> Iterator[RunningStack]:
+    with running_stack() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def alice(stack: RunningStack) -> Api:
     return Api(stack.api_url, "alice")
 
 
 @pytest.fixture(scope="session")
-def bob(stack: LocalStack) -> Api:
+def bob(stack: RunningStack) -> Api:
     return Api(stack.api_url, "bob")

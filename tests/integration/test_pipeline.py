@@ -13,7 +13,7 @@ import requests
 import soundfile as sf
 from PIL import Image
 
-from tests.integration.conftest import SHARED_AUDIO, Api, LocalStack
+from tests.integration.conftest import SHARED_AUDIO, Api, RunningStack
 
 BIRDSONG = SHARED_AUDIO / "XC249066_Willisornis_poecilinotus.mp3"
 
@@ -39,11 +39,11 @@ def spectrogram_png(api: Api, recording_id: str) -> Image.Image:
     return picture
 
 
-def test_health_needs_no_token(stack: LocalStack):
+def test_health_needs_no_token(stack: RunningStack):
     assert requests.get(stack.api_url + "/health", timeout=5).json() == {"ok": True}
 
 
-def test_recordings_need_a_valid_token(stack: LocalStack):
+def test_recordings_need_a_valid_token(stack: RunningStack):
     assert requests.get(stack.api_url + "/recordings", timeout=5).status_code == 401
     forged = {"Authorization": "Bearer eyJzdWIiOiJhbGljZSJ9.forged"}
     answer = requests.get(stack.api_url + "/recordings", headers=forged, timeout=5)
@@ -134,7 +134,7 @@ def test_another_user_gets_404(alice: Api, bob: Api):
     ]
 
 
-def test_list_is_newest_first_and_pages(stack: LocalStack):
+def test_list_is_newest_first_and_pages(stack: RunningStack):
     carol = Api(stack.api_url, "carol")
     ids = [carol.upload(f"take {n}.wav", wav_bytes(0.5))["id"] for n in range(3)]
     first = carol.request("GET", "/recordings?limit=2").json()
@@ -143,7 +143,7 @@ def test_list_is_newest_first_and_pages(stack: LocalStack):
     assert [r["id"] for r in second["recordings"]] == ids[:1]
 
 
-def test_replayed_event_renders_once(stack: LocalStack, alice: Api):
+def test_replayed_event_renders_once(stack: RunningStack, alice: Api):
     recording = alice.upload("replayed.wav", wav_bytes(1.0))
     done = alice.wait_until_done(recording["id"])
     sqs = stack.client("sqs")
@@ -171,7 +171,7 @@ def test_replayed_event_renders_once(stack: LocalStack, alice: Api):
     assert again == done
 
 
-def test_delete_removes_audio_images_and_rows(stack: LocalStack, alice: Api):
+def test_delete_removes_audio_images_and_rows(stack: RunningStack, alice: Api):
     recording = alice.upload("gone soon.wav", wav_bytes(2.0))
     assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
     s3 = stack.client("s3")

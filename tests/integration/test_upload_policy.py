@@ -1,0 +1,84 @@
+"""Presigned URLs refuse what they should, proved against LocalStack.
+
+moto accepts any presigned POST, so these run on a stack started with
+LOCAL_CLOUD=localstack. LocalStack enforces a POST's policy (key, content type,
+size range) but, unlike S3, not its signature; it does check GET signatures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.integration.conftest import Api, RunningStack, running_stack
+from tests.integration.test_pipeline import wav_bytes
+
+LIMIT = 100_000
+
+
+@pytest.fixture(scope="module")
+def policed() -> Iterator[RunningStack]:
+    with running_stack(LOCAL_CLOUD="localstack", MAX_UPLOAD_BYTES=str(LIMIT)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def dana(policed: RunningStack) -> Api:
+    return Api(policed.api_url, "dana")
+
+
+def new_upload(api: Api, size: int) -> tuple[str, dict]:
+    answer = api.request(
+        "POST", "/recordings", json={"filename": "a.wav", "size": size, "content_type": "audio/wav"}
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()["recording"]["id"], answer.json()["upload"]
+
+
+def post(upload: dict, data: bytes, **changed_fields: str) -> requests.Response:
+    fields = {**upload["fields"], **changed_fields}
+    return requests.post(upload["url"], data=fields, files={"file": ("a.wav", data)}, timeout=30)
+
+
+def stored_keys(stack: RunningStack) -> list[str]:
+    listing = stack.client("s3").list_objects_v2(Bucket="recordings", Prefix="dana/")
+    return [o["Key"] for o in listing.get("Contents", [])]
+
+
+def test_a_proper_upload_is_accepted_and_rendered(dana: Api):
+    recording = dana.upload("song.wav", wav_bytes(1.0))
+    assert dana.wait_until_done(recording["id"])["status"] == "COMPLETED"
+
+
+@pytest.mark.parametrize(
+    ("change", "data"),
+    [
+        ({"Content-Type": "text/html"}, wav_bytes(0.5)),
+        ({"key": "dana/someone-elses.wav"}, wav_bytes(0.5)),
+        ({}, b"\0" * (LIMIT + 1)),
+    ],
+    ids=["other content type", "other key", "over the size limit"],
+)
+def test_the_bucket_refuses_uploads_outside_the_policy(
+    policed: RunningStack, dana: Api, change: dict, data: bytes
+):
+    before = stored_keys(policed)
+    recording_id, upload = new_upload(dana, size=min(len(data), LIMIT))
+    refused = post(upload, data, **change)
+    assert refused.status_code in (400, 403), refused.text
+    assert stored_keys(policed) == before
+    status = dana.request("GET", f"/recordings/{recording_id}/spectrogram/status").json()
+    assert status["status"] == "PENDING"
+
+
+def test_image_urls_are_signed(dana: Api):
+    recording = dana.upload("signed.wav", wav_bytes(1.0))
+    assert dana.wait_until_done(recording["id"])["status"] == "COMPLETED"
+    image_url = dana.request("GET", f"/recordings/{recording['id']}/spectrogram").json()[
+        "image_url"
+    ]
+    assert requests.get(image_url, timeout=10).status_code == 200
+    forged = image_url[: image_url.index("X-Amz-Signature=")] + "X-Amz-Signature=" + "0" * 64
+    assert requests.get(forged, timeout=10).status_code == 403
