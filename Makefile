@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format unit integration bench clean
+.PHONY: install run test lint format unit integration bench layer clean
 
 install: $(INSTALLED)
 
@@ -37,6 +37,10 @@ integration: install
 
 bench: install
 	$(PY) -m bench
+
+# The worker's scientific Lambda layer, checked against the size limit (layers/README.md).
+layer: install
+	$(PY) -m layers.build_layer
 
 clean:
 	rm -rf $(VENV) build layers/build bench/work .pytest_cache .ruff_cache

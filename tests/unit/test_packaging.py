@@ -1,0 +1,35 @@
+"""The HTTP functions stay small: their dependencies, and what app.py imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_chalice_requirements_are_the_http_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    pinned = [line for line in lines if line and not line.startswith("#")]
+    assert pinned == project["dependencies"]
+    assert not any(name.startswith(("numpy", "soundfile", "av", "pillow")) for name in pinned)
+
+
+def test_the_http_app_never_imports_numpy_or_the_engine():
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, app; print(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in ('numpy', 'soundfile', 'av', 'PIL') "
+            "or m.startswith('chalicelib.spectrogram')))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]"
