@@ -20,7 +20,7 @@ from .errors import EmptyAudioError, NotAudioError, TooLongError
 #: Samples per decoded block; large enough that per-block Python overhead is noise.
 BLOCK_SAMPLES = 1 << 16
 
-_FORMATS_HINT = "WAV, FLAC, OGG, Opus, MP3, M4A/AAC or AIFF"
+_FORMATS_HINT = "Sonagram reads WAV, FLAC, OGG, Opus, MP3, M4A/AAC and AIFF files."
 
 
 def describe_duration(seconds: float) -> str:
@@ -153,14 +153,14 @@ def _open_with_ffmpeg(path, name: str, max_duration_s: float, block_size: int) -
         container = av.open(os.fspath(path))
     except (av.error.FFmpegError, UnicodeDecodeError) as e:
         raise NotAudioError(
-            f"'{name}' is not an audio file that Sonagram can read (format not recognised). "
-            f"Upload a {_FORMATS_HINT} recording."
+            f"'{name}' is not an audio file that Sonagram can read (its content is in no "
+            f"known audio format). {_FORMATS_HINT}"
         ) from e
     audio = container.streams.audio
     rate = audio[0].codec_context.sample_rate if audio else 0
     if not rate:
         container.close()
-        raise NotAudioError(f"'{name}' has no audio track. Upload a {_FORMATS_HINT} recording.")
+        raise NotAudioError(f"'{name}' has no audio track. {_FORMATS_HINT}")
     stream = audio[0]
     if stream.duration is not None:
         announced_s = float(stream.duration * stream.time_base)

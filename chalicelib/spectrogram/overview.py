@@ -67,7 +67,7 @@ class OverviewColumns:
             self._count += 1
             self._partial_frames = 0
         full = len(frames) // self.group
-        grouped = frames[: full * self.group].reshape(full, self.group, -1)
+        grouped = frames[: full * self.group].reshape(full, self.group, frames.shape[1])
         self._columns[self._count : self._count + full] = grouped.max(axis=1)
         self._count += full
         if len(frames) > full * self.group:

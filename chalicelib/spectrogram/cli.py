@@ -1,0 +1,134 @@
+"""``sonagram render``: spectrograms of local recordings, no cloud involved.
+
+For each input file (folders are searched recursively for audio extensions) it
+writes ``<stem>.png`` (the overview) and ``<stem>.json`` (the manifest) into the
+output folder, and with ``--tiles`` the tiles under ``<stem>.tiles/``. The manifest's
+``key`` fields are rewritten to these paths, relative to the JSON file. When two
+inputs share a stem, the later one is written as ``<stem>_2`` (``_3``, ...).
+
+Exit status: 0 if every file rendered, 1 if any failed (the others are still
+rendered), 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from . import AudioError, render
+
+AUDIO_EXTENSIONS = frozenset(
+    {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".aif", ".aiff"}
+)
+_BAR_WIDTH = 24
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sonagram", description="Spectrograms of animal sound recordings."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    render_cmd = commands.add_parser(
+        "render",
+        help="render overview PNGs and manifests of audio files",
+        description=__doc__.split("\n\n")[1],
+    )
+    render_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
+    render_cmd.add_argument(
+        "-o", "--output", type=Path, default=Path("."), metavar="DIR", help="default: ."
+    )
+    render_cmd.add_argument("--tiles", action="store_true", help="also write the zoom tiles")
+    return parser
+
+
+def find_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Expand folders to the audio files inside them (sorted); report missing paths.
+
+    Returns
+    -------
+    files : list of Path
+        Files named on the command line (whatever their extension), then audio files
+        found in folders.
+    errors : list of str
+        One sentence per path that does not exist.
+    """
+    files, errors = [], []
+    for path in paths:
+        if path.is_dir():
+            found = (p for p in path.rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS)
+            files.extend(sorted(p for p in found if p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(f"'{path}' does not exist.")
+    return files, errors
+
+
+class _Progress:
+    """A one-line progress bar, drawn only on a terminal."""
+
+    def __init__(self, total: int, stream: TextIO):
+        self._total = total
+        self._stream = stream
+        self._active = total > 1 and stream.isatty()
+
+    def show(self, done: int, label: str) -> None:
+        if self._active:
+            filled = _BAR_WIDTH * done // self._total
+            bar = "#" * filled + "-" * (_BAR_WIDTH - filled)
+            self._stream.write(f"\r[{bar}] {done}/{self._total} {label[:40]:<40}")
+            self._stream.flush()
+
+    def clear(self) -> None:
+        if self._active:
+            self._stream.write("\r" + " " * (_BAR_WIDTH + 60) + "\r")
+            self._stream.flush()
+
+
+def _render_one(path: Path, out_dir: Path, stem: str, *, tiles: bool) -> None:
+    tile_dir = out_dir / f"{stem}.tiles"
+
+    def write_tile(key: str, png: bytes) -> None:
+        target = tile_dir / key.removeprefix("tiles/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(png)
+
+    rendering = render(path, name=path.name, tile_sink=write_tile if tiles else None)
+    manifest = rendering.manifest
+    manifest["overview"]["key"] = f"{stem}.png"
+    for tile in manifest["tiles"]:
+        tile["key"] = f"{stem}.tiles/{tile['key'].removeprefix('tiles/')}"
+    (out_dir / f"{stem}.png").write_bytes(rendering.overview_png)
+    (out_dir / f"{stem}.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    files, errors = find_inputs(args.paths)
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    args.output.mkdir(parents=True, exist_ok=True)
+    progress = _Progress(len(files), sys.stderr)
+    used: dict[str, int] = {}
+    failed = len(errors)
+    for done, path in enumerate(files):
+        progress.show(done, path.name)
+        used[path.stem] = used.get(path.stem, 0) + 1
+        stem = path.stem if used[path.stem] == 1 else f"{path.stem}_{used[path.stem]}"
+        try:
+            _render_one(path, args.output, stem, tiles=args.tiles)
+        except (AudioError, OSError) as e:
+            progress.clear()
+            message = str(e) if isinstance(e, AudioError) else f"'{path}' could not be read: {e}"
+            print(f"error: {message}", file=sys.stderr)
+            failed += 1
+    progress.show(len(files), "done")
+    progress.clear()
+    if not files and not errors:
+        print("error: no audio files found.", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
