@@ -61,7 +61,7 @@ def write_audio(tmp_path: Path) -> Callable[..., Path]:
 
     def write(name: str, samples: np.ndarray, sample_rate: int, subtype: str | None = None) -> Path:
         path = tmp_path / name
-        samples = samples.reshape(len(samples), -1)
+        samples = samples[:, None] if samples.ndim == 1 else samples
         if path.suffix in _SOUNDFILE_FORMATS:
             file_format, default_subtype = _SOUNDFILE_FORMATS[path.suffix]
             sf.write(

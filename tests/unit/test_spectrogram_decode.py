@@ -1,0 +1,119 @@
+"""Decoding every supported format, and the errors a person sees for bad files."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from chalicelib.spectrogram import (
+    AudioError,
+    EmptyAudioError,
+    NotAudioError,
+    RenderTimeout,
+    TooLongError,
+    render,
+)
+from chalicelib.spectrogram.decode import describe_duration
+
+
+@pytest.mark.parametrize(
+    ("name", "sample_rate", "channels"),
+    [
+        ("a.wav", 44100, 2),
+        ("a.flac", 96000, 1),
+        ("a.ogg", 22050, 2),
+        ("a.mp3", 44100, 1),
+        ("a.m4a", 48000, 2),
+        ("a.opus", 48000, 1),
+    ],
+)
+def test_every_format_decodes(write_audio, make_tone, name, sample_rate, channels):
+    duration_s = 3.0
+    samples = np.repeat(make_tone(2000, duration_s, sample_rate)[:, None], channels, axis=1)
+    rendering = render(write_audio(name, samples, sample_rate), name=name)
+    assert (rendering.sample_rate, rendering.channels) == (sample_rate, channels)
+    # Lossy codecs add a few ms of encoder delay and padding.
+    assert rendering.duration_s == pytest.approx(duration_s, abs=0.06)
+    indices = np.asarray(Image.open(io.BytesIO(rendering.overview_png)))
+    row = int(np.argmax(indices.astype(float).mean(axis=1)))
+    assert abs(row - (399 - 80)) <= 1  # 2 kHz of 10 kHz
+
+
+def test_a_text_file_named_wav_is_not_audio(tmp_path):
+    path = tmp_path / "upload.wav"
+    path.write_text("Field notes, 5 May: two calls near the pond.\n" * 20)
+    with pytest.raises(NotAudioError, match=r"^'birds\.wav' is not an audio file"):
+        render(path, name="birds.wav")
+
+
+def test_a_damaged_header_is_not_audio(write_audio, make_tone):
+    path = write_audio("a.flac", make_tone(1000, 1.0, 16000), 16000)
+    data = bytearray(path.read_bytes())
+    data[:64] = bytes(64)
+    path.write_bytes(bytes(data))
+    with pytest.raises(NotAudioError, match="'a.flac'"):
+        render(path, name="a.flac")
+
+
+def test_a_zero_byte_file_is_empty(tmp_path):
+    path = tmp_path / "x.wav"
+    path.touch()
+    with pytest.raises(EmptyAudioError, match=r"^'dawn\.wav' is empty \(0 bytes\)"):
+        render(path, name="dawn.wav")
+
+
+def test_a_wav_without_samples_is_empty(write_audio):
+    path = write_audio("none.wav", np.zeros(0, dtype=np.float32), 44100)
+    with pytest.raises(EmptyAudioError, match="'none.wav' contains no audio samples"):
+        render(path, name="none.wav")
+
+
+@pytest.mark.parametrize("name", ["long.wav", "long.m4a"])
+def test_a_recording_over_the_limit_is_too_long(write_audio, make_tone, name):
+    path = write_audio(name, make_tone(1000, 2.0, 16000), 16000)
+    with pytest.raises(
+        TooLongError, match=rf"^'{name}' is 2(\.\d+)? s long, longer than the 1.5 s limit"
+    ):
+        render(path, name=name, max_duration_s=1.5)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(14400, "4 h"), (5400, "1 h 30 min"), (125, "2 min 5 s"), (120, "2 min"), (0.5, "0.5 s")],
+)
+def test_durations_read_naturally(seconds, text):
+    assert describe_duration(seconds) == text
+
+
+def test_the_default_limit_is_4_h(tmp_path):
+    # A 16-bit 8 kHz WAV of 4 h 1 min, as a sparse file: the header is all that is read.
+    data_bytes = (4 * 3600 + 60) * 8000 * 2
+    header = b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVEfmt "
+    header += struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16)
+    header += b"data" + struct.pack("<I", data_bytes)
+    path = tmp_path / "night.wav"
+    with path.open("wb") as f:
+        f.write(header)
+        f.truncate(len(header) + data_bytes)
+    with pytest.raises(
+        TooLongError, match="'night.wav' is 4 h 1 min long, longer than the 4 h limit"
+    ):
+        render(path, name="night.wav")
+
+
+def test_a_passed_deadline_raises_render_timeout_not_audio_error(write_audio, make_tone):
+    path = write_audio("a.wav", make_tone(1000, 2.0, 16000), 16000)
+    with pytest.raises(RenderTimeout) as raised:
+        render(path, name="a.wav", deadline=time.monotonic() - 1)
+    assert not isinstance(raised.value, AudioError)
+
+
+def test_audio_errors_are_value_errors():
+    assert issubclass(AudioError, ValueError)
+    for error in (NotAudioError, EmptyAudioError, TooLongError):
+        assert issubclass(error, AudioError)
