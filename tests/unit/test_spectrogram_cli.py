@@ -1,0 +1,73 @@
+"""``sonagram render`` on files and folders."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from PIL import Image
+
+from chalicelib.spectrogram.cli import main
+
+
+def test_a_folder_with_a_bad_file_renders_the_good_ones_and_fails(
+    tmp_path, write_audio, make_tone, capsys
+):
+    folder = tmp_path / "field"
+    folder.mkdir()
+    good = write_audio("good.wav", make_tone(1000, 2.0, 16000), 16000)
+    good.rename(folder / "good.wav")
+    (folder / "nested").mkdir()
+    write_audio("frog.flac", make_tone(700, 1.0, 22050), 22050).rename(folder / "nested/frog.flac")
+    (folder / "broken.wav").write_text("not audio")
+    (folder / "notes.txt").write_text("ignored: not an audio extension")
+    out = tmp_path / "out"
+
+    status = main(["render", str(folder), "-o", str(out)])
+
+    assert status == 1
+    assert sorted(p.name for p in out.iterdir()) == [
+        "frog.json",
+        "frog.png",
+        "good.json",
+        "good.png",
+    ]
+    manifest = json.loads((out / "good.json").read_text())
+    assert manifest["duration_s"] == 2.0 and manifest["overview"]["key"] == "good.png"
+    assert Image.open(out / "good.png").size == (manifest["width"], 400)
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 1
+    assert errors[0].startswith("error: 'broken.wav' is not an audio file")
+
+
+def test_tiles_are_written_next_to_the_manifest_that_lists_them(tmp_path, write_audio, make_tone):
+    path = write_audio("owl.ogg", make_tone(500, 20.0, 16000), 16000)
+    out = tmp_path / "out"
+
+    assert main(["render", str(path), "--output", str(out), "--tiles"]) == 0
+
+    manifest = json.loads((out / "owl.json").read_text())
+    written = sorted(str(p.relative_to(out)) for p in (out / "owl.tiles").rglob("*.png"))
+    assert written == sorted(tile["key"] for tile in manifest["tiles"])
+    assert written[0] == "owl.tiles/0/000000.png"
+    first = np.asarray(Image.open(out / written[0]))
+    assert first.shape == (400, manifest["tiles"][0]["width"])
+
+
+def test_missing_paths_and_same_stems_are_reported_and_kept_apart(
+    tmp_path, write_audio, make_tone, capsys
+):
+    wav = write_audio("dawn.wav", make_tone(1000, 1.0, 8000), 8000)
+    flac = write_audio("dawn.flac", make_tone(2000, 1.0, 8000), 8000)
+    out = tmp_path / "out"
+
+    status = main(["render", str(wav), str(flac), str(tmp_path / "gone.wav"), "-o", str(out)])
+
+    assert status == 1
+    assert sorted(p.name for p in out.iterdir()) == [
+        "dawn.json",
+        "dawn.png",
+        "dawn_2.json",
+        "dawn_2.png",
+    ]
+    assert "gone.wav' does not exist" in capsys.readouterr().err
