@@ -1,15 +1,17 @@
 """Build the spectrogram worker's Lambda layer and check that it fits and loads.
 
 ``python -m layers.build_layer [--out DIR]`` from the repository root installs the ``worker``
-extra of pyproject.toml as manylinux wheels into ``DIR/python/``, prunes what is never
-imported, writes ``DIR/worker-layer.zip`` and prints what it weighs against Lambda's limits.
-It exits non-zero when the layer is over budget, fails the smoke run (layers/smoke.py) or
-needs a newer glibc than the runtime has.
+extra of pyproject.toml as manylinux wheels for the worker's runtime (python3.12, x86_64) into
+``DIR/python/``, prunes what is never imported, writes ``DIR/worker-layer.zip`` and prints what
+it weighs against Lambda's limits. Any Python may run it; bytecode and the smoke run need a
+CPython 3.12 (``LAYER_PYTHON``, ``python3.12`` on PATH or pyenv's). It exits non-zero when the
+layer is over budget, fails the smoke run (layers/smoke.py) or needs a newer glibc than the
+runtime has.
 """
 
 import argparse
-import compileall
 import csv
+import glob
 import os
 import re
 import shutil
@@ -20,7 +22,6 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from py_compile import PycInvalidationMode
 
 HERE = Path(__file__).resolve().parent
 PYPROJECT = HERE.parent / "pyproject.toml"
@@ -28,16 +29,17 @@ SMOKE = HERE / "smoke.py"
 ZIP_NAME = "worker-layer.zip"
 LAMBDA_LAYER_PATH = "/opt/python"
 
-PYTHON_VERSION = "3.11"
+# The worker runs on python3.12 (layers/README.md): Amazon Linux 2023, glibc 2.34. python3.11
+# ran on Amazon Linux 2 (glibc 2.26), too old for the pinned wheels, and is deprecated.
+PYTHON_VERSION = "3.12"
 RUNTIME = f"python{PYTHON_VERSION}"
-# python3.11 is the last Python runtime on Amazon Linux 2; python3.12+ run on Amazon Linux 2023.
-RUNTIME_GLIBC = (2, 26)
-# The pins ship only manylinux_2_27/2_28 wheels: accept wheels up to glibc 2.28 so the build
-# can measure and smoke them, then judge the layer against RUNTIME_GLIBC. pip does not widen a
-# manylinux tag to older ones, so every accepted tag is listed, newest (preferred) first:
-# a wheel tagged only manylinux_2_17 (soundfile 0.12) would otherwise lose to its pure
-# sibling, which lacks libsndfile.
-PLATFORMS = [f"manylinux_2_{minor}_x86_64" for minor in range(28, 4, -1)] + [
+RUNTIME_OS = "Amazon Linux 2023"
+RUNTIME_GLIBC = (2, 34)
+# pip does not widen a manylinux tag to older ones, so every tag the runtime accepts is listed,
+# newest (preferred) first: a wheel tagged only manylinux_2_17 (soundfile 0.12) would otherwise
+# lose to its pure sibling, which lacks libsndfile. The glibc check below still judges the
+# installed wheels' own tags.
+PLATFORMS = [f"manylinux_2_{minor}_x86_64" for minor in range(RUNTIME_GLIBC[1], 4, -1)] + [
     f"manylinux{year}_x86_64" for year in (2014, 2010, 1)
 ]
 
@@ -55,9 +57,14 @@ PRUNED_SUFFIXES = {".pyi", ".pxd", ".pyx", ".h", ".c", ".f", ".f90"}
 LEGACY_MANYLINUX = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
 
 
+class LayerPythonMissing(RuntimeError):
+    """No CPython of the runtime's version to byte-compile and smoke the layer with."""
+
+
 @dataclass(frozen=True)
 class Report:
     zip_path: Path
+    python: str
     unzipped: dict[str, int]
     glibc: dict[str, tuple[int, int] | None]
     zipped: int
@@ -88,13 +95,62 @@ class Report:
         return self.fits and self.loads_on_runtime and self.smoke_ok
 
 
+def python_version_of(python: str) -> str | None:
+    """``3.12`` for a CPython 3.12 that runs; None for anything else (pyenv shims included)."""
+    probe = "import sys; print(sys.implementation.name, '%d.%d' % sys.version_info[:2])"
+    try:
+        result = subprocess.run(
+            [python, "-I", "-c", probe], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    name, _, version = result.stdout.strip().partition(" ")
+    return version if result.returncode == 0 and name == "cpython" else None
+
+
+def layer_python() -> str:
+    """A CPython of the runtime's version: ``LAYER_PYTHON``, one on PATH, or pyenv's.
+
+    The wheels are cp312 builds: their extension modules load only in a 3.12, and bytecode is
+    version-specific, so both the smoke run and compileall need one. A pyenv shim on PATH
+    fails unless 3.12 is selected, so every candidate is run before it is chosen.
+    """
+    wanted = f"python{PYTHON_VERSION}"
+    if explicit := os.environ.get("LAYER_PYTHON"):
+        if python_version_of(explicit) == PYTHON_VERSION:
+            return explicit
+        raise LayerPythonMissing(
+            f"LAYER_PYTHON={explicit} is not a working CPython {PYTHON_VERSION}: point it at "
+            f"one, or install one (`pyenv install {PYTHON_VERSION}`)"
+        )
+    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    found = glob.glob(str(pyenv / "versions" / f"{PYTHON_VERSION}*" / "bin" / wanted))
+    # Newest first: 3.12.10 before 3.12.9.
+    found.sort(key=lambda path: [int(n) for n in re.findall(r"\d+", Path(path).parents[1].name)])
+    candidates = [shutil.which(wanted), *reversed(found)]
+    for candidate in filter(None, candidates):
+        if python_version_of(candidate) == PYTHON_VERSION:
+            return candidate
+    raise LayerPythonMissing(
+        f"the layer is built for {RUNTIME}: byte-compiling and smoke-testing it needs CPython "
+        f"{PYTHON_VERSION}, and none was found (tried LAYER_PYTHON, {wanted} on PATH, "
+        f"{pyenv}/versions/{PYTHON_VERSION}*). Install one (`pyenv install {PYTHON_VERSION}`, "
+        f"or your OS's {wanted} package) or set LAYER_PYTHON to its path"
+    )
+
+
 def worker_pins() -> list[str]:
     with PYPROJECT.open("rb") as f:
         return tomllib.load(f)["project"]["optional-dependencies"]["worker"]
 
 
-def install(site: Path, pins: list[str]) -> None:
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile"]
+def install(site: Path, pins: list[str], python: str) -> None:
+    # This venv's pip, run for the runtime's interpreter (--python): pip judges dependencies'
+    # environment markers (`python_version < "3.12"`) by the interpreter it runs under, not
+    # by --python-version (pypa/pip#11010). It installs only into --target, so the warning
+    # about root changing that interpreter's packages does not apply.
+    command = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet"]
+    command += ["--no-compile", "--disable-pip-version-check", "--root-user-action=ignore"]
     command += ["--target", str(site), "--implementation", "cp", "--only-binary=:all:"]
     command += ["--python-version", PYTHON_VERSION]
     command += [arg for platform in PLATFORMS for arg in ("--platform", platform)]
@@ -116,20 +172,16 @@ def prune(site: Path) -> None:
                 Path(root, name).unlink()
 
 
-def compile_bytecode(site: Path) -> None:
+def compile_bytecode(site: Path, python: str) -> None:
     # Lambda mounts layers read-only, so modules without bytecode are compiled on every cold
-    # start (~0.2 s more for these four imports, measured here). Unchecked-hash .pyc stay valid
-    # whatever mtimes the zip round trip leaves. Paths are recorded as Lambda mounts the layer,
-    # which also keeps the zip's bytes independent of --out.
-    if not compileall.compile_dir(
-        site,
-        quiet=1,
-        workers=0,
-        invalidation_mode=PycInvalidationMode.UNCHECKED_HASH,
-        stripdir=str(site),
-        prependdir=LAMBDA_LAYER_PATH,
-    ):
-        raise RuntimeError(f"byte-compiling {site} failed")
+    # start (~0.2 s more for these four imports, measured here). Bytecode is per Python version
+    # (cpython-312.pyc), so the runtime's interpreter compiles it. Unchecked-hash .pyc stay
+    # valid whatever mtimes the zip round trip leaves. Paths are recorded as Lambda mounts the
+    # layer, which also keeps the zip's bytes independent of --out.
+    command = [python, "-I", "-m", "compileall", "-q", "-j", "0"]
+    command += ["--invalidation-mode", "unchecked-hash", "-s", str(site), "-p", LAMBDA_LAYER_PATH]
+    if subprocess.run([*command, str(site)]).returncode != 0:
+        raise RuntimeError(f"byte-compiling {site} with {python} failed")
 
 
 def write_zip(out: Path, site: Path) -> Path:
@@ -194,9 +246,9 @@ def measure(zip_path: Path, site: Path) -> dict[str, int]:
     return dict(sizes)
 
 
-def smoke(site: Path) -> subprocess.CompletedProcess:
+def smoke(site: Path, python: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-S", "-s", "-P", "-B", str(SMOKE)],
+        [python, "-S", "-s", "-P", "-B", str(SMOKE)],
         env={"PYTHONPATH": str(site)},
         capture_output=True,
         text=True,
@@ -204,21 +256,22 @@ def smoke(site: Path) -> subprocess.CompletedProcess:
     )
 
 
-def build(out: Path) -> Report:
+def build(out: Path, python: str) -> Report:
     site = out / "python"
     shutil.rmtree(site, ignore_errors=True)
     (out / ZIP_NAME).unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
-    install(site, worker_pins())
+    install(site, worker_pins(), python)
     prune(site)
-    compile_bytecode(site)
+    compile_bytecode(site, python)
     zip_path = write_zip(out, site)
     return Report(
         zip_path=zip_path,
+        python=python,
         unzipped=measure(zip_path, site),
         glibc=wheel_glibc(site),
         zipped=zip_path.stat().st_size,
-        smoke=smoke(site),
+        smoke=smoke(site, python),
     )
 
 
@@ -244,9 +297,9 @@ def render(report: Report) -> str:
         f"{'zipped':20} {mib(report.zipped)}",
         f"{'left for function':20} {mib(LAMBDA_UNZIPPED_LIMIT - report.total)}"
         f"  of {mib(LAMBDA_UNZIPPED_LIMIT).strip()} (layers + function code, unzipped)",
-        f"glibc: layer needs {glibc_text(report.glibc_needed)}, {RUNTIME} (Amazon Linux 2) has "
+        f"glibc: layer needs {glibc_text(report.glibc_needed)}, {RUNTIME} ({RUNTIME_OS}) has "
         f"{glibc_text(RUNTIME_GLIBC)}: " + verdict(report.loads_on_runtime),
-        "smoke: " + (report.smoke.stdout.strip() if report.smoke_ok else "FAIL"),
+        f"smoke ({report.python}): " + (report.smoke.stdout.strip() if report.smoke_ok else "FAIL"),
     ]
     if not report.smoke_ok:
         lines.append(report.smoke.stderr.strip())
@@ -257,10 +310,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE / "build", help="default: layers/build")
     args = parser.parse_args()
-    # The bytecode and the smoke run use this interpreter: it must be the runtime's Python.
-    if f"{sys.version_info.major}.{sys.version_info.minor}" != PYTHON_VERSION:
-        parser.error(f"run with Python {PYTHON_VERSION}, as {RUNTIME}")
-    report = build(args.out.resolve())
+    try:
+        python = layer_python()
+    except LayerPythonMissing as error:
+        parser.error(str(error))
+    report = build(args.out.resolve(), python)
     print(render(report))
     return 0 if report.ok else 1
 
