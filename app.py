@@ -22,6 +22,9 @@ app.api.cors = CORSConfig(allow_origin="*", expose_headers=["Retry-After", "Cont
 
 SPECTROGRAM_STATUS_CODES = {"COMPLETED": 200, "PENDING": 202, "PROCESSING": 202, "FAILED": 409}
 RETRY_AFTER_S = "2"
+# Bodies are parsed as JSON whatever their label: curl's default form type must not
+# turn a good request into a 415 that is not in our {"error": ...} shape.
+JSON_BODY_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
 
 
 @functools.cache
@@ -70,7 +73,7 @@ def health():
     return {"ok": True}
 
 
-@app.route("/auth/login", methods=["POST"])
+@app.route("/auth/login", methods=["POST"], content_types=JSON_BODY_TYPES)
 @api
 def login():
     settings = get_settings()
@@ -84,7 +87,7 @@ def login():
     }
 
 
-@app.route("/recordings", methods=["POST"])
+@app.route("/recordings", methods=["POST"], content_types=JSON_BODY_TYPES)
 @api
 def create_recording():
     created = recordings().create(current_user(), json_body())
