@@ -1,133 +1,15 @@
-"""The local stack, started exactly as `make run` starts it, on free ports."""
+"""Fixtures: the local stack (as `make run` starts it) and signed-in users."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import pytest
-import requests
-from botocore.config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED_AUDIO = ROOT.parent / "shared" / "audio"
-# LocalStack's first start installs it (about a minute).
-READY_TIMEOUT_S = 240
+from infra.local.harness import ApiUser, RunningStack, running_stack
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class RunningStack:
-    process: subprocess.Popen
-    api_url: str
-    cloud_url: str
-    log: list[str]
-
-    def client(self, service: str):
-        return boto3.client(
-            service,
-            endpoint_url=self.cloud_url,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            config=Config(s3={"addressing_style": "path"}),
-        )
-
-
-class Api:
-    """A signed-in user of the HTTP API."""
-
-    def __init__(self, base_url: str, username: str) -> None:
-        self.base_url = base_url
-        self.session = requests.Session()
-        answer = requests.post(f"{base_url}/auth/login", json={"username": username}, timeout=10)
-        answer.raise_for_status()
-        self.session.headers["Authorization"] = f"Bearer {answer.json()['token']}"
-
-    def request(self, method: str, path: str, **kwargs) -> requests.Response:
-        return self.session.request(method, self.base_url + path, timeout=30, **kwargs)
-
-    def upload(self, filename: str, data: bytes, content_type: str = "audio/wav") -> dict:
-        """POST /recordings, then the presigned POST straight to the bucket, as a browser does."""
-        created = self.request(
-            "POST",
-            "/recordings",
-            json={"filename": filename, "size": len(data), "content_type": content_type},
-        )
-        assert created.status_code == 201, created.text
-        body = created.json()
-        form = body["upload"]
-        sent = requests.post(
-            form["url"], data=form["fields"], files={"file": (filename, data)}, timeout=60
-        )
-        assert sent.status_code in (200, 201, 204), sent.text
-        return body["recording"]
-
-    def wait_until_done(self, recording_id: str, timeout_s: float = 120) -> dict:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            answer = self.request("GET", f"/recordings/{recording_id}/spectrogram/status")
-            assert answer.status_code == 200, answer.text
-            status = answer.json()
-            if status["status"] in ("COMPLETED", "FAILED"):
-                return status
-            time.sleep(0.25)
-        raise AssertionError(f"{recording_id} still {status['status']} after {timeout_s} s")
-
-
-@contextmanager
-def running_stack(**env: str) -> Iterator[RunningStack]:
-    """``python -m infra.local`` (what `make run` runs) on free ports, stopped by SIGTERM."""
-    cloud_port, api_port = free_port(), free_port()
-    env = {**os.environ, "LOCAL_CLOUD_PORT": str(cloud_port), "API_PORT": str(api_port), **env}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "infra.local"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    log: list[str] = []
-    ready = threading.Event()
-
-    def read_output() -> None:
-        for line in process.stdout:
-            log.append(line)
-            sys.stderr.write(line)
-            if "ready" in line:
-                ready.set()
-
-    threading.Thread(target=read_output, daemon=True).start()
-    if not ready.wait(READY_TIMEOUT_S):
-        process.kill()
-        pytest.fail("the local stack did not print 'ready':\n" + "".join(log))
-    yield RunningStack(
-        process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{cloud_port}", log
-    )
-    # `make run` must stop cleanly on SIGTERM, taking every child with it.
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(30) == 0, "".join(log[-20:])
-    for port in (cloud_port, api_port):
-        with socket.socket() as s:
-            # SO_REUSEADDR: connections in TIME_WAIT are fine, a listener is not.
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind(("127.0.0.1", port))
+SHARED_AUDIO = Path(__file__).resolve().parents[3] / "shared" / "audio"
 
 
 @pytest.fixture(scope="session")
@@ -137,10 +19,10 @@ def stack() -> Iterator[RunningStack]:
 
 
 @pytest.fixture(scope="session")
-def alice(stack: RunningStack) -> Api:
-    return Api(stack.api_url, "alice")
+def alice(stack: RunningStack) -> ApiUser:
+    return ApiUser(stack.api_url, "alice")
 
 
 @pytest.fixture(scope="session")
-def bob(stack: RunningStack) -> Api:
-    return Api(stack.api_url, "bob")
+def bob(stack: RunningStack) -> ApiUser:
+    return ApiUser(stack.api_url, "bob")

@@ -13,7 +13,8 @@ import requests
 import soundfile as sf
 from PIL import Image
 
-from tests.integration.conftest import SHARED_AUDIO, Api, RunningStack
+from infra.local.harness import ApiUser, RunningStack
+from tests.integration.conftest import SHARED_AUDIO
 
 BIRDSONG = SHARED_AUDIO / "XC249066_Willisornis_poecilinotus.mp3"
 
@@ -26,7 +27,7 @@ def wav_bytes(seconds: float, sample_rate: int = 22050) -> bytes:
     return buffer.getvalue()
 
 
-def spectrogram_png(api: Api, recording_id: str) -> Image.Image:
+def spectrogram_png(api: ApiUser, recording_id: str) -> Image.Image:
     answer = api.request("GET", f"/recordings/{recording_id}/spectrogram")
     assert answer.status_code == 200, answer.text
     manifest = answer.json()
@@ -51,7 +52,7 @@ def test_recordings_need_a_valid_token(stack: RunningStack):
     assert "error" in answer.json()
 
 
-def test_birdsong_mp3_becomes_a_3200_by_400_spectrogram(alice: Api):
+def test_birdsong_mp3_becomes_a_3200_by_400_spectrogram(alice: ApiUser):
     recording = alice.upload(BIRDSONG.name, BIRDSONG.read_bytes(), "audio/mpeg")
     assert recording["status"] == "PENDING"
     status = alice.wait_until_done(recording["id"])
@@ -65,13 +66,13 @@ def test_birdsong_mp3_becomes_a_3200_by_400_spectrogram(alice: Api):
     assert shown["duration_s"] == pytest.approx(101.85, abs=0.05)
 
 
-def test_five_second_wav_becomes_1000_by_400(alice: Api):
+def test_five_second_wav_becomes_1000_by_400(alice: ApiUser):
     recording = alice.upload("five seconds+chirp.wav", wav_bytes(5.0))
     assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
     assert spectrogram_png(alice, recording["id"]).size == (1000, 400)
 
 
-def test_text_file_named_wav_fails_with_a_clear_message(alice: Api):
+def test_text_file_named_wav_fails_with_a_clear_message(alice: ApiUser):
     recording = alice.upload("notes.wav", b"these are my field notes, not audio\n" * 20)
     status = alice.wait_until_done(recording["id"])
     assert status["status"] == "FAILED"
@@ -82,7 +83,7 @@ def test_text_file_named_wav_fails_with_a_clear_message(alice: Api):
     assert answer.json() == {"status": "FAILED", "error": status["error"]}
 
 
-def test_spectrogram_answers_202_with_retry_after_until_uploaded(alice: Api):
+def test_spectrogram_answers_202_with_retry_after_until_uploaded(alice: ApiUser):
     created = alice.request(
         "POST", "/recordings", json={"filename": "later.wav", "size": 10, "content_type": ""}
     )
@@ -102,13 +103,13 @@ def test_spectrogram_answers_202_with_retry_after_until_uploaded(alice: Api):
         ({"filename": "song.wav"}, "missing field(s): size, content_type"),
     ],
 )
-def test_bad_new_recordings_are_refused_with_a_reason(alice: Api, body: dict, complaint: str):
+def test_bad_new_recordings_are_refused_with_a_reason(alice: ApiUser, body: dict, complaint: str):
     answer = alice.request("POST", "/recordings", json=body)
     assert answer.status_code == 400
     assert complaint in answer.json()["error"]
 
 
-def test_presigned_post_pins_key_type_and_size(alice: Api):
+def test_presigned_post_pins_key_type_and_size(alice: ApiUser):
     answer = alice.request(
         "POST",
         "/recordings",
@@ -125,7 +126,7 @@ def test_presigned_post_pins_key_type_and_size(alice: Api):
     assert {"Content-Type": "audio/flac"} in policy["conditions"]
 
 
-def test_another_user_gets_404(alice: Api, bob: Api):
+def test_another_user_gets_404(alice: ApiUser, bob: ApiUser):
     recording = alice.upload("mine.wav", wav_bytes(1.0))
     for path in ("", "/spectrogram", "/spectrogram/status"):
         answer = bob.request("GET", f"/recordings/{recording['id']}{path}")
@@ -137,7 +138,7 @@ def test_another_user_gets_404(alice: Api, bob: Api):
 
 
 def test_list_is_newest_first_and_pages(stack: RunningStack):
-    carol = Api(stack.api_url, "carol")
+    carol = ApiUser(stack.api_url, "carol")
     ids = [carol.upload(f"take {n}.wav", wav_bytes(0.5))["id"] for n in range(3)]
     first = carol.request("GET", "/recordings?limit=2").json()
     assert [r["id"] for r in first["recordings"]] == ids[::-1][:2]
@@ -145,7 +146,7 @@ def test_list_is_newest_first_and_pages(stack: RunningStack):
     assert [r["id"] for r in second["recordings"]] == ids[:1]
 
 
-def test_replayed_event_renders_once(stack: RunningStack, alice: Api):
+def test_replayed_event_renders_once(stack: RunningStack, alice: ApiUser):
     recording = alice.upload("replayed.wav", wav_bytes(1.0))
     done = alice.wait_until_done(recording["id"])
     sqs = stack.client("sqs")
@@ -173,7 +174,7 @@ def test_replayed_event_renders_once(stack: RunningStack, alice: Api):
     assert again == done
 
 
-def test_delete_removes_audio_images_and_rows(stack: RunningStack, alice: Api):
+def test_delete_removes_audio_images_and_rows(stack: RunningStack, alice: ApiUser):
     recording = alice.upload("gone soon.wav", wav_bytes(2.0))
     assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
     s3 = stack.client("s3")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.integration.conftest import Api, RunningStack, running_stack
+from infra.local.harness import ApiUser, RunningStack, running_stack
 from tests.integration.test_pipeline import wav_bytes
 
 LIMIT = 100_000
@@ -25,11 +25,11 @@ def policed() -> Iterator[RunningStack]:
 
 
 @pytest.fixture(scope="module")
-def dana(policed: RunningStack) -> Api:
-    return Api(policed.api_url, "dana")
+def dana(policed: RunningStack) -> ApiUser:
+    return ApiUser(policed.api_url, "dana")
 
 
-def new_upload(api: Api, size: int) -> tuple[str, dict]:
+def new_upload(api: ApiUser, size: int) -> tuple[str, dict]:
     answer = api.request(
         "POST", "/recordings", json={"filename": "a.wav", "size": size, "content_type": "audio/wav"}
     )
@@ -47,7 +47,7 @@ def stored_keys(stack: RunningStack) -> list[str]:
     return [o["Key"] for o in listing.get("Contents", [])]
 
 
-def test_a_proper_upload_is_accepted_and_rendered(dana: Api):
+def test_a_proper_upload_is_accepted_and_rendered(dana: ApiUser):
     recording = dana.upload("song.wav", wav_bytes(1.0))
     assert dana.wait_until_done(recording["id"])["status"] == "COMPLETED"
 
@@ -62,7 +62,7 @@ def test_a_proper_upload_is_accepted_and_rendered(dana: Api):
     ids=["other content type", "other key", "over the size limit"],
 )
 def test_the_bucket_refuses_uploads_outside_the_policy(
-    policed: RunningStack, dana: Api, change: dict, data: bytes
+    policed: RunningStack, dana: ApiUser, change: dict, data: bytes
 ):
     before = stored_keys(policed)
     recording_id, upload = new_upload(dana, size=min(len(data), LIMIT))
@@ -73,7 +73,7 @@ def test_the_bucket_refuses_uploads_outside_the_policy(
     assert status["status"] == "PENDING"
 
 
-def test_image_urls_are_signed(dana: Api):
+def test_image_urls_are_signed(dana: ApiUser):
     recording = dana.upload("signed.wav", wav_bytes(1.0))
     assert dana.wait_until_done(recording["id"])["status"] == "COMPLETED"
     image_url = dana.request("GET", f"/recordings/{recording['id']}/spectrogram").json()[
