@@ -1,0 +1,310 @@
+"""The cloud stack, synthesized offline: the wiring the pipeline relies on, cdk-nag and cfn-lint.
+
+Needs the ``infra`` extra and Node (jsii runs aws-cdk-lib in it); not the CDK CLI, AWS
+credentials or a built layer (a stub zip stands in for it).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import aws_cdk as cdk
+import cfnlint.api
+import pytest
+from aws_cdk import aws_sqs as sqs
+from aws_cdk.assertions import Match, Template
+
+from chalicelib.models import RecordingModel, SpectrogramModel
+from infra.stack import ROOT, SonagramStack
+from layers import build_layer
+
+UI_ORIGIN = "https://sonagram.example.org"
+REGION = "eu-west-1"
+# CDK puts a DependsOn next to a GetAtt of the same role: redundant, harmless, not ours to change.
+CFN_LINT_IGNORED = {"W3005"}
+
+
+def build(outdir: Path, layer_zip: Path) -> tuple[cdk.App, SonagramStack]:
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    app = cdk.App(context=context, outdir=str(outdir))
+    stack = SonagramStack(
+        app,
+        "Sonagram",
+        ui_origin=UI_ORIGIN,
+        worker_layer_zip=layer_zip,
+        env=cdk.Environment(region=REGION),
+    )
+    return app, stack
+
+
+@pytest.fixture(scope="module")
+def layer_zip(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("layer") / build_layer.ZIP_NAME
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("python/README", "stand-in for the worker layer")
+    return path
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory, layer_zip) -> tuple[SonagramStack, Path, dict]:
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app, stack = build(outdir, layer_zip)
+    assembly = app.synth()
+    return stack, outdir, assembly.get_stack_artifact(stack.artifact_id).template
+
+
+@pytest.fixture(scope="module")
+def stack(synthesized) -> SonagramStack:
+    return synthesized[0]
+
+
+@pytest.fixture(scope="module")
+def template_json(synthesized) -> dict:
+    return synthesized[2]
+
+
+@pytest.fixture(scope="module")
+def template(template_json) -> Template:
+    return Template.from_json(template_json)
+
+
+def logical_id(stack: SonagramStack, construct) -> str:
+    return stack.get_logical_id(construct.node.default_child)
+
+
+def arn_of(stack: SonagramStack, construct) -> dict:
+    return {"Fn::GetAtt": [logical_id(stack, construct), "Arn"]}
+
+
+def objects_of(stack: SonagramStack, bucket) -> dict:
+    return {"Fn::Join": ["", [arn_of(stack, bucket), "/*"]]}
+
+
+def allowed(template_json: dict, stack: SonagramStack, function) -> set[tuple[str, str]]:
+    """Every (action, resource) the function's role policies allow, resources as JSON."""
+    role = {"Ref": logical_id(stack, function.role)}
+    pairs = set()
+    for resource in template_json["Resources"].values():
+        if resource["Type"] != "AWS::IAM::Policy" or role not in resource["Properties"]["Roles"]:
+            continue
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+            assert statement["Effect"] == "Allow"
+            actions = statement["Action"]
+            resources = statement["Resource"]
+            for action in [actions] if isinstance(actions, str) else actions:
+                for arn in resources if isinstance(resources, list) else [resources]:
+                    pairs.add((action, json.dumps(arn, sort_keys=True)))
+    return pairs
+
+
+def as_set(keys: list[dict]) -> set[tuple]:
+    return {tuple(sorted(key.items())) for key in keys}
+
+
+def test_every_object_created_in_recordings_invokes_the_worker(stack, template):
+    template.has_resource_properties(
+        "Custom::S3BucketNotifications",
+        {
+            "BucketName": {"Ref": logical_id(stack, stack.recordings)},
+            "NotificationConfiguration": {
+                "LambdaFunctionConfigurations": [
+                    {
+                        "Events": ["s3:ObjectCreated:*"],
+                        "LambdaFunctionArn": arn_of(stack, stack.worker),
+                    }
+                ]
+            },
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::Permission",
+        {
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": arn_of(stack, stack.worker),
+            "Principal": "s3.amazonaws.com",
+            "SourceArn": arn_of(stack, stack.recordings),
+        },
+    )
+
+
+def test_the_worker_runs_300_s_on_the_layers_runtime(stack, template, template_json):
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Handler": "functions.spectrogram_worker.handler",
+            "Runtime": build_layer.RUNTIME,
+            "Architectures": ["x86_64"],
+            "Timeout": 300,
+            "MemorySize": 2048,
+            "Layers": [{"Ref": Match.string_like_regexp("^WorkerLayer")}],
+            "Environment": {"Variables": Match.object_like({"JOB_TIMEOUT_S": "300"})},
+        },
+    )
+    worker = template_json["Resources"][logical_id(stack, stack.worker)]["Properties"]
+    # A 100 MiB upload plus room for the decoder and Python's own temporary files.
+    assert worker["EphemeralStorage"]["Size"] >= 100 + 512
+
+
+def test_a_failing_event_is_retried_twice_then_parked_in_a_queue(stack, template):
+    (queue_id,) = template.find_resources("AWS::SQS::Queue")
+    template.has_resource_properties(
+        "AWS::Lambda::EventInvokeConfig",
+        {
+            "FunctionName": {"Ref": logical_id(stack, stack.worker)},
+            "MaximumRetryAttempts": 2,
+            "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [queue_id, "Arn"]}}},
+        },
+    )
+
+
+def test_function_code_is_only_chalicelib_and_functions(stack, synthesized, template_json):
+    outdir = synthesized[1]
+    key = template_json["Resources"][logical_id(stack, stack.worker)]["Properties"]["Code"]["S3Key"]
+    assets = json.loads((outdir / f"{stack.artifact_id}.assets.json").read_text())["files"]
+    code = outdir / assets[key.removesuffix(".zip")]["source"]["path"]
+    assert sorted(p.name for p in code.iterdir()) == ["chalicelib", "functions"]
+    assert (code / "functions" / "spectrogram_worker.py").is_file()
+    assert not list(code.rglob("__pycache__"))
+
+
+@pytest.mark.parametrize(
+    ("model", "attribute"),
+    [(RecordingModel, "recordings_table"), (SpectrogramModel, "spectrograms_table")],
+)
+def test_tables_have_the_keys_and_indexes_of_the_pynamodb_models(
+    stack, template_json, model, attribute
+):
+    schema = model._get_schema()
+    table = template_json["Resources"][logical_id(stack, getattr(stack, attribute))]["Properties"]
+    assert as_set(table["KeySchema"]) == as_set(schema["key_schema"])
+    assert as_set(table["AttributeDefinitions"]) == as_set(schema["attribute_definitions"])
+    indexes = {
+        index["IndexName"]: (as_set(index["KeySchema"]), index["Projection"])
+        for index in table["GlobalSecondaryIndexes"]
+    }
+    assert indexes == {
+        index["index_name"]: (as_set(index["key_schema"]), index["projection"])
+        for index in schema["global_secondary_indexes"]
+    }
+    for index in table["GlobalSecondaryIndexes"]:
+        assert index["KeySchema"][0]["KeyType"] == "HASH"
+    assert "LocalSecondaryIndexes" not in table
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+
+
+def test_the_sweeper_runs_every_5_minutes(stack, template):
+    template.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "ScheduleExpression": "rate(5 minutes)",
+            "State": "ENABLED",
+            "Targets": [Match.object_like({"Arn": arn_of(stack, stack.sweeper)})],
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {"Handler": "functions.sweeper.handler", "Runtime": build_layer.RUNTIME},
+    )
+
+
+def test_no_bucket_is_public_and_uploads_come_from_the_ui_origin(stack, template, template_json):
+    buckets = template.find_resources("AWS::S3::Bucket")
+    assert len(buckets) == 3
+    for bucket in buckets.values():
+        assert bucket["Properties"]["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        }
+    for policy in template.find_resources("AWS::S3::BucketPolicy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            # The only statement naming everyone is the deny of plain HTTP.
+            if statement["Principal"] in ("*", {"AWS": "*"}):
+                assert statement["Effect"] == "Deny"
+    for bucket in (stack.recordings, stack.spectrograms):
+        properties = template_json["Resources"][logical_id(stack, bucket)]["Properties"]
+        assert properties["CorsConfiguration"]["CorsRules"] == [
+            {
+                "AllowedHeaders": ["*"],
+                "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
+                "AllowedOrigins": [UI_ORIGIN],
+                "ExposedHeaders": ["ETag"],
+                "MaxAge": 3600,
+            }
+        ]
+        rules = properties["LifecycleConfiguration"]["Rules"]
+        abort_uploads = {"AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}
+        assert {**abort_uploads, "Status": "Enabled"} in rules
+
+
+def test_the_worker_reads_recordings_and_writes_only_spectrograms(stack, template_json):
+    names = {}
+    for bucket, name in ((stack.recordings, "recordings"), (stack.spectrograms, "spectrograms")):
+        names[json.dumps(arn_of(stack, bucket), sort_keys=True)] = name
+        names[json.dumps(objects_of(stack, bucket), sort_keys=True)] = f"{name}/*"
+    s3 = {
+        (action, names.get(resource, resource))
+        for action, resource in allowed(template_json, stack, stack.worker)
+        if action.startswith("s3:")
+    }
+    assert s3 == {
+        ("s3:ListBucket", "recordings"),
+        ("s3:ListBucket", "spectrograms"),
+        ("s3:GetObject", "recordings/*"),
+        ("s3:PutObject", "spectrograms/*"),
+        ("s3:DeleteObject", "spectrograms/*"),
+    }
+
+
+def test_the_api_gets_the_real_names_and_the_user_pool(stack, template):
+    template.has_resource_properties(
+        "AWS::Serverless::Function",
+        {
+            "Handler": "app.app",
+            "Environment": {
+                "Variables": Match.object_like(
+                    {
+                        "SONAGRAM_STAGE": "prod",
+                        "RECORDINGS_BUCKET": {"Ref": logical_id(stack, stack.recordings)},
+                        "SPECTROGRAMS_BUCKET": {"Ref": logical_id(stack, stack.spectrograms)},
+                        "RECORDINGS_TABLE": {"Ref": logical_id(stack, stack.recordings_table)},
+                        "SPECTROGRAMS_TABLE": {"Ref": logical_id(stack, stack.spectrograms_table)},
+                        "UI_ORIGIN": UI_ORIGIN,
+                        "USER_POOL_ID": {"Ref": Match.string_like_regexp("^Users")},
+                        "USER_POOL_CLIENT_ID": {"Ref": Match.string_like_regexp("^UsersWebClient")},
+                        "AUTH_SECRET": Match.any_value(),
+                    }
+                )
+            },
+        },
+    )
+
+
+def test_cfn_lint_finds_nothing(template_json):
+    matches = cfnlint.api.lint(json.dumps(template_json), regions=[REGION])
+    assert [str(m) for m in matches if m.rule.id not in CFN_LINT_IGNORED] == []
+
+
+def test_cdk_nag_finds_nothing_unacknowledged(synthesized):
+    outdir = synthesized[1]
+    report = json.loads((outdir / "validation-report.json").read_text())
+    assert report["pluginReports"] == []
+
+
+def test_cdk_nag_stops_synth_on_an_unacknowledged_finding(tmp_path, layer_zip):
+    # The stack above synthesizing proves something only if the checks run on it.
+    app, stack = build(tmp_path / "cdk.out", layer_zip)
+    sqs.Queue(stack, "Unencrypted", encryption=sqs.QueueEncryption.UNENCRYPTED)
+    with pytest.raises(RuntimeError, match="ValidationFailed") as failed:
+        app.synth()
+    assert "Sonagram/Unencrypted/Resource" in str(failed.value)
+    assert "AwsSolutions-SQS2" in str(failed.value)
+
+
+def test_a_missing_layer_zip_says_how_to_build_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="make layer"):
+        build(tmp_path / "cdk.out", tmp_path / "absent.zip")
