@@ -139,9 +139,16 @@ def layer_python() -> str:
     )
 
 
+# The Lambda runtime ships boto3 and botocore; the layer carries everything else the
+# worker imports: the base dependencies (pynamodb) and the worker extra.
+RUNTIME_PROVIDED = ("boto3", "botocore")
+
+
 def worker_pins() -> list[str]:
     with PYPROJECT.open("rb") as f:
-        return tomllib.load(f)["project"]["optional-dependencies"]["worker"]
+        project = tomllib.load(f)["project"]
+    base = [pin for pin in project["dependencies"] if not pin.startswith(RUNTIME_PROVIDED)]
+    return base + project["optional-dependencies"]["worker"]
 
 
 def install(site: Path, pins: list[str], python: str) -> None:
