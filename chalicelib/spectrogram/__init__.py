@@ -21,8 +21,11 @@ Pipeline
    frame; :mod:`.overview` for long files), then dB relative to the loudest cell
    with an 80 dB floor -- librosa's ``amplitude_to_db(S, ref=np.max, top_db=80)`` --
    and matplotlib's viridis. Low frequencies at the bottom, no axes.
-5. **Tiles** (only with ``tile_sink``): a time-only max pyramid on a fixed absolute
-   dB scale (:mod:`.tiles`).
+5. **Tiles** (only with ``tile_sink``): a time-only pyramid (:mod:`.tiles`). Level 0
+   has ``max(200, sample_rate / hop_length)`` px/s (frames repeated to the nearest
+   pixel); each coarser level halves it by taking the max of pixel pairs, down to a
+   level that fits one tile. Tiles are at most 4096 x 400 px, greyscale PNGs of
+   absolute dB on a fixed scale, so the viewer sets the reference and floor live.
 
 Manifest
 --------

@@ -17,7 +17,7 @@ from .errors import EmptyAudioError, RenderTimeout
 from .overview import OverviewColumns, encode_palette_png, overview_image
 from .scale import TILE_DB_AT_0, TILE_DB_STEP, TOP_DB, power_db, tile_values
 from .stft import HOP_LENGTH, N_FFT, StreamingSTFT, band
-from .tiles import TilePyramid, TileSink, frame_repeat
+from .tiles import TilePyramid, TileSink
 
 ENGINE_VERSION = "1.0.0"
 #: Default longest recording, in seconds (4 h).
@@ -116,14 +116,9 @@ def render_stream(
     stft = StreamingSTFT(n_bins=n_bins)
     rows = frequency_map(sample_rate, N_FFT, n_bins, f_max)
     columns = OverviewColumns(rows=HEIGHT)
-    repeat = frame_repeat(sample_rate, HOP_LENGTH)
     pyramid = None
     if tile_sink is not None:
-        pyramid = TilePyramid(
-            tile_sink,
-            px_per_s=repeat * sample_rate / HOP_LENGTH,
-            origin_s=-HOP_LENGTH / (2 * sample_rate),
-        )
+        pyramid = TilePyramid(tile_sink, sample_rate=sample_rate, hop_length=HOP_LENGTH)
     ref_power = 0.0
     n_samples = 0
 
@@ -135,7 +130,7 @@ def render_stream(
         power = rows.apply(power, axis=1)
         columns.push(power)
         if pyramid is not None:
-            pyramid.push(np.repeat(tile_values(power), repeat, axis=0))
+            pyramid.push(tile_values(power))
 
     with ExitStack() as cleanup:
         blocks = cleanup.enter_context(closing(stream.blocks))
@@ -152,9 +147,9 @@ def render_stream(
         if not n_samples:
             raise EmptyAudioError(f"'{name}' contains no audio samples.")
         consume(stft.finish())
-        tile_levels = pyramid.finish() if pyramid is not None else []
+        duration_s = n_samples / sample_rate
+        tile_levels = pyramid.finish(duration_s) if pyramid is not None else []
 
-    duration_s = n_samples / sample_rate
     width = overview_width(duration_s)
     indices = overview_image(
         columns,

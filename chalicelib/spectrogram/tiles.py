@@ -1,17 +1,20 @@
 """The tile pyramid: a time-only zoom pyramid streamed out tile by tile.
 
-Level 0, the most detailed, repeats every STFT frame ``repeat = ceil(200 * hop_length
-/ sample_rate)`` times, so it has ``px_per_s = repeat * sample_rate / hop_length``
->= 200 px/s (258.4 at 44.1 kHz, 281.25 at 48 kHz, 375 at 192 kHz). Pixel ``x`` of
-level ``L`` is the maximum of pixels ``2x`` and ``2x + 1`` of level ``L - 1`` (the last
-pixel of an odd-width level stands alone), at ``px_per_s / 2**L``. A level exists if
-the one below it is wider than one tile, so the coarsest level is a single tile of
-at most :data:`TILE_WIDTH` px (roughly the overview's scale).
+Level 0, the most detailed, has ``px_per_s = max(200, frame_rate)`` pixels per second,
+where ``frame_rate = sample_rate / hop_length`` (86.1 at 44.1 kHz, 375 at 192 kHz).
+Frame ``t`` is centred at ``t / frame_rate`` s and owns the span of one hop around
+it, so every level starts at ``origin_s = -hop_length / (2 * sample_rate)``, and
+level-0 pixel ``x`` (spanning ``origin_s + [x, x + 1) / px_per_s`` s) shows the frame
+whose span holds the pixel's centre, ``floor((x + 0.5) * frame_rate / px_per_s)``
+(each frame is repeated 2 or 3 times below 102.4 kHz; one pixel per frame above).
+Level 0 ends with the first pixel that reaches ``duration_s``, repeating the last
+frame where needed, so every level covers the whole recording.
 
-Frame ``t`` fills level-0 pixels ``t * repeat .. (t + 1) * repeat - 1``, centred on its
-time ``t * hop_length / sample_rate``, so every level starts at ``origin_s = -hop_length
-/ (2 * sample_rate)`` and pixel ``x`` of level ``L`` spans ``origin_s + [x, x + 1) *
-2**L / px_per_s`` seconds.
+Pixel ``x`` of level ``L`` is the maximum of pixels ``2x`` and ``2x + 1`` of level
+``L - 1`` (the last pixel of an odd-width level stands alone), at ``px_per_s / 2**L``
+px/s. A level exists if the one below it is wider than one tile, so the coarsest
+level is a single tile of at most :data:`TILE_WIDTH` px (roughly the overview's
+scale).
 
 Each level is cut into tiles of :data:`TILE_WIDTH` px (the last one narrower), 400 px
 high, encoded as 8-bit greyscale PNGs whose values are absolute levels (see
@@ -39,11 +42,6 @@ MIN_PX_PER_S = 200
 MAX_PENDING = 4
 
 TileSink = Callable[[str, bytes], None]
-
-
-def frame_repeat(sample_rate: int, hop_length: int) -> int:
-    """Level-0 pixels per STFT frame: the fewest that give at least 200 px/s."""
-    return math.ceil(MIN_PX_PER_S * hop_length / sample_rate - 1e-9)
 
 
 def tile_key(level: int, index: int) -> str:
@@ -74,24 +72,41 @@ class TilePyramid:
     sink : callable(key: str, png: bytes) -> None
         Receives each tile once, as soon as it is encoded, in order, called from one
         background thread.
-    px_per_s : float > 0
-        Level-0 pixels per second.
-    origin_s : float
-        Time of level 0's left edge, in seconds.
+    sample_rate : int > 0
+        In Hz.
+    hop_length : int > 0
+        STFT frame step, in samples.
     """
 
-    def __init__(self, sink: TileSink, *, px_per_s: float, origin_s: float):
+    def __init__(self, sink: TileSink, *, sample_rate: int, hop_length: int):
+        # frame_rate / px_per_s as the exact fraction num / den: integer arithmetic
+        # keeps the frame -> pixel mapping identical however the frames are split.
+        if sample_rate < MIN_PX_PER_S * hop_length:
+            self._num, self._den = sample_rate, MIN_PX_PER_S * hop_length
+        else:
+            self._num, self._den = 1, 1
+        self.px_per_s = sample_rate / hop_length * self._den / self._num
+        self.origin_s = -hop_length / (2 * sample_rate)
+        self._frames = 0
+        self._last = np.zeros(HEIGHT, dtype=np.uint8)
         self._sink = sink
         self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sonagram-tiles")
         self._pending: deque[Future] = deque()
-        self.px_per_s = px_per_s
-        self.origin_s = origin_s
         self._levels = [_Level(0)]
         self.tiles: list[dict] = []
 
-    def push(self, columns: np.ndarray) -> None:
-        """Append level-0 columns, shape ``(n, 400)`` uint8 (row 0 = lowest frequency)."""
-        self._push(0, columns)
+    def push(self, frames: np.ndarray) -> None:
+        """Append the next frames' tile values, shape ``(n, 400)`` uint8, row 0 = lowest."""
+        start = self._level_width(self._frames)
+        self._frames += len(frames)
+        pixels = np.arange(start, self._level_width(self._frames))
+        shown = (2 * pixels + 1) * self._num // (2 * self._den)  # floor((x + 0.5) * ratio)
+        self._push(0, frames[shown - (self._frames - len(frames))])
+        self._last = frames[-1]
+
+    def _level_width(self, n_frames: int) -> int:
+        """Level-0 pixels showing frames before ``n_frames``: x with (x + 0.5) * ratio < n."""
+        return -((self._num - 2 * self._den * n_frames) // (2 * self._num))
 
     def _push(self, level_no: int, columns: np.ndarray) -> None:
         level = self._levels[level_no]
@@ -138,8 +153,13 @@ class TilePyramid:
         """Stop the encoder thread, dropping tiles not yet encoded (after an error)."""
         self._encoder.shutdown(wait=True, cancel_futures=True)
 
-    def finish(self) -> list[dict]:
+    def finish(self, duration_s: float) -> list[dict]:
         """Emit every level's last, partial tile, wait until the sink has every tile.
+
+        Parameters
+        ----------
+        duration_s : float > 0
+            Length of the recording, in seconds; level 0 is extended to reach it.
 
         Returns
         -------
@@ -147,6 +167,9 @@ class TilePyramid:
             One per level, finest first: ``level``, ``px_per_s``, ``width`` (px, the
             whole level), ``tiles`` (count), ``start_s`` and ``end_s`` (s).
         """
+        missing = math.ceil((duration_s - self.origin_s) * self.px_per_s) - self._levels[0].width
+        if missing > 0:
+            self._push(0, np.repeat(self._last[None], missing, axis=0))
         summary = []
         for level in self._levels:
             if level.filled:

@@ -72,12 +72,14 @@ def test_every_tile_is_listed_delivered_and_at_most_4096_by_400(tiled):
 def test_each_level_covers_the_whole_recording_without_gaps(tiled):
     rendering, _ = tiled
     manifest = rendering.manifest
-    half_hop_s = manifest["hop_length"] / 2 / manifest["sample_rate"]
     for level in manifest["tile_levels"]:
         entries = [tile for tile in manifest["tiles"] if tile["level"] == level["level"]]
         assert [tile["index"] for tile in entries] == list(range(level["tiles"]))
         assert entries[0]["start_s"] <= 0
-        assert entries[-1]["end_s"] >= manifest["duration_s"] - half_hop_s
+        assert entries[-1]["end_s"] >= manifest["duration_s"]
+        # ...and by at most the last frame's span plus a pixel.
+        hop_s = manifest["hop_length"] / manifest["sample_rate"]
+        assert entries[-1]["end_s"] <= manifest["duration_s"] + hop_s + 1 / level["px_per_s"]
         for before, after in zip(entries, entries[1:], strict=False):
             assert after["start_s"] == pytest.approx(before["end_s"], abs=1e-9)
         widths = [tile["width"] for tile in entries]
@@ -104,9 +106,15 @@ def test_tile_values_agree_with_the_overview(tiled):
     manifest = rendering.manifest
     db_range = manifest["db_range"]
     level0 = _level_image(manifest, tiles, 0)
-    repeat = level0.shape[1] // (1 + manifest["n_samples"] // manifest["hop_length"])
-    frames = level0[:, ::repeat]
-    frame_s = np.arange(frames.shape[1]) * manifest["hop_length"] / manifest["sample_rate"]
+    frame_rate = manifest["sample_rate"] / manifest["hop_length"]
+    n_frames = 1 + manifest["n_samples"] // manifest["hop_length"]
+    # Level-0 pixel x shows frame floor((x + 0.5) * frame_rate / px_per_s).
+    pixel = np.arange(level0.shape[1])
+    shown = np.floor((pixel + 0.5) * frame_rate / manifest["tile_levels"][0]["px_per_s"])
+    shown_frames, first_pixel = np.unique(shown, return_index=True)
+    assert (shown_frames[:n_frames] == np.arange(n_frames)).all()
+    frames = level0[:, first_pixel[:n_frames]]
+    frame_s = np.arange(n_frames) / frame_rate
     pixels = AxisMap(frame_s * manifest["px_per_s"], manifest["width"]).apply(frames, axis=1)
     level_db = db_range["tile_db_at_0"] + pixels * db_range["tile_db_step"] - db_range["max_db"]
     floor = db_range["floor_db"]
@@ -124,12 +132,13 @@ def test_without_a_sink_there_are_no_tiles(write_audio, make_tone):
 
 def test_a_deep_pyramid_keeps_a_one_column_call_visible_at_every_level():
     tiles: dict[str, bytes] = {}
-    pyramid = TilePyramid(tiles.__setitem__, px_per_s=256.0, origin_s=0.0)
+    # At 102.4 kHz a frame is exactly one level-0 pixel (200 px/s).
+    pyramid = TilePyramid(tiles.__setitem__, sample_rate=102_400, hop_length=512)
     columns = np.zeros((100_001, 400), dtype=np.uint8)
     columns[77_777, 123] = 200
     for start in range(0, len(columns), 9_999):
         pyramid.push(columns[start : start + 9_999])
-    levels = pyramid.finish()
+    levels = pyramid.finish(duration_s=(100_001 - 0.5) / 200)
     pyramid.close()
     assert [level["width"] for level in levels] == [100_001, 50_001, 25_001, 12_501, 6_251, 3_126]
     assert len(tiles) == sum(level["tiles"] for level in levels) == 25 + 13 + 7 + 4 + 2 + 1
