@@ -86,6 +86,8 @@ def render(
     """
     if not max_duration_s > 0:
         raise ValueError(f"max_duration_s must be positive, got {max_duration_s!r}")
+    if tile_sink is not None and not callable(tile_sink):
+        raise TypeError(f"tile_sink must be callable or None, got {tile_sink!r}")
     stream = open_audio(source, name=name, max_duration_s=max_duration_s)
     return render_stream(stream, name=name, tile_sink=tile_sink, deadline=deadline)
 
@@ -136,7 +138,8 @@ def render_stream(
         blocks = cleanup.enter_context(closing(stream.blocks))
         if pyramid is not None:
             cleanup.callback(pyramid.close)
-        for block in _read_ahead(blocks):
+        # Registered last, closed first: the reader thread stops before the file closes.
+        for block in cleanup.enter_context(closing(_read_ahead(blocks))):
             if deadline is not None and time.monotonic() > deadline:
                 raise RenderTimeout(
                     f"Rendering '{name}' ran out of time after "

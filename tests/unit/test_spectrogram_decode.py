@@ -30,6 +30,7 @@ from chalicelib.spectrogram.decode import describe_duration
         ("a.mp3", 44100, 1),
         ("a.m4a", 48000, 2),
         ("a.opus", 48000, 1),
+        ("a.aiff", 32000, 1),
     ],
 )
 def test_every_format_decodes(write_audio, make_tone, name, sample_rate, channels):
@@ -117,3 +118,15 @@ def test_audio_errors_are_value_errors():
     assert issubclass(AudioError, ValueError)
     for error in (NotAudioError, EmptyAudioError, TooLongError):
         assert issubclass(error, AudioError)
+
+
+def test_a_failing_tile_sink_fails_the_rendering_with_its_own_error(write_audio, make_tone):
+    class StorageDown(Exception):
+        pass
+
+    def sink(key: str, png: bytes) -> None:
+        raise StorageDown(key)
+
+    path = write_audio("a.wav", make_tone(1000, 30.0, 16000), 16000)
+    with pytest.raises(StorageDown, match="tiles/0/000000.png"):
+        render(path, name="a.wav", tile_sink=sink)
