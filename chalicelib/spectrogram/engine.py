@@ -161,8 +161,7 @@ def render_stream(
         duration_s=duration_s,
         ref_power=ref_power,
     )
-    overview = {"key": "overview.png", "width": width, "height": HEIGHT}
-    overview["px_per_s"] = width / duration_s
+    px_per_s = width / duration_s
     manifest = {
         "engine_version": ENGINE_VERSION,
         "sample_rate": sample_rate,
@@ -177,7 +176,7 @@ def render_stream(
         "n_bins": n_bins,
         "width": width,
         "height": HEIGHT,
-        "px_per_s": width / duration_s,
+        "px_per_s": px_per_s,
         "colormap": "viridis",
         "db_range": {
             "max_db": power_db(ref_power),
@@ -185,7 +184,7 @@ def render_stream(
             "tile_db_at_0": TILE_DB_AT_0,
             "tile_db_step": TILE_DB_STEP,
         },
-        "overview": overview,
+        "overview": {"key": "overview.png", "width": width, "height": HEIGHT, "px_per_s": px_per_s},
         "tile_levels": tile_levels,
         "tiles": pyramid.tiles if pyramid is not None else [],
     }

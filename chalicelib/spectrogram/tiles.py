@@ -65,7 +65,7 @@ class _Level:
 
 
 class TilePyramid:
-    """Cut level-0 columns into tiles and derive the coarser levels as they fill.
+    """Map frames to level-0 pixels, cut tiles, and derive coarser levels as they fill.
 
     Parameters
     ----------
