@@ -44,6 +44,7 @@ def test_band_keeps_bins_up_to_10_khz_or_nyquist(sample_rate, f_max, n_bins):
     assert (n_bins - 1) * sample_rate / 2048 <= f_max < n_bins * sample_rate / 2048
 
 
+@pytest.mark.filterwarnings("ignore:n_fft=2048 is too large:UserWarning")
 @pytest.mark.parametrize(
     ("sample_rate", "channels", "duration_s"), [(22050, 1, 3.0), (48000, 2, 2.0), (8000, 1, 0.05)]
 )
