@@ -128,8 +128,8 @@ class TilePyramid:
         px_per_s = self.px_per_s / 2**level.level
         start_s = self.origin_s + level.tiles * TILE_WIDTH / px_per_s
         key = tile_key(level.level, level.tiles)
-        image = np.ascontiguousarray(level.buffer[:width, ::-1].T)
-        self._pending.append(self._encoder.submit(self._write, key, image))
+        columns = level.buffer[:width].copy()  # the buffer is refilled meanwhile
+        self._pending.append(self._encoder.submit(self._write, key, columns))
         while len(self._pending) > MAX_PENDING:
             self._pending.popleft().result()
         self.tiles.append(
@@ -146,8 +146,9 @@ class TilePyramid:
         )
         level.tiles += 1
 
-    def _write(self, key: str, image: np.ndarray) -> None:
-        self._sink(key, encode_png(image))
+    def _write(self, key: str, columns: np.ndarray) -> None:
+        # Transposing to image rows (high frequencies first) here keeps it off the FFT thread.
+        self._sink(key, encode_png(np.ascontiguousarray(columns[:, ::-1].T)))
 
     def close(self) -> None:
         """Stop the encoder thread, dropping tiles not yet encoded (after an error)."""
