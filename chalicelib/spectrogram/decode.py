@@ -183,8 +183,9 @@ def _mono(frame: av.AudioFrame) -> np.ndarray:
 
 def _ffmpeg_blocks(container, stream, name: str, max_duration_s: float, block_size: int):
     rate = stream.codec_context.sample_rate
-    # Planar float keeps the channels apart, so the mono mix is one mean per frame.
-    resampler = av.AudioResampler(format="fltp")
+    # Planar float keeps the channels apart, so the mono mix is one mean per frame; the
+    # fixed rate guards against streams that change rate midway (joined MP3s).
+    resampler = av.AudioResampler(format="fltp", rate=rate)
     pending: list[np.ndarray] = []
     pending_len = decoded = 0
     with container:
