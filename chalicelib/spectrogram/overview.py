@@ -122,4 +122,4 @@ def overview_image(
 
 def encode_palette_png(indices: np.ndarray) -> bytes:
     """Encode viridis indices, shape ``(height, width)`` uint8, as an 8-bit palette PNG."""
-    return encode_png(indices, palette=VIRIDIS)
+    return encode_png(indices, palette=VIRIDIS, split=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import struct
 import zlib
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 
 import numpy as np
 
@@ -23,7 +25,21 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
 
-def encode_png(pixels: np.ndarray, *, palette: np.ndarray | None = None) -> bytes:
+@cache
+def _helper() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="sonagram-png")
+
+
+def _deflate(rows: np.ndarray, *, last: bool) -> bytes:
+    """Huffman-only raw deflate of ``rows``; not ``last`` ends on a byte boundary."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15, 9, zlib.Z_HUFFMAN_ONLY)
+    head = compressor.compress(rows.data)
+    return head + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+
+def encode_png(
+    pixels: np.ndarray, *, palette: np.ndarray | None = None, split: bool = False
+) -> bytes:
     """Encode an 8-bit image as PNG.
 
     Parameters
@@ -32,6 +48,9 @@ def encode_png(pixels: np.ndarray, *, palette: np.ndarray | None = None) -> byte
         Row 0 is the top of the image.
     palette : np.ndarray [shape=(n <= 256, 3), dtype=uint8], optional
         RGB colours; makes ``pixels`` palette indices. Without it, grey levels.
+    split : bool
+        Compress the two halves of the image on two threads (for the one image a
+        caller waits for; tiles are already encoded off the main thread).
 
     Returns
     -------
@@ -44,8 +63,17 @@ def encode_png(pixels: np.ndarray, *, palette: np.ndarray | None = None) -> byte
     rows[:, 0] = _FILTER_SUB
     rows[:, 1] = pixels[:, 0]
     np.subtract(pixels[:, 1:], pixels[:, :-1], out=rows[:, 2:])
-    compressor = zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_HUFFMAN_ONLY)
-    data = compressor.compress(rows.data) + compressor.flush()
+    if split:
+        # Two raw deflate streams, the first ending byte-aligned without a final block,
+        # concatenate into one (as pigz does); zlib runs outside the GIL, so in parallel.
+        half = height // 2
+        first = _helper().submit(_deflate, rows[:half], last=False)
+        rest = _deflate(rows[half:], last=True)
+        body = first.result() + rest
+    else:
+        body = _deflate(rows, last=True)
+    adler = zlib.adler32(rows.data)
+    data = b"\x78\x01" + body + struct.pack(">I", adler)
     colour = _GREY if palette is None else _PALETTE
     header = struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 0)
     parts = [_SIGNATURE, _chunk(b"IHDR", header)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import matplotlib
 import numpy as np
@@ -12,6 +14,7 @@ from PIL import Image
 from chalicelib.spectrogram import render
 from chalicelib.spectrogram.axes import AxisMap, overview_width
 from chalicelib.spectrogram.colormap import VIRIDIS
+from chalicelib.spectrogram.png import encode_png
 from chalicelib.spectrogram.scale import colour_indices
 
 
@@ -146,3 +149,17 @@ def test_digital_silence_is_all_floor(write_audio):
     rendering = render(write_audio("mute.wav", np.zeros(16000), 16000), name="mute.wav")
     assert not _indices(rendering).any()
     assert rendering.manifest["db_range"]["max_db"] == -100.0
+
+
+@pytest.mark.parametrize("split", [False, True])
+@pytest.mark.parametrize("palette", [None, VIRIDIS])
+def test_png_round_trips_exactly(rng, split, palette):
+    pixels = rng.integers(0, 256, (401, 333)).astype(np.uint8)
+    png = encode_png(pixels, palette=palette, split=split)
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == ("L" if palette is None else "P")
+    np.testing.assert_array_equal(np.asarray(image), pixels)
+    # zlib checks the Adler-32 of the (possibly two-part) stream; Pillow does not.
+    idat = png.index(b"IDAT")
+    (length,) = struct.unpack(">I", png[idat - 4 : idat])
+    assert len(zlib.decompress(png[idat + 4 : idat + 4 + length])) == 401 * 334
