@@ -10,7 +10,7 @@ import json
 
 from chalice import Chalice, CORSConfig, Response
 
-from chalicelib import auth, clients
+from chalicelib import auth, clients, openapi
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
@@ -127,3 +127,21 @@ def spectrogram(recording_id):
     code = SPECTROGRAM_STATUS_CODES[status]
     headers = {"Retry-After": RETRY_AFTER_S} if code == 202 else {}
     return Response(body=body, status_code=code, headers=headers)
+
+
+@app.route("/recordings/{recording_id}/spectrogram/regenerate", methods=["POST"])
+@api
+def regenerate_spectrogram(recording_id):
+    return Response(body=recordings().regenerate(current_user(), recording_id), status_code=202)
+
+
+@app.route("/recordings/{recording_id}/audio", methods=["GET"])
+@api
+def recording_audio(recording_id):
+    url = recordings().audio_url(current_user(), recording_id)
+    return Response(body="", status_code=302, headers={"Location": url})
+
+
+@app.route("/openapi.json")
+def openapi_document():
+    return openapi.DOCUMENT

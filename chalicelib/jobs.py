@@ -64,7 +64,7 @@ class SpectrogramJob:
             return Outcome(upload.key, SKIPPED, detail="no recording has this object key")
         claimed_at = self._clock()
         try:
-            status.move(
+            claimed = status.move(
                 recording.id,
                 status.PROCESSING,
                 now=iso(claimed_at),
@@ -114,7 +114,13 @@ class SpectrogramJob:
                 "Sonagram hit an internal error while rendering this file; it has been logged.",
                 started,
             )
-        return self._complete(recording, upload, rendering, prefix, timings, started)
+        outcome = self._complete(recording, upload, rendering, prefix, timings, started)
+        if outcome.status == COMPLETED and claimed.prefix:
+            # A regenerate replaced an earlier rendering: its images are no longer listed.
+            self._storage.delete_prefix(
+                bucket=self._settings.spectrograms_bucket, prefix=claimed.prefix
+            )
+        return outcome
 
     def _recording_for(self, key: str) -> RecordingModel | None:
         try:

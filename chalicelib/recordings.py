@@ -22,7 +22,7 @@ from chalicelib import status
 from chalicelib.audio_types import AUDIO_CONTENT_TYPES
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings
-from chalicelib.errors import BadRequestError, NotFoundError, StorageError
+from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
 
@@ -242,3 +242,40 @@ class Recordings:
         for tile in manifest.get("tiles", []):
             tile["url"] = url(tile["key"])
         return spectrogram.status, manifest
+
+    def regenerate(self, owner: str, recording_id: str) -> dict:
+        """Render again (say, after an engine upgrade) through the same path as an upload."""
+        recording, spectrogram = self._owned(owner, recording_id)
+        bucket = self._settings.recordings_bucket
+        try:
+            self._storage.head(bucket=bucket, key=recording.object_key)
+        except NotFoundError as e:
+            raise ConflictError(
+                f"{recording.filename!r} was never uploaded: upload the file again"
+            ) from e
+        try:
+            status.move(
+                recording_id,
+                status.PENDING,
+                now=iso(self._clock()),
+                actions=(SpectrogramModel.error.remove(),),
+                only_from=(status.COMPLETED, status.FAILED),
+            )
+        except status.IllegalTransitionError as e:
+            raise ConflictError(
+                f"the spectrogram is {spectrogram.status}: wait until it is finished"
+            ) from e
+        # The copy fires the bucket's ObjectCreated notification, as the upload did.
+        self._storage.rewrite(
+            bucket=bucket, key=recording.object_key, content_type=recording.content_type
+        )
+        return {"status": status.PENDING}
+
+    def audio_url(self, owner: str, recording_id: str) -> str:
+        """A presigned GET of the audio (browsers stream it with Range requests)."""
+        recording, _ = self._owned(owner, recording_id)
+        return self._storage.presign_download(
+            bucket=self._settings.recordings_bucket,
+            key=recording.object_key,
+            expires_s=self._settings.download_expiry_s,
+        )

@@ -88,6 +88,17 @@ class Storage:
                 Bucket=bucket, Key=key, Body=body, ContentType=content_type, **extra
             )
 
+    def rewrite(self, *, bucket: str, key: str, content_type: str) -> None:
+        """Copy an object onto itself: S3 announces it again as ObjectCreated:Copy."""
+        with _translated("rewrite", bucket, key):
+            self._s3.copy_object(
+                Bucket=bucket,
+                Key=key,
+                CopySource={"Bucket": bucket, "Key": key},
+                MetadataDirective="REPLACE",
+                ContentType=content_type,
+            )
+
     def read_json(self, *, bucket: str, key: str) -> dict:
         with _translated("read", bucket, key):
             body = self._s3.get_object(Bucket=bucket, Key=key)["Body"].read()

@@ -187,3 +187,38 @@ def test_delete_removes_audio_images_and_rows(stack: RunningStack, alice: ApiUse
     assert alice.request("DELETE", f"/recordings/{recording['id']}").status_code == 204
     assert objects("recordings") == [] and objects("spectrograms") == []
     assert alice.request("GET", f"/recordings/{recording['id']}").status_code == 404
+
+
+def test_regenerate_renders_again_and_drops_the_old_images(stack: RunningStack, alice: ApiUser):
+    recording = alice.upload("again.wav", wav_bytes(1.0))
+    path = f"/recordings/{recording['id']}/spectrogram"
+    first = alice.wait_until_done(recording["id"])
+    old_image = alice.request("GET", path).json()["image_url"]
+    answer = alice.request("POST", path + "/regenerate")
+    assert answer.status_code == 202
+    assert answer.json() == {"status": "PENDING"}
+    second = alice.wait_until_done(recording["id"])
+    assert second["status"] == "COMPLETED" and second["updated_at"] > first["updated_at"]
+    new_image = alice.request("GET", path).json()["image_url"]
+    assert requests.get(new_image, timeout=10).status_code == 200
+    assert requests.get(old_image, timeout=10).status_code == 404
+
+
+def test_regenerate_waits_for_a_finished_spectrogram(alice: ApiUser):
+    created = alice.request(
+        "POST", "/recordings", json={"filename": "never.wav", "size": 10, "content_type": ""}
+    )
+    recording_id = created.json()["recording"]["id"]
+    answer = alice.request("POST", f"/recordings/{recording_id}/spectrogram/regenerate")
+    assert answer.status_code == 409
+    assert "never uploaded" in answer.json()["error"]
+
+
+def test_audio_redirects_to_a_url_that_serves_byte_ranges(alice: ApiUser):
+    data = wav_bytes(1.0)
+    recording = alice.upload("listen.wav", data)
+    answer = alice.request("GET", f"/recordings/{recording['id']}/audio", allow_redirects=False)
+    assert answer.status_code == 302
+    part = requests.get(answer.headers["Location"], headers={"Range": "bytes=0-99"}, timeout=10)
+    assert part.status_code == 206
+    assert part.content == data[:100]

@@ -1,4 +1,5 @@
-"""Status moves only PENDING -> PROCESSING -> COMPLETED | FAILED, by conditional writes."""
+"""Status moves only PENDING -> PROCESSING -> COMPLETED | FAILED (and back to PENDING for a
+retry or a regenerate), by conditional writes."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ LEGAL = {
     (status.PROCESSING, status.FAILED),
     (status.PENDING, status.FAILED),
     (status.PROCESSING, status.PENDING),
+    (status.COMPLETED, status.PENDING),
+    (status.FAILED, status.PENDING),
 }
 
 
