@@ -124,8 +124,9 @@ def _check_length(decoded: int, sample_rate: int, name: str, max_duration_s: flo
 
 def _damaged(name: str, decoded_s: float, cause: str) -> NotAudioError:
     return NotAudioError(
-        f"'{name}' could not be decoded after {describe_duration(decoded_s)}: the file is "
-        f"damaged ({cause})."
+        f"'{name}' is not an audio file that Sonagram can read (decoding failed after "
+        f"{describe_duration(decoded_s)}: {cause}). The file may be damaged or incomplete; "
+        "try exporting it again."
     )
 
 
@@ -160,7 +161,10 @@ def _open_with_ffmpeg(path, name: str, max_duration_s: float, block_size: int) -
     rate = audio[0].codec_context.sample_rate if audio else 0
     if not rate:
         container.close()
-        raise NotAudioError(f"'{name}' has no audio track. {_FORMATS_HINT}")
+        raise NotAudioError(
+            f"'{name}' is not an audio file that Sonagram can read (it has no audio track). "
+            f"{_FORMATS_HINT}"
+        )
     stream = audio[0]
     if stream.duration is not None:
         announced_s = float(stream.duration * stream.time_base)

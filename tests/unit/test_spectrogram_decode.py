@@ -57,7 +57,7 @@ def test_a_damaged_header_is_not_audio(write_audio, make_tone):
     data = bytearray(path.read_bytes())
     data[:64] = bytes(64)
     path.write_bytes(bytes(data))
-    with pytest.raises(NotAudioError, match="'a.flac'"):
+    with pytest.raises(NotAudioError, match="^'a.flac' is not an audio file"):
         render(path, name="a.flac")
 
 
@@ -130,3 +130,10 @@ def test_a_failing_tile_sink_fails_the_rendering_with_its_own_error(write_audio,
     path = write_audio("a.wav", make_tone(1000, 30.0, 16000), 16000)
     with pytest.raises(StorageDown, match="tiles/0/000000.png"):
         render(path, name="a.wav", tile_sink=sink)
+
+
+def test_an_image_named_wav_has_no_audio_track(tmp_path):
+    path = tmp_path / "photo.wav"
+    Image.fromarray(np.zeros((8, 8), dtype=np.uint8)).save(path, format="PNG")
+    with pytest.raises(NotAudioError, match=r"^'photo\.wav' is not an audio file .*no audio track"):
+        render(path, name="photo.wav")
