@@ -34,11 +34,21 @@ def _parser() -> argparse.ArgumentParser:
     render_cmd = commands.add_parser(
         "render",
         help="render overview PNGs and manifests of audio files",
-        description=__doc__.split("\n\n")[1],
+        description=(
+            "Write <stem>.png (the overview) and <stem>.json (the manifest) for each audio "
+            "file; folders are searched recursively. With --tiles, also the zoom tiles "
+            "under <stem>.tiles/."
+        ),
+        epilog="Exit status: 0 if every file rendered, 1 if any failed (the rest still are).",
     )
     render_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
     render_cmd.add_argument(
-        "-o", "--output", type=Path, default=Path("."), metavar="DIR", help="default: ."
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="output folder, created if missing (default: the current folder)",
     )
     render_cmd.add_argument("--tiles", action="store_true", help="also write the zoom tiles")
     return parser
