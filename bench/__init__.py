@@ -1,0 +1,23 @@
+"""Sonagram's benchmarks (``make bench``, or ``python -m bench [--quick]``).
+
+Every number is measured in one run on this machine and reported as a ratio to a
+baseline measured in the same run, so the results compare across machines only as
+ratios. One run measures:
+
+1. the engine (overview only) against the reference, librosa + matplotlib drawing the
+   same image at the same size (:mod:`bench.reference`), on generated 10 s, 60 s and
+   10 min WAV and MP3 files, a 60 s M4A and the shared field recording;
+2. the engine against the floor, the decode + FFT + PNG work any implementation must
+   do (:mod:`bench.floor`), on the same files;
+3. a 60-minute 48 kHz WAV and MP3 rendered with every tile, each in a fresh process:
+   peak resident memory, and time against the floor (:mod:`bench.long_render`);
+4. cold import times of the HTTP app, ``boto3``, the engine and librosa
+   (:mod:`bench.imports`);
+5. the local stack end to end: upload-to-COMPLETED latency, a burst of concurrent
+   uploads, and their events replayed (:mod:`bench.e2e`).
+
+It prints a Markdown table, writes ``bench/results.json`` and ``bench/results.md``
+(``--quick``: a small subset for a smoke test, written to ``bench/work/quick/``), and
+exits 1 if a benchmark could not run; a missed target is reported, not an error.
+Generated recordings are cached in ``bench/work/inputs/``.
+"""

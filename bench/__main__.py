@@ -1,0 +1,282 @@
+"""``python -m bench [--quick]``: run every benchmark, print the table, write the results."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import machine, report
+from bench.report import Row, Target
+from bench.signals import Spec, ensure
+
+BENCH = Path(__file__).resolve().parent
+WORK = BENCH / "work"
+INPUTS = WORK / "inputs"
+CACHE = WORK / "cache"
+SHARED_MP3 = BENCH.parents[1] / "shared" / "audio" / "XC249066_Willisornis_poecilinotus.mp3"
+
+#: Issue #4's targets.
+SPEEDUP_TARGET = Target(">=", 12)
+SPEEDUP_TARGET_INPUTS = frozenset({"60 s WAV", "60 s MP3"})
+FLOOR_TARGET = Target("<=", 1.3)
+LONG_FLOOR_TARGET = Target("<=", 1.2)
+RSS_TARGET = Target("<=", 250, of="measured")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one run measures: (recording, rounds) to compare, and the sizes of the rest."""
+
+    compared: list[tuple[Spec | Path, int]]
+    long: list[Spec]
+    long_repeats: int
+    warm_up: Spec
+    import_repeats: int
+    latency_repeats: int
+    burst_uploads: int
+
+
+FULL = Plan(
+    compared=[
+        (Spec(10, 44100, "wav"), 7),
+        (Spec(10, 44100, "mp3"), 7),
+        (Spec(60, 44100, "wav"), 5),
+        (Spec(60, 44100, "mp3"), 5),
+        (Spec(60, 44100, "m4a"), 5),
+        (Spec(600, 44100, "wav"), 3),
+        (Spec(600, 44100, "mp3"), 3),
+        (SHARED_MP3, 5),
+    ],
+    long=[Spec(3600, 48000, "wav"), Spec(3600, 48000, "mp3")],
+    long_repeats=3,
+    warm_up=Spec(10, 48000, "wav"),
+    import_repeats=7,
+    latency_repeats=3,
+    burst_uploads=20,
+)
+QUICK = Plan(
+    compared=[(Spec(3, 44100, "wav"), 2), (Spec(3, 44100, "mp3"), 2), (Spec(3, 44100, "m4a"), 2)],
+    long=[Spec(20, 48000, "wav")],
+    long_repeats=1,
+    warm_up=Spec(2, 48000, "wav"),
+    import_repeats=2,
+    latency_repeats=1,
+    burst_uploads=3,
+)
+
+
+def progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def _recording(source: Spec | Path) -> tuple[str, Path]:
+    if isinstance(source, Path):
+        return "shared MP3 (102 s)", source
+    progress(f"input {source.label}")
+    return source.label, ensure(source, INPUTS)
+
+
+def compared_rows(plan: Plan) -> list[Row]:
+    from bench import reference
+    from bench.compare import compare
+
+    progress(f"importing librosa took {reference.import_librosa(CACHE):.1f} s (not timed)")
+    rows = []
+    for source, repeats in plan.compared:
+        label, path = _recording(source)
+        progress(f"engine, floor and reference on {label}, rounds: {repeats}")
+        result = compare(path, repeats=repeats)
+        details = {"file": path.name, "size_px": result.size, "runs_s": result.runs}
+        rows.append(
+            Row(
+                "engine vs reference: speed-up",
+                label,
+                result.engine_s,
+                "s",
+                result.reference_s,
+                "reference",
+                result.reference_s / result.engine_s,
+                SPEEDUP_TARGET if label in SPEEDUP_TARGET_INPUTS else None,
+                details,
+            )
+        )
+        rows.append(
+            Row(
+                "engine vs floor",
+                label,
+                result.engine_s,
+                "s",
+                result.floor_s,
+                "floor",
+                result.engine_s / result.floor_s,
+                FLOOR_TARGET,
+                {"floor_stages_s": result.floor_stages},
+            )
+        )
+    return rows
+
+
+def long_rows(plan: Plan) -> list[Row]:
+    from bench.long_render import long_render
+
+    warm_up = ensure(plan.warm_up, INPUTS)
+    rows = []
+    for spec in plan.long:
+        label, path = _recording(spec)
+        progress(f"{label} with tiles and the floor in children, rounds: {plan.long_repeats}")
+        result = long_render(path, warm_up=warm_up, repeats=plan.long_repeats)
+        tiles = result.runs["tiles"][0]
+        rows += [
+            Row(
+                "peak RSS, render + all tiles",
+                label,
+                result.peak_rss_mb,
+                "MB",
+                result.import_rss_mb,
+                "engine imported",
+                target=RSS_TARGET,
+                details={"tiles": tiles["tiles"], "tile_bytes": tiles["tile_bytes"]},
+            ),
+            Row(
+                "render + all tiles vs floor",
+                label,
+                result.tiles_s,
+                "s",
+                result.floor_s,
+                "floor",
+                result.tiles_s / result.floor_s,
+                LONG_FLOOR_TARGET,
+                {"runs": result.runs},
+            ),
+            Row(
+                "render, overview only vs floor",
+                label,
+                result.overview_only_s,
+                "s",
+                result.floor_s,
+                "floor",
+                result.overview_only_s / result.floor_s,
+            ),
+        ]
+    return rows
+
+
+def import_rows(plan: Plan) -> list[Row]:
+    from bench.imports import cold_imports
+
+    progress(f"cold imports, rounds: {plan.import_repeats}")
+    runs = cold_imports(repeats=plan.import_repeats, cache_dir=CACHE)
+    median = {name: statistics.median(times) for name, times in runs.items()}
+    python = median["python"]
+    return [
+        Row(
+            "cold import",
+            "app (HTTP API)",
+            median["app"],
+            "s",
+            median["boto3"],
+            "import boto3",
+            median["app"] / median["boto3"],
+            details={"runs_s": runs},
+        ),
+        Row(
+            "cold import",
+            "chalicelib.spectrogram",
+            median["chalicelib.spectrogram"],
+            "s",
+            python,
+            "python -c pass",
+        ),
+        Row("cold import", "librosa (reference)", median["librosa"], "s", python, "python -c pass"),
+    ]
+
+
+def e2e_rows(plan: Plan) -> list[Row]:
+    from bench.e2e import end_to_end
+
+    progress(f"local stack: {plan.latency_repeats} timed uploads, a burst of {plan.burst_uploads}")
+    latency, burst = end_to_end(
+        SHARED_MP3,
+        latency_repeats=plan.latency_repeats,
+        burst_uploads=plan.burst_uploads,
+        inputs=INPUTS,
+    )
+    n = burst.uploads
+    case = f"{n} × 5 s WAV at once"
+    return [
+        Row(
+            "e2e: upload → COMPLETED",
+            "shared MP3 (102 s)",
+            latency.median_s,
+            "s",
+            statistics.median(latency.processing_ms) / 1000,
+            "of which processing",
+            details={"runs_s": latency.seconds, "processing_ms": latency.processing_ms},
+        ),
+        Row("e2e: burst, wall time", case, burst.wall_s, "s"),
+        Row("e2e: burst, throughput", case, burst.throughput, "/s"),
+        Row("e2e: burst, COMPLETED", case, burst.completed, "", target=Target("==", n, "measured")),
+        Row("e2e: burst, lost", case, burst.lost, "", target=Target("==", 0, "measured")),
+        Row(
+            "e2e: replayed events, rendered once",
+            case,
+            burst.rendered_once,
+            "",
+            target=Target("==", n, "measured"),
+            details={"queue_drained_after_s": burst.replay_drain_s},
+        ),
+    ]
+
+
+SECTIONS: list[tuple[str, Callable[[Plan], list[Row]]]] = [
+    ("cold imports", import_rows),
+    ("engine vs reference and floor", compared_rows),
+    ("long render", long_rows),
+    ("end to end", e2e_rows),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a small subset, for a smoke test")
+    args = parser.parse_args(argv)
+    plan, mode = (QUICK, "quick") if args.quick else (FULL, "full")
+    out = WORK / "quick" if args.quick else BENCH
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    started = time.perf_counter()
+    rows: list[Row] = []
+    errors: list[dict] = []
+    for name, section in SECTIONS:
+        try:
+            rows += section(plan)
+        except Exception as e:
+            # One broken benchmark must not hide the others' numbers; the run still
+            # fails at the end, with the traceback in results.json.
+            traceback.print_exc()
+            errors.append({"section": name, "error": repr(e), "traceback": traceback.format_exc()})
+    runtime_s = time.perf_counter() - started
+    document = report.results_document(
+        mode=mode,
+        machine=machine.info(),
+        started_at=started_at,
+        runtime_s=runtime_s,
+        rows=rows,
+        errors=errors,
+    )
+    report.write(out, document, rows)
+    print(report.markdown_table(rows))
+    print(f"{mode} run: {runtime_s:.0f} s; results in {out.relative_to(BENCH.parent)}/")
+    for error in errors:
+        print(f"ERROR in {error['section']}: {error['error']}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
