@@ -136,25 +136,25 @@ class SpectrogramJob:
     ) -> tuple[Rendering, dict]:
         bucket = self._settings.spectrograms_bucket
         t0 = self._monotonic()
-        with tempfile.TemporaryDirectory(prefix="sonagram-") as tmp:
+        with (
+            tempfile.TemporaryDirectory(prefix="sonagram-") as tmp,
+            self._storage.parallel_puts(
+                bucket=bucket, content_type="image/png", cache_control=IMAGE_CACHE_CONTROL
+            ) as put_png,
+        ):
             path = Path(tmp) / ("audio" + PurePosixPath(upload.key).suffix)
             self._storage.download(bucket=upload.bucket, key=upload.key, path=path)
             t1 = self._monotonic()
-
-            def write_tile(key: str, png: bytes) -> None:
-                self._put_png(bucket, prefix + key, png)
-
             rendering = render(
                 path,
                 name=recording.filename,
-                tile_sink=write_tile,
+                tile_sink=lambda key, png: put_png(prefix + key, png),
                 max_duration_s=self._settings.max_duration_s,
                 deadline=deadline,
             )
+            put_png(prefix + rendering.manifest["overview"]["key"], rendering.overview_png)
         t2 = self._monotonic()
-        self._put_png(
-            bucket, prefix + rendering.manifest["overview"]["key"], rendering.overview_png
-        )
+        # The manifest goes last: once it exists, every image it lists does too.
         self._storage.put(
             bucket=bucket,
             key=prefix + MANIFEST,
@@ -169,15 +169,6 @@ class SpectrogramJob:
             "store": round((t3 - t2) * 1000),
         }
         return rendering, timings
-
-    def _put_png(self, bucket: str, key: str, png: bytes) -> None:
-        self._storage.put(
-            bucket=bucket,
-            key=key,
-            body=png,
-            content_type="image/png",
-            cache_control=IMAGE_CACHE_CONTROL,
-        )
 
     def _elapsed_ms(self, started: float) -> int:
         return round((self._monotonic() - started) * 1000)

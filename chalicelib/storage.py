@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,6 +100,37 @@ class Storage:
                 MetadataDirective="REPLACE",
                 ContentType=content_type,
             )
+
+    @contextmanager
+    def parallel_puts(
+        self, *, bucket: str, content_type: str, cache_control: str | None, workers: int = 8
+    ) -> Iterator[Callable[[str, bytes], None]]:
+        """A ``put(key, body)`` that returns at once; every put has landed when the block ends.
+
+        Tiles of a long recording are hundreds of objects: one at a time, S3's latency
+        would dominate. At most ``2 * workers`` bodies wait in memory; the first failed
+        put is raised when the block ends.
+        """
+        slots = threading.BoundedSemaphore(2 * workers)
+        pending: list[Future] = []
+        with ThreadPoolExecutor(workers, thread_name_prefix="sonagram-put") as pool:
+
+            def put(key: str, body: bytes) -> None:
+                slots.acquire()
+                future = pool.submit(
+                    self.put,
+                    bucket=bucket,
+                    key=key,
+                    body=body,
+                    content_type=content_type,
+                    cache_control=cache_control,
+                )
+                future.add_done_callback(lambda _: slots.release())
+                pending.append(future)
+
+            yield put
+        for future in pending:
+            future.result()
 
     def read_json(self, *, bucket: str, key: str) -> dict:
         with _translated("read", bucket, key):
