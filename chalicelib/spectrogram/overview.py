@@ -7,11 +7,11 @@ whenever the buffer fills, neighbouring columns merge pairwise and ``group``
 doubles. Once the length is known the columns are mapped to pixels by
 :class:`~.axes.AxisMap`, each column centred on the mean time of its frames.
 
-While a recording has at most ``MAX_COLUMNS // 2`` (12 800) frames (up to ~2.5 min
-at 44.1 kHz) each column is one frame and the mapping is exactly frame -> pixel. For
-longer ones a column spans at most 1/4 pixel of the 3200 px image, so pixel edges
-are placed to within 1/8 pixel; every frame still counts, in the pixel holding its
-column's centre.
+While a recording has fewer than :data:`MAX_COLUMNS` (25 600) frames (about 5 min
+at 44.1 kHz) each column is one frame and the mapping is exactly frame -> pixel.
+Beyond that, 12 800 to 25 599 columns remain, each at most 1/4 pixel of the
+3200 px image, so pixel edges are placed to within 1/8 pixel; every frame still
+counts, in the pixel holding its column's centre.
 """
 
 from __future__ import annotations
