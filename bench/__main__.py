@@ -8,11 +8,15 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import machine, report
+from bench import machine, reference, report
+from bench.compare import NAMES, compare
+from bench.e2e import end_to_end
+from bench.imports import cold_imports
+from bench.long_render import long_render
 from bench.report import Row, Target
 from bench.signals import Spec, ensure
 
@@ -84,48 +88,52 @@ def _recording(source: Spec | Path) -> tuple[str, Path]:
 
 
 def compared_rows(plan: Plan) -> list[Row]:
-    from bench import reference
-    from bench.compare import compare
-
     progress(f"importing librosa took {reference.import_librosa(CACHE):.1f} s (not timed)")
     rows = []
     for source, repeats in plan.compared:
         label, path = _recording(source)
         progress(f"engine, floor and reference on {label}, rounds: {repeats}")
         result = compare(path, repeats=repeats)
-        details = {"file": path.name, "size_px": result.size, "runs_s": result.runs}
-        rows.append(
+        engine_s, floor_s, reference_s = (result.wall_s(name) for name in NAMES)
+        engine_cpu_s, floor_cpu_s = result.cpu_s("engine"), result.cpu_s("floor")
+        runs = {name: [asdict(run) for run in result.runs[name]] for name in NAMES}
+        rows += [
             Row(
                 "engine vs reference: speed-up",
                 label,
-                result.engine_s,
+                engine_s,
                 "s",
-                result.reference_s,
+                reference_s,
                 "reference",
-                result.reference_s / result.engine_s,
+                reference_s / engine_s,
                 SPEEDUP_TARGET if label in SPEEDUP_TARGET_INPUTS else None,
-                details,
-            )
-        )
-        rows.append(
+                {"file": path.name, "size_px": result.size, "runs": runs},
+            ),
             Row(
                 "engine vs floor",
                 label,
-                result.engine_s,
+                engine_s,
                 "s",
-                result.floor_s,
+                floor_s,
                 "floor",
-                result.engine_s / result.floor_s,
+                engine_s / floor_s,
                 FLOOR_TARGET,
-                {"floor_stages_s": result.floor_stages},
-            )
-        )
+                {"floor_stages_s": result.floor_stage_s()},
+            ),
+            Row(
+                "engine vs floor, CPU time",
+                label,
+                engine_cpu_s,
+                "s",
+                floor_cpu_s,
+                "floor",
+                engine_cpu_s / floor_cpu_s,
+            ),
+        ]
     return rows
 
 
 def long_rows(plan: Plan) -> list[Row]:
-    from bench.long_render import long_render
-
     warm_up = ensure(plan.warm_up, INPUTS)
     rows = []
     for spec in plan.long:
@@ -133,6 +141,9 @@ def long_rows(plan: Plan) -> list[Row]:
         progress(f"{label} with tiles and the floor in children, rounds: {plan.long_repeats}")
         result = long_render(path, warm_up=warm_up, repeats=plan.long_repeats)
         tiles = result.runs["tiles"][0]
+        floor_s, floor_cpu_s = result.median("floor"), result.median("floor", "cpu_s")
+        tiles_s, tiles_cpu_s = result.median("tiles"), result.median("tiles", "cpu_s")
+        overview_s = result.median("engine")
         rows += [
             Row(
                 "peak RSS, render + all tiles",
@@ -147,30 +158,37 @@ def long_rows(plan: Plan) -> list[Row]:
             Row(
                 "render + all tiles vs floor",
                 label,
-                result.tiles_s,
+                tiles_s,
                 "s",
-                result.floor_s,
+                floor_s,
                 "floor",
-                result.tiles_s / result.floor_s,
+                tiles_s / floor_s,
                 LONG_FLOOR_TARGET,
                 {"runs": result.runs},
             ),
             Row(
+                "render + all tiles vs floor, CPU time",
+                label,
+                tiles_cpu_s,
+                "s",
+                floor_cpu_s,
+                "floor",
+                tiles_cpu_s / floor_cpu_s,
+            ),
+            Row(
                 "render, overview only vs floor",
                 label,
-                result.overview_only_s,
+                overview_s,
                 "s",
-                result.floor_s,
+                floor_s,
                 "floor",
-                result.overview_only_s / result.floor_s,
+                overview_s / floor_s,
             ),
         ]
     return rows
 
 
 def import_rows(plan: Plan) -> list[Row]:
-    from bench.imports import cold_imports
-
     progress(f"cold imports, rounds: {plan.import_repeats}")
     runs = cold_imports(repeats=plan.import_repeats, cache_dir=CACHE)
     median = {name: statistics.median(times) for name, times in runs.items()}
@@ -199,8 +217,6 @@ def import_rows(plan: Plan) -> list[Row]:
 
 
 def e2e_rows(plan: Plan) -> list[Row]:
-    from bench.e2e import end_to_end
-
     progress(f"local stack: {plan.latency_repeats} timed uploads, a burst of {plan.burst_uploads}")
     latency, burst = end_to_end(
         SHARED_MP3,

@@ -3,7 +3,7 @@
 ``python -m bench.child MODE AUDIO [--overview PNG] [--warm-up SHORT_AUDIO]``, MODE:
 
 ``import``
-    Import the engine and exit: the memory every render starts from.
+    Import the engine (and the floor) and exit: the memory every run starts from.
 ``engine``
     Render the overview only (written to ``--overview`` if given).
 ``tiles``
@@ -14,19 +14,21 @@
     Do the floor's work (:mod:`bench.floor`), encoding the overview read from
     ``--overview``.
 
-``--warm-up`` first renders (with tiles) and floors a short file, untimed. Whether
-numpy's FFT is fast in a fresh process depends on glibc's malloc: its scratch
-buffers are mapped and unmapped on every call (a page fault per 4 KiB, measured 3x
-slower) until some earlier multi-megabyte array has been freed, which raises
-malloc's mmap threshold. A render does that; the floor alone never does. Warming
-every child the same way compares engine and floor in the same state (and can only
-add to the peak memory reported, never hide any).
+``--warm-up`` first renders (with tiles) and floors a short file, untimed, so that
+every child starts in the same, warm, state. The floor needs it: numpy's FFT makes a
+scratch copy of its input per call, and for the floor's 128-frame calls (1 MB) glibc
+maps and unmaps it every time (a page fault per 4 KiB, measured 3x slower) until
+some earlier multi-megabyte array has been freed, which raises malloc's mmap
+threshold. A render frees one; the floor alone does not. (The engine calls the FFT
+on 8 frames at a time, whose scratch stays under the threshold.) The warm-up can
+only add to the peak memory reported, never hide any.
 
-The child prints one JSON line: ``elapsed_s`` of the timed work alone (no imports,
-no warm-up), what it produced, and ``peak_rss_mb``: the kernel's high-water mark of
-its resident memory (``VmHWM``), which no sampling can miss. Not ``ru_maxrss``
-(``wait4``, ``RUSAGE_CHILDREN``): it carries over the memory the child had between
-fork and exec, a copy of the parent's, so a parent holding librosa would be counted.
+The child prints one JSON line: ``elapsed_s`` and ``cpu_s`` (all threads) of the
+timed work alone (no imports, no warm-up), what it produced, and ``peak_rss_mb``: the
+kernel's high-water mark of its resident memory (``VmHWM``), which no sampling can
+miss. Not ``ru_maxrss`` (``wait4``, ``RUSAGE_CHILDREN``): it carries over the memory
+the child had between fork and exec, a copy of the parent's, so a parent holding
+librosa would be counted.
 """
 
 from __future__ import annotations
@@ -36,7 +38,11 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from bench import floor
+from chalicelib.spectrogram import render
 
 ROOT = Path(__file__).resolve().parents[1]
 MODES = ("import", "engine", "tiles", "floor")
@@ -70,44 +76,37 @@ def _discard_tile(key: str, png: bytes) -> None:
 
 
 def _warm_up(audio: Path) -> None:
-    from bench import floor
-    from chalicelib.spectrogram import render
-
     rendering = render(audio, name=audio.name, tile_sink=_discard_tile)
     floor.run(audio, floor.overview_indices(rendering.overview_png))
 
 
-def _work(mode: str, audio: Path, overview: Path | None) -> dict:
-    from chalicelib.spectrogram import render
-
+def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
+    """The work to time, its inputs already read."""
     if mode == "import":
-        return {"elapsed_s": 0.0}
+        return dict
     if mode == "floor":
-        from bench import floor
-
         image = floor.overview_indices(overview.read_bytes())
-        started = time.perf_counter()
-        stages = floor.run(audio, image)
-        return {**stages, "elapsed_s": time.perf_counter() - started}
+        return lambda: floor.run(audio, image)
     tiles = {"count": 0, "bytes": 0}
 
     def count_tile(key: str, png: bytes) -> None:
         tiles["count"] += 1
         tiles["bytes"] += len(png)
 
-    started = time.perf_counter()
-    rendering = render(audio, name=audio.name, tile_sink=count_tile if mode == "tiles" else None)
-    elapsed = time.perf_counter() - started
-    if overview is not None:
-        overview.write_bytes(rendering.overview_png)
-    return {
-        "elapsed_s": elapsed,
-        "duration_s": rendering.duration_s,
-        "width": rendering.width,
-        "tiles": tiles["count"],
-        "tile_bytes": tiles["bytes"],
-        "tile_levels": len(rendering.manifest["tile_levels"]),
-    }
+    def render_file() -> dict:
+        sink = count_tile if mode == "tiles" else None
+        rendering = render(audio, name=audio.name, tile_sink=sink)
+        if overview is not None:
+            overview.write_bytes(rendering.overview_png)
+        return {
+            "duration_s": rendering.duration_s,
+            "width": rendering.width,
+            "tiles": tiles["count"],
+            "tile_bytes": tiles["bytes"],
+            "tile_levels": len(rendering.manifest["tile_levels"]),
+        }
+
+    return render_file
 
 
 def main(argv: list[str]) -> None:
@@ -119,7 +118,11 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     if args.warm_up is not None:
         _warm_up(args.warm_up)
-    report = _work(args.mode, args.audio, args.overview)
+    job = _job(args.mode, args.audio, args.overview)
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = job()
+    report["elapsed_s"] = time.perf_counter() - wall
+    report["cpu_s"] = time.process_time() - cpu
     print(json.dumps({**report, "peak_rss_mb": peak_rss_mb()}), flush=True)
 
 

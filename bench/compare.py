@@ -3,7 +3,9 @@
 Per file: one untimed run of each (numba's and the allocator's first-use costs, the
 file into the page cache; the engine's overview also becomes the floor's image),
 then ``repeats`` rounds of engine, floor, reference, interleaved so that a noisy
-neighbour slows all three alike. Each is the median of its rounds.
+neighbour slows all three alike. Each is the median of its rounds, in wall-clock
+time and in CPU time: the engine decodes and compresses on a second thread while the
+floor runs on one, so only CPU time compares the work itself.
 """
 
 from __future__ import annotations
@@ -20,23 +22,44 @@ from PIL import Image
 from bench import floor, reference
 from chalicelib.spectrogram import render
 
+#: The implementations compared, in the order each round runs them.
+NAMES = ("engine", "floor", "reference")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock and CPU seconds (all threads of the process) of one run."""
+
+    wall_s: float
+    cpu_s: float
+
 
 @dataclass(frozen=True)
 class Comparison:
-    """Median seconds of each implementation on one file, and the stages of the floor."""
+    """Every run of each implementation on one file, and the stages of the floor's runs."""
 
-    engine_s: float
-    floor_s: float
-    reference_s: float
-    floor_stages: dict[str, float]
+    runs: dict[str, list[Timing]]
+    floor_stages: list[dict[str, float]]
     size: tuple[int, int]
-    runs: dict[str, list[float]]
+
+    def wall_s(self, name: str) -> float:
+        """Median wall-clock seconds of ``name`` (one of :data:`NAMES`)."""
+        return statistics.median(run.wall_s for run in self.runs[name])
+
+    def cpu_s(self, name: str) -> float:
+        """Median CPU seconds of ``name``: the work, however many threads shared it."""
+        return statistics.median(run.cpu_s for run in self.runs[name])
+
+    def floor_stage_s(self) -> dict[str, float]:
+        """Median seconds of the floor's decode, FFT and PNG stages."""
+        keys = ("decode_s", "fft_s", "png_s")
+        return {key: statistics.median(run[key] for run in self.floor_stages) for key in keys}
 
 
-def _timed(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
+def _timed(work: Callable[[], object]) -> tuple[Timing, object]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return Timing(time.perf_counter() - wall, time.process_time() - cpu), result
 
 
 def compare(path: Path, *, repeats: int) -> Comparison:
@@ -44,7 +67,7 @@ def compare(path: Path, *, repeats: int) -> Comparison:
 
     Raises
     ------
-    AssertionError
+    RuntimeError
         The reference's PNG is not the engine's overview size: the comparison would
         not be at the same output size.
     """
@@ -53,25 +76,20 @@ def compare(path: Path, *, repeats: int) -> Comparison:
     floor.run(path, image)
     reference_size = Image.open(io.BytesIO(reference.render(path))).size
     if reference_size != (overview.width, overview.height):
-        raise AssertionError(
+        raise RuntimeError(
             f"reference drew {reference_size}, the engine {(overview.width, overview.height)}"
         )
-    runs: dict[str, list[float]] = {"engine": [], "floor": [], "reference": []}
-    stages: list[dict[str, float]] = []
+    work = {
+        "engine": lambda: render(path, name=path.name),
+        "floor": lambda: floor.run(path, image),
+        "reference": lambda: reference.render(path),
+    }
+    runs: dict[str, list[Timing]] = {name: [] for name in NAMES}
+    stages = []
     for _ in range(repeats):
-        runs["engine"].append(_timed(lambda: render(path, name=path.name)))
-        started = time.perf_counter()
-        stages.append(floor.run(path, image))
-        runs["floor"].append(time.perf_counter() - started)
-        runs["reference"].append(_timed(lambda: reference.render(path)))
-    return Comparison(
-        engine_s=statistics.median(runs["engine"]),
-        floor_s=statistics.median(runs["floor"]),
-        reference_s=statistics.median(runs["reference"]),
-        floor_stages={
-            key: statistics.median(stage[key] for stage in stages)
-            for key in ("decode_s", "fft_s", "png_s")
-        },
-        size=reference_size,
-        runs=runs,
-    )
+        for name in NAMES:
+            timing, result = _timed(work[name])
+            runs[name].append(timing)
+            if name == "floor":
+                stages.append(result)
+    return Comparison(runs=runs, floor_stages=stages, size=reference_size)

@@ -18,14 +18,23 @@ from bench.child import measure
 
 @dataclass(frozen=True)
 class LongRender:
-    """Medians (s) of the timed work, the peak RSS (MB) over the tile runs, and the runs."""
+    """Every child's report, by mode (``tiles``, ``floor``, ``engine``, ``import``)."""
 
-    tiles_s: float
-    floor_s: float
-    overview_only_s: float
-    peak_rss_mb: float
-    import_rss_mb: float
     runs: dict[str, list[dict]]
+
+    def median(self, mode: str, key: str = "elapsed_s") -> float:
+        """Median of ``key`` (``elapsed_s`` or ``cpu_s``, in seconds) over ``mode``'s runs."""
+        return statistics.median(run[key] for run in self.runs[mode])
+
+    @property
+    def peak_rss_mb(self) -> float:
+        """The highest peak resident memory of the runs with tiles, in MiB."""
+        return max(run["peak_rss_mb"] for run in self.runs["tiles"])
+
+    @property
+    def import_rss_mb(self) -> float:
+        """Peak resident memory of a process that only imported the engine, in MiB."""
+        return self.runs["import"][0]["peak_rss_mb"]
 
 
 def long_render(audio: Path, *, warm_up: Path, repeats: int) -> LongRender:
@@ -45,11 +54,4 @@ def long_render(audio: Path, *, warm_up: Path, repeats: int) -> LongRender:
             runs["floor"].append(measure("floor", audio, overview=overview, warm_up=warm_up))
     runs["engine"] = [measure("engine", audio, warm_up=warm_up)]
     runs["import"] = [measure("import", audio)]
-    return LongRender(
-        tiles_s=statistics.median(run["elapsed_s"] for run in runs["tiles"]),
-        floor_s=statistics.median(run["elapsed_s"] for run in runs["floor"]),
-        overview_only_s=runs["engine"][0]["elapsed_s"],
-        peak_rss_mb=max(run["peak_rss_mb"] for run in runs["tiles"]),
-        import_rss_mb=runs["import"][0]["peak_rss_mb"],
-        runs=runs,
-    )
+    return LongRender(runs)
