@@ -8,6 +8,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 SCHEMA_VERSION = 1
+#: How to read the table; written under it in results.md.
+LEGEND = """\
+Times are medians of interleaved rounds after an untimed warm-up; the 60-minute runs
+each ran in a fresh process. *Speed-up* is the reference's time over the engine's
+(librosa + matplotlib drawing the same overview, `bench/reference.py`). *vs floor* is
+the engine's time over the floor's (decode + FFT + PNG encode of the overview and
+nothing else, `bench/floor.py`), in wall-clock time; the floor runs on one thread
+while the engine decodes and compresses on a second one, so the *CPU time* rows
+compare the work itself. Targets are issue #4's; a MISS is reported, not an error.
+"""
 _OPERATORS = {"<=": operator.le, ">=": operator.ge, "==": operator.eq}
 _SYMBOLS = {"<=": "≤", ">=": "≥", "==": "="}
 
@@ -141,6 +151,7 @@ def write(folder: Path, document: dict, rows: list[Row]) -> None:
         f"commit {machine['commit']}. Whole run: {document['runtime_s']:.0f} s.",
         "",
         markdown_table(rows),
+        LEGEND,
     ]
     for error in document["errors"]:
         lines += [f"**Error in {error['section']}:** `{error['error']}`", ""]
