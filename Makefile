@@ -11,7 +11,7 @@ install: $(INSTALLED)
 # Reinstall only when the dependency pins change.
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade 'pip<26.3'  # chalice 1.34 wants pip < 26.3
 	$(PY) -m pip install --quiet -e '.[worker,dev,infra]'
 	touch $@
 

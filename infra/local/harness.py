@@ -118,12 +118,15 @@ def running_stack(**env: str) -> Iterator[RunningStack]:
     if not ready.wait(READY_TIMEOUT_S):
         process.kill()
         raise RuntimeError("the local stack did not print 'ready':\n" + "".join(log))
-    yield RunningStack(
-        process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{cloud_port}", log
-    )
-    # `make run` must stop cleanly on SIGTERM, taking every child with it.
-    process.send_signal(signal.SIGTERM)
-    if process.wait(30) != 0:
+    try:
+        yield RunningStack(
+            process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{cloud_port}", log
+        )
+    finally:
+        # `make run` must stop cleanly on SIGTERM, taking every child with it.
+        process.send_signal(signal.SIGTERM)
+        stopped = process.wait(30)
+    if stopped != 0:
         raise RuntimeError("the local stack did not stop cleanly:\n" + "".join(log[-20:]))
     for port in (cloud_port, api_port):
         with socket.socket() as s:
