@@ -13,6 +13,10 @@
 ``floor``
     Do the floor's work (:mod:`bench.floor`), encoding the overview read from
     ``--overview``.
+``tile_png``
+    Render every tile to a folder (untimed), then PNG-encode each tile's pixels again
+    with the engine's encoder, one after another: ``encode_s`` is what encoding the
+    tiles costs at the least, the part of the floor that tiles add.
 
 ``--warm-up`` first renders (with tiles) and floors a short file, untimed, so that
 every child starts in the same, warm, state. The floor needs it: numpy's FFT makes a
@@ -35,17 +39,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bench import floor
 from chalicelib.spectrogram import render
+from chalicelib.spectrogram.png import encode_png
 
 ROOT = Path(__file__).resolve().parents[1]
-MODES = ("import", "engine", "tiles", "floor")
+MODES = ("import", "engine", "tiles", "floor", "tile_png")
 
 
 def measure(
@@ -87,6 +94,8 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
     if mode == "floor":
         image = floor.overview_indices(overview.read_bytes())
         return lambda: floor.run(audio, image)
+    if mode == "tile_png":
+        return _tile_encoding(audio)
     tiles = {"count": 0, "bytes": 0}
 
     def count_tile(key: str, png: bytes) -> None:
@@ -107,6 +116,28 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
         }
 
     return render_file
+
+
+def _tile_encoding(audio: Path) -> Callable[[], dict]:
+    folder = Path(tempfile.mkdtemp(prefix="sonagram-bench-tiles-"))
+
+    def write_tile(key: str, png: bytes) -> None:
+        (folder / key.replace("/", "-")).write_bytes(png)
+
+    render(audio, name=audio.name, tile_sink=write_tile)
+
+    def encode_tiles() -> dict:
+        encode_s = 0.0
+        tiles = sorted(folder.iterdir())
+        for tile in tiles:
+            pixels = floor.overview_indices(tile.read_bytes())
+            started = time.perf_counter()
+            encode_png(pixels)
+            encode_s += time.perf_counter() - started
+        shutil.rmtree(folder)
+        return {"tiles": len(tiles), "encode_s": encode_s}
+
+    return encode_tiles
 
 
 def main(argv: list[str]) -> None:

@@ -2,7 +2,8 @@
 
 Per file: ``repeats`` rounds of (engine + tiles, floor), each in a fresh process
 warmed up on a short file (see :mod:`bench.child` for why), and one engine run
-without tiles to show what the tiles cost. The first round's engine writes the
+without tiles to show what the tiles cost, and one that times PNG-encoding the
+tiles alone: the floor of a render that must write them. The first round's engine writes the
 overview that every floor run encodes.
 """
 
@@ -18,7 +19,7 @@ from bench.child import measure
 
 @dataclass(frozen=True)
 class LongRender:
-    """Every child's report, by mode (``tiles``, ``floor``, ``engine``, ``import``)."""
+    """Every child's report, by mode (tiles, floor, engine, tile_png, import)."""
 
     runs: dict[str, list[dict]]
 
@@ -53,5 +54,6 @@ def long_render(audio: Path, *, warm_up: Path, repeats: int) -> LongRender:
             )
             runs["floor"].append(measure("floor", audio, overview=overview, warm_up=warm_up))
     runs["engine"] = [measure("engine", audio, warm_up=warm_up)]
+    runs["tile_png"] = [measure("tile_png", audio, warm_up=warm_up)]
     runs["import"] = [measure("import", audio)]
     return LongRender(runs)
