@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import machine, reference, report
+from bench.child import measure
 from bench.compare import NAMES, compare
 from bench.e2e import end_to_end
 from bench.imports import cold_imports
@@ -41,6 +42,8 @@ class Plan:
     compared: list[tuple[Spec | Path, int]]
     long: list[Spec]
     long_repeats: int
+    # The longest recording accepted (4 h): rendered once with every tile.
+    longest: Spec
     warm_up: Spec
     import_repeats: int
     latency_repeats: int
@@ -60,6 +63,7 @@ FULL = Plan(
     ],
     long=[Spec(3600, 48000, "wav"), Spec(3600, 48000, "mp3")],
     long_repeats=3,
+    longest=Spec(4 * 3600, 48000, "wav"),
     warm_up=Spec(10, 48000, "wav"),
     import_repeats=7,
     latency_repeats=3,
@@ -69,6 +73,7 @@ QUICK = Plan(
     compared=[(Spec(3, 44100, "wav"), 2), (Spec(3, 44100, "mp3"), 2), (Spec(3, 44100, "m4a"), 2)],
     long=[Spec(20, 48000, "wav")],
     long_repeats=1,
+    longest=Spec(60, 48000, "wav"),
     warm_up=Spec(2, 48000, "wav"),
     import_repeats=2,
     latency_repeats=1,
@@ -201,6 +206,24 @@ def long_rows(plan: Plan) -> list[Row]:
     return rows
 
 
+def longest_rows(plan: Plan) -> list[Row]:
+    label, path = _recording(plan.longest)
+    progress(f"{label} with tiles in a child, once")
+    run = measure("tiles", path, warm_up=ensure(plan.warm_up, INPUTS))
+    details = {"tiles": run["tiles"], "tile_bytes": run["tile_bytes"]}
+    return [
+        Row(
+            "longest recording: peak RSS, all tiles",
+            label,
+            run["peak_rss_mb"],
+            "MB",
+            target=RSS_TARGET,
+            details=details,
+        ),
+        Row("longest recording: render + all tiles", label, run["elapsed_s"], "s"),
+    ]
+
+
 def import_rows(plan: Plan) -> list[Row]:
     progress(f"cold imports, rounds: {plan.import_repeats}")
     runs = cold_imports(repeats=plan.import_repeats, cache_dir=CACHE)
@@ -268,6 +291,7 @@ SECTIONS: list[tuple[str, Callable[[Plan], list[Row]]]] = [
     ("cold imports", import_rows),
     ("engine vs reference and floor", compared_rows),
     ("long render", long_rows),
+    ("longest recording", longest_rows),
     ("end to end", e2e_rows),
 ]
 
