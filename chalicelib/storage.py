@@ -17,8 +17,15 @@ from chalicelib.errors import NotFoundError, StorageError
 # Spectrogram images never change under a key (a re-render writes new keys), so
 # browsers may keep them for a day.
 IMAGE_CACHE_CONTROL = "max-age=86400"
-_MISSING = {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}
-_PERMANENT = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidRequest"}
+_MISSING = {"404", "NoSuchKey", "NotFound"}
+# A missing bucket is a configuration error: trying again will not help.
+_PERMANENT = {
+    "AccessDenied",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidRequest",
+    "NoSuchBucket",
+}
 
 
 @contextmanager

@@ -16,6 +16,7 @@ import multiprocessing
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from chalicelib import clients, events
@@ -58,11 +59,20 @@ class Running:
 
 class Bridge:
     def __init__(
-        self, *, settings: Settings, queue_url: str, concurrency: int = CONCURRENCY
+        self,
+        *,
+        settings: Settings,
+        queue_url: str,
+        concurrency: int = CONCURRENCY,
+        target: Callable[[dict, float], None] = invoke_worker,
+        sweep_every_s: float = SWEEP_EVERY_S,
     ) -> None:
+        """``target(event, budget_s)`` runs in each job's process (the worker, or a test's)."""
         self._settings = settings
         self._queue_url = queue_url
         self._concurrency = concurrency
+        self._target = target
+        self._sweep_every_s = sweep_every_s
         self._sqs = clients.sqs(settings)
         # A fork server with the worker preloaded starts each job in milliseconds,
         # without inheriting this process's threads or sockets.
@@ -79,7 +89,7 @@ class Bridge:
                 self._receive(free)
             else:
                 stop.wait(0.05)
-            if time.monotonic() - last_sweep > SWEEP_EVERY_S:
+            if time.monotonic() - last_sweep > self._sweep_every_s:
                 self._sweep()
                 last_sweep = time.monotonic()
         for job in self._running:
@@ -96,7 +106,7 @@ class Bridge:
                 self._delete(message["ReceiptHandle"])
                 continue
             process = self._processes.Process(
-                target=invoke_worker, args=(event, self._settings.job_timeout_s), daemon=True
+                target=self._target, args=(event, self._settings.job_timeout_s), daemon=True
             )
             process.start()
             self._running.append(Running(process, message["ReceiptHandle"]))

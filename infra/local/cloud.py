@@ -71,18 +71,7 @@ def provision(settings: Settings) -> str:
         s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors_rules(settings.ui_origin))
     models.create_tables(settings)
 
-    dead_letters = sqs.create_queue(QueueName=settings.jobs_queue + "-dead-letters")["QueueUrl"]
-    dead_letters_arn = _queue_arn(sqs, dead_letters)
-    queue_url = sqs.create_queue(
-        QueueName=settings.jobs_queue,
-        Attributes={
-            # Longer than a job may run, so a job in progress is not handed out twice.
-            "VisibilityTimeout": str(int(settings.job_timeout_s) + 30),
-            "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": dead_letters_arn, "maxReceiveCount": MAX_RECEIVES}
-            ),
-        },
-    )["QueueUrl"]
+    queue_url = create_jobs_queue(sqs, settings)
     s3.put_bucket_notification_configuration(
         Bucket=settings.recordings_bucket,
         NotificationConfiguration={
@@ -92,6 +81,24 @@ def provision(settings: Settings) -> str:
         },
     )
     return queue_url
+
+
+def create_jobs_queue(sqs, settings: Settings) -> str:
+    """The jobs queue and its dead-letter queue; returns the jobs queue's URL."""
+    dead_letters = sqs.create_queue(QueueName=settings.jobs_queue + "-dead-letters")["QueueUrl"]
+    return sqs.create_queue(
+        QueueName=settings.jobs_queue,
+        Attributes={
+            # Longer than a job may run, so a job in progress is not handed out twice.
+            "VisibilityTimeout": str(int(settings.job_timeout_s) + 30),
+            "RedrivePolicy": json.dumps(
+                {
+                    "deadLetterTargetArn": _queue_arn(sqs, dead_letters),
+                    "maxReceiveCount": MAX_RECEIVES,
+                }
+            ),
+        },
+    )["QueueUrl"]
 
 
 def _queue_arn(sqs, queue_url: str) -> str:
