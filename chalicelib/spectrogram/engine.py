@@ -14,7 +14,7 @@ import numpy as np
 from .axes import HEIGHT, frequency_map, overview_width
 from .decode import AudioStream, open_audio
 from .errors import EmptyAudioError, RenderTimeout
-from .overview import OverviewColumns, encode_palette_png, overview_image
+from .overview import OverviewColumns, overview_png
 from .scale import TILE_DB_AT_0, TILE_DB_STEP, TOP_DB, power_db, tile_values
 from .stft import HOP_LENGTH, N_FFT, StreamingSTFT, band
 from .tiles import TilePyramid, TileSink
@@ -129,8 +129,7 @@ def render_stream(
         if not len(power):
             return
         ref_power = max(ref_power, float(power.max()))
-        power = rows.apply(power, axis=1)
-        columns.push(power)
+        power = columns.push_mapped(power, rows)
         if pyramid is not None:
             pyramid.push(tile_values(power))
 
@@ -154,7 +153,7 @@ def render_stream(
         tile_levels = pyramid.finish(duration_s) if pyramid is not None else []
 
     width = overview_width(duration_s)
-    indices = overview_image(
+    png = overview_png(
         columns,
         frame_rate=sample_rate / HOP_LENGTH,
         width=width,
@@ -189,7 +188,7 @@ def render_stream(
         "tiles": pyramid.tiles if pyramid is not None else [],
     }
     return Rendering(
-        overview_png=encode_palette_png(indices),
+        overview_png=png,
         manifest=manifest,
         sample_rate=sample_rate,
         channels=stream.channels,

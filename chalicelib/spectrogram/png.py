@@ -26,15 +26,56 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
 
 
 @cache
-def _helper() -> ThreadPoolExecutor:
+def helper() -> ThreadPoolExecutor:
+    """A second thread for the one image a caller waits for (zlib runs outside the GIL)."""
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="sonagram-png")
 
 
-def _deflate(rows: np.ndarray, *, last: bool) -> bytes:
-    """Huffman-only raw deflate of ``rows``; not ``last`` ends on a byte boundary."""
+def filter_rows(pixels: np.ndarray) -> np.ndarray:
+    """PNG scanlines of an 8-bit image: a filter-type byte ("Sub"), then the row's deltas.
+
+    Parameters
+    ----------
+    pixels : np.ndarray [shape=(height, width), dtype=uint8]
+
+    Returns
+    -------
+    np.ndarray [shape=(height, width + 1), dtype=uint8]
+    """
+    height, width = pixels.shape
+    rows = np.empty((height, width + 1), dtype=np.uint8)
+    rows[:, 0] = _FILTER_SUB
+    rows[:, 1] = pixels[:, 0]
+    np.subtract(pixels[:, 1:], pixels[:, :-1], out=rows[:, 2:])
+    return rows
+
+
+def deflate(rows: np.ndarray, *, last: bool) -> bytes:
+    """Huffman-only raw deflate of scanlines; not ``last`` ends on a byte boundary.
+
+    Raw deflate streams, each but the last ending byte-aligned without a final block,
+    concatenate into one (as pigz does), so parts of an image compress in parallel.
+    """
     compressor = zlib.compressobj(1, zlib.DEFLATED, -15, 9, zlib.Z_HUFFMAN_ONLY)
     head = compressor.compress(rows.data)
     return head + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+
+def assemble(
+    width: int, height: int, bodies: list[bytes], adler: int, palette: np.ndarray | None = None
+) -> bytes:
+    """The PNG file of an 8-bit image from its scanlines deflated in order (:func:`deflate`).
+
+    ``adler`` is the Adler-32 of all the scanlines (``zlib.adler32``, chained part by part).
+    """
+    data = b"\x78\x01" + b"".join(bodies) + struct.pack(">I", adler)
+    colour = _GREY if palette is None else _PALETTE
+    header = struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 0)
+    parts = [_SIGNATURE, _chunk(b"IHDR", header)]
+    if palette is not None:
+        parts.append(_chunk(b"PLTE", np.ascontiguousarray(palette, dtype=np.uint8).tobytes()))
+    parts += [_chunk(b"IDAT", data), _chunk(b"IEND", b"")]
+    return b"".join(parts)
 
 
 def encode_png(
@@ -59,25 +100,12 @@ def encode_png(
     if pixels.dtype != np.uint8 or pixels.ndim != 2:
         raise ValueError(f"pixels must be 2-D uint8, got {pixels.ndim}-D {pixels.dtype}")
     height, width = pixels.shape
-    rows = np.empty((height, width + 1), dtype=np.uint8)
-    rows[:, 0] = _FILTER_SUB
-    rows[:, 1] = pixels[:, 0]
-    np.subtract(pixels[:, 1:], pixels[:, :-1], out=rows[:, 2:])
+    rows = filter_rows(pixels)
     if split:
-        # Two raw deflate streams, the first ending byte-aligned without a final block,
-        # concatenate into one (as pigz does); zlib runs outside the GIL, so in parallel.
         half = height // 2
-        first = _helper().submit(_deflate, rows[:half], last=False)
-        rest = _deflate(rows[half:], last=True)
-        body = first.result() + rest
+        first = helper().submit(deflate, rows[:half], last=False)
+        rest = deflate(rows[half:], last=True)
+        bodies = [first.result(), rest]
     else:
-        body = _deflate(rows, last=True)
-    adler = zlib.adler32(rows.data)
-    data = b"\x78\x01" + body + struct.pack(">I", adler)
-    colour = _GREY if palette is None else _PALETTE
-    header = struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 0)
-    parts = [_SIGNATURE, _chunk(b"IHDR", header)]
-    if palette is not None:
-        parts.append(_chunk(b"PLTE", np.ascontiguousarray(palette, dtype=np.uint8).tobytes()))
-    parts += [_chunk(b"IDAT", data), _chunk(b"IEND", b"")]
-    return b"".join(parts)
+        bodies = [deflate(rows, last=True)]
+    return assemble(width, height, bodies, zlib.adler32(rows.data), palette)

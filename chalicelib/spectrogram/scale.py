@@ -43,7 +43,9 @@ def tile_values(power: np.ndarray) -> np.ndarray:
     return level.astype(np.uint8)
 
 
-def colour_indices(power: np.ndarray, ref_power: float) -> np.ndarray:
+def colour_indices(
+    power: np.ndarray, ref_power: float, *, out: np.ndarray | None = None
+) -> np.ndarray:
     """Map power to viridis indices relative to the loudest cell, as matplotlib would.
 
     The level ``db = 10 * log10(max(power, 1e-10) / max(ref_power, 1e-10))``, floored at
@@ -52,16 +54,25 @@ def colour_indices(power: np.ndarray, ref_power: float) -> np.ndarray:
     silence (``ref_power <= 1e-10``) is all floor (index 0) rather than librosa's
     all-0 dB.
 
+    Parameters
+    ----------
+    out : np.ndarray [shape=power.shape, dtype=uint8], optional
+        Receives the indices.
+
     Returns
     -------
     np.ndarray [shape=power.shape, dtype=uint8]
     """
+    if out is None:
+        out = np.empty(power.shape, dtype=np.uint8)
     if ref_power <= POWER_MIN:
-        return np.zeros(power.shape, dtype=np.uint8)
+        out[...] = 0
+        return out
     level = np.maximum(power, POWER_MIN)
     level /= ref_power
     np.log10(level, out=level)
     level *= 10 * 256 / TOP_DB
     level += 256
     np.clip(level, 0, 255, out=level)
-    return level.astype(np.uint8)
+    np.copyto(out, level, casting="unsafe")
+    return out

@@ -14,11 +14,9 @@ N_FFT = 2048
 HOP_LENGTH = 512
 #: Highest displayed frequency, in Hz, unless the Nyquist frequency is lower.
 F_MAX_HZ = 10_000.0
-#: Frames per FFT call. numpy's FFT allocates a scratch copy of its input per call; at
-#: 8 frames (64 KB) that stays under glibc's default 128 KB mmap threshold and is
-#: recycled from the heap. Larger scratch buffers are mapped and page-faulted on every
-#: call, which measured 3-4x slower in a fresh process (as in a Lambda or the CLI).
-_FFT_BATCH = 8
+#: Frames per FFT call: enough to amortise the call, few enough that the windowed
+#: frames and their spectra (0.5 MB) stay in the CPU cache between the steps.
+_FFT_BATCH = 32
 
 
 def hann_window(n_fft: int) -> np.ndarray:
@@ -76,13 +74,14 @@ class StreamingSTFT:
         if not 1 <= n_bins <= n_fft // 2 + 1:
             raise ValueError(f"n_bins={n_bins} is outside 1..{n_fft // 2 + 1}")
         self.n_bins, self.n_fft, self.hop_length = n_bins, n_fft, hop_length
-        self._window = hann_window(n_fft)
+        # Scaled by n_fft for the FFT's norm="forward" (see push).
+        self._window = hann_window(n_fft) * np.float32(n_fft)
         self._pending = np.zeros(n_fft // 2, dtype=np.float32)
         self.n_frames = 0
-        # Work arrays reused across blocks (fresh ones per block cost ~10 % in page faults).
-        self._windowed = np.empty((0, n_fft), dtype=np.float32)
-        self._spectrum = np.empty((0, n_fft // 2 + 1), dtype=np.complex64)
-        self._imag_sq = np.empty((0, n_bins), dtype=np.float32)
+        # Work arrays for one FFT batch, reused across batches and blocks.
+        self._windowed = np.empty((_FFT_BATCH, n_fft), dtype=np.float32)
+        self._spectrum = np.empty((_FFT_BATCH, n_fft // 2 + 1), dtype=np.complex64)
+        self._imag_sq = np.empty((_FFT_BATCH, n_bins), dtype=np.float32)
 
     def push(self, block: np.ndarray) -> np.ndarray:
         """Add samples; return the power of the frames they complete.
@@ -100,21 +99,24 @@ class StreamingSTFT:
         n_frames = max(0, (len(signal) - self.n_fft) // self.hop_length + 1)
         self._pending = signal[n_frames * self.hop_length :].copy()
         self.n_frames += n_frames
+        power = np.empty((n_frames, self.n_bins), dtype=np.float32)
         if not n_frames:
-            return np.empty((0, self.n_bins), dtype=np.float32)
+            return power
         frames = np.lib.stride_tricks.sliding_window_view(signal, self.n_fft)
         frames = frames[: n_frames * self.hop_length : self.hop_length]
-        if len(self._windowed) < n_frames:
-            self._windowed = np.empty((n_frames, self.n_fft), dtype=np.float32)
-            self._spectrum = np.empty((n_frames, self.n_fft // 2 + 1), dtype=np.complex64)
-            self._imag_sq = np.empty((n_frames, self.n_bins), dtype=np.float32)
-        windowed = np.multiply(frames, self._window, out=self._windowed[:n_frames])
         for start in range(0, n_frames, _FFT_BATCH):
             end = min(start + _FFT_BATCH, n_frames)
-            np.fft.rfft(windowed[start:end], axis=1, out=self._spectrum[start:end])
-        spectrum = self._spectrum[:n_frames, : self.n_bins]
-        power = np.square(spectrum.real)
-        power += np.square(spectrum.imag, out=self._imag_sq[:n_frames])
+            n = end - start
+            windowed = np.multiply(frames[start:end], self._window, out=self._windowed[:n])
+            # numpy runs rfft in float64 (a float64 copy of the input, a complex128
+            # result cast back) unless its scale factor is a float32, which only
+            # norm="forward" passes. The window carries the n_fft that the forward norm
+            # divides by, both powers of two, so this is exactly the unnormalised
+            # float32 FFT: twice as fast, and within 0.002 dB of the float64 one.
+            spectrum = np.fft.rfft(windowed, axis=1, norm="forward", out=self._spectrum[:n])
+            spectrum = spectrum[:, : self.n_bins]
+            batch = np.square(spectrum.real, out=power[start:end])
+            batch += np.square(spectrum.imag, out=self._imag_sq[:n])
         return power
 
     def finish(self) -> np.ndarray:
