@@ -167,26 +167,16 @@ def _image(values: np.ndarray, time_map: AxisMap, ref_power: float) -> np.ndarra
     # whichever array is smaller, and gather 1-byte indices rather than 4-byte powers
     # unless there are many more columns than pixels.
     if len(values) <= _COLOUR_FIRST * time_map.n_pixels:
-        indices = time_map.apply(_colour(values, ref_power), axis=0)
+        indices = time_map.apply(colour_indices(values, ref_power), axis=0)
     else:
-        indices = _colour(time_map.apply(values, axis=0), ref_power)
+        indices = colour_indices(time_map.apply(values, axis=0), ref_power)
     return _flip_transpose(indices)
 
 
 #: Colour the columns before the time map if there are at most this many per pixel.
 _COLOUR_FIRST = 2
-#: Columns coloured at a time (a 400 KB float32 scratch, which stays in cache).
-_COLOUR_CHUNK = 256
 #: Pixels transposed at a time (a strided copy is ~2x faster in cache-sized blocks).
-_TRANSPOSE_CHUNK = 128
-
-
-def _colour(power: np.ndarray, ref_power: float) -> np.ndarray:
-    indices = np.empty(power.shape, dtype=np.uint8)
-    for start in range(0, len(power), _COLOUR_CHUNK):
-        end = start + _COLOUR_CHUNK
-        colour_indices(power[start:end], ref_power, out=indices[start:end])
-    return indices
+_TRANSPOSE_CHUNK = 256
 
 
 def _flip_transpose(indices: np.ndarray) -> np.ndarray:
