@@ -134,6 +134,19 @@ class SpectrogramJob:
     def _render(
         self, recording: RecordingModel, upload: Upload, prefix: str, deadline: float | None
     ) -> tuple[Rendering, dict]:
+        """Render into ``prefix``; if anything fails, the images already stored go too."""
+        try:
+            return self._render_into(recording, upload, prefix, deadline)
+        except BaseException:
+            with contextlib.suppress(StorageError):
+                self._storage.delete_prefix(
+                    bucket=self._settings.spectrograms_bucket, prefix=prefix
+                )
+            raise
+
+    def _render_into(
+        self, recording: RecordingModel, upload: Upload, prefix: str, deadline: float | None
+    ) -> tuple[Rendering, dict]:
         bucket = self._settings.spectrograms_bucket
         t0 = self._monotonic()
         with (

@@ -93,13 +93,23 @@ def test_a_file_that_is_not_audio_fails_naming_the_file(job, uploaded):
     assert "field notes.flac" in row.error and "not an audio file" in row.error
 
 
-def test_the_watchdog_fails_a_render_past_its_deadline(job, uploaded):
+def test_the_watchdog_fails_a_render_past_its_deadline(cloud_settings, job, uploaded):
     outcome = job.run(uploaded("slow.wav", seconds=5.0), deadline=time.monotonic() - 1)
     assert outcome.status == status.FAILED
     assert (
         "longer than the 300 s processing budget"
         in SpectrogramModel.get(outcome.recording_id).error
     )
+
+
+def test_a_render_stopped_midway_leaves_no_images(cloud_settings, job, uploaded):
+    # Ten minutes take longer than 0.2 s, and tiles are stored while rendering.
+    outcome = job.run(uploaded("long.wav", seconds=600.0), deadline=time.monotonic() + 0.2)
+    assert outcome.status == status.FAILED
+    listing = clients.s3(cloud_settings).list_objects_v2(
+        Bucket="spectrograms", Prefix=f"erin/{outcome.recording_id}/"
+    )
+    assert listing.get("KeyCount", 0) == 0
 
 
 def test_an_object_no_recording_owns_is_skipped(job):
