@@ -148,9 +148,19 @@ def overview_png(
     """
     values, centres = columns.columns()
     time_map = AxisMap(centres / frame_rate * (width / duration_s), width)
+    # The colour map is monotone, so it commutes with the time map's maxima: with at
+    # most _COLOUR_FIRST columns per pixel, colour the columns and gather 1-byte
+    # indices; with more, map the powers to pixels first (here, whole: take copies a
+    # strided input) and colour the smaller result.
+    colour_first = len(values) <= _COLOUR_FIRST * width
+    if not colour_first:
+        values = time_map.apply(values, axis=0)
 
     def part(bottom: int, top: int, *, last: bool) -> tuple[np.ndarray, bytes]:
-        scanlines = filter_rows(_image(values[:, bottom:top], time_map, ref_power))
+        indices = colour_indices(values[:, bottom:top], ref_power)
+        if colour_first:
+            indices = time_map.apply(indices, axis=0)
+        scanlines = filter_rows(_flip_transpose(indices))
         return scanlines, deflate(scanlines, last=last)
 
     rows = values.shape[1]
@@ -163,9 +173,6 @@ def overview_png(
 
 def _image(values: np.ndarray, time_map: AxisMap, ref_power: float) -> np.ndarray:
     """Colour indices ``(rows, width)``, top row first, of columns ``(n, rows)``."""
-    # The colour map is monotone, so it commutes with the time map's maxima: colour
-    # whichever array is smaller, and gather 1-byte indices rather than 4-byte powers
-    # unless there are many more columns than pixels.
     if len(values) <= _COLOUR_FIRST * time_map.n_pixels:
         indices = time_map.apply(colour_indices(values, ref_power), axis=0)
     else:
