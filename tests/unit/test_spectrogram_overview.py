@@ -14,6 +14,7 @@ from PIL import Image
 from chalicelib.spectrogram import render
 from chalicelib.spectrogram.axes import AxisMap, overview_width
 from chalicelib.spectrogram.colormap import VIRIDIS
+from chalicelib.spectrogram.overview import OverviewColumns, overview_image, overview_png
 from chalicelib.spectrogram.png import encode_png
 from chalicelib.spectrogram.scale import colour_indices
 
@@ -163,3 +164,42 @@ def test_png_round_trips_exactly(rng, split, palette):
     idat = png.index(b"IDAT")
     (length,) = struct.unpack(">I", png[idat - 4 : idat])
     assert len(zlib.decompress(png[idat + 4 : idat + 4 + length])) == 401 * 334
+
+
+@pytest.mark.parametrize(("n_sources", "n_pixels"), [(7, 20), (465, 400), (929, 400), (5168, 3200)])
+def test_axis_map_equals_the_max_or_nearest_rule_cell_by_cell(rng, n_sources, n_pixels):
+    positions = np.sort(rng.uniform(-0.5, n_pixels + 0.5, n_sources))
+    data = rng.standard_normal((3, n_sources)).astype(np.float32)
+    owner = np.clip(np.floor(positions), 0, n_pixels - 1)
+    expected = np.empty((3, n_pixels), dtype=np.float32)
+    for x in range(n_pixels):
+        mine = owner == x
+        if mine.any():
+            expected[:, x] = data[:, mine].max(axis=1)
+        else:
+            # The nearest centre; the earlier one on a tie (argmin takes the first).
+            expected[:, x] = data[:, np.argmin(np.abs(positions - (x + 0.5)))]
+    axis_map = AxisMap(positions, n_pixels)
+    np.testing.assert_array_equal(axis_map.apply(data, axis=1), expected)
+    out = np.empty((3, n_pixels), dtype=np.float32)
+    assert axis_map.apply(data, axis=1, out=out) is out
+    np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("n_frames", [500, 5000, 30000])
+def test_overview_png_is_the_overview_image_encoded(rng, n_frames):
+    # 500 and 5000 frames colour before the time map, 30000 (merged columns) after it.
+    columns = OverviewColumns(rows=400)
+    for start in range(0, n_frames, 1000):
+        frames = rng.exponential(1.0, (min(1000, n_frames - start), 400)) ** 4
+        columns.push(frames.astype(np.float32))
+    duration_s = n_frames * 512 / 44100
+    kwargs = {
+        "frame_rate": 44100 / 512,
+        "width": overview_width(duration_s),
+        "duration_s": duration_s,
+        "ref_power": 50.0,
+    }
+    indices = overview_image(columns, **kwargs)
+    assert 0 < indices.mean() < 255
+    assert overview_png(columns, **kwargs) == encode_png(indices, palette=VIRIDIS, split=True)
