@@ -19,13 +19,9 @@
     tiles costs at the least, the part of the floor that tiles add.
 
 ``--warm-up`` first renders (with tiles) and floors a short file, untimed, so that
-every child starts in the same, warm, state. The floor needs it: numpy's FFT makes a
-scratch copy of its input per call, and for the floor's 128-frame calls (1 MB) glibc
-maps and unmaps it every time (a page fault per 4 KiB, measured 3x slower) until
-some earlier multi-megabyte array has been freed, which raises malloc's mmap
-threshold. A render frees one; the floor alone does not. (The engine calls the FFT
-on 8 frames at a time, whose scratch stays under the threshold.) The warm-up can
-only add to the peak memory reported, never hide any.
+every child starts in the same, warm, state (imports done, caches and allocator
+primed), as a warm Lambda would. The warm-up can only add to the peak memory
+reported, never hide any.
 
 The child prints one JSON line: ``elapsed_s`` and ``cpu_s`` (all threads) of the
 timed work alone (no imports, no warm-up), what it produced, and ``peak_rss_mb``: the

@@ -11,6 +11,7 @@ Three choices keep it a lower bound rather than a straw man:
   blocks carried over), as the engine does: decoding the whole file first and
   transforming it afterwards measured ~30 % slower, the samples having left the
   cache by then.
+* The FFT runs in float32, as the engine's does (numpy's default is float64).
 * The magnitude is taken as power, ``re**2 + im**2``: a dB scale needs nothing more,
   and it is cheaper than ``np.abs`` (a ``hypot`` per bin).
 * The image encoded is the engine's own overview (decoded before the clock starts):
@@ -61,7 +62,9 @@ def run(path: Path, image: np.ndarray) -> dict[str, float]:
     peak = 0.0
     t0 = time.perf_counter()
     stream = open_audio(path, name=path.name, max_duration_s=float("inf"))
-    window = hann_window(N_FFT)
+    # float32 FFT, as the engine's: numpy computes rfft in float64 unless its scale factor
+    # is float32, which only norm="forward" gives; the window carries the n_fft it divides by.
+    window = hann_window(N_FFT) * np.float32(N_FFT)
     _, n_bins = band(stream.sample_rate)
     # Work arrays made once and written in place (out=): ~8 % faster than fresh ones.
     windowed = np.empty((FRAMES_PER_FFT, N_FFT), dtype=np.float32)
@@ -84,7 +87,7 @@ def run(path: Path, image: np.ndarray) -> dict[str, float]:
             samples = signal[first * HOP_LENGTH : (first + n - 1) * HOP_LENGTH + N_FFT]
             frames = np.lib.stride_tricks.sliding_window_view(samples, N_FFT)[::HOP_LENGTH]
             np.multiply(frames, window, out=windowed[:n])
-            np.fft.rfft(windowed[:n], axis=1, out=spectrum[:n])
+            np.fft.rfft(windowed[:n], axis=1, norm="forward", out=spectrum[:n])
             kept = spectrum[:n, :n_bins]
             np.square(kept.real, out=power[0, :n])
             np.square(kept.imag, out=power[1, :n])
