@@ -141,4 +141,6 @@ def main(argv: list[str] | None = None) -> int:
     if not files and not errors:
         print("error: no audio files found.", file=sys.stderr)
         return 1
+    rendered = len(files) + len(errors) - failed
+    print(f"{rendered} rendered, {failed} failed, in {args.output}")
     return 1 if failed else 0

@@ -35,9 +35,11 @@ def test_a_folder_with_a_bad_file_renders_the_good_ones_and_fails(
     manifest = json.loads((out / "good.json").read_text())
     assert manifest["duration_s"] == 2.0 and manifest["overview"]["key"] == "good.png"
     assert Image.open(out / "good.png").size == (manifest["width"], 400)
-    errors = capsys.readouterr().err.strip().splitlines()
+    printed = capsys.readouterr()
+    errors = printed.err.strip().splitlines()
     assert len(errors) == 1
     assert errors[0].startswith("error: 'broken.wav' is not an audio file")
+    assert printed.out == f"2 rendered, 1 failed, in {out}\n"
 
 
 def test_tiles_are_written_next_to_the_manifest_that_lists_them(tmp_path, write_audio, make_tone):
