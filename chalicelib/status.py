@@ -34,10 +34,6 @@ class IllegalTransitionError(ConflictError):
     """The row was not in a status the move may start from (or does not exist)."""
 
 
-def can_move(old: str, new: str) -> bool:
-    return old in ENTERED_FROM.get(new, ())
-
-
 def _is_condition_failure(e: PynamoDBException) -> bool:
     return e.cause_response_code == "ConditionalCheckFailedException"
 

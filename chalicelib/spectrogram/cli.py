@@ -18,11 +18,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from chalicelib.audio_types import AUDIO_EXTENSIONS
+
 from . import AudioError, render
 
-AUDIO_EXTENSIONS = frozenset(
-    {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac", ".aif", ".aiff"}
-)
 _BAR_WIDTH = 24
 
 
