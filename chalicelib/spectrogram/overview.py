@@ -22,7 +22,7 @@ import numpy as np
 
 from .axes import AxisMap
 from .colormap import VIRIDIS
-from .png import assemble, deflate, encode_png, filter_rows, helper
+from .png import assemble, deflate, filter_rows, helper
 from .scale import colour_indices
 
 #: Column buffer size; 25 600 x 400 float32 = 41 MB at most.
@@ -194,7 +194,3 @@ def _flip_transpose(indices: np.ndarray) -> np.ndarray:
         image[:, start:end] = indices[start:end, ::-1].T
     return image
 
-
-def encode_palette_png(indices: np.ndarray) -> bytes:
-    """Encode viridis indices, shape ``(height, width)`` uint8, as an 8-bit palette PNG."""
-    return encode_png(indices, palette=VIRIDIS, split=True)
