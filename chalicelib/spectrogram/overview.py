@@ -193,4 +193,3 @@ def _flip_transpose(indices: np.ndarray) -> np.ndarray:
         end = start + _TRANSPOSE_CHUNK
         image[:, start:end] = indices[start:end, ::-1].T
     return image
-
