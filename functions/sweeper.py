@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from chalicelib import clients, jobs
+from chalicelib import clients, sweeper
 from chalicelib.config import get_settings
 
 
 def handler(event: dict, context) -> dict:
     settings = get_settings()
     clients.bind_tables(settings)
-    return {"failed": jobs.sweep(settings=settings, storage=clients.storage(settings))}
+    return {"failed": sweeper.sweep(settings=settings, storage=clients.storage(settings))}

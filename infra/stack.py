@@ -258,7 +258,7 @@ class SonagramStack(cdk.Stack):
             architecture=ARCHITECTURE,
             handler="functions.sweeper.handler",
             code=code,
-            # chalicelib.jobs imports the engine, and so numpy: the sweeper needs the layer too.
+            # The layer carries pynamodb, which the sweeper needs for the tables.
             layers=[layer],
             timeout=cdk.Duration.seconds(SWEEPER_TIMEOUT_S),
             memory_size=512,

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from chalicelib import clients, jobs, status
+from chalicelib import clients, jobs, status, sweeper
 from chalicelib.clock import iso
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
@@ -143,7 +143,7 @@ def test_the_sweeper_fails_only_what_was_left_hanging(cloud_settings):
         Bucket="recordings", Key=f"erin/{uploaded_late}.wav", Body=b"x"
     )
     just_created = row_in(status.PENDING, now - 60)
-    swept = jobs.sweep(settings=cloud_settings, storage=storage, clock=lambda: now)
+    swept = sweeper.sweep(settings=cloud_settings, storage=storage, clock=lambda: now)
     assert sorted(swept) == sorted([killed, never_uploaded])
     assert "stopped unexpectedly" in SpectrogramModel.get(killed).error
     assert "never arrived" in SpectrogramModel.get(never_uploaded).error

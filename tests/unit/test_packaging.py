@@ -7,6 +7,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,12 +20,13 @@ def test_chalice_requirements_are_the_http_dependencies():
     assert not any(name.startswith(("numpy", "soundfile", "av", "pillow")) for name in pinned)
 
 
-def test_the_http_app_never_imports_numpy_or_the_engine():
+@pytest.mark.parametrize("module", ["app", "functions.sweeper"])
+def test_the_http_app_and_the_sweeper_never_import_numpy_or_the_engine(module):
     loaded = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import sys, app; print(sorted(m for m in sys.modules "
+            f"import sys, {module}; print(sorted(m for m in sys.modules "
             "if m.split('.')[0] in ('numpy', 'soundfile', 'av', 'PIL') "
             "or m.startswith('chalicelib.spectrogram')))",
         ],
