@@ -1,5 +1,8 @@
 # Sonagram: `make run` (local stack), `make test` (everything CI runs), `make bench`.
-PYTHON ?= python3.11
+# One Python everywhere: the Lambda runtimes are python3.12. PYTHON, else python3.12 on
+# PATH, else pyenv's (a pyenv shim answers only when 3.12 is selected, so each is tried).
+PYTHON ?= $(firstword $(foreach p,python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12),\
+	$(shell $(p) -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo $(p))))
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
@@ -10,6 +13,7 @@ install: $(INSTALLED)
 
 # Reinstall only when the dependency pins change.
 $(INSTALLED): pyproject.toml
+	@test -n '$(PYTHON)' || { echo 'Python 3.12 not found: pyenv install 3.12, or set PYTHON'; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade 'pip<26.3'  # chalice 1.34 wants pip < 26.3
 	$(PY) -m pip install --quiet -e '.[worker,dev,infra]'
