@@ -33,6 +33,10 @@ class Settings:
     download_expiry_s: int = 60 * 60
     max_duration_s: float = 4 * 3600.0
     job_timeout_s: float = 300.0
+    # A rendering attempt renews its claim this often (/ 4); a lapsed claim means it died.
+    job_lease_s: float = 20.0
+    # The local bridge sweeps this often (the cloud's schedule is in infra/stack.py).
+    sweep_every_s: float = 60.0
     auth_secret: str = "sonagram-local-only"
     token_ttl_s: int = 7 * 24 * 3600
     ui_origin: str = "http://127.0.0.1:5173"
@@ -66,6 +70,8 @@ class Settings:
             max_upload_bytes=int(env.get("MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
             max_duration_s=float(env.get("MAX_DURATION_S", cls.max_duration_s)),
             job_timeout_s=float(env.get("JOB_TIMEOUT_S", cls.job_timeout_s)),
+            job_lease_s=float(env.get("JOB_LEASE_S", cls.job_lease_s)),
+            sweep_every_s=float(env.get("SWEEP_EVERY_S", cls.sweep_every_s)),
             auth_secret=auth_secret,
             ui_origin=env.get("UI_ORIGIN", f"http://127.0.0.1:{env.get('UI_PORT', '5173')}"),
         )

@@ -76,11 +76,20 @@ class SpectrogramModel(Model):
     status = UnicodeAttribute()
     error = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute()
-    # The uploaded object this row was rendered from, so replays render once.
+    # The uploaded object version (ETag) this row renders or rendered: replays render
+    # once, a new upload to the same key renders again.
     source_etag = UnicodeAttribute(null=True)
+    # The attempt holding (or that last held) the claim; its images are stored under
+    # <owner>/<recording>/<attempt_id>/ until it completes.
+    attempt_id = UnicodeAttribute(null=True)
+    # While PROCESSING: epoch seconds until which the attempt is presumed alive. Its
+    # heartbeat extends it; once it lapses, the next delivery may take the job over.
+    lease_until = NumberAttribute(null=True)
     attempts = NumberAttribute(default=0)
+    # Times the sweeper announced the upload again (a lost event or a dead attempt).
+    announcements = NumberAttribute(default=0)
     started_at = UnicodeAttribute(null=True)
-    # Written on COMPLETED.
+    # Written on COMPLETED: where the rendering the API serves is stored.
     prefix = UnicodeAttribute(null=True)
     width = NumberAttribute(null=True)
     height = NumberAttribute(null=True)

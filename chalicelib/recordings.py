@@ -8,36 +8,29 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import PynamoDBException
-from pynamodb.transactions import TransactWrite
-
-from chalicelib import status
+from chalicelib import database, status
 from chalicelib.audio_types import AUDIO_CONTENT_TYPES
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.renderings import MANIFEST, spectrogram_prefix
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
 
 CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 MAX_PAGE = 100
-MANIFEST = "manifest.json"
 
 
 def audio_key(owner: str, recording_id: str, extension: str) -> str:
     """Where the upload lands: under the owner's prefix, never the user's filename."""
     return f"{owner}/{recording_id}{extension}"
-
-
-def spectrogram_prefix(owner: str, recording_id: str) -> str:
-    return f"{owner}/{recording_id}/"
 
 
 def _encode_cursor(key: dict | None) -> str | None:
@@ -116,8 +109,6 @@ class Recordings:
         self._settings = settings
         self._storage = storage
         self._clock = clock
-        # Transactions do not use the models' connections: point them at the same table host.
-        self._dynamodb = Connection(region=settings.region, host=settings.dynamodb_endpoint)
 
     def create(self, owner: str, body: object) -> dict:
         upload = NewUpload.from_request(body, max_bytes=self._settings.max_upload_bytes)
@@ -134,14 +125,9 @@ class Recordings:
         spectrogram = SpectrogramModel(
             recording_id=recording.id, owner=owner, status=status.PENDING, updated_at=iso(now)
         )
-        try:
-            with TransactWrite(connection=self._dynamodb) as transaction:
-                transaction.save(recording, condition=RecordingModel.id.does_not_exist())
-                transaction.save(
-                    spectrogram, condition=SpectrogramModel.recording_id.does_not_exist()
-                )
-        except PynamoDBException as e:
-            raise StorageError("could not save the new recording", retryable=True) from e
+        with database.translated("save the new recording"), database.transaction() as transaction:
+            transaction.save(recording, condition=RecordingModel.id.does_not_exist())
+            transaction.save(spectrogram, condition=SpectrogramModel.recording_id.does_not_exist())
         form = self._storage.presign_upload(
             bucket=self._settings.recordings_bucket,
             key=recording.object_key,
@@ -159,7 +145,7 @@ class Recordings:
             raise BadRequestError(f"limit must be an integer, not {limit!r}") from e
         if not 1 <= limit <= MAX_PAGE:
             raise BadRequestError(f"limit must be between 1 and {MAX_PAGE}")
-        try:
+        with database.translated("list recordings"):
             page = RecordingModel.by_owner.query(
                 owner,
                 scan_index_forward=False,
@@ -170,8 +156,6 @@ class Recordings:
             statuses = {
                 s.recording_id: s for s in SpectrogramModel.batch_get([r.id for r in recordings])
             }
-        except PynamoDBException as e:
-            raise StorageError("could not list recordings", retryable=True) from e
         return {
             "recordings": [_as_view(r, statuses.get(r.id)) for r in recordings],
             "next": _encode_cursor(page.last_evaluated_key),
@@ -179,14 +163,11 @@ class Recordings:
 
     def _owned(self, owner: str, recording_id: str) -> tuple[RecordingModel, SpectrogramModel]:
         try:
-            recording = RecordingModel.get(recording_id)
-            spectrogram = SpectrogramModel.get(recording_id)
-        except RecordingModel.DoesNotExist as e:
+            with database.translated("read the recording"):
+                recording = RecordingModel.get(recording_id)
+                spectrogram = SpectrogramModel.get(recording_id)
+        except NotFoundError as e:
             raise NotFoundError(f"no recording {recording_id!r}") from e
-        except SpectrogramModel.DoesNotExist as e:
-            raise NotFoundError(f"no recording {recording_id!r}") from e
-        except PynamoDBException as e:
-            raise StorageError("could not read the recording", retryable=True) from e
         if recording.owner != owner:
             raise NotFoundError(f"no recording {recording_id!r}")
         return recording, spectrogram
@@ -202,12 +183,9 @@ class Recordings:
             bucket=self._settings.spectrograms_bucket,
             prefix=spectrogram_prefix(owner, recording_id),
         )
-        try:
-            with TransactWrite(connection=self._dynamodb) as transaction:
-                transaction.delete(recording)
-                transaction.delete(spectrogram)
-        except PynamoDBException as e:
-            raise StorageError("could not delete the recording", retryable=True) from e
+        with database.translated("delete the recording"), database.transaction() as transaction:
+            transaction.delete(recording)
+            transaction.delete(spectrogram)
 
     def spectrogram_status(self, owner: str, recording_id: str) -> dict:
         _, spectrogram = self._owned(owner, recording_id)
@@ -253,22 +231,35 @@ class Recordings:
             raise ConflictError(
                 f"{recording.filename!r} was never uploaded: upload the file again"
             ) from e
+        pending_since = iso(self._clock())
         try:
             status.move(
                 recording_id,
                 status.PENDING,
-                now=iso(self._clock()),
-                actions=(SpectrogramModel.error.remove(),),
-                only_from=(status.COMPLETED, status.FAILED),
+                now=pending_since,
+                only_from=status.FINISHED,
+                condition=status.unchanged(spectrogram),
+                actions=(
+                    SpectrogramModel.error.remove(),
+                    SpectrogramModel.attempts.set(0),
+                    SpectrogramModel.announcements.set(0),
+                ),
             )
         except status.IllegalTransitionError as e:
             raise ConflictError(
                 f"the spectrogram is {spectrogram.status}: wait until it is finished"
             ) from e
-        # The copy fires the bucket's ObjectCreated notification, as the upload did.
-        self._storage.rewrite(
-            bucket=bucket, key=recording.object_key, content_type=recording.content_type
-        )
+        try:
+            # The copy fires the bucket's ObjectCreated notification, as the upload did.
+            self._storage.rewrite(
+                bucket=bucket, key=recording.object_key, content_type=recording.content_type
+            )
+        except StorageError:
+            # Nothing will render: put the finished spectrogram back rather than leave it
+            # PENDING. Should that fail too, the sweeper announces it again.
+            with contextlib.suppress(status.IllegalTransitionError, StorageError):
+                status.restore(spectrogram, pending_since=pending_since)
+            raise
         return {"status": status.PENDING}
 
     def audio_url(self, owner: str, recording_id: str) -> str:

@@ -4,38 +4,53 @@
        |           |
        +-----------+-------> FAILED
 
-A worker hands a job back (PROCESSING -> PENDING) only when a retryable error
-stopped it, so the platform's retry can claim it again; a user's regenerate
-sends a finished spectrogram (COMPLETED or FAILED) back to PENDING.
+A claim (-> PROCESSING) also comes from PROCESSING when the attempt holding it died
+(its lease lapsed) and from COMPLETED or FAILED when a new version of the audio was
+uploaded. A worker hands a job back (PROCESSING -> PENDING) when a retryable error
+stopped it; a user's regenerate sends a finished spectrogram back to PENDING; the
+sweeper re-announces a PENDING upload (PENDING -> PENDING, counted).
 """
 
 from __future__ import annotations
 
-from pynamodb.exceptions import PynamoDBException, UpdateError
+from pynamodb.expressions.condition import Condition
 
-from chalicelib.errors import ConflictError, StorageError
-from chalicelib.models import SpectrogramModel
+from chalicelib import database
+from chalicelib.models import RecordingModel, SpectrogramModel
 
 PENDING = "PENDING"
 PROCESSING = "PROCESSING"
 COMPLETED = "COMPLETED"
 FAILED = "FAILED"
+FINISHED = (COMPLETED, FAILED)
+
+# Claims of one audio version before it is given up (a worker killed each time), and
+# announcements of one waiting upload by the sweeper before it is.
+MAX_ATTEMPTS = 3
+MAX_ANNOUNCEMENTS = 3
 
 # The statuses each status may be entered from.
 ENTERED_FROM: dict[str, tuple[str, ...]] = {
-    PROCESSING: (PENDING,),
+    PROCESSING: (PENDING, PROCESSING, COMPLETED, FAILED),
     COMPLETED: (PROCESSING,),
     FAILED: (PENDING, PROCESSING),
-    PENDING: (PROCESSING, COMPLETED, FAILED),
+    PENDING: (PENDING, PROCESSING, COMPLETED, FAILED),
 }
 
 
-class IllegalTransitionError(ConflictError):
-    """The row was not in a status the move may start from (or does not exist)."""
+class IllegalTransitionError(database.ConditionFailed):
+    """The row was not in a state the move may start from (or does not exist)."""
 
 
-def _is_condition_failure(e: PynamoDBException) -> bool:
-    return e.cause_response_code == "ConditionalCheckFailedException"
+def unchanged(row: SpectrogramModel) -> Condition:
+    """The condition that ``row`` is as it was read, its lease included."""
+    condition = SpectrogramModel.updated_at == row.updated_at
+    for attribute, value in (
+        (SpectrogramModel.attempt_id, row.attempt_id),
+        (SpectrogramModel.lease_until, row.lease_until),
+    ):
+        condition &= attribute.does_not_exist() if value is None else attribute == value
+    return condition
 
 
 def move(
@@ -45,32 +60,69 @@ def move(
     now: str,
     actions: tuple = (),
     only_from: tuple[str, ...] | None = None,
-) -> SpectrogramModel:
+    condition: Condition | None = None,
+    recording_actions: tuple = (),
+) -> None:
     """Move the spectrogram of ``recording_id`` to ``new``, setting ``actions`` too.
 
-    ``only_from`` narrows the statuses the move may start from. Raises
-    IllegalTransitionError when another writer got there first (a duplicate event,
-    the sweeper, a delete); the row is then unchanged. Returns the row as written.
+    ``only_from`` narrows the statuses the move may start from and ``condition`` adds
+    what else must hold (say, that this attempt still holds the claim).
+    ``recording_actions`` update the recording's row in the same transaction, which
+    then also requires the recording to exist. Raises IllegalTransitionError when the
+    row is not as required (another writer got there first: a duplicate event, the
+    sweeper, a delete), and nothing is written; StorageError when DynamoDB failed.
     """
     if new not in ENTERED_FROM:
         raise ValueError(f"unknown status {new!r}")
     sources = ENTERED_FROM[new] if only_from is None else only_from
     if not set(sources) <= set(ENTERED_FROM[new]):
         raise ValueError(f"{new} cannot be entered from {sources}")
-    row = SpectrogramModel(recording_id)
+    required = SpectrogramModel.status.is_in(*sources)
+    if condition is not None:
+        required &= condition
+    update = [SpectrogramModel.status.set(new), SpectrogramModel.updated_at.set(now), *actions]
     try:
-        row.update(
-            actions=[
-                SpectrogramModel.status.set(new),
-                SpectrogramModel.updated_at.set(now),
-                *actions,
-            ],
-            condition=SpectrogramModel.status.is_in(*sources),
-        )
-    except UpdateError as e:
-        if _is_condition_failure(e):
-            raise IllegalTransitionError(
-                f"spectrogram {recording_id} cannot become {new} from its current status"
-            ) from e
-        raise StorageError(f"could not update spectrogram {recording_id}", retryable=True) from e
-    return row
+        with database.translated(f"move spectrogram {recording_id} to {new}"):
+            if not recording_actions:
+                SpectrogramModel(recording_id).update(actions=update, condition=required)
+                return
+            with database.transaction() as transaction:
+                transaction.update(
+                    SpectrogramModel(recording_id), actions=update, condition=required
+                )
+                transaction.update(
+                    RecordingModel(recording_id),
+                    actions=list(recording_actions),
+                    condition=RecordingModel.id.exists(),
+                )
+    except database.ConditionFailed as e:
+        raise IllegalTransitionError(
+            f"spectrogram {recording_id} cannot become {new} from its current state"
+        ) from e
+
+
+def restore(before: SpectrogramModel, *, pending_since: str) -> None:
+    """Undo a move to PENDING that led nowhere (a regenerate whose announcement failed).
+
+    Puts back the row as ``before`` if nobody touched it since the move written at
+    ``pending_since``; raises IllegalTransitionError otherwise.
+    """
+    error = before.error
+    actions = [
+        SpectrogramModel.status.set(before.status),
+        SpectrogramModel.updated_at.set(before.updated_at),
+        SpectrogramModel.attempts.set(before.attempts),
+        SpectrogramModel.announcements.set(before.announcements),
+        SpectrogramModel.error.set(error) if error else SpectrogramModel.error.remove(),
+    ]
+    try:
+        with database.translated(f"restore spectrogram {before.recording_id}"):
+            SpectrogramModel(before.recording_id).update(
+                actions=actions,
+                condition=(SpectrogramModel.status == PENDING)
+                & (SpectrogramModel.updated_at == pending_since),
+            )
+    except database.ConditionFailed as e:
+        raise IllegalTransitionError(
+            f"spectrogram {before.recording_id} changed since it became {PENDING}"
+        ) from e

@@ -12,12 +12,15 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import NotFoundError, StorageError
+from chalicelib.errors import ChangedError, NotFoundError, StorageError
 
 # Spectrogram images never change under a key (a re-render writes new keys), so
 # browsers may keep them for a day.
 IMAGE_CACHE_CONTROL = "max-age=86400"
 _MISSING = {"404", "NoSuchKey", "NotFound"}
+_CHANGED = {"412", "PreconditionFailed"}
+# Bytes read at a time when downloading (a few MB keeps memory flat for any file size).
+_DOWNLOAD_CHUNK = 4 * 1024 * 1024
 # A missing bucket is a configuration error: trying again will not help.
 _PERMANENT = {
     "AccessDenied",
@@ -36,6 +39,8 @@ def _translated(action: str, bucket: str, key: str) -> Iterator[None]:
         code = e.response.get("Error", {}).get("Code", "")
         if code in _MISSING:
             raise NotFoundError(f"s3://{bucket}/{key} does not exist") from e
+        if code in _CHANGED:
+            raise ChangedError(f"s3://{bucket}/{key} changed since it was read") from e
         raise StorageError(
             f"could not {action} s3://{bucket}/{key}: {code}", retryable=code not in _PERMANENT
         ) from e
@@ -84,9 +89,12 @@ class Storage:
         with _translated("read", bucket, key):
             return self._s3.head_object(Bucket=bucket, Key=key)
 
-    def download(self, *, bucket: str, key: str, path: Path) -> None:
-        with _translated("download", bucket, key):
-            self._s3.download_file(bucket, key, str(path))
+    def download(self, *, bucket: str, key: str, path: Path, etag: str) -> None:
+        """Write the object to ``path`` if it is still version ``etag``, else ChangedError."""
+        with _translated("download", bucket, key), path.open("wb") as out:
+            body = self._s3.get_object(Bucket=bucket, Key=key, IfMatch=f'"{etag}"')["Body"]
+            for chunk in body.iter_chunks(_DOWNLOAD_CHUNK):
+                out.write(chunk)
 
     def put(
         self, *, bucket: str, key: str, body: bytes, content_type: str, cache_control: str | None

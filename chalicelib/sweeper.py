@@ -1,62 +1,184 @@
-"""The sweeper: fails the spectrograms that a killed worker or a lost upload left hanging.
+"""The sweeper: comes back for the spectrograms nobody else will.
 
-Kept apart from the job so that the sweeper function imports no engine (no numpy).
+- PROCESSING whose lease lapsed: the attempt died (killed, out of memory, its machine
+  gone) and no delivery took it over. What it stored is removed and the upload is
+  announced again; after MAX_ATTEMPTS claims it is FAILED with a sentence.
+- PENDING for longer than the job budget with the audio stored: its announcement was
+  lost, or the platform's retries ran out. It is announced again, at most
+  MAX_ANNOUNCEMENTS times, then FAILED with a sentence.
+- PENDING with no audio after the upload URL expired: the upload never came.
+
+A problem with one row is logged and the others are still swept: nothing here may stop
+the process that runs it. Kept apart from the job so that the sweeper function imports
+no engine (no numpy).
 """
 
 from __future__ import annotations
 
-from chalicelib import status
+import logging
+from dataclasses import dataclass, field
+
+from chalicelib import database, status
 from chalicelib.clock import Clock, iso, system_clock
 from chalicelib.config import Settings
-from chalicelib.errors import NotFoundError
+from chalicelib.errors import NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.renderings import attempt_prefix, discard, discard_workdir
 from chalicelib.storage import Storage
 
+logger = logging.getLogger(__name__)
 
-def sweep(*, settings: Settings, storage: Storage, clock: Clock = system_clock) -> list[str]:
-    """Fail the spectrograms a killed worker or a lost upload left hanging; returns their ids.
+# An upload may still arrive this long after its URL expired (a slow last request).
+LATE_UPLOAD_S = 300
 
-    PROCESSING longer than the job budget (plus a minute of grace) means the worker
-    died; PENDING longer than the upload URL lives (plus five minutes) with no
-    object means the upload never came.
-    """
-    now = clock()
-    swept = []
-    stale = {
-        status.PROCESSING: (
-            settings.job_timeout_s + 60,
-            "Processing stopped unexpectedly (the worker was killed or timed out); "
-            "upload the file again.",
-        ),
-        status.PENDING: (
-            settings.upload_expiry_s + 300,
-            "The upload never arrived; upload the file again.",
-        ),
-    }
-    for old_status, (max_age_s, message) in stale.items():
-        rows = SpectrogramModel.by_status.query(
-            old_status, SpectrogramModel.updated_at < iso(now - max_age_s)
-        )
-        for row in rows:
-            if old_status == status.PENDING and _uploaded(row.recording_id, storage, settings):
-                continue
-            try:
-                status.move(
-                    row.recording_id,
-                    status.FAILED,
-                    now=iso(now),
-                    actions=(SpectrogramModel.error.set(message),),
+
+@dataclass
+class Sweep:
+    """What one sweep did, by recording id."""
+
+    announced: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def sweep(*, settings: Settings, storage: Storage, clock: Clock = system_clock) -> Sweep:
+    """Announce again or fail every spectrogram left hanging; see the module's docstring."""
+    sweeper = _Sweeper(settings, storage, now=clock())
+    # A PROCESSING row is looked at once its first lease could have lapsed (heartbeats
+    # renew the lease, not updated_at); a PENDING one after a whole job budget.
+    for current, age_s, handle in (
+        (status.PROCESSING, settings.job_lease_s, sweeper.dead_attempt),
+        (status.PENDING, settings.job_timeout_s, sweeper.waiting_upload),
+    ):
+        with database.translated(f"list {current} spectrograms"):
+            keys = list(
+                SpectrogramModel.by_status.query(
+                    current, SpectrogramModel.updated_at < iso(sweeper.now - age_s)
                 )
-            except status.IllegalTransitionError:
-                continue
-            swept.append(row.recording_id)
-    return swept
+            )
+        for key in keys:
+            try:
+                handle(key.recording_id)
+            except Exception:
+                # One bad row (or a storage outage) must not stop the sweep or its process.
+                logger.exception("could not sweep spectrogram %s", key.recording_id)
+                sweeper.done.errors.append(key.recording_id)
+    return sweeper.done
 
 
-def _uploaded(recording_id: str, storage: Storage, settings: Settings) -> bool:
-    try:
-        recording = RecordingModel.get(recording_id)
-        storage.head(bucket=settings.recordings_bucket, key=recording.object_key)
-    except (RecordingModel.DoesNotExist, NotFoundError):
-        return False
-    return True
+class _Sweeper:
+    def __init__(self, settings: Settings, storage: Storage, *, now: float) -> None:
+        self.settings = settings
+        self.storage = storage
+        self.now = now
+        self.done = Sweep()
+
+    def dead_attempt(self, recording_id: str) -> None:
+        found = self._rows(recording_id)
+        if found is None:
+            return
+        recording, row = found
+        if row.status != status.PROCESSING or (row.lease_until or 0) > self.now:
+            return  # alive, or moved on since the index was read
+        discard(
+            self.storage,
+            bucket=self.settings.spectrograms_bucket,
+            prefixes=[attempt_prefix(recording.owner, recording.id, row.attempt_id)],
+        )
+        discard_workdir(row.attempt_id)
+        try:
+            self.storage.head(bucket=self.settings.recordings_bucket, key=recording.object_key)
+        except NotFoundError:
+            self._fail(recording, row, "The uploaded file is gone from storage; upload it again.")
+            return
+        if row.attempts >= status.MAX_ATTEMPTS:
+            self._fail(
+                recording,
+                row,
+                f"Processing {recording.filename!r} stopped unexpectedly {int(row.attempts)} "
+                "times (the worker was killed or ran out of memory); split the recording into "
+                "shorter files and upload them again.",
+            )
+            return
+        self._announce(recording, row, counted=False)
+
+    def waiting_upload(self, recording_id: str) -> None:
+        found = self._rows(recording_id)
+        if found is None:
+            return
+        recording, row = found
+        if row.status != status.PENDING:
+            return
+        try:
+            self.storage.head(bucket=self.settings.recordings_bucket, key=recording.object_key)
+        except NotFoundError:
+            expired = self.now - self.settings.upload_expiry_s - LATE_UPLOAD_S
+            if row.updated_at < iso(expired):
+                self._fail(
+                    recording,
+                    row,
+                    f"The upload of {recording.filename!r} never arrived; upload the file again.",
+                )
+            return
+        except StorageError:
+            # Stored but unreadable: announcing it again is bounded like any other try.
+            logger.warning("could not read the audio of %s", recording_id, exc_info=True)
+        if row.announcements >= status.MAX_ANNOUNCEMENTS:
+            self._fail(
+                recording,
+                row,
+                f"Sonagram could not start processing {recording.filename!r} after "
+                f"{int(row.announcements) + 1} tries; press Regenerate to try again.",
+            )
+            return
+        self._announce(recording, row, counted=True)
+
+    def _rows(self, recording_id: str) -> tuple[RecordingModel, SpectrogramModel] | None:
+        try:
+            with database.translated(f"read recording {recording_id}"):
+                return RecordingModel.get(recording_id), SpectrogramModel.get(recording_id)
+        except NotFoundError:
+            return None  # deleted since the index was read
+
+    def _announce(self, recording: RecordingModel, row: SpectrogramModel, *, counted: bool) -> None:
+        """Back to PENDING (if need be) and the upload announced again, as regenerate does."""
+        actions = (SpectrogramModel.lease_until.remove(),)
+        if counted:
+            actions += (SpectrogramModel.announcements.add(1),)
+        try:
+            status.move(
+                recording.id,
+                status.PENDING,
+                now=iso(self.now),
+                only_from=(row.status,),
+                condition=status.unchanged(row),
+                actions=actions,
+            )
+        except status.IllegalTransitionError:
+            return  # a delivery or a user got there first
+        self.storage.rewrite(
+            bucket=self.settings.recordings_bucket,
+            key=recording.object_key,
+            content_type=recording.content_type,
+        )
+        self.done.announced.append(recording.id)
+
+    def _fail(self, recording: RecordingModel, row: SpectrogramModel, message: str) -> None:
+        try:
+            status.move(
+                recording.id,
+                status.FAILED,
+                now=iso(self.now),
+                only_from=(row.status,),
+                condition=status.unchanged(row),
+                actions=(
+                    SpectrogramModel.error.set(message),
+                    SpectrogramModel.prefix.remove(),
+                    SpectrogramModel.lease_until.remove(),
+                ),
+            )
+        except status.IllegalTransitionError:
+            return
+        # A FAILED spectrogram serves no images: an earlier rendering goes too.
+        discard(self.storage, bucket=self.settings.spectrograms_bucket, prefixes=[row.prefix])
+        self.done.failed.append(recording.id)

@@ -6,7 +6,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, suppress
 from dataclasses import dataclass
 
@@ -56,6 +56,7 @@ def render(
     tile_sink: TileSink | None = None,
     max_duration_s: float = MAX_DURATION_S,
     deadline: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Rendering:
     """Render the spectrogram overview (and optionally the tiles) of an audio file.
 
@@ -71,8 +72,11 @@ def render(
     max_duration_s : float > 0
         Longest accepted recording, in seconds (default 4 h).
     deadline : float, optional
-        A :func:`time.monotonic` value; rendering stops with :class:`RenderTimeout`
+        A ``clock()`` value, in seconds; rendering stops with :class:`RenderTimeout`
         at the first block boundary after it.
+    clock : callable() -> float
+        Where the deadline's time comes from (default :func:`time.monotonic`); the
+        worker passes its own, and tests a deterministic one.
 
     Returns
     -------
@@ -91,7 +95,7 @@ def render(
     if tile_sink is not None and not callable(tile_sink):
         raise TypeError(f"tile_sink must be callable or None, got {tile_sink!r}")
     stream = open_audio(source, name=name, max_duration_s=max_duration_s)
-    return render_stream(stream, name=name, tile_sink=tile_sink, deadline=deadline)
+    return render_stream(stream, name=name, tile_sink=tile_sink, deadline=deadline, clock=clock)
 
 
 #: Decoded blocks waiting for the transform, at most (256 KB each at 44.1 kHz).
@@ -145,6 +149,7 @@ def render_stream(
     name: str,
     tile_sink: TileSink | None = None,
     deadline: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Rendering:
     """Render from an opened :class:`~.decode.AudioStream`; see :func:`render`."""
     sample_rate = stream.sample_rate
@@ -173,7 +178,7 @@ def render_stream(
             cleanup.callback(pyramid.close)
         # Registered last, closed first: the reader thread stops before the file closes.
         for block in cleanup.enter_context(closing(_read_ahead(blocks))):
-            if deadline is not None and time.monotonic() > deadline:
+            if deadline is not None and clock() > deadline:
                 raise RenderTimeout(
                     f"Rendering '{name}' ran out of time after "
                     f"{n_samples / sample_rate:.1f} s of audio."

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from chalicelib.config import Settings
@@ -24,6 +25,8 @@ from infra.local.cloud import moto_command, provision, wait_until_up
 ROOT = Path(__file__).resolve().parents[2]
 LOG_DIR = ROOT / ".local-cloud"
 STOP_GRACE_S = 10.0
+# A bridge that dies sooner than this after starting is failing to start: stop.
+BRIDGE_MIN_LIFE_S = 10.0
 # Real credentials must never be sent to the local cloud. LocalStack checks presigned
 # GET signatures against its default secret, "test".
 LOCAL_AWS_ENV = {
@@ -81,7 +84,7 @@ class Stack:
         self.start_cloud()
         os.environ.update(LOCAL_AWS_ENV)
         provision(self.settings)
-        self.start("bridge", [sys.executable, "-m", "infra.local.bridge"])
+        self.start_bridge()
         chalice = str(Path(sys.executable).parent / "chalice")
         api = self.start(
             "API",
@@ -94,6 +97,24 @@ class Stack:
             f"Sonagram ready: API {api_url} | local cloud {self.settings.cloud_endpoint}",
             flush=True,
         )
+
+    def start_bridge(self) -> None:
+        self.bridge = self.start("bridge", [sys.executable, "-m", "infra.local.bridge"])
+        self.bridge_started = time.monotonic()
+
+    def restart_dead_bridge(self) -> bool:
+        """Start the bridge again if it died (it holds no state: the queue does).
+
+        False when it died young, which another start would only repeat.
+        """
+        if self.bridge.poll() is None:
+            return True
+        if time.monotonic() - self.bridge_started < BRIDGE_MIN_LIFE_S:
+            return False
+        print(f"bridge exited with {self.bridge.returncode}: starting it again", flush=True)
+        self.processes.remove(self.bridge)
+        self.start_bridge()
+        return True
 
     def start_cloud(self) -> None:
         if self.kind == "moto":
@@ -131,6 +152,9 @@ def main() -> int:
     try:
         stack.up()
         while not stopping.wait(0.5):
+            if not stack.restart_dead_bridge():
+                print("the bridge keeps exiting: stopping", flush=True)
+                return 1
             dead = [p for p in stack.processes if p.poll() is not None]
             if dead:
                 print(f"{dead[0].args[0]} exited with {dead[0].returncode}: stopping", flush=True)

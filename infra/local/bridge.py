@@ -25,7 +25,6 @@ from chalicelib.config import Settings, get_settings
 logger = logging.getLogger("sonagram.bridge")
 
 CONCURRENCY = 2
-SWEEP_EVERY_S = 60.0
 # Back off redeliveries a little: an immediate retry of a storage hiccup often fails again.
 RETRY_DELAY_S = 2
 
@@ -50,6 +49,13 @@ def invoke_worker(event: dict, budget_s: float) -> None:
         logger.info("%(status)s %(key)s %(detail)s", outcome)
 
 
+def sweep_with_handler() -> dict:
+    """The sweeper function, as its schedule invokes it in AWS."""
+    from functions.sweeper import handler
+
+    return handler({}, LocalContext(get_settings().job_timeout_s))
+
+
 @dataclass
 class Running:
     process: multiprocessing.process.BaseProcess
@@ -65,14 +71,16 @@ class Bridge:
         queue_url: str,
         concurrency: int = CONCURRENCY,
         target: Callable[[dict, float], None] = invoke_worker,
-        sweep_every_s: float = SWEEP_EVERY_S,
+        sweep: Callable[[], dict] | None = None,
     ) -> None:
-        """``target(event, budget_s)`` runs in each job's process (the worker, or a test's)."""
+        """``target(event, budget_s)`` runs in each job's process (the worker, or a test's);
+        ``sweep()`` runs every ``settings.sweep_every_s`` (default: the sweeper function)."""
         self._settings = settings
         self._queue_url = queue_url
         self._concurrency = concurrency
         self._target = target
-        self._sweep_every_s = sweep_every_s
+        self._sweep_every_s = settings.sweep_every_s
+        self._sweep_function = sweep or sweep_with_handler
         self._sqs = clients.sqs(settings)
         # A fork server with the worker preloaded starts each job in milliseconds,
         # without inheriting this process's threads or sockets.
@@ -83,15 +91,22 @@ class Bridge:
     def serve(self, stop: threading.Event) -> None:
         last_sweep = 0.0
         while not stop.is_set():
-            self._reap()
-            free = self._concurrency - len(self._running)
-            if free > 0:
-                self._receive(free)
-            else:
-                stop.wait(0.05)
-            if time.monotonic() - last_sweep > self._sweep_every_s:
-                self._sweep()
-                last_sweep = time.monotonic()
+            try:
+                self._reap()
+                free = self._concurrency - len(self._running)
+                if free > 0:
+                    self._receive(free)
+                else:
+                    stop.wait(0.05)
+                if time.monotonic() - last_sweep > self._sweep_every_s:
+                    last_sweep = time.monotonic()
+                    self._sweep()
+            except Exception:
+                # The bridge stands in for AWS, which does not stop delivering because
+                # one call failed: a busy local cloud or a sweep that raised is logged,
+                # and the loop goes on.
+                logger.exception("bridge step failed; going on")
+                stop.wait(1.0)
         for job in self._running:
             job.process.kill()
 
@@ -137,11 +152,10 @@ class Bridge:
         self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=receipt)
 
     def _sweep(self) -> None:
-        from functions.sweeper import handler
-
-        swept = handler({}, LocalContext(self._settings.job_timeout_s))["failed"]
-        if swept:
-            logger.info("sweeper failed %d hanging spectrogram(s): %s", len(swept), swept)
+        swept = self._sweep_function()
+        for action, recording_ids in swept.items():
+            if recording_ids:
+                logger.info("sweeper %s: %s", action, ", ".join(recording_ids))
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib import clients
+from chalicelib.errors import StorageError
 from infra.local.bridge import Bridge
 from infra.local.cloud import MAX_RECEIVES, create_jobs_queue
 
@@ -52,7 +53,10 @@ def upload_event(marker: Path) -> str:
 @pytest.fixture
 def queue(cloud_settings):
     settings = dataclasses.replace(
-        cloud_settings, jobs_queue=f"jobs-{uuid.uuid4().hex[:8]}", job_timeout_s=1.0
+        cloud_settings,
+        jobs_queue=f"jobs-{uuid.uuid4().hex[:8]}",
+        job_timeout_s=1.0,
+        sweep_every_s=float("inf"),
     )
     sqs = clients.sqs(settings)
     url = create_jobs_queue(sqs, settings)
@@ -68,9 +72,9 @@ def waiting(sqs, url: str) -> int:
     return sum(int(count) for count in attributes.values())
 
 
-def run_bridge_until(settings, url: str, target, done, timeout_s: float = 30.0) -> None:
+def run_bridge_until(settings, url: str, target, done, timeout_s: float = 30.0, sweep=None) -> None:
     stop = threading.Event()
-    bridge = Bridge(settings=settings, queue_url=url, target=target, sweep_every_s=float("inf"))
+    bridge = Bridge(settings=settings, queue_url=url, target=target, sweep=sweep)
     thread = threading.Thread(target=bridge.serve, args=(stop,), daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout_s
@@ -114,3 +118,24 @@ def test_the_test_event_is_dropped_without_a_job(queue, tmp_path):
     run_bridge_until(settings, url, always_fail, lambda: waiting(sqs, url) == 0)
     assert not marker.exists()
     assert waiting(sqs, dead_letters) == 0
+
+
+def test_a_sweep_that_raises_does_not_stop_the_bridge(queue, tmp_path):
+    settings, sqs, url, _ = queue
+    settings = dataclasses.replace(settings, sweep_every_s=0.1)
+    sweeps = []
+
+    def broken_sweep() -> dict:
+        sweeps.append("tried")
+        raise StorageError("could not read s3://recordings/erin/a.wav: 500", retryable=True)
+
+    marker = tmp_path / "job"
+    sqs.send_message(QueueUrl=url, MessageBody=upload_event(marker))
+    run_bridge_until(
+        settings,
+        url,
+        fail_the_first_time,
+        lambda: marker.exists() and "done" in marker.read_text() and waiting(sqs, url) == 0,
+        sweep=broken_sweep,
+    )
+    assert len(sweeps) >= 3

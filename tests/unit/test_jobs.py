@@ -1,18 +1,40 @@
-"""The spectrogram job and the sweeper, against a real moto server and the real engine."""
+"""The spectrogram job against a real moto server and the real engine: once per version,
+takeovers of dead attempts, and nothing left behind on any path."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
+import threading
 import time
+import uuid
 
-import numpy as np
 import pytest
+from faults import before_first, dynamodb_failing, failing, watching
 
-from chalicelib import clients, jobs, status, sweeper
+from chalicelib import clients, jobs, status
 from chalicelib.clock import iso
+from chalicelib.errors import StorageError
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.recordings import Recordings
+from chalicelib.renderings import attempt_prefix, workdir
+
+MIB = 1024 * 1024
+
+
+class FakeTime:
+    """Wall clock, monotonic clock and sleep in one: sleeping moves both clocks."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
 
 
 @pytest.fixture
@@ -22,53 +44,80 @@ def recordings(cloud_settings) -> Recordings:
     )
 
 
+def job_with(settings, **kwargs) -> jobs.SpectrogramJob:
+    return jobs.SpectrogramJob(settings=settings, storage=clients.storage(settings), **kwargs)
+
+
 @pytest.fixture
 def job(cloud_settings) -> jobs.SpectrogramJob:
-    return jobs.SpectrogramJob(settings=cloud_settings, storage=clients.storage(cloud_settings))
+    return job_with(cloud_settings)
 
 
 @pytest.fixture
-def uploaded(cloud_settings, recordings, write_audio, make_tone):
+def tone_wav(write_audio, make_tone):
+    def make(seconds: float = 2.0, name: str = "tone.wav", freq_hz: float = 1000) -> bytes:
+        return write_audio(name, make_tone(freq_hz, seconds, 16000), 16000).read_bytes()
+
+    return make
+
+
+@pytest.fixture
+def uploaded(cloud_settings, recordings, tone_wav):
     """Create a recording through the domain and put its audio in the bucket."""
 
-    def upload(filename: str, data: bytes | None = None, seconds: float = 2.0) -> Upload:
-        if data is None:
-            data = write_audio(filename, make_tone(1000, seconds, 16000), 16000).read_bytes()
-        created = recordings.create(
-            "erin", {"filename": filename, "size": len(data), "content_type": ""}
-        )
-        key = created["upload"]["fields"]["key"]
-        clients.s3(cloud_settings).put_object(Bucket="recordings", Key=key, Body=data)
-        return Upload("recordings", key, etag="etag-1", size=len(data))
+    def upload(
+        filename: str, data: bytes | None = None, seconds: float = 2.0, declared: int | None = None
+    ) -> Upload:
+        data = tone_wav(seconds) if data is None else data
+        size = declared or len(data)
+        body = {"filename": filename, "size": size, "content_type": ""}
+        created = recordings.create("erin", body)
+        return put_audio(cloud_settings, created["upload"]["fields"]["key"], data)
 
     return upload
 
 
+def put_audio(settings, key: str, data: bytes) -> Upload:
+    """Store (or replace) the audio at ``key``; the event S3 would send for it."""
+    answer = clients.s3(settings).put_object(Bucket="recordings", Key=key, Body=data)
+    return Upload("recordings", key, etag=answer["ETag"].strip('"'), size=len(data))
+
+
+def recording_of(upload: Upload) -> RecordingModel:
+    return next(RecordingModel.by_object_key.query(upload.key))
+
+
+def stored(settings, prefix: str) -> set[str]:
+    listing = clients.s3(settings).list_objects_v2(Bucket="spectrograms", Prefix=prefix)
+    return {o["Key"] for o in listing.get("Contents", [])}
+
+
+def everything_of(settings, recording_id: str) -> set[str]:
+    return stored(settings, f"erin/{recording_id}/")
+
+
 def test_an_upload_becomes_overview_tiles_and_manifest(cloud_settings, job, uploaded):
-    upload = uploaded("tone.wav")
+    upload = uploaded("tone.wav", declared=1000)
     outcome = job.run(upload)
     assert outcome.status == status.COMPLETED
     row = SpectrogramModel.get(outcome.recording_id)
     assert (row.status, row.width, row.height, row.attempts) == ("COMPLETED", 800, 400, 1)
-    assert row.processing_ms > 0 and set(row.timings_ms.as_dict()) == {
-        "download",
-        "render",
-        "store",
-    }
+    assert row.lease_until is None
+    assert set(row.timings_ms.as_dict()) == {"download", "render", "store"}
     recording = RecordingModel.get(outcome.recording_id)
     assert (recording.sample_rate, recording.channels) == (16000, 1)
     assert recording.duration_s == pytest.approx(2.0)
-    s3 = clients.s3(cloud_settings)
+    # The row tells the stored object's size, not what the client declared.
+    assert recording.size == upload.size != 1000
     manifest = json.loads(
-        s3.get_object(Bucket="spectrograms", Key=row.prefix + "manifest.json")["Body"].read()
+        clients.s3(cloud_settings)
+        .get_object(Bucket="spectrograms", Key=row.prefix + "manifest.json")["Body"]
+        .read()
     )
-    stored = {
-        o["Key"][len(row.prefix) :]
-        for o in s3.list_objects_v2(Bucket="spectrograms", Prefix=row.prefix)["Contents"]
-    }
-    assert {"manifest.json", manifest["overview"]["key"]} | {
-        t["key"] for t in manifest["tiles"]
-    } == stored
+    images = {manifest["overview"]["key"]} | {t["key"] for t in manifest["tiles"]}
+    assert {row.prefix + key for key in images | {"manifest.json"}} == everything_of(
+        cloud_settings, outcome.recording_id
+    )
 
 
 def test_a_duplicate_event_renders_once(job, uploaded):
@@ -85,6 +134,204 @@ def test_a_duplicate_event_renders_once(job, uploaded):
     )
 
 
+def test_the_same_event_twice_at_once_renders_once(cloud_settings, uploaded):
+    upload = uploaded("racing.wav", seconds=20.0)
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def deliver() -> None:
+        start.wait()
+        outcomes.append(job_with(cloud_settings).run(upload))
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(o.status for o in outcomes) == [status.COMPLETED, jobs.SKIPPED]
+    row = SpectrogramModel.get(outcomes[0].recording_id)
+    assert row.attempts == 1
+    assert {key.split("/")[2] for key in everything_of(cloud_settings, row.recording_id)} == {
+        row.attempt_id
+    }
+
+
+def test_a_new_upload_to_the_same_key_renders_again(cloud_settings, job, uploaded, tone_wav):
+    first = uploaded("reused.wav", seconds=2.0)
+    job.run(first)
+    old = SpectrogramModel.get(recording_of(first).id)
+    second = put_audio(cloud_settings, first.key, tone_wav(5.0))
+    outcome = job.run(second)
+    assert outcome.status == status.COMPLETED
+    row = SpectrogramModel.get(old.recording_id)
+    recording = RecordingModel.get(old.recording_id)
+    assert (row.source_etag, row.width, recording.size) == (second.etag, 1000, second.size)
+    assert recording.duration_s == pytest.approx(5.0)
+    assert row.prefix != old.prefix
+    assert stored(cloud_settings, old.prefix) == set()
+    # The first version's event, replayed now, renders nothing: the audio is the second.
+    assert job.run(first).status == jobs.SKIPPED
+
+
+def test_a_file_over_the_upload_limit_fails_before_it_is_rendered(cloud_settings, uploaded):
+    limited = dataclasses.replace(cloud_settings, max_upload_bytes=1 * MIB)
+    upload = uploaded("huge.wav", seconds=50.0, declared=1000)
+    assert upload.size > 1 * MIB
+    outcome = job_with(limited).run(upload)
+    assert outcome.status == status.FAILED
+    error = SpectrogramModel.get(outcome.recording_id).error
+    assert "'huge.wav' is 1.6 MB on storage, over the 1 MiB upload limit" in error
+    assert everything_of(cloud_settings, outcome.recording_id) == set()
+
+
+def hanging_attempt(settings, upload: Upload, *, lease_until: float, attempts: int = 1) -> str:
+    """Make the row look claimed by another attempt, with images and a download of its own."""
+    recording = recording_of(upload)
+    attempt_id = uuid.uuid4().hex[:12]
+    status.move(
+        recording.id,
+        status.PROCESSING,
+        now=iso(time.time() - 60),
+        actions=(
+            SpectrogramModel.source_etag.set(upload.etag),
+            SpectrogramModel.attempt_id.set(attempt_id),
+            SpectrogramModel.lease_until.set(lease_until),
+            SpectrogramModel.attempts.set(attempts),
+        ),
+    )
+    prefix = attempt_prefix("erin", recording.id, attempt_id)
+    for key in ("tiles/0/000000.png", "tiles/0/000001.png"):
+        clients.s3(settings).put_object(Bucket="spectrograms", Key=prefix + key, Body=b"png")
+    workdir(attempt_id).mkdir()
+    (workdir(attempt_id) / "audio.wav").write_bytes(b"audio")
+    return attempt_id
+
+
+def test_a_dead_attempt_is_taken_over_and_its_leftovers_removed(cloud_settings, job, uploaded):
+    upload = uploaded("killed.wav")
+    dead = hanging_attempt(cloud_settings, upload, lease_until=time.time() - 1)
+    outcome = job.run(upload)
+    assert outcome.status == status.COMPLETED
+    row = SpectrogramModel.get(outcome.recording_id)
+    assert row.attempts == 2 and row.attempt_id != dead
+    assert stored(cloud_settings, attempt_prefix("erin", row.recording_id, dead)) == set()
+    assert not workdir(dead).exists()
+
+
+def test_a_live_attempt_is_waited_for_a_while_then_left_alone(cloud_settings, uploaded):
+    clock = FakeTime(time.time())
+    upload = uploaded("busy.wav")
+    live = hanging_attempt(cloud_settings, upload, lease_until=clock.now + 3600)
+    before = SpectrogramModel.get(recording_of(upload).id)
+    job = job_with(cloud_settings, clock=clock.time, monotonic=clock.time, sleep=clock.sleep)
+    outcome = job.run(upload)
+    assert (outcome.status, outcome.detail) == (jobs.SKIPPED, "a live attempt renders it")
+    assert clock.now - before.lease_until < 0  # it waited, but not for the whole lease
+    after = SpectrogramModel.get(before.recording_id)
+    assert (after.attempt_id, after.updated_at) == (live, before.updated_at)
+    assert len(stored(cloud_settings, attempt_prefix("erin", after.recording_id, live))) == 2
+
+
+def test_an_attempt_whose_lease_lapses_while_waited_for_is_taken_over(cloud_settings, uploaded):
+    clock = FakeTime(time.time())
+    upload = uploaded("dies-soon.wav")
+    dead = hanging_attempt(cloud_settings, upload, lease_until=clock.now + 10)
+    job = job_with(cloud_settings, clock=clock.time, monotonic=clock.time, sleep=clock.sleep)
+    outcome = job.run(upload)
+    assert outcome.status == status.COMPLETED
+    assert SpectrogramModel.get(outcome.recording_id).attempt_id != dead
+
+
+def test_a_version_that_keeps_killing_workers_is_left_to_the_sweeper(cloud_settings, job, uploaded):
+    upload = uploaded("poison.wav")
+    hanging_attempt(cloud_settings, upload, lease_until=time.time() - 1, attempts=3)
+    assert job.run(upload).status == jobs.SKIPPED
+    assert SpectrogramModel.get(recording_of(upload).id).status == status.PROCESSING
+
+
+def test_a_throttled_completion_hands_the_job_back_and_keeps_no_images(
+    cloud_settings, job, uploaded
+):
+    upload = uploaded("throttled.wav")
+    recording_id = recording_of(upload).id
+    with (
+        dynamodb_failing("TransactWriteItems", "ProvisionedThroughputExceededException"),
+        pytest.raises(StorageError) as raised,
+    ):
+        job.run(upload)
+    assert raised.value.retryable
+    row = SpectrogramModel.get(recording_id)
+    assert (row.status, row.prefix) == (status.PENDING, None)
+    assert everything_of(cloud_settings, recording_id) == set()
+    # The platform's retry then renders it.
+    assert job.run(upload).status == status.COMPLETED
+
+
+def test_a_storage_outage_while_storing_hands_the_job_back(cloud_settings, job, uploaded):
+    upload = uploaded("slowdown.wav")
+    recording_id = recording_of(upload).id
+    s3 = clients.s3(cloud_settings)
+    with failing(s3, "PutObject", "SlowDown", status=503), pytest.raises(StorageError):
+        job.run(upload)
+    assert SpectrogramModel.get(recording_id).status == status.PENDING
+    assert everything_of(cloud_settings, recording_id) == set()
+
+
+def test_a_recording_deleted_mid_render_leaves_nothing(cloud_settings, job, uploaded, recordings):
+    upload = uploaded("deleted.wav", seconds=60.0)
+    recording_id = recording_of(upload).id
+    s3 = clients.s3(cloud_settings)
+    with before_first(s3, "PutObject", lambda: recordings.delete("erin", recording_id)):
+        outcome = job.run(upload)
+    assert (outcome.status, outcome.detail) == (jobs.SKIPPED, jobs.SUPERSEDED)
+    assert everything_of(cloud_settings, recording_id) == set()
+    with pytest.raises(RecordingModel.DoesNotExist):
+        RecordingModel.get(recording_id)
+
+
+def test_a_new_upload_mid_render_supersedes_the_attempt(cloud_settings, job, uploaded, tone_wav):
+    first = uploaded("replaced.wav", seconds=30.0)
+    recording_id = recording_of(first).id
+    s3 = clients.s3(cloud_settings)
+    newer = []
+
+    def upload_again_and_render() -> None:
+        newer.append(put_audio(cloud_settings, first.key, tone_wav(5.0)))
+        newer.append(job_with(cloud_settings).run(newer[0]))
+
+    with before_first(s3, "PutObject", upload_again_and_render):
+        outcome = job.run(first)
+    assert (outcome.status, newer[1].status) == (jobs.SKIPPED, status.COMPLETED)
+    row = SpectrogramModel.get(recording_id)
+    assert row.source_etag == newer[0].etag
+    assert RecordingModel.get(recording_id).duration_s == pytest.approx(5.0)
+    assert {key.split("/")[2] for key in everything_of(cloud_settings, recording_id)} == {
+        row.attempt_id
+    }
+
+
+def test_audio_replaced_between_reading_and_downloading_renders_the_new_version(
+    cloud_settings, job, uploaded, tone_wav
+):
+    first = uploaded("changing.wav", seconds=2.0)
+    replace = lambda: put_audio(cloud_settings, first.key, tone_wav(4.0))  # noqa: E731
+    with before_first(clients.s3(cloud_settings), "GetObject", replace):
+        outcome = job.run(first)
+    assert outcome.status == status.COMPLETED
+    assert RecordingModel.get(outcome.recording_id).duration_s == pytest.approx(4.0)
+
+
+def test_a_failed_new_version_keeps_no_images(cloud_settings, job, uploaded):
+    first = uploaded("good-then-bad.wav")
+    job.run(first)
+    old_prefix = SpectrogramModel.get(recording_of(first).id).prefix
+    outcome = job.run(put_audio(cloud_settings, first.key, b"not audio" * 100))
+    assert outcome.status == status.FAILED
+    assert SpectrogramModel.get(outcome.recording_id).prefix is None
+    assert everything_of(cloud_settings, outcome.recording_id) == set()
+    assert old_prefix
+
+
 def test_a_file_that_is_not_audio_fails_naming_the_file(job, uploaded):
     outcome = job.run(uploaded("field notes.flac", b"not audio at all" * 100))
     assert outcome.status == status.FAILED
@@ -93,8 +340,15 @@ def test_a_file_that_is_not_audio_fails_naming_the_file(job, uploaded):
     assert "field notes.flac" in row.error and "not an audio file" in row.error
 
 
-def test_the_watchdog_fails_a_render_past_its_deadline(cloud_settings, job, uploaded):
-    outcome = job.run(uploaded("slow.wav", seconds=5.0), deadline=time.monotonic() - 1)
+def ticking() -> itertools.count:
+    """A clock that moves one second each time it is read: deadlines become counts."""
+    return itertools.count(0.0)
+
+
+def test_the_watchdog_fails_a_render_past_its_deadline(cloud_settings, uploaded):
+    clock = ticking()
+    job = job_with(cloud_settings, monotonic=clock.__next__)
+    outcome = job.run(uploaded("slow.wav", seconds=5.0), deadline=0)
     assert outcome.status == status.FAILED
     assert (
         "longer than the 300 s processing budget"
@@ -102,14 +356,16 @@ def test_the_watchdog_fails_a_render_past_its_deadline(cloud_settings, job, uplo
     )
 
 
-def test_a_render_stopped_midway_leaves_no_images(cloud_settings, job, uploaded):
-    # Ten minutes take longer than 0.2 s, and tiles are stored while rendering.
-    outcome = job.run(uploaded("long.wav", seconds=600.0), deadline=time.monotonic() + 0.2)
+def test_a_render_stopped_midway_leaves_no_images(cloud_settings, uploaded):
+    # 60 blocks of 4 s: the watchdog stops the ten minutes after ~12 level-0 tiles were stored.
+    clock = ticking()
+    with watching(clients.s3(cloud_settings), "PutObject") as stored_tiles:
+        outcome = job_with(cloud_settings, monotonic=clock.__next__).run(
+            uploaded("long.wav", seconds=600.0), deadline=60
+        )
     assert outcome.status == status.FAILED
-    listing = clients.s3(cloud_settings).list_objects_v2(
-        Bucket="spectrograms", Prefix=f"erin/{outcome.recording_id}/"
-    )
-    assert listing.get("KeyCount", 0) == 0
+    assert len(stored_tiles) >= 5
+    assert everything_of(cloud_settings, outcome.recording_id) == set()
 
 
 def test_an_object_no_recording_owns_is_skipped(job):
@@ -117,35 +373,18 @@ def test_an_object_no_recording_owns_is_skipped(job):
     assert outcome == jobs.Outcome("nobody/unknown.wav", jobs.SKIPPED, detail=outcome.detail)
 
 
-def row_in(current: str, updated_at: float) -> str:
-    recording_id = f"swept-{current}-{updated_at}-{np.random.default_rng().integers(1 << 30)}"
-    RecordingModel(
-        recording_id,
-        owner="erin",
-        filename="a.wav",
-        size=1,
-        content_type="audio/wav",
-        object_key=f"erin/{recording_id}.wav",
-        created_at=iso(updated_at),
-    ).save()
-    SpectrogramModel(recording_id, owner="erin", status=current, updated_at=iso(updated_at)).save()
-    return recording_id
-
-
-def test_the_sweeper_fails_only_what_was_left_hanging(cloud_settings):
-    now = 2_000_000_000.0
-    storage = clients.storage(cloud_settings)
-    killed = row_in(status.PROCESSING, now - 400)
-    working = row_in(status.PROCESSING, now - 100)
-    never_uploaded = row_in(status.PENDING, now - 1300)
-    uploaded_late = row_in(status.PENDING, now - 1300)
-    clients.s3(cloud_settings).put_object(
-        Bucket="recordings", Key=f"erin/{uploaded_late}.wav", Body=b"x"
+def test_a_regenerate_whose_announcement_fails_changes_nothing(
+    cloud_settings, job, uploaded, recordings
+):
+    outcome = job.run(uploaded("again.wav"))
+    before = SpectrogramModel.get(outcome.recording_id)
+    s3 = clients.s3(cloud_settings)
+    with failing(s3, "CopyObject", "SlowDown", status=503), pytest.raises(StorageError):
+        recordings.regenerate("erin", outcome.recording_id)
+    after = SpectrogramModel.get(outcome.recording_id)
+    assert (after.status, after.prefix, after.updated_at) == (
+        status.COMPLETED,
+        before.prefix,
+        before.updated_at,
     )
-    just_created = row_in(status.PENDING, now - 60)
-    swept = sweeper.sweep(settings=cloud_settings, storage=storage, clock=lambda: now)
-    assert sorted(swept) == sorted([killed, never_uploaded])
-    assert "stopped unexpectedly" in SpectrogramModel.get(killed).error
-    assert "never arrived" in SpectrogramModel.get(never_uploaded).error
-    for untouched in (working, uploaded_late, just_created):
-        assert SpectrogramModel.get(untouched).status != status.FAILED
+    assert recordings.regenerate("erin", outcome.recording_id) == {"status": status.PENDING}

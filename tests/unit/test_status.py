@@ -1,5 +1,6 @@
-"""Status moves only PENDING -> PROCESSING -> COMPLETED | FAILED (and back to PENDING for a
-retry or a regenerate), by conditional writes."""
+"""Status moves only PENDING -> PROCESSING -> COMPLETED | FAILED (a claim also takes over a
+dead attempt or a finished old version; PENDING again for a retry, a regenerate or an
+announcement), by conditional writes."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import uuid
 import pytest
 
 from chalicelib import status
-from chalicelib.models import SpectrogramModel
+from chalicelib.models import RecordingModel, SpectrogramModel
 
 ALL = (status.PENDING, status.PROCESSING, status.COMPLETED, status.FAILED)
 LEGAL = {
     (status.PENDING, status.PROCESSING),
+    (status.PROCESSING, status.PROCESSING),
+    (status.COMPLETED, status.PROCESSING),
+    (status.FAILED, status.PROCESSING),
+    (status.PENDING, status.PENDING),
     (status.PROCESSING, status.COMPLETED),
     (status.PROCESSING, status.FAILED),
     (status.PENDING, status.FAILED),
@@ -39,8 +44,7 @@ def spectrogram_in(current: str) -> str:
 @pytest.mark.parametrize(("old", "new"), sorted(LEGAL))
 def test_legal_moves_are_written(cloud_settings, old: str, new: str):
     recording_id = spectrogram_in(old)
-    moved = status.move(recording_id, new, now="2026-01-01T00:00:01.000000Z")
-    assert moved.status == new
+    status.move(recording_id, new, now="2026-01-01T00:00:01.000000Z")
     assert SpectrogramModel.get(recording_id).status == new
 
 
@@ -60,8 +64,37 @@ def test_a_missing_spectrogram_cannot_move(cloud_settings):
         status.move(str(uuid.uuid4()), status.PROCESSING, now="2026-01-01T00:00:01.000000Z")
 
 
-def test_only_one_of_two_racing_claims_wins(cloud_settings):
+def test_only_one_of_two_claims_of_the_row_as_read_wins(cloud_settings):
     recording_id = spectrogram_in(status.PENDING)
-    status.move(recording_id, status.PROCESSING, now="2026-01-01T00:00:01.000000Z")
+    read = SpectrogramModel.get(recording_id)
+    claim = {"only_from": (status.PENDING,), "condition": status.unchanged(read)}
+    status.move(recording_id, status.PROCESSING, now="2026-01-01T00:00:01.000000Z", **claim)
     with pytest.raises(status.IllegalTransitionError):
-        status.move(recording_id, status.PROCESSING, now="2026-01-01T00:00:02.000000Z")
+        status.move(recording_id, status.PROCESSING, now="2026-01-01T00:00:02.000000Z", **claim)
+
+
+def test_a_restore_puts_back_the_row_only_if_untouched(cloud_settings):
+    recording_id = spectrogram_in(status.COMPLETED)
+    before = SpectrogramModel.get(recording_id)
+    since = "2026-01-01T00:00:05.000000Z"
+    status.move(recording_id, status.PENDING, now=since)
+    status.restore(before, pending_since=since)
+    row = SpectrogramModel.get(recording_id)
+    assert (row.status, row.updated_at) == (status.COMPLETED, before.updated_at)
+    status.move(recording_id, status.PENDING, now=since)
+    status.move(recording_id, status.PROCESSING, now="2026-01-01T00:00:06.000000Z")
+    with pytest.raises(status.IllegalTransitionError):
+        status.restore(before, pending_since=since)
+    assert SpectrogramModel.get(recording_id).status == status.PROCESSING
+
+
+def test_a_completion_needs_the_recording_row_too(cloud_settings):
+    recording_id = spectrogram_in(status.PROCESSING)
+    with pytest.raises(status.IllegalTransitionError):
+        status.move(
+            recording_id,
+            status.COMPLETED,
+            now="2026-01-01T00:00:01.000000Z",
+            recording_actions=(RecordingModel.duration_s.set(1.0),),
+        )
+    assert SpectrogramModel.get(recording_id).status == status.PROCESSING

@@ -1,0 +1,86 @@
+"""DynamoDB errors translated once, for every caller: a condition that did not hold, a
+hiccup worth retrying, or a bug.
+
+PynamoDB raises one exception type per operation (GetError, UpdateError, ...) whatever
+the cause; what a caller must do depends only on the cause. Deciding it here keeps a
+throttled write from being read as "the recording was deleted".
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import ParamValidationError
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.errors import ConflictError, NotFoundError, StorageError
+from chalicelib.models import SpectrogramModel
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+# Transaction cancellation reasons name conditions without the "Exception" suffix.
+CANCELLED_BY_CONDITION = "ConditionalCheckFailed"
+# Codes DynamoDB answers when trying again later may succeed (AWS's retry guidance).
+RETRYABLE = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ProvisionedThroughputExceeded",
+        "ThrottlingException",
+        "ThrottlingError",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+        "TransactionConflict",
+        "TransactionInProgressException",
+        "LimitExceededException",
+    }
+)
+
+
+class ConditionFailed(ConflictError):
+    """The item was not in the state the write required (or does not exist)."""
+
+
+def _cancellation_codes(e: PynamoDBException) -> set[str]:
+    if not isinstance(e, TransactWriteError):
+        return set()
+    return {reason.code for reason in e.cancellation_reasons if reason is not None}
+
+
+@contextmanager
+def translated(action: str) -> Iterator[None]:
+    """Run a PynamoDB call; raise ConditionFailed, NotFoundError or StorageError instead.
+
+    ``action`` completes "could not ..." in the message.
+    """
+    try:
+        yield
+    except DoesNotExist as e:
+        raise NotFoundError(f"could not {action}: it does not exist") from e
+    except PynamoDBException as e:
+        code = e.cause_response_code
+        reasons = _cancellation_codes(e)
+        if code == CONDITION_FAILED or CANCELLED_BY_CONDITION in reasons:
+            raise ConditionFailed(f"could not {action}: it changed meanwhile") from e
+        # No response code: the request never got an answer (connection, timeout), unless
+        # botocore refused to send it (a bug in what we built).
+        retryable = not isinstance(e.cause, ParamValidationError) and (
+            code is None or code in RETRYABLE or bool(reasons & RETRYABLE)
+        )
+        raise StorageError(f"could not {action}: {code or e}", retryable=retryable) from e
+
+
+def transaction() -> TransactWrite:
+    """A TransactWrite on the host and region the models are bound to."""
+    meta = SpectrogramModel.Meta
+    return TransactWrite(connection=_connection(meta.region, meta.host))
+
+
+@functools.cache
+def _connection(region: str, host: str | None) -> Connection:
+    # Transactions do not use the models' connections; building a client costs ~30 ms.
+    return Connection(region=region, host=host)

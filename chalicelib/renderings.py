@@ -1,0 +1,55 @@
+"""Where a spectrogram's renderings live, and how those nothing will serve are removed.
+
+Each attempt at rendering writes under its own prefix, ``<owner>/<recording>/<attempt>/``,
+and works in its own folder under the temporary directory, so whoever outlives an
+attempt (the attempt that takes its job over, the sweeper) can remove exactly what it
+left. No numpy here: the sweeper and the HTTP API import it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from chalicelib.errors import StorageError
+from chalicelib.storage import Storage
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+
+
+def spectrogram_prefix(owner: str, recording_id: str) -> str:
+    """Every rendering of one recording."""
+    return f"{owner}/{recording_id}/"
+
+
+def attempt_prefix(owner: str, recording_id: str, attempt_id: str) -> str:
+    """The images and manifest of one attempt."""
+    return f"{spectrogram_prefix(owner, recording_id)}{attempt_id}/"
+
+
+def workdir(attempt_id: str) -> Path:
+    """The folder an attempt downloads its audio into."""
+    return Path(tempfile.gettempdir()) / f"sonagram-job-{attempt_id}"
+
+
+def discard(storage: Storage, *, bucket: str, prefixes: list[str | None]) -> None:
+    """Remove what these prefixes hold, best effort: a leftover must not fail the caller.
+
+    What is left when S3 fails stays listed in the log; DELETE of the recording still
+    removes everything under its prefix.
+    """
+    for prefix in filter(None, prefixes):
+        try:
+            storage.delete_prefix(bucket=bucket, prefix=prefix)
+        except StorageError:
+            logger.warning("could not remove s3://%s/%s*", bucket, prefix, exc_info=True)
+
+
+def discard_workdir(attempt_id: str | None) -> None:
+    """Remove a dead attempt's downloaded audio (same machine or sandbox only)."""
+    if attempt_id:
+        shutil.rmtree(workdir(attempt_id), ignore_errors=True)
