@@ -18,6 +18,7 @@ from bench import child, floor, reference, report
 from bench.report import Row, Target
 from bench.signals import Spec, chunks, ensure
 from chalicelib.spectrogram import render
+from chalicelib.spectrogram.decode import open_audio
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +66,33 @@ def test_recordings_are_made_once_and_chunk_by_chunk(inputs):
     assert path.stat().st_mtime_ns == written
     assert sf.info(path).frames == spec.n_samples == sum(len(c) for c in chunks(spec))
     assert ensure(Spec(3.5, 8000, "wav", seed=8), inputs) != path
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        Spec(1.5, 48000, "wav", channels=2),
+        Spec(1.5, 48000, "flac"),
+        Spec(1.5, 44100, "ogg"),
+        Spec(1.5, 44100, "mp3", channels=2),
+        Spec(1.5, 48000, "m4a", channels=2),
+    ],
+)
+def test_recordings_in_every_burst_format_decode(inputs, spec):
+    path = ensure(spec, inputs)
+    audio = open_audio(path, name=path.name, max_duration_s=60)
+    assert (audio.sample_rate, audio.channels) == (spec.sample_rate, spec.channels)
+    decoded_s = sum(len(block) for block in audio.blocks) / audio.sample_rate
+    # Lossy encoders pad a little at the ends.
+    assert decoded_s == pytest.approx(spec.duration_s, abs=0.06)
+    assert spec.label.endswith(" stereo") == (spec.channels == 2)
+
+
+def test_specs_reject_what_cannot_be_written():
+    with pytest.raises(ValueError, match="aiff"):
+        Spec(1, 44100, "aiff")
+    with pytest.raises(ValueError, match="mono or stereo"):
+        Spec(1, 44100, "wav", channels=6)
 
 
 def test_child_reports_time_and_peak_memory(inputs, tmp_path):
