@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import operator
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -64,6 +66,24 @@ class Row:
 
     def as_json(self) -> dict:
         return {**asdict(self), "passed": self.passed}
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0 to 100), interpolated linearly between ranks.
+
+    The method of ``numpy.percentile``'s default and ``statistics.quantiles(...,
+    method="inclusive")``: p50 is the median; p95 of 50 values lies between the 47th
+    and the 48th smallest.
+    """
+    if not values:
+        raise ValueError("no values")
+    if not 0 <= q <= 100:
+        raise ValueError(f"percentile {q} is not between 0 and 100")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
 
 def format_value(value: float, unit: str) -> str:

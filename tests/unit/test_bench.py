@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import statistics
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import soundfile as sf
 from PIL import Image
 
 from bench import child, floor, reference, report
-from bench.report import Row, Target
+from bench.report import Row, Target, percentile
 from bench.signals import Spec, chunks, ensure
 from chalicelib.spectrogram import render
 from chalicelib.spectrogram.decode import open_audio
@@ -93,6 +94,22 @@ def test_specs_reject_what_cannot_be_written():
         Spec(1, 44100, "aiff")
     with pytest.raises(ValueError, match="mono or stereo"):
         Spec(1, 44100, "wav", channels=6)
+
+
+def test_percentiles_interpolate_between_ranks():
+    values = [float(v) for v in range(1, 51)]  # 1 .. 50, in any order
+    shuffled = values[25:] + values[:25]
+    assert percentile(shuffled, 50) == statistics.median(values) == 25.5
+    assert percentile(shuffled, 95) == pytest.approx(47.55)
+    assert percentile(values, 95) == pytest.approx(
+        statistics.quantiles(values, n=20, method="inclusive")[-1]
+    )
+    assert percentile(values, 0) == 1 and percentile(values, 100) == 50
+    assert percentile([0.3], 95) == 0.3
+    with pytest.raises(ValueError, match="no values"):
+        percentile([], 50)
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        percentile(values, 101)
 
 
 def test_child_reports_time_and_peak_memory(inputs, tmp_path):
