@@ -19,5 +19,7 @@ ratios. One run measures:
 It prints a Markdown table, writes ``bench/results.json`` and ``bench/results.md``
 (``--quick``: a small subset for a smoke test, written to ``bench/work/quick/``), and
 exits 1 if a benchmark could not run; a missed target is reported, not an error.
+``--only e2e`` (or ``imports``, ``compare``, ``long``, ``longest``; repeatable) runs
+just those sections and writes to ``bench/work/partial/``.
 Generated recordings are cached in ``bench/work/inputs/``.
 """

@@ -1,4 +1,4 @@
-"""``python -m bench [--quick]``: run every benchmark, print the table, write the results."""
+"""``python -m bench [--quick] [--only SECTION]``: run benchmarks, print and write the results."""
 
 from __future__ import annotations
 
@@ -287,26 +287,38 @@ def e2e_rows(plan: Plan) -> list[Row]:
     ]
 
 
-SECTIONS: list[tuple[str, Callable[[Plan], list[Row]]]] = [
-    ("cold imports", import_rows),
-    ("engine vs reference and floor", compared_rows),
-    ("long render", long_rows),
-    ("longest recording", longest_rows),
-    ("end to end", e2e_rows),
+#: (name for --only, title, benchmark)
+SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
+    ("imports", "cold imports", import_rows),
+    ("compare", "engine vs reference and floor", compared_rows),
+    ("long", "long render", long_rows),
+    ("longest", "longest recording", longest_rows),
+    ("e2e", "end to end", e2e_rows),
 ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small subset, for a smoke test")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=[key for key, _, _ in SECTIONS],
+        help="run just this section (repeatable); results go to bench/work/partial/",
+    )
     args = parser.parse_args(argv)
     plan, mode = (QUICK, "quick") if args.quick else (FULL, "full")
     out = WORK / "quick" if args.quick else BENCH
+    if args.only:
+        # A partial run must not overwrite the full run's results.
+        mode, out = f"{mode}, only {', '.join(args.only)}", WORK / "partial"
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     started = time.perf_counter()
     rows: list[Row] = []
     errors: list[dict] = []
-    for name, section in SECTIONS:
+    for key, name, section in SECTIONS:
+        if args.only and key not in args.only:
+            continue
         try:
             rows += section(plan)
         except Exception as e:
