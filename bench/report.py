@@ -18,7 +18,9 @@ each ran in a fresh process. *Speed-up* is the reference's time over the engine'
 the engine's time over the floor's (decode + FFT + PNG encode of the overview and
 nothing else, `bench/floor.py`), in wall-clock time; the floor runs on one thread
 while the engine decodes and compresses on a second one, so the *CPU time* rows
-compare the work itself. Targets are issue #4's; a MISS is reported, not an error.
+compare the work itself. End-to-end latencies are read by polling the list of
+recordings: each is late by at most the poll interval shown beside it. Targets are
+the issues'; a MISS is reported, not an error.
 """
 _OPERATORS = {"<=": operator.le, ">=": operator.ge, "==": operator.eq}
 _SYMBOLS = {"<=": "≤", ">=": "≥", "==": "="}

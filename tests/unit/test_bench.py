@@ -15,9 +15,10 @@ import pytest
 import soundfile as sf
 from PIL import Image
 
-from bench import child, floor, reference, report
+from bench import child, e2e, floor, reference, report
 from bench.report import Row, Target, percentile
 from bench.signals import Spec, chunks, ensure
+from chalicelib.audio_types import AUDIO_CONTENT_TYPES
 from chalicelib.spectrogram import render
 from chalicelib.spectrogram.decode import open_audio
 
@@ -94,6 +95,26 @@ def test_specs_reject_what_cannot_be_written():
         Spec(1, 44100, "aiff")
     with pytest.raises(ValueError, match="mono or stereo"):
         Spec(1, 44100, "wav", channels=6)
+
+
+def test_burst_mix_is_every_format_at_every_length_and_the_shared_recording(tmp_path):
+    shared = tmp_path / "shared.mp3"
+    mix = e2e.burst_mix(50, shared)
+    generated = mix[:-1]
+    assert len(mix) == 50 and mix[-1] == shared
+    assert mix == e2e.burst_mix(50, shared)
+    grid = {((s.ext, s.sample_rate, s.channels), s.duration_s) for s in generated}
+    assert len(grid) == 49 == len(e2e.BURST_FORMATS) * len(e2e.BURST_LENGTHS_S)
+    assert len({s.seed for s in generated}) == 49
+    assert {s.channels for s in generated} == {1, 2}
+    assert min(s.duration_s for s in generated) == 1 and max(s.duration_s for s in generated) == 60
+    assert all(f".{s.ext}" in AUDIO_CONTENT_TYPES for s in generated)
+    # A small burst (the quick run) still mixes every format.
+    quick = e2e.burst_mix(8, shared)
+    assert {(s.ext, s.sample_rate, s.channels) for s in quick[:-1]} == set(e2e.BURST_FORMATS)
+    assert quick[-1] == shared
+    assert e2e.burst_mix(1, shared) == [shared]
+    assert e2e.burst_mix(0, shared) == []
 
 
 def test_percentiles_interpolate_between_ranks():
