@@ -13,11 +13,14 @@ ratios. One run measures:
    peak resident memory, and time against the floor (:mod:`bench.long_render`);
 4. cold import times of the HTTP app, ``boto3``, the engine and librosa
    (:mod:`bench.imports`);
-5. the local stack end to end: upload-to-COMPLETED latency, a burst of concurrent
-   uploads, and their events replayed (:mod:`bench.e2e`).
+5. the local stack end to end: upload-to-COMPLETED latency, a burst of 50 mixed
+   uploads at once (formats, rates, channels, 1 s to 60 s, the shared recording) with
+   their events replayed, and 50 ``GET /recordings`` at once (:mod:`bench.e2e`).
 
 It prints a Markdown table, writes ``bench/results.json`` and ``bench/results.md``
 (``--quick``: a small subset for a smoke test, written to ``bench/work/quick/``), and
 exits 1 if a benchmark could not run; a missed target is reported, not an error.
+``--only e2e`` (or ``imports``, ``compare``, ``long``, ``longest``; repeatable) runs
+just those sections and writes to ``bench/work/partial/``.
 Generated recordings are cached in ``bench/work/inputs/``.
 """

@@ -1,4 +1,4 @@
-"""``python -m bench [--quick]``: run every benchmark, print the table, write the results."""
+"""``python -m bench [--quick] [--only SECTION]``: run benchmarks, print and write the results."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from bench.compare import NAMES, compare
 from bench.e2e import end_to_end
 from bench.imports import cold_imports
 from bench.long_render import long_render
-from bench.report import Row, Target
+from bench.report import Row, Target, percentile
 from bench.signals import Spec, ensure
 
 BENCH = Path(__file__).resolve().parent
@@ -48,6 +48,7 @@ class Plan:
     import_repeats: int
     latency_repeats: int
     burst_uploads: int
+    list_requests: int
 
 
 FULL = Plan(
@@ -67,7 +68,8 @@ FULL = Plan(
     warm_up=Spec(10, 48000, "wav"),
     import_repeats=7,
     latency_repeats=3,
-    burst_uploads=20,
+    burst_uploads=50,
+    list_requests=50,
 )
 QUICK = Plan(
     compared=[(Spec(3, 44100, "wav"), 2), (Spec(3, 44100, "mp3"), 2), (Spec(3, 44100, "m4a"), 2)],
@@ -77,7 +79,8 @@ QUICK = Plan(
     warm_up=Spec(2, 48000, "wav"),
     import_repeats=2,
     latency_repeats=1,
-    burst_uploads=3,
+    burst_uploads=8,
+    list_requests=8,
 )
 
 
@@ -253,15 +256,22 @@ def import_rows(plan: Plan) -> list[Row]:
 
 
 def e2e_rows(plan: Plan) -> list[Row]:
-    progress(f"local stack: {plan.latency_repeats} timed uploads, a burst of {plan.burst_uploads}")
-    latency, burst = end_to_end(
+    progress(
+        f"local stack: {plan.latency_repeats} timed uploads, a burst of {plan.burst_uploads}, "
+        f"{plan.list_requests} lists at once"
+    )
+    latency, burst, lists = end_to_end(
         SHARED_MP3,
         latency_repeats=plan.latency_repeats,
         burst_uploads=plan.burst_uploads,
+        list_requests=plan.list_requests,
         inputs=INPUTS,
     )
     n = burst.uploads
-    case = f"{n} × 5 s WAV at once"
+    case = f"{n} mixed files at once"
+    latencies = burst.latencies_s or [float("nan")]
+    listing = f"{lists.requests} at once, page of {lists.page_size}"
+    alone_s = statistics.median(lists.alone_s)
     return [
         Row(
             "e2e: upload → COMPLETED",
@@ -272,8 +282,31 @@ def e2e_rows(plan: Plan) -> list[Row]:
             "of which processing",
             details={"runs_s": latency.seconds, "processing_ms": latency.processing_ms},
         ),
-        Row("e2e: burst, wall time", case, burst.wall_s, "s"),
+        Row(
+            "e2e: burst, wall time",
+            case,
+            burst.wall_s,
+            "s",
+            details={"recordings": burst.recordings},
+        ),
         Row("e2e: burst, throughput", case, burst.throughput, "/s"),
+        Row(
+            "e2e: burst, upload → COMPLETED p50",
+            case,
+            percentile(latencies, 50),
+            "s",
+            burst.poll_interval_s,
+            "list polled every",
+            details={"latencies_s": burst.latencies_s, "poll_intervals_s": burst.poll_intervals_s},
+        ),
+        Row(
+            "e2e: burst, upload → COMPLETED p95",
+            case,
+            percentile(latencies, 95),
+            "s",
+            burst.poll_interval_s,
+            "list polled every",
+        ),
         Row("e2e: burst, COMPLETED", case, burst.completed, "", target=Target("==", n, "measured")),
         Row("e2e: burst, lost", case, burst.lost, "", target=Target("==", 0, "measured")),
         Row(
@@ -284,29 +317,76 @@ def e2e_rows(plan: Plan) -> list[Row]:
             target=Target("==", n, "measured"),
             details={"queue_drained_after_s": burst.replay_drain_s},
         ),
+        Row(
+            "e2e: GET /recordings p50",
+            listing,
+            percentile(lists.seconds, 50),
+            "s",
+            alone_s,
+            "one alone",
+            percentile(lists.seconds, 50) / alone_s,
+            details={"seconds": lists.seconds, "alone_s": lists.alone_s},
+        ),
+        Row(
+            "e2e: GET /recordings p95",
+            listing,
+            percentile(lists.seconds, 95),
+            "s",
+            alone_s,
+            "one alone",
+            percentile(lists.seconds, 95) / alone_s,
+        ),
+        Row(
+            "e2e: GET /recordings, wall time",
+            listing,
+            lists.wall_s,
+            "s",
+            lists.requests * alone_s,
+            f"{lists.requests} × one alone",
+            lists.wall_s / (lists.requests * alone_s),
+        ),
+        Row(
+            "e2e: GET /recordings, full pages",
+            listing,
+            lists.full_pages,
+            "",
+            target=Target("==", lists.requests, "measured"),
+        ),
     ]
 
 
-SECTIONS: list[tuple[str, Callable[[Plan], list[Row]]]] = [
-    ("cold imports", import_rows),
-    ("engine vs reference and floor", compared_rows),
-    ("long render", long_rows),
-    ("longest recording", longest_rows),
-    ("end to end", e2e_rows),
+#: (name for --only, title, benchmark)
+SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
+    ("imports", "cold imports", import_rows),
+    ("compare", "engine vs reference and floor", compared_rows),
+    ("long", "long render", long_rows),
+    ("longest", "longest recording", longest_rows),
+    ("e2e", "end to end", e2e_rows),
 ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small subset, for a smoke test")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=[key for key, _, _ in SECTIONS],
+        help="run just this section (repeatable); results go to bench/work/partial/",
+    )
     args = parser.parse_args(argv)
     plan, mode = (QUICK, "quick") if args.quick else (FULL, "full")
     out = WORK / "quick" if args.quick else BENCH
+    if args.only:
+        # A partial run must not overwrite the full run's results.
+        mode, out = f"{mode}, only {', '.join(args.only)}", WORK / "partial"
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     started = time.perf_counter()
     rows: list[Row] = []
     errors: list[dict] = []
-    for name, section in SECTIONS:
+    for key, name, section in SECTIONS:
+        if args.only and key not in args.only:
+            continue
         try:
             rows += section(plan)
         except Exception as e:

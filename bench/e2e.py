@@ -1,4 +1,5 @@
-"""End to end on the real local stack: upload latency, a burst of uploads, replayed events.
+"""End to end on the real local stack: upload latency, a burst of mixed uploads with
+their events replayed, and many lists of recordings at once.
 
 The stack is started as ``make run`` starts it (:func:`infra.local.harness.running_stack`)
 and used over HTTP as a browser would; the bucket, queue and table are read only to
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,16 +19,34 @@ from pathlib import Path
 from urllib.parse import quote_plus
 
 from bench.signals import Spec, ensure
+from chalicelib.audio_types import AUDIO_CONTENT_TYPES
 from chalicelib.config import Settings
 from infra.local.harness import ApiUser, RunningStack, running_stack
 
 DONE = ("COMPLETED", "FAILED")
-#: Status polling interval of one upload (latency resolution) and of a burst (gentler
-#: on the single API process while the workers use both cores).
+#: Status polling interval of one upload (its latency's resolution), and the pause
+#: between two polls of the burst's whole page (gentler on the single API process while
+#: the workers use both cores; the resolution is this plus one list request).
 POLL_S = 0.1
-BURST_POLL_S = 0.25
+BURST_POLL_S = 0.2
 TIMEOUT_S = 300.0
-BURST_SECONDS = 5.0
+#: One page holds every recording of the burst: the API's largest.
+PAGE = 100
+#: ``GET /recordings`` without ``limit``.
+DEFAULT_PAGE = 50
+ALONE_REPEATS = 5
+#: What the burst uploads, as users do: (extension, sample rate, channels) of voice and
+#: field recorders, phones and sound archives, at every length in BURST_LENGTHS_S.
+BURST_FORMATS = (
+    ("wav", 16000, 1),
+    ("wav", 44100, 2),
+    ("wav", 48000, 2),
+    ("flac", 48000, 1),
+    ("mp3", 44100, 2),
+    ("ogg", 44100, 1),
+    ("m4a", 48000, 1),
+)
+BURST_LENGTHS_S = (1, 3, 5, 10, 20, 30, 60)
 
 
 @dataclass(frozen=True)
@@ -43,17 +63,43 @@ class Latency:
 
 @dataclass(frozen=True)
 class Burst:
+    """A burst of uploads at once: what became of each, and when."""
+
     uploads: int
     wall_s: float
     completed: int
     lost: int
     rendered_once: int
     replay_drain_s: float
+    #: Seconds from the end of each COMPLETED recording's upload POST to the first poll
+    #: that read it COMPLETED.
+    latencies_s: list[float]
+    #: Seconds between the answers of two consecutive polls: the latencies' resolution.
+    poll_intervals_s: list[float]
+    recordings: list[dict]
 
     @property
     def throughput(self) -> float:
-        """Recordings completed per second."""
-        return self.uploads / self.wall_s
+        """Recordings completed per second, from the first upload to the last COMPLETED."""
+        return self.completed / self.wall_s
+
+    @property
+    def poll_interval_s(self) -> float:
+        return statistics.median(self.poll_intervals_s) if self.poll_intervals_s else 0.0
+
+
+@dataclass(frozen=True)
+class Lists:
+    """``GET /recordings`` sent by many clients at once."""
+
+    requests: int
+    seconds: list[float]
+    wall_s: float
+    #: The same request sent alone, one after another (ALONE_REPEATS times, untimed first).
+    alone_s: list[float]
+    #: Requests answered 200 with the whole expected page.
+    full_pages: int
+    page_size: int
 
 
 def _status(user: ApiUser, recording_id: str) -> dict:
@@ -145,50 +191,194 @@ class _Replayer:
         raise TimeoutError("the jobs queue did not drain")
 
 
-def burst(stack: RunningStack, *, uploads: int, inputs: Path) -> Burst:
-    """``uploads`` different short WAVs uploaded at once by as many clients, then replayed."""
+def burst_mix(uploads: int, shared: Path) -> list[Spec | Path]:
+    """The burst's recordings: every format of BURST_FORMATS at every length, then ``shared``.
+
+    Lengths grow by rows of one recording per format, so any prefix mixes every format;
+    the seeds differ, so no two files are alike. Fifty uploads are the 7 × 7 grid and the
+    shared field recording.
+    """
+    formats = len(BURST_FORMATS)
+    mix: list[Spec | Path] = []
+    for index in range(uploads - 1):
+        ext, rate, channels = BURST_FORMATS[index % formats]
+        seconds = BURST_LENGTHS_S[(index // formats) % len(BURST_LENGTHS_S)]
+        mix.append(Spec(seconds, rate, ext, seed=1000 + index, channels=channels))
+    return mix + [shared] if uploads else mix
+
+
+def label(source: Spec | Path) -> str:
+    return source.label if isinstance(source, Spec) else f"{source.stem} (shared)"
+
+
+class _Watcher:
+    """Polls one page of an owner's recordings; notes when each first reads a final status."""
+
+    def __init__(self, user: ApiUser) -> None:
+        self.user = user
+        self.status: dict[str, str] = {}
+        self.done_at: dict[str, float] = {}
+        self.answered_at: list[float] = []
+
+    def poll(self) -> None:
+        answer = self.user.request("GET", f"/recordings?limit={PAGE}")
+        answer.raise_for_status()
+        answered = time.perf_counter()
+        self.answered_at.append(answered)
+        for recording in answer.json()["recordings"]:
+            self.status[recording["id"]] = recording["status"]
+            if recording["status"] in DONE:
+                self.done_at.setdefault(recording["id"], answered)
+
+    def intervals(self) -> list[float]:
+        return [b - a for a, b in zip(self.answered_at, self.answered_at[1:], strict=False)]
+
+
+def _connected_clients(stack: RunningStack, owner: str, count: int) -> list[ApiUser]:
+    """``count`` users signed in, each with its connection to the API already open.
+
+    Like pages that have the app open. ``chalice local`` listens with a backlog of 5, so
+    many connections opened at once wait for SYN retransmits (1 s, 3 s), and a POST
+    whose first segment was dropped is reset: that measures the development server's
+    socket, not Sonagram, and API Gateway has no such limit. The presigned POSTs still
+    open their own connections to the bucket, as a browser does.
+    """
+    clients = [ApiUser(stack.api_url, owner) for _ in range(count)]
+    for client in clients:
+        client.request("GET", "/health").raise_for_status()
+    return clients
+
+
+def burst(stack: RunningStack, *, mix: list[Spec | Path], inputs: Path) -> Burst:
+    """Upload every recording of ``mix`` at once, one client each, then replay their events.
+
+    Each client signs in and connects first; then all start together (a barrier), each
+    creating its recording and sending the presigned POST. Meanwhile one
+    ``GET /recordings?limit=100`` per poll reads every status, until all are final or
+    TIMEOUT_S has passed.
+    """
+    if len(mix) > PAGE:
+        raise ValueError(f"a burst of {len(mix)} does not fit in one page of {PAGE}")
     owner = "burst"
-    specs = [Spec(BURST_SECONDS, 22050, "wav", seed=1000 + i) for i in range(uploads)]
-    payloads = [ensure(spec, inputs).read_bytes() for spec in specs]
+    paths = [source if isinstance(source, Path) else ensure(source, inputs) for source in mix]
+    files = [
+        (f"burst {index:02d} {label(source)}{path.suffix}", path.read_bytes())
+        for index, (source, path) in enumerate(zip(mix, paths, strict=True))
+    ]
+    clients = _connected_clients(stack, owner, len(files))
+    together = threading.Barrier(len(files))
 
-    def upload(index: int) -> str:
-        client = ApiUser(stack.api_url, owner)
-        return client.upload(f"burst {index:02d}.wav", payloads[index], "audio/wav")["id"]
+    def upload(index: int) -> tuple[str, float, float]:
+        filename, data = files[index]
+        content_type = AUDIO_CONTENT_TYPES[Path(filename).suffix.lower()]
+        together.wait()
+        started = time.perf_counter()
+        recording = clients[index].upload(filename, data, content_type)
+        return recording["id"], started, time.perf_counter()
 
-    user = ApiUser(stack.api_url, owner)
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=uploads) as pool:
-        ids = list(pool.map(upload, range(uploads)))
-    done = _wait_all(user, ids, BURST_POLL_S)
-    wall_s = max(done_at for _, done_at in done.values()) - started
-    listing = user.request("GET", f"/recordings?limit={uploads + 10}").json()["recordings"]
-    listed = {recording["id"] for recording in listing}
-    completed = sum(status["status"] == "COMPLETED" for status, _ in done.values())
+    watcher = _Watcher(ApiUser(stack.api_url, owner))
+    with ThreadPoolExecutor(max_workers=len(files)) as pool:
+        futures = [pool.submit(upload, index) for index in range(len(files))]
+        deadline = time.perf_counter() + TIMEOUT_S
+        while time.perf_counter() < deadline:
+            watcher.poll()
+            if all(f.done() for f in futures):
+                ids = [f.result()[0] for f in futures]
+                if all(recording_id in watcher.done_at for recording_id in ids):
+                    break
+            time.sleep(BURST_POLL_S)
+        uploaded = [f.result() for f in futures]
+    ids = [recording_id for recording_id, _, _ in uploaded]
+    first_start = min(started for _, started, _ in uploaded)
+    recordings, latencies = [], []
+    for (recording_id, started, sent), (filename, data) in zip(uploaded, files, strict=True):
+        status = watcher.status.get(recording_id)
+        latency = watcher.done_at[recording_id] - sent if recording_id in watcher.done_at else None
+        if status == "COMPLETED":
+            latencies.append(latency)
+        recordings.append(
+            {
+                "filename": filename,
+                "bytes": len(data),
+                "upload_s": sent - started,
+                "status": status,
+                "upload_to_final_s": latency,
+            }
+        )
+    completed = [i for i in ids if watcher.status.get(i) == "COMPLETED"]
+    last_done = max((watcher.done_at[i] for i in completed), default=time.perf_counter())
     replayer = _Replayer(stack, owner)
-    before = {recording_id: replayer.trace(recording_id, user) for recording_id in ids}
-    for recording_id in ids:
+    final = [i for i in ids if i in watcher.done_at]
+    before = {recording_id: replayer.trace(recording_id, clients[0]) for recording_id in final}
+    for recording_id in final:
         replayer.replay(recording_id)
     drain_s = replayer.drain()
     rendered_once = sum(
-        replayer.trace(recording_id, user) == before[recording_id]
+        replayer.trace(recording_id, clients[0]) == before[recording_id]
         and len(before[recording_id][2]) == 1
-        for recording_id in ids
+        for recording_id in final
     )
     return Burst(
-        uploads=uploads,
-        wall_s=wall_s,
-        completed=completed,
-        lost=len(set(ids) - listed),
+        uploads=len(ids),
+        wall_s=last_done - first_start,
+        completed=len(completed),
+        # Never read COMPLETED or FAILED (or never listed) before the deadline.
+        lost=len(ids) - len(final),
         rendered_once=rendered_once,
         replay_drain_s=drain_s,
+        latencies_s=latencies,
+        poll_intervals_s=watcher.intervals(),
+        recordings=recordings,
+    )
+
+
+def concurrent_lists(stack: RunningStack, owner: str, *, requests: int, page_size: int) -> Lists:
+    """``requests`` clients, signed in and connected first, each sending one list at once."""
+    clients = _connected_clients(stack, owner, requests)
+    alone = []
+    for _ in range(ALONE_REPEATS + 1):
+        started = time.perf_counter()
+        clients[0].request("GET", "/recordings").raise_for_status()
+        alone.append(time.perf_counter() - started)
+    together = threading.Barrier(requests)
+
+    def list_once(index: int) -> tuple[float, float, bool]:
+        together.wait()
+        started = time.perf_counter()
+        answer = clients[index].request("GET", "/recordings")
+        answered = time.perf_counter()
+        full = answer.status_code == 200 and len(answer.json()["recordings"]) == page_size
+        return started, answered, full
+
+    with ThreadPoolExecutor(max_workers=requests) as pool:
+        runs = list(pool.map(list_once, range(requests)))
+    return Lists(
+        requests=requests,
+        seconds=[answered - started for started, answered, _ in runs],
+        wall_s=max(answered for _, answered, _ in runs) - min(started for started, _, _ in runs),
+        full_pages=sum(full for _, _, full in runs),
+        page_size=page_size,
+        alone_s=alone[1:],
     )
 
 
 def end_to_end(
-    audio: Path, *, latency_repeats: int, burst_uploads: int, inputs: Path
-) -> tuple[Latency, Burst]:
-    """Start the local stack, measure upload latency of ``audio`` and a burst, stop it."""
+    audio: Path,
+    *,
+    latency_repeats: int,
+    burst_uploads: int,
+    list_requests: int,
+    inputs: Path,
+) -> tuple[Latency, Burst, Lists]:
+    """Start the local stack; measure upload latency of ``audio``, a burst, lists; stop it.
+
+    The burst mixes generated recordings with ``audio`` (:func:`burst_mix`); the lists
+    then read the page of the burst's recordings (the API's default page, 50).
+    """
     with running_stack() as stack:
         user = ApiUser(stack.api_url, "bench")
         measured = latency(user, audio, "audio/mpeg", repeats=latency_repeats)
-        return measured, burst(stack, uploads=burst_uploads, inputs=inputs)
+        burst_result = burst(stack, mix=burst_mix(burst_uploads, audio), inputs=inputs)
+        page_size = min(burst_result.uploads, DEFAULT_PAGE)
+        lists = concurrent_lists(stack, "burst", requests=list_requests, page_size=page_size)
+        return measured, burst_result, lists

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import operator
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,9 @@ each ran in a fresh process. *Speed-up* is the reference's time over the engine'
 the engine's time over the floor's (decode + FFT + PNG encode of the overview and
 nothing else, `bench/floor.py`), in wall-clock time; the floor runs on one thread
 while the engine decodes and compresses on a second one, so the *CPU time* rows
-compare the work itself. Targets are issue #4's; a MISS is reported, not an error.
+compare the work itself. End-to-end latencies are read by polling the list of
+recordings: each is late by at most the poll interval shown beside it. Targets are
+the issues'; a MISS is reported, not an error.
 """
 _OPERATORS = {"<=": operator.le, ">=": operator.ge, "==": operator.eq}
 _SYMBOLS = {"<=": "≤", ">=": "≥", "==": "="}
@@ -64,6 +68,24 @@ class Row:
 
     def as_json(self) -> dict:
         return {**asdict(self), "passed": self.passed}
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0 to 100), interpolated linearly between ranks.
+
+    The method of ``numpy.percentile``'s default and ``statistics.quantiles(...,
+    method="inclusive")``: p50 is the median; p95 of 50 values lies between the 47th
+    and the 48th smallest.
+    """
+    if not values:
+        raise ValueError("no values")
+    if not 0 <= q <= 100:
+        raise ValueError(f"percentile {q} is not between 0 and 100")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
 
 def format_value(value: float, unit: str) -> str:

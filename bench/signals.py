@@ -4,7 +4,8 @@ The signal is broadband noise, two steady tones (an insect chorus and a hum) and
 frequency-swept calls at random times, so compression, the dB range and the image
 look like a real recording's rather than a test tone's. Each call is drawn from its
 own time slot's seed and the noise from its chunk's seed, so any chunk can be made
-on its own: a 60-minute file is written without ever holding it in memory.
+on its own: a 60-minute file is written without ever holding it in memory. A stereo
+recording's second channel hears the same scene more quietly, with its own noise.
 
 Files are cached under ``bench/work/inputs`` by a key of their parameters and of
 this module's source, so a change here regenerates them and nothing else does.
@@ -33,19 +34,30 @@ TONES = ((6500.0, 0.02), (180.0, 0.03))
 CALL_PERIOD_S = 0.25
 CALL_CHANCE = 0.6
 CALL_MAX_S = 0.15
-#: FFmpeg (container, encoder) per extension; libsndfile writes WAV itself.
+#: The second channel of a stereo recording: the first one this loud, plus its own noise.
+SECOND_CHANNEL_GAIN = 0.6
+#: libsndfile (format, subtype) per extension; FFmpeg (container, encoder) for the rest.
+_SOUNDFILE = {"wav": ("WAV", "PCM_16"), "flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}
 _FFMPEG = {"mp3": ("mp3", "libmp3lame"), "m4a": ("ipod", "aac")}
+_LAYOUTS = {1: "mono", 2: "stereo"}
 BIT_RATE = 128_000
 
 
 @dataclass(frozen=True)
 class Spec:
-    """One benchmark recording: mono, ``duration_s`` seconds at ``sample_rate`` Hz."""
+    """One benchmark recording: ``duration_s`` seconds at ``sample_rate`` Hz."""
 
     duration_s: float
     sample_rate: int
     ext: str
     seed: int = 20261125
+    channels: int = 1
+
+    def __post_init__(self):
+        if self.ext not in _SOUNDFILE and self.ext not in _FFMPEG:
+            raise ValueError(f"cannot write {self.ext!r} recordings")
+        if self.channels not in _LAYOUTS:
+            raise ValueError(f"{self.channels} channels: only mono or stereo")
 
     @property
     def n_samples(self) -> int:
@@ -53,11 +65,12 @@ class Spec:
 
     @property
     def label(self) -> str:
-        """Short name for tables: ``60 s WAV``, ``10 min MP3``, ``60 min WAV 48k``."""
+        """Short name for tables: ``60 s WAV``, ``10 min MP3``, ``60 min WAV 48k stereo``."""
         seconds = self.duration_s
         length = f"{seconds / 60:g} min" if seconds >= 600 else f"{seconds:g} s"
         rate = "" if self.sample_rate == 44100 else f" {self.sample_rate / 1000:g}k"
-        return f"{length} {self.ext.upper()}{rate}"
+        stereo = " stereo" if self.channels == 2 else ""
+        return f"{length} {self.ext.upper()}{rate}{stereo}"
 
 
 def _calls(spec: Spec, start: int, t: np.ndarray, out: np.ndarray) -> None:
@@ -85,7 +98,7 @@ def _calls(spec: Spec, start: int, t: np.ndarray, out: np.ndarray) -> None:
 
 
 def chunks(spec: Spec) -> Iterator[np.ndarray]:
-    """The recording as float32 chunks of :data:`CHUNK` samples (the last one shorter)."""
+    """The recording as float32 chunks of :data:`CHUNK` frames, shaped (frames, channels)."""
     for start in range(0, spec.n_samples, CHUNK):
         n = min(CHUNK, spec.n_samples - start)
         t = (start + np.arange(n)) / spec.sample_rate
@@ -93,17 +106,24 @@ def chunks(spec: Spec) -> Iterator[np.ndarray]:
         for frequency, amplitude in TONES:
             y += amplitude * np.sin(2 * np.pi * frequency * t)
         _calls(spec, start, t, y)
+        if spec.channels == 2:
+            other = np.random.default_rng([spec.seed, 2, start]).normal(0, NOISE_RMS, n)
+            y = np.stack([y, SECOND_CHANNEL_GAIN * y + other], axis=1)
+        else:
+            y = y[:, None]
         yield y.astype(np.float32)
 
 
 def _write_ffmpeg(path: Path, spec: Spec) -> None:
     container_format, codec = _FFMPEG[spec.ext]
     with av.open(str(path), "w", format=container_format) as out:
-        stream = out.add_stream(codec, rate=spec.sample_rate, layout="mono")
+        layout = _LAYOUTS[spec.channels]
+        stream = out.add_stream(codec, rate=spec.sample_rate, layout=layout)
         stream.bit_rate = BIT_RATE
         written = 0
         for chunk in chunks(spec):
-            frame = av.AudioFrame.from_ndarray(chunk[None, :], format="fltp", layout="mono")
+            planar = np.ascontiguousarray(chunk.T)
+            frame = av.AudioFrame.from_ndarray(planar, format="fltp", layout=layout)
             frame.sample_rate = spec.sample_rate
             frame.pts = written
             frame.time_base = Fraction(1, spec.sample_rate)
@@ -113,9 +133,16 @@ def _write_ffmpeg(path: Path, spec: Spec) -> None:
 
 
 def write(path: Path, spec: Spec) -> None:
-    """Write ``spec`` to ``path`` chunk by chunk (16-bit PCM WAV, or 128 kb/s MP3/M4A)."""
-    if spec.ext == "wav":
-        with sf.SoundFile(path, "w", spec.sample_rate, 1, subtype="PCM_16", format="WAV") as out:
+    """Write ``spec`` to ``path`` chunk by chunk.
+
+    16-bit PCM WAV or FLAC, Ogg Vorbis (libsndfile's default quality), or MP3/M4A at
+    128 kb/s.
+    """
+    if spec.ext in _SOUNDFILE:
+        file_format, subtype = _SOUNDFILE[spec.ext]
+        with sf.SoundFile(
+            path, "w", spec.sample_rate, spec.channels, subtype=subtype, format=file_format
+        ) as out:
             for chunk in chunks(spec):
                 out.write(chunk)
     else:

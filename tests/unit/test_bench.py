@@ -8,16 +8,19 @@ from __future__ import annotations
 import io
 import json
 import math
+import statistics
 from pathlib import Path
 
 import pytest
 import soundfile as sf
 from PIL import Image
 
-from bench import child, floor, reference, report
-from bench.report import Row, Target
+from bench import child, e2e, floor, reference, report
+from bench.report import Row, Target, percentile
 from bench.signals import Spec, chunks, ensure
+from chalicelib.audio_types import AUDIO_CONTENT_TYPES
 from chalicelib.spectrogram import render
+from chalicelib.spectrogram.decode import open_audio
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,69 @@ def test_recordings_are_made_once_and_chunk_by_chunk(inputs):
     assert path.stat().st_mtime_ns == written
     assert sf.info(path).frames == spec.n_samples == sum(len(c) for c in chunks(spec))
     assert ensure(Spec(3.5, 8000, "wav", seed=8), inputs) != path
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        Spec(1.5, 48000, "wav", channels=2),
+        Spec(1.5, 48000, "flac"),
+        Spec(1.5, 44100, "ogg"),
+        Spec(1.5, 44100, "mp3", channels=2),
+        Spec(1.5, 48000, "m4a", channels=2),
+    ],
+)
+def test_recordings_in_every_burst_format_decode(inputs, spec):
+    path = ensure(spec, inputs)
+    audio = open_audio(path, name=path.name, max_duration_s=60)
+    assert (audio.sample_rate, audio.channels) == (spec.sample_rate, spec.channels)
+    decoded_s = sum(len(block) for block in audio.blocks) / audio.sample_rate
+    # Lossy encoders pad a little at the ends.
+    assert decoded_s == pytest.approx(spec.duration_s, abs=0.06)
+    assert spec.label.endswith(" stereo") == (spec.channels == 2)
+
+
+def test_specs_reject_what_cannot_be_written():
+    with pytest.raises(ValueError, match="aiff"):
+        Spec(1, 44100, "aiff")
+    with pytest.raises(ValueError, match="mono or stereo"):
+        Spec(1, 44100, "wav", channels=6)
+
+
+def test_burst_mix_is_every_format_at_every_length_and_the_shared_recording(tmp_path):
+    shared = tmp_path / "shared.mp3"
+    mix = e2e.burst_mix(50, shared)
+    generated = mix[:-1]
+    assert len(mix) == 50 and mix[-1] == shared
+    assert mix == e2e.burst_mix(50, shared)
+    grid = {((s.ext, s.sample_rate, s.channels), s.duration_s) for s in generated}
+    assert len(grid) == 49 == len(e2e.BURST_FORMATS) * len(e2e.BURST_LENGTHS_S)
+    assert len({s.seed for s in generated}) == 49
+    assert {s.channels for s in generated} == {1, 2}
+    assert min(s.duration_s for s in generated) == 1 and max(s.duration_s for s in generated) == 60
+    assert all(f".{s.ext}" in AUDIO_CONTENT_TYPES for s in generated)
+    # A small burst (the quick run) still mixes every format.
+    quick = e2e.burst_mix(8, shared)
+    assert {(s.ext, s.sample_rate, s.channels) for s in quick[:-1]} == set(e2e.BURST_FORMATS)
+    assert quick[-1] == shared
+    assert e2e.burst_mix(1, shared) == [shared]
+    assert e2e.burst_mix(0, shared) == []
+
+
+def test_percentiles_interpolate_between_ranks():
+    values = [float(v) for v in range(1, 51)]  # 1 .. 50, in any order
+    shuffled = values[25:] + values[:25]
+    assert percentile(shuffled, 50) == statistics.median(values) == 25.5
+    assert percentile(shuffled, 95) == pytest.approx(47.55)
+    assert percentile(values, 95) == pytest.approx(
+        statistics.quantiles(values, n=20, method="inclusive")[-1]
+    )
+    assert percentile(values, 0) == 1 and percentile(values, 100) == 50
+    assert percentile([0.3], 95) == 0.3
+    with pytest.raises(ValueError, match="no values"):
+        percentile([], 50)
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        percentile(values, 101)
 
 
 def test_child_reports_time_and_peak_memory(inputs, tmp_path):
