@@ -192,3 +192,23 @@ def test_a_recording_deleted_mid_render_leaves_nothing(
     listing = stack.client("s3").list_objects_v2(Bucket="recordings", Prefix="frank/")
     assert not [o for o in listing.get("Contents", []) if recording["id"] in o["Key"]]
     assert job_folders() <= before
+
+
+def test_a_lost_announcement_is_made_again_by_the_sweeper(stack: RunningStack, frank: ApiUser):
+    # As if S3's event were lost, or the platform's retries ran out: the audio is stored,
+    # the spectrogram PENDING, and nothing is coming.
+    s3 = stack.client("s3")
+    wiring = s3.get_bucket_notification_configuration(Bucket="recordings")
+    wiring.pop("ResponseMetadata")
+    s3.put_bucket_notification_configuration(Bucket="recordings", NotificationConfiguration={})
+    try:
+        recording = frank.upload("unannounced.wav", wav_bytes(1.0))
+    finally:
+        s3.put_bucket_notification_configuration(
+            Bucket="recordings", NotificationConfiguration=wiring
+        )
+    uploaded_at = time.monotonic()
+    done = frank.wait_until_done(recording["id"], timeout_s=BUDGET_S + SWEEP_EVERY_S + 30)
+    assert done["status"] == "COMPLETED", done
+    # Announced again once PENDING for a whole budget, at the next sweep.
+    assert BUDGET_S <= time.monotonic() - uploaded_at < BUDGET_S + SWEEP_EVERY_S + 10

@@ -338,6 +338,7 @@ def test_a_file_that_is_not_audio_fails_naming_the_file(job, uploaded):
     row = SpectrogramModel.get(outcome.recording_id)
     assert row.status == status.FAILED
     assert "field notes.flac" in row.error and "not an audio file" in row.error
+    assert not workdir(row.attempt_id).exists()
 
 
 def ticking() -> itertools.count:
@@ -366,6 +367,7 @@ def test_a_render_stopped_midway_leaves_no_images(cloud_settings, uploaded):
     assert outcome.status == status.FAILED
     assert len(stored_tiles) >= 5
     assert everything_of(cloud_settings, outcome.recording_id) == set()
+    assert not workdir(SpectrogramModel.get(outcome.recording_id).attempt_id).exists()
 
 
 def test_an_object_no_recording_owns_is_skipped(job):
