@@ -85,11 +85,10 @@ class Stack:
         os.environ.update(LOCAL_AWS_ENV)
         provision(self.settings)
         self.start_bridge()
-        chalice = str(Path(sys.executable).parent / "chalice")
         api = self.start(
             "API",
-            [chalice, "local", "--host", "127.0.0.1", "--port", str(self.api_port)]
-            + ["--stage", "local", "--no-autoreload"],
+            [sys.executable, "-m", "infra.local.api", "local", "--host", "127.0.0.1"]
+            + ["--port", str(self.api_port), "--stage", "local", "--no-autoreload"],
         )
         api_url = f"http://127.0.0.1:{self.api_port}"
         wait_until_up(api_url + "/health", process=api)
