@@ -194,7 +194,13 @@ class SpectrogramJob:
                     ),
                 )
             except status.IllegalTransitionError:
-                continue  # another writer moved it since it was read: look again
+                # Another writer moved it since it was read: look again, for a while.
+                if self._monotonic() >= give_up_at:
+                    raise StorageError(
+                        f"spectrogram {recording.id} kept changing while being claimed",
+                        retryable=True,
+                    ) from None
+                continue
             if row.status == status.PROCESSING:
                 # Taken over from a dead (or superseded) attempt: remove what it stored.
                 # A superseded attempt still at work removes its own when it cannot complete.
