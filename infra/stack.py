@@ -29,6 +29,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from cdk_nag import AwsSolutionsChecks
 from chalice.cdk import Chalice
+from chalice.config import Config as ChaliceConfig
 from constructs import Construct
 from pynamodb.models import Model
 
@@ -40,8 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 STAGE = "prod"
 LAYER_BUILD_COMMAND = "make layer"
 
-# The worker and the sweeper run where their layer's wheels load: the runtime and architecture
-# that layers/build_layer.py builds and smoke-tests for.
+# Every function runs where the layer's wheels load: the runtime and architecture that
+# layers/build_layer.py builds and smoke-tests for. Chalice packages the API for the Python
+# running the synth (the venv's 3.12; SonagramStack checks it).
 RUNTIME = lambda_.Runtime(build_layer.RUNTIME, lambda_.RuntimeFamily.PYTHON)
 ARCHITECTURE = lambda_.Architecture.X86_64
 WORKER_TIMEOUT_S = 300
@@ -327,6 +329,12 @@ class SonagramStack(cdk.Stack):
         chalice.cdk names the Chalice stage after the stack, not "prod": the prod stage's
         settings are passed in explicitly, so .chalice/config.json stays their one source.
         """
+        packaged_for = ChaliceConfig().lambda_python_version
+        if packaged_for != RUNTIME.name:
+            raise RuntimeError(
+                f"Chalice would package the API for {packaged_for}, the other functions run "
+                f"{RUNTIME.name}: synthesize with the project's venv (.venv/bin/python)"
+            )
         chalice_config = json.loads((ROOT / ".chalice" / "config.json").read_text())
         prod = chalice_config["stages"][STAGE]
         stage_config = {

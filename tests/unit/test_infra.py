@@ -147,6 +147,18 @@ def test_the_worker_runs_300_s_on_the_layers_runtime(stack, template, template_j
     assert worker["EphemeralStorage"]["Size"] >= 100 + 512
 
 
+def test_every_function_of_ours_runs_python312(template_json):
+    runtimes = {
+        logical: resource["Properties"]["Runtime"]
+        for logical, resource in template_json["Resources"].items()
+        if resource["Type"] in ("AWS::Lambda::Function", "AWS::Serverless::Function")
+        # CDK's own bucket notification handler: CDK's inline code, on CDK's choice of runtime.
+        and not logical.startswith("BucketNotificationsHandler")
+    }
+    assert len(runtimes) == 3  # the worker, the sweeper and the Chalice API
+    assert set(runtimes.values()) == {"python3.12"}, runtimes
+
+
 def test_a_failing_event_is_retried_twice_then_parked_in_a_queue(stack, template):
     (queue_id,) = template.find_resources("AWS::SQS::Queue")
     template.has_resource_properties(
