@@ -121,7 +121,7 @@ class SonagramStack(cdk.Stack):
             code=lambda_.Code.from_asset(str(worker_layer_zip)),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
-            description="numpy, soundfile, Pillow and PyAV for the spectrogram engine",
+            description="numpy, soundfile and PyAV for the spectrogram engine; pynamodb",
         )
         code = lambda_.Code.from_asset(str(ROOT), exclude=FUNCTION_CODE_EXCLUDE)
         self.worker = self._worker(code, layer, environment)

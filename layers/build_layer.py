@@ -58,6 +58,7 @@ LEGACY_MANYLINUX = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux20
 @dataclass(frozen=True)
 class Report:
     zip_path: Path
+    left_to_runtime: list[str]
     unzipped: dict[str, int]
     glibc: dict[str, tuple[int, int] | None]
     zipped: int
@@ -103,15 +104,26 @@ def wrong_python(implementation: str, version: tuple[int, int]) -> str | None:
     )
 
 
-# The Lambda runtime ships boto3 and botocore; the layer carries everything else the
-# worker imports: the base dependencies (pynamodb) and the worker extra.
-RUNTIME_PROVIDED = ("boto3", "botocore")
+# The python3.12 runtime ships boto3 and botocore with their dependencies. The layer must not
+# carry copies: /opt/python comes before the runtime's own on sys.path, so a layer botocore
+# would shadow the runtime's and run under the runtime's boto3, which it was not released with.
+# pip resolves the worker's pins with them (pynamodb needs botocore, any version since
+# 1.12.54), then leave_to_runtime deletes them: the layer carries pynamodb alone.
+RUNTIME_PROVIDED = frozenset(
+    {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six"}
+)
+
+
+def project_name(requirement: str) -> str:
+    """The normalized distribution name of a requirement such as ``"PyNamoDB==6.1.0"``."""
+    return re.split(r"[^A-Za-z0-9._-]", requirement, maxsplit=1)[0].lower().replace("_", "-")
 
 
 def worker_pins() -> list[str]:
+    """What the worker imports: the base dependencies but the runtime's, and the worker extra."""
     with PYPROJECT.open("rb") as f:
         project = tomllib.load(f)["project"]
-    base = [pin for pin in project["dependencies"] if not pin.startswith(RUNTIME_PROVIDED)]
+    base = [pin for pin in project["dependencies"] if project_name(pin) not in RUNTIME_PROVIDED]
     return base + project["optional-dependencies"]["worker"]
 
 
@@ -166,7 +178,7 @@ def write_zip(out: Path, site: Path) -> Path:
 
 
 def dist_name(dist_info: Path) -> str:
-    return dist_info.name.split("-")[0].lower().replace("_", "-")
+    return project_name(dist_info.name.split("-")[0])
 
 
 def distribution_of_files(site: Path) -> dict[str, str]:
@@ -177,6 +189,21 @@ def distribution_of_files(site: Path) -> dict[str, str]:
             for row in csv.reader(f):
                 owner[row[0]] = dist_name(dist_info)
     return owner
+
+
+def leave_to_runtime(site: Path) -> list[str]:
+    """Delete the installed distributions the runtime provides; return their names."""
+    site = site.resolve()
+    left = set()
+    for path, owner in distribution_of_files(site).items():
+        # RECORD also lists console scripts outside the target (../../bin): never touch those.
+        if owner in RUNTIME_PROVIDED and (site / path).resolve().is_relative_to(site):
+            (site / path).unlink(missing_ok=True)
+            left.add(owner)
+    for folder in sorted((p for p in site.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return sorted(left)
 
 
 def glibc_of_tag(platform: str) -> tuple[int, int] | None:
@@ -230,11 +257,13 @@ def build(out: Path) -> Report:
     (out / ZIP_NAME).unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     install(site, worker_pins())
+    left_to_runtime = leave_to_runtime(site)
     prune(site)
     compile_bytecode(site)
     zip_path = write_zip(out, site)
     return Report(
         zip_path=zip_path,
+        left_to_runtime=left_to_runtime,
         unzipped=measure(zip_path, site),
         glibc=wheel_glibc(site),
         zipped=zip_path.stat().st_size,
@@ -262,6 +291,7 @@ def render(report: Report) -> str:
         f"{'total unzipped':20} {mib(report.total)}  budget {mib(LAYER_BUDGET).strip()}: "
         + verdict(report.fits),
         f"{'zipped':20} {mib(report.zipped)}",
+        f"{'left to the runtime':20} {', '.join(report.left_to_runtime) or 'nothing'}",
         f"{'left for function':20} {mib(LAMBDA_UNZIPPED_LIMIT - report.total)}"
         f"  of {mib(LAMBDA_UNZIPPED_LIMIT).strip()} (layers + function code, unzipped)",
         f"glibc: layer needs {glibc_text(report.glibc_needed)}, {RUNTIME} ({RUNTIME_OS}) has "
