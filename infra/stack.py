@@ -178,29 +178,12 @@ class SonagramStack(cdk.Stack):
 
     def _environment(self, ui_origin: str) -> dict[str, str]:
         """What chalicelib.config.Settings reads, for every function of the stage."""
-        # Settings requires AUTH_SECRET on every non-local stage (until Cognito verification
-        # lands): a generated key keeps the bearer tokens unforgeable meanwhile.
-        auth_secret = secretsmanager.Secret(
-            self,
-            "AuthSecret",
-            description="HMAC key for Sonagram bearer tokens",
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                exclude_punctuation=True, password_length=64
-            ),
-        )
-        acknowledge(
-            auth_secret,
-            "AwsSolutions-SMG4",
-            reason="The functions get the key at deploy time (a dynamic reference): a rotation "
-            "would not reach them, and the key goes away with Cognito verification",
-        )
         return {
             "SONAGRAM_STAGE": STAGE,
             "RECORDINGS_BUCKET": self.recordings.bucket_name,
             "SPECTROGRAMS_BUCKET": self.spectrograms.bucket_name,
             "RECORDINGS_TABLE": self.recordings_table.table_name,
             "SPECTROGRAMS_TABLE": self.spectrograms_table.table_name,
-            "AUTH_SECRET": auth_secret.secret_value.unsafe_unwrap(),
             # The worker's watchdog and the sweeper's "stuck" threshold follow the real timeout.
             "JOB_TIMEOUT_S": str(WORKER_TIMEOUT_S),
             "UI_ORIGIN": ui_origin,
@@ -335,11 +318,32 @@ class SonagramStack(cdk.Stack):
                 f"Chalice would package the API for {packaged_for}, the other functions run "
                 f"{RUNTIME.name}: synthesize with the project's venv (.venv/bin/python)"
             )
+        # Until Cognito verification lands, the API checks bearer tokens with this generated key,
+        # which keeps them unforgeable. Only the API gets it, as the secret's ARN: the key itself
+        # never shows in a function's configuration.
+        token_key = secretsmanager.Secret(
+            self,
+            "AuthSecret",
+            description="HMAC key for Sonagram bearer tokens",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=64
+            ),
+        )
+        acknowledge(
+            token_key,
+            "AwsSolutions-SMG4",
+            reason="The API reads the key once per cold start, and the key goes away with "
+            "Cognito verification: no rotation to run meanwhile",
+        )
         chalice_config = json.loads((ROOT / ".chalice" / "config.json").read_text())
         prod = chalice_config["stages"][STAGE]
         stage_config = {
             **prod,
-            "environment_variables": {**prod.get("environment_variables", {}), **environment},
+            "environment_variables": {
+                **prod.get("environment_variables", {}),
+                **environment,
+                "AUTH_SECRET_ARN": token_key.secret_arn,
+            },
         }
         # Chalice's packager takes the region (for the Lambda service principal) from boto3's
         # environment only, and writes its package under ./chalice.out, which CDK copies into
@@ -362,6 +366,7 @@ class SonagramStack(cdk.Stack):
         grant_objects(role, self.spectrograms, "GetObject", "DeleteObject")
         self.recordings_table.grant_read_write_data(role)
         self.spectrograms_table.grant_read_write_data(role)
+        token_key.grant_read(role)
         return api
 
     def _log_group(self, construct_id: str) -> logs.LogGroup:

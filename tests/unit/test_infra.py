@@ -288,12 +288,42 @@ def test_the_api_gets_the_real_names_and_the_user_pool(stack, template):
                         "UI_ORIGIN": UI_ORIGIN,
                         "USER_POOL_ID": {"Ref": Match.string_like_regexp("^Users")},
                         "USER_POOL_CLIENT_ID": {"Ref": Match.string_like_regexp("^UsersWebClient")},
-                        "AUTH_SECRET": Match.any_value(),
+                        "AUTH_SECRET_ARN": {"Ref": Match.string_like_regexp("^AuthSecret")},
                     }
                 )
             },
         },
     )
+
+
+def environments(template_json: dict) -> dict[str, dict]:
+    """Each function's environment variables, by logical id."""
+    return {
+        logical: resource["Properties"].get("Environment", {}).get("Variables", {})
+        for logical, resource in template_json["Resources"].items()
+        if resource["Type"] in ("AWS::Lambda::Function", "AWS::Serverless::Function")
+    }
+
+
+def test_only_the_api_may_read_the_token_key_and_no_function_holds_it(stack, template_json):
+    (secret_id,) = Template.from_json(template_json).find_resources("AWS::SecretsManager::Secret")
+    for variables in environments(template_json).values():
+        assert "AUTH_SECRET" not in variables
+        assert "secretsmanager" not in json.dumps(variables)  # no dynamic reference either
+    for function in (stack.worker, stack.sweeper):
+        variables = environments(template_json)[logical_id(stack, function)]
+        assert not [name for name in variables if name.startswith("AUTH")]
+    readers = [
+        role
+        for resource in template_json["Resources"].values()
+        if resource["Type"] == "AWS::IAM::Policy"
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+        if statement["Resource"] == {"Ref": secret_id}
+        for role in resource["Properties"]["Roles"]
+    ]
+    # Chalice's role, named through its ARN.
+    assert len(readers) == 1
+    assert json.dumps(readers[0]).count('{"Fn::GetAtt": ["DefaultRole", "Arn"]}') == 1
 
 
 def test_cfn_lint_finds_nothing(template_json):
