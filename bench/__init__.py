@@ -11,8 +11,8 @@ ratios. One run measures:
    do (:mod:`bench.floor`), on the same files;
 3. a 60-minute 48 kHz WAV and MP3 rendered with every tile, each in a fresh process:
    peak resident memory, and time against the floor (:mod:`bench.long_render`);
-4. cold import times of the HTTP app, ``boto3``, the engine and librosa
-   (:mod:`bench.imports`);
+4. cold import times of the HTTP app, ``boto3``, the engine and librosa, and the
+   CLI's cold start, ``sonagram render`` of a 10 s WAV (:mod:`bench.imports`);
 5. the local stack end to end: upload-to-COMPLETED latency, a burst of concurrent
    uploads, and their events replayed (:mod:`bench.e2e`).
 
