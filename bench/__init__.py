@@ -6,7 +6,7 @@ ratios. One run measures:
 
 1. the engine (overview only) against the reference, librosa + matplotlib drawing the
    same image at the same size (:mod:`bench.reference`), on generated 10 s, 60 s and
-   10 min WAV and MP3 files, a 60 s M4A and the shared field recording;
+   10 min WAV and MP3 files, a 60 s M4A and the sample field recording;
 2. the engine against the floor, the decode + FFT + PNG work any implementation must
    do (:mod:`bench.floor`), on the same files;
 3. a 60-minute 48 kHz WAV and MP3 rendered with every tile, each in a fresh process:

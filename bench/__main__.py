@@ -25,7 +25,7 @@ BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "work"
 INPUTS = WORK / "inputs"
 CACHE = WORK / "cache"
-SHARED_MP3 = BENCH.parents[1] / "shared" / "audio" / "XC249066_Willisornis_poecilinotus.mp3"
+SHARED_MP3 = BENCH.parent / "samples" / "XC249066_Willisornis_poecilinotus.mp3"
 
 #: Issue #4's targets.
 SPEEDUP_TARGET = Target(">=", 12)
