@@ -310,7 +310,9 @@ class SonagramStack(cdk.Stack):
         """The Chalice app, with the prod stage of .chalice/config.json and the real names.
 
         chalice.cdk names the Chalice stage after the stack, not "prod": the prod stage's
-        settings are passed in explicitly, so .chalice/config.json stays their one source.
+        settings are passed in explicitly, so .chalice/config.json stays their one source. Its
+        environment is this stack's alone (the names of what it creates): the prod stage sets
+        none.
         """
         packaged_for = ChaliceConfig().lambda_python_version
         if packaged_for != RUNTIME.name:
@@ -339,11 +341,7 @@ class SonagramStack(cdk.Stack):
         prod = chalice_config["stages"][STAGE]
         stage_config = {
             **prod,
-            "environment_variables": {
-                **prod.get("environment_variables", {}),
-                **environment,
-                "AUTH_SECRET_ARN": token_key.secret_arn,
-            },
+            "environment_variables": {**environment, "AUTH_SECRET_ARN": token_key.secret_arn},
         }
         # Chalice's packager takes the region (for the Lambda service principal) from boto3's
         # environment only, and writes its package under ./chalice.out, which CDK copies into

@@ -296,6 +296,16 @@ def test_the_api_gets_the_real_names_and_the_user_pool(stack, template):
     )
 
 
+def test_the_chalice_prod_stage_leaves_the_environment_to_the_stack(template_json):
+    # The stack creates the buckets and tables and names them; a name in the prod stage would
+    # be one nobody creates, and the stack's would override it anyway.
+    prod = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]
+    assert "environment_variables" not in prod
+    api = template_json["Resources"]["APIHandler"]["Properties"]
+    assert api["Timeout"] == prod["lambda_timeout"]
+    assert api["MemorySize"] == prod["lambda_memory_size"]
+
+
 def environments(template_json: dict) -> dict[str, dict]:
     """Each function's environment variables, by logical id."""
     return {
