@@ -22,6 +22,14 @@ from .errors import EmptyAudioError, NotAudioError, TooLongError
 if TYPE_CHECKING:
     import av
 
+#: The file extensions the engine decodes, which ``sonagram render`` looks for in folders.
+#: The API accepts uploads by the same ones (``chalicelib/audio_types.py``, with their
+#: content types): that table stays in the domain because the HTTP path must not import
+#: this package (numpy). A test keeps the two equal.
+AUDIO_EXTENSIONS = frozenset(
+    {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".aif", ".aiff"}
+)
+
 #: Samples per decoded block; large enough that per-block Python overhead is noise.
 BLOCK_SAMPLES = 1 << 16
 

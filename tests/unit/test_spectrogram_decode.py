@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from chalicelib.audio_types import AUDIO_CONTENT_TYPES
 from chalicelib.spectrogram import (
     AudioError,
     EmptyAudioError,
@@ -21,7 +22,7 @@ from chalicelib.spectrogram import (
     TooLongError,
     render,
 )
-from chalicelib.spectrogram.decode import describe_duration
+from chalicelib.spectrogram.decode import AUDIO_EXTENSIONS, describe_duration
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,6 +49,10 @@ def test_every_format_decodes(write_audio, make_tone, name, sample_rate, channel
     indices = np.asarray(Image.open(io.BytesIO(rendering.overview_png)))
     row = int(np.argmax(indices.astype(float).mean(axis=1)))
     assert abs(row - (399 - 80)) <= 1  # 2 kHz of 10 kHz
+
+
+def test_the_api_accepts_the_extensions_the_engine_decodes():
+    assert set(AUDIO_CONTENT_TYPES) == AUDIO_EXTENSIONS
 
 
 @pytest.mark.parametrize(
