@@ -34,7 +34,7 @@ from constructs import Construct
 from pynamodb.models import Model
 
 from chalicelib.models import RecordingModel, SpectrogramModel
-from infra.local.cloud import cors_rules
+from infra.cors import cors_rules
 from layers import build_layer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,7 +167,7 @@ class SonagramStack(cdk.Stack):
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            cors=cors_from_local_cloud(ui_origin),
+            cors=cdk_cors_rules(ui_origin),
             lifecycle_rules=[
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=cdk.Duration.days(1))
             ],
@@ -460,8 +460,8 @@ def _keys(key_schema: list[dict], types: dict[str, str]) -> dict[str, dynamodb.A
     }
 
 
-def cors_from_local_cloud(ui_origin: str) -> list[s3.CorsRule]:
-    """The browser CORS rules the local cloud sets, so both stages answer the UI alike."""
+def cdk_cors_rules(ui_origin: str) -> list[s3.CorsRule]:
+    """The buckets' browser CORS rules (infra/cors.py, which the local cloud sets too) for CDK."""
     return [
         s3.CorsRule(
             allowed_origins=rule["AllowedOrigins"],
