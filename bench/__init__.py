@@ -6,13 +6,13 @@ ratios. One run measures:
 
 1. the engine (overview only) against the reference, librosa + matplotlib drawing the
    same image at the same size (:mod:`bench.reference`), on generated 10 s, 60 s and
-   10 min WAV and MP3 files, a 60 s M4A and the shared field recording;
+   10 min WAV and MP3 files, a 60 s M4A and the sample field recording;
 2. the engine against the floor, the decode + FFT + PNG work any implementation must
    do (:mod:`bench.floor`), on the same files;
 3. a 60-minute 48 kHz WAV and MP3 rendered with every tile, each in a fresh process:
    peak resident memory, and time against the floor (:mod:`bench.long_render`);
-4. cold import times of the HTTP app, ``boto3``, the engine and librosa
-   (:mod:`bench.imports`);
+4. cold import times of the HTTP app, ``boto3``, the engine and librosa, and the
+   CLI's cold start, ``sonagram render`` of a 10 s WAV (:mod:`bench.imports`);
 5. the local stack end to end: upload-to-COMPLETED latency, a burst of 50 mixed
    uploads at once (formats, rates, channels, 1 s to 60 s, the shared recording) with
    their events replayed, and 50 ``GET /recordings`` at once (:mod:`bench.e2e`).

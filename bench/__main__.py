@@ -16,7 +16,7 @@ from bench import machine, reference, report
 from bench.child import measure
 from bench.compare import NAMES, compare
 from bench.e2e import end_to_end
-from bench.imports import cold_imports
+from bench.imports import cold_cli, cold_imports
 from bench.long_render import long_render
 from bench.report import Row, Target, percentile
 from bench.signals import Spec, ensure
@@ -25,7 +25,7 @@ BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "work"
 INPUTS = WORK / "inputs"
 CACHE = WORK / "cache"
-SHARED_MP3 = BENCH.parents[1] / "shared" / "audio" / "XC249066_Willisornis_poecilinotus.mp3"
+SHARED_MP3 = BENCH.parent / "samples" / "XC249066_Willisornis_poecilinotus.mp3"
 
 #: Issue #4's targets.
 SPEEDUP_TARGET = Target(">=", 12)
@@ -232,6 +232,7 @@ def import_rows(plan: Plan) -> list[Row]:
     runs = cold_imports(repeats=plan.import_repeats, cache_dir=CACHE)
     median = {name: statistics.median(times) for name, times in runs.items()}
     python = median["python"]
+    cli_runs = cold_cli(ensure(Spec(10, 44100, "wav"), INPUTS), repeats=plan.import_repeats)
     return [
         Row(
             "cold import",
@@ -252,6 +253,15 @@ def import_rows(plan: Plan) -> list[Row]:
             "python -c pass",
         ),
         Row("cold import", "librosa (reference)", median["librosa"], "s", python, "python -c pass"),
+        Row(
+            "cold start: sonagram render",
+            "10 s WAV",
+            statistics.median(cli_runs),
+            "s",
+            python,
+            "python -c pass",
+            details={"runs_s": cli_runs},
+        ),
     ]
 
 

@@ -1,6 +1,6 @@
-"""Cold import times: ``python -c "import X"`` in a fresh interpreter, from the repository root.
+"""Cold starts: ``python -c "import X"``, and the CLI, in a fresh process, from the repository root.
 
-Each statement runs once untimed, which compiles and caches the bytecode (even where
+Each command runs once untimed, which compiles and caches the bytecode (even where
 ``PYTHONDONTWRITEBYTECODE`` is set, so that the app's modules are measured like the
 installed packages, whose bytecode pip compiled) and reads the files into the page
 cache. Then each runs ``repeats`` times, interleaved with the others; the time is
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,9 +30,15 @@ STATEMENTS = {
 }
 
 
-def _run(statement: str, env: dict[str, str]) -> float:
+def _environment(**extra: str) -> dict[str, str]:
+    env = {**os.environ, **extra}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _run(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", statement], cwd=ROOT, env=env, check=True)
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
@@ -40,12 +47,26 @@ def cold_imports(*, repeats: int, cache_dir: Path) -> dict[str, list[float]]:
 
     ``cache_dir`` becomes numba's and matplotlib's cache (librosa needs a writable one).
     """
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache_dir), "MPLCONFIGDIR": str(cache_dir)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    for statement in STATEMENTS.values():
-        _run(statement, env)
+    env = _environment(NUMBA_CACHE_DIR=str(cache_dir), MPLCONFIGDIR=str(cache_dir))
+    commands = {name: [sys.executable, "-c", statement] for name, statement in STATEMENTS.items()}
+    for command in commands.values():
+        _run(command, env)
     runs: dict[str, list[float]] = {name: [] for name in STATEMENTS}
     for _ in range(repeats):
-        for name, statement in STATEMENTS.items():
-            runs[name].append(_run(statement, env))
+        for name, command in commands.items():
+            runs[name].append(_run(command, env))
     return runs
+
+
+def cold_cli(recording: Path, *, repeats: int) -> list[float]:
+    """Seconds of ``sonagram render RECORDING -o DIR`` in a fresh process, ``repeats`` runs.
+
+    The command as a person types it: interpreter start, imports, decode, render and the
+    PNG and manifest written.
+    """
+    sonagram = Path(sys.executable).with_name("sonagram")
+    env = _environment()
+    with tempfile.TemporaryDirectory(prefix="sonagram-bench-cli-") as out:
+        command = [str(sonagram), "render", str(recording), "-o", out]
+        _run(command, env)
+        return [_run(command, env) for _ in range(repeats)]

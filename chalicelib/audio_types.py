@@ -12,4 +12,3 @@ AUDIO_CONTENT_TYPES = {
     ".aif": "audio/aiff",
     ".aiff": "audio/aiff",
 }
-AUDIO_EXTENSIONS = frozenset(AUDIO_CONTENT_TYPES)

@@ -37,7 +37,9 @@ class Settings:
     job_lease_s: float = 20.0
     # The local bridge sweeps this often (the cloud's schedule is in infra/stack.py).
     sweep_every_s: float = 60.0
-    auth_secret: str = "sonagram-local-only"
+    # The key of the bearer tokens, which only the API checks: None on a cloud stage given none
+    # (the worker and the sweeper check no tokens), never the local default.
+    auth_secret: str | None = "sonagram-local-only"
     token_ttl_s: int = 7 * 24 * 3600
     ui_origin: str = "http://127.0.0.1:5173"
 
@@ -54,12 +56,15 @@ class Settings:
         else:
             default_endpoint = None
         endpoint = env.get("AWS_ENDPOINT_URL", default_endpoint)
-        auth_secret = env.get("AUTH_SECRET", cls.auth_secret if stage == "local" else "")
-        if not auth_secret:
-            raise ValueError(f"AUTH_SECRET must be set for the {stage!r} stage")
+        region = env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", cls.region))
+        auth_secret = env.get("AUTH_SECRET") or None
+        if auth_secret is None and "AUTH_SECRET_ARN" in env:
+            auth_secret = _secret_string(env["AUTH_SECRET_ARN"], region=region, endpoint=endpoint)
+        if auth_secret is None and stage == "local":
+            auth_secret = cls.auth_secret
         return cls(
             stage=stage,
-            region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", cls.region)),
+            region=region,
             cloud_endpoint=endpoint,
             dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB", endpoint),
             recordings_bucket=env.get("RECORDINGS_BUCKET", cls.recordings_bucket),
@@ -75,6 +80,15 @@ class Settings:
             auth_secret=auth_secret,
             ui_origin=env.get("UI_ORIGIN", f"http://127.0.0.1:{env.get('UI_PORT', '5173')}"),
         )
+
+
+def _secret_string(arn: str, *, region: str, endpoint: str | None) -> str:
+    """A Secrets Manager secret's value: the cloud API's token key, read once per cold start."""
+    # Imported here: only that one read needs boto3, and config stays cheap to import.
+    import boto3
+
+    client = boto3.client("secretsmanager", region_name=region, endpoint_url=endpoint)
+    return client.get_secret_value(SecretId=arn)["SecretString"]
 
 
 @functools.cache

@@ -29,19 +29,21 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from cdk_nag import AwsSolutionsChecks
 from chalice.cdk import Chalice
+from chalice.config import Config as ChaliceConfig
 from constructs import Construct
 from pynamodb.models import Model
 
 from chalicelib.models import RecordingModel, SpectrogramModel
-from infra.local.cloud import cors_rules
+from infra.cors import cors_rules
 from layers import build_layer
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGE = "prod"
 LAYER_BUILD_COMMAND = "make layer"
 
-# The worker and the sweeper run where their layer's wheels load: the runtime and architecture
-# that layers/build_layer.py builds and smoke-tests for.
+# Every function runs where the layer's wheels load: the runtime and architecture that
+# layers/build_layer.py builds and smoke-tests for. Chalice packages the API for the Python
+# running the synth (the venv's 3.12; SonagramStack checks it).
 RUNTIME = lambda_.Runtime(build_layer.RUNTIME, lambda_.RuntimeFamily.PYTHON)
 ARCHITECTURE = lambda_.Architecture.X86_64
 WORKER_TIMEOUT_S = 300
@@ -119,7 +121,7 @@ class SonagramStack(cdk.Stack):
             code=lambda_.Code.from_asset(str(worker_layer_zip)),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
-            description="numpy, soundfile, Pillow and PyAV for the spectrogram engine",
+            description="numpy, soundfile and PyAV for the spectrogram engine; pynamodb",
         )
         code = lambda_.Code.from_asset(str(ROOT), exclude=FUNCTION_CODE_EXCLUDE)
         self.worker = self._worker(code, layer, environment)
@@ -165,7 +167,7 @@ class SonagramStack(cdk.Stack):
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            cors=cors_from_local_cloud(ui_origin),
+            cors=cdk_cors_rules(ui_origin),
             lifecycle_rules=[
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=cdk.Duration.days(1))
             ],
@@ -176,29 +178,12 @@ class SonagramStack(cdk.Stack):
 
     def _environment(self, ui_origin: str) -> dict[str, str]:
         """What chalicelib.config.Settings reads, for every function of the stage."""
-        # Settings requires AUTH_SECRET on every non-local stage (until Cognito verification
-        # lands): a generated key keeps the bearer tokens unforgeable meanwhile.
-        auth_secret = secretsmanager.Secret(
-            self,
-            "AuthSecret",
-            description="HMAC key for Sonagram bearer tokens",
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                exclude_punctuation=True, password_length=64
-            ),
-        )
-        acknowledge(
-            auth_secret,
-            "AwsSolutions-SMG4",
-            reason="The functions get the key at deploy time (a dynamic reference): a rotation "
-            "would not reach them, and the key goes away with Cognito verification",
-        )
         return {
             "SONAGRAM_STAGE": STAGE,
             "RECORDINGS_BUCKET": self.recordings.bucket_name,
             "SPECTROGRAMS_BUCKET": self.spectrograms.bucket_name,
             "RECORDINGS_TABLE": self.recordings_table.table_name,
             "SPECTROGRAMS_TABLE": self.spectrograms_table.table_name,
-            "AUTH_SECRET": auth_secret.secret_value.unsafe_unwrap(),
             # The worker's watchdog and the sweeper's "stuck" threshold follow the real timeout.
             "JOB_TIMEOUT_S": str(WORKER_TIMEOUT_S),
             "UI_ORIGIN": ui_origin,
@@ -325,13 +310,38 @@ class SonagramStack(cdk.Stack):
         """The Chalice app, with the prod stage of .chalice/config.json and the real names.
 
         chalice.cdk names the Chalice stage after the stack, not "prod": the prod stage's
-        settings are passed in explicitly, so .chalice/config.json stays their one source.
+        settings are passed in explicitly, so .chalice/config.json stays their one source. Its
+        environment is this stack's alone (the names of what it creates): the prod stage sets
+        none.
         """
+        packaged_for = ChaliceConfig().lambda_python_version
+        if packaged_for != RUNTIME.name:
+            raise RuntimeError(
+                f"Chalice would package the API for {packaged_for}, the other functions run "
+                f"{RUNTIME.name}: synthesize with the project's venv (.venv/bin/python)"
+            )
+        # Until Cognito verification lands, the API checks bearer tokens with this generated key,
+        # which keeps them unforgeable. Only the API gets it, as the secret's ARN: the key itself
+        # never shows in a function's configuration.
+        token_key = secretsmanager.Secret(
+            self,
+            "AuthSecret",
+            description="HMAC key for Sonagram bearer tokens",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=64
+            ),
+        )
+        acknowledge(
+            token_key,
+            "AwsSolutions-SMG4",
+            reason="The API reads the key once per cold start, and the key goes away with "
+            "Cognito verification: no rotation to run meanwhile",
+        )
         chalice_config = json.loads((ROOT / ".chalice" / "config.json").read_text())
         prod = chalice_config["stages"][STAGE]
         stage_config = {
             **prod,
-            "environment_variables": {**prod.get("environment_variables", {}), **environment},
+            "environment_variables": {**environment, "AUTH_SECRET_ARN": token_key.secret_arn},
         }
         # Chalice's packager takes the region (for the Lambda service principal) from boto3's
         # environment only, and writes its package under ./chalice.out, which CDK copies into
@@ -354,6 +364,7 @@ class SonagramStack(cdk.Stack):
         grant_objects(role, self.spectrograms, "GetObject", "DeleteObject")
         self.recordings_table.grant_read_write_data(role)
         self.spectrograms_table.grant_read_write_data(role)
+        token_key.grant_read(role)
         return api
 
     def _log_group(self, construct_id: str) -> logs.LogGroup:
@@ -449,8 +460,8 @@ def _keys(key_schema: list[dict], types: dict[str, str]) -> dict[str, dynamodb.A
     }
 
 
-def cors_from_local_cloud(ui_origin: str) -> list[s3.CorsRule]:
-    """The browser CORS rules the local cloud sets, so both stages answer the UI alike."""
+def cdk_cors_rules(ui_origin: str) -> list[s3.CorsRule]:
+    """The buckets' browser CORS rules (infra/cors.py, which the local cloud sets too) for CDK."""
     return [
         s3.CorsRule(
             allowed_origins=rule["AllowedOrigins"],

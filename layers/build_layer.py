@@ -3,15 +3,13 @@
 ``python -m layers.build_layer [--out DIR]`` from the repository root installs the ``worker``
 extra of pyproject.toml as manylinux wheels for the worker's runtime (python3.12, x86_64) into
 ``DIR/python/``, prunes what is never imported, writes ``DIR/worker-layer.zip`` and prints what
-it weighs against Lambda's limits. Any Python may run it; bytecode and the smoke run need a
-CPython 3.12 (``LAYER_PYTHON``, ``python3.12`` on PATH or pyenv's). It exits non-zero when the
-layer is over budget, fails the smoke run (layers/smoke.py) or needs a newer glibc than the
-runtime has.
+it weighs against Lambda's limits. It runs under the project's CPython 3.12 (the venv's), which
+also byte-compiles and smoke-tests the layer. It exits non-zero when the layer is over budget,
+fails the smoke run (layers/smoke.py) or needs a newer glibc than the runtime has.
 """
 
 import argparse
 import csv
-import glob
 import os
 import re
 import shutil
@@ -57,14 +55,10 @@ PRUNED_SUFFIXES = {".pyi", ".pxd", ".pyx", ".h", ".c", ".f", ".f90"}
 LEGACY_MANYLINUX = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
 
 
-class LayerPythonMissing(RuntimeError):
-    """No CPython of the runtime's version to byte-compile and smoke the layer with."""
-
-
 @dataclass(frozen=True)
 class Report:
     zip_path: Path
-    python: str
+    left_to_runtime: list[str]
     unzipped: dict[str, int]
     glibc: dict[str, tuple[int, int] | None]
     zipped: int
@@ -95,71 +89,50 @@ class Report:
         return self.fits and self.loads_on_runtime and self.smoke_ok
 
 
-def python_version_of(python: str) -> str | None:
-    """``3.12`` for a CPython 3.12 that runs; None for anything else (pyenv shims included)."""
-    probe = "import sys; print(sys.implementation.name, '%d.%d' % sys.version_info[:2])"
-    try:
-        result = subprocess.run(
-            [python, "-I", "-c", probe], capture_output=True, text=True, timeout=30
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    name, _, version = result.stdout.strip().partition(" ")
-    return version if result.returncode == 0 and name == "cpython" else None
+def wrong_python(implementation: str, version: tuple[int, int]) -> str | None:
+    """Why this interpreter cannot build the layer, or None when it can.
 
-
-def layer_python() -> str:
-    """A CPython of the runtime's version: ``LAYER_PYTHON``, one on PATH, or pyenv's.
-
-    The wheels are cp312 builds: their extension modules load only in a 3.12, and bytecode is
-    version-specific, so both the smoke run and compileall need one. A pyenv shim on PATH
-    fails unless 3.12 is selected, so every candidate is run before it is chosen.
+    The wheels are cp312 builds: their extension modules load only in a CPython 3.12, and
+    bytecode is version-specific, so the smoke run and compileall need one.
     """
-    wanted = f"python{PYTHON_VERSION}"
-    if explicit := os.environ.get("LAYER_PYTHON"):
-        if python_version_of(explicit) == PYTHON_VERSION:
-            return explicit
-        raise LayerPythonMissing(
-            f"LAYER_PYTHON={explicit} is not a working CPython {PYTHON_VERSION}: point it at "
-            f"one, or install one (`pyenv install {PYTHON_VERSION}`)"
-        )
-    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
-    found = glob.glob(str(pyenv / "versions" / f"{PYTHON_VERSION}*" / "bin" / wanted))
-    # Newest first: 3.12.10 before 3.12.9.
-    found.sort(key=lambda path: [int(n) for n in re.findall(r"\d+", Path(path).parents[1].name)])
-    candidates = [shutil.which(wanted), *reversed(found)]
-    for candidate in filter(None, candidates):
-        if python_version_of(candidate) == PYTHON_VERSION:
-            return candidate
-    raise LayerPythonMissing(
-        f"the layer is built for {RUNTIME}: byte-compiling and smoke-testing it needs CPython "
-        f"{PYTHON_VERSION}, and none was found (tried LAYER_PYTHON, {wanted} on PATH, "
-        f"{pyenv}/versions/{PYTHON_VERSION}*). Install one (`pyenv install {PYTHON_VERSION}`, "
-        f"or your OS's {wanted} package) or set LAYER_PYTHON to its path"
+    found = f"{implementation} {version[0]}.{version[1]}"
+    if found == f"cpython {PYTHON_VERSION}":
+        return None
+    return (
+        f"the layer is built for {RUNTIME}: run this with CPython {PYTHON_VERSION} (the "
+        f"project's venv, as `make layer` does), not {found}"
     )
 
 
-# The Lambda runtime ships boto3 and botocore; the layer carries everything else the
-# worker imports: the base dependencies (pynamodb) and the worker extra.
-RUNTIME_PROVIDED = ("boto3", "botocore")
+# The python3.12 runtime ships boto3 and botocore with their dependencies. The layer must not
+# carry copies: /opt/python comes before the runtime's own on sys.path, so a layer botocore
+# would shadow the runtime's and run under the runtime's boto3, which it was not released with.
+# pip resolves the worker's pins with them (pynamodb needs botocore, any version since
+# 1.12.54), then leave_to_runtime deletes them: the layer carries pynamodb alone.
+RUNTIME_PROVIDED = frozenset(
+    {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six"}
+)
+
+
+def project_name(requirement: str) -> str:
+    """The normalized distribution name of a requirement such as ``"PyNamoDB==6.1.0"``."""
+    return re.split(r"[^A-Za-z0-9._-]", requirement, maxsplit=1)[0].lower().replace("_", "-")
 
 
 def worker_pins() -> list[str]:
+    """What the worker imports: the base dependencies but the runtime's, and the worker extra."""
     with PYPROJECT.open("rb") as f:
         project = tomllib.load(f)["project"]
-    base = [pin for pin in project["dependencies"] if not pin.startswith(RUNTIME_PROVIDED)]
+    base = [pin for pin in project["dependencies"] if project_name(pin) not in RUNTIME_PROVIDED]
     return base + project["optional-dependencies"]["worker"]
 
 
-def install(site: Path, pins: list[str], python: str) -> None:
-    # This venv's pip, run for the runtime's interpreter (--python): pip judges dependencies'
-    # environment markers (`python_version < "3.12"`) by the interpreter it runs under, not
-    # by --python-version (pypa/pip#11010). It installs only into --target, so the warning
-    # about root changing that interpreter's packages does not apply.
-    command = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet"]
-    command += ["--no-compile", "--disable-pip-version-check", "--root-user-action=ignore"]
-    command += ["--target", str(site), "--implementation", "cp", "--only-binary=:all:"]
-    command += ["--python-version", PYTHON_VERSION]
+def install(site: Path, pins: list[str]) -> None:
+    # This interpreter is the runtime's version (checked in main), so pip's default Python
+    # version, ABI and environment markers are the runtime's; only the platform differs.
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile"]
+    command += ["--disable-pip-version-check", "--root-user-action=ignore"]
+    command += ["--target", str(site), "--only-binary=:all:"]
     command += [arg for platform in PLATFORMS for arg in ("--platform", platform)]
     subprocess.run([*command, *pins], check=True)
 
@@ -179,16 +152,16 @@ def prune(site: Path) -> None:
                 Path(root, name).unlink()
 
 
-def compile_bytecode(site: Path, python: str) -> None:
+def compile_bytecode(site: Path) -> None:
     # Lambda mounts layers read-only, so modules without bytecode are compiled on every cold
     # start (~0.2 s more for these four imports, measured here). Bytecode is per Python version
-    # (cpython-312.pyc), so the runtime's interpreter compiles it. Unchecked-hash .pyc stay
+    # (cpython-312.pyc): this interpreter is the runtime's version. Unchecked-hash .pyc stay
     # valid whatever mtimes the zip round trip leaves. Paths are recorded as Lambda mounts the
     # layer, which also keeps the zip's bytes independent of --out.
-    command = [python, "-I", "-m", "compileall", "-q", "-j", "0"]
+    command = [sys.executable, "-I", "-m", "compileall", "-q", "-j", "0"]
     command += ["--invalidation-mode", "unchecked-hash", "-s", str(site), "-p", LAMBDA_LAYER_PATH]
     if subprocess.run([*command, str(site)]).returncode != 0:
-        raise RuntimeError(f"byte-compiling {site} with {python} failed")
+        raise RuntimeError(f"byte-compiling {site} failed")
 
 
 def write_zip(out: Path, site: Path) -> Path:
@@ -205,7 +178,7 @@ def write_zip(out: Path, site: Path) -> Path:
 
 
 def dist_name(dist_info: Path) -> str:
-    return dist_info.name.split("-")[0].lower().replace("_", "-")
+    return project_name(dist_info.name.split("-")[0])
 
 
 def distribution_of_files(site: Path) -> dict[str, str]:
@@ -216,6 +189,21 @@ def distribution_of_files(site: Path) -> dict[str, str]:
             for row in csv.reader(f):
                 owner[row[0]] = dist_name(dist_info)
     return owner
+
+
+def leave_to_runtime(site: Path) -> list[str]:
+    """Delete the installed distributions the runtime provides; return their names."""
+    site = site.resolve()
+    left = set()
+    for path, owner in distribution_of_files(site).items():
+        # RECORD also lists console scripts outside the target (../../bin): never touch those.
+        if owner in RUNTIME_PROVIDED and (site / path).resolve().is_relative_to(site):
+            (site / path).unlink(missing_ok=True)
+            left.add(owner)
+    for folder in sorted((p for p in site.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return sorted(left)
 
 
 def glibc_of_tag(platform: str) -> tuple[int, int] | None:
@@ -253,9 +241,9 @@ def measure(zip_path: Path, site: Path) -> dict[str, int]:
     return dict(sizes)
 
 
-def smoke(site: Path, python: str) -> subprocess.CompletedProcess:
+def smoke(site: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [python, "-S", "-s", "-P", "-B", str(SMOKE)],
+        [sys.executable, "-S", "-s", "-P", "-B", str(SMOKE)],
         env={"PYTHONPATH": str(site)},
         capture_output=True,
         text=True,
@@ -263,22 +251,23 @@ def smoke(site: Path, python: str) -> subprocess.CompletedProcess:
     )
 
 
-def build(out: Path, python: str) -> Report:
+def build(out: Path) -> Report:
     site = out / "python"
     shutil.rmtree(site, ignore_errors=True)
     (out / ZIP_NAME).unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
-    install(site, worker_pins(), python)
+    install(site, worker_pins())
+    left_to_runtime = leave_to_runtime(site)
     prune(site)
-    compile_bytecode(site, python)
+    compile_bytecode(site)
     zip_path = write_zip(out, site)
     return Report(
         zip_path=zip_path,
-        python=python,
+        left_to_runtime=left_to_runtime,
         unzipped=measure(zip_path, site),
         glibc=wheel_glibc(site),
         zipped=zip_path.stat().st_size,
-        smoke=smoke(site, python),
+        smoke=smoke(site),
     )
 
 
@@ -302,11 +291,12 @@ def render(report: Report) -> str:
         f"{'total unzipped':20} {mib(report.total)}  budget {mib(LAYER_BUDGET).strip()}: "
         + verdict(report.fits),
         f"{'zipped':20} {mib(report.zipped)}",
+        f"{'left to the runtime':20} {', '.join(report.left_to_runtime) or 'nothing'}",
         f"{'left for function':20} {mib(LAMBDA_UNZIPPED_LIMIT - report.total)}"
         f"  of {mib(LAMBDA_UNZIPPED_LIMIT).strip()} (layers + function code, unzipped)",
         f"glibc: layer needs {glibc_text(report.glibc_needed)}, {RUNTIME} ({RUNTIME_OS}) has "
         f"{glibc_text(RUNTIME_GLIBC)}: " + verdict(report.loads_on_runtime),
-        f"smoke ({report.python}): " + (report.smoke.stdout.strip() if report.smoke_ok else "FAIL"),
+        "smoke: " + (report.smoke.stdout.strip() if report.smoke_ok else "FAIL"),
     ]
     if not report.smoke_ok:
         lines.append(report.smoke.stderr.strip())
@@ -317,11 +307,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE / "build", help="default: layers/build")
     args = parser.parse_args()
-    try:
-        python = layer_python()
-    except LayerPythonMissing as error:
-        parser.error(str(error))
-    report = build(args.out.resolve(), python)
+    if problem := wrong_python(sys.implementation.name, sys.version_info[:2]):
+        parser.error(problem)
+    report = build(args.out.resolve())
     print(render(report))
     return 0 if report.ok else 1
 

@@ -1,6 +1,6 @@
 """Sonagram's spectrogram engine: audio file in, overview PNG + tiles + manifest out.
 
-Pure computation: numpy, soundfile, Pillow and PyAV only, no AWS. Memory is bounded
+Pure computation: numpy, soundfile and PyAV only, no AWS. Memory is bounded
 by the block size and the output size, not by the recording's length.
 
 >>> from chalicelib.spectrogram import render

@@ -18,9 +18,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from chalicelib.audio_types import AUDIO_EXTENSIONS
-
 from . import AudioError, render
+from .decode import AUDIO_EXTENSIONS
 
 _BAR_WIDTH = 24
 

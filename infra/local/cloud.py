@@ -17,6 +17,7 @@ from pathlib import Path
 
 from chalicelib import clients, models
 from chalicelib.config import Settings
+from infra.cors import cors_rules
 
 READY_TIMEOUT_S = 30.0
 # Redeliveries before a job message moves to the dead-letter queue.
@@ -44,20 +45,6 @@ def moto_command(port: int) -> list[str]:
     if server is None:
         raise RuntimeError("moto_server is not installed: run `make install`")
     return [server, "-H", "127.0.0.1", "-p", str(port)]
-
-
-def cors_rules(ui_origin: str) -> dict:
-    return {
-        "CORSRules": [
-            {
-                "AllowedOrigins": [ui_origin],
-                "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
-                "AllowedHeaders": ["*"],
-                "ExposeHeaders": ["ETag"],
-                "MaxAgeSeconds": 3600,
-            }
-        ]
-    }
 
 
 def provision(settings: Settings) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from infra.local.harness import ApiUser, RunningStack, running_stack
 
-SHARED_AUDIO = Path(__file__).resolve().parents[3] / "shared" / "audio"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 @pytest.fixture(scope="session")

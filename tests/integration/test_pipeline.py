@@ -14,9 +14,9 @@ import soundfile as sf
 from PIL import Image
 
 from infra.local.harness import ApiUser, RunningStack
-from tests.integration.conftest import SHARED_AUDIO
+from tests.integration.conftest import SAMPLES
 
-BIRDSONG = SHARED_AUDIO / "XC249066_Willisornis_poecilinotus.mp3"
+BIRDSONG = SAMPLES / "XC249066_Willisornis_poecilinotus.mp3"
 
 
 def wav_bytes(seconds: float, sample_rate: int = 22050) -> bytes:

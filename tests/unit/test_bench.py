@@ -15,7 +15,7 @@ import pytest
 import soundfile as sf
 from PIL import Image
 
-from bench import child, e2e, floor, reference, report
+from bench import child, e2e, floor, imports, reference, report
 from bench.report import Row, Target, percentile
 from bench.signals import Spec, chunks, ensure
 from chalicelib.audio_types import AUDIO_CONTENT_TYPES
@@ -58,6 +58,11 @@ def test_floor_transforms_the_engines_frames(inputs, spec):
     assert stages["total_s"] == pytest.approx(
         stages["decode_s"] + stages["fft_s"] + stages["png_s"]
     )
+
+
+def test_the_cli_cold_start_runs_the_installed_command(inputs):
+    runs = imports.cold_cli(ensure(Spec(1, 22050, "wav"), inputs), repeats=2)
+    assert len(runs) == 2 and min(runs) > 0
 
 
 def test_recordings_are_made_once_and_chunk_by_chunk(inputs):

@@ -147,6 +147,18 @@ def test_the_worker_runs_300_s_on_the_layers_runtime(stack, template, template_j
     assert worker["EphemeralStorage"]["Size"] >= 100 + 512
 
 
+def test_every_function_of_ours_runs_python312(template_json):
+    runtimes = {
+        logical: resource["Properties"]["Runtime"]
+        for logical, resource in template_json["Resources"].items()
+        if resource["Type"] in ("AWS::Lambda::Function", "AWS::Serverless::Function")
+        # CDK's own bucket notification handler: CDK's inline code, on CDK's choice of runtime.
+        and not logical.startswith("BucketNotificationsHandler")
+    }
+    assert len(runtimes) == 3  # the worker, the sweeper and the Chalice API
+    assert set(runtimes.values()) == {"python3.12"}, runtimes
+
+
 def test_a_failing_event_is_retried_twice_then_parked_in_a_queue(stack, template):
     (queue_id,) = template.find_resources("AWS::SQS::Queue")
     template.has_resource_properties(
@@ -276,12 +288,52 @@ def test_the_api_gets_the_real_names_and_the_user_pool(stack, template):
                         "UI_ORIGIN": UI_ORIGIN,
                         "USER_POOL_ID": {"Ref": Match.string_like_regexp("^Users")},
                         "USER_POOL_CLIENT_ID": {"Ref": Match.string_like_regexp("^UsersWebClient")},
-                        "AUTH_SECRET": Match.any_value(),
+                        "AUTH_SECRET_ARN": {"Ref": Match.string_like_regexp("^AuthSecret")},
                     }
                 )
             },
         },
     )
+
+
+def test_the_chalice_prod_stage_leaves_the_environment_to_the_stack(template_json):
+    # The stack creates the buckets and tables and names them; a name in the prod stage would
+    # be one nobody creates, and the stack's would override it anyway.
+    prod = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]
+    assert "environment_variables" not in prod
+    api = template_json["Resources"]["APIHandler"]["Properties"]
+    assert api["Timeout"] == prod["lambda_timeout"]
+    assert api["MemorySize"] == prod["lambda_memory_size"]
+
+
+def environments(template_json: dict) -> dict[str, dict]:
+    """Each function's environment variables, by logical id."""
+    return {
+        logical: resource["Properties"].get("Environment", {}).get("Variables", {})
+        for logical, resource in template_json["Resources"].items()
+        if resource["Type"] in ("AWS::Lambda::Function", "AWS::Serverless::Function")
+    }
+
+
+def test_only_the_api_may_read_the_token_key_and_no_function_holds_it(stack, template_json):
+    (secret_id,) = Template.from_json(template_json).find_resources("AWS::SecretsManager::Secret")
+    for variables in environments(template_json).values():
+        assert "AUTH_SECRET" not in variables
+        assert "secretsmanager" not in json.dumps(variables)  # no dynamic reference either
+    for function in (stack.worker, stack.sweeper):
+        variables = environments(template_json)[logical_id(stack, function)]
+        assert not [name for name in variables if name.startswith("AUTH")]
+    readers = [
+        role
+        for resource in template_json["Resources"].values()
+        if resource["Type"] == "AWS::IAM::Policy"
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+        if statement["Resource"] == {"Ref": secret_id}
+        for role in resource["Properties"]["Roles"]
+    ]
+    # Chalice's role, named through its ARN.
+    assert len(readers) == 1
+    assert json.dumps(readers[0]).count('{"Fn::GetAtt": ["DefaultRole", "Arn"]}') == 1
 
 
 def test_cfn_lint_finds_nothing(template_json):

@@ -1,7 +1,8 @@
-"""The HTTP functions stay small: their dependencies, and what app.py imports."""
+"""What ships: the HTTP functions' dependencies, what app.py imports, the sample recording."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -36,3 +37,11 @@ def test_the_http_app_and_the_sweeper_never_import_numpy_or_the_engine(module):
         check=True,
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_walk_through_uploads_the_sample_that_ships_with_its_credit():
+    readme = (ROOT / "README.md").read_text()
+    sample = ROOT / re.search(r"^FILE=(\S+)$", readme, re.MULTILINE)[1]
+    assert sample.parent == ROOT / "samples" and sample.is_file()
+    credit = (ROOT / "samples" / "README.md").read_text()
+    assert sample.name in credit and "CC BY-SA 4.0" in credit and "Niels Krabbe" in credit

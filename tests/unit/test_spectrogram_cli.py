@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from chalicelib.spectrogram.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_cli_and_the_engine_stand_alone_without_the_domain():
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, chalicelib.spectrogram.cli; print(sorted(m for m in sys.modules "
+            "if m.startswith('chalicelib.') and not m.startswith('chalicelib.spectrogram')))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_a_folder_with_a_bad_file_renders_the_good_ones_and_fails(

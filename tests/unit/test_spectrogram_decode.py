@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import struct
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from chalicelib.audio_types import AUDIO_CONTENT_TYPES
 from chalicelib.spectrogram import (
     AudioError,
     EmptyAudioError,
@@ -18,7 +22,9 @@ from chalicelib.spectrogram import (
     TooLongError,
     render,
 )
-from chalicelib.spectrogram.decode import describe_duration
+from chalicelib.spectrogram.decode import AUDIO_EXTENSIONS, describe_duration
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -43,6 +49,34 @@ def test_every_format_decodes(write_audio, make_tone, name, sample_rate, channel
     indices = np.asarray(Image.open(io.BytesIO(rendering.overview_png)))
     row = int(np.argmax(indices.astype(float).mean(axis=1)))
     assert abs(row - (399 - 80)) <= 1  # 2 kHz of 10 kHz
+
+
+def test_the_api_accepts_the_extensions_the_engine_decodes():
+    assert set(AUDIO_CONTENT_TYPES) == AUDIO_EXTENSIONS
+
+
+@pytest.mark.parametrize(
+    ("names", "loads_pyav"), [(("a.wav", "a.flac", "a.mp3"), False), (("a.m4a",), True)]
+)
+def test_pyav_is_imported_only_for_files_libsndfile_cannot_read(
+    write_audio, make_tone, names, loads_pyav
+):
+    paths = [str(write_audio(name, make_tone(1000, 1.0, 44100), 44100)) for name in names]
+    # A fresh interpreter: this one imported PyAV to write the MP3 and the M4A.
+    rendered = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from chalicelib.spectrogram import render; "
+            "[render(path, name=path) for path in sys.argv[1:]]; print('av' in sys.modules)",
+            *paths,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert rendered.stdout.strip() == str(loads_pyav)
 
 
 def test_a_text_file_named_wav_is_not_audio(tmp_path):

@@ -1,0 +1,22 @@
+"""The buckets' browser CORS rules: one definition for the local cloud and the AWS stack.
+
+The browser UI uploads straight to the recordings bucket (a presigned POST) and reads audio
+and images through presigned GETs, so both buckets answer its origin alike on every stage.
+"""
+
+from __future__ import annotations
+
+
+def cors_rules(ui_origin: str) -> dict:
+    """S3's ``CORSConfiguration`` for both buckets: ``ui_origin`` may upload and read."""
+    return {
+        "CORSRules": [
+            {
+                "AllowedOrigins": [ui_origin],
+                "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
+                "AllowedHeaders": ["*"],
+                "ExposeHeaders": ["ETag"],
+                "MaxAgeSeconds": 3600,
+            }
+        ]
+    }
