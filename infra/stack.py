@@ -238,7 +238,7 @@ class SonagramStack(cdk.Stack):
         sweeper = lambda_.Function(
             self,
             "Sweeper",
-            description="Fails spectrograms left PENDING or PROCESSING too long",
+            description="Announces again or fails spectrograms left PENDING or PROCESSING",
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
             handler="functions.sweeper.handler",
@@ -253,7 +253,10 @@ class SonagramStack(cdk.Stack):
             log_group=self._log_group("SweeperLogs"),
         )
         self._acknowledge_function(sweeper)
-        grant_objects(sweeper, self.recordings, "GetObject")
+        # It announces an upload again by copying the audio onto itself, and removes the
+        # images of attempts that died.
+        grant_objects(sweeper, self.recordings, "GetObject", "PutObject")
+        grant_objects(sweeper, self.spectrograms, "DeleteObject")
         self.recordings_table.grant_read_data(sweeper)
         self.spectrograms_table.grant_read_write_data(sweeper)
         events.Rule(

@@ -253,17 +253,32 @@ def test_no_bucket_is_public_and_uploads_come_from_the_ui_origin(stack, template
         assert {**abort_uploads, "Status": "Enabled"} in rules
 
 
-def test_the_worker_reads_recordings_and_writes_only_spectrograms(stack, template_json):
+def s3_permissions(stack, template_json, function) -> set[tuple[str, str]]:
     names = {}
     for bucket, name in ((stack.recordings, "recordings"), (stack.spectrograms, "spectrograms")):
         names[json.dumps(arn_of(stack, bucket), sort_keys=True)] = name
         names[json.dumps(objects_of(stack, bucket), sort_keys=True)] = f"{name}/*"
-    s3 = {
+    return {
         (action, names.get(resource, resource))
-        for action, resource in allowed(template_json, stack, stack.worker)
+        for action, resource in allowed(template_json, stack, function)
         if action.startswith("s3:")
     }
-    assert s3 == {
+
+
+def test_the_sweeper_may_announce_uploads_again_and_remove_dead_attempts(stack, template_json):
+    # Announcing again copies the audio onto itself (read + write); a dead attempt's
+    # images are listed and deleted.
+    assert s3_permissions(stack, template_json, stack.sweeper) == {
+        ("s3:ListBucket", "recordings"),
+        ("s3:ListBucket", "spectrograms"),
+        ("s3:GetObject", "recordings/*"),
+        ("s3:PutObject", "recordings/*"),
+        ("s3:DeleteObject", "spectrograms/*"),
+    }
+
+
+def test_the_worker_reads_recordings_and_writes_only_spectrograms(stack, template_json):
+    assert s3_permissions(stack, template_json, stack.worker) == {
         ("s3:ListBucket", "recordings"),
         ("s3:ListBucket", "spectrograms"),
         ("s3:GetObject", "recordings/*"),
