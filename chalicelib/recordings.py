@@ -26,7 +26,7 @@ from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, Sto
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
 
-CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+CONTENT_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+")
 MAX_PAGE = 100
 MANIFEST = "manifest.json"
 
@@ -106,7 +106,7 @@ class NewUpload:
             )
         # Browsers send "" for types they do not know (often .flac, .opus).
         content_type = content_type or AUDIO_CONTENT_TYPES[extension]
-        if not isinstance(content_type, str) or not CONTENT_TYPE.match(content_type):
+        if not isinstance(content_type, str) or not CONTENT_TYPE.fullmatch(content_type):
             raise BadRequestError(f"content_type {content_type!r} is not a media type")
         return cls(filename.strip(), size, content_type, extension)
 

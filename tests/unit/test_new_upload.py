@@ -31,6 +31,7 @@ def test_an_unknown_content_type_falls_back_to_the_extensions():
         ({"filename": "a.wav", "size": -3, "content_type": "audio/wav"}, "empty"),
         ({"filename": "a.wav", "size": LIMIT + 1, "content_type": "audio/wav"}, "100 MiB"),
         ({"filename": "a.wav", "size": 1, "content_type": "wav"}, "media type"),
+        ({"filename": "a.wav", "size": 1, "content_type": "audio/wav\n"}, "media type"),
         ({"filename": " ", "size": 1, "content_type": "audio/wav"}, "filename"),
     ],
 )
