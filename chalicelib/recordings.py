@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -19,14 +18,13 @@ from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import status
-from chalicelib.audio_types import AUDIO_CONTENT_TYPES
+from chalicelib.audio_types import AUDIO_TYPES, canonical_type
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
 
-CONTENT_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+")
 MAX_PAGE = 100
 MANIFEST = "manifest.json"
 
@@ -90,8 +88,8 @@ class NewUpload:
         if not isinstance(filename, str) or not filename.strip() or len(filename) > 255:
             raise BadRequestError("filename must be a non-empty string of at most 255 characters")
         extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
-        if extension not in AUDIO_CONTENT_TYPES:
-            accepted = ", ".join(sorted(AUDIO_CONTENT_TYPES))
+        if extension not in AUDIO_TYPES:
+            accepted = ", ".join(sorted(AUDIO_TYPES))
             raise BadRequestError(
                 f"{filename!r} is not a supported audio file: use one of {accepted}"
             )
@@ -104,10 +102,18 @@ class NewUpload:
                 f"{filename!r} is {size} bytes, over the {max_bytes // (1024 * 1024)} MiB "
                 "upload limit"
             )
+        fitting = AUDIO_TYPES[extension]
+        if not isinstance(content_type, str):
+            raise BadRequestError(
+                f"content_type must be a string such as {fitting[0]!r}, not {content_type!r}"
+            )
+        if content_type not in ("", *fitting):
+            raise BadRequestError(
+                f"{filename!r} cannot be uploaded as {content_type!r}: a {extension} file is "
+                f'{" or ".join(fitting)} (or "" for {fitting[0]})'
+            )
         # Browsers send "" for types they do not know (often .flac, .opus).
-        content_type = content_type or AUDIO_CONTENT_TYPES[extension]
-        if not isinstance(content_type, str) or not CONTENT_TYPE.fullmatch(content_type):
-            raise BadRequestError(f"content_type {content_type!r} is not a media type")
+        content_type = content_type or canonical_type(extension)
         return cls(filename.strip(), size, content_type, extension)
 
 

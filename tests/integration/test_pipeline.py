@@ -101,7 +101,8 @@ def test_spectrogram_answers_202_with_retry_after_until_uploaded(alice: ApiUser)
         ({"filename": "song.wav", "size": 0, "content_type": "audio/wav"}, "empty"),
         ({"filename": "song.wav", "size": 101 * 2**20, "content_type": "audio/wav"}, "limit"),
         ({"filename": "song.wav"}, "missing field(s): size, content_type"),
-        ({"filename": "song.wav", "size": 10, "content_type": "audio/wav\n"}, "media type"),
+        ({"filename": "song.wav", "size": 10, "content_type": "audio/wav\n"}, "cannot be"),
+        ({"filename": "page.wav", "size": 10, "content_type": "text/html"}, "'text/html'"),
     ],
 )
 def test_bad_new_recordings_are_refused_with_a_reason(alice: ApiUser, body: dict, complaint: str):

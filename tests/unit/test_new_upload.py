@@ -1,5 +1,8 @@
+import re
+
 import pytest
 
+from chalicelib.audio_types import AUDIO_TYPES
 from chalicelib.errors import BadRequestError
 from chalicelib.recordings import NewUpload, audio_key
 
@@ -30,14 +33,38 @@ def test_an_unknown_content_type_falls_back_to_the_extensions():
         ({"filename": "a.wav", "size": True, "content_type": "audio/wav"}, "integer"),
         ({"filename": "a.wav", "size": -3, "content_type": "audio/wav"}, "empty"),
         ({"filename": "a.wav", "size": LIMIT + 1, "content_type": "audio/wav"}, "100 MiB"),
-        ({"filename": "a.wav", "size": 1, "content_type": "wav"}, "media type"),
-        ({"filename": "a.wav", "size": 1, "content_type": "audio/wav\n"}, "media type"),
+        ({"filename": "a.wav", "size": 1, "content_type": "wav"}, "cannot be uploaded as 'wav'"),
+        (
+            {"filename": "a.wav", "size": 1, "content_type": "audio/wav\n"},
+            "cannot be uploaded as 'audio/wav\\n'",
+        ),
+        ({"filename": "a.wav", "size": 1, "content_type": None}, "content_type must be a string"),
         ({"filename": " ", "size": 1, "content_type": "audio/wav"}, "filename"),
     ],
 )
 def test_bad_requests_name_the_problem(body, complaint):
-    with pytest.raises(BadRequestError, match=complaint.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(BadRequestError, match=re.escape(complaint)):
         NewUpload.from_request(body, max_bytes=LIMIT)
+
+
+@pytest.mark.parametrize(
+    ("extension", "content_type"),
+    [(extension, kind) for extension, kinds in AUDIO_TYPES.items() for kind in kinds],
+)
+def test_every_type_that_fits_the_extension_is_accepted(extension, content_type):
+    body = {"filename": f"call{extension}", "size": 10, "content_type": content_type}
+    assert NewUpload.from_request(body, max_bytes=LIMIT).content_type == content_type
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "audio/mpeg", "video/wav", "AUDIO/WAV"])
+def test_a_type_that_does_not_fit_the_extension_is_refused_with_the_ones_that_do(content_type):
+    body = {"filename": "page.wav", "size": 10, "content_type": content_type}
+    with pytest.raises(BadRequestError) as refused:
+        NewUpload.from_request(body, max_bytes=LIMIT)
+    assert refused.value.message == (
+        f"'page.wav' cannot be uploaded as {content_type!r}: a .wav file is audio/wav or "
+        'audio/x-wav or audio/wave or audio/vnd.wave (or "" for audio/wav)'
+    )
 
 
 def test_the_object_key_is_the_servers_not_the_users_filename():
