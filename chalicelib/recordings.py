@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException
@@ -32,6 +34,19 @@ MANIFEST = "manifest.json"
 def audio_key(owner: str, recording_id: str, extension: str) -> str:
     """Where the upload lands: under the owner's prefix, never the user's filename."""
     return f"{owner}/{recording_id}{extension}"
+
+
+def content_disposition(filename: str) -> str:
+    """``inline`` under the user's file name (RFC 6266), without its folders.
+
+    The quoted name keeps printable ASCII only (``"``, ``\\`` and ``%`` become ``_``, as
+    some browsers decode ``%`` there); any other name also goes as RFC 5987 UTF-8.
+    """
+    name = re.split(r"[/\\]", filename)[-1]
+    plain = "".join(c if " " <= c <= "~" and c not in '"\\%' else "_" for c in name)
+    if plain == name:
+        return f'inline; filename="{name}"'
+    return f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def spectrogram_prefix(owner: str, recording_id: str) -> str:
@@ -284,4 +299,8 @@ class Recordings:
             bucket=self._settings.recordings_bucket,
             key=recording.object_key,
             expires_s=self._settings.download_expiry_s,
+            # Audio whatever type the object was stored with: a page uploaded under
+            # another type must never be served as one.
+            ContentType=canonical_type(PurePosixPath(recording.object_key).suffix),
+            ContentDisposition=content_disposition(recording.filename),
         )
