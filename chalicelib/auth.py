@@ -34,7 +34,7 @@ def _signature(payload: str, secret: str) -> str:
 
 
 def check_username(username: object) -> str:
-    if not isinstance(username, str) or not USERNAME.match(username):
+    if not isinstance(username, str) or not USERNAME.fullmatch(username):
         raise BadRequestError(
             "username must be 1-64 characters: lowercase letters, digits, '.', '_' or '-'"
         )

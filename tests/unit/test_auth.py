@@ -30,7 +30,7 @@ def test_a_token_signed_with_another_secret_is_refused():
         auth.user_from_header(f"Bearer {token}", settings=SETTINGS, now=1000.0)
 
 
-@pytest.mark.parametrize("name", ["", "Alice", "a/b", "a" * 65, 42, None])
+@pytest.mark.parametrize("name", ["", "Alice", "a/b", "a" * 65, 42, None, "alice\n"])
 def test_usernames_are_checked(name):
     with pytest.raises(BadRequestError):
         auth.check_username(name)
