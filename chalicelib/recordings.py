@@ -7,7 +7,6 @@ indistinguishable from one that does not exist.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import re
 import uuid
@@ -57,15 +56,34 @@ def _encode_cursor(key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
 
 
-def _decode_cursor(cursor: str | None) -> dict | None:
+# What we issue: uuid4 ids and clock.iso timestamps.
+RECORDING_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+# A page of the owner index ends at a key of the index and of the table.
+_CURSOR_FORMATS = {"id": RECORDING_ID, "owner": re.compile(r".+"), "created_at": TIMESTAMP}
+
+
+def _decode_cursor(cursor: str | None, *, owner: str) -> dict | None:
+    """The start key a ``next`` value stands for, if it is one we could have given ``owner``."""
     if not cursor:
         return None
+    invalid = f"cursor {cursor!r} is not valid: pass the 'next' value of the last page"
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error) as e:
-        raise BadRequestError("cursor is not valid: pass the 'next' value of the last page") from e
-    if not isinstance(key, dict):
-        raise BadRequestError("cursor is not valid: pass the 'next' value of the last page")
+    except (ValueError, RecursionError) as e:  # binascii.Error is a ValueError too
+        raise BadRequestError(invalid) from e
+    if not isinstance(key, dict) or key.keys() != _CURSOR_FORMATS.keys():
+        raise BadRequestError(invalid)
+    for name, value in key.items():
+        if not (
+            isinstance(value, dict)
+            and value.keys() == {"S"}
+            and isinstance(value["S"], str)
+            and _CURSOR_FORMATS[name].fullmatch(value["S"])
+        ):
+            raise BadRequestError(invalid)
+    if key["owner"]["S"] != owner:
+        raise BadRequestError(f"cursor {cursor!r} is not one of your pages: pass your own 'next'")
     return key
 
 
@@ -185,7 +203,7 @@ class Recordings:
                 owner,
                 scan_index_forward=False,
                 limit=limit,
-                last_evaluated_key=_decode_cursor(cursor),
+                last_evaluated_key=_decode_cursor(cursor, owner=owner),
             )
             recordings = list(page)
             statuses = {

@@ -150,6 +150,28 @@ def test_list_is_newest_first_and_pages(stack: RunningStack):
     assert [r["id"] for r in second["recordings"]] == ids[:1]
 
 
+@pytest.mark.parametrize(
+    "key",
+    [{"id": {"S": 1}}, {"x": 1}, {"id": "a"}, [[[[]]]], "[" * 5000],
+    ids=["number", "other key", "no type", "nested lists", "deeply nested"],
+)
+def test_a_cursor_of_the_wrong_shape_is_a_bad_request(alice: ApiUser, key):
+    text = key if isinstance(key, str) else json.dumps(key)
+    cursor = base64.urlsafe_b64encode(text.encode()).decode()
+    answer = alice.request("GET", "/recordings", params={"cursor": cursor})
+    assert answer.status_code == 400, answer.text
+    assert cursor in answer.json()["error"]
+
+
+def test_a_cursor_does_not_page_another_users_recordings(alice: ApiUser, bob: ApiUser):
+    for n in range(2):
+        alice.upload(f"private {n}.wav", wav_bytes(0.2))
+    cursor = alice.request("GET", "/recordings?limit=1").json()["next"]
+    answer = bob.request("GET", "/recordings", params={"cursor": cursor})
+    assert answer.status_code == 400
+    assert "not one of your pages" in answer.json()["error"]
+
+
 def test_replayed_event_renders_once(stack: RunningStack, alice: ApiUser):
     recording = alice.upload("replayed.wav", wav_bytes(1.0))
     done = alice.wait_until_done(recording["id"])
