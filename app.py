@@ -64,7 +64,7 @@ def json_body() -> object:
     raw = app.current_request.raw_body or b""
     try:
         return json.loads(raw) if raw else {}
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:  # RecursionError: nested too deep to parse
         raise BadRequestError(f"the request body is not valid JSON: {e}") from e
 
 
