@@ -19,7 +19,12 @@ from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import status
-from chalicelib.audio_types import AUDIO_TYPES, canonical_type
+from chalicelib.audio_types import (
+    AUDIO_TYPES,
+    CONTROL_CHARACTER,
+    canonical_type,
+    filename_pattern,
+)
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
@@ -56,6 +61,7 @@ def _encode_cursor(key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
 
 
+FILENAME = re.compile(filename_pattern(AUDIO_TYPES))
 # What we issue: uuid4 ids and clock.iso timestamps.
 RECORDING_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
@@ -118,14 +124,20 @@ class NewUpload:
         if missing:
             raise BadRequestError(f"missing field(s): {', '.join(missing)}")
         filename, size, content_type = body["filename"], body["size"], body["content_type"]
-        if not isinstance(filename, str) or not filename.strip() or len(filename) > 255:
-            raise BadRequestError("filename must be a non-empty string of at most 255 characters")
-        extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
-        if extension not in AUDIO_TYPES:
+        if not isinstance(filename, str) or not 1 <= len(filename) <= 255:
+            raise BadRequestError("filename must be a string of 1 to 255 characters")
+        if re.search(CONTROL_CHARACTER, filename):
+            raise BadRequestError(f"filename {filename!r} holds control characters")
+        try:
+            filename.encode()
+        except UnicodeEncodeError as e:  # a lone surrogate: JSON allows it, DynamoDB does not
+            raise BadRequestError(f"filename {filename!r} is not valid Unicode text") from e
+        if not FILENAME.fullmatch(filename):
             accepted = ", ".join(sorted(AUDIO_TYPES))
             raise BadRequestError(
                 f"{filename!r} is not a supported audio file: use one of {accepted}"
             )
+        extension = "." + filename.rsplit(".", 1)[1].lower()
         if not isinstance(size, int) or isinstance(size, bool):
             raise BadRequestError("size must be the file's size in bytes (an integer)")
         if size <= 0:
@@ -147,7 +159,7 @@ class NewUpload:
             )
         # Browsers send "" for types they do not know (often .flac, .opus).
         content_type = content_type or canonical_type(extension)
-        return cls(filename.strip(), size, content_type, extension)
+        return cls(filename, size, content_type, extension)
 
 
 class Recordings:

@@ -105,6 +105,7 @@ def test_spectrogram_answers_202_with_retry_after_until_uploaded(alice: ApiUser)
         ({"filename": "song.wav"}, "missing field(s): size, content_type"),
         ({"filename": "song.wav", "size": 10, "content_type": "audio/wav\n"}, "cannot be"),
         ({"filename": "page.wav", "size": 10, "content_type": "text/html"}, "'text/html'"),
+        ({"filename": "\ud800.wav", "size": 10, "content_type": ""}, "not valid Unicode"),
     ],
 )
 def test_bad_new_recordings_are_refused_with_a_reason(alice: ApiUser, body: dict, complaint: str):

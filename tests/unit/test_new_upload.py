@@ -16,6 +16,14 @@ def test_a_good_request_keeps_the_name_and_finds_the_extension():
     assert upload == NewUpload("Dawn Chorus.MP3", 10, "audio/mpeg", ".mp3")
 
 
+@pytest.mark.parametrize(
+    "filename", ["Grünfrosch 🐸.WAV", "a" * 251 + ".wav", "..wav", "field\\day 1\\x.Flac"]
+)
+def test_any_printable_name_with_an_audio_extension_is_kept_as_sent(filename):
+    body = {"filename": filename, "size": 10, "content_type": ""}
+    assert NewUpload.from_request(body, max_bytes=LIMIT).filename == filename
+
+
 def test_an_unknown_content_type_falls_back_to_the_extensions():
     upload = NewUpload.from_request(
         {"filename": "frog.flac", "size": 10, "content_type": ""}, max_bytes=LIMIT
@@ -39,7 +47,14 @@ def test_an_unknown_content_type_falls_back_to_the_extensions():
             "cannot be uploaded as 'audio/wav\\n'",
         ),
         ({"filename": "a.wav", "size": 1, "content_type": None}, "content_type must be a string"),
-        ({"filename": " ", "size": 1, "content_type": "audio/wav"}, "filename"),
+        ({"filename": " ", "size": 1, "content_type": "audio/wav"}, "' ' is not a supported"),
+        ({"filename": "", "size": 1, "content_type": "audio/wav"}, "1 to 255 characters"),
+        ({"filename": "a" * 252 + ".wav", "size": 1, "content_type": ""}, "1 to 255 characters"),
+        ({"filename": "\ud800.wav", "size": 1, "content_type": ""}, "not valid Unicode text"),
+        ({"filename": "a\nb.wav", "size": 1, "content_type": ""}, "control characters"),
+        ({"filename": "a\x00.wav", "size": 1, "content_type": ""}, "control characters"),
+        ({"filename": "song.wav/", "size": 1, "content_type": ""}, "not a supported audio file"),
+        ({"filename": "songs/.wav", "size": 1, "content_type": ""}, "not a supported audio file"),
     ],
 )
 def test_bad_requests_name_the_problem(body, complaint):
