@@ -32,6 +32,9 @@ from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
 
 MAX_PAGE = 100
+# ASCII digits only (int() also takes " 5", "+5", "1_0" and other scripts' digits), few
+# enough for int() to parse.
+PAGE_SIZE = re.compile(r"0*[0-9]{1,3}")
 MANIFEST = "manifest.json"
 
 
@@ -203,18 +206,15 @@ class Recordings:
         )
         return {"recording": _as_view(recording, spectrogram), "upload": form}
 
-    def list(self, owner: str, *, limit: object = None, cursor: str | None = None) -> dict:
-        try:
-            limit = int(limit) if limit is not None else 50
-        except ValueError as e:
-            raise BadRequestError(f"limit must be an integer, not {limit!r}") from e
-        if not 1 <= limit <= MAX_PAGE:
-            raise BadRequestError(f"limit must be between 1 and {MAX_PAGE}")
+    def list(self, owner: str, *, limit: str | None = None, cursor: str | None = None) -> dict:
+        text = "50" if limit is None else limit
+        if not (PAGE_SIZE.fullmatch(text) and 1 <= int(text) <= MAX_PAGE):
+            raise BadRequestError(f"limit must be an integer from 1 to {MAX_PAGE}, not {text!r}")
         try:
             page = RecordingModel.by_owner.query(
                 owner,
                 scan_index_forward=False,
-                limit=limit,
+                limit=int(text),
                 last_evaluated_key=_decode_cursor(cursor, owner=owner),
             )
             recordings = list(page)

@@ -32,8 +32,8 @@ def new(recordings: Recordings, owner: str, count: int) -> list[str]:
 
 def test_the_next_cursor_pages_through_every_recording_newest_first(recordings):
     ids = new(recordings, "paula", 3)
-    first = recordings.list("paula", limit=2)
-    second = recordings.list("paula", limit=2, cursor=first["next"])
+    first = recordings.list("paula", limit="2")
+    second = recordings.list("paula", limit="2", cursor=first["next"])
     listed = [r["id"] for r in first["recordings"] + second["recordings"]]
     assert listed == ids[::-1]
     assert (
@@ -72,15 +72,26 @@ def good_key() -> dict:
 )
 def test_a_cursor_we_did_not_issue_is_a_bad_request(recordings, cursor):
     with pytest.raises(BadRequestError, match="cursor .* is not valid"):
-        recordings.list("quinn", limit=1, cursor=cursor)
+        recordings.list("quinn", limit="1", cursor=cursor)
 
 
 def test_a_well_formed_cursor_pages_from_where_it_points(recordings):
-    assert recordings.list("quinn", limit=1, cursor=encoded(good_key()))["recordings"] == []
+    assert recordings.list("quinn", limit="1", cursor=encoded(good_key()))["recordings"] == []
 
 
 def test_one_users_cursor_does_not_page_anothers_recordings(recordings):
     new(recordings, "rita", 2)
-    cursor = recordings.list("rita", limit=1)["next"]
+    cursor = recordings.list("rita", limit="1")["next"]
     with pytest.raises(BadRequestError, match="not one of your pages"):
-        recordings.list("sam", limit=1, cursor=cursor)
+        recordings.list("sam", limit="1", cursor=cursor)
+
+
+@pytest.mark.parametrize("limit", ["٣", " 5", "1_0", "+5", "5.0", "", "0", "101", "9" * 5000, "-1"])
+def test_limit_is_an_integer_from_1_to_100_in_ascii_digits(recordings, limit):
+    with pytest.raises(BadRequestError, match="limit must be an integer from 1 to 100"):
+        recordings.list("tom", limit=limit)
+
+
+@pytest.mark.parametrize("limit", ["1", "100", "007", None])
+def test_a_good_limit_is_taken(recordings, limit):
+    assert recordings.list("tom", limit=limit) == {"recordings": [], "next": None}
