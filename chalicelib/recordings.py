@@ -229,6 +229,9 @@ class Recordings:
         }
 
     def _owned(self, owner: str, recording_id: str) -> tuple[RecordingModel, SpectrogramModel]:
+        # DynamoDB refuses some keys (empty, over 2048 bytes): ask only for ids we issue.
+        if not RECORDING_ID.fullmatch(recording_id):
+            raise NotFoundError(f"no recording {recording_id!r}")
         try:
             recording = RecordingModel.get(recording_id)
             spectrogram = SpectrogramModel.get(recording_id)

@@ -1,4 +1,4 @@
-"""Listing recordings page by page, against a real moto server."""
+"""Reading recordings: pages, cursors and ids, against a real moto server."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import pytest
 
 from chalicelib import clients
-from chalicelib.errors import BadRequestError
+from chalicelib.errors import BadRequestError, NotFoundError
 from chalicelib.recordings import Recordings
 
 
@@ -95,3 +95,10 @@ def test_limit_is_an_integer_from_1_to_100_in_ascii_digits(recordings, limit):
 @pytest.mark.parametrize("limit", ["1", "100", "007", None])
 def test_a_good_limit_is_taken(recordings, limit):
     assert recordings.list("tom", limit=limit) == {"recordings": [], "next": None}
+
+
+@pytest.mark.parametrize("recording_id", ["", "x" * 3000, "2A3C92B3-401C-4BA7-9454-082CB01C9F7C"])
+def test_an_id_we_never_issue_is_not_found_without_asking_dynamodb(recordings, recording_id):
+    # DynamoDB refuses an empty key or one over 2048 bytes (moto only the empty one).
+    with pytest.raises(NotFoundError, match="no recording"):
+        recordings.get("tom", recording_id)
