@@ -10,7 +10,7 @@ import json
 
 from chalice import Chalice, CORSConfig, Response
 
-from chalicelib import auth, clients, openapi
+from chalicelib import auth, clients, openapi, validation
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
@@ -79,8 +79,8 @@ def login():
     settings = get_settings()
     if not settings.is_local:
         raise NotFoundError("sign in through the Cognito hosted UI on this stage")
-    body = json_body()
-    username = auth.check_username(body.get("username") if isinstance(body, dict) else None)
+    (username,) = validation.fields(json_body(), "username")
+    username = auth.check_username(username)
     return {
         "token": auth.issue_token(username, settings=settings, now=system_clock()),
         "username": username,

@@ -30,6 +30,7 @@ from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
+from chalicelib.validation import fields
 
 MAX_PAGE = 100
 # ASCII digits only (int() also takes " 5", "+5", "1_0" and other scripts' digits), few
@@ -121,12 +122,7 @@ class NewUpload:
     @classmethod
     def from_request(cls, body: object, *, max_bytes: int) -> NewUpload:
         """Validate a ``POST /recordings`` body; each problem is named in the error."""
-        if not isinstance(body, dict):
-            raise BadRequestError("send a JSON object with filename, size and content_type")
-        missing = [f for f in ("filename", "size", "content_type") if f not in body]
-        if missing:
-            raise BadRequestError(f"missing field(s): {', '.join(missing)}")
-        filename, size, content_type = body["filename"], body["size"], body["content_type"]
+        filename, size, content_type = fields(body, "filename", "size", "content_type")
         if not isinstance(filename, str) or not 1 <= len(filename) <= 255:
             raise BadRequestError("filename must be a string of 1 to 255 characters")
         if re.search(CONTROL_CHARACTER, filename):

@@ -54,6 +54,20 @@ def test_recordings_need_a_valid_token(stack: RunningStack):
         assert "error" in answer.json()
 
 
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        ({"username": "alice", "password": "x"}, "unknown field(s): password"),
+        ({}, "missing field(s): username"),
+        ({"username": "alice\n"}, "username must be"),
+    ],
+)
+def test_login_names_what_is_wrong(stack: RunningStack, body: dict, complaint: str):
+    answer = requests.post(stack.api_url + "/auth/login", json=body, timeout=5)
+    assert answer.status_code == 400
+    assert complaint in answer.json()["error"]
+
+
 def test_birdsong_mp3_becomes_a_3200_by_400_spectrogram(alice: ApiUser):
     recording = alice.upload(BIRDSONG.name, BIRDSONG.read_bytes(), "audio/mpeg")
     assert recording["status"] == "PENDING"

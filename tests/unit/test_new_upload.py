@@ -36,6 +36,10 @@ def test_an_unknown_content_type_falls_back_to_the_extensions():
     [
         ([], "JSON object"),
         ({"size": 1}, "missing field(s): filename, content_type"),
+        (
+            {"filename": "a.wav", "size": 1, "content_type": "", "title": "x"},
+            "unknown field(s): title",
+        ),
         ({"filename": "a.doc", "size": 1, "content_type": "x/y"}, "not a supported audio file"),
         ({"filename": "a.wav", "size": "1", "content_type": "audio/wav"}, "integer"),
         ({"filename": "a.wav", "size": True, "content_type": "audio/wav"}, "integer"),
