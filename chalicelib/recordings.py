@@ -137,8 +137,13 @@ class NewUpload:
                 f"{filename!r} is not a supported audio file: use one of {accepted}"
             )
         extension = "." + filename.rsplit(".", 1)[1].lower()
+        # JSON has one kind of number: 8001.0 is the integer 8001 (as JSON Schema says).
+        if isinstance(size, float) and size.is_integer():
+            size = int(size)
         if not isinstance(size, int) or isinstance(size, bool):
-            raise BadRequestError("size must be the file's size in bytes (an integer)")
+            raise BadRequestError(
+                f"size must be the file's size in bytes (an integer), not {size!r}"
+            )
         if size <= 0:
             raise BadRequestError(f"{filename!r} is empty (size {size} bytes)")
         if size > max_bytes:

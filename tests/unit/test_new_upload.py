@@ -24,6 +24,12 @@ def test_any_printable_name_with_an_audio_extension_is_kept_as_sent(filename):
     assert NewUpload.from_request(body, max_bytes=LIMIT).filename == filename
 
 
+def test_a_size_written_as_a_whole_float_is_that_integer():
+    body = {"filename": "a.wav", "size": 8001.0, "content_type": ""}
+    size = NewUpload.from_request(body, max_bytes=LIMIT).size
+    assert size == 8001 and isinstance(size, int)
+
+
 def test_an_unknown_content_type_falls_back_to_the_extensions():
     upload = NewUpload.from_request(
         {"filename": "frog.flac", "size": 10, "content_type": ""}, max_bytes=LIMIT
@@ -43,6 +49,9 @@ def test_an_unknown_content_type_falls_back_to_the_extensions():
         ({"filename": "a.doc", "size": 1, "content_type": "x/y"}, "not a supported audio file"),
         ({"filename": "a.wav", "size": "1", "content_type": "audio/wav"}, "integer"),
         ({"filename": "a.wav", "size": True, "content_type": "audio/wav"}, "integer"),
+        ({"filename": "a.wav", "size": 1.5, "content_type": "audio/wav"}, "integer"),
+        ({"filename": "a.wav", "size": float("nan"), "content_type": "audio/wav"}, "integer"),
+        ({"filename": "a.wav", "size": float("inf"), "content_type": "audio/wav"}, "integer"),
         ({"filename": "a.wav", "size": -3, "content_type": "audio/wav"}, "empty"),
         ({"filename": "a.wav", "size": LIMIT + 1, "content_type": "audio/wav"}, "100 MiB"),
         ({"filename": "a.wav", "size": 1, "content_type": "wav"}, "cannot be uploaded as 'wav'"),
