@@ -144,4 +144,4 @@ def recording_audio(recording_id):
 
 @app.route("/openapi.json")
 def openapi_document():
-    return openapi.DOCUMENT
+    return openapi.document(get_settings())

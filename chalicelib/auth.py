@@ -15,7 +15,7 @@ import re
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, UnauthorizedError
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 # What issue_token makes: two base64url parts. Anything else (non-ASCII included, which
 # hmac.compare_digest cannot compare) is refused before the signature is checked.
 TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
