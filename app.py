@@ -22,9 +22,9 @@ app.api.cors = CORSConfig(allow_origin="*", expose_headers=["Retry-After", "Cont
 
 SPECTROGRAM_STATUS_CODES = {"COMPLETED": 200, "PENDING": 202, "PROCESSING": 202, "FAILED": 409}
 RETRY_AFTER_S = "2"
-# Bodies are parsed as JSON whatever their label: curl's default form type must not
-# turn a good request into a 415 that is not in our {"error": ...} shape.
-JSON_BODY_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
+# Bodies are parsed as JSON whatever their label: no label (curl's form type, say) may
+# turn a request into Chalice's 415, which is not in our {"error": ...} shape.
+JSON_BODY_TYPES = ["*/*"]
 
 
 @functools.cache

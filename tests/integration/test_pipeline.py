@@ -138,6 +138,18 @@ def test_a_body_that_is_not_json_is_a_bad_request(alice: ApiUser, path: str, bod
     assert "not valid JSON" in answer.json()["error"]
 
 
+@pytest.mark.parametrize("label", ["application/xml", "multipart/form-data", "x/y; a=b"])
+def test_a_body_is_read_as_json_whatever_its_label(alice: ApiUser, label: str):
+    body = {"filename": "labelled.wav", "size": 10, "content_type": ""}
+    answer = alice.request(
+        "POST", "/recordings", data=json.dumps(body), headers={"Content-Type": label}
+    )
+    assert answer.status_code == 201, answer.text
+    refused = alice.request("POST", "/recordings", data="<a/>", headers={"Content-Type": label})
+    assert refused.status_code == 400
+    assert "not valid JSON" in refused.json()["error"]
+
+
 def test_presigned_post_pins_key_type_and_size(alice: ApiUser):
     answer = alice.request(
         "POST",
