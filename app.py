@@ -10,7 +10,7 @@ import json
 
 from chalice import Chalice, CORSConfig, Response
 
-from chalicelib import auth, clients, openapi
+from chalicelib import auth, clients, openapi, validation
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
@@ -22,9 +22,9 @@ app.api.cors = CORSConfig(allow_origin="*", expose_headers=["Retry-After", "Cont
 
 SPECTROGRAM_STATUS_CODES = {"COMPLETED": 200, "PENDING": 202, "PROCESSING": 202, "FAILED": 409}
 RETRY_AFTER_S = "2"
-# Bodies are parsed as JSON whatever their label: curl's default form type must not
-# turn a good request into a 415 that is not in our {"error": ...} shape.
-JSON_BODY_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain"]
+# Bodies are parsed as JSON whatever their label: no label (curl's form type, say) may
+# turn a request into Chalice's 415, which is not in our {"error": ...} shape.
+JSON_BODY_TYPES = ["*/*"]
 
 
 @functools.cache
@@ -64,7 +64,7 @@ def json_body() -> object:
     raw = app.current_request.raw_body or b""
     try:
         return json.loads(raw) if raw else {}
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:  # RecursionError: nested too deep to parse
         raise BadRequestError(f"the request body is not valid JSON: {e}") from e
 
 
@@ -79,8 +79,8 @@ def login():
     settings = get_settings()
     if not settings.is_local:
         raise NotFoundError("sign in through the Cognito hosted UI on this stage")
-    body = json_body()
-    username = auth.check_username(body.get("username") if isinstance(body, dict) else None)
+    (username,) = validation.fields(json_body(), "username")
+    username = auth.check_username(username)
     return {
         "token": auth.issue_token(username, settings=settings, now=system_clock()),
         "username": username,
@@ -144,4 +144,4 @@ def recording_audio(recording_id):
 
 @app.route("/openapi.json")
 def openapi_document():
-    return openapi.DOCUMENT
+    return openapi.document(get_settings())

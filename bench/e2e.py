@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote_plus
 
 from bench.signals import Spec, ensure
-from chalicelib.audio_types import AUDIO_CONTENT_TYPES
+from chalicelib.audio_types import canonical_type
 from chalicelib.config import Settings
 from infra.local.harness import ApiUser, RunningStack, running_stack
 
@@ -270,7 +270,7 @@ def burst(stack: RunningStack, *, mix: list[Spec | Path], inputs: Path) -> Burst
 
     def upload(index: int) -> tuple[str, float, float]:
         filename, data = files[index]
-        content_type = AUDIO_CONTENT_TYPES[Path(filename).suffix.lower()]
+        content_type = canonical_type(Path(filename).suffix.lower())
         together.wait()
         started = time.perf_counter()
         recording = clients[index].upload(filename, data, content_type)

@@ -15,7 +15,10 @@ import re
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, UnauthorizedError
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+# What issue_token makes: two base64url parts. Anything else (non-ASCII included, which
+# hmac.compare_digest cannot compare) is refused before the signature is checked.
+TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 def _b64(data: bytes) -> str:
@@ -31,7 +34,7 @@ def _signature(payload: str, secret: str) -> str:
 
 
 def check_username(username: object) -> str:
-    if not isinstance(username, str) or not USERNAME.match(username):
+    if not isinstance(username, str) or not USERNAME.fullmatch(username):
         raise BadRequestError(
             "username must be 1-64 characters: lowercase letters, digits, '.', '_' or '-'"
         )
@@ -48,7 +51,10 @@ def user_from_header(header: str | None, *, settings: Settings, now: float) -> s
     scheme, _, token = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise UnauthorizedError("sign in first: send 'Authorization: Bearer <token>'")
-    payload, _, signature = token.strip().partition(".")
+    token = token.strip()
+    if not TOKEN.fullmatch(token):
+        raise UnauthorizedError("the token is not valid: sign in again")
+    payload, _, signature = token.partition(".")
     if not hmac.compare_digest(signature, _signature(payload, settings.auth_secret)):
         raise UnauthorizedError("the token is not valid: sign in again")
     try:

@@ -1,26 +1,60 @@
 """The OpenAPI 3.1 description of the HTTP API, served at ``GET /openapi.json``.
 
-Written by hand, checked against app.py's routes by tests/unit/test_openapi.py.
+Written by hand from the same patterns and tables the server validates with, so a
+request the document allows is one the server accepts, and the other way round.
+tests/unit/test_openapi.py checks it against app.py's routes, and the fuzz test
+(tests/integration/test_fuzz.py) checks real answers against it.
 """
 
 from __future__ import annotations
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_ID = [{"name": "recording_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+import re
+
+from chalicelib import auth, status
+from chalicelib.audio_types import AUDIO_TYPES, filename_pattern
+from chalicelib.config import Settings
+from chalicelib.recordings import MAX_PAGE, RECORDING_ID
+
+STATUSES = [status.PENDING, status.PROCESSING, status.COMPLETED, status.FAILED]
 
 
-def _json(schema: dict, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _anchored(regex: re.Pattern) -> str:
+    """An ECMA-262 pattern that must match the whole value, as our ``fullmatch`` does."""
+    return f"^(?:{regex.pattern})$"
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _object(properties: dict, *, more: bool = False) -> dict:
+    """An object with all these properties, and others only if ``more``."""
+    schema = {"type": "object", "required": list(properties), "properties": properties}
+    if not more:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def _json(schema: dict, description: str, headers: dict | None = None) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+_MEANING = {
+    400: "bad input, named in `error`",
+    401: "no valid bearer token",
+    404: "no such recording (or another user's)",
+}
 
 
 def _errors(*codes: int) -> dict:
-    meaning = {
-        400: "bad input, named in `error`",
-        401: "no valid bearer token",
-        404: "no such recording (or another user's)",
-        409: "conflict, see `error`",
-    }
-    return {str(code): _json(_ERROR, meaning[code]) for code in codes}
+    return {str(code): _json(_ref("Error"), _MEANING[code]) for code in codes}
 
 
 def _op(summary: str, responses: dict, *, params=None, body=None, public=False) -> dict:
@@ -28,138 +62,321 @@ def _op(summary: str, responses: dict, *, params=None, body=None, public=False) 
     if params:
         operation["parameters"] = params
     if body:
-        operation["requestBody"] = {"required": True, "content": {"application/json": body}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
     if public:
         operation["security"] = []
     return operation
 
 
-_RECORDING = {"$ref": "#/components/schemas/Recording"}
-_STATUS = {"$ref": "#/components/schemas/SpectrogramStatus"}
+_ID = [
+    {
+        "name": "recording_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": _anchored(RECORDING_ID)},
+    }
+]
 
-DOCUMENT = {
-    "openapi": "3.1.0",
-    "info": {"title": "Sonagram", "version": "1", "description": "Spectrograms of animal sound."},
-    "security": [{"bearer": []}],
-    "paths": {
-        "/health": {"get": _op("Liveness", {"200": _json({"type": "object"}, "ok")}, public=True)},
-        "/openapi.json": {
-            "get": _op("This document", {"200": _json({"type": "object"}, "OpenAPI")}, public=True)
-        },
-        "/auth/login": {
-            "post": _op(
-                "Local stage only: a token for a username (no password)",
-                {"200": _json({"type": "object"}, "`token`, `username`"), **_errors(400, 404)},
-                body={"schema": {"type": "object", "properties": {"username": {"type": "string"}}}},
-                public=True,
-            )
-        },
-        "/recordings": {
-            "post": _op(
-                "New recording and a presigned POST to upload its audio",
-                {
-                    "201": _json({"type": "object"}, "`recording` and `upload` (url, fields)"),
-                    **_errors(400, 401),
-                },
-                body={"schema": {"$ref": "#/components/schemas/NewRecording"}},
-            ),
-            "get": _op(
-                "Your recordings, newest first",
-                {
-                    "200": _json({"type": "object"}, "`recordings`, `next` cursor"),
-                    **_errors(400, 401),
-                },
-                params=[
-                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
-                ],
-            ),
-        },
-        "/recordings/{recording_id}": {
-            "get": _op(
-                "One recording", {"200": _json(_RECORDING, "R"), **_errors(401, 404)}, params=_ID
-            ),
-            "delete": _op(
-                "Delete audio, images, manifest and annotations",
-                {"204": {"description": "deleted"}, **_errors(401, 404)},
-                params=_ID,
-            ),
-        },
-        "/recordings/{recording_id}/spectrogram/status": {
-            "get": _op(
-                "Spectrogram status",
-                {"200": _json(_STATUS, "status"), **_errors(401, 404)},
-                params=_ID,
-            )
-        },
-        "/recordings/{recording_id}/spectrogram": {
-            "get": _op(
-                "The manifest with presigned image and tile URLs",
-                {
-                    "200": _json({"type": "object"}, "manifest (COMPLETED)"),
-                    "202": _json({"type": "object"}, "`status` (PENDING, PROCESSING); Retry-After"),
-                    **_errors(401, 404, 409),
-                },
-                params=_ID,
-            )
-        },
-        "/recordings/{recording_id}/spectrogram/regenerate": {
-            "post": _op(
-                "Render again",
-                {"202": _json({"type": "object"}, "PENDING"), **_errors(401, 404, 409)},
-                params=_ID,
-            )
-        },
-        "/recordings/{recording_id}/audio": {
-            "get": _op(
-                "Redirect to a presigned GET of the audio (Range supported)",
-                {"302": {"description": "Location: the audio"}, **_errors(401, 404)},
-                params=_ID,
-            )
-        },
-    },
-    "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {
-            "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
-            "NewRecording": {
-                "type": "object",
-                "required": ["filename", "size", "content_type"],
-                "properties": {
-                    "filename": {"type": "string"},
-                    "size": {"type": "integer", "minimum": 1},
-                    "content_type": {"type": "string"},
-                },
+
+def _new_recording(max_upload_bytes: int) -> dict:
+    """The body of ``POST /recordings``: the content type must fit the file's extension."""
+    extensions_by_types: dict[tuple[str, ...], list[str]] = {}
+    for extension, types in AUDIO_TYPES.items():
+        extensions_by_types.setdefault(types, []).append(extension)
+    schema = _object(
+        {
+            "filename": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 255,
+                "pattern": filename_pattern(AUDIO_TYPES),
+                "description": "the file's name; it must end in an audio extension",
             },
-            "Recording": {
-                "type": "object",
-                "properties": {
-                    name: {"type": kind}
-                    for name, kind in {
-                        "id": "string",
-                        "filename": "string",
-                        "size": "integer",
-                        "content_type": "string",
-                        "created_at": "string",
-                        "status": "string",
-                        "error": ["string", "null"],
-                        "duration_s": ["number", "null"],
-                        "sample_rate": ["integer", "null"],
-                        "channels": ["integer", "null"],
-                    }.items()
-                },
+            "size": {"type": "integer", "minimum": 1, "maximum": max_upload_bytes},
+            "content_type": {
+                "type": "string",
+                "description": 'a type that fits the extension, or "" for its usual one',
             },
-            "SpectrogramStatus": {
-                "type": "object",
-                "properties": {
-                    "status": {"enum": ["PENDING", "PROCESSING", "COMPLETED", "FAILED"]},
-                    "error": {"type": ["string", "null"]},
-                    "processing_ms": {"type": ["integer", "null"]},
-                    "width": {"type": ["integer", "null"]},
-                    "height": {"type": ["integer", "null"]},
-                    "updated_at": {"type": "string"},
-                },
+        }
+    )
+    schema["anyOf"] = [
+        {
+            "properties": {
+                "filename": {"pattern": filename_pattern(extensions)},
+                "content_type": {"enum": ["", *types]},
+            }
+        }
+        for types, extensions in extensions_by_types.items()
+    ]
+    return schema
+
+
+def _schemas(settings: Settings) -> dict:
+    all_types = sorted({kind for kinds in AUDIO_TYPES.values() for kind in kinds})
+    count = {"type": "integer", "minimum": 0}
+    seconds = {"type": "number"}
+    tile = _object(
+        {
+            "level": count,
+            "index": count,
+            "key": {"type": "string"},
+            "url": {"type": "string", "format": "uri"},
+            "start_s": seconds,
+            "end_s": seconds,
+            "px_per_s": seconds,
+            "width": count,
+            "height": count,
+        },
+        more=True,  # the engine's, which may say more
+    )
+    return {
+        "Error": _object({"error": {"type": "string", "minLength": 1}}),
+        "NewRecording": _new_recording(settings.max_upload_bytes),
+        "Recording": _object(
+            {
+                "id": {"type": "string", "pattern": _anchored(RECORDING_ID)},
+                "filename": {"type": "string", "minLength": 1, "maxLength": 255},
+                "size": {"type": "integer", "minimum": 1},
+                "content_type": {"enum": all_types},
+                "created_at": {"type": "string", "format": "date-time"},
+                # Null only in a list, for a recording deleted while it was listed.
+                "status": {"enum": [*STATUSES, None]},
+                "error": _nullable({"type": "string"}),
+                "duration_s": _nullable({"type": "number", "minimum": 0}),
+                "sample_rate": _nullable({"type": "integer", "minimum": 1}),
+                "channels": _nullable({"type": "integer", "minimum": 1}),
+            }
+        ),
+        "SpectrogramStatus": _object(
+            {
+                "status": {"enum": STATUSES},
+                "error": _nullable({"type": "string"}),
+                "processing_ms": _nullable(count),
+                "width": _nullable(count),
+                "height": _nullable(count),
+                "updated_at": {"type": "string", "format": "date-time"},
+            }
+        ),
+        "Manifest": _object(
+            # The engine's manifest (chalicelib/spectrogram/__init__.py) with the URLs.
+            {
+                "engine_version": {"type": "string"},
+                "sample_rate": {"type": "integer", "minimum": 1},
+                "channels": {"type": "integer", "minimum": 1},
+                "duration_s": seconds,
+                "width": count,
+                "height": count,
+                "px_per_s": seconds,
+                "f_max_hz": seconds,
+                "db_range": {"type": "object"},
+                "overview": _object({"key": {"type": "string"}}, more=True),
+                "tiles": {"type": "array", "items": tile},
+                "image_url": {"type": "string", "format": "uri"},
+            },
+            more=True,
+        ),
+    }
+
+
+def document(settings: Settings) -> dict:
+    """The document for the API these settings serve (the upload limit is theirs)."""
+    retry_after = {
+        "Retry-After": {
+            "required": True,
+            "description": "seconds to wait before asking again",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Sonagram",
+            "version": "1",
+            "description": "Spectrograms of animal sound.",
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/health": {
+                "get": _op(
+                    "Liveness",
+                    {"200": _json(_object({"ok": {"const": True}}), "up")},
+                    public=True,
+                )
+            },
+            "/openapi.json": {
+                "get": _op(
+                    "This document",
+                    {
+                        "200": _json(
+                            {"type": "object", "required": ["openapi", "paths"]}, "OpenAPI 3.1"
+                        )
+                    },
+                    public=True,
+                )
+            },
+            "/auth/login": {
+                "post": _op(
+                    "Local stage only: a token for a username (no password)",
+                    {
+                        "200": _json(
+                            _object(
+                                {
+                                    "token": {
+                                        "type": "string",
+                                        "pattern": _anchored(auth.TOKEN),
+                                    },
+                                    "username": {
+                                        "type": "string",
+                                        "pattern": _anchored(auth.USERNAME),
+                                    },
+                                }
+                            ),
+                            "signed in",
+                        ),
+                        **_errors(400),
+                        "404": _json(_ref("Error"), "not on this stage (Cognito signs in)"),
+                    },
+                    body=_object(
+                        {"username": {"type": "string", "pattern": _anchored(auth.USERNAME)}}
+                    ),
+                    public=True,
+                )
+            },
+            "/recordings": {
+                "post": _op(
+                    "New recording and a presigned POST to upload its audio",
+                    {
+                        "201": _json(
+                            _object(
+                                {
+                                    "recording": _ref("Recording"),
+                                    "upload": _object(
+                                        {
+                                            "url": {"type": "string", "format": "uri"},
+                                            "fields": {
+                                                "type": "object",
+                                                "additionalProperties": {"type": "string"},
+                                            },
+                                            "expires_at": {
+                                                "type": "string",
+                                                "format": "date-time",
+                                            },
+                                        }
+                                    ),
+                                }
+                            ),
+                            "created; POST `upload.fields` and then the file to `upload.url`",
+                        ),
+                        **_errors(400, 401),
+                    },
+                    body=_ref("NewRecording"),
+                ),
+                "get": _op(
+                    "Your recordings, newest first",
+                    {
+                        "200": _json(
+                            _object(
+                                {
+                                    "recordings": {"type": "array", "items": _ref("Recording")},
+                                    "next": _nullable({"type": "string", "minLength": 1}),
+                                }
+                            ),
+                            "a page; `next` is the cursor of the next one",
+                        ),
+                        **_errors(400, 401),
+                    },
+                    params=[
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                        },
+                        {
+                            "name": "cursor",
+                            "in": "query",
+                            "description": "the `next` of the page before, as it was given",
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                ),
+            },
+            "/recordings/{recording_id}": {
+                "get": _op(
+                    "One recording",
+                    {"200": _json(_ref("Recording"), "the recording"), **_errors(401, 404)},
+                    params=_ID,
+                ),
+                "delete": _op(
+                    "Delete audio, images, manifest and annotations",
+                    {"204": {"description": "deleted"}, **_errors(401, 404)},
+                    params=_ID,
+                ),
+            },
+            "/recordings/{recording_id}/spectrogram/status": {
+                "get": _op(
+                    "Spectrogram status",
+                    {"200": _json(_ref("SpectrogramStatus"), "status"), **_errors(401, 404)},
+                    params=_ID,
+                )
+            },
+            "/recordings/{recording_id}/spectrogram": {
+                "get": _op(
+                    "The manifest with presigned image and tile URLs",
+                    {
+                        "200": _json(_ref("Manifest"), "COMPLETED: the manifest"),
+                        "202": _json(
+                            _object({"status": {"enum": [status.PENDING, status.PROCESSING]}}),
+                            "not rendered yet: ask again after Retry-After",
+                            retry_after,
+                        ),
+                        "409": _json(
+                            _object(
+                                {"status": {"const": status.FAILED}, "error": {"type": "string"}}
+                            ),
+                            "FAILED: `error` says why",
+                        ),
+                        **_errors(401, 404),
+                    },
+                    params=_ID,
+                )
+            },
+            "/recordings/{recording_id}/spectrogram/regenerate": {
+                "post": _op(
+                    "Render again",
+                    {
+                        "202": _json(_object({"status": {"const": status.PENDING}}), "queued"),
+                        "409": _json(
+                            _ref("Error"), "never uploaded, or still being rendered: see `error`"
+                        ),
+                        **_errors(401, 404),
+                    },
+                    params=_ID,
+                )
+            },
+            "/recordings/{recording_id}/audio": {
+                "get": _op(
+                    "Redirect to a presigned GET of the audio (Range supported)",
+                    {
+                        "302": {
+                            "description": "the audio, served as audio and inline",
+                            "headers": {
+                                "Location": {
+                                    "required": True,
+                                    "schema": {"type": "string", "format": "uri"},
+                                }
+                            },
+                        },
+                        **_errors(401, 404),
+                    },
+                    params=_ID,
+                )
             },
         },
-    },
-}
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": _schemas(settings),
+        },
+    }

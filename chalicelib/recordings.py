@@ -7,25 +7,33 @@ indistinguishable from one that does not exist.
 from __future__ import annotations
 
 import base64
-import binascii
 import contextlib
 import json
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from chalicelib import database, status
-from chalicelib.audio_types import AUDIO_CONTENT_TYPES
+from chalicelib.audio_types import (
+    AUDIO_TYPES,
+    CONTROL_CHARACTER,
+    canonical_type,
+    filename_pattern,
+)
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.renderings import MANIFEST, spectrogram_prefix
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
+from chalicelib.validation import fields
 
-CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 MAX_PAGE = 100
+# ASCII digits only (int() also takes " 5", "+5", "1_0" and other scripts' digits), few
+# enough for int() to parse.
+PAGE_SIZE = re.compile(r"0*[0-9]{1,3}")
 
 
 def audio_key(owner: str, recording_id: str, extension: str) -> str:
@@ -33,19 +41,52 @@ def audio_key(owner: str, recording_id: str, extension: str) -> str:
     return f"{owner}/{recording_id}{extension}"
 
 
+def content_disposition(filename: str) -> str:
+    """``inline`` under the user's file name (RFC 6266), without its folders.
+
+    The quoted name keeps printable ASCII only (``"``, ``\\`` and ``%`` become ``_``, as
+    some browsers decode ``%`` there); any other name also goes as RFC 5987 UTF-8.
+    """
+    name = re.split(r"[/\\]", filename)[-1]
+    plain = "".join(c if " " <= c <= "~" and c not in '"\\%' else "_" for c in name)
+    if plain == name:
+        return f'inline; filename="{name}"'
+    return f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def _encode_cursor(key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
 
 
-def _decode_cursor(cursor: str | None) -> dict | None:
+FILENAME = re.compile(filename_pattern(AUDIO_TYPES))
+# What we issue: uuid4 ids and clock.iso timestamps.
+RECORDING_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+# A page of the owner index ends at a key of the index and of the table.
+_CURSOR_FORMATS = {"id": RECORDING_ID, "owner": re.compile(r".+"), "created_at": TIMESTAMP}
+
+
+def _decode_cursor(cursor: str | None, *, owner: str) -> dict | None:
+    """The start key a ``next`` value stands for, if it is one we could have given ``owner``."""
     if not cursor:
         return None
+    invalid = f"cursor {cursor!r} is not valid: pass the 'next' value of the last page"
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error) as e:
-        raise BadRequestError("cursor is not valid: pass the 'next' value of the last page") from e
-    if not isinstance(key, dict):
-        raise BadRequestError("cursor is not valid: pass the 'next' value of the last page")
+    except (ValueError, RecursionError) as e:  # binascii.Error is a ValueError too
+        raise BadRequestError(invalid) from e
+    if not isinstance(key, dict) or key.keys() != _CURSOR_FORMATS.keys():
+        raise BadRequestError(invalid)
+    for name, value in key.items():
+        if not (
+            isinstance(value, dict)
+            and value.keys() == {"S"}
+            and isinstance(value["S"], str)
+            and _CURSOR_FORMATS[name].fullmatch(value["S"])
+        ):
+            raise BadRequestError(invalid)
+    if key["owner"]["S"] != owner:
+        raise BadRequestError(f"cursor {cursor!r} is not one of your pages: pass your own 'next'")
     return key
 
 
@@ -74,22 +115,28 @@ class NewUpload:
     @classmethod
     def from_request(cls, body: object, *, max_bytes: int) -> NewUpload:
         """Validate a ``POST /recordings`` body; each problem is named in the error."""
-        if not isinstance(body, dict):
-            raise BadRequestError("send a JSON object with filename, size and content_type")
-        missing = [f for f in ("filename", "size", "content_type") if f not in body]
-        if missing:
-            raise BadRequestError(f"missing field(s): {', '.join(missing)}")
-        filename, size, content_type = body["filename"], body["size"], body["content_type"]
-        if not isinstance(filename, str) or not filename.strip() or len(filename) > 255:
-            raise BadRequestError("filename must be a non-empty string of at most 255 characters")
-        extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
-        if extension not in AUDIO_CONTENT_TYPES:
-            accepted = ", ".join(sorted(AUDIO_CONTENT_TYPES))
+        filename, size, content_type = fields(body, "filename", "size", "content_type")
+        if not isinstance(filename, str) or not 1 <= len(filename) <= 255:
+            raise BadRequestError("filename must be a string of 1 to 255 characters")
+        if re.search(CONTROL_CHARACTER, filename):
+            raise BadRequestError(f"filename {filename!r} holds control characters")
+        try:
+            filename.encode()
+        except UnicodeEncodeError as e:  # a lone surrogate: JSON allows it, DynamoDB does not
+            raise BadRequestError(f"filename {filename!r} is not valid Unicode text") from e
+        if not FILENAME.fullmatch(filename):
+            accepted = ", ".join(sorted(AUDIO_TYPES))
             raise BadRequestError(
                 f"{filename!r} is not a supported audio file: use one of {accepted}"
             )
+        extension = "." + filename.rsplit(".", 1)[1].lower()
+        # JSON has one kind of number: 8001.0 is the integer 8001 (as JSON Schema says).
+        if isinstance(size, float) and size.is_integer():
+            size = int(size)
         if not isinstance(size, int) or isinstance(size, bool):
-            raise BadRequestError("size must be the file's size in bytes (an integer)")
+            raise BadRequestError(
+                f"size must be the file's size in bytes (an integer), not {size!r}"
+            )
         if size <= 0:
             raise BadRequestError(f"{filename!r} is empty (size {size} bytes)")
         if size > max_bytes:
@@ -97,11 +144,19 @@ class NewUpload:
                 f"{filename!r} is {size} bytes, over the {max_bytes // (1024 * 1024)} MiB "
                 "upload limit"
             )
+        fitting = AUDIO_TYPES[extension]
+        if not isinstance(content_type, str):
+            raise BadRequestError(
+                f"content_type must be a string such as {fitting[0]!r}, not {content_type!r}"
+            )
+        if content_type not in ("", *fitting):
+            raise BadRequestError(
+                f"{filename!r} cannot be uploaded as {content_type!r}: a {extension} file is "
+                f'{" or ".join(fitting)} (or "" for {fitting[0]})'
+            )
         # Browsers send "" for types they do not know (often .flac, .opus).
-        content_type = content_type or AUDIO_CONTENT_TYPES[extension]
-        if not isinstance(content_type, str) or not CONTENT_TYPE.match(content_type):
-            raise BadRequestError(f"content_type {content_type!r} is not a media type")
-        return cls(filename.strip(), size, content_type, extension)
+        content_type = content_type or canonical_type(extension)
+        return cls(filename, size, content_type, extension)
 
 
 class Recordings:
@@ -138,19 +193,16 @@ class Recordings:
         )
         return {"recording": _as_view(recording, spectrogram), "upload": form}
 
-    def list(self, owner: str, *, limit: object = None, cursor: str | None = None) -> dict:
-        try:
-            limit = int(limit) if limit is not None else 50
-        except ValueError as e:
-            raise BadRequestError(f"limit must be an integer, not {limit!r}") from e
-        if not 1 <= limit <= MAX_PAGE:
-            raise BadRequestError(f"limit must be between 1 and {MAX_PAGE}")
+    def list(self, owner: str, *, limit: str | None = None, cursor: str | None = None) -> dict:
+        text = "50" if limit is None else limit
+        if not (PAGE_SIZE.fullmatch(text) and 1 <= int(text) <= MAX_PAGE):
+            raise BadRequestError(f"limit must be an integer from 1 to {MAX_PAGE}, not {text!r}")
         with database.translated("list recordings"):
             page = RecordingModel.by_owner.query(
                 owner,
                 scan_index_forward=False,
-                limit=limit,
-                last_evaluated_key=_decode_cursor(cursor),
+                limit=int(text),
+                last_evaluated_key=_decode_cursor(cursor, owner=owner),
             )
             recordings = list(page)
             statuses = {
@@ -162,6 +214,9 @@ class Recordings:
         }
 
     def _owned(self, owner: str, recording_id: str) -> tuple[RecordingModel, SpectrogramModel]:
+        # DynamoDB refuses some keys (empty, over 2048 bytes): ask only for ids we issue.
+        if not RECORDING_ID.fullmatch(recording_id):
+            raise NotFoundError(f"no recording {recording_id!r}")
         try:
             with database.translated("read the recording"):
                 recording = RecordingModel.get(recording_id)
@@ -269,4 +324,8 @@ class Recordings:
             bucket=self._settings.recordings_bucket,
             key=recording.object_key,
             expires_s=self._settings.download_expiry_s,
+            # Audio whatever type the object was stored with: a page uploaded under
+            # another type must never be served as one.
+            ContentType=canonical_type(PurePosixPath(recording.object_key).suffix),
+            ContentDisposition=content_disposition(recording.filename),
         )

@@ -46,10 +46,26 @@ def test_health_needs_no_token(stack: RunningStack):
 
 def test_recordings_need_a_valid_token(stack: RunningStack):
     assert requests.get(stack.api_url + "/recordings", timeout=5).status_code == 401
-    forged = {"Authorization": "Bearer eyJzdWIiOiJhbGljZSJ9.forged"}
-    answer = requests.get(stack.api_url + "/recordings", headers=forged, timeout=5)
-    assert answer.status_code == 401
-    assert "error" in answer.json()
+    for forged in ("Bearer eyJzdWIiOiJhbGljZSJ9.forged", "Bearer a.\xe9"):
+        answer = requests.get(
+            stack.api_url + "/recordings", headers={"Authorization": forged}, timeout=5
+        )
+        assert answer.status_code == 401, forged
+        assert "error" in answer.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        ({"username": "alice", "password": "x"}, "unknown field(s): password"),
+        ({}, "missing field(s): username"),
+        ({"username": "alice\n"}, "username must be"),
+    ],
+)
+def test_login_names_what_is_wrong(stack: RunningStack, body: dict, complaint: str):
+    answer = requests.post(stack.api_url + "/auth/login", json=body, timeout=5)
+    assert answer.status_code == 400
+    assert complaint in answer.json()["error"]
 
 
 def test_birdsong_mp3_becomes_a_3200_by_400_spectrogram(alice: ApiUser):
@@ -101,12 +117,37 @@ def test_spectrogram_answers_202_with_retry_after_until_uploaded(alice: ApiUser)
         ({"filename": "song.wav", "size": 0, "content_type": "audio/wav"}, "empty"),
         ({"filename": "song.wav", "size": 101 * 2**20, "content_type": "audio/wav"}, "limit"),
         ({"filename": "song.wav"}, "missing field(s): size, content_type"),
+        ({"filename": "song.wav", "size": 10, "content_type": "audio/wav\n"}, "cannot be"),
+        ({"filename": "page.wav", "size": 10, "content_type": "text/html"}, "'text/html'"),
+        ({"filename": "\ud800.wav", "size": 10, "content_type": ""}, "not valid Unicode"),
     ],
 )
 def test_bad_new_recordings_are_refused_with_a_reason(alice: ApiUser, body: dict, complaint: str):
     answer = alice.request("POST", "/recordings", json=body)
     assert answer.status_code == 400
     assert complaint in answer.json()["error"]
+
+
+@pytest.mark.parametrize("path", ["/recordings", "/auth/login"])
+@pytest.mark.parametrize(
+    "body", ["[" * 100_000, '{"filename": ', "\xff"], ids=["deep", "cut", "bytes"]
+)
+def test_a_body_that_is_not_json_is_a_bad_request(alice: ApiUser, path: str, body: str):
+    answer = alice.request("POST", path, data=body.encode("latin-1"))
+    assert answer.status_code == 400, answer.text
+    assert "not valid JSON" in answer.json()["error"]
+
+
+@pytest.mark.parametrize("label", ["application/xml", "multipart/form-data", "x/y; a=b"])
+def test_a_body_is_read_as_json_whatever_its_label(alice: ApiUser, label: str):
+    body = {"filename": "labelled.wav", "size": 10, "content_type": ""}
+    answer = alice.request(
+        "POST", "/recordings", data=json.dumps(body), headers={"Content-Type": label}
+    )
+    assert answer.status_code == 201, answer.text
+    refused = alice.request("POST", "/recordings", data="<a/>", headers={"Content-Type": label})
+    assert refused.status_code == 400
+    assert "not valid JSON" in refused.json()["error"]
 
 
 def test_presigned_post_pins_key_type_and_size(alice: ApiUser):
@@ -144,6 +185,28 @@ def test_list_is_newest_first_and_pages(stack: RunningStack):
     assert [r["id"] for r in first["recordings"]] == ids[::-1][:2]
     second = carol.request("GET", f"/recordings?limit=2&cursor={first['next']}").json()
     assert [r["id"] for r in second["recordings"]] == ids[:1]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [{"id": {"S": 1}}, {"x": 1}, {"id": "a"}, [[[[]]]], "[" * 5000],
+    ids=["number", "other key", "no type", "nested lists", "deeply nested"],
+)
+def test_a_cursor_of_the_wrong_shape_is_a_bad_request(alice: ApiUser, key):
+    text = key if isinstance(key, str) else json.dumps(key)
+    cursor = base64.urlsafe_b64encode(text.encode()).decode()
+    answer = alice.request("GET", "/recordings", params={"cursor": cursor})
+    assert answer.status_code == 400, answer.text
+    assert cursor in answer.json()["error"]
+
+
+def test_a_cursor_does_not_page_another_users_recordings(alice: ApiUser, bob: ApiUser):
+    for n in range(2):
+        alice.upload(f"private {n}.wav", wav_bytes(0.2))
+    cursor = alice.request("GET", "/recordings?limit=1").json()["next"]
+    answer = bob.request("GET", "/recordings", params={"cursor": cursor})
+    assert answer.status_code == 400
+    assert "not one of your pages" in answer.json()["error"]
 
 
 def test_replayed_event_renders_once(stack: RunningStack, alice: ApiUser):
@@ -222,3 +285,31 @@ def test_audio_redirects_to_a_url_that_serves_byte_ranges(alice: ApiUser):
     part = requests.get(answer.headers["Location"], headers={"Range": "bytes=0-99"}, timeout=10)
     assert part.status_code == 206
     assert part.content == data[:100]
+
+
+def test_audio_is_served_as_audio_under_the_users_name_whatever_type_was_stored(
+    stack: RunningStack, alice: ApiUser
+):
+    page = b"<html><script>alert(document.domain)</script></html>"
+    created = alice.request(
+        "POST",
+        "/recordings",
+        json={"filename": "Grünfrosch.wav", "size": len(page), "content_type": "audio/wav"},
+    ).json()
+    upload = created["upload"]
+    # moto does not enforce the policy's type, as a misconfigured bucket would not.
+    fields = {**upload["fields"], "Content-Type": "text/html"}
+    sent = requests.post(upload["url"], data=fields, files={"file": ("x", page)}, timeout=10)
+    assert sent.status_code in (200, 201, 204), sent.text
+    stored = stack.client("s3").head_object(Bucket="recordings", Key=fields["key"])
+    assert stored["ContentType"] == "text/html"
+    answer = alice.request(
+        "GET", f"/recordings/{created['recording']['id']}/audio", allow_redirects=False
+    )
+    assert answer.status_code == 302
+    audio = requests.get(answer.headers["Location"], timeout=10)
+    assert audio.status_code == 200 and audio.content == page
+    assert audio.headers["Content-Type"] == "audio/wav"
+    assert audio.headers["Content-Disposition"] == (
+        "inline; filename=\"Gr_nfrosch.wav\"; filename*=UTF-8''Gr%C3%BCnfrosch.wav"
+    )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from infra.local.harness import ApiUser, RunningStack, running_stack
+from infra.local.harness import ApiUser, RunningStack, free_port, running_stack
 from tests.integration.test_pipeline import wav_bytes
 
 LIMIT = 100_000
@@ -20,7 +20,14 @@ LIMIT = 100_000
 
 @pytest.fixture(scope="module")
 def policed() -> Iterator[RunningStack]:
-    with running_stack(LOCAL_CLOUD="localstack", MAX_UPLOAD_BYTES=str(LIMIT)) as running:
+    # The tables' moto server would take the cloud's port + 1, which nothing checked was
+    # free: after the fuzz test's thousands of requests, a closing client port often
+    # still held it. Give it a port that is free.
+    with running_stack(
+        LOCAL_CLOUD="localstack",
+        MAX_UPLOAD_BYTES=str(LIMIT),
+        LOCAL_DYNAMODB_PORT=str(free_port()),
+    ) as running:
         yield running
 
 

@@ -14,7 +14,10 @@ def test_a_token_proves_its_username_until_it_expires():
         auth.user_from_header(f"Bearer {token}", settings=SETTINGS, now=1061.0)
 
 
-@pytest.mark.parametrize("header", [None, "", "Bearer", "Basic YWxpY2U6eA==", "Bearer a.b"])
+@pytest.mark.parametrize(
+    "header",
+    [None, "", "Bearer", "Basic YWxpY2U6eA==", "Bearer a.b", "Bearer a.\xe9", "Bearer \xe9.\u2603"],
+)
 def test_missing_or_malformed_tokens_are_refused(header):
     with pytest.raises(UnauthorizedError):
         auth.user_from_header(header, settings=SETTINGS, now=1000.0)
@@ -27,7 +30,7 @@ def test_a_token_signed_with_another_secret_is_refused():
         auth.user_from_header(f"Bearer {token}", settings=SETTINGS, now=1000.0)
 
 
-@pytest.mark.parametrize("name", ["", "Alice", "a/b", "a" * 65, 42, None])
+@pytest.mark.parametrize("name", ["", "Alice", "a/b", "a" * 65, 42, None, "alice\n"])
 def test_usernames_are_checked(name):
     with pytest.raises(BadRequestError):
         auth.check_username(name)

@@ -18,7 +18,7 @@ from PIL import Image
 from bench import child, e2e, floor, imports, reference, report
 from bench.report import Row, Target, percentile
 from bench.signals import Spec, chunks, ensure
-from chalicelib.audio_types import AUDIO_CONTENT_TYPES
+from chalicelib.audio_types import AUDIO_TYPES
 from chalicelib.spectrogram import render
 from chalicelib.spectrogram.decode import open_audio
 
@@ -113,7 +113,7 @@ def test_burst_mix_is_every_format_at_every_length_and_the_shared_recording(tmp_
     assert len({s.seed for s in generated}) == 49
     assert {s.channels for s in generated} == {1, 2}
     assert min(s.duration_s for s in generated) == 1 and max(s.duration_s for s in generated) == 60
-    assert all(f".{s.ext}" in AUDIO_CONTENT_TYPES for s in generated)
+    assert all(f".{s.ext}" in AUDIO_TYPES for s in generated)
     # A small burst (the quick run) still mixes every format.
     quick = e2e.burst_mix(8, shared)
     assert {(s.ext, s.sample_rate, s.channels) for s in quick[:-1]} == set(e2e.BURST_FORMATS)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from chalicelib.audio_types import AUDIO_CONTENT_TYPES
+from chalicelib.audio_types import AUDIO_TYPES
 from chalicelib.spectrogram import (
     AudioError,
     EmptyAudioError,
@@ -52,7 +52,7 @@ def test_every_format_decodes(write_audio, make_tone, name, sample_rate, channel
 
 
 def test_the_api_accepts_the_extensions_the_engine_decodes():
-    assert set(AUDIO_CONTENT_TYPES) == AUDIO_EXTENSIONS
+    assert set(AUDIO_TYPES) == AUDIO_EXTENSIONS
 
 
 @pytest.mark.parametrize(
