@@ -29,7 +29,10 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _signature(payload: str, secret: str) -> str:
+def _signature(payload: str, secret: str | None) -> str:
+    if secret is None:
+        # A deployment bug, not the caller's: refuse every token rather than guess a key.
+        raise RuntimeError("no token key: give the API AUTH_SECRET_ARN (the CDK stack does)")
     return _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
 
 

@@ -34,3 +34,10 @@ def test_a_token_signed_with_another_secret_is_refused():
 def test_usernames_are_checked(name):
     with pytest.raises(BadRequestError):
         auth.check_username(name)
+
+
+def test_an_api_deployed_without_its_token_key_checks_no_token():
+    keyless = Settings.from_environ({"SONAGRAM_STAGE": "prod"})
+    token = auth.issue_token("alice", settings=Settings(), now=0)
+    with pytest.raises(RuntimeError, match="no token key"):
+        auth.user_from_header(f"Bearer {token}", settings=keyless, now=0)
