@@ -34,6 +34,12 @@ MAX_PAGE = 100
 # ASCII digits only (int() also takes " 5", "+5", "1_0" and other scripts' digits), few
 # enough for int() to parse.
 PAGE_SIZE = re.compile(r"0*[0-9]{1,3}")
+FILENAME = re.compile(filename_pattern(AUDIO_TYPES))
+# What we issue: uuid4 ids and clock.iso timestamps.
+RECORDING_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+# A page of the owner index ends at a key of the index and of the table.
+_CURSOR_FORMATS = {"id": RECORDING_ID, "owner": re.compile(r".+"), "created_at": TIMESTAMP}
 
 
 def audio_key(owner: str, recording_id: str, extension: str) -> str:
@@ -56,14 +62,6 @@ def content_disposition(filename: str) -> str:
 
 def _encode_cursor(key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
-
-
-FILENAME = re.compile(filename_pattern(AUDIO_TYPES))
-# What we issue: uuid4 ids and clock.iso timestamps.
-RECORDING_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
-# A page of the owner index ends at a key of the index and of the table.
-_CURSOR_FORMATS = {"id": RECORDING_ID, "owner": re.compile(r".+"), "created_at": TIMESTAMP}
 
 
 def _decode_cursor(cursor: str | None, *, owner: str) -> dict | None:
