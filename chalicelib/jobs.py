@@ -349,12 +349,9 @@ class SpectrogramJob:
 
     def _complete(self, claim: Claim, rendering: Rendering, timings: dict, started: float) -> None:
         """COMPLETED and what the audio turned out to be, in one write, if the claim holds."""
-        status.move(
-            claim.recording.id,
+        self._move(
+            claim,
             status.COMPLETED,
-            now=iso(self._clock()),
-            only_from=(status.PROCESSING,),
-            condition=claim.holds,
             actions=(
                 SpectrogramModel.prefix.set(claim.prefix),
                 SpectrogramModel.lease_until.remove(),
@@ -376,12 +373,9 @@ class SpectrogramJob:
         key = claim.recording.object_key
         logger.info("spectrogram of %s failed: %s", key, message)
         try:
-            status.move(
-                claim.recording.id,
+            self._move(
+                claim,
                 status.FAILED,
-                now=iso(self._clock()),
-                only_from=(status.PROCESSING,),
-                condition=claim.holds,
                 actions=(
                     SpectrogramModel.error.set(message),
                     SpectrogramModel.prefix.remove(),
@@ -403,16 +397,23 @@ class SpectrogramJob:
         If even that fails, the lease lapses and the next delivery takes the job over.
         """
         try:
-            status.move(
-                claim.recording.id,
-                status.PENDING,
-                now=iso(self._clock()),
-                only_from=(status.PROCESSING,),
-                condition=claim.holds,
-                actions=(SpectrogramModel.lease_until.remove(),),
-            )
+            self._move(claim, status.PENDING, actions=(SpectrogramModel.lease_until.remove(),))
         except (status.IllegalTransitionError, StorageError):
             logger.warning("could not hand %s back", claim.recording.id, exc_info=True)
+
+    def _move(
+        self, claim: Claim, new: str, *, actions: tuple, recording_actions: tuple = ()
+    ) -> None:
+        """Move the claimed job on from PROCESSING, if this attempt still holds it."""
+        status.move(
+            claim.recording.id,
+            new,
+            now=iso(self._clock()),
+            only_from=(status.PROCESSING,),
+            condition=claim.holds,
+            actions=actions,
+            recording_actions=recording_actions,
+        )
 
     def _discard(self, prefix: str | None) -> None:
         discard(self._storage, bucket=self._settings.spectrograms_bucket, prefixes=[prefix])

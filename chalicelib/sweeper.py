@@ -146,14 +146,7 @@ class _Sweeper:
         if counted:
             actions += (SpectrogramModel.announcements.add(1),)
         try:
-            status.move(
-                recording.id,
-                status.PENDING,
-                now=iso(self.now),
-                only_from=(row.status,),
-                condition=status.unchanged(row),
-                actions=actions,
-            )
+            self._move(row, status.PENDING, actions)
         except status.IllegalTransitionError:
             return  # a delivery or a user got there first
         self.storage.rewrite(
@@ -165,13 +158,10 @@ class _Sweeper:
 
     def _fail(self, recording: RecordingModel, row: SpectrogramModel, message: str) -> None:
         try:
-            status.move(
-                recording.id,
+            self._move(
+                row,
                 status.FAILED,
-                now=iso(self.now),
-                only_from=(row.status,),
-                condition=status.unchanged(row),
-                actions=(
+                (
                     SpectrogramModel.error.set(message),
                     SpectrogramModel.prefix.remove(),
                     SpectrogramModel.lease_until.remove(),
@@ -182,3 +172,14 @@ class _Sweeper:
         # A FAILED spectrogram serves no images: an earlier rendering goes too.
         discard(self.storage, bucket=self.settings.spectrograms_bucket, prefixes=[row.prefix])
         self.done.failed.append(recording.id)
+
+    def _move(self, row: SpectrogramModel, new: str, actions: tuple) -> None:
+        """Move the row on, if it is still as the sweeper read it."""
+        status.move(
+            row.recording_id,
+            new,
+            now=iso(self.now),
+            only_from=(row.status,),
+            condition=status.unchanged(row),
+            actions=actions,
+        )

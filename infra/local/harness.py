@@ -63,8 +63,20 @@ class ApiUser:
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         return self.session.request(method, self.base_url + path, timeout=30, **kwargs)
 
-    def upload(self, filename: str, data: bytes, content_type: str = "audio/wav") -> dict:
-        """POST /recordings, then the presigned POST straight to the bucket, as a browser does."""
+    def upload(
+        self,
+        filename: str,
+        data: bytes,
+        content_type: str = "audio/wav",
+        *,
+        stored_type: str | None = None,
+    ) -> dict:
+        """POST /recordings, then the presigned POST straight to the bucket, as a browser does.
+
+        ``stored_type`` replaces the type in the form: moto stores it although the
+        policy pins another (as a misconfigured bucket would), so tests can plant a bad
+        object.
+        """
         created = self.request(
             "POST",
             "/recordings",
@@ -73,9 +85,8 @@ class ApiUser:
         assert created.status_code == 201, created.text
         body = created.json()
         form = body["upload"]
-        sent = requests.post(
-            form["url"], data=form["fields"], files={"file": (filename, data)}, timeout=60
-        )
+        fields = {**form["fields"], **({"Content-Type": stored_type} if stored_type else {})}
+        sent = requests.post(form["url"], data=fields, files={"file": (filename, data)}, timeout=60)
         assert sent.status_code in (200, 201, 204), sent.text
         return body["recording"]
 

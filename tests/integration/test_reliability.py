@@ -161,18 +161,9 @@ def test_a_reused_upload_url_renders_the_new_audio(frank: ApiUser):
 def test_an_object_that_cannot_be_read_ends_and_the_stack_survives(
     stack: RunningStack, frank: ApiUser
 ):
-    data = wav_bytes(1.0)
-    created = frank.request(
-        "POST",
-        "/recordings",
-        json={"filename": "broken.wav", "size": len(data), "content_type": "audio/wav"},
-    ).json()
-    form = created["upload"]
-    # moto does not enforce the policy: the object is stored with a type whose newline
-    # makes every read of it fail (500).
-    fields = {**form["fields"], "Content-Type": "audio/wav\n"}
-    requests.post(form["url"], data=fields, files={"file": data}, timeout=30)
-    done = frank.wait_until_done(created["recording"]["id"], timeout_s=BUDGET_S + 30)
+    # A type whose newline makes every read of the stored object fail (500).
+    broken = frank.upload("broken.wav", wav_bytes(1.0), stored_type="audio/wav\n")
+    done = frank.wait_until_done(broken["id"], timeout_s=BUDGET_S + 30)
     assert done["status"] in ("COMPLETED", "FAILED"), done
     assert stack.process.poll() is None
     healthy = frank.upload("after.wav", wav_bytes(1.0))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
 from pathlib import Path
+
+from fresh import modules_after
 
 from chalicelib import clients
 from infra.cors import cors_rules
@@ -31,16 +31,5 @@ def test_the_local_cloud_gives_both_buckets_the_rules(cloud_settings):
 
 
 def test_the_aws_stack_does_not_depend_on_the_local_cloud():
-    loaded = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, infra.stack; "
-            "print(sorted(m for m in sys.modules if m.startswith('infra.')))",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert loaded.stdout.strip() == "['infra.cors', 'infra.stack']"
+    loaded = modules_after("import infra.stack")
+    assert {m for m in loaded if m.startswith("infra.")} == {"infra.cors", "infra.stack"}

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
+from fresh import modules_after
 from PIL import Image
 
 from chalicelib.spectrogram.cli import main
@@ -16,19 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_cli_and_the_engine_stand_alone_without_the_domain():
-    loaded = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, chalicelib.spectrogram.cli; print(sorted(m for m in sys.modules "
-            "if m.startswith('chalicelib.') and not m.startswith('chalicelib.spectrogram')))",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert loaded.stdout.strip() == "[]"
+    loaded = modules_after("import chalicelib.spectrogram.cli")
+    domain = {m for m in loaded if m.startswith("chalicelib.")} - {
+        m for m in loaded if m.startswith("chalicelib.spectrogram")
+    }
+    assert domain == set()
 
 
 def test_a_folder_with_a_bad_file_renders_the_good_ones_and_fails(

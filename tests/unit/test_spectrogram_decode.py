@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 import struct
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fresh import modules_after
 from PIL import Image
 
 from chalicelib.audio_types import AUDIO_TYPES
@@ -63,20 +62,12 @@ def test_pyav_is_imported_only_for_files_libsndfile_cannot_read(
 ):
     paths = [str(write_audio(name, make_tone(1000, 1.0, 44100), 44100)) for name in names]
     # A fresh interpreter: this one imported PyAV to write the MP3 and the M4A.
-    rendered = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from chalicelib.spectrogram import render; "
-            "[render(path, name=path) for path in sys.argv[1:]]; print('av' in sys.modules)",
-            *paths,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
+    loaded = modules_after(
+        "import sys; from chalicelib.spectrogram import render; "
+        "[render(path, name=path) for path in sys.argv[1:]]",
+        *paths,
     )
-    assert rendered.stdout.strip() == str(loads_pyav)
+    assert ("av" in loaded) == loads_pyav
 
 
 def test_a_text_file_named_wav_is_not_audio(tmp_path):
