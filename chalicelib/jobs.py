@@ -41,7 +41,7 @@ from chalicelib.renderings import (
     MANIFEST,
     attempt_prefix,
     discard,
-    discard_workdir,
+    discard_attempt,
     workdir,
 )
 from chalicelib.spectrogram import AudioError, Rendering, RenderTimeout, render
@@ -165,7 +165,7 @@ class SpectrogramJob:
             now = self._clock()
             decision = decide(row, etag=etag, now=now)
             if decision is Decision.SKIP:
-                return Outcome(recording.object_key, SKIPPED, recording.id, f"{row.status}")
+                return Outcome(recording.object_key, SKIPPED, recording.id, row.status)
             if decision is Decision.WAIT:
                 if self._monotonic() >= give_up_at:
                     return Outcome(
@@ -204,12 +204,13 @@ class SpectrogramJob:
             if row.status == status.PROCESSING:
                 # Taken over from a dead (or superseded) attempt: remove what it stored.
                 # A superseded attempt still at work removes its own when it cannot complete.
-                discard(
+                discard_attempt(
                     self._storage,
                     bucket=self._settings.spectrograms_bucket,
-                    prefixes=[attempt_prefix(recording.owner, recording.id, row.attempt_id)],
+                    owner=recording.owner,
+                    recording_id=recording.id,
+                    attempt_id=row.attempt_id,
                 )
-                discard_workdir(row.attempt_id)
             return Claim(recording, attempt_id, etag, size, previous=row)
 
     def _work(self, claim: Claim, upload: Upload, deadline: float | None) -> Outcome:
@@ -258,8 +259,7 @@ class SpectrogramJob:
             if not completed:
                 self._discard(claim.prefix)
         # The rendering served until now is replaced.
-        if claim.previous.prefix != claim.prefix:
-            self._discard(claim.previous.prefix)
+        self._discard(claim.previous.prefix)
         return Outcome(upload.key, COMPLETED, claim.recording.id)
 
     def _too_large(self, claim: Claim) -> str:
@@ -416,4 +416,4 @@ class SpectrogramJob:
         )
 
     def _discard(self, prefix: str | None) -> None:
-        discard(self._storage, bucket=self._settings.spectrograms_bucket, prefixes=[prefix])
+        discard(self._storage, bucket=self._settings.spectrograms_bucket, prefix=prefix)

@@ -36,20 +36,24 @@ def workdir(attempt_id: str) -> Path:
     return Path(tempfile.gettempdir()) / f"sonagram-job-{attempt_id}"
 
 
-def discard(storage: Storage, *, bucket: str, prefixes: list[str | None]) -> None:
-    """Remove what these prefixes hold, best effort: a leftover must not fail the caller.
+def discard(storage: Storage, *, bucket: str, prefix: str | None) -> None:
+    """Remove what ``prefix`` holds, best effort: a leftover must not fail the caller.
 
     What is left when S3 fails stays listed in the log; DELETE of the recording still
     removes everything under its prefix.
     """
-    for prefix in filter(None, prefixes):
-        try:
-            storage.delete_prefix(bucket=bucket, prefix=prefix)
-        except StorageError:
-            logger.warning("could not remove s3://%s/%s*", bucket, prefix, exc_info=True)
+    if not prefix:
+        return
+    try:
+        storage.delete_prefix(bucket=bucket, prefix=prefix)
+    except StorageError:
+        logger.warning("could not remove s3://%s/%s*", bucket, prefix, exc_info=True)
 
 
-def discard_workdir(attempt_id: str | None) -> None:
-    """Remove a dead attempt's downloaded audio (same machine or sandbox only)."""
+def discard_attempt(
+    storage: Storage, *, bucket: str, owner: str, recording_id: str, attempt_id: str | None
+) -> None:
+    """Remove what a dead attempt left: its images, and its download if on this machine."""
     if attempt_id:
+        discard(storage, bucket=bucket, prefix=attempt_prefix(owner, recording_id, attempt_id))
         shutil.rmtree(workdir(attempt_id), ignore_errors=True)

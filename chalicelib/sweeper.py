@@ -23,7 +23,7 @@ from chalicelib.clock import Clock, iso, system_clock
 from chalicelib.config import Settings
 from chalicelib.errors import NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
-from chalicelib.renderings import attempt_prefix, discard, discard_workdir
+from chalicelib.renderings import discard, discard_attempt
 from chalicelib.storage import Storage
 
 logger = logging.getLogger(__name__)
@@ -80,12 +80,13 @@ class _Sweeper:
         recording, row = found
         if row.status != status.PROCESSING or (row.lease_until or 0) > self.now:
             return  # alive, or moved on since the index was read
-        discard(
+        discard_attempt(
             self.storage,
             bucket=self.settings.spectrograms_bucket,
-            prefixes=[attempt_prefix(recording.owner, recording.id, row.attempt_id)],
+            owner=recording.owner,
+            recording_id=recording.id,
+            attempt_id=row.attempt_id,
         )
-        discard_workdir(row.attempt_id)
         try:
             self.storage.head(bucket=self.settings.recordings_bucket, key=recording.object_key)
         except NotFoundError:
@@ -170,7 +171,7 @@ class _Sweeper:
         except status.IllegalTransitionError:
             return
         # A FAILED spectrogram serves no images: an earlier rendering goes too.
-        discard(self.storage, bucket=self.settings.spectrograms_bucket, prefixes=[row.prefix])
+        discard(self.storage, bucket=self.settings.spectrograms_bucket, prefix=row.prefix)
         self.done.failed.append(recording.id)
 
     def _move(self, row: SpectrogramModel, new: str, actions: tuple) -> None:

@@ -72,6 +72,11 @@ def waiting(sqs, url: str) -> int:
     return sum(int(count) for count in attributes.values())
 
 
+def delivered(marker: Path, sqs, url: str) -> bool:
+    """The job is done and its message deleted."""
+    return marker.exists() and "done" in marker.read_text() and waiting(sqs, url) == 0
+
+
 def run_bridge_until(settings, url: str, target, done, timeout_s: float = 30.0, sweep=None) -> None:
     stop = threading.Event()
     bridge = Bridge(settings=settings, queue_url=url, target=target, sweep=sweep)
@@ -95,7 +100,7 @@ def test_a_failed_job_is_delivered_again_and_then_done(queue, tmp_path: Path):
         settings,
         url,
         fail_the_first_time,
-        lambda: marker.exists() and "done" in marker.read_text() and waiting(sqs, url) == 0,
+        lambda: delivered(marker, sqs, url),
     )
     assert marker.read_text() == "failed once\ndone\n"
 
@@ -135,7 +140,7 @@ def test_a_sweep_that_raises_does_not_stop_the_bridge(queue, tmp_path):
         settings,
         url,
         fail_the_first_time,
-        lambda: marker.exists() and "done" in marker.read_text() and waiting(sqs, url) == 0,
+        lambda: delivered(marker, sqs, url),
         sweep=broken_sweep,
     )
     assert len(sweeps) >= 3
