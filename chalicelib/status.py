@@ -23,6 +23,7 @@ PROCESSING = "PROCESSING"
 COMPLETED = "COMPLETED"
 FAILED = "FAILED"
 FINISHED = (COMPLETED, FAILED)
+ALL = (PENDING, PROCESSING, COMPLETED, FAILED)
 
 # Claims of one audio version before it is given up (a worker killed each time), and
 # announcements of one waiting upload by the sweeper before it is.

@@ -1,7 +1,7 @@
 import pytest
 
 from chalicelib.errors import BadRequestError
-from chalicelib.validation import fields
+from chalicelib.validation import fields, some_fields, text, whole_number
 
 
 def test_the_fields_come_back_in_the_order_asked():
@@ -21,3 +21,56 @@ def test_anything_but_an_object_with_exactly_those_fields_is_named(body, complai
     with pytest.raises(BadRequestError) as refused:
         fields(body, "a", "b")
     assert refused.value.message == complaint
+
+
+def test_optional_fields_come_after_the_required_ones_and_are_none_when_left_out():
+    assert fields({"a": 1}, "a", optional=("b", "c")) == (1, None, None)
+    assert fields({"c": 3, "a": 1}, "a", optional=("b", "c")) == (1, None, 3)
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        (None, "send a JSON object with a (and optionally b)"),
+        ({"b": 2}, "missing field(s): a"),
+        ({"a": 1, "c": 3}, "unknown field(s): c; send only a and b"),
+    ],
+)
+def test_optional_fields_are_named_in_the_complaints(body, complaint):
+    with pytest.raises(BadRequestError) as refused:
+        fields(body, "a", optional=("b",))
+    assert refused.value.message == complaint
+
+
+def test_some_fields_are_those_given_null_included():
+    assert some_fields({"b": None}, "a", "b") == {"b": None}
+    assert some_fields({}, "a", "b") == {}
+    with pytest.raises(BadRequestError, match="send a JSON object with any of a and b"):
+        some_fields([], "a", "b")
+    with pytest.raises(BadRequestError, match="unknown field"):
+        some_fields({"c": 1}, "a", "b")
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [(3, 3), (3.0, 3), (-2, -2), (10**30, 10**30), (3.5, None), (True, None), ("3", None)],
+)
+def test_a_whole_number_is_any_json_integer(value, number):
+    assert whole_number(value) == number
+
+
+@pytest.mark.parametrize(
+    ("value", "complaint"),
+    [
+        ("", "site must be a string of 1 to 3 characters"),
+        ("abcd", "site must be a string of 1 to 3 characters"),
+        (None, "site must be a string of 1 to 3 characters"),
+        ("a\x85", "site 'a\\x85' holds control characters"),
+        ("\udc00", "site '\\udc00' is not valid Unicode text"),
+    ],
+)
+def test_text_a_person_gave_has_no_control_characters(value, complaint):
+    with pytest.raises(BadRequestError) as refused:
+        text(value, field="site", max_length=3)
+    assert refused.value.message == complaint
+    assert text("🐸ab", field="site", max_length=3) == "🐸ab"
