@@ -14,6 +14,7 @@ from chalicelib import auth, clients, openapi, validation
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
+from chalicelib.projects import Projects
 from chalicelib.recordings import Recordings
 
 app = Chalice(app_name="sonagram")
@@ -32,6 +33,11 @@ def recordings() -> Recordings:
     settings = get_settings()
     clients.bind_tables(settings)
     return Recordings(settings=settings, storage=clients.storage(settings), clock=system_clock)
+
+
+@functools.cache
+def projects() -> Projects:
+    return Projects(recordings=recordings(), clock=system_clock)
 
 
 def json_error(status_code: int, message: str) -> Response:
@@ -98,7 +104,14 @@ def create_recording():
 @api
 def list_recordings():
     query = app.current_request.query_params or {}
-    return recordings().list(current_user(), limit=query.get("limit"), cursor=query.get("cursor"))
+    return recordings().list(
+        current_user(),
+        limit=query.get("limit"),
+        cursor=query.get("cursor"),
+        project=query.get("project"),
+        status=query.get("status"),
+        q=query.get("q"),
+    )
 
 
 @app.route("/recordings/{recording_id}", methods=["GET"])
@@ -112,6 +125,18 @@ def get_recording(recording_id):
 def delete_recording(recording_id):
     recordings().delete(current_user(), recording_id)
     return Response(body="", status_code=204)
+
+
+@app.route("/recordings/{recording_id}", methods=["PATCH"], content_types=JSON_BODY_TYPES)
+@api
+def change_recording(recording_id):
+    return recordings().change(current_user(), recording_id, json_body())
+
+
+@app.route("/recordings/delete", methods=["POST"], content_types=JSON_BODY_TYPES)
+@api
+def delete_recordings():
+    return recordings().delete_many(current_user(), json_body())
 
 
 @app.route("/recordings/{recording_id}/spectrogram/status", methods=["GET"])
@@ -140,6 +165,38 @@ def regenerate_spectrogram(recording_id):
 def recording_audio(recording_id):
     url = recordings().audio_url(current_user(), recording_id)
     return Response(body="", status_code=302, headers={"Location": url})
+
+
+@app.route("/projects", methods=["POST"], content_types=JSON_BODY_TYPES)
+@api
+def create_project():
+    return Response(body=projects().create(current_user(), json_body()), status_code=201)
+
+
+@app.route("/projects", methods=["GET"])
+@api
+def list_projects():
+    query = app.current_request.query_params or {}
+    return projects().list(current_user(), limit=query.get("limit"), cursor=query.get("cursor"))
+
+
+@app.route("/projects/{project_id}", methods=["GET"])
+@api
+def get_project(project_id):
+    return projects().get(current_user(), project_id)
+
+
+@app.route("/projects/{project_id}", methods=["PATCH"], content_types=JSON_BODY_TYPES)
+@api
+def change_project(project_id):
+    return projects().change(current_user(), project_id, json_body())
+
+
+@app.route("/projects/{project_id}", methods=["DELETE"])
+@api
+def delete_project(project_id):
+    projects().delete(current_user(), project_id)
+    return Response(body="", status_code=204)
 
 
 @app.route("/openapi.json")

@@ -3,11 +3,12 @@
 A recording's metadata and its spectrogram's processing state live in two
 tables: the worker rewrites the spectrogram row many times while the recording
 row stays as the user created it (plus what decoding learned about the audio).
+Projects, which group a user's recordings, have a table of their own.
 """
 
 from __future__ import annotations
 
-from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
@@ -15,7 +16,7 @@ from chalicelib.config import Settings
 
 
 class OwnerIndex(GlobalSecondaryIndex):
-    """A user's recordings, newest first (query with ``scan_index_forward=False``)."""
+    """A user's recordings (or projects), newest first (query with ``scan_index_forward=False``)."""
 
     class Meta:
         index_name = "by-owner"
@@ -35,6 +36,17 @@ class ObjectKeyIndex(GlobalSecondaryIndex):
     object_key = UnicodeAttribute(hash_key=True)
 
 
+class ProjectIndex(GlobalSecondaryIndex):
+    """The recordings of a project (sparse: a recording in no project is not in it)."""
+
+    class Meta:
+        index_name = "by-project"
+        projection = KeysOnlyProjection()
+
+    project_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class RecordingModel(Model):
     class Meta:
         table_name = Settings.recordings_table
@@ -51,9 +63,11 @@ class RecordingModel(Model):
     duration_s = NumberAttribute(null=True)
     sample_rate = NumberAttribute(null=True)
     channels = NumberAttribute(null=True)
+    project_id = UnicodeAttribute(null=True)
 
     by_owner = OwnerIndex()
     by_object_key = ObjectKeyIndex()
+    by_project = ProjectIndex()
 
 
 class StatusIndex(GlobalSecondaryIndex):
@@ -100,7 +114,25 @@ class SpectrogramModel(Model):
     by_status = StatusIndex()
 
 
-MODELS: tuple[type[Model], ...] = (RecordingModel, SpectrogramModel)
+class ProjectModel(Model):
+    class Meta:
+        table_name = Settings.projects_table
+
+    id = UnicodeAttribute(hash_key=True)
+    owner = UnicodeAttribute()
+    name = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    # Spectrogram presets; null is the engine's default.
+    f_max_hz = NumberAttribute(null=True)
+    n_fft = NumberAttribute(null=True)
+    hop_length = NumberAttribute(null=True)
+    # Set when its deletion begins: from then on no recording may join it.
+    deleting = BooleanAttribute(null=True)
+
+    by_owner = OwnerIndex()
+
+
+MODELS: tuple[type[Model], ...] = (RecordingModel, SpectrogramModel, ProjectModel)
 
 
 def bind(settings: Settings) -> None:
@@ -112,6 +144,7 @@ def bind(settings: Settings) -> None:
     tables = {
         RecordingModel: settings.recordings_table,
         SpectrogramModel: settings.spectrograms_table,
+        ProjectModel: settings.projects_table,
     }
     for model, table_name in tables.items():
         model.Meta.table_name = table_name

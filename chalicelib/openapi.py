@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import auth, status
-from chalicelib.audio_types import AUDIO_TYPES, filename_pattern
+from chalicelib import auth, projects, status
+from chalicelib.audio_types import AUDIO_TYPES, NO_CONTROL_CHARACTERS, filename_pattern
 from chalicelib.config import Settings
-from chalicelib.recordings import MAX_PAGE, RECORDING_ID
+from chalicelib.paging import MAX_PAGE
+from chalicelib.recordings import MAX_DELETED_AT_ONCE, MAX_SEARCH, RECORDING_ID
 
-STATUSES = [status.PENDING, status.PROCESSING, status.COMPLETED, status.FAILED]
+STATUSES = list(status.ALL)
 
 
 def _anchored(regex: re.Pattern) -> str:
@@ -31,9 +32,13 @@ def _nullable(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def _object(properties: dict, *, more: bool = False) -> dict:
-    """An object with all these properties, and others only if ``more``."""
-    schema = {"type": "object", "required": list(properties), "properties": properties}
+def _object(properties: dict, *, optional: dict | None = None, more: bool = False) -> dict:
+    """An object with all these properties, any of ``optional``, and others only if ``more``."""
+    schema = {
+        "type": "object",
+        "required": list(properties),
+        "properties": {**properties, **(optional or {})},
+    }
     if not more:
         schema["additionalProperties"] = False
     return schema
@@ -57,6 +62,22 @@ def _errors(*codes: int) -> dict:
     return {str(code): _json(_ref("Error"), _MEANING[code]) for code in codes}
 
 
+def _not_found(what: str) -> dict:
+    return {"404": _json(_ref("Error"), f"no such {what} (or another user's)")}
+
+
+def _page_of(name: str, item: str) -> dict:
+    return _json(
+        _object(
+            {
+                name: {"type": "array", "items": _ref(item)},
+                "next": _nullable({"type": "string", "minLength": 1}),
+            }
+        ),
+        "a page; `next` is the cursor of the next one",
+    )
+
+
 def _op(summary: str, responses: dict, *, params=None, body=None, public=False) -> dict:
     operation = {"summary": summary, "responses": responses}
     if params:
@@ -71,14 +92,33 @@ def _op(summary: str, responses: dict, *, params=None, body=None, public=False) 
     return operation
 
 
-_ID = [
+def _path_id(name: str, pattern: re.Pattern) -> list[dict]:
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": _anchored(pattern)},
+        }
+    ]
+
+
+_ID = _path_id("recording_id", RECORDING_ID)
+_PROJECT_ID = _path_id("project_id", projects.PROJECT_ID)
+_PAGE = [
     {
-        "name": "recording_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "pattern": _anchored(RECORDING_ID)},
-    }
+        "name": "limit",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+    },
+    {
+        "name": "cursor",
+        "in": "query",
+        "description": "the `next` of the page before, as it was given",
+        "schema": {"type": "string"},
+    },
 ]
+_A_PROJECT_ID = {"type": "string", "pattern": _anchored(projects.PROJECT_ID)}
 
 
 def _new_recording(max_upload_bytes: int) -> dict:
@@ -100,7 +140,10 @@ def _new_recording(max_upload_bytes: int) -> dict:
                 "type": "string",
                 "description": 'a type that fits the extension, or "" for its usual one',
             },
-        }
+        },
+        optional={
+            "project_id": {**_nullable(_A_PROJECT_ID), "description": "one of your projects"}
+        },
     )
     schema["anyOf"] = [
         {
@@ -112,6 +155,68 @@ def _new_recording(max_upload_bytes: int) -> dict:
         for types, extensions in extensions_by_types.items()
     ]
     return schema
+
+
+def _project_schemas(count: dict) -> dict:
+    presets = {
+        "f_max_hz": _nullable(
+            {
+                "type": "number",
+                "minimum": projects.MIN_F_MAX_HZ,
+                "maximum": projects.MAX_F_MAX_HZ,
+                "description": "top of the frequency axis, in Hz",
+            }
+        ),
+        "n_fft": {"enum": [*projects.N_FFTS, None], "description": "FFT size, in samples"},
+        "hop_length": _nullable(
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": projects.N_FFTS[-1],
+                "description": "samples from one frame to the next, at most n_fft",
+            }
+        ),
+    }
+    meaning = "spectrogram presets; null (or left out) is the engine's default"
+    new_presets = _object({}, optional=presets)
+    new_presets["description"] = meaning
+    # hop_length <= n_fft, the engine's n_fft when that is null or left out.
+    new_presets["anyOf"] = [
+        {
+            "required": ["n_fft"],
+            "properties": {"n_fft": {"const": n_fft}, "hop_length": {"maximum": n_fft}},
+        }
+        for n_fft in projects.N_FFTS
+    ] + [
+        {
+            "properties": {
+                "n_fft": {"const": None},
+                "hop_length": {"maximum": projects.ENGINE_N_FFT},
+            }
+        }
+    ]
+    name = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": projects.MAX_NAME,
+        "pattern": NO_CONTROL_CHARACTERS,
+    }
+    given_presets = _nullable(_ref("NewPresets"))
+    return {
+        "Presets": {**_object(presets), "description": meaning},
+        "NewPresets": new_presets,
+        "Project": _object(
+            {
+                "id": _A_PROJECT_ID,
+                "name": name,
+                "created_at": {"type": "string", "format": "date-time"},
+                "presets": _ref("Presets"),
+                "recording_count": count,
+            }
+        ),
+        "NewProject": _object({"name": name}, optional={"presets": given_presets}),
+        "ProjectChange": _object({}, optional={"name": name, "presets": given_presets}),
+    }
 
 
 def _schemas(settings: Settings) -> dict:
@@ -148,8 +253,28 @@ def _schemas(settings: Settings) -> dict:
                 "duration_s": _nullable({"type": "number", "minimum": 0}),
                 "sample_rate": _nullable({"type": "integer", "minimum": 1}),
                 "channels": _nullable({"type": "integer", "minimum": 1}),
+                "project_id": _nullable(_A_PROJECT_ID),
             }
         ),
+        "RecordingChange": _object({"project_id": _nullable(_A_PROJECT_ID)}),
+        "RecordingIds": _object(
+            {
+                "ids": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 1,
+                    "maxItems": MAX_DELETED_AT_ONCE,
+                    "uniqueItems": True,
+                }
+            }
+        ),
+        "Deleted": _object(
+            {
+                "deleted": {"type": "array", "items": {"type": "string"}},
+                "not_found": {"type": "array", "items": {"type": "string"}},
+            }
+        ),
+        **_project_schemas(count),
         "SpectrogramStatus": _object(
             {
                 "status": {"enum": STATUSES},
@@ -178,6 +303,43 @@ def _schemas(settings: Settings) -> dict:
             },
             more=True,
         ),
+    }
+
+
+def _project_paths() -> dict:
+    project = _json(_ref("Project"), "the project")
+    return {
+        "/projects": {
+            "post": _op(
+                "New project",
+                {"201": _json(_ref("Project"), "created"), **_errors(400, 401)},
+                body=_ref("NewProject"),
+            ),
+            "get": _op(
+                "Your projects, newest first",
+                {"200": _page_of("projects", "Project"), **_errors(400, 401)},
+                params=_PAGE,
+            ),
+        },
+        "/projects/{project_id}": {
+            "get": _op(
+                "One project",
+                {"200": project, **_errors(401), **_not_found("project")},
+                params=_PROJECT_ID,
+            ),
+            "patch": _op(
+                "Rename the project or replace its presets; a field left out stays as it is",
+                {"200": project, **_errors(400, 401), **_not_found("project")},
+                params=_PROJECT_ID,
+                body=_ref("ProjectChange"),
+            ),
+            "delete": _op(
+                "Delete the project and each of its recordings, as "
+                "DELETE /recordings/{recording_id} does",
+                {"204": {"description": "deleted"}, **_errors(401), **_not_found("project")},
+                params=_PROJECT_ID,
+            ),
+        },
     }
 
 
@@ -271,37 +433,54 @@ def document(settings: Settings) -> dict:
                             "created; POST `upload.fields` and then the file to `upload.url`",
                         ),
                         **_errors(400, 401),
+                        **_not_found("project"),
                     },
                     body=_ref("NewRecording"),
                 ),
                 "get": _op(
-                    "Your recordings, newest first",
+                    "Your recordings, newest first; the filters combine",
                     {
-                        "200": _json(
-                            _object(
-                                {
-                                    "recordings": {"type": "array", "items": _ref("Recording")},
-                                    "next": _nullable({"type": "string", "minLength": 1}),
-                                }
-                            ),
-                            "a page; `next` is the cursor of the next one",
-                        ),
+                        "200": _page_of("recordings", "Recording"),
                         **_errors(400, 401),
+                        **_not_found("project"),
                     },
                     params=[
+                        *_PAGE,
                         {
-                            "name": "limit",
+                            "name": "project",
                             "in": "query",
-                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                            "description": "only the recordings of this project",
+                            "schema": _A_PROJECT_ID,
                         },
                         {
-                            "name": "cursor",
+                            "name": "status",
                             "in": "query",
-                            "description": "the `next` of the page before, as it was given",
-                            "schema": {"type": "string"},
+                            "description": "only the recordings whose spectrogram is in it",
+                            "schema": {"enum": STATUSES},
+                        },
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "description": "only the recordings whose filename holds this, "
+                            "in any letter case",
+                            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH},
                         },
                     ],
                 ),
+            },
+            "/recordings/delete": {
+                "post": _op(
+                    "Delete several recordings, each as DELETE /recordings/{recording_id} does",
+                    {
+                        "200": _json(
+                            _ref("Deleted"),
+                            "`deleted`: the ids deleted; `not_found`: those that are not "
+                            "recordings of yours (left alone)",
+                        ),
+                        **_errors(400, 401),
+                    },
+                    body=_ref("RecordingIds"),
+                )
             },
             "/recordings/{recording_id}": {
                 "get": _op(
@@ -313,6 +492,16 @@ def document(settings: Settings) -> dict:
                     "Delete audio, images, manifest and annotations",
                     {"204": {"description": "deleted"}, **_errors(401, 404)},
                     params=_ID,
+                ),
+                "patch": _op(
+                    "Move the recording into one of your projects, or out of any (null)",
+                    {
+                        "200": _json(_ref("Recording"), "the recording, moved"),
+                        **_errors(400, 401),
+                        **_not_found("recording or project"),
+                    },
+                    params=_ID,
+                    body=_ref("RecordingChange"),
                 ),
             },
             "/recordings/{recording_id}/spectrogram/status": {
@@ -374,6 +563,7 @@ def document(settings: Settings) -> dict:
                     params=_ID,
                 )
             },
+            **_project_paths(),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

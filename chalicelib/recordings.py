@@ -6,40 +6,31 @@ indistinguishable from one that does not exist.
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from chalicelib import database, status
-from chalicelib.audio_types import (
-    AUDIO_TYPES,
-    CONTROL_CHARACTER,
-    canonical_type,
-    filename_pattern,
-)
+from chalicelib import database, projects, status
+from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.paging import ISSUED_ID, MAX_PAGE, decode_cursor, newest_first, page_size
 from chalicelib.renderings import MANIFEST, spectrogram_prefix
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
-from chalicelib.validation import fields
+from chalicelib.validation import fields, text, whole_number
 
-MAX_PAGE = 100
-# ASCII digits only (int() also takes " 5", "+5", "1_0" and other scripts' digits), few
-# enough for int() to parse.
-PAGE_SIZE = re.compile(r"0*[0-9]{1,3}")
 FILENAME = re.compile(filename_pattern(AUDIO_TYPES))
-# What we issue: uuid4 ids and clock.iso timestamps.
-RECORDING_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
-# A page of the owner index ends at a key of the index and of the table.
-_CURSOR_FORMATS = {"id": RECORDING_ID, "owner": re.compile(r".+"), "created_at": TIMESTAMP}
+RECORDING_ID = ISSUED_ID
+STATUSES = status.ALL
+# Longest ?q=: the longest filename.
+MAX_SEARCH = 255
+# A page's worth: a user may select a whole page and delete it.
+MAX_DELETED_AT_ONCE = MAX_PAGE
 
 
 def audio_key(owner: str, recording_id: str, extension: str) -> str:
@@ -60,34 +51,6 @@ def content_disposition(filename: str) -> str:
     return f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def _encode_cursor(key: dict | None) -> str | None:
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode() if key else None
-
-
-def _decode_cursor(cursor: str | None, *, owner: str) -> dict | None:
-    """The start key a ``next`` value stands for, if it is one we could have given ``owner``."""
-    if not cursor:
-        return None
-    invalid = f"cursor {cursor!r} is not valid: pass the 'next' value of the last page"
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, RecursionError) as e:  # binascii.Error is a ValueError too
-        raise BadRequestError(invalid) from e
-    if not isinstance(key, dict) or key.keys() != _CURSOR_FORMATS.keys():
-        raise BadRequestError(invalid)
-    for name, value in key.items():
-        if not (
-            isinstance(value, dict)
-            and value.keys() == {"S"}
-            and isinstance(value["S"], str)
-            and _CURSOR_FORMATS[name].fullmatch(value["S"])
-        ):
-            raise BadRequestError(invalid)
-    if key["owner"]["S"] != owner:
-        raise BadRequestError(f"cursor {cursor!r} is not one of your pages: pass your own 'next'")
-    return key
-
-
 def _as_view(recording: RecordingModel, spectrogram: SpectrogramModel | None) -> dict:
     return {
         "id": recording.id,
@@ -100,6 +63,7 @@ def _as_view(recording: RecordingModel, spectrogram: SpectrogramModel | None) ->
         "duration_s": recording.duration_s,
         "sample_rate": int(recording.sample_rate) if recording.sample_rate else None,
         "channels": int(recording.channels) if recording.channels else None,
+        "project_id": recording.project_id,
     }
 
 
@@ -109,31 +73,25 @@ class NewUpload:
     size: int
     content_type: str
     extension: str
+    project_id: str | None = None
 
     @classmethod
     def from_request(cls, body: object, *, max_bytes: int) -> NewUpload:
         """Validate a ``POST /recordings`` body; each problem is named in the error."""
-        filename, size, content_type = fields(body, "filename", "size", "content_type")
-        if not isinstance(filename, str) or not 1 <= len(filename) <= 255:
-            raise BadRequestError("filename must be a string of 1 to 255 characters")
-        if re.search(CONTROL_CHARACTER, filename):
-            raise BadRequestError(f"filename {filename!r} holds control characters")
-        try:
-            filename.encode()
-        except UnicodeEncodeError as e:  # a lone surrogate: JSON allows it, DynamoDB does not
-            raise BadRequestError(f"filename {filename!r} is not valid Unicode text") from e
+        filename, given_size, content_type, project_id = fields(
+            body, "filename", "size", "content_type", optional=("project_id",)
+        )
+        filename = text(filename, field="filename", max_length=255)
         if not FILENAME.fullmatch(filename):
             accepted = ", ".join(sorted(AUDIO_TYPES))
             raise BadRequestError(
                 f"{filename!r} is not a supported audio file: use one of {accepted}"
             )
         extension = "." + filename.rsplit(".", 1)[1].lower()
-        # JSON has one kind of number: 8001.0 is the integer 8001 (as JSON Schema says).
-        if isinstance(size, float) and size.is_integer():
-            size = int(size)
-        if not isinstance(size, int) or isinstance(size, bool):
+        size = whole_number(given_size)
+        if size is None:
             raise BadRequestError(
-                f"size must be the file's size in bytes (an integer), not {size!r}"
+                f"size must be the file's size in bytes (an integer), not {given_size!r}"
             )
         if size <= 0:
             raise BadRequestError(f"{filename!r} is empty (size {size} bytes)")
@@ -154,7 +112,46 @@ class NewUpload:
             )
         # Browsers send "" for types they do not know (often .flac, .opus).
         content_type = content_type or canonical_type(extension)
-        return cls(filename, size, content_type, extension)
+        return cls(filename, size, content_type, extension, projects.given_id(project_id))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Which of a user's recordings ``GET /recordings`` shows, from its query."""
+
+    limit: int
+    project_id: str | None = None
+    status: str | None = None
+    # Casefolded: a filename matches when it holds this, in any letter case.
+    search: str | None = None
+
+    @classmethod
+    def read(
+        cls, *, limit: str | None, project: str | None, status: str | None, q: str | None
+    ) -> Listing:
+        if status is not None and status not in STATUSES:
+            raise BadRequestError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        if q is not None and not 1 <= len(q) <= MAX_SEARCH:
+            raise BadRequestError(f"q must be 1 to {MAX_SEARCH} characters of a file name")
+        return cls(page_size(limit), project, status, None if q is None else q.casefold())
+
+    @property
+    def filtered(self) -> bool:
+        return (self.project_id, self.status, self.search) != (None, None, None)
+
+    def shows(self, recording: dict) -> bool:
+        """Whether a recording (as the API shows it) passes every filter."""
+        return (
+            self.project_id in (None, recording["project_id"])
+            and self.status in (None, recording["status"])
+            and (self.search is None or self.search in recording["filename"].casefold())
+        )
+
+
+def _views(recordings: list[RecordingModel]) -> list[dict]:
+    """The recordings as the API shows them, with their status (None if deleted meanwhile)."""
+    statuses = {s.recording_id: s for s in SpectrogramModel.batch_get([r.id for r in recordings])}
+    return [_as_view(r, statuses.get(r.id)) for r in recordings]
 
 
 class Recordings:
@@ -173,12 +170,13 @@ class Recordings:
             size=upload.size,
             content_type=upload.content_type,
             created_at=iso(now),
+            project_id=upload.project_id,
         )
         recording.object_key = audio_key(owner, recording.id, upload.extension)
         spectrogram = SpectrogramModel(
             recording_id=recording.id, owner=owner, status=status.PENDING, updated_at=iso(now)
         )
-        with database.translated("save the new recording"), database.transaction() as transaction:
+        with projects.joining(owner, upload.project_id, "save the new recording") as transaction:
             transaction.save(recording, condition=RecordingModel.id.does_not_exist())
             transaction.save(spectrogram, condition=SpectrogramModel.recording_id.does_not_exist())
         form = self._storage.presign_upload(
@@ -191,25 +189,31 @@ class Recordings:
         )
         return {"recording": _as_view(recording, spectrogram), "upload": form}
 
-    def list(self, owner: str, *, limit: str | None = None, cursor: str | None = None) -> dict:
-        text = "50" if limit is None else limit
-        if not (PAGE_SIZE.fullmatch(text) and 1 <= int(text) <= MAX_PAGE):
-            raise BadRequestError(f"limit must be an integer from 1 to {MAX_PAGE}, not {text!r}")
+    def list(
+        self,
+        owner: str,
+        *,
+        limit: str | None = None,
+        cursor: str | None = None,
+        project: str | None = None,
+        status: str | None = None,
+        q: str | None = None,
+    ) -> dict:
+        """A page of the owner's recordings, newest first, filtered as ``Listing`` says."""
+        listing = Listing.read(limit=limit, project=project, status=status, q=q)
+        start = decode_cursor(cursor, owner=owner)
+        if listing.project_id is not None:
+            projects.owned(owner, listing.project_id)
         with database.translated("list recordings"):
-            page = RecordingModel.by_owner.query(
+            page = newest_first(
+                RecordingModel.by_owner,
                 owner,
-                scan_index_forward=False,
-                limit=int(text),
-                last_evaluated_key=_decode_cursor(cursor, owner=owner),
+                limit=listing.limit,
+                start=start,
+                views=_views,
+                shows=listing.shows if listing.filtered else None,
             )
-            recordings = list(page)
-            statuses = {
-                s.recording_id: s for s in SpectrogramModel.batch_get([r.id for r in recordings])
-            }
-        return {
-            "recordings": [_as_view(r, statuses.get(r.id)) for r in recordings],
-            "next": _encode_cursor(page.last_evaluated_key),
-        }
+        return {"recordings": page["items"], "next": page["next"]}
 
     def _owned(self, owner: str, recording_id: str) -> tuple[RecordingModel, SpectrogramModel]:
         # DynamoDB refuses some keys (empty, over 2048 bytes): ask only for ids we issue.
@@ -239,6 +243,51 @@ class Recordings:
         with database.translated("delete the recording"), database.transaction() as transaction:
             transaction.delete(recording)
             transaction.delete(spectrogram)
+
+    def delete_many(self, owner: str, body: object) -> dict:
+        """Delete each of ``ids`` as :meth:`delete` does; ids that are not the owner's
+        recordings are answered as ``not_found`` and left alone."""
+        (ids,) = fields(body, "ids")
+        if not (
+            isinstance(ids, list)
+            and 1 <= len(ids) <= MAX_DELETED_AT_ONCE
+            and all(isinstance(recording_id, str) for recording_id in ids)
+        ):
+            raise BadRequestError(
+                f"ids must be a list of 1 to {MAX_DELETED_AT_ONCE} recording ids (strings)"
+            )
+        repeated = [recording_id for recording_id in ids if ids.count(recording_id) > 1]
+        if repeated:
+            raise BadRequestError(f"ids holds {repeated[0]!r} more than once")
+        deleted, not_found = [], []
+        for recording_id in ids:
+            try:
+                self.delete(owner, recording_id)
+            except NotFoundError:
+                not_found.append(recording_id)
+            else:
+                deleted.append(recording_id)
+        return {"deleted": deleted, "not_found": not_found}
+
+    def change(self, owner: str, recording_id: str, body: object) -> dict:
+        """Move the recording into one of the owner's projects, or out of any (null)."""
+        (given,) = fields(body, "project_id")
+        project_id = projects.given_id(given)
+        recording, spectrogram = self._owned(owner, recording_id)
+        if project_id is None:
+            action = RecordingModel.project_id.remove()
+        else:
+            action = RecordingModel.project_id.set(project_id)
+        try:
+            with projects.joining(owner, project_id, "move the recording") as transaction:
+                transaction.update(
+                    recording, actions=[action], condition=RecordingModel.id.exists()
+                )
+        except (NotFoundError, database.ConditionFailed):
+            self._owned(owner, recording_id)  # 404 if the recording was deleted meanwhile
+            raise
+        recording.project_id = project_id
+        return _as_view(recording, spectrogram)
 
     def spectrogram_status(self, owner: str, recording_id: str) -> dict:
         _, spectrogram = self._owned(owner, recording_id)

@@ -1,16 +1,19 @@
-"""Reading recordings: pages, cursors and ids, against a real moto server."""
+"""Recordings: pages, cursors, filters, ids, projects and bulk deletes, against a real moto
+server."""
 
 from __future__ import annotations
 
 import base64
 import itertools
 import json
+import re
 
 import pytest
 
-from chalicelib import clients
+from chalicelib import clients, status
 from chalicelib.errors import BadRequestError, NotFoundError
-from chalicelib.recordings import Recordings
+from chalicelib.projects import Projects
+from chalicelib.recordings import Listing, Recordings
 
 
 @pytest.fixture
@@ -102,3 +105,158 @@ def test_an_id_we_never_issue_is_not_found_without_asking_dynamodb(recordings, r
     # DynamoDB refuses an empty key or one over 2048 bytes (moto only the empty one).
     with pytest.raises(NotFoundError, match="no recording"):
         recordings.get("tom", recording_id)
+
+
+def in_project(recordings: Recordings, projects: Projects, owner: str, pattern: str) -> dict:
+    """Recordings created oldest first, one per letter: "p" in the project, "-" in none."""
+    project_id = projects.create(owner, {"name": "site"})["id"]
+    made = {"project_id": project_id, "p": [], "-": []}
+    for n, letter in enumerate(pattern):
+        body = {
+            "filename": f"Take {n}.wav",
+            "size": 1,
+            "content_type": "",
+            "project_id": project_id if letter == "p" else None,
+        }
+        made[letter].append(recordings.create(owner, body)["recording"]["id"])
+    return made
+
+
+@pytest.fixture
+def projects(recordings) -> Projects:
+    return Projects(recordings=recordings, clock=lambda: 1_800_000_000)
+
+
+def every_page(recordings: Recordings, owner: str, **query) -> list[list[str]]:
+    pages, cursor = [], None
+    while True:
+        page = recordings.list(owner, cursor=cursor, **query)
+        pages.append([r["id"] for r in page["recordings"]])
+        cursor = page["next"]
+        if cursor is None:
+            return pages
+
+
+@pytest.mark.parametrize("limit", ["1", "2", "3", "5"])
+def test_filtered_pages_are_full_and_neither_skip_nor_repeat(recordings, projects, limit):
+    made = in_project(recordings, projects, f"ulla{limit}", "p--pp---p-p")
+    pages = every_page(recordings, f"ulla{limit}", limit=limit, project=made["project_id"])
+    assert [i for page in pages for i in page] == made["p"][::-1]
+    assert all(len(page) == int(limit) for page in pages[:-1])
+    # The last page is the last one known: no empty page after it.
+    assert pages[-1]
+
+
+def test_a_filter_that_matches_nothing_answers_an_empty_page(recordings, projects):
+    in_project(recordings, projects, "vic", "--")
+    assert recordings.list("vic", status="FAILED") == {"recordings": [], "next": None}
+
+
+def test_filters_combine(recordings, projects):
+    made = in_project(recordings, projects, "wanda", "pp--")
+    failed = made["p"][0]
+    status.move(failed, status.FAILED, now="2027-01-01T00:00:00.000000Z")
+    listed = recordings.list("wanda", project=made["project_id"], status="PENDING", q="TAKE 1")
+    assert [r["id"] for r in listed["recordings"]] == [made["p"][1]]
+    assert [r["id"] for r in recordings.list("wanda", status="FAILED")["recordings"]] == [failed]
+    assert recordings.list("wanda", q="take 4")["recordings"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "complaint"),
+    [
+        ({"status": "DONE"}, "status must be one of PENDING, PROCESSING, COMPLETED, FAILED"),
+        ({"status": "pending"}, "status must be one of"),
+        ({"q": ""}, "q must be 1 to 255 characters"),
+        ({"q": "x" * 256}, "q must be 1 to 255 characters"),
+        ({"limit": "0", "status": "PENDING"}, "limit must be an integer from 1 to 100"),
+    ],
+)
+def test_a_bad_filter_is_named(query, complaint):
+    with pytest.raises(BadRequestError, match=complaint):
+        Listing.read(**{"limit": None, "project": None, "status": None, "q": None, **query})
+
+
+@pytest.mark.parametrize(
+    ("listing", "shown"),
+    [
+        (Listing(50), True),
+        (Listing(50, project_id="p1"), True),
+        (Listing(50, project_id="p2"), False),
+        (Listing(50, status="FAILED"), True),
+        (Listing(50, status="PENDING"), False),
+        (Listing(50, search="grünfrosch"), True),
+        (Listing(50, search="frosch 2"), True),
+        (Listing(50, search="frosch 3"), False),
+        (Listing(50, project_id="p1", status="FAILED", search="dawn"), True),
+        (Listing(50, project_id="p1", status="FAILED", search="dusk"), False),
+    ],
+)
+def test_a_recording_is_shown_when_it_passes_every_filter(listing, shown):
+    recording = {"project_id": "p1", "status": "FAILED", "filename": "Dawn/GRÜNFROSCH 2.wav"}
+    assert listing.shows(recording) is shown
+
+
+def test_a_search_is_casefolded_once():
+    listing = Listing.read(limit=None, project=None, status=None, q="STRAẞE")
+    assert listing.search == "strasse"
+    assert listing.shows({"project_id": None, "status": None, "filename": "Straße 1.flac"})
+
+
+def test_bulk_delete_deletes_the_owners_and_names_the_rest(recordings):
+    mine = new(recordings, "xena", 2)
+    theirs = new(recordings, "yuri", 1)
+    answer = recordings.delete_many("xena", {"ids": [mine[0], theirs[0], "nonsense", mine[1]]})
+    assert answer == {"deleted": mine, "not_found": [theirs[0], "nonsense"]}
+    assert recordings.list("xena")["recordings"] == []
+    assert recordings.get("yuri", theirs[0])["id"] == theirs[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        ({"ids": []}, "ids must be a list of 1 to 100 recording ids"),
+        ({"ids": ["a"] * 101}, "ids must be a list of 1 to 100"),
+        ({"ids": "a"}, "ids must be a list"),
+        ({"ids": [1]}, "ids must be a list"),
+        ({"ids": ["a", "b", "a"]}, "ids holds 'a' more than once"),
+        ({"ids": ["a"], "all": True}, "unknown field(s): all; send only ids"),
+        ({}, "missing field(s): ids"),
+    ],
+)
+def test_a_bad_bulk_delete_deletes_nothing(recordings, body, complaint):
+    kept = new(recordings, "zack", 1)
+    with pytest.raises(BadRequestError, match=re.escape(complaint)):
+        recordings.delete_many("zack", body)
+    assert recordings.get("zack", kept[0])
+
+
+def test_a_recording_moves_into_a_project_and_out(recordings, projects):
+    (recording_id,) = new(recordings, "amy", 1)
+    project_id = projects.create("amy", {"name": "moor"})["id"]
+    moved = recordings.change("amy", recording_id, {"project_id": project_id})
+    assert moved == {**recordings.get("amy", recording_id), "project_id": project_id}
+    assert recordings.get("amy", recording_id)["project_id"] == project_id
+    assert recordings.change("amy", recording_id, {"project_id": None})["project_id"] is None
+    assert recordings.get("amy", recording_id)["project_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "complaint"),
+    [
+        ({"project_id": 5}, BadRequestError, "project_id must be a project's id or null, not 5"),
+        ({}, BadRequestError, "missing field(s): project_id"),
+        ({"project_id": None, "name": "x"}, BadRequestError, "unknown field(s): name"),
+        ({"project_id": "p"}, NotFoundError, "no project 'p'"),
+        (
+            {"project_id": "2a3c92b3-401c-4ba7-9454-082cb01c9f7c"},
+            NotFoundError,
+            "no project '2a3c92b3-401c-4ba7-9454-082cb01c9f7c'",
+        ),
+    ],
+)
+def test_a_recording_moves_only_into_a_project_of_its_owner(recordings, body, error, complaint):
+    (recording_id,) = new(recordings, "bob", 1)
+    with pytest.raises(error, match=re.escape(complaint)):
+        recordings.change("bob", recording_id, body)
+    assert recordings.get("bob", recording_id)["project_id"] is None

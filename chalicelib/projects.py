@@ -1,0 +1,216 @@
+"""Projects: a user's groups of recordings, each with spectrogram presets for later.
+
+Like recordings, every read and write is scoped to one owner; another user's project is
+indistinguishable from one that does not exist. A recording names its project
+(``RecordingModel.project_id``); a project finds and counts its recordings through the
+recordings' by-project index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import database
+from chalicelib.clock import Clock, iso
+from chalicelib.errors import BadRequestError, NotFoundError
+from chalicelib.models import ProjectModel, RecordingModel
+from chalicelib.paging import ISSUED_ID, decode_cursor, newest_first, page_size
+from chalicelib.validation import fields, some_fields, text, whole_number
+
+if TYPE_CHECKING:  # recordings imports this module
+    from chalicelib.recordings import Recordings
+
+PROJECT_ID = ISSUED_ID
+MAX_NAME = 100
+PRESETS = ("f_max_hz", "n_fft", "hop_length")
+# The FFT sizes a project may ask for: powers of two, 256 to 8192.
+N_FFTS = tuple(2**k for k in range(8, 14))
+# The engine's own n_fft, which a null n_fft stands for (chalicelib.spectrogram.stft.N_FFT,
+# not imported: it loads numpy; tests/unit/test_projects.py checks they agree).
+ENGINE_N_FFT = 2048
+# 1 Hz up: DynamoDB stores no number below 1e-130, and a band under 1 Hz shows nothing.
+# Bat detectors sample at up to about 1 MHz.
+MIN_F_MAX_HZ, MAX_F_MAX_HZ = 1, 1_000_000
+
+
+@dataclass(frozen=True)
+class Presets:
+    """How a project's spectrograms are to be drawn; None is the engine's default."""
+
+    f_max_hz: float | None = None
+    n_fft: int | None = None
+    hop_length: int | None = None
+
+    @classmethod
+    def from_request(cls, body: object) -> Presets:
+        """Validate a ``presets`` value: an object of any of PRESETS, or null for none."""
+        if body is None:
+            return cls()
+        try:
+            f_max_hz, n_fft, hop_length = fields(body, optional=PRESETS)
+        except BadRequestError as e:
+            raise BadRequestError(f"presets: {e.message}") from e
+        if f_max_hz is not None and not (
+            isinstance(f_max_hz, int | float)
+            and not isinstance(f_max_hz, bool)
+            and MIN_F_MAX_HZ <= f_max_hz <= MAX_F_MAX_HZ
+        ):
+            raise BadRequestError(
+                f"presets.f_max_hz must be a frequency from {MIN_F_MAX_HZ} to {MAX_F_MAX_HZ} Hz "
+                f"(or null for the engine's), not {f_max_hz!r}"
+            )
+        window = whole_number(n_fft)
+        if n_fft is not None and window not in N_FFTS:
+            raise BadRequestError(
+                f"presets.n_fft must be a power of two from {N_FFTS[0]} to {N_FFTS[-1]} "
+                f"(or null for the engine's {ENGINE_N_FFT}), not {n_fft!r}"
+            )
+        hop = whole_number(hop_length)
+        longest = window or ENGINE_N_FFT
+        if hop_length is not None and not (hop is not None and 1 <= hop <= longest):
+            raise BadRequestError(
+                f"presets.hop_length must be an integer from 1 to n_fft ({longest}) "
+                f"(or null for the engine's), not {hop_length!r}"
+            )
+        return cls(f_max_hz, window, hop)
+
+
+def given_id(value: object) -> str | None:
+    """A ``project_id`` of a request body: null for none, else the id of a project.
+
+    Whether it is one of the user's projects is for :func:`owned` to say; an id we never
+    issue is not (404, as in a path).
+    """
+    if value is not None and not isinstance(value, str):
+        raise BadRequestError(f"project_id must be a project's id or null, not {value!r}")
+    if value is not None and not PROJECT_ID.fullmatch(value):
+        raise NotFoundError(f"no project {value!r}")
+    return value
+
+
+def owned(owner: str, project_id: str) -> ProjectModel:
+    """The owner's project ``project_id``; NotFoundError if it is not one."""
+    # DynamoDB refuses some keys (empty, over 2048 bytes): ask only for ids we issue.
+    if not PROJECT_ID.fullmatch(project_id):
+        raise NotFoundError(f"no project {project_id!r}")
+    try:
+        with database.translated("read the project"):
+            project = ProjectModel.get(project_id)
+    except NotFoundError as e:
+        raise NotFoundError(f"no project {project_id!r}") from e
+    if project.owner != owner:
+        raise NotFoundError(f"no project {project_id!r}")
+    return project
+
+
+@contextlib.contextmanager
+def joining(owner: str, project_id: str | None, action: str) -> Iterator[TransactWrite]:
+    """A transaction for writing a recording that is to be in ``project_id`` (None: in none).
+
+    It commits only if the project is still the owner's and not being deleted, so that
+    no recording outlives its project; otherwise NotFoundError, as for a missing project.
+    """
+    if project_id is not None:
+        owned(owner, project_id)
+    open_to_recordings = (ProjectModel.owner == owner) & ProjectModel.deleting.does_not_exist()
+    try:
+        with database.translated(action), database.transaction() as transaction:
+            yield transaction
+            if project_id is not None:
+                transaction.condition_check(ProjectModel, project_id, condition=open_to_recordings)
+    except database.ConditionFailed as e:
+        if project_id is None:
+            raise
+        raise NotFoundError(f"no project {project_id!r}") from e
+
+
+def _as_view(project: ProjectModel) -> dict:
+    with database.translated("count the project's recordings"):
+        recording_count = RecordingModel.by_project.count(project.id)
+    return {
+        "id": project.id,
+        "name": project.name,
+        "created_at": project.created_at,
+        "presets": {name: getattr(project, name) for name in PRESETS},
+        "recording_count": recording_count,
+    }
+
+
+def _views(projects: list[ProjectModel]) -> list[dict]:
+    return [_as_view(project) for project in projects]
+
+
+class Projects:
+    def __init__(self, *, recordings: Recordings, clock: Clock) -> None:
+        self._recordings = recordings
+        self._clock = clock
+
+    def create(self, owner: str, body: object) -> dict:
+        name, presets = fields(body, "name", optional=("presets",))
+        project = ProjectModel(
+            id=str(uuid.uuid4()),
+            owner=owner,
+            name=text(name, field="name", max_length=MAX_NAME),
+            created_at=iso(self._clock()),
+            **asdict(Presets.from_request(presets)),
+        )
+        with database.translated("save the new project"):
+            project.save(condition=ProjectModel.id.does_not_exist())
+        return _as_view(project)
+
+    def list(self, owner: str, *, limit: str | None = None, cursor: str | None = None) -> dict:
+        """A page of the owner's projects, newest first."""
+        size = page_size(limit)
+        start = decode_cursor(cursor, owner=owner)
+        with database.translated("list projects"):
+            page = newest_first(ProjectModel.by_owner, owner, limit=size, start=start, views=_views)
+        return {"projects": page["items"], "next": page["next"]}
+
+    def get(self, owner: str, project_id: str) -> dict:
+        return _as_view(owned(owner, project_id))
+
+    def change(self, owner: str, project_id: str, body: object) -> dict:
+        """Rename the project or replace its presets (a field left out stays as it is)."""
+        given = some_fields(body, "name", "presets")
+        actions = []
+        if "name" in given:
+            name = text(given["name"], field="name", max_length=MAX_NAME)
+            actions.append(ProjectModel.name.set(name))
+        if "presets" in given:
+            for attribute, value in asdict(Presets.from_request(given["presets"])).items():
+                preset = getattr(ProjectModel, attribute)
+                actions.append(preset.remove() if value is None else preset.set(value))
+        project = owned(owner, project_id)
+        if actions:
+            try:
+                with database.translated("change the project"):
+                    project.update(actions=actions, condition=ProjectModel.id.exists())
+            except database.ConditionFailed as e:
+                raise NotFoundError(f"no project {project_id!r}") from e
+        return _as_view(project)
+
+    def delete(self, owner: str, project_id: str) -> None:
+        """Delete each of the project's recordings as ``DELETE /recordings/{id}`` does, then it."""
+        project = owned(owner, project_id)
+        try:
+            # From here no recording joins it (see joining), so none can outlive it; a
+            # deletion that fails half-way can be asked for again.
+            with database.translated("delete the project"):
+                project.update(
+                    actions=[ProjectModel.deleting.set(True)], condition=ProjectModel.id.exists()
+                )
+        except database.ConditionFailed as e:
+            raise NotFoundError(f"no project {project_id!r}") from e
+        with database.translated("find the project's recordings"):
+            recording_ids = [r.id for r in RecordingModel.by_project.query(project_id)]
+        for recording_id in recording_ids:
+            with contextlib.suppress(NotFoundError):  # deleted meanwhile
+                self._recordings.delete(owner, recording_id)
+        with database.translated("delete the project"):
+            project.delete()
