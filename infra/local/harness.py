@@ -5,6 +5,7 @@ The integration tests and the end-to-end benchmark share this.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import socket
@@ -20,6 +21,8 @@ from pathlib import Path
 import boto3
 import requests
 from botocore.config import Config
+
+from infra.local.conformance import Conformance
 
 ROOT = Path(__file__).resolve().parents[2]
 # LocalStack's first start installs it (about a minute).
@@ -50,18 +53,42 @@ class RunningStack:
         )
 
 
-class ApiUser:
+@functools.cache
+def served_document(base_url: str) -> Conformance:
+    """The checks of the OpenAPI document the API at ``base_url`` serves, fetched once."""
+    answer = requests.get(f"{base_url}/openapi.json", timeout=10)
+    answer.raise_for_status()
+    return Conformance(answer.json())
+
+
+class ApiClient:
+    """A client of the HTTP API without a token (someone not signed in, or a test of 401s).
+
+    Every answer is checked against the API's own /openapi.json (infra/local/conformance.py):
+    an answer the document does not allow raises AssertionError.
+    """
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.session = requests.Session()
+        self._document = served_document(base_url)
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        answer = self.session.request(method, self.base_url + path, timeout=30, **kwargs)
+        # A followed redirect: the API's own answer is the first.
+        own = answer.history[0] if answer.history else answer
+        self._document.check(method, path, own.status_code, own.headers, own.content)
+        return answer
+
+
+class ApiUser(ApiClient):
     """A signed-in user of the HTTP API."""
 
     def __init__(self, base_url: str, username: str) -> None:
-        self.base_url = base_url
-        self.session = requests.Session()
-        answer = requests.post(f"{base_url}/auth/login", json={"username": username}, timeout=10)
-        answer.raise_for_status()
+        super().__init__(base_url)
+        answer = self.request("POST", "/auth/login", json={"username": username})
+        assert answer.status_code == 200, answer.text
         self.session.headers["Authorization"] = f"Bearer {answer.json()['token']}"
-
-    def request(self, method: str, path: str, **kwargs) -> requests.Response:
-        return self.session.request(method, self.base_url + path, timeout=30, **kwargs)
 
     def upload(
         self,

@@ -13,7 +13,7 @@ import requests
 import soundfile as sf
 from PIL import Image
 
-from infra.local.harness import ApiUser, RunningStack
+from infra.local.harness import ApiClient, ApiUser, RunningStack
 from tests.integration.conftest import SAMPLES
 
 BIRDSONG = SAMPLES / "XC249066_Willisornis_poecilinotus.mp3"
@@ -41,15 +41,14 @@ def spectrogram_png(api: ApiUser, recording_id: str) -> Image.Image:
 
 
 def test_health_needs_no_token(stack: RunningStack):
-    assert requests.get(stack.api_url + "/health", timeout=5).json() == {"ok": True}
+    assert ApiClient(stack.api_url).request("GET", "/health").json() == {"ok": True}
 
 
 def test_recordings_need_a_valid_token(stack: RunningStack):
-    assert requests.get(stack.api_url + "/recordings", timeout=5).status_code == 401
+    visitor = ApiClient(stack.api_url)
+    assert visitor.request("GET", "/recordings").status_code == 401
     for forged in ("Bearer eyJzdWIiOiJhbGljZSJ9.forged", "Bearer a.\xe9"):
-        answer = requests.get(
-            stack.api_url + "/recordings", headers={"Authorization": forged}, timeout=5
-        )
+        answer = visitor.request("GET", "/recordings", headers={"Authorization": forged})
         assert answer.status_code == 401, forged
         assert "error" in answer.json()
 
@@ -63,7 +62,7 @@ def test_recordings_need_a_valid_token(stack: RunningStack):
     ],
 )
 def test_login_names_what_is_wrong(stack: RunningStack, body: dict, complaint: str):
-    answer = requests.post(stack.api_url + "/auth/login", json=body, timeout=5)
+    answer = ApiClient(stack.api_url).request("POST", "/auth/login", json=body)
     assert answer.status_code == 400
     assert complaint in answer.json()["error"]
 
