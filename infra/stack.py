@@ -33,7 +33,7 @@ from chalice.config import Config as ChaliceConfig
 from constructs import Construct
 from pynamodb.models import Model
 
-from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
 from infra.cors import cors_rules
 from layers import build_layer
 
@@ -113,6 +113,7 @@ class SonagramStack(cdk.Stack):
         self.spectrograms = self._bucket("Spectrograms", ui_origin, access_logs)
         self.recordings_table = table_from_model(self, "RecordingsTable", RecordingModel)
         self.spectrograms_table = table_from_model(self, "SpectrogramsTable", SpectrogramModel)
+        self.projects_table = table_from_model(self, "ProjectsTable", ProjectModel)
         environment = self._environment(ui_origin)
 
         layer = lambda_.LayerVersion(
@@ -130,6 +131,8 @@ class SonagramStack(cdk.Stack):
         self.api = self._api(
             {
                 **environment,
+                # Only the API deals with projects.
+                "PROJECTS_TABLE": self.projects_table.table_name,
                 "USER_POOL_ID": users.user_pool_id,
                 "USER_POOL_CLIENT_ID": web_client.user_pool_client_id,
             }
@@ -367,6 +370,7 @@ class SonagramStack(cdk.Stack):
         grant_objects(role, self.spectrograms, "GetObject", "DeleteObject")
         self.recordings_table.grant_read_write_data(role)
         self.spectrograms_table.grant_read_write_data(role)
+        self.projects_table.grant_read_write_data(role)
         token_key.grant_read(role)
         return api
 
@@ -391,7 +395,7 @@ class SonagramStack(cdk.Stack):
                 reason="Object keys are generated per recording: a role that handles any "
                 "recording acts on any key of this one bucket",
             )
-        for table in (self.recordings_table, self.spectrograms_table):
+        for table in (self.recordings_table, self.spectrograms_table, self.projects_table):
             acknowledge(
                 self,
                 f"AwsSolutions-IAM5[Resource::<{self._logical_id(table)}.Arn>/index/*]",

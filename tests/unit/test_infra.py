@@ -16,7 +16,7 @@ import pytest
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
 
-from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
 from infra.stack import ROOT, SonagramStack
 from layers import build_layer
 
@@ -183,7 +183,11 @@ def test_function_code_is_only_chalicelib_and_functions(stack, synthesized, temp
 
 @pytest.mark.parametrize(
     ("model", "attribute"),
-    [(RecordingModel, "recordings_table"), (SpectrogramModel, "spectrograms_table")],
+    [
+        (RecordingModel, "recordings_table"),
+        (SpectrogramModel, "spectrograms_table"),
+        (ProjectModel, "projects_table"),
+    ],
 )
 def test_tables_have_the_keys_and_indexes_of_the_pynamodb_models(
     stack, template_json, model, attribute
@@ -300,6 +304,7 @@ def test_the_api_gets_the_real_names_and_the_user_pool(stack, template):
                         "SPECTROGRAMS_BUCKET": {"Ref": logical_id(stack, stack.spectrograms)},
                         "RECORDINGS_TABLE": {"Ref": logical_id(stack, stack.recordings_table)},
                         "SPECTROGRAMS_TABLE": {"Ref": logical_id(stack, stack.spectrograms_table)},
+                        "PROJECTS_TABLE": {"Ref": logical_id(stack, stack.projects_table)},
                         "UI_ORIGIN": UI_ORIGIN,
                         "USER_POOL_ID": {"Ref": Match.string_like_regexp("^Users")},
                         "USER_POOL_CLIENT_ID": {"Ref": Match.string_like_regexp("^UsersWebClient")},
@@ -349,6 +354,45 @@ def test_only_the_api_may_read_the_token_key_and_no_function_holds_it(stack, tem
     # Chalice's role, named through its ARN.
     assert len(readers) == 1
     assert json.dumps(readers[0]).count('{"Fn::GetAtt": ["DefaultRole", "Arn"]}') == 1
+
+
+# What grant_read_write_data allows: items, queries and scans, never the table's settings.
+ITEM_ACTIONS = {
+    f"dynamodb:{action}"
+    for action in (
+        "BatchGetItem",
+        "BatchWriteItem",
+        "ConditionCheckItem",
+        "DeleteItem",
+        "DescribeTable",
+        "GetItem",
+        "GetRecords",
+        "GetShardIterator",
+        "PutItem",
+        "Query",
+        "Scan",
+        "UpdateItem",
+    )
+}
+
+
+def test_only_the_api_may_use_the_projects_table_and_only_its_items(stack, template_json):
+    table = logical_id(stack, stack.projects_table)
+    for function in (stack.worker, stack.sweeper):
+        assert not [arn for _, arn in allowed(template_json, stack, function) if table in arn]
+        assert "PROJECTS_TABLE" not in environments(template_json)[logical_id(stack, function)]
+    statements = [
+        (role, statement)
+        for resource in template_json["Resources"].values()
+        if resource["Type"] == "AWS::IAM::Policy"
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+        if table in json.dumps(statement["Resource"])
+        for role in resource["Properties"]["Roles"]
+    ]
+    # Chalice's role, named through its ARN.
+    (role,) = {json.dumps(role) for role, _ in statements}
+    assert role.count('{"Fn::GetAtt": ["DefaultRole", "Arn"]}') == 1
+    assert {action for _, statement in statements for action in statement["Action"]} == ITEM_ACTIONS
 
 
 def test_cfn_lint_finds_nothing(template_json):
