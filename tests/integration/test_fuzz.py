@@ -16,6 +16,7 @@ from schemathesis import GenerationMode
 
 from chalicelib.config import Settings
 from chalicelib.openapi import document
+from chalicelib.projects import PROJECT_ID
 from infra.local.harness import ApiUser, RunningStack
 from tests.integration.test_pipeline import wav_bytes
 
@@ -28,10 +29,11 @@ RENDERED, NEVER_UPLOADED, NOT_AUDIO = "rendered", "never uploaded", "not audio"
 def cases() -> list:
     """(method, path, mode, recording) for every operation, in the document's order.
 
-    Invalid requests only where the operation takes input besides the recording id
-    (which is always a real one). Each operation on one recording runs on each of the
-    fuzzer's recordings; the spectrogram is read before regenerate sends it back to
-    PENDING. Deletes get recordings of their own (see the test).
+    Invalid requests only where the operation takes input besides the id in its path
+    (which is always a real one: the fuzzer's project, or one of its recordings). Each
+    operation on one recording runs on each of the fuzzer's recordings; the spectrogram
+    is read before regenerate sends it back to PENDING. Deletes get recordings and
+    projects of their own (see the test).
     """
     found = []
     for path, operations in document(Settings())["paths"].items():
@@ -40,7 +42,7 @@ def cases() -> list:
             modes = [GenerationMode.POSITIVE]
             if "requestBody" in operation or places - {"path"}:
                 modes.append(GenerationMode.NEGATIVE)
-            on_each = "path" in places and method != "delete"
+            on_each = "{recording_id}" in path and method != "delete"
             for mode in modes:
                 for recording in (RENDERED, NEVER_UPLOADED, NOT_AUDIO) if on_each else (None,):
                     label = f"{method.upper()} {path} {mode.value}" + (
@@ -82,20 +84,44 @@ def api_schema(stack: RunningStack, alice: ApiUser):
 
 
 @pytest.fixture(scope="module")
-def cursor(alice: ApiUser, recordings: dict[str, str]) -> str:
-    """A cursor the server issued: the document cannot say which strings those are."""
-    return alice.request("GET", "/recordings", params={"limit": 1}).json()["next"]
+def project(alice: ApiUser) -> str:
+    """The fuzzer's project (two, so that a page of one has a next)."""
+    alice.request("POST", "/projects", json={"name": "fuzzed too"})
+    return alice.request("POST", "/projects", json={"name": "fuzzed"}).json()["id"]
+
+
+@pytest.fixture(scope="module")
+def cursors(alice: ApiUser, recordings: dict[str, str], project: str) -> dict[str, str]:
+    """Cursors the server issued, by listing: the document cannot say which strings those are."""
+    return {
+        path: alice.request("GET", path, params={"limit": 1}).json()["next"]
+        for path in ("/recordings", "/projects")
+    }
+
+
+def in_the_fuzzers_project(values: object, project: str) -> None:
+    """Point any project id among ``values`` (a body or a query) at the fuzzer's project.
+
+    A valid request names an existing project of alice's: the document cannot say which
+    ids those are. An id of the wrong form stays, for the server to refuse.
+    """
+    if isinstance(values, dict):
+        for name in ("project_id", "project"):
+            if isinstance(values.get(name), str) and PROJECT_ID.fullmatch(values[name]):
+                values[name] = project
 
 
 @pytest.mark.parametrize(("method", "path", "mode", "recording"), cases())
 def test_the_api_answers_as_its_document_says(
-    api_schema, alice: ApiUser, recordings, cursor, method, path, mode, recording
+    api_schema, alice: ApiUser, recordings, project, cursors, method, path, mode, recording
 ):
     fixed = {}
     if recording:
         fixed["path_parameters"] = {"recording_id": recordings[recording]}
-    if (method, path) == ("get", "/recordings"):
-        fixed["query"] = {"cursor": cursor}
+    if "{project_id}" in path:
+        fixed["path_parameters"] = {"project_id": project}
+    if method == "get" and path in cursors:
+        fixed["query"] = {"cursor": cursors[path]}
     strategy = api_schema[path][method].as_strategy(mode, **fixed)
 
     @hypothesis.settings(
@@ -107,14 +133,21 @@ def test_the_api_answers_as_its_document_says(
     )
     @hypothesis.given(case=strategy)
     def answers_as_documented(case):
-        if method == "delete":
+        if (method, path) == ("delete", "/recordings/{recording_id}"):
             # A recording of its own for each delete: the fuzzer's three outlive the run.
-            created = alice.request(
-                "POST",
-                "/recordings",
-                json={"filename": "doomed.wav", "size": 1, "content_type": ""},
-            )
-            case.path_parameters = {"recording_id": created.json()["recording"]["id"]}
+            case.path_parameters = {"recording_id": new_recording(alice)}
+        if (method, path) == ("delete", "/projects/{project_id}"):
+            # Likewise a project, with a recording in it.
+            doomed = alice.request("POST", "/projects", json={"name": "doomed"}).json()["id"]
+            new_recording(alice, project_id=doomed)
+            case.path_parameters = {"project_id": doomed}
+        in_the_fuzzers_project(case.body, project)
+        in_the_fuzzers_project(case.query, project)
         case.call_and_validate()
 
     answers_as_documented()
+
+
+def new_recording(alice: ApiUser, project_id: str | None = None) -> str:
+    body = {"filename": "doomed.wav", "size": 1, "content_type": "", "project_id": project_id}
+    return alice.request("POST", "/recordings", json=body).json()["recording"]["id"]

@@ -10,9 +10,11 @@ from chalicelib.audio_types import AUDIO_TYPES
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, NotFoundError
 from chalicelib.openapi import document
+from chalicelib.projects import Presets
 from chalicelib.recordings import NewUpload
 
 SETTINGS = Settings(max_upload_bytes=1000)
+PROJECT = "8b0c6f0e-3c9a-4c57-9d8e-5b1f0f9a2f11"
 DOCUMENT = document(SETTINGS)
 
 
@@ -42,10 +44,13 @@ def test_the_document_is_valid_openapi_3_1():
     assert all(isinstance(result, Ok) for result in schema.get_all_operations())
 
 
+def validator(schema: dict):
+    """``schema``, whose refs point into the document's components."""
+    return jsonschema_rs.Draft202012Validator({**schema, "components": DOCUMENT["components"]})
+
+
 def new_recording_validator():
-    return jsonschema_rs.Draft202012Validator(
-        {"$ref": "#/components/schemas/NewRecording", "components": DOCUMENT["components"]}
-    )
+    return validator({"$ref": "#/components/schemas/NewRecording"})
 
 
 def accepted(body: object) -> bool:
@@ -88,6 +93,10 @@ def accepted(body: object) -> bool:
         {"filename": "a.wav.txt", "size": 1, "content_type": ""},
         {"filename": "a.wav", "size": 1},
         {"filename": "a.wav", "size": 1, "content_type": "", "extra": 1},
+        {"filename": "a.wav", "size": 1, "content_type": "", "project_id": None},
+        {"filename": "a.wav", "size": 1, "content_type": "", "project_id": PROJECT},
+        {"filename": "a.wav", "size": 1, "content_type": "", "project_id": PROJECT.upper()},
+        {"filename": "a.wav", "size": 1, "content_type": "", "project_id": 5},
         [],
     ],
 )
@@ -114,3 +123,37 @@ def test_generated_new_recordings_are_accepted_exactly_when_the_document_allows_
         assert validator.is_valid(case.body) == accepted(case.body)
 
     agree()
+
+
+def presets_accepted(body: object) -> bool:
+    try:
+        Presets.from_request(body)
+    except BadRequestError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "presets",
+    [
+        None,
+        {},
+        {"f_max_hz": None, "n_fft": None, "hop_length": None},
+        *({"f_max_hz": hz} for hz in (1, 1.5, 22050, 1_000_000, 0.99, 0, -5, 1_000_000.01)),
+        *({"f_max_hz": value} for value in (True, "8000", [8000])),
+        *({"n_fft": n} for n in (256, 512, 1024, 2048, 4096, 8192, 1024.0, 128, 1000, 16384)),
+        *({"n_fft": value} for value in (True, "1024", 1024.5)),
+        *({"hop_length": hop} for hop in (1, 512, 2048, 2049, 0, -1, 2.0, 2.5, "2", False)),
+        {"n_fft": 4096, "hop_length": 4096},
+        {"n_fft": 4096, "hop_length": 4097},
+        {"n_fft": 256, "hop_length": 257},
+        {"n_fft": None, "hop_length": 2049},
+        {"n_fft": 8192, "hop_length": 8192, "f_max_hz": 96000},
+        {"window": "hann"},
+        [],
+        "2048",
+    ],
+)
+def test_the_document_allows_exactly_the_presets_the_server_accepts(presets):
+    allowed = validator({"anyOf": [{"$ref": "#/components/schemas/NewPresets"}, {"type": "null"}]})
+    assert allowed.is_valid(presets) == presets_accepted(presets)
