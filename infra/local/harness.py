@@ -52,6 +52,11 @@ class RunningStack:
             config=Config(s3={"addressing_style": "path"}),
         )
 
+    def stored(self, bucket: str, prefix: str) -> list[str]:
+        """The keys of the objects under ``prefix`` in ``bucket`` of the local cloud."""
+        listing = self.client("s3").list_objects_v2(Bucket=bucket, Prefix=prefix)
+        return [o["Key"] for o in listing.get("Contents", [])]
+
 
 @functools.cache
 def served_document(base_url: str) -> Conformance:

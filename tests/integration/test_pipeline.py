@@ -239,15 +239,10 @@ def test_replayed_event_renders_once(stack: RunningStack, alice: ApiUser):
 def test_delete_removes_audio_images_and_rows(stack: RunningStack, alice: ApiUser):
     recording = alice.upload("gone soon.wav", wav_bytes(2.0))
     assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
-    s3 = stack.client("s3")
-
-    def objects(bucket: str) -> list[str]:
-        listing = s3.list_objects_v2(Bucket=bucket, Prefix=f"alice/{recording['id']}")
-        return [o["Key"] for o in listing.get("Contents", [])]
-
-    assert objects("recordings") and objects("spectrograms")
+    prefix = f"alice/{recording['id']}"
+    assert stack.stored("recordings", prefix) and stack.stored("spectrograms", prefix)
     assert alice.request("DELETE", f"/recordings/{recording['id']}").status_code == 204
-    assert objects("recordings") == [] and objects("spectrograms") == []
+    assert stack.stored("recordings", prefix) == stack.stored("spectrograms", prefix) == []
     assert alice.request("GET", f"/recordings/{recording['id']}").status_code == 404
 
 
