@@ -33,7 +33,7 @@ from chalice.config import Config as ChaliceConfig
 from constructs import Construct
 from pynamodb.models import Model
 
-from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.models import AnnotationChunkModel, RecordingModel, SpectrogramModel
 from infra.cors import cors_rules
 from layers import build_layer
 
@@ -113,6 +113,7 @@ class SonagramStack(cdk.Stack):
         self.spectrograms = self._bucket("Spectrograms", ui_origin, access_logs)
         self.recordings_table = table_from_model(self, "RecordingsTable", RecordingModel)
         self.spectrograms_table = table_from_model(self, "SpectrogramsTable", SpectrogramModel)
+        self.annotations_table = table_from_model(self, "AnnotationsTable", AnnotationChunkModel)
         environment = self._environment(ui_origin)
 
         layer = lambda_.LayerVersion(
@@ -184,6 +185,7 @@ class SonagramStack(cdk.Stack):
             "SPECTROGRAMS_BUCKET": self.spectrograms.bucket_name,
             "RECORDINGS_TABLE": self.recordings_table.table_name,
             "SPECTROGRAMS_TABLE": self.spectrograms_table.table_name,
+            "ANNOTATIONS_TABLE": self.annotations_table.table_name,
             # The worker's watchdog and the sweeper's "stuck" threshold follow the real timeout.
             "JOB_TIMEOUT_S": str(WORKER_TIMEOUT_S),
             "UI_ORIGIN": ui_origin,
@@ -367,6 +369,7 @@ class SonagramStack(cdk.Stack):
         grant_objects(role, self.spectrograms, "GetObject", "DeleteObject")
         self.recordings_table.grant_read_write_data(role)
         self.spectrograms_table.grant_read_write_data(role)
+        self.annotations_table.grant_read_write_data(role)
         token_key.grant_read(role)
         return api
 
