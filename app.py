@@ -10,12 +10,12 @@ import json
 
 from chalice import Chalice, CORSConfig, Response
 
-from chalicelib import auth, clients, openapi, validation
+from chalicelib import annotations, auth, clients, openapi, validation
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
 from chalicelib.projects import Projects
-from chalicelib.recordings import Recordings
+from chalicelib.recordings import Recordings, owned_recording
 
 app = Chalice(app_name="sonagram")
 # Bearer tokens, not cookies: any origin may call, none gets credentials for free.
@@ -38,6 +38,12 @@ def recordings() -> Recordings:
 @functools.cache
 def projects() -> Projects:
     return Projects(recordings=recordings(), clock=system_clock)
+
+
+def owned(recording_id: str):
+    """The signed-in user's recording row (tables bound), or NotFoundError."""
+    recordings()
+    return owned_recording(current_user(), recording_id)
 
 
 def json_error(status_code: int, message: str) -> Response:
@@ -197,6 +203,26 @@ def change_project(project_id):
 def delete_project(project_id):
     projects().delete(current_user(), project_id)
     return Response(body="", status_code=204)
+
+
+@app.route("/recordings/{recording_id}/annotations", methods=["GET"])
+@api
+def get_annotations(recording_id):
+    return annotations.get(owned(recording_id))
+
+
+@app.route("/recordings/{recording_id}/annotations", methods=["PUT"], content_types=JSON_BODY_TYPES)
+@api
+def replace_annotations(recording_id):
+    return annotations.replace(owned(recording_id), json_body())
+
+
+@app.route(
+    "/recordings/{recording_id}/annotations", methods=["PATCH"], content_types=JSON_BODY_TYPES
+)
+@api
+def change_annotations(recording_id):
+    return annotations.patch(owned(recording_id), json_body())
 
 
 @app.route("/openapi.json")

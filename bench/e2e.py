@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus
 
+from bench.annotations import AnnotationTimings, annotation_timings
 from bench.signals import Spec, ensure
 from chalicelib.audio_types import canonical_type
 from chalicelib.config import Settings
@@ -366,19 +367,27 @@ def end_to_end(
     audio: Path,
     *,
     latency_repeats: int,
+    annotation_boxes: int,
+    annotation_repeats: int,
     burst_uploads: int,
     list_requests: int,
     inputs: Path,
-) -> tuple[Latency, Burst, Lists]:
-    """Start the local stack; measure upload latency of ``audio``, a burst, lists; stop it.
+) -> tuple[Latency, AnnotationTimings, Burst, Lists]:
+    """Start the local stack; measure upload latency of ``audio``, annotations, a burst,
+    lists; stop it.
 
-    The burst mixes generated recordings with ``audio`` (:func:`burst_mix`); the lists
-    then read the page of the burst's recordings (the API's default page, 50).
+    The annotations go on the last upload of ``audio``. The burst mixes generated
+    recordings with ``audio`` (:func:`burst_mix`); the lists then read the page of the
+    burst's recordings (the API's default page, 50).
     """
     with running_stack() as stack:
         user = ApiUser(stack.api_url, "bench")
         measured = latency(user, audio, "audio/mpeg", repeats=latency_repeats)
+        newest = user.request("GET", "/recordings", params={"limit": 1}).json()["recordings"][0]
+        annotated = annotation_timings(
+            user, newest, count=annotation_boxes, repeats=annotation_repeats
+        )
         burst_result = burst(stack, mix=burst_mix(burst_uploads, audio), inputs=inputs)
         page_size = min(burst_result.uploads, DEFAULT_PAGE)
         lists = concurrent_lists(stack, "burst", requests=list_requests, page_size=page_size)
-        return measured, burst_result, lists
+        return measured, annotated, burst_result, lists

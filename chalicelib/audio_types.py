@@ -35,8 +35,8 @@ def canonical_type(extension: str) -> str:
 # C0 and C1 control characters and DEL: never part of a name a person gave a file.
 _CONTROL = r"\x00-\x1f\x7f-\x9f"
 CONTROL_CHARACTER = rf"[{_CONTROL}]"
-# A whole text without any (the same in Python and as an ECMA-262 pattern).
-NO_CONTROL_CHARACTERS = rf"^[^{_CONTROL}]*$"
+# A one-line text a person typed (a label): anything but those.
+PLAIN_TEXT = rf"[^{_CONTROL}]*"
 
 
 def filename_pattern(extensions: Iterable[str]) -> str:

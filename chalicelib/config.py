@@ -28,6 +28,7 @@ class Settings:
     recordings_table: str = "sonagram-recordings"
     spectrograms_table: str = "sonagram-spectrograms"
     projects_table: str = "sonagram-projects"
+    annotations_table: str = "sonagram-annotations"
     jobs_queue: str = "sonagram-spectrogram-jobs"
     max_upload_bytes: int = 100 * MIB
     upload_expiry_s: int = 15 * 60
@@ -73,6 +74,7 @@ class Settings:
             recordings_table=env.get("RECORDINGS_TABLE", cls.recordings_table),
             spectrograms_table=env.get("SPECTROGRAMS_TABLE", cls.spectrograms_table),
             projects_table=env.get("PROJECTS_TABLE", cls.projects_table),
+            annotations_table=env.get("ANNOTATIONS_TABLE", cls.annotations_table),
             jobs_queue=env.get("JOBS_QUEUE", cls.jobs_queue),
             max_upload_bytes=int(env.get("MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
             max_duration_s=float(env.get("MAX_DURATION_S", cls.max_duration_s)),

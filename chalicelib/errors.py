@@ -29,6 +29,10 @@ class ConflictError(SonagramError):
     status_code = 409
 
 
+class TooLargeError(SonagramError):
+    status_code = 413
+
+
 class ChangedError(ConflictError):
     """An object is no longer the version that was read (a new upload replaced it)."""
 

@@ -8,7 +8,13 @@ Projects, which group a user's recordings, have a table of their own.
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BinaryAttribute,
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
@@ -64,6 +70,12 @@ class RecordingModel(Model):
     sample_rate = NumberAttribute(null=True)
     channels = NumberAttribute(null=True)
     project_id = UnicodeAttribute(null=True)
+    # The annotation set the API serves (chalicelib/annotations.py): a write stores a new
+    # set's chunks, then moves these in one conditional update, so readers see one set whole.
+    annotation_version = NumberAttribute(default=0)
+    annotation_count = NumberAttribute(default=0)
+    annotation_set = UnicodeAttribute(null=True)
+    annotation_chunks = NumberAttribute(default=0)
 
     by_owner = OwnerIndex()
     by_object_key = ObjectKeyIndex()
@@ -132,7 +144,28 @@ class ProjectModel(Model):
     by_owner = OwnerIndex()
 
 
-MODELS: tuple[type[Model], ...] = (RecordingModel, SpectrogramModel, ProjectModel)
+class AnnotationChunkModel(Model):
+    """One piece of a recording's annotation set: compressed JSON, split to fit an item.
+
+    10 000 boxes are megabytes of JSON, past DynamoDB's 400 KB item limit; a set is written
+    as new chunks under a fresh set id, never over the chunks readers may be reading.
+    """
+
+    class Meta:
+        table_name = Settings.annotations_table
+
+    recording_id = UnicodeAttribute(hash_key=True)
+    # "<set id>#<index, 5 digits>": a set's chunks sort together and in order.
+    chunk = UnicodeAttribute(range_key=True)
+    data = BinaryAttribute(legacy_encoding=False)
+
+
+MODELS: tuple[type[Model], ...] = (
+    RecordingModel,
+    SpectrogramModel,
+    ProjectModel,
+    AnnotationChunkModel,
+)
 
 
 def bind(settings: Settings) -> None:
@@ -145,6 +178,7 @@ def bind(settings: Settings) -> None:
         RecordingModel: settings.recordings_table,
         SpectrogramModel: settings.spectrograms_table,
         ProjectModel: settings.projects_table,
+        AnnotationChunkModel: settings.annotations_table,
     }
     for model, table_name in tables.items():
         model.Meta.table_name = table_name

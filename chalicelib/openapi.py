@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import auth, projects, status
-from chalicelib.audio_types import AUDIO_TYPES, NO_CONTROL_CHARACTERS, filename_pattern
+from chalicelib import annotations, auth, projects, status
+from chalicelib.audio_types import AUDIO_TYPES, filename_pattern
 from chalicelib.config import Settings
 from chalicelib.paging import MAX_PAGE
 from chalicelib.recordings import MAX_DELETED_AT_ONCE, MAX_SEARCH, RECORDING_ID
@@ -55,6 +55,8 @@ _MEANING = {
     400: "bad input, named in `error`",
     401: "no valid bearer token",
     404: "no such recording (or another user's)",
+    409: "the annotations changed since `version`: nothing was written",
+    413: "too large, as `error` says",
 }
 
 
@@ -199,7 +201,7 @@ def _project_schemas(count: dict) -> dict:
         "type": "string",
         "minLength": 1,
         "maxLength": projects.MAX_NAME,
-        "pattern": NO_CONTROL_CHARACTERS,
+        "pattern": _anchored(projects.NAME),
     }
     given_presets = _nullable(_ref("NewPresets"))
     return {
@@ -217,6 +219,71 @@ def _project_schemas(count: dict) -> dict:
         "NewProject": _object({"name": name}, optional={"presets": given_presets}),
         "ProjectChange": _object({}, optional={"name": name, "presets": given_presets}),
     }
+
+
+def _annotation(*, stored: bool) -> dict:
+    """An annotation as shown (every field) or as sent (only the times are required).
+
+    What JSON Schema cannot say is checked by the server alone: end_s after start_s and
+    within the recording, high_hz above low_hz and at most half the sample rate, the
+    channel one the recording has.
+    """
+    number = {"type": "number"}
+    optional_number = _nullable(number)
+    names = {"minLength": 1, "maxLength": annotations.MAX_NAME}
+    properties = {
+        "id": {"type": "string", "pattern": _anchored(annotations.ANNOTATION_ID)},
+        "start_s": {"type": "number", "minimum": 0},
+        "end_s": {"type": "number", "exclusiveMinimum": 0},
+        "low_hz": _nullable({"type": "number", "minimum": 0}),
+        "high_hz": _nullable({"type": "number", "exclusiveMinimum": 0}),
+        "label": {
+            "type": "string",
+            "maxLength": annotations.MAX_LABEL,
+            "pattern": _anchored(annotations.LABEL),
+        },
+        "confidence": optional_number,
+        "notes": _nullable({"type": "string", "maxLength": annotations.MAX_NOTES}),
+        "measurements": {
+            "type": "object",
+            "maxProperties": annotations.MAX_ENTRIES,
+            "propertyNames": names,
+            "additionalProperties": number,
+        },
+        "attributes": {
+            "type": "object",
+            "maxProperties": annotations.MAX_ENTRIES,
+            "propertyNames": names,
+            "additionalProperties": {"type": "string", "maxLength": annotations.MAX_VALUE},
+        },
+        "channel": {"type": "integer", "minimum": 1},
+    }
+    if stored:
+        return _object(properties)
+    sent = {name: schema for name, schema in properties.items() if name not in ("id", "channel")}
+    sent["id"] = _nullable(properties["id"])
+    sent["channel"] = _nullable(properties["channel"])
+    for name in ("label", "measurements", "attributes"):
+        sent[name] = _nullable(properties[name])
+    schema = _object(sent)
+    schema["required"] = ["start_s", "end_s"]
+    return schema
+
+
+def _patch_body() -> dict:
+    schema = _object(
+        {
+            "version": {"type": "integer", "minimum": 0},
+            "upsert": {
+                "type": "array",
+                "items": _ref("NewAnnotation"),
+                "maxItems": annotations.MAX_ANNOTATIONS,
+            },
+            "delete": {"type": "array", "items": {"type": "string"}},
+        }
+    )
+    schema["required"] = ["version"]
+    return schema
 
 
 def _schemas(settings: Settings) -> dict:
@@ -254,6 +321,23 @@ def _schemas(settings: Settings) -> dict:
                 "sample_rate": _nullable({"type": "integer", "minimum": 1}),
                 "channels": _nullable({"type": "integer", "minimum": 1}),
                 "project_id": _nullable(_A_PROJECT_ID),
+                "annotation_count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": annotations.MAX_ANNOTATIONS,
+                },
+            }
+        ),
+        "Annotation": _annotation(stored=True),
+        "NewAnnotation": _annotation(stored=False),
+        "Annotations": _object(
+            {
+                "annotations": {
+                    "type": "array",
+                    "items": _ref("Annotation"),
+                    "maxItems": annotations.MAX_ANNOTATIONS,
+                },
+                "version": {"type": "integer", "minimum": 0},
             }
         ),
         "RecordingChange": _object({"project_id": _nullable(_A_PROJECT_ID)}),
@@ -544,6 +628,54 @@ def document(settings: Settings) -> dict:
                     },
                     params=_ID,
                 )
+            },
+            "/recordings/{recording_id}/annotations": {
+                "get": _op(
+                    "The recording's annotations and their version",
+                    {"200": _json(_ref("Annotations"), "every box"), **_errors(401, 404)},
+                    params=_ID,
+                ),
+                "put": _op(
+                    "Replace every annotation, if `version` is still the one read",
+                    {
+                        "200": _json(_ref("Annotations"), "stored; the new version"),
+                        **_errors(400, 401, 404, 409, 413),
+                    },
+                    params=_ID,
+                    body=_object(
+                        {
+                            "annotations": {
+                                "type": "array",
+                                "items": _ref("NewAnnotation"),
+                                "maxItems": annotations.MAX_ANNOTATIONS,
+                            },
+                            "version": {"type": "integer", "minimum": 0},
+                        }
+                    ),
+                ),
+                "patch": _op(
+                    "Apply changes (autosave): upsert boxes by id, delete ids",
+                    {
+                        "200": _json(
+                            _object(
+                                {
+                                    "version": {"type": "integer", "minimum": 1},
+                                    "annotation_count": {
+                                        "type": "integer",
+                                        "minimum": 0,
+                                        "maximum": annotations.MAX_ANNOTATIONS,
+                                    },
+                                    "upserted": {"type": "array", "items": _ref("Annotation")},
+                                    "deleted": {"type": "array", "items": {"type": "string"}},
+                                }
+                            ),
+                            "applied; the new version",
+                        ),
+                        **_errors(400, 401, 404, 409, 413),
+                    },
+                    params=_ID,
+                    body=_patch_body(),
+                ),
             },
             "/recordings/{recording_id}/audio": {
                 "get": _op(

@@ -9,6 +9,7 @@ recordings' by-project index.
 from __future__ import annotations
 
 import contextlib
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import database
+from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.clock import Clock, iso
 from chalicelib.errors import BadRequestError, NotFoundError
 from chalicelib.models import ProjectModel, RecordingModel
@@ -28,6 +30,8 @@ if TYPE_CHECKING:  # recordings imports this module
 
 PROJECT_ID = ISSUED_ID
 MAX_NAME = 100
+# What the document says of a name; validation.text checks the same.
+NAME = re.compile(PLAIN_TEXT)
 PRESETS = ("f_max_hz", "n_fft", "hop_length")
 # The FFT sizes a project may ask for: powers of two, 256 to 8192.
 N_FFTS = tuple(2**k for k in range(8, 14))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from chalicelib import database, projects, status
+from chalicelib import annotations, database, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings
@@ -38,8 +38,8 @@ def audio_key(owner: str, recording_id: str, extension: str) -> str:
     return f"{owner}/{recording_id}{extension}"
 
 
-def content_disposition(filename: str) -> str:
-    """``inline`` under the user's file name (RFC 6266), without its folders.
+def content_disposition(filename: str, kind: str = "inline") -> str:
+    """``inline`` (or ``attachment``) under the user's file name (RFC 6266), without its folders.
 
     The quoted name keeps printable ASCII only (``"``, ``\\`` and ``%`` become ``_``, as
     some browsers decode ``%`` there); any other name also goes as RFC 5987 UTF-8.
@@ -47,8 +47,8 @@ def content_disposition(filename: str) -> str:
     name = re.split(r"[/\\]", filename)[-1]
     plain = "".join(c if " " <= c <= "~" and c not in '"\\%' else "_" for c in name)
     if plain == name:
-        return f'inline; filename="{name}"'
-    return f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+        return f'{kind}; filename="{name}"'
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _as_view(recording: RecordingModel, spectrogram: SpectrogramModel | None) -> dict:
@@ -64,6 +64,7 @@ def _as_view(recording: RecordingModel, spectrogram: SpectrogramModel | None) ->
         "sample_rate": int(recording.sample_rate) if recording.sample_rate else None,
         "channels": int(recording.channels) if recording.channels else None,
         "project_id": recording.project_id,
+        "annotation_count": int(recording.annotation_count or 0),
     }
 
 
@@ -154,6 +155,21 @@ def _views(recordings: list[RecordingModel]) -> list[dict]:
     return [_as_view(r, statuses.get(r.id)) for r in recordings]
 
 
+def owned_recording(owner: str, recording_id: str) -> RecordingModel:
+    """The recording ``owner`` has under this id (read consistently), or NotFoundError."""
+    # DynamoDB refuses some keys (empty, over 2048 bytes): ask only for ids we issue.
+    if not RECORDING_ID.fullmatch(recording_id):
+        raise NotFoundError(f"no recording {recording_id!r}")
+    try:
+        with database.translated("read the recording"):
+            recording = RecordingModel.get(recording_id, consistent_read=True)
+    except NotFoundError as e:
+        raise NotFoundError(f"no recording {recording_id!r}") from e
+    if recording.owner != owner:
+        raise NotFoundError(f"no recording {recording_id!r}")
+    return recording
+
+
 class Recordings:
     def __init__(self, *, settings: Settings, storage: Storage, clock: Clock) -> None:
         self._settings = settings
@@ -216,30 +232,26 @@ class Recordings:
         return {"recordings": page["items"], "next": page["next"]}
 
     def _owned(self, owner: str, recording_id: str) -> tuple[RecordingModel, SpectrogramModel]:
-        # DynamoDB refuses some keys (empty, over 2048 bytes): ask only for ids we issue.
-        if not RECORDING_ID.fullmatch(recording_id):
-            raise NotFoundError(f"no recording {recording_id!r}")
+        recording = owned_recording(owner, recording_id)
         try:
             with database.translated("read the recording"):
-                recording = RecordingModel.get(recording_id)
                 spectrogram = SpectrogramModel.get(recording_id)
         except NotFoundError as e:
             raise NotFoundError(f"no recording {recording_id!r}") from e
-        if recording.owner != owner:
-            raise NotFoundError(f"no recording {recording_id!r}")
         return recording, spectrogram
 
     def get(self, owner: str, recording_id: str) -> dict:
         return _as_view(*self._owned(owner, recording_id))
 
     def delete(self, owner: str, recording_id: str) -> None:
-        """Delete the audio, every image and the manifest, then the rows."""
+        """Delete the audio, every image, the manifest and the annotations, then the rows."""
         recording, spectrogram = self._owned(owner, recording_id)
         self._storage.delete(bucket=self._settings.recordings_bucket, key=recording.object_key)
         self._storage.delete_prefix(
             bucket=self._settings.spectrograms_bucket,
             prefix=spectrogram_prefix(owner, recording_id),
         )
+        annotations.delete_all(recording_id)
         with database.translated("delete the recording"), database.transaction() as transaction:
             transaction.delete(recording)
             transaction.delete(spectrogram)

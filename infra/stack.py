@@ -33,7 +33,12 @@ from chalice.config import Config as ChaliceConfig
 from constructs import Construct
 from pynamodb.models import Model
 
-from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
+from chalicelib.models import (
+    AnnotationChunkModel,
+    ProjectModel,
+    RecordingModel,
+    SpectrogramModel,
+)
 from infra.cors import cors_rules
 from layers import build_layer
 
@@ -114,6 +119,7 @@ class SonagramStack(cdk.Stack):
         self.recordings_table = table_from_model(self, "RecordingsTable", RecordingModel)
         self.spectrograms_table = table_from_model(self, "SpectrogramsTable", SpectrogramModel)
         self.projects_table = table_from_model(self, "ProjectsTable", ProjectModel)
+        self.annotations_table = table_from_model(self, "AnnotationsTable", AnnotationChunkModel)
         environment = self._environment(ui_origin)
 
         layer = lambda_.LayerVersion(
@@ -187,6 +193,7 @@ class SonagramStack(cdk.Stack):
             "SPECTROGRAMS_BUCKET": self.spectrograms.bucket_name,
             "RECORDINGS_TABLE": self.recordings_table.table_name,
             "SPECTROGRAMS_TABLE": self.spectrograms_table.table_name,
+            "ANNOTATIONS_TABLE": self.annotations_table.table_name,
             # The worker's watchdog and the sweeper's "stuck" threshold follow the real timeout.
             "JOB_TIMEOUT_S": str(WORKER_TIMEOUT_S),
             "UI_ORIGIN": ui_origin,
@@ -371,6 +378,7 @@ class SonagramStack(cdk.Stack):
         self.recordings_table.grant_read_write_data(role)
         self.spectrograms_table.grant_read_write_data(role)
         self.projects_table.grant_read_write_data(role)
+        self.annotations_table.grant_read_write_data(role)
         token_key.grant_read(role)
         return api
 

@@ -15,9 +15,11 @@ import pytest
 import soundfile as sf
 from PIL import Image
 
+from bench import annotations as annotations_bench
 from bench import child, e2e, floor, imports, reference, report
 from bench.report import Row, Target, percentile
 from bench.signals import Spec, chunks, ensure
+from chalicelib.annotations import Bounds, check_box
 from chalicelib.audio_types import AUDIO_TYPES
 from chalicelib.spectrogram import render
 from chalicelib.spectrogram.decode import open_audio
@@ -203,3 +205,12 @@ def test_results_json_and_markdown(tmp_path):
     assert "| peak RSS | 60 min WAV | 170 MB | — | — | ≤ 250 MB | PASS |" in table
     assert "| e2e: burst, lost | 20 uploads | 0 | — | — | — | info |" in table
     assert "**Error in end to end:** `TimeoutError()`" in table
+
+
+def test_the_benchmarks_boxes_are_ones_the_api_accepts():
+    duration_s, nyquist_hz = 102.0, 22050.0
+    made = annotations_bench.boxes(500, duration_s, nyquist_hz)
+    bounds = Bounds(duration_s=duration_s, nyquist_hz=nyquist_hz, channels=1)
+    for i, box in enumerate(made):
+        check_box(box, where=f"box {i}", bounds=bounds)
+    assert len({box["id"] for box in made}) == 500

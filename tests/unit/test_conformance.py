@@ -27,6 +27,7 @@ RECORDING = {
     "sample_rate": None,
     "channels": None,
     "project_id": PROJECT_ID,
+    "annotation_count": 0,
 }
 PROJECT = {
     "id": PROJECT_ID,

@@ -16,7 +16,12 @@ import pytest
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
 
-from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
+from chalicelib.models import (
+    AnnotationChunkModel,
+    ProjectModel,
+    RecordingModel,
+    SpectrogramModel,
+)
 from infra.stack import ROOT, SonagramStack
 from layers import build_layer
 
@@ -187,6 +192,7 @@ def test_function_code_is_only_chalicelib_and_functions(stack, synthesized, temp
         (RecordingModel, "recordings_table"),
         (SpectrogramModel, "spectrograms_table"),
         (ProjectModel, "projects_table"),
+        (AnnotationChunkModel, "annotations_table"),
     ],
 )
 def test_tables_have_the_keys_and_indexes_of_the_pynamodb_models(
@@ -198,13 +204,13 @@ def test_tables_have_the_keys_and_indexes_of_the_pynamodb_models(
     assert as_set(table["AttributeDefinitions"]) == as_set(schema["attribute_definitions"])
     indexes = {
         index["IndexName"]: (as_set(index["KeySchema"]), index["Projection"])
-        for index in table["GlobalSecondaryIndexes"]
+        for index in table.get("GlobalSecondaryIndexes", [])
     }
     assert indexes == {
         index["index_name"]: (as_set(index["key_schema"]), index["projection"])
-        for index in schema["global_secondary_indexes"]
+        for index in schema.get("global_secondary_indexes", [])
     }
-    for index in table["GlobalSecondaryIndexes"]:
+    for index in table.get("GlobalSecondaryIndexes", []):
         assert index["KeySchema"][0]["KeyType"] == "HASH"
     assert "LocalSecondaryIndexes" not in table
     assert table["BillingMode"] == "PAY_PER_REQUEST"
@@ -305,6 +311,7 @@ def test_the_api_gets_the_real_names_and_the_user_pool(stack, template):
                         "RECORDINGS_TABLE": {"Ref": logical_id(stack, stack.recordings_table)},
                         "SPECTROGRAMS_TABLE": {"Ref": logical_id(stack, stack.spectrograms_table)},
                         "PROJECTS_TABLE": {"Ref": logical_id(stack, stack.projects_table)},
+                        "ANNOTATIONS_TABLE": {"Ref": logical_id(stack, stack.annotations_table)},
                         "UI_ORIGIN": UI_ORIGIN,
                         "USER_POOL_ID": {"Ref": Match.string_like_regexp("^Users")},
                         "USER_POOL_CLIENT_ID": {"Ref": Match.string_like_regexp("^UsersWebClient")},

@@ -1,0 +1,81 @@
+"""A recording's 10 000 annotations over HTTP: replace, read and autosave, timed."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import dataclass
+
+from infra.local.harness import ApiUser
+
+LABELS = ("Willisornis poecilinotus", "song", "call", "alarm", "noise", "unknown")
+
+
+@dataclass(frozen=True)
+class AnnotationTimings:
+    """Seconds per request, each list in request order."""
+
+    boxes: int
+    put_s: list[float]
+    get_s: list[float]
+    patch_s: list[float]
+    #: The PUT's body as sent (bytes of JSON).
+    body_bytes: int
+
+
+def boxes(count: int, duration_s: float, nyquist_hz: float, *, seed: int = 8) -> list[dict]:
+    """``count`` boxes of a busy dawn chorus: labels, bands, scores, one attribute each."""
+    rng = random.Random(seed)
+    made = []
+    for i in range(count):
+        start = rng.uniform(0, duration_s - 1)
+        low = rng.uniform(0, nyquist_hz / 2)
+        made.append(
+            {
+                "id": f"box-{i}",
+                "start_s": round(start, 6),
+                "end_s": round(start + rng.uniform(0.05, 1), 6),
+                "low_hz": round(low, 1),
+                "high_hz": round(low + rng.uniform(200, nyquist_hz / 2), 1),
+                "label": rng.choice(LABELS),
+                "confidence": round(rng.random(), 4),
+                "attributes": {"observer": "bench"},
+            }
+        )
+    return made
+
+
+def _timed(user: ApiUser, method: str, path: str, **kwargs) -> tuple[float, dict]:
+    started = time.perf_counter()
+    answer = user.request(method, path, **kwargs)
+    seconds = time.perf_counter() - started
+    if answer.status_code != 200:
+        raise RuntimeError(f"{method} {path} answered {answer.status_code}: {answer.text[:200]}")
+    return seconds, answer.json()
+
+
+def annotation_timings(
+    user: ApiUser, recording: dict, *, count: int, repeats: int
+) -> AnnotationTimings:
+    """``repeats`` rounds on ``recording`` (decoded): PUT ``count`` boxes, GET them, then a
+    PATCH that moves one box (an editor's autosave after one drag)."""
+    path = f"/recordings/{recording['id']}/annotations"
+    made = boxes(count, recording["duration_s"], recording["sample_rate"] / 2)
+    version = user.request("GET", path).json()["version"]
+    put_s, get_s, patch_s = [], [], []
+    for _ in range(repeats):
+        seconds, answer = _timed(user, "PUT", path, json={"annotations": made, "version": version})
+        put_s.append(seconds)
+        seconds, answer = _timed(user, "GET", path)
+        get_s.append(seconds)
+        if len(answer["annotations"]) != count:
+            raise RuntimeError(f"GET gave {len(answer['annotations'])} boxes, not {count}")
+        moved = {**made[0], "start_s": made[0]["start_s"] / 2}
+        seconds, answer = _timed(
+            user, "PATCH", path, json={"version": answer["version"], "upsert": [moved]}
+        )
+        patch_s.append(seconds)
+        version = answer["version"]
+    body = json.dumps({"annotations": made, "version": version})
+    return AnnotationTimings(count, put_s, get_s, patch_s, len(body.encode()))
