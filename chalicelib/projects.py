@@ -36,7 +36,7 @@ PRESETS = ("f_max_hz", "n_fft", "hop_length")
 # The FFT sizes a project may ask for: powers of two, 256 to 8192.
 N_FFTS = tuple(2**k for k in range(8, 14))
 # The engine's own n_fft, which a null n_fft stands for (chalicelib.spectrogram.stft.N_FFT,
-# not imported: it loads numpy; tests/unit/test_projects.py checks they agree).
+# not imported: it loads numpy; tests/unit/test_project_rules.py checks they agree).
 ENGINE_N_FFT = 2048
 # 1 Hz up: DynamoDB stores no number below 1e-130, and a band under 1 Hz shows nothing.
 # Bat detectors sample at up to about 1 MHz.
