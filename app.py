@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import json
 
-from chalice import Chalice, CORSConfig, Response
+from chalice import Chalice, CognitoUserPoolAuthorizer, CORSConfig, Response
 
 from chalicelib import annotations, auth, clients, openapi, validation
 from chalicelib.clock import system_clock
@@ -22,6 +22,12 @@ app.api.cors = CORSConfig(allow_origin="*", expose_headers=["Retry-After", "Cont
 
 SPECTROGRAM_STATUS_CODES = {"COMPLETED": 200, "PENDING": 202, "PROCESSING": 202, "FAILED": 409}
 RETRY_AFTER_S = "2"
+# API Gateway lets a request reach a route that names this authorizer only with a valid ID token
+# of the user pool (infra/stack.py gives it the pool's ARN). Every route but /health,
+# /openapi.json and /auth/login names it; current_user() says who the token is for.
+USERS = auth.GatewayOnly(
+    CognitoUserPoolAuthorizer(auth.AUTHORIZER, provider_arns=[auth.USER_POOL_PLACEHOLDER])
+)
 # Bodies are parsed as JSON whatever their label: no label (curl's form type, say) may
 # turn a request into Chalice's 415, which is not in our {"error": ...} shape.
 JSON_BODY_TYPES = ["*/*"]
@@ -59,11 +65,7 @@ def api(view):
 
 
 def current_user() -> str:
-    return auth.user_from_header(
-        app.current_request.headers.get("authorization"),
-        settings=get_settings(),
-        now=system_clock(),
-    )
+    return auth.user_of(app.current_request, settings=get_settings())
 
 
 def json_body() -> object:
@@ -93,40 +95,40 @@ def login():
     }
 
 
-@app.route("/recordings", methods=["POST"], content_types=JSON_BODY_TYPES)
+@app.route("/recordings", methods=["POST"], content_types=JSON_BODY_TYPES, authorizer=USERS)
 @api
 def create_recording():
     created = recordings().create(current_user(), json_body())
     return Response(body=created, status_code=201)
 
 
-@app.route("/recordings", methods=["GET"])
+@app.route("/recordings", methods=["GET"], authorizer=USERS)
 @api
 def list_recordings():
     query = app.current_request.query_params or {}
     return recordings().list(current_user(), limit=query.get("limit"), cursor=query.get("cursor"))
 
 
-@app.route("/recordings/{recording_id}", methods=["GET"])
+@app.route("/recordings/{recording_id}", methods=["GET"], authorizer=USERS)
 @api
 def get_recording(recording_id):
     return recordings().get(current_user(), recording_id)
 
 
-@app.route("/recordings/{recording_id}", methods=["DELETE"])
+@app.route("/recordings/{recording_id}", methods=["DELETE"], authorizer=USERS)
 @api
 def delete_recording(recording_id):
     recordings().delete(current_user(), recording_id)
     return Response(body="", status_code=204)
 
 
-@app.route("/recordings/{recording_id}/spectrogram/status", methods=["GET"])
+@app.route("/recordings/{recording_id}/spectrogram/status", methods=["GET"], authorizer=USERS)
 @api
 def spectrogram_status(recording_id):
     return recordings().spectrogram_status(current_user(), recording_id)
 
 
-@app.route("/recordings/{recording_id}/spectrogram", methods=["GET"])
+@app.route("/recordings/{recording_id}/spectrogram", methods=["GET"], authorizer=USERS)
 @api
 def spectrogram(recording_id):
     status, body = recordings().spectrogram(current_user(), recording_id)
@@ -135,33 +137,41 @@ def spectrogram(recording_id):
     return Response(body=body, status_code=code, headers=headers)
 
 
-@app.route("/recordings/{recording_id}/spectrogram/regenerate", methods=["POST"])
+@app.route("/recordings/{recording_id}/spectrogram/regenerate", methods=["POST"], authorizer=USERS)
 @api
 def regenerate_spectrogram(recording_id):
     return Response(body=recordings().regenerate(current_user(), recording_id), status_code=202)
 
 
-@app.route("/recordings/{recording_id}/audio", methods=["GET"])
+@app.route("/recordings/{recording_id}/audio", methods=["GET"], authorizer=USERS)
 @api
 def recording_audio(recording_id):
     url = recordings().audio_url(current_user(), recording_id)
     return Response(body="", status_code=302, headers={"Location": url})
 
 
-@app.route("/recordings/{recording_id}/annotations", methods=["GET"])
+@app.route("/recordings/{recording_id}/annotations", methods=["GET"], authorizer=USERS)
 @api
 def get_annotations(recording_id):
     return annotations.get(owned(recording_id))
 
 
-@app.route("/recordings/{recording_id}/annotations", methods=["PUT"], content_types=JSON_BODY_TYPES)
+@app.route(
+    "/recordings/{recording_id}/annotations",
+    methods=["PUT"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
 @api
 def replace_annotations(recording_id):
     return annotations.replace(owned(recording_id), json_body())
 
 
 @app.route(
-    "/recordings/{recording_id}/annotations", methods=["PATCH"], content_types=JSON_BODY_TYPES
+    "/recordings/{recording_id}/annotations",
+    methods=["PATCH"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
 )
 @api
 def change_annotations(recording_id):

@@ -311,6 +311,9 @@ def document(settings: Settings) -> dict:
                                     "token": {
                                         "type": "string",
                                         "pattern": _anchored(auth.TOKEN),
+                                        "description": "a JWT (HS256) naming the user in "
+                                        f"`sub`, valid for {settings.token_ttl_s} s: send it "
+                                        "as `Authorization: Bearer <token>`",
                                     },
                                     "username": {
                                         "type": "string",
@@ -508,7 +511,16 @@ def document(settings: Settings) -> dict:
             },
         },
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "Local stage: the token of `POST /auth/login`. Cloud stage: "
+                    "the ID token of a sign-in through the Cognito hosted UI (authorization "
+                    "code + PKCE), which API Gateway checks before the route runs",
+                }
+            },
             "schemas": _schemas(settings),
         },
     }
