@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from chalicelib.formats.box import FormatError, ImportedBox, new_box
 from chalicelib.formats.text import (
-    at_line,
     first_record,
     hertz,
     not_negative,
@@ -42,7 +41,7 @@ def read(text: str) -> list[ImportedBox]:
     has_frequencies = True  # of the label before; there is none before the first line
     for line, content in records(text):
         fields = content.split("\t")
-        with at_line(line):
+        try:
             if fields[0].strip() != _FREQUENCY_LINE:
                 boxes.append(ImportedBox(line, _label(fields)))
                 has_frequencies = False
@@ -51,6 +50,8 @@ def read(text: str) -> list[ImportedBox]:
             elif not has_frequencies:
                 boxes[-1].box.update(_frequencies(fields))
                 has_frequencies = True
+        except FormatError as error:
+            raise error.at(line) from None
     return boxes
 
 

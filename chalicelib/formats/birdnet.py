@@ -10,7 +10,6 @@ from __future__ import annotations
 from chalicelib.formats import raven
 from chalicelib.formats.box import FormatError, ImportedBox, new_box
 from chalicelib.formats.text import (
-    at_line,
     column,
     first_record,
     header,
@@ -84,7 +83,7 @@ def _read_csv(text: str) -> list[ImportedBox]:
     label, confidence = column(names, "Common name"), column(names, "Confidence")
     boxes = []
     for line, content in rows:
-        with at_line(line):
+        try:
             cells = content.split(",")
             if len(cells) > len(names):
                 cells[len(names) - 1 :] = [",".join(cells[len(names) - 1 :])]
@@ -105,5 +104,7 @@ def _read_csv(text: str) -> list[ImportedBox]:
                 ),
                 attributes=attributes,
             )
+        except FormatError as error:
+            raise error.at(line) from None
         boxes.append(ImportedBox(line, box))
     return boxes

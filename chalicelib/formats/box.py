@@ -18,6 +18,10 @@ class FormatError(ValueError):
         self.message = message
         self.line = line
 
+    def at(self, line: int) -> FormatError:
+        """This error at ``line`` of the file, unless it names a place already."""
+        return self if self.line is not None else FormatError(self.message, line)
+
 
 @dataclass(frozen=True)
 class ImportedBox:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from chalicelib.formats.box import FormatError, ImportedBox, new_box
 from chalicelib.formats.text import (
-    at_line,
     channel,
     column,
     first_record,
@@ -150,9 +149,11 @@ def read(text: str) -> list[ImportedBox]:
     # (Selection, Channel) -> (index in boxes, whether that row is a Spectrogram view's)
     selections: dict[tuple[str, int], tuple[int, bool]] = {}
     for line, content in rows:
-        with at_line(line):
+        try:
             cells = row(names, content.split("\t"))
             imported = ImportedBox(line, columns.box(cells))
+        except FormatError as error:
+            raise error.at(line) from None
         selection = _cell(cells, columns.selection)
         if not selection:
             boxes.append(imported)

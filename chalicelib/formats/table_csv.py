@@ -13,7 +13,6 @@ from collections.abc import Iterator
 
 from chalicelib.formats.box import FormatError, ImportedBox, new_box
 from chalicelib.formats.text import (
-    at_line,
     channel,
     column,
     first_record,
@@ -91,7 +90,7 @@ def read(text: str) -> list[ImportedBox]:
     ]
     boxes = []
     for line, cells in rows:
-        with at_line(line):
+        try:
             cells = [cell.strip() for cell in row(names, cells)]
             cell = {part: "" if index is None else cells[index] for part, index in at.items()}
             box = new_box(
@@ -106,6 +105,8 @@ def read(text: str) -> list[ImportedBox]:
                 attributes={name: cells[index] for index, name in others if cells[index]},
                 channel=channel(cell["channel"], named["channel"]),
             )
+        except FormatError as error:
+            raise error.at(line) from None
         boxes.append(ImportedBox(line, box))
     return boxes
 

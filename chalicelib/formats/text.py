@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import contextlib
 import math
 import re
 from collections.abc import Iterator, Sequence
@@ -86,30 +85,20 @@ def first_record(text: str) -> str:
     return next(records(text))[1]
 
 
-@contextlib.contextmanager
-def at_line(line: int) -> Iterator[None]:
-    """Name ``line`` in a FormatError raised inside that names no place of its own."""
-    try:
-        yield
-    except FormatError as error:
-        if error.line is not None:
-            raise
-        raise FormatError(error.message, line) from None
-
-
 def parse_number(cell: str) -> float | None:
     """The finite number in ``cell``, or None when it holds none.
 
     A value that fails and has one ``,`` and no ``.`` is read with the comma as the decimal
     point (tools running under a comma locale write ``1,5``).
     """
-    cell = cell.strip()
     if not _NUMBER.fullmatch(cell):
-        if cell.count(",") != 1 or "." in cell:
-            return None
-        cell = cell.replace(",", ".")
+        cell = cell.strip()
         if not _NUMBER.fullmatch(cell):
-            return None
+            if cell.count(",") != 1 or "." in cell:
+                return None
+            cell = cell.replace(",", ".")
+            if not _NUMBER.fullmatch(cell):
+                return None
     value = float(cell)
     return value if math.isfinite(value) else None
 
