@@ -138,35 +138,33 @@ def read(text: str) -> list[ImportedBox]:
     """The boxes of a selection table, one per selection, in the table's order.
 
     Raven writes a selection once per view that shows it (``Waveform 1``,
-    ``Spectrogram 1``) with the same bounds: rows with the same Selection and Channel are
-    one box, taken from the Spectrogram row when there is one.
+    ``Spectrogram 1``) with the same bounds: rows with the same Selection and Channel in
+    other views are one box, taken from the Spectrogram row when there is one. A row in a
+    view that selection already has (tables joined by hand) starts a new box.
     """
     rows = records(text)
     header_line, header_text = next(rows)
     names = header(header_text.split("\t"), header_line)
     columns = _Columns.of(names)
     boxes: list[ImportedBox] = []
-    # (Selection, Channel) -> (index in boxes, whether that row is a Spectrogram view's)
-    selections: dict[tuple[str, int], tuple[int, bool]] = {}
+    # (Selection, Channel) -> the index of its box and the views its rows were in.
+    selections: dict[tuple[str, int], tuple[int, set[str]]] = {}
     for line, content in rows:
         try:
             cells = row(names, content.split("\t"))
             imported = ImportedBox(line, columns.box(cells))
         except FormatError as error:
             raise error.at(line) from None
-        selection = _cell(cells, columns.selection)
-        if not selection:
+        selection, view = _cell(cells, columns.selection), _cell(cells, columns.view)
+        key = (selection, imported.box["channel"])
+        if not (selection and view) or key not in selections or view in selections[key][1]:
+            selections[key] = (len(boxes), {view})
             boxes.append(imported)
             continue
-        spectrogram = _cell(cells, columns.view).startswith("Spectrogram")
-        key = (selection, imported.box["channel"])
-        if key not in selections:
-            selections[key] = (len(boxes), spectrogram)
-            boxes.append(imported)
-        elif spectrogram and not selections[key][1]:
-            index = selections[key][0]
-            selections[key] = (index, True)
+        index, views = selections[key]
+        if view.startswith("Spectrogram") and not any(v.startswith("Spectrogram") for v in views):
             boxes[index] = imported
+        views.add(view)
     return boxes
 
 

@@ -86,6 +86,26 @@ def test_a_selection_shown_in_several_views_is_one_box_from_its_spectrogram_row(
     )
 
 
+def test_a_selection_number_seen_again_in_the_same_view_is_another_box():
+    # Two tables joined by hand, both numbering from 1: line 4 starts a second selection 1,
+    # whose Spectrogram row (line 5) replaces its Waveform row.
+    data = table(
+        "1\tWaveform 1\t1\t1\t2\t100\t200",
+        "1\tSpectrogram 1\t1\t1\t2\t100\t200",
+        "1\tWaveform 1\t1\t5\t6\t300\t400",
+        "1\tSpectrogram 1\t1\t5\t6\t300\t400",
+    )
+    assert [(imported.line, imported.box["start_s"]) for imported in read(data)[1]] == [
+        (3, 1.0),
+        (5, 5.0),
+    ]
+
+
+def test_without_a_view_column_every_row_is_a_box():
+    data = table("1\t1\t2", "1\t3\t4", header="Selection\tBegin Time (s)\tEnd Time (s)")
+    assert read(data) == ("raven", [ImportedBox(2, box(1.0, 2.0)), ImportedBox(3, box(3.0, 4.0))])
+
+
 def test_short_rows_are_padded_and_a_header_may_end_in_a_tab():
     assert read(fixture("raven_ragged.Table.1.selections.txt")) == (
         "raven",
