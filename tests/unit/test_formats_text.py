@@ -1,7 +1,10 @@
 """What every importer shares: decoding, line ends, blank lines, numbers, and detection."""
 
+import doctest
+
 import pytest
 
+from chalicelib import formats
 from chalicelib.formats import FORMATS, FormatError, ImportedBox, detect, read
 from chalicelib.formats.text import parse_number
 from tests.annotation_files import box, fixture
@@ -174,3 +177,8 @@ def test_an_unknown_format_name_is_refused_with_the_known_ones():
         "unknown format 'selections': one of raven, birdnet, audacity, csv, json"
     )
     assert FORMATS == ("raven", "birdnet", "audacity", "csv", "json")
+
+
+def test_the_packages_example_runs():
+    results = doctest.testmod(formats)
+    assert results.attempted == 2 and results.failed == 0
