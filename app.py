@@ -10,11 +10,11 @@ import json
 
 from chalice import Chalice, CognitoUserPoolAuthorizer, CORSConfig, Response
 
-from chalicelib import annotations, auth, clients, openapi, validation
+from chalicelib import annotation_files, annotations, auth, clients, openapi, validation
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
-from chalicelib.recordings import Recordings, owned_recording
+from chalicelib.recordings import Recordings, content_disposition, owned_recording
 
 app = Chalice(app_name="sonagram")
 # Bearer tokens, not cookies: any origin may call, none gets credentials for free.
@@ -176,6 +176,39 @@ def replace_annotations(recording_id):
 @api
 def change_annotations(recording_id):
     return annotations.patch(owned(recording_id), json_body())
+
+
+@app.route("/recordings/{recording_id}/annotations/export", methods=["GET"], authorizer=USERS)
+@api
+def export_annotations(recording_id):
+    query = app.current_request.query_params or {}
+    exported = annotation_files.export_file(owned(recording_id), query.get("format"))
+    return Response(
+        body=exported.data.decode(),
+        headers={
+            "Content-Type": exported.content_type,
+            "Content-Disposition": content_disposition(exported.filename, "attachment"),
+        },
+    )
+
+
+# Any label: the body is the file's bytes (send application/octet-stream so API Gateway
+# passes other encodings than UTF-8 through untouched).
+@app.route(
+    "/recordings/{recording_id}/annotations/import",
+    methods=["POST"],
+    content_types=["*/*"],
+    authorizer=USERS,
+)
+@api
+def import_annotations(recording_id):
+    query = app.current_request.query_params or {}
+    return annotation_files.import_file(
+        owned(recording_id),
+        app.current_request.raw_body or b"",
+        format=query.get("format"),
+        mode=query.get("mode"),
+    )
 
 
 @app.route("/openapi.json")

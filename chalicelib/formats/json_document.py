@@ -1,8 +1,10 @@
 """Our JSON: ``{"recording": name, "duration_s": seconds, "annotations": [box, ...]}``.
 
-Boxes are the API's annotation shape without ``id``. Reading takes that document or a bare
-list of boxes and, since the format is ours, refuses any field it does not know. A box's
-place is its 1-based index in the list (``ImportedBox.line``, ``FormatError.line``).
+Boxes are the API's annotation shape without ``id``. Reading takes that document, a bare
+list of boxes, or what ``GET .../annotations`` answered (its ``version`` and the boxes'
+``id`` are dropped: imported boxes are new ones) and, since the format is ours, refuses any
+other field. A box's place is its 1-based index in the list (``ImportedBox.line``,
+``FormatError.line``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from collections.abc import Callable
 from chalicelib.formats.box import FormatError, ImportedBox, new_box
 from chalicelib.formats.text import not_negative
 
-_DOCUMENT_FIELDS = ("recording", "duration_s", "annotations")
+_DOCUMENT_FIELDS = ("recording", "duration_s", "annotations", "version")
+# Given by the API, not part of a box.
+_IGNORED = ("id",)
 _PLACE = "annotation"
 
 
@@ -59,6 +63,7 @@ def _parse(text: str) -> object:
 def _box(fields: object) -> dict:
     if not isinstance(fields, dict):
         raise FormatError(f"not an object with start_s and end_s but {json.dumps(fields)}")
+    fields = {name: value for name, value in fields.items() if name not in _IGNORED}
     for name in fields:
         if name not in _CHECKS:
             raise FormatError(f"unknown field '{name}'")

@@ -36,7 +36,9 @@ def chorus(alice: ApiUser) -> dict:
     recording = alice.upload("chorus.wav", wav_bytes(3.0))
     assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
     put = alice.request(
-        "PUT", f"/recordings/{recording['id']}/annotations", json={"annotations": BOXES, "version": 0}
+        "PUT",
+        f"/recordings/{recording['id']}/annotations",
+        json={"annotations": BOXES, "version": 0},
     )
     assert put.status_code == 200, put.text
     return recording

@@ -40,6 +40,16 @@ def test_a_bare_list_of_annotations_is_read_too():
 
 
 BOX = {"start_s": 1, "end_s": 2}
+
+
+def test_what_the_api_answered_imports_as_new_boxes():
+    answered = {"annotations": [{**BOX, "id": "a1", "label": "wren"}], "version": 4}
+    assert read(json.dumps(answered).encode()) == (
+        "json",
+        [ImportedBox(1, box(1, 2, label="wren"))],
+    )
+
+
 CHANNEL = "is not a channel number (1, 2, ...)"
 
 
@@ -47,7 +57,6 @@ CHANNEL = "is not a channel number (1, 2, ...)"
     ("second", "complaint"),
     [
         ({**BOX, "foo": 1}, "unknown field 'foo'"),
-        ({**BOX, "id": "a1"}, "unknown field 'id'"),
         ({"end_s": 2}, "missing field 'start_s'"),
         ({**BOX, "start_s": "1"}, 'start_s "1" is not a finite number'),
         ({**BOX, "start_s": True}, "start_s true is not a finite number"),
