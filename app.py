@@ -8,14 +8,14 @@ from __future__ import annotations
 import functools
 import json
 
-from chalice import Chalice, CORSConfig, Response
+from chalice import Chalice, CognitoUserPoolAuthorizer, CORSConfig, Response
 
-from chalicelib import annotations, auth, clients, openapi, validation
+from chalicelib import annotation_files, annotations, auth, clients, openapi, validation
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
 from chalicelib.projects import Projects
-from chalicelib.recordings import Recordings, owned_recording
+from chalicelib.recordings import Recordings, content_disposition, owned_recording
 
 app = Chalice(app_name="sonagram")
 # Bearer tokens, not cookies: any origin may call, none gets credentials for free.
@@ -23,6 +23,12 @@ app.api.cors = CORSConfig(allow_origin="*", expose_headers=["Retry-After", "Cont
 
 SPECTROGRAM_STATUS_CODES = {"COMPLETED": 200, "PENDING": 202, "PROCESSING": 202, "FAILED": 409}
 RETRY_AFTER_S = "2"
+# API Gateway lets a request reach a route that names this authorizer only with a valid ID token
+# of the user pool (infra/stack.py gives it the pool's ARN). Every route but /health,
+# /openapi.json and /auth/login names it; current_user() says who the token is for.
+USERS = auth.GatewayOnly(
+    CognitoUserPoolAuthorizer(auth.AUTHORIZER, provider_arns=[auth.USER_POOL_PLACEHOLDER])
+)
 # Bodies are parsed as JSON whatever their label: no label (curl's form type, say) may
 # turn a request into Chalice's 415, which is not in our {"error": ...} shape.
 JSON_BODY_TYPES = ["*/*"]
@@ -65,11 +71,7 @@ def api(view):
 
 
 def current_user() -> str:
-    return auth.user_from_header(
-        app.current_request.headers.get("authorization"),
-        settings=get_settings(),
-        now=system_clock(),
-    )
+    return auth.user_of(app.current_request, settings=get_settings())
 
 
 def json_body() -> object:
@@ -99,14 +101,14 @@ def login():
     }
 
 
-@app.route("/recordings", methods=["POST"], content_types=JSON_BODY_TYPES)
+@app.route("/recordings", methods=["POST"], content_types=JSON_BODY_TYPES, authorizer=USERS)
 @api
 def create_recording():
     created = recordings().create(current_user(), json_body())
     return Response(body=created, status_code=201)
 
 
-@app.route("/recordings", methods=["GET"])
+@app.route("/recordings", methods=["GET"], authorizer=USERS)
 @api
 def list_recordings():
     query = app.current_request.query_params or {}
@@ -120,38 +122,40 @@ def list_recordings():
     )
 
 
-@app.route("/recordings/{recording_id}", methods=["GET"])
+@app.route("/recordings/{recording_id}", methods=["GET"], authorizer=USERS)
 @api
 def get_recording(recording_id):
     return recordings().get(current_user(), recording_id)
 
 
-@app.route("/recordings/{recording_id}", methods=["DELETE"])
+@app.route("/recordings/{recording_id}", methods=["DELETE"], authorizer=USERS)
 @api
 def delete_recording(recording_id):
     recordings().delete(current_user(), recording_id)
     return Response(body="", status_code=204)
 
 
-@app.route("/recordings/{recording_id}", methods=["PATCH"], content_types=JSON_BODY_TYPES)
+@app.route(
+    "/recordings/{recording_id}", methods=["PATCH"], content_types=JSON_BODY_TYPES, authorizer=USERS
+)
 @api
 def change_recording(recording_id):
     return recordings().change(current_user(), recording_id, json_body())
 
 
-@app.route("/recordings/delete", methods=["POST"], content_types=JSON_BODY_TYPES)
+@app.route("/recordings/delete", methods=["POST"], content_types=JSON_BODY_TYPES, authorizer=USERS)
 @api
 def delete_recordings():
     return recordings().delete_many(current_user(), json_body())
 
 
-@app.route("/recordings/{recording_id}/spectrogram/status", methods=["GET"])
+@app.route("/recordings/{recording_id}/spectrogram/status", methods=["GET"], authorizer=USERS)
 @api
 def spectrogram_status(recording_id):
     return recordings().spectrogram_status(current_user(), recording_id)
 
 
-@app.route("/recordings/{recording_id}/spectrogram", methods=["GET"])
+@app.route("/recordings/{recording_id}/spectrogram", methods=["GET"], authorizer=USERS)
 @api
 def spectrogram(recording_id):
     status, body = recordings().spectrogram(current_user(), recording_id)
@@ -160,69 +164,112 @@ def spectrogram(recording_id):
     return Response(body=body, status_code=code, headers=headers)
 
 
-@app.route("/recordings/{recording_id}/spectrogram/regenerate", methods=["POST"])
+@app.route("/recordings/{recording_id}/spectrogram/regenerate", methods=["POST"], authorizer=USERS)
 @api
 def regenerate_spectrogram(recording_id):
     return Response(body=recordings().regenerate(current_user(), recording_id), status_code=202)
 
 
-@app.route("/recordings/{recording_id}/audio", methods=["GET"])
+@app.route("/recordings/{recording_id}/audio", methods=["GET"], authorizer=USERS)
 @api
 def recording_audio(recording_id):
     url = recordings().audio_url(current_user(), recording_id)
     return Response(body="", status_code=302, headers={"Location": url})
 
 
-@app.route("/projects", methods=["POST"], content_types=JSON_BODY_TYPES)
+@app.route("/projects", methods=["POST"], content_types=JSON_BODY_TYPES, authorizer=USERS)
 @api
 def create_project():
     return Response(body=projects().create(current_user(), json_body()), status_code=201)
 
 
-@app.route("/projects", methods=["GET"])
+@app.route("/projects", methods=["GET"], authorizer=USERS)
 @api
 def list_projects():
     query = app.current_request.query_params or {}
     return projects().list(current_user(), limit=query.get("limit"), cursor=query.get("cursor"))
 
 
-@app.route("/projects/{project_id}", methods=["GET"])
+@app.route("/projects/{project_id}", methods=["GET"], authorizer=USERS)
 @api
 def get_project(project_id):
     return projects().get(current_user(), project_id)
 
 
-@app.route("/projects/{project_id}", methods=["PATCH"], content_types=JSON_BODY_TYPES)
+@app.route(
+    "/projects/{project_id}", methods=["PATCH"], content_types=JSON_BODY_TYPES, authorizer=USERS
+)
 @api
 def change_project(project_id):
     return projects().change(current_user(), project_id, json_body())
 
 
-@app.route("/projects/{project_id}", methods=["DELETE"])
+@app.route("/projects/{project_id}", methods=["DELETE"], authorizer=USERS)
 @api
 def delete_project(project_id):
     projects().delete(current_user(), project_id)
     return Response(body="", status_code=204)
 
 
-@app.route("/recordings/{recording_id}/annotations", methods=["GET"])
+@app.route("/recordings/{recording_id}/annotations", methods=["GET"], authorizer=USERS)
 @api
 def get_annotations(recording_id):
     return annotations.get(owned(recording_id))
 
 
-@app.route("/recordings/{recording_id}/annotations", methods=["PUT"], content_types=JSON_BODY_TYPES)
+@app.route(
+    "/recordings/{recording_id}/annotations",
+    methods=["PUT"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
 @api
 def replace_annotations(recording_id):
     return annotations.replace(owned(recording_id), json_body())
 
 
 @app.route(
-    "/recordings/{recording_id}/annotations", methods=["PATCH"], content_types=JSON_BODY_TYPES
+    "/recordings/{recording_id}/annotations",
+    methods=["PATCH"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
 )
 @api
 def change_annotations(recording_id):
     return annotations.patch(owned(recording_id), json_body())
+
+
+@app.route("/recordings/{recording_id}/annotations/export", methods=["GET"], authorizer=USERS)
+@api
+def export_annotations(recording_id):
+    query = app.current_request.query_params or {}
+    exported = annotation_files.export_file(owned(recording_id), query.get("format"))
+    return Response(
+        body=exported.data.decode(),
+        headers={
+            "Content-Type": exported.content_type,
+            "Content-Disposition": content_disposition(exported.filename, "attachment"),
+        },
+    )
+
+
+# Any label: the body is the file's bytes (send application/octet-stream so API Gateway
+# passes other encodings than UTF-8 through untouched).
+@app.route(
+    "/recordings/{recording_id}/annotations/import",
+    methods=["POST"],
+    content_types=["*/*"],
+    authorizer=USERS,
+)
+@api
+def import_annotations(recording_id):
+    query = app.current_request.query_params or {}
+    return annotation_files.import_file(
+        owned(recording_id),
+        app.current_request.raw_body or b"",
+        format=query.get("format"),
+        mode=query.get("mode"),
+    )
 
 
 @app.route("/openapi.json")

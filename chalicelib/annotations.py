@@ -195,7 +195,7 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
             f"{where}: channel {channel} does not exist; the recording has {bounds.channels}"
         )
     box["channel"] = channel
-    return box
+    return {name: box[name] for name in FIELDS}
 
 
 def _checked_set(boxes: list[dict]) -> list[dict]:

@@ -1,39 +1,55 @@
-"""Local-stage accounts: a username and an HMAC-signed bearer token, no password.
+"""Who is calling: one answer on both stages (:func:`user_of`).
 
-The local stack listens on 127.0.0.1 only, so knowing a username is enough to
-act as that user there. In the cloud, Cognito issues the tokens instead.
+Cloud stage: API Gateway's Cognito user-pool authorizer verifies the ID token before a route
+runs and hands the route its claims; the user is the claim ``sub``.
+
+Local stage: ``POST /auth/login`` issues a signed token (HS256 JWT) for a username, with no
+password: the local stack listens on 127.0.0.1 only, so knowing a username is enough to act as
+that user there. The key is the one the local stack generated on its first run.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import re
 
+import jwt
+from chalice.app import Authorizer, Request
+
 from chalicelib.config import Settings
-from chalicelib.errors import BadRequestError, UnauthorizedError
+from chalicelib.errors import BadRequestError, NotConfiguredError, UnauthorizedError
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-# What issue_token makes: two base64url parts. Anything else (non-ASCII included, which
-# hmac.compare_digest cannot compare) is refused before the signature is checked.
-TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+# What issue_token makes: a JWT, three base64url parts.
+TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+ALGORITHM = "HS256"
+CLAIMS = ["sub", "iat", "exp"]
+
+# The authorizer's name in the API definition; infra/stack.py gives it the user pool's ARN,
+# which does not exist yet when app.py is imported.
+AUTHORIZER = "users"
+USER_POOL_PLACEHOLDER = "arn:aws:cognito-idp:region:account:userpool/set-by-infra-stack"
+
+SIGN_IN = "sign in first: send 'Authorization: Bearer <token>'"
+EXPIRED = "the token has expired: sign in again"
+INVALID = "the token is not valid: sign in again"
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+class GatewayOnly(Authorizer):
+    """``authorizer`` as API Gateway gets it; to ``chalice local``, one it lets through.
 
+    chalice local (1.34, local.py) imitates a CognitoUserPoolAuthorizer by trusting the claims
+    of whatever token it is sent, unverified, and drops the connection on one that is not a JWT.
+    Authorizers of other types it admits with a warning, so the local stage's own check
+    (:func:`user_of`) decides there, on every request alike.
+    """
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    def __init__(self, authorizer: Authorizer) -> None:
+        self.name = authorizer.name
+        self.scopes = authorizer.scopes
+        self._authorizer = authorizer
 
-
-def _signature(payload: str, secret: str | None) -> str:
-    if secret is None:
-        # A deployment bug, not the caller's: refuse every token rather than guess a key.
-        raise RuntimeError("no token key: give the API AUTH_SECRET_ARN (the CDK stack does)")
-    return _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
+    def to_swagger(self) -> dict:
+        return self._authorizer.to_swagger()
 
 
 def check_username(username: object) -> str:
@@ -44,26 +60,62 @@ def check_username(username: object) -> str:
     return username
 
 
+def _key(settings: Settings) -> str:
+    if settings.auth_secret is None:
+        # The stack's fault, not the caller's: no key is ever guessed.
+        raise NotConfiguredError(
+            "the local stack gave the API no token key: start it with make run"
+        )
+    return settings.auth_secret
+
+
 def issue_token(username: str, *, settings: Settings, now: float) -> str:
-    payload = _b64(json.dumps({"sub": username, "exp": int(now) + settings.token_ttl_s}).encode())
-    return f"{payload}.{_signature(payload, settings.auth_secret)}"
+    claims = {"sub": username, "iat": int(now), "exp": int(now) + settings.token_ttl_s}
+    return jwt.encode(claims, _key(settings), algorithm=ALGORITHM)
 
 
-def user_from_header(header: str | None, *, settings: Settings, now: float) -> str:
-    """The username a ``Bearer`` Authorization header proves, or UnauthorizedError."""
+def user_from_header(header: str | None, *, settings: Settings) -> str:
+    """The username a ``Bearer`` token of :func:`issue_token` proves, or UnauthorizedError.
+
+    PyJWT checks the signature (HS256 only: no ``none``, no other algorithm), the claims
+    ``sub``, ``iat`` and ``exp``, and the expiry against the system clock.
+    """
+    key = _key(settings)
     scheme, _, token = (header or "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise UnauthorizedError("sign in first: send 'Authorization: Bearer <token>'")
-    token = token.strip()
-    if not TOKEN.fullmatch(token):
-        raise UnauthorizedError("the token is not valid: sign in again")
-    payload, _, signature = token.partition(".")
-    if not hmac.compare_digest(signature, _signature(payload, settings.auth_secret)):
-        raise UnauthorizedError("the token is not valid: sign in again")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise UnauthorizedError(SIGN_IN)
     try:
-        claims = json.loads(_unb64(payload))
-    except ValueError as e:
-        raise UnauthorizedError("the token is not valid: sign in again") from e
-    if claims.get("exp", 0) < now:
-        raise UnauthorizedError("the token has expired: sign in again")
-    return check_username(claims.get("sub"))
+        claims = jwt.decode(token.strip(), key, algorithms=[ALGORITHM], options={"require": CLAIMS})
+    except jwt.ExpiredSignatureError as e:
+        raise UnauthorizedError(EXPIRED) from e
+    except jwt.InvalidTokenError as e:
+        raise UnauthorizedError(INVALID) from e
+    if not isinstance(claims["sub"], str) or not USERNAME.fullmatch(claims["sub"]):
+        raise UnauthorizedError(INVALID)
+    return claims["sub"]
+
+
+def _cognito_user(request: Request) -> str:
+    """The Cognito user API Gateway verified: the claim ``sub``.
+
+    ``sub`` is the user's permanent id in the pool: a username or an email may change, and may
+    be given to someone else once its account is deleted; ``sub`` never is. It is also safe as
+    the owner's S3 prefix (lowercase hex and hyphens).
+    """
+    claims = (request.context.get("authorizer") or {}).get("claims") or {}
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not USERNAME.fullmatch(sub):
+        # A route deployed without the authorizer: it must not act for anyone.
+        raise UnauthorizedError(SIGN_IN)
+    return sub
+
+
+def user_of(request: Request, *, settings: Settings) -> str:
+    """The user a request acts for, on either stage, or UnauthorizedError.
+
+    On the local stage any claims in the request context are ignored: chalice local's
+    imitation of Cognito would put there whatever a token says, unverified.
+    """
+    if settings.is_local:
+        return user_from_header(request.headers.get("authorization"), settings=settings)
+    return _cognito_user(request)

@@ -39,9 +39,9 @@ class Settings:
     job_lease_s: float = 20.0
     # The local bridge sweeps this often (the cloud's schedule is in infra/stack.py).
     sweep_every_s: float = 60.0
-    # The key of the bearer tokens, which only the API checks: None on a cloud stage given none
-    # (the worker and the sweeper check no tokens), never the local default.
-    auth_secret: str | None = "sonagram-local-only"
+    # The key of the local stage's bearer tokens, which the local stack generates and gives the
+    # API only (infra/local/token_key.py). None elsewhere: Cognito signs the cloud's tokens.
+    auth_secret: str | None = None
     token_ttl_s: int = 7 * 24 * 3600
     ui_origin: str = "http://127.0.0.1:5173"
 
@@ -59,11 +59,6 @@ class Settings:
             default_endpoint = None
         endpoint = env.get("AWS_ENDPOINT_URL", default_endpoint)
         region = env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", cls.region))
-        auth_secret = env.get("AUTH_SECRET") or None
-        if auth_secret is None and "AUTH_SECRET_ARN" in env:
-            auth_secret = _secret_string(env["AUTH_SECRET_ARN"], region=region, endpoint=endpoint)
-        if auth_secret is None and stage == "local":
-            auth_secret = cls.auth_secret
         return cls(
             stage=stage,
             region=region,
@@ -81,18 +76,9 @@ class Settings:
             job_timeout_s=float(env.get("JOB_TIMEOUT_S", cls.job_timeout_s)),
             job_lease_s=float(env.get("JOB_LEASE_S", cls.job_lease_s)),
             sweep_every_s=float(env.get("SWEEP_EVERY_S", cls.sweep_every_s)),
-            auth_secret=auth_secret,
+            auth_secret=env.get("AUTH_SECRET") or None,
             ui_origin=env.get("UI_ORIGIN", f"http://127.0.0.1:{env.get('UI_PORT', '5173')}"),
         )
-
-
-def _secret_string(arn: str, *, region: str, endpoint: str | None) -> str:
-    """A Secrets Manager secret's value: the cloud API's token key, read once per cold start."""
-    # Imported here: only that one read needs boto3, and config stays cheap to import.
-    import boto3
-
-    client = boto3.client("secretsmanager", region_name=region, endpoint_url=endpoint)
-    return client.get_secret_value(SecretId=arn)["SecretString"]
 
 
 @functools.cache

@@ -37,6 +37,12 @@ class ChangedError(ConflictError):
     """An object is no longer the version that was read (a new upload replaced it)."""
 
 
+class NotConfiguredError(SonagramError):
+    """The API was started without something it needs: the deployment's fault, not the caller's."""
+
+    status_code = 503
+
+
 class StorageError(SonagramError):
     """S3 or DynamoDB failed; ``retryable`` says whether trying again may help."""
 

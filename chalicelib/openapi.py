@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import annotations, auth, projects, status
+from chalicelib import annotation_files, annotations, auth, formats, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, filename_pattern
 from chalicelib.config import Settings
 from chalicelib.paging import MAX_PAGE
@@ -80,15 +80,20 @@ def _page_of(name: str, item: str) -> dict:
     )
 
 
-def _op(summary: str, responses: dict, *, params=None, body=None, public=False) -> dict:
+def _op(
+    summary: str,
+    responses: dict,
+    *,
+    params=None,
+    body=None,
+    media="application/json",
+    public=False,
+) -> dict:
     operation = {"summary": summary, "responses": responses}
     if params:
         operation["parameters"] = params
     if body:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": body}},
-        }
+        operation["requestBody"] = {"required": True, "content": {media: {"schema": body}}}
     if public:
         operation["security"] = []
     return operation
@@ -270,6 +275,12 @@ def _annotation(*, stored: bool) -> dict:
     return schema
 
 
+def _exported(annotation: dict) -> dict:
+    """An annotation in our JSON file: the same, without the id an import would not keep."""
+    properties = {name: schema for name, schema in annotation["properties"].items() if name != "id"}
+    return _object(properties)
+
+
 def _patch_body() -> dict:
     schema = _object(
         {
@@ -330,6 +341,13 @@ def _schemas(settings: Settings) -> dict:
         ),
         "Annotation": _annotation(stored=True),
         "NewAnnotation": _annotation(stored=False),
+        "AnnotationFile": _object(
+            {
+                "recording": {"type": "string"},
+                "duration_s": _nullable({"type": "number", "minimum": 0}),
+                "annotations": {"type": "array", "items": _exported(_annotation(stored=True))},
+            }
+        ),
         "Annotations": _object(
             {
                 "annotations": {
@@ -473,6 +491,9 @@ def document(settings: Settings) -> dict:
                                     "token": {
                                         "type": "string",
                                         "pattern": _anchored(auth.TOKEN),
+                                        "description": "a JWT (HS256) naming the user in "
+                                        f"`sub`, valid for {settings.token_ttl_s} s: send it "
+                                        "as `Authorization: Bearer <token>`",
                                     },
                                     "username": {
                                         "type": "string",
@@ -677,6 +698,77 @@ def document(settings: Settings) -> dict:
                     body=_patch_body(),
                 ),
             },
+            "/recordings/{recording_id}/annotations/export": {
+                "get": _op(
+                    "The annotations as a Raven, Audacity, CSV or JSON file (docs/formats.md)",
+                    {
+                        "200": {
+                            "description": "the file, named after the recording",
+                            "headers": {
+                                "Content-Disposition": {
+                                    "required": True,
+                                    "schema": {"type": "string", "pattern": "^attachment; "},
+                                }
+                            },
+                            "content": {
+                                "text/plain": {"schema": {"type": "string"}},
+                                "text/csv": {"schema": {"type": "string"}},
+                                "application/json": {"schema": _ref("AnnotationFile")},
+                            },
+                        },
+                        **_errors(400, 401, 404),
+                    },
+                    params=[
+                        *_ID,
+                        {
+                            "name": "format",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"enum": list(formats.EXPORT_FORMATS)},
+                        },
+                    ],
+                )
+            },
+            "/recordings/{recording_id}/annotations/import": {
+                "post": _op(
+                    "Add the boxes of an annotation file (all of it or nothing)",
+                    {
+                        "200": _json(
+                            _object(
+                                {
+                                    "annotations": {
+                                        "type": "array",
+                                        "items": _ref("Annotation"),
+                                        "maxItems": annotations.MAX_ANNOTATIONS,
+                                    },
+                                    "version": {"type": "integer", "minimum": 1},
+                                    "format": {"enum": list(formats.FORMATS)},
+                                    "imported": {"type": "integer", "minimum": 0},
+                                }
+                            ),
+                            "imported; every box and the new version",
+                        ),
+                        **_errors(400, 401, 404, 409, 413),
+                    },
+                    params=[
+                        *_ID,
+                        {
+                            "name": "format",
+                            "in": "query",
+                            "description": "omitted: detected from the content",
+                            "schema": {"enum": list(formats.FORMATS)},
+                        },
+                        {
+                            "name": "mode",
+                            "in": "query",
+                            "description": "append (the default) or replace every box",
+                            "schema": {"enum": list(annotation_files.IMPORT_MODES)},
+                        },
+                    ],
+                    body={"type": "string", "format": "binary"},
+                    media="application/octet-stream",
+                )
+            },
             "/recordings/{recording_id}/audio": {
                 "get": _op(
                     "Redirect to a presigned GET of the audio (Range supported)",
@@ -698,7 +790,16 @@ def document(settings: Settings) -> dict:
             **_project_paths(),
         },
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "Local stage: the token of `POST /auth/login`. Cloud stage: "
+                    "the ID token of a sign-in through the Cognito hosted UI (authorization "
+                    "code + PKCE), which API Gateway checks before the route runs",
+                }
+            },
             "schemas": _schemas(settings),
         },
     }

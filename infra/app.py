@@ -4,9 +4,12 @@ From the repository root, with the ``infra`` extra installed and the layer built
 
     npx --yes aws-cdk@2.1148.1 synth -c ui_origin=https://sonagram.example.org -c region=eu-west-1
 
-Context: ``ui_origin`` (required) is the browser UI's origin; ``region`` defaults to the CLI's
-(the AWS configuration's, else us-east-1); ``worker_layer_zip`` defaults to what ``make layer``
-writes.
+Context: ``ui_origin`` (required) is the browser UI's origin: the buckets' CORS and the hosted
+UI's sign-in and sign-out redirects (``<ui_origin>/``) allow it alone; ``region`` defaults to the
+CLI's (the AWS configuration's, else us-east-1); ``worker_layer_zip`` defaults to what ``make
+layer`` writes; ``auth_domain_prefix`` names the hosted UI's domain
+(``<prefix>.auth.<region>.amazoncognito.com``, unique in the region; default
+``sonagram-<account>``).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def main() -> int:
             STACK_NAME,
             ui_origin=context["ui_origin"],
             worker_layer_zip=layer_zip.resolve(),
+            auth_domain_prefix=app.node.try_get_context("auth_domain_prefix"),
             env=cdk.Environment(
                 account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=context["region"]
             ),

@@ -25,7 +25,6 @@ from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
-from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from cdk_nag import AwsSolutionsChecks
 from chalice.cdk import Chalice
@@ -33,6 +32,7 @@ from chalice.config import Config as ChaliceConfig
 from constructs import Construct
 from pynamodb.models import Model
 
+from chalicelib import auth
 from chalicelib.models import (
     AnnotationChunkModel,
     ProjectModel,
@@ -71,6 +71,22 @@ FUNCTION_CODE_EXCLUDE = [
     "*.pyc",
 ]
 
+# API Gateway answers these itself, before any route runs: a missing, expired or forged token,
+# and any other request it refuses (the gateway's message, quoted) or fails.
+GATEWAY_RESPONSES = {
+    kind: {
+        "responseParameters": {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"},
+        "responseTemplates": {"application/json": f'{{"error": {message}}}'},
+    }
+    for kind, message in {
+        "UNAUTHORIZED": json.dumps(
+            "sign in first: send 'Authorization: Bearer <ID token>' of a current sign-in"
+        ),
+        "DEFAULT_4XX": "$context.error.messageString",
+        "DEFAULT_5XX": "$context.error.messageString",
+    }.items()
+}
+
 ATTRIBUTE_TYPES = {
     "S": dynamodb.AttributeType.STRING,
     "N": dynamodb.AttributeType.NUMBER,
@@ -83,8 +99,11 @@ class SonagramStack(cdk.Stack):
     """Buckets, tables, the spectrogram worker, the sweeper, the Chalice API and Cognito.
 
     ``ui_origin`` is the browser UI's origin (``scheme://host[:port]``): the buckets answer
-    browser uploads and reads from it only. ``worker_layer_zip`` is what ``make layer`` writes.
-    The stack needs a concrete region (``env``): Chalice packages the API for one.
+    browser uploads and reads from it only, and the hosted UI sends users back to it.
+    ``worker_layer_zip`` is what ``make layer`` writes. ``auth_domain_prefix`` names the hosted
+    UI's domain, ``https://<prefix>.auth.<region>.amazoncognito.com``; it must be unique in the
+    region, and defaults to the stack's name and account. The stack needs a concrete region
+    (``env``): Chalice packages the API for one.
     """
 
     def __init__(
@@ -94,6 +113,7 @@ class SonagramStack(cdk.Stack):
         *,
         ui_origin: str,
         worker_layer_zip: Path,
+        auth_domain_prefix: str | None = None,
         **kwargs,
     ) -> None:
         if not worker_layer_zip.is_file():
@@ -133,22 +153,24 @@ class SonagramStack(cdk.Stack):
         code = lambda_.Code.from_asset(str(ROOT), exclude=FUNCTION_CODE_EXCLUDE)
         self.worker = self._worker(code, layer, environment)
         self.sweeper = self._sweeper(code, layer, environment)
-        users, web_client = self._users()
-        self.api = self._api(
-            {
-                **environment,
-                # Only the API deals with projects.
-                "PROJECTS_TABLE": self.projects_table.table_name,
-                "USER_POOL_ID": users.user_pool_id,
-                "USER_POOL_CLIENT_ID": web_client.user_pool_client_id,
-            }
+        self.users = self._users()
+        self.web_client = self._web_client(ui_origin)
+        self.hosted_ui = self.users.add_domain(
+            "HostedUi",
+            cognito_domain=cognito.CognitoDomainOptions(
+                domain_prefix=auth_domain_prefix or f"{self.stack_name.lower()}-{self.account}"
+            ),
         )
+        # Only the API deals with projects.
+        self.api = self._api({**environment, "PROJECTS_TABLE": self.projects_table.table_name})
 
+        # What the browser UI needs to sign in (authorization code + PKCE through the hosted UI).
         for name, value in {
             "RecordingsBucketName": self.recordings.bucket_name,
             "SpectrogramsBucketName": self.spectrograms.bucket_name,
-            "UserPoolId": users.user_pool_id,
-            "UserPoolClientId": web_client.user_pool_client_id,
+            "UserPoolId": self.users.user_pool_id,
+            "UserPoolClientId": self.web_client.user_pool_client_id,
+            "HostedUiUrl": self.hosted_ui.base_url(),
         }.items():
             cdk.CfnOutput(self, name, value=value)
         self._acknowledge_wildcards()
@@ -278,7 +300,7 @@ class SonagramStack(cdk.Stack):
         )
         return sweeper
 
-    def _users(self) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
+    def _users(self) -> cognito.UserPool:
         users = cognito.UserPool(
             self,
             "Users",
@@ -310,14 +332,34 @@ class SonagramStack(cdk.Stack):
             reason="The Plus plan's threat protection is billed per active user; a pool of "
             "invited accounts without self sign-up stays on Essentials",
         )
-        # The browser UI is a public client: it cannot keep a client secret.
-        web_client = users.add_client(
+        return users
+
+    def _web_client(self, ui_origin: str) -> cognito.UserPoolClient:
+        """The browser UI's client: the hosted UI signs users in and hands the UI a code.
+
+        The UI is a public client: it cannot keep a client secret, so it proves the code is its
+        own with PKCE. No implicit flow, which would put tokens in URLs.
+        """
+        return self.users.add_client(
             "WebClient",
             generate_secret=False,
-            auth_flows=cognito.AuthFlow(user_srp=True),
+            # Passwords go to the hosted UI only: no flow lets a page send one to Cognito's API.
+            auth_flows=cognito.AuthFlow(
+                user_srp=False, user_password=False, custom=False, admin_user_password=False
+            ),
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True, implicit_code_grant=False),
+                scopes=[
+                    cognito.OAuthScope.OPENID,
+                    cognito.OAuthScope.EMAIL,
+                    cognito.OAuthScope.PROFILE,
+                ],
+                callback_urls=[f"{ui_origin}/"],
+                logout_urls=[f"{ui_origin}/"],
+            ),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
             prevent_user_existence_errors=True,
         )
-        return users, web_client
 
     def _api(self, environment: dict[str, str]) -> Chalice:
         """The Chalice app, with the prod stage of .chalice/config.json and the real names.
@@ -333,29 +375,9 @@ class SonagramStack(cdk.Stack):
                 f"Chalice would package the API for {packaged_for}, the other functions run "
                 f"{RUNTIME.name}: synthesize with the project's venv (.venv/bin/python)"
             )
-        # Until Cognito verification lands, the API checks bearer tokens with this generated key,
-        # which keeps them unforgeable. Only the API gets it, as the secret's ARN: the key itself
-        # never shows in a function's configuration.
-        token_key = secretsmanager.Secret(
-            self,
-            "AuthSecret",
-            description="HMAC key for Sonagram bearer tokens",
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                exclude_punctuation=True, password_length=64
-            ),
-        )
-        acknowledge(
-            token_key,
-            "AwsSolutions-SMG4",
-            reason="The API reads the key once per cold start, and the key goes away with "
-            "Cognito verification: no rotation to run meanwhile",
-        )
         chalice_config = json.loads((ROOT / ".chalice" / "config.json").read_text())
         prod = chalice_config["stages"][STAGE]
-        stage_config = {
-            **prod,
-            "environment_variables": {**environment, "AUTH_SECRET_ARN": token_key.secret_arn},
-        }
+        stage_config = {**prod, "environment_variables": environment}
         # Chalice's packager takes the region (for the Lambda service principal) from boto3's
         # environment only, and writes its package under ./chalice.out, which CDK copies into
         # the cloud assembly at once: package in a scratch directory that then goes away.
@@ -379,8 +401,24 @@ class SonagramStack(cdk.Stack):
         self.spectrograms_table.grant_read_write_data(role)
         self.projects_table.grant_read_write_data(role)
         self.annotations_table.grant_read_write_data(role)
-        token_key.grant_read(role)
+        self._verify_users(api)
         return api
+
+    def _verify_users(self, api: Chalice) -> None:
+        """API Gateway checks every token against this stack's user pool, and says why it refused.
+
+        app.py's authorizer names a placeholder pool (the real one does not exist when app.py is
+        imported): its entry in the packaged API definition gets the pool's ARN instead.
+        """
+        definition = api.get_resource("RestAPI")
+        authorizer = f"DefinitionBody.securityDefinitions.{auth.AUTHORIZER}"
+        definition.add_property_override(
+            f"{authorizer}.x-amazon-apigateway-authorizer.providerARNs", [self.users.user_pool_arn]
+        )
+        # API Gateway's own refusals, in our {"error": ...} shape and readable by the UI (CORS).
+        definition.add_property_override(
+            "DefinitionBody.x-amazon-apigateway-gateway-responses", GATEWAY_RESPONSES
+        )
 
     def _log_group(self, construct_id: str) -> logs.LogGroup:
         return logs.LogGroup(

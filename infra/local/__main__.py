@@ -21,9 +21,12 @@ from pathlib import Path
 from chalicelib.config import Settings
 from infra.local import localstack
 from infra.local.cloud import moto_command, provision, wait_until_up
+from infra.local.token_key import token_key
 
 ROOT = Path(__file__).resolve().parents[2]
-LOG_DIR = ROOT / ".local-cloud"
+# What the local stack keeps between runs (gitignored): logs, LocalStack's data, the token key.
+STATE_DIR = ROOT / ".local-cloud"
+TOKEN_KEY_FILE = STATE_DIR / "auth-secret"
 STOP_GRACE_S = 10.0
 # A bridge that dies sooner than this after starting is failing to start: stop.
 BRIDGE_MIN_LIFE_S = 10.0
@@ -60,11 +63,11 @@ class Stack:
     def start(
         self, name: str, command: list[str], env: dict[str, str] | None = None, quiet: bool = False
     ) -> subprocess.Popen:
-        """Start a child; a ``quiet`` one (the local cloud's request log) logs to LOG_DIR."""
+        """Start a child; a ``quiet`` one (the local cloud's request log) logs to STATE_DIR."""
         output = None
         if quiet:
-            LOG_DIR.mkdir(exist_ok=True)
-            log_path = LOG_DIR / f"{name.split()[0]}-{len(self.processes)}.log"
+            STATE_DIR.mkdir(exist_ok=True)
+            log_path = STATE_DIR / f"{name.split()[0]}-{len(self.processes)}.log"
             output = log_path.open("w")
             name = f"{name}, log in {log_path.relative_to(ROOT)}"
         process = subprocess.Popen(
@@ -89,6 +92,8 @@ class Stack:
             "API",
             [sys.executable, "-m", "infra.local.api", "local", "--host", "127.0.0.1"]
             + ["--port", str(self.api_port), "--stage", "local", "--no-autoreload"],
+            # Only the API signs and checks tokens.
+            env={"AUTH_SECRET": token_key(TOKEN_KEY_FILE)},
         )
         api_url = f"http://127.0.0.1:{self.api_port}"
         wait_until_up(api_url + "/health", process=api)
@@ -122,7 +127,7 @@ class Stack:
             )
             wait_until_up(self.settings.cloud_endpoint, process=cloud)
             return
-        data_dir = ROOT / ".local-cloud" / f"localstack-{self.cloud_port}"
+        data_dir = STATE_DIR / f"localstack-{self.cloud_port}"
         command, env = localstack.command_and_env(self.cloud_port, data_dir)
         cloud = self.start("localstack (S3, SQS)", command, env, quiet=True)
         tables_url = self.settings.dynamodb_endpoint

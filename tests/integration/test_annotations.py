@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
-from infra.local.harness import ApiUser, RunningStack
+from infra.local.harness import ApiClient, ApiUser, RunningStack
 from tests.integration.test_pipeline import wav_bytes
 
 
@@ -115,9 +114,9 @@ def test_another_users_annotations_are_404(alice: ApiUser, bob: ApiUser):
 
 
 def test_annotations_need_a_token(stack: RunningStack, alice: ApiUser):
-    url = stack.api_url + path(fresh(alice))
+    visitor, guarded = ApiClient(stack.api_url), path(fresh(alice))
     for method in ("GET", "PUT", "PATCH"):
-        assert requests.request(method, url, json={}, timeout=10).status_code == 401
+        assert visitor.request(method, guarded, json={}).status_code == 401
 
 
 def test_deleting_a_recording_deletes_its_annotations(stack: RunningStack, alice: ApiUser):

@@ -82,9 +82,11 @@ def api_schema(stack: RunningStack, alice: ApiUser):
                 {
                     # JSON Schema cannot relate two fields or the recording: a box the
                     # document allows may still end before it starts or after the recording.
+                    # Nor can it say which bytes are an annotation file.
                     "include-name": [
-                        f"{method} /recordings/{{recording_id}}/annotations"
-                        for method in ("PUT", "PATCH")
+                        "PUT /recordings/{recording_id}/annotations",
+                        "PATCH /recordings/{recording_id}/annotations",
+                        "POST /recordings/{recording_id}/annotations/import",
                     ],
                     "checks": {
                         "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "409"]}

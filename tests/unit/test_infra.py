@@ -7,6 +7,7 @@ credentials or a built layer (a stub zip stands in for it).
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import pytest
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
 
+import app
+from chalicelib import auth
 from chalicelib.models import (
     AnnotationChunkModel,
     ProjectModel,
@@ -34,13 +37,20 @@ CFN_LINT_IGNORED = {"W3005"}
 def build(outdir: Path, layer_zip: Path) -> tuple[cdk.App, SonagramStack]:
     context = json.loads((ROOT / "cdk.json").read_text())["context"]
     app = cdk.App(context=context, outdir=str(outdir))
-    stack = SonagramStack(
-        app,
-        "Sonagram",
-        ui_origin=UI_ORIGIN,
-        worker_layer_zip=layer_zip,
-        env=cdk.Environment(region=REGION),
-    )
+    # Chalice's packager imports app.py under the prod stage's environment and leaves it in
+    # os.environ: later tests would run as the prod stage.
+    environment = dict(os.environ)
+    try:
+        stack = SonagramStack(
+            app,
+            "Sonagram",
+            ui_origin=UI_ORIGIN,
+            worker_layer_zip=layer_zip,
+            env=cdk.Environment(region=REGION),
+        )
+    finally:
+        os.environ.clear()
+        os.environ.update(environment)
     return app, stack
 
 
@@ -297,27 +307,23 @@ def test_the_worker_reads_recordings_and_writes_only_spectrograms(stack, templat
     }
 
 
-def test_the_api_gets_the_real_names_and_the_user_pool(stack, template):
+def test_the_api_gets_the_real_names(stack, template):
     template.has_resource_properties(
         "AWS::Serverless::Function",
         {
             "Handler": "app.app",
             "Environment": {
-                "Variables": Match.object_like(
-                    {
-                        "SONAGRAM_STAGE": "prod",
-                        "RECORDINGS_BUCKET": {"Ref": logical_id(stack, stack.recordings)},
-                        "SPECTROGRAMS_BUCKET": {"Ref": logical_id(stack, stack.spectrograms)},
-                        "RECORDINGS_TABLE": {"Ref": logical_id(stack, stack.recordings_table)},
-                        "SPECTROGRAMS_TABLE": {"Ref": logical_id(stack, stack.spectrograms_table)},
-                        "PROJECTS_TABLE": {"Ref": logical_id(stack, stack.projects_table)},
-                        "ANNOTATIONS_TABLE": {"Ref": logical_id(stack, stack.annotations_table)},
-                        "UI_ORIGIN": UI_ORIGIN,
-                        "USER_POOL_ID": {"Ref": Match.string_like_regexp("^Users")},
-                        "USER_POOL_CLIENT_ID": {"Ref": Match.string_like_regexp("^UsersWebClient")},
-                        "AUTH_SECRET_ARN": {"Ref": Match.string_like_regexp("^AuthSecret")},
-                    }
-                )
+                "Variables": {
+                    "SONAGRAM_STAGE": "prod",
+                    "RECORDINGS_BUCKET": {"Ref": logical_id(stack, stack.recordings)},
+                    "SPECTROGRAMS_BUCKET": {"Ref": logical_id(stack, stack.spectrograms)},
+                    "RECORDINGS_TABLE": {"Ref": logical_id(stack, stack.recordings_table)},
+                    "SPECTROGRAMS_TABLE": {"Ref": logical_id(stack, stack.spectrograms_table)},
+                    "PROJECTS_TABLE": {"Ref": logical_id(stack, stack.projects_table)},
+                    "ANNOTATIONS_TABLE": {"Ref": logical_id(stack, stack.annotations_table)},
+                    "JOB_TIMEOUT_S": "300",
+                    "UI_ORIGIN": UI_ORIGIN,
+                }
             },
         },
     )
@@ -342,25 +348,96 @@ def environments(template_json: dict) -> dict[str, dict]:
     }
 
 
-def test_only_the_api_may_read_the_token_key_and_no_function_holds_it(stack, template_json):
-    (secret_id,) = Template.from_json(template_json).find_resources("AWS::SecretsManager::Secret")
+def test_no_function_holds_a_token_key_and_the_stack_keeps_none(template_json):
+    # Cognito signs the cloud's tokens and API Gateway checks them: no key of ours exists.
+    assert not Template.from_json(template_json).find_resources("AWS::SecretsManager::Secret")
     for variables in environments(template_json).values():
-        assert "AUTH_SECRET" not in variables
-        assert "secretsmanager" not in json.dumps(variables)  # no dynamic reference either
-    for function in (stack.worker, stack.sweeper):
-        variables = environments(template_json)[logical_id(stack, function)]
         assert not [name for name in variables if name.startswith("AUTH")]
-    readers = [
-        role
-        for resource in template_json["Resources"].values()
-        if resource["Type"] == "AWS::IAM::Policy"
-        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
-        if statement["Resource"] == {"Ref": secret_id}
-        for role in resource["Properties"]["Roles"]
-    ]
-    # Chalice's role, named through its ARN.
-    assert len(readers) == 1
-    assert json.dumps(readers[0]).count('{"Fn::GetAtt": ["DefaultRole", "Arn"]}') == 1
+
+
+def secured_operations(template_json: dict) -> dict[tuple[str, str], list]:
+    """Each operation of the packaged API definition and its security requirement."""
+    paths = template_json["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    return {
+        (path, method): operation.get("security")
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if method != "options"  # CORS preflights: API Gateway answers them, unauthenticated
+    }
+
+
+def test_api_gateway_checks_a_cognito_token_on_every_route_but_the_public_ones(
+    stack, template_json
+):
+    routes = {
+        (path, method.lower()) for path, methods in app.app.routes.items() for method in methods
+    }
+    public = {("/health", "get"), ("/openapi.json", "get"), ("/auth/login", "post")}
+    assert public < routes
+    security = secured_operations(template_json)
+    assert set(security) == routes
+    for route in routes - public:
+        assert security[route] == [{auth.AUTHORIZER: []}], route
+    for route in public:
+        assert security[route] is None, route
+    definition = template_json["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    assert definition["securityDefinitions"] == {
+        auth.AUTHORIZER: {
+            "in": "header",
+            "type": "apiKey",
+            "name": "Authorization",
+            "x-amazon-apigateway-authtype": "cognito_user_pools",
+            "x-amazon-apigateway-authorizer": {
+                "type": "cognito_user_pools",
+                "providerARNs": [arn_of(stack, stack.users)],
+            },
+        }
+    }
+    assert auth.USER_POOL_PLACEHOLDER not in json.dumps(template_json)
+
+
+def test_api_gateway_refuses_in_our_error_shape_readable_by_the_ui(template_json):
+    definition = template_json["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    responses = definition["x-amazon-apigateway-gateway-responses"]
+    assert set(responses) == {"UNAUTHORIZED", "DEFAULT_4XX", "DEFAULT_5XX"}
+    for response in responses.values():
+        cors = response["responseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]
+        assert cors == "'*'"
+        # The gateway puts its own message, quoted, where the template names it.
+        body = response["responseTemplates"]["application/json"].replace(
+            "$context.error.messageString", '"Unauthorized"'
+        )
+        assert set(json.loads(body)) == {"error"}
+    unauthorized = json.loads(responses["UNAUTHORIZED"]["responseTemplates"]["application/json"])
+    assert unauthorized["error"].startswith("sign in first")
+
+
+def test_the_ui_signs_in_through_the_hosted_ui_with_a_code_and_pkce(stack, template):
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {
+            "UserPoolId": {"Ref": logical_id(stack, stack.users)},
+            "GenerateSecret": False,
+            "AllowedOAuthFlowsUserPoolClient": True,
+            "AllowedOAuthFlows": ["code"],
+            "AllowedOAuthScopes": ["openid", "email", "profile"],
+            "CallbackURLs": [f"{UI_ORIGIN}/"],
+            "LogoutURLs": [f"{UI_ORIGIN}/"],
+            "SupportedIdentityProviders": ["COGNITO"],
+            # No password reaches Cognito's API from a page, only the hosted UI.
+            "ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH"],
+        },
+    )
+    template.resource_count_is("AWS::Cognito::UserPoolClient", 1)
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolDomain",
+        {
+            "UserPoolId": {"Ref": logical_id(stack, stack.users)},
+            "Domain": {"Fn::Join": ["", ["sonagram-", {"Ref": "AWS::AccountId"}]]},
+        },
+    )
+    template.has_output("HostedUiUrl", Match.any_value())
+    template.has_output("UserPoolClientId", {"Value": {"Ref": logical_id(stack, stack.web_client)}})
 
 
 # What grant_read_write_data allows: items, queries and scans, never the table's settings.

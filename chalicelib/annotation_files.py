@@ -1,0 +1,70 @@
+"""Annotation files in and out: a recording's set as a Raven, Audacity, CSV or JSON file,
+and any of those (or BirdNET's) added to it, all of the file or none.
+"""
+
+from __future__ import annotations
+
+from chalicelib import annotations, formats
+from chalicelib.errors import BadRequestError, TooLargeError
+from chalicelib.models import RecordingModel
+
+IMPORT_MODES = ("append", "replace")
+# API Gateway takes request bodies up to 10 MB.
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+def _choice(value: str | None, name: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise BadRequestError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def import_file(
+    recording: RecordingModel, data: bytes, *, format: str | None, mode: str | None
+) -> dict:
+    """Add (or, with mode=replace, swap in) the boxes of an annotation file."""
+    mode = mode or "append"
+    _choice(mode, "mode", IMPORT_MODES)
+    if format is not None:
+        _choice(format, "format", formats.FORMATS)
+    if not data:
+        raise BadRequestError("the request body is empty: send the file's bytes")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise TooLargeError(
+            f"the file is {len(data) / 1e6:.1f} MB; import files up to "
+            f"{MAX_IMPORT_BYTES // (1024 * 1024)} MiB"
+        )
+    try:
+        format, imported = formats.read(data, format)
+    except formats.FormatError as e:
+        raise BadRequestError(f"not imported: {e}") from e
+    bounds = annotations.Bounds.of(recording)
+    boxes = [
+        annotations.check_box(item.box, where=f"not imported: line {item.line}", bounds=bounds)
+        for item in imported
+    ]
+    recording, existing = annotations.load(recording)
+    version = int(recording.annotation_version or 0)
+    boxes = boxes if mode == "replace" else existing + boxes
+    return {
+        "annotations": boxes,
+        "version": annotations.store(recording, boxes, version=version),
+        "format": format,
+        "imported": len(imported),
+    }
+
+
+def export_file(recording: RecordingModel, format: str | None) -> formats.Export:
+    """The set as a file, boxes in time order, named after the recording."""
+    _choice(format, "format", formats.EXPORT_FORMATS)
+    _, boxes = annotations.load(recording)
+    bounds = annotations.Bounds.of(recording)
+    return formats.write(
+        [
+            {name: value for name, value in box.items() if name != "id"}
+            for box in sorted(boxes, key=lambda box: (box["start_s"], box["end_s"]))
+        ],
+        format,
+        recording=recording.filename,
+        duration_s=bounds.duration_s,
+        nyquist_hz=bounds.nyquist_hz,
+    )

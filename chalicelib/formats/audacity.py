@@ -1,0 +1,91 @@
+"""Audacity label tracks: ``start<TAB>end<TAB>label`` lines, in seconds.
+
+Audacity's "Extended" label style follows a label with a line ``\\<TAB>low<TAB>high``
+(Hz; ``-1`` is a side left undefined); standard and extended labels mix in one file.
+"""
+
+from __future__ import annotations
+
+from chalicelib.formats.box import FormatError, ImportedBox, new_box
+from chalicelib.formats.text import (
+    first_record,
+    hertz,
+    not_negative,
+    one_line,
+    parse_number,
+    records,
+    seconds,
+)
+
+_FREQUENCY_LINE = "\\"
+# What Audacity writes for a side of the frequency range left undefined.
+_UNDEFINED = -1.0
+
+
+def recognises(text: str) -> bool:
+    """Whether a file's first line is a label (it starts with a time) or a frequency line."""
+    first = first_record(text).split("\t", 1)[0]
+    return first.strip() == _FREQUENCY_LINE or parse_number(first) is not None
+
+
+def read(text: str) -> list[ImportedBox]:
+    """The labels of a label track, in file order.
+
+    As Audacity reads them: ``time<TAB>text`` (the second field not a number) and labels
+    with start = end are point labels, returned with ``end_s == start_s``; only the third
+    field is the label, and a number after it (BirdNET writes one) is the confidence. The
+    first frequency line after a label gives its ``low_hz``/``high_hz``; later ones are
+    ignored, as Audacity ignores them.
+    """
+    boxes: list[ImportedBox] = []
+    has_frequencies = True  # of the label before; there is none before the first line
+    for line, content in records(text):
+        fields = content.split("\t")
+        try:
+            if fields[0].strip() != _FREQUENCY_LINE:
+                boxes.append(ImportedBox(line, _label(fields)))
+                has_frequencies = False
+            elif not boxes:
+                raise FormatError("a frequency line ('\\') must follow a label")
+            elif not has_frequencies:
+                boxes[-1].box.update(_frequencies(fields))
+                has_frequencies = True
+        except FormatError as error:
+            raise error.at(line) from None
+    return boxes
+
+
+def _label(fields: list[str]) -> dict:
+    start = seconds(fields[0], "start time")
+    end = parse_number(fields[1]) if len(fields) > 1 else None
+    rest = fields[2:] if end is not None else fields[1:]
+    confidence = parse_number(rest[1]) if len(rest) > 1 else None
+    return new_box(
+        start,
+        start if end is None else not_negative(end, "end time"),
+        label=rest[0].strip() if rest else "",
+        confidence=confidence,
+    )
+
+
+def _frequencies(fields: list[str]) -> dict:
+    if len(fields) < 3:
+        raise FormatError("a frequency line must be '\\<TAB>low<TAB>high'")
+    return {"low_hz": _hertz(fields[1], "low"), "high_hz": _hertz(fields[2], "high")}
+
+
+def _hertz(cell: str, what: str) -> float | None:
+    return None if parse_number(cell) == _UNDEFINED else hertz(cell, f"{what} frequency")
+
+
+def write(boxes: list[dict]) -> str:
+    """A label track Audacity imports, ``%.6f`` times, LF line ends; the frequency line
+    whenever a box has a frequency, ``-1.000000`` for a missing side (as Audacity writes)."""
+    lines = []
+    for box in boxes:
+        lines.append(f"{box['start_s']:.6f}\t{box['end_s']:.6f}\t{one_line(box.get('label', ''))}")
+        low, high = box.get("low_hz"), box.get("high_hz")
+        if low is not None or high is not None:
+            sides = (_UNDEFINED if side is None else side for side in (low, high))
+            lines.append("\t".join((_FREQUENCY_LINE, *(f"{side:.6f}" for side in sides))))
+    return "".join(f"{line}\n" for line in lines)

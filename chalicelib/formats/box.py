@@ -1,0 +1,65 @@
+"""The box every format reads into and writes from, and the error a refused file raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class FormatError(ValueError):
+    """A file we refuse, with the place of the first problem when it is one line.
+
+    ``str(e)`` is ``"line 7: End Time (s) '1.2.3' is not a number"``, or the bare message
+    when the problem is the whole file. JSON places are annotations (1-based indices),
+    so there it reads ``"annotation 3: unknown field 'foo'"``.
+    """
+
+    def __init__(self, message: str, line: int | None = None, *, place: str = "line") -> None:
+        super().__init__(message if line is None else f"{place} {line}: {message}")
+        self.message = message
+        self.line = line
+
+    def at(self, line: int) -> FormatError:
+        """This error at ``line`` of the file, unless it names a place already."""
+        return self if self.line is not None else FormatError(self.message, line)
+
+
+@dataclass(frozen=True)
+class ImportedBox:
+    """A box and the 1-based line of the file it came from (JSON: its 1-based index)."""
+
+    line: int
+    box: dict
+
+
+def new_box(
+    start_s: float,
+    end_s: float,
+    *,
+    low_hz: float | None = None,
+    high_hz: float | None = None,
+    label: str = "",
+    confidence: float | None = None,
+    notes: str | None = None,
+    measurements: dict[str, float] | None = None,
+    attributes: dict[str, str] | None = None,
+    channel: int = 1,
+) -> dict:
+    """A box as the API's annotation shape (without ``id``).
+
+    Bounds against the recording (its duration, its Nyquist frequency) are the caller's
+    to check; a box that ends before it starts is no box in any format.
+    """
+    if end_s < start_s:
+        raise FormatError(f"it ends at {end_s:g} s, before it starts at {start_s:g} s")
+    return {
+        "start_s": start_s,
+        "end_s": end_s,
+        "low_hz": low_hz,
+        "high_hz": high_hz,
+        "label": label,
+        "confidence": confidence,
+        "notes": notes,
+        "measurements": measurements or {},
+        "attributes": attributes or {},
+        "channel": channel,
+    }

@@ -1,0 +1,141 @@
+"""Our JSON: ``{"recording": name, "duration_s": seconds, "annotations": [box, ...]}``.
+
+Boxes are the API's annotation shape without ``id``. Reading takes that document, a bare
+list of boxes, or what ``GET .../annotations`` answered (its ``version`` and the boxes'
+``id`` are dropped: imported boxes are new ones) and, since the format is ours, refuses any
+other field. A box's place is its 1-based index in the list (``ImportedBox.line``,
+``FormatError.line``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+
+from chalicelib.formats.box import FormatError, ImportedBox, new_box
+from chalicelib.formats.text import not_negative
+
+_DOCUMENT_FIELDS = ("recording", "duration_s", "annotations", "version")
+# Given by the API, not part of a box.
+_IGNORED = ("id",)
+_PLACE = "annotation"
+
+
+def recognises(text: str) -> bool:
+    """Whether a file is a JSON object or array."""
+    return text.lstrip()[:1] in ("{", "[")
+
+
+def read(text: str) -> list[ImportedBox]:
+    """The boxes of a document or of a bare list, in order."""
+    document = _parse(text)
+    if isinstance(document, dict):
+        unknown = sorted(set(document) - set(_DOCUMENT_FIELDS))
+        if unknown:
+            raise FormatError(f"unknown field '{unknown[0]}' in the document")
+        if "annotations" not in document:
+            raise FormatError("the document has no 'annotations' list")
+        document = document["annotations"]
+    if not isinstance(document, list):
+        raise FormatError("'annotations' must be a list of annotations")
+    boxes = []
+    for index, fields in enumerate(document, start=1):
+        try:
+            boxes.append(ImportedBox(index, _box(fields)))
+        except FormatError as error:
+            raise FormatError(error.message, index, place=_PLACE) from None
+    return boxes
+
+
+def _parse(text: str) -> object:
+    def refuse(constant: str) -> None:
+        raise FormatError(f"{constant} is not a number JSON allows")
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except json.JSONDecodeError as error:
+        raise FormatError(f"not valid JSON: {error.msg}", error.lineno) from None
+    except RecursionError:
+        raise FormatError("not valid JSON: nested too deeply") from None
+
+
+def _box(fields: object) -> dict:
+    if not isinstance(fields, dict):
+        raise FormatError(f"not an object with start_s and end_s but {json.dumps(fields)}")
+    fields = {name: value for name, value in fields.items() if name not in _IGNORED}
+    for name in fields:
+        if name not in _CHECKS:
+            raise FormatError(f"unknown field '{name}'")
+    for name in ("start_s", "end_s"):
+        if name not in fields:
+            raise FormatError(f"missing field '{name}'")
+    values = {**_DEFAULTS, **fields}
+    return new_box(**{name: check(values[name], name) for name, check in _CHECKS.items()})
+
+
+def _finite(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise FormatError(f"{name} {json.dumps(value)} is not a finite number")
+    return float(value)
+
+
+def _amount(value: object, name: str) -> float:
+    return not_negative(_finite(value, name), name)
+
+
+def _string(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise FormatError(f"{name} {json.dumps(value)} is not a string")
+    return value
+
+
+def _channel(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise FormatError(f"{name} {json.dumps(value)} is not a channel number (1, 2, ...)")
+    return value
+
+
+def _optional(check: Callable[[object, str], object]) -> Callable[[object, str], object]:
+    return lambda value, name: None if value is None else check(value, name)
+
+
+def _mapping_of(check: Callable[[object, str], object]) -> Callable[[object, str], dict]:
+    def mapping(value: object, name: str) -> dict:
+        if not isinstance(value, dict):
+            raise FormatError(f"{name} {json.dumps(value)} is not an object")
+        return {key: check(item, f"{name} '{key}'") for key, item in value.items()}
+
+    return mapping
+
+
+# How each field of a box is checked, in the API's order.
+_CHECKS = {
+    "start_s": _amount,
+    "end_s": _amount,
+    "low_hz": _optional(_amount),
+    "high_hz": _optional(_amount),
+    "label": _string,
+    "confidence": _optional(_finite),
+    "notes": _optional(_string),
+    "measurements": _mapping_of(_finite),
+    "attributes": _mapping_of(_string),
+    "channel": _channel,
+}
+_DEFAULTS = new_box(0.0, 0.0)
+
+
+def write(boxes: list[dict], *, recording: str, duration_s: float | None) -> str:
+    """The document, one annotation a line, each with exactly the fields a box has (no
+    ``id``)."""
+    document = _dumps({"recording": recording, "duration_s": duration_s, "annotations": []})
+    annotations = ",\n".join(
+        "  " + _dumps({name: box.get(name, _DEFAULTS[name]) for name in _CHECKS}) for box in boxes
+    )
+    # Written around the list, since json's indent= would take each number to a line of
+    # its own (and its pure-Python encoder is slow for ten thousand boxes).
+    return f"{document[:-3]}[\n{annotations}\n]}}\n" if boxes else f"{document}\n"
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)

@@ -1,0 +1,146 @@
+"""Our CSV, whose columns are OpenSoundscape's, and other CSV or TSV tables of boxes.
+
+``audio_file,annotation_file,annotation,start_time,end_time,low_f,high_f,confidence,channel``
+with RFC 4180 quoting. Reading also takes other names for each column, in any case
+(``_ALIASES``), and TAB-separated tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from chalicelib.formats.box import FormatError, ImportedBox, new_box
+from chalicelib.formats.text import (
+    channel,
+    column,
+    first_record,
+    header,
+    hertz,
+    lines,
+    number,
+    row,
+    seconds,
+    shortest,
+)
+
+COLUMNS = (
+    "audio_file",
+    "annotation_file",
+    "annotation",
+    "start_time",
+    "end_time",
+    "low_f",
+    "high_f",
+    "confidence",
+    "channel",
+)
+# Each part of a box and the names its column goes by, the first present taken.
+_ALIASES = {
+    "start": ("start_time", "start", "Start (s)", "Begin Time (s)"),
+    "end": ("end_time", "end", "End (s)", "End Time (s)"),
+    "low": ("low_f", "Fmin"),
+    "high": ("high_f", "Fmax"),
+    "label": ("annotation", "label", "Common name"),
+    "confidence": ("confidence",),
+    "channel": ("channel",),
+}
+# The files a row names: we import into one recording, so they are not the box's.
+_FILES = ("audio_file", "annotation_file")
+
+
+def _delimiter(first_line: str) -> str:
+    return "\t" if "\t" in first_line and "," not in first_line else ","
+
+
+def _header_cells(first_line: str) -> list[str]:
+    return next(csv.reader([first_line], delimiter=_delimiter(first_line)), [])
+
+
+def recognises(text: str) -> bool:
+    """Whether a file's first line names a start and an end column."""
+    names = _header_cells(first_record(text))
+    return all(column(names, *_ALIASES[part]) is not None for part in ("start", "end"))
+
+
+def read(text: str) -> list[ImportedBox]:
+    """The boxes of a CSV (or TSV) table, in file order; columns not part of a box are kept
+    as string attributes (``audio_file`` and ``annotation_file`` are left out)."""
+    delimiter = _delimiter(first_record(text))
+    rows = _rows(text, delimiter)
+    header_line, header_cells = next(rows)
+    names = header(header_cells, header_line)
+    at = {part: column(names, *aliases) for part, aliases in _ALIASES.items()}
+    for part in ("start", "end"):
+        if at[part] is None:
+            raise FormatError(
+                f"not an annotation CSV: no {_ALIASES[part][0]} column "
+                f"(nor {', '.join(_ALIASES[part][1:])})"
+            )
+    # Each part as the file names it, for messages.
+    named = {
+        part: aliases[0] if at[part] is None else names[at[part]]
+        for part, aliases in _ALIASES.items()
+    }
+    others = [
+        (index, name)
+        for index, name in enumerate(names)
+        if name and index not in at.values() and name.casefold() not in _FILES
+    ]
+    boxes = []
+    for line, cells in rows:
+        try:
+            cells = [cell.strip() for cell in row(names, cells)]
+            cell = {part: "" if index is None else cells[index] for part, index in at.items()}
+            box = new_box(
+                seconds(cell["start"], named["start"]),
+                seconds(cell["end"], named["end"]),
+                low_hz=hertz(cell["low"], named["low"]),
+                high_hz=hertz(cell["high"], named["high"]),
+                label=cell["label"],
+                confidence=number(cell["confidence"], named["confidence"])
+                if cell["confidence"]
+                else None,
+                attributes={name: cells[index] for index, name in others if cells[index]},
+                channel=channel(cell["channel"], named["channel"]),
+            )
+        except FormatError as error:
+            raise error.at(line) from None
+        boxes.append(ImportedBox(line, box))
+    return boxes
+
+
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The records that are not blank, each with the line it starts on (a quoted cell may
+    hold line breaks)."""
+    reader = csv.reader((f"{line}\n" for line in lines(text)), delimiter=delimiter, strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise FormatError(f"not valid CSV: {error}", start) from None
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+
+
+def write(boxes: list[dict], *, audio_file: str, annotation_file: str) -> str:
+    """Our CSV: ``COLUMNS``, RFC 4180 quoting, CRLF line ends, empty cells for None."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for box in boxes:
+        writer.writerow(
+            [
+                audio_file,
+                annotation_file,
+                box.get("label", ""),
+                *(shortest(box.get(key)) for key in ("start_s", "end_s", "low_hz", "high_hz")),
+                shortest(box.get("confidence")),
+                box.get("channel", 1),
+            ]
+        )
+    return out.getvalue()

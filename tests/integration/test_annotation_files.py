@@ -1,0 +1,178 @@
+"""Annotation files over real HTTP: every export format and back, imports all-or-nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra.local.harness import ApiUser
+from tests.integration.test_pipeline import wav_bytes
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "annotations"
+# What the export of each format is served as, and the end of its file name.
+EXPORTS = {
+    "raven": ("text/plain; charset=utf-8", "chorus.Table.1.selections.txt"),
+    "audacity": ("text/plain; charset=utf-8", "chorus.labels.txt"),
+    "csv": ("text/csv; charset=utf-8", "chorus.annotations.csv"),
+    "json": ("application/json", "chorus.annotations.json"),
+}
+BOXES = [
+    {
+        "start_s": 0.25,
+        "end_s": 1.5,
+        "low_hz": 1200.0,
+        "high_hz": 4800.5,
+        "label": "trill, high",
+        "confidence": 0.75,
+    },
+    {"start_s": 1.0, "end_s": 2.75, "low_hz": 300.0, "high_hz": 900.0, "label": "croak"},
+]
+
+
+@pytest.fixture(scope="module")
+def chorus(alice: ApiUser) -> dict:
+    """A decoded 3 s, 22.05 kHz recording of alice's holding BOXES (version 1)."""
+    recording = alice.upload("chorus.wav", wav_bytes(3.0))
+    assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
+    put = alice.request(
+        "PUT",
+        f"/recordings/{recording['id']}/annotations",
+        json={"annotations": BOXES, "version": 0},
+    )
+    assert put.status_code == 200, put.text
+    return recording
+
+
+def empty(api: ApiUser) -> str:
+    """A recording without annotations (never uploaded, so its bounds are not known)."""
+    body = {"filename": "empty.wav", "size": 10, "content_type": ""}
+    return api.request("POST", "/recordings", json=body).json()["recording"]["id"]
+
+
+def export(api: ApiUser, recording_id: str, format: str):
+    return api.request(
+        "GET", f"/recordings/{recording_id}/annotations/export", params={"format": format}
+    )
+
+
+def import_file(api: ApiUser, recording_id: str, data: bytes, **params):
+    return api.request(
+        "POST",
+        f"/recordings/{recording_id}/annotations/import",
+        params=params,
+        data=data,
+        headers={"Content-Type": "application/octet-stream"},
+    )
+
+
+def without_ids(boxes: list[dict]) -> list[dict]:
+    return [{k: v for k, v in box.items() if k != "id"} for box in boxes]
+
+
+@pytest.mark.parametrize("format", EXPORTS)
+def test_an_export_is_a_named_download(alice: ApiUser, chorus, format):
+    answer = export(alice, chorus["id"], format)
+    assert answer.status_code == 200, answer.text
+    content_type, filename = EXPORTS[format]
+    assert answer.headers["Content-Type"] == content_type
+    assert answer.headers["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert "croak" in answer.text
+
+
+def test_the_raven_export_is_a_selection_table(alice: ApiUser, chorus):
+    lines = export(alice, chorus["id"], "raven").content.split(b"\r\n")
+    assert lines[0].split(b"\t") == [
+        b"Selection",
+        b"View",
+        b"Channel",
+        b"Begin Time (s)",
+        b"End Time (s)",
+        b"Low Freq (Hz)",
+        b"High Freq (Hz)",
+        b"Annotation",
+        b"Confidence",
+    ]
+    assert lines[1].split(b"\t")[:5] == [b"1", b"Spectrogram 1", b"1", b"0.250000", b"1.500000"]
+
+
+@pytest.mark.parametrize("format", EXPORTS)
+def test_every_export_imports_back_to_the_same_boxes(alice: ApiUser, chorus, format):
+    exported = export(alice, chorus["id"], format).content
+    original = alice.request("GET", f"/recordings/{chorus['id']}/annotations").json()
+    target = empty(alice)
+    answer = import_file(alice, target, exported)  # the format detected from the content
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["format"] == format and answer.json()["version"] == 1
+    back = without_ids(answer.json()["annotations"])
+    expected = without_ids(original["annotations"])
+    if format == "audacity":  # a label track keeps times, frequencies and label only
+        for box in expected:
+            box["confidence"] = None
+    assert back == expected
+
+
+def test_append_adds_and_replace_swaps(alice: ApiUser):
+    target = empty(alice)
+    line = b"0.5\t1.0\tfirst\n"
+    assert import_file(alice, target, line).json()["version"] == 1
+    appended = import_file(alice, target, b"2.0\t3.0\tsecond\n", format="audacity")
+    assert [b["label"] for b in appended.json()["annotations"]] == ["first", "second"]
+    replaced = import_file(alice, target, b"4.0\t5.0\tthird\n", mode="replace")
+    assert [b["label"] for b in replaced.json()["annotations"]] == ["third"]
+    read = alice.request("GET", f"/recordings/{target}/annotations").json()
+    assert (read["version"], [b["label"] for b in read["annotations"]]) == (3, ["third"])
+
+
+@pytest.mark.parametrize(
+    ("data", "params", "complaint"),
+    [
+        (b"0.5\t1.0\tok\nsoon\t1.0\tbad\n", {}, "not imported: line 2: "),
+        (b"0.5\t1.0\tok\n2.0\t3.5\tpast the end\n", {}, "not imported: line 2: end_s 3.5 is past"),
+        (b"1.0\t1.0\tpoint\n", {}, "not imported: line 1: end_s 1.0 must be after start_s 1.0"),
+        (b"0.5\t1.0\tok\n", {"format": "raven"}, "no 'Begin Time (s)' column"),
+        (b"0.5\t1.0\tok\n", {"format": "praat"}, "format must be one of raven, birdnet,"),
+        (b"0.5\t1.0\tok\n", {"mode": "merge"}, "mode must be one of append, replace"),
+        (b"", {}, "the request body is empty"),
+        (b"\x00\x01\x02binary", {}, "not a text file"),
+    ],
+)
+def test_a_bad_file_is_400_and_imports_nothing(alice: ApiUser, chorus, data, params, complaint):
+    before = alice.request("GET", f"/recordings/{chorus['id']}/annotations").json()
+    answer = import_file(alice, chorus["id"], data, **params)
+    assert answer.status_code == 400, answer.text
+    assert complaint in answer.json()["error"]
+    assert alice.request("GET", f"/recordings/{chorus['id']}/annotations").json() == before
+
+
+def test_an_export_format_must_be_named(alice: ApiUser, chorus):
+    for params in ({}, {"format": "birdnet"}):
+        answer = alice.request(
+            "GET", f"/recordings/{chorus['id']}/annotations/export", params=params
+        )
+        assert answer.status_code == 400
+        assert "format must be one of raven, audacity, csv, json" in answer.json()["error"]
+
+
+def test_a_utf16_raven_table_from_windows_imports(alice: ApiUser):
+    data = (FIXTURES / "raven_utf16.Table.1.selections.txt").read_bytes()
+    answer = import_file(alice, empty(alice), data)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["format"] == "raven" and answer.json()["imported"] > 0
+
+
+def test_birdnets_own_table_imports_with_the_band_flagged(alice: ApiUser):
+    name = "BirdNET-Analyzer_SNAPSHOT.analyze__main.case1.expected.table.txt"
+    data = (FIXTURES / "third_party" / name).read_bytes()
+    answer = import_file(alice, empty(alice), data)
+    assert answer.status_code == 200, answer.text
+    boxes = answer.json()["annotations"]
+    assert answer.json()["format"] == "birdnet" and boxes
+    assert all(box["attributes"]["frequency_band"] == "analysis" for box in boxes)
+    assert all(box["confidence"] is not None for box in boxes)
+
+
+def test_another_users_files_are_404(alice: ApiUser, bob: ApiUser, chorus):
+    assert export(bob, chorus["id"], "raven").status_code == 404
+    assert import_file(bob, chorus["id"], b"0.5\t1.0\tmine now\n").status_code == 404
+    assert alice.request("GET", f"/recordings/{chorus['id']}/annotations").json()["version"] == 1
