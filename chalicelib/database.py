@@ -9,12 +9,14 @@ throttled write from being read as "the recording was deleted".
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from botocore.exceptions import ParamValidationError
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PynamoDBException, TransactWriteError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError, NotFoundError, StorageError
@@ -72,6 +74,25 @@ def translated(action: str) -> Iterator[None]:
             code is None or code in RETRYABLE or bool(reasons & RETRYABLE)
         )
         raise StorageError(f"could not {action}: {code or e}", retryable=retryable) from e
+
+
+def owned(model: type[Model], key: str, owner: str, *, what: str, issued: re.Pattern) -> Model:
+    """The row ``key`` of ``model`` if ``owner`` has it, read consistently.
+
+    Otherwise NotFoundError "no <what> '<key>'": another user's row is answered exactly as
+    one that does not exist.
+    """
+    # DynamoDB refuses some keys (empty, over 2048 bytes): ask only for ids we issue.
+    if issued.fullmatch(key):
+        try:
+            with translated(f"read the {what}"):
+                row = model.get(key, consistent_read=True)
+        except NotFoundError:
+            pass
+        else:
+            if row.owner == owner:
+                return row
+    raise NotFoundError(f"no {what} {key!r}")
 
 
 def transaction() -> TransactWrite:

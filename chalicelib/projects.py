@@ -100,18 +100,7 @@ def given_id(value: object) -> str | None:
 
 def owned(owner: str, project_id: str) -> ProjectModel:
     """The owner's project ``project_id`` (read consistently); NotFoundError if it is not one."""
-    # DynamoDB refuses some keys (empty, over 2048 bytes): ask only for ids we issue.
-    if not PROJECT_ID.fullmatch(project_id):
-        raise NotFoundError(f"no project {project_id!r}")
-    try:
-        with database.translated("read the project"):
-            # Consistently: a project just created or deleted is as it now is.
-            project = ProjectModel.get(project_id, consistent_read=True)
-    except NotFoundError as e:
-        raise NotFoundError(f"no project {project_id!r}") from e
-    if project.owner != owner:
-        raise NotFoundError(f"no project {project_id!r}")
-    return project
+    return database.owned(ProjectModel, project_id, owner, what="project", issued=PROJECT_ID)
 
 
 @contextlib.contextmanager

@@ -157,17 +157,9 @@ def _views(recordings: list[RecordingModel]) -> list[dict]:
 
 def owned_recording(owner: str, recording_id: str) -> RecordingModel:
     """The recording ``owner`` has under this id (read consistently), or NotFoundError."""
-    # DynamoDB refuses some keys (empty, over 2048 bytes): ask only for ids we issue.
-    if not RECORDING_ID.fullmatch(recording_id):
-        raise NotFoundError(f"no recording {recording_id!r}")
-    try:
-        with database.translated("read the recording"):
-            recording = RecordingModel.get(recording_id, consistent_read=True)
-    except NotFoundError as e:
-        raise NotFoundError(f"no recording {recording_id!r}") from e
-    if recording.owner != owner:
-        raise NotFoundError(f"no recording {recording_id!r}")
-    return recording
+    return database.owned(
+        RecordingModel, recording_id, owner, what="recording", issued=RECORDING_ID
+    )
 
 
 class Recordings:
