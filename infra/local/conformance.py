@@ -2,9 +2,10 @@
 
 The integration tests' clients (infra/local/harness.py) check each answer they get, so
 every request a test makes also tests the document: its status must be one the
-operation documents, a JSON body must be valid against the schema documented for that
-status (JSON Schema 2020-12, formats included), and the documented headers must be
-there. Anything else is an AssertionError naming the request, the status and the fault.
+operation documents, its Content-Type one documented for that status and its body
+(JSON, or text) valid against that type's schema (JSON Schema 2020-12, formats
+included), and the documented headers must be there, with values their schemas allow.
+Anything else is an AssertionError naming the request, the status and the fault.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ class Conformance:
         # A fixed path ("/recordings/delete") wins over a template it also fits.
         templates = sorted(document["paths"], key=lambda template: template.count("{"))
         self._paths = [(_path_pattern(template), template) for template in templates]
-        self._validators: dict[tuple[str, str, str], jsonschema_rs.Draft202012Validator] = {}
+        # By schema (as JSON): compiled once.
+        self._validators: dict[str, jsonschema_rs.Draft202012Validator] = {}
 
     def check(
         self, method: str, path: str, status: int, headers: Mapping[str, str], body: bytes
@@ -51,43 +53,51 @@ class Conformance:
             raise fault(
                 f"the status is not documented (documented: {documented}); body {body[:200]!r}"
             )
-        present = {name.lower() for name in headers}
+        headers = {name.lower(): value for name, value in headers.items()}
         for name, header in answer.get("headers", {}).items():
-            if header.get("required") and name.lower() not in present:
-                raise fault(f"the documented header {name} is missing")
-        if "application/json" not in answer.get("content", {}):
+            if name.lower() not in headers:
+                if header.get("required"):
+                    raise fault(f"the documented header {name} is missing")
+                continue
+            value = _header_value(headers[name.lower()], header["schema"])
+            if problems := self._problems(header["schema"], value):
+                raise fault(f"the header {name} does not match the documented schema: {problems}")
+        content = answer.get("content", {})
+        if not content:
             if body:
                 raise fault(f"a body where none is documented: {body[:200]!r}")
             return
-        content_type = {name.lower(): value for name, value in headers.items()}.get(
-            "content-type", ""
-        )
-        if not content_type.startswith("application/json"):
-            raise fault(f"Content-Type {content_type!r} where JSON is documented")
+        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type not in content:
+            raise fault(f"Content-Type {media_type!r} where {', '.join(content)} is documented")
+        if media_type != "application/json" and not media_type.startswith("text/"):
+            return  # bytes: nothing a JSON Schema can say of them
         try:
-            instance = json.loads(body)
-        except ValueError as e:
-            raise fault(f"the body is not JSON ({e}): {body[:200]!r}") from e
-        errors = list(self._validator(template, method.lower(), str(status)).iter_errors(instance))
-        if errors:
-            shown = "; ".join(
-                f"{error.message} at /{'/'.join(map(str, error.instance_path))}"
-                for error in errors[:SHOWN_ERRORS]
-            )
-            raise fault(f"the body does not match the documented schema: {shown}")
+            instance = json.loads(body) if media_type == "application/json" else body.decode()
+        except ValueError as e:  # UnicodeDecodeError is a ValueError too
+            raise fault(f"the body is not {media_type} ({e}): {body[:200]!r}") from e
+        if problems := self._problems(content[media_type]["schema"], instance):
+            raise fault(f"the body does not match the documented schema: {problems}")
 
-    def _validator(
-        self, template: str, method: str, status: str
-    ) -> jsonschema_rs.Draft202012Validator:
-        key = (template, method, status)
+    def _problems(self, schema: dict, instance: object) -> str:
+        """What is wrong with ``instance`` by ``schema`` (whose refs point into the document)."""
+        key = json.dumps(schema, sort_keys=True)
         if key not in self._validators:
-            answer = self._document["paths"][template][method]["responses"][status]
-            schema = answer["content"]["application/json"]["schema"]
-            # Its $refs point into the document's components.
             self._validators[key] = jsonschema_rs.Draft202012Validator(
                 {**schema, "components": self._document["components"]}, validate_formats=True
             )
-        return self._validators[key]
+        errors = list(self._validators[key].iter_errors(instance))
+        return "; ".join(
+            f"{error.message} at /{'/'.join(map(str, error.instance_path))}"
+            for error in errors[:SHOWN_ERRORS]
+        )
+
+
+def _header_value(text: str, schema: dict) -> object:
+    """A header's text as the value its schema describes (OpenAPI's "simple" style)."""
+    if schema.get("type") == "integer" and text.strip().isdigit():
+        return int(text)
+    return text
 
 
 def _path_pattern(template: str) -> re.Pattern:
