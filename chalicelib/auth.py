@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-import jwt
 from chalice.app import Authorizer, Request
 
 from chalicelib.config import Settings
@@ -70,6 +69,8 @@ def _key(settings: Settings) -> str:
 
 
 def issue_token(username: str, *, settings: Settings, now: float) -> str:
+    import jwt  # local stage only: see user_from_header
+
     claims = {"sub": username, "iat": int(now), "exp": int(now) + settings.token_ttl_s}
     return jwt.encode(claims, _key(settings), algorithm=ALGORITHM)
 
@@ -80,6 +81,10 @@ def user_from_header(header: str | None, *, settings: Settings) -> str:
     PyJWT checks the signature (HS256 only: no ``none``, no other algorithm), the claims
     ``sub``, ``iat`` and ``exp``, and the expiry against the system clock.
     """
+    # Imported here: only the local stage checks tokens itself, and PyJWT (with the
+    # cryptography package it loads where installed) costs a cold start ~40 ms.
+    import jwt
+
     key = _key(settings)
     scheme, _, token = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
