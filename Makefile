@@ -7,7 +7,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format unit integration bench layer clean
+.PHONY: install ui run test lint format unit integration bench layer clean
+
+# The browser app: `npm ci` when the lock changes, `vite build` when a source does.
+FRONTEND := frontend
+NODE_MODULES := $(FRONTEND)/node_modules/.installed
+UI_BUILT := $(FRONTEND)/dist/index.html
+UI_SOURCES := $(shell find $(FRONTEND)/src -type f) \
+	$(addprefix $(FRONTEND)/,index.html package.json tsconfig.json vite.config.ts)
 
 install: $(INSTALLED)
 
@@ -19,11 +26,22 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[worker,dev,infra]'
 	touch $@
 
-run: install
+$(NODE_MODULES): $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	touch $@
+
+$(UI_BUILT): $(NODE_MODULES) $(UI_SOURCES)
+	cd $(FRONTEND) && npm run build
+
+ui: $(UI_BUILT)
+
+run: install ui
 	$(PY) -m infra.local
 
-test: install lint
+# The UI is built first: the integration tests fetch it from the stack.
+test: install lint ui
 	$(PY) -m pytest
+	cd $(FRONTEND) && CI=true npx vitest run
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -47,4 +65,5 @@ layer: install
 	$(PY) -m layers.build_layer
 
 clean:
-	rm -rf $(VENV) build layers/build bench/work .pytest_cache .ruff_cache
+	rm -rf $(VENV) build layers/build bench/work .pytest_cache .ruff_cache \
+		$(FRONTEND)/node_modules $(FRONTEND)/dist

@@ -1,10 +1,10 @@
 """``make run``: the whole local stack in the foreground.
 
 Starts the local cloud (a moto server process, or LocalStack for S3 and SQS with
-``LOCAL_CLOUD=localstack``), wires it like AWS, then the
-bridge (bucket notification queue -> spectrogram function) and the HTTP API
-(`chalice local`), prints one line containing ``ready`` with the URLs, and
-stops every process it started on Ctrl-C or SIGTERM.
+``LOCAL_CLOUD=localstack``), wires it like AWS, then the bridge (bucket notification
+queue -> spectrogram function), the HTTP API (`chalice local`) and the browser app's
+static server (infra/local/ui.py), prints one line containing ``ready`` with the URLs,
+and stops every process it started on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ class Stack:
         if self.kind not in ("moto", "localstack"):
             raise SystemExit(f"LOCAL_CLOUD must be moto or localstack, not {self.kind!r}")
         self.api_port = int(self.env.get("API_PORT", "8000"))
+        self.ui_port = int(self.env.get("UI_PORT", "5173"))
         self.cloud_port = int(self.env.get("LOCAL_CLOUD_PORT", "4566"))
         if self.kind == "localstack":
             tables_port = int(self.env.get("LOCAL_DYNAMODB_PORT", self.cloud_port + 1))
@@ -96,9 +97,17 @@ class Stack:
             env={"AUTH_SECRET": token_key(TOKEN_KEY_FILE)},
         )
         api_url = f"http://127.0.0.1:{self.api_port}"
+        ui = self.start(
+            "UI",
+            [sys.executable, "-m", "infra.local.ui", "--port", str(self.ui_port)]
+            + ["--api-url", api_url, "--max-upload-bytes", str(self.settings.max_upload_bytes)],
+        )
+        ui_url = f"http://127.0.0.1:{self.ui_port}"
         wait_until_up(api_url + "/health", process=api)
+        wait_until_up(ui_url + "/config.json", process=ui)
         print(
-            f"Sonagram ready: API {api_url} | local cloud {self.settings.cloud_endpoint}",
+            f"Sonagram ready: UI {ui_url} | API {api_url}"
+            f" | local cloud {self.settings.cloud_endpoint}",
             flush=True,
         )
 

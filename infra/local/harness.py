@@ -39,6 +39,7 @@ class RunningStack:
     process: subprocess.Popen
     api_url: str
     cloud_url: str
+    ui_url: str
     log: list[str]
 
     def client(self, service: str):
@@ -131,8 +132,14 @@ class ApiUser(ApiClient):
 @contextmanager
 def running_stack(**env: str) -> Iterator[RunningStack]:
     """``python -m infra.local`` (what `make run` runs) on free ports, stopped by SIGTERM."""
-    cloud_port, api_port = free_port(), free_port()
-    env = {**os.environ, "LOCAL_CLOUD_PORT": str(cloud_port), "API_PORT": str(api_port), **env}
+    cloud_port, api_port, ui_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "LOCAL_CLOUD_PORT": str(cloud_port),
+        "API_PORT": str(api_port),
+        "UI_PORT": str(ui_port),
+        **env,
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local"],
         cwd=ROOT,
@@ -157,7 +164,11 @@ def running_stack(**env: str) -> Iterator[RunningStack]:
         raise RuntimeError("the local stack did not print 'ready':\n" + "".join(log))
     try:
         yield RunningStack(
-            process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{cloud_port}", log
+            process,
+            f"http://127.0.0.1:{api_port}",
+            f"http://127.0.0.1:{cloud_port}",
+            f"http://127.0.0.1:{ui_port}",
+            log,
         )
     finally:
         # `make run` must stop cleanly on SIGTERM, taking every child with it.
@@ -165,7 +176,7 @@ def running_stack(**env: str) -> Iterator[RunningStack]:
         stopped = process.wait(30)
     if stopped != 0:
         raise RuntimeError("the local stack did not stop cleanly:\n" + "".join(log[-20:]))
-    for port in (cloud_port, api_port):
+    for port in (cloud_port, api_port, ui_port):
         with socket.socket() as s:
             # SO_REUSEADDR: connections in TIME_WAIT are fine, a listener is not.
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

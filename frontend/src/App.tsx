@@ -1,0 +1,51 @@
+import { useMemo, useState } from "react";
+import { ApiClient } from "./api/client";
+import type { Config } from "./config";
+import { Recordings } from "./recordings/Recordings";
+import { SignIn } from "./signin/SignIn";
+import { usernameSignIn } from "./signin/methods";
+import { session } from "./signin/session";
+
+export function App({ config }: { config: Config }) {
+  const [token, setToken] = useState(session.token);
+  const api = useMemo(
+    () =>
+      new ApiClient({
+        baseUrl: config.apiUrl,
+        token: session.token,
+        onUnauthorized: () => {
+          session.forget();
+          setToken(null);
+        },
+      }),
+    [config.apiUrl],
+  );
+
+  if (!token) {
+    return (
+      <SignIn
+        method={usernameSignIn(api)}
+        onSignedIn={(t) => {
+          session.keep(t);
+          setToken(t);
+        }}
+      />
+    );
+  }
+  return (
+    <>
+      <header>
+        <button
+          type="button"
+          onClick={() => {
+            session.forget();
+            setToken(null);
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <Recordings api={api} maxUploadBytes={config.maxUploadBytes} />
+    </>
+  );
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { ApiClient, ApiError, ConflictError } from "./client";
+
+type Answer = Response | Error;
+
+/** A fetch that gives the listed answers in turn and records each request. */
+function fakeFetch(answers: Answer[]) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const fetch = async (url: RequestInfo | URL, init?: RequestInit) => {
+    calls.push({ url: String(url), init: init ?? {} });
+    const next = answers.shift();
+    if (next === undefined) throw new Error("no more answers");
+    if (next instanceof Error) throw next;
+    return next;
+  };
+  return { fetch: fetch as typeof globalThis.fetch, calls };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}) {
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+function client(answers: Answer[], token: string | null = "t0k") {
+  const fake = fakeFetch(answers);
+  const waits: number[] = [];
+  const api = new ApiClient({
+    baseUrl: "http://api",
+    token: () => token,
+    fetch: fake.fetch,
+    wait: async (ms) => {
+      waits.push(ms);
+    },
+  });
+  return { api, calls: fake.calls, waits };
+}
+
+describe("ApiClient", () => {
+  it("sends the bearer token and parses JSON", async () => {
+    const { api, calls } = client([json(200, { recordings: [], next: null })]);
+    await expect(api.listRecordings()).resolves.toEqual({ recordings: [], next: null });
+    expect(calls[0].url).toBe("http://api/recordings");
+    expect((calls[0].init.headers as Record<string, string>).Authorization).toBe("Bearer t0k");
+  });
+
+  it("retries a GET on network errors and 503 with growing waits", async () => {
+    const { api, calls, waits } = client([
+      new TypeError("Failed to fetch"),
+      json(503, { error: "busy" }),
+      new TypeError("Failed to fetch"),
+      json(200, { recordings: [], next: null }),
+    ]);
+    await api.listRecordings();
+    expect(calls).toHaveLength(4);
+    expect(waits).toEqual([250, 500, 1000]);
+  });
+
+  it("waits as long as a 503's Retry-After says", async () => {
+    const { api, waits } = client([json(503, { error: "busy" }, { "Retry-After": "2" }), new Response(null, { status: 204 })]);
+    await api.deleteRecording("r1");
+    expect(waits).toEqual([2000]);
+  });
+
+  it("gives up after its retries with the last answer's sentence", async () => {
+    const busy = () => json(503, { error: "The API is busy." });
+    const { api, calls } = client([busy(), busy(), busy(), busy(), busy()]);
+    await expect(api.listRecordings()).rejects.toMatchObject({ status: 503, message: "The API is busy." });
+    expect(calls).toHaveLength(5);
+  });
+
+  it("never retries a POST: it could create twice", async () => {
+    const { api, calls } = client([new TypeError("Failed to fetch"), json(201, {})]);
+    await expect(api.login("ana")).rejects.toMatchObject({ status: 0 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("turns a 409 into a ConflictError carrying the server's sentence, without retrying", async () => {
+    const { api, calls } = client([json(409, { error: "Annotations of r1 are at version 3, not 2." })]);
+    const failure = await api
+      .request<never>("PUT", "/recordings/r1/annotations", { version: 2 })
+      .catch((e: unknown) => e as ConflictError);
+    expect(failure).toBeInstanceOf(ConflictError);
+    expect(failure).toBeInstanceOf(ApiError);
+    expect(failure.status).toBe(409);
+    expect(failure.message).toBe("Annotations of r1 are at version 3, not 2.");
+    expect(calls).toHaveLength(1);
+  });
+
+  it("names the request and status when the error is not JSON", async () => {
+    const { api } = client([new Response("<html>bad gateway</html>", { status: 502 })]);
+    await expect(api.listRecordings()).rejects.toMatchObject({
+      status: 502,
+      message: "GET /recordings answered 502",
+    });
+  });
+});

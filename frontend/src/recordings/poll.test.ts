@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import type { Recording, Status } from "../api/types";
+import { changed, nextPollDelay } from "./poll";
+
+function recording(id: string, status: Status): Recording {
+  return {
+    id, filename: `${id}.wav`, size: 1, content_type: "audio/wav", created_at: "", status, error: null,
+    duration_s: null, sample_rate: null, channels: null, project_id: null, annotation_count: 0,
+  };
+}
+
+describe("nextPollDelay", () => {
+  it("stops when every recording is finished", () => {
+    expect(nextPollDelay([recording("a", "COMPLETED"), recording("b", "FAILED")], 0)).toBeNull();
+    expect(nextPollDelay([], 0)).toBeNull();
+  });
+
+  it("doubles the wait with each quiet poll up to the cap while any is unfinished", () => {
+    const list = [recording("a", "COMPLETED"), recording("b", "PROCESSING")];
+    expect([0, 1, 2, 3, 4, 10].map((quiet) => nextPollDelay(list, quiet))).toEqual([
+      1000, 2000, 4000, 8000, 15000, 15000,
+    ]);
+    expect(nextPollDelay([recording("c", "PENDING")], 0)).toBe(1000);
+  });
+});
+
+describe("changed", () => {
+  it("sees a status change, a new recording and a removed one", () => {
+    const before = [recording("a", "PENDING")];
+    expect(changed(before, [recording("a", "PENDING")])).toBe(false);
+    expect(changed(before, [recording("a", "PROCESSING")])).toBe(true);
+    expect(changed(before, [recording("b", "PENDING"), recording("a", "PENDING")])).toBe(true);
+    expect(changed(before, [])).toBe(true);
+  });
+});

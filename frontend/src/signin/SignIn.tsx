@@ -1,0 +1,40 @@
+import { type FormEvent, useState } from "react";
+import type { SignInMethod } from "./methods";
+
+export function SignIn({ method, onSignedIn }: { method: SignInMethod; onSignedIn: (token: string) => void }) {
+  const [username, setUsername] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (method.kind === "username") onSignedIn(await method.signIn(username.trim()));
+      else await method.start();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="signin">
+      <h1>Sonagram</h1>
+      <form onSubmit={submit}>
+        {method.kind === "username" && (
+          <label>
+            Username
+            <input value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required />
+          </label>
+        )}
+        <button type="submit" disabled={busy}>
+          Sign in
+        </button>
+        {error && <p role="alert">{error}</p>}
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,134 @@
+import { type DragEvent, useEffect, useRef, useState } from "react";
+import type { ApiClient } from "../api/client";
+import type { Created } from "../api/types";
+import { refusal } from "./checks";
+import { type UploadItem, toStart } from "./queue";
+import { sendToBucket } from "./send";
+
+const STATE_WORDS = {
+  refused: "Refused",
+  waiting: "Waiting",
+  uploading: "Uploading",
+  done: "Uploaded",
+  failed: "Failed",
+  cancelled: "Cancelled",
+} as const;
+
+/** Pick or drop files; each is checked, then sent a few at a time with its own progress and Cancel. */
+export function Uploads({
+  api,
+  maxUploadBytes,
+  onCreated,
+}: {
+  api: ApiClient;
+  maxUploadBytes: number;
+  onCreated: () => void;
+}) {
+  const [items, setItems] = useState<UploadItem[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const nextKey = useRef(0);
+  const cancels = useRef(new Map<number, AbortController>());
+  const started = useRef(new Set<number>());
+
+  const update = (key: number, change: Partial<UploadItem>) =>
+    setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
+
+  function add(files: FileList | null) {
+    const added = Array.from(files ?? [], (file): UploadItem => {
+      const reason = refusal(file, maxUploadBytes);
+      return { key: nextKey.current++, file, state: reason ? "refused" : "waiting", progress: 0, message: reason };
+    });
+    setItems((all) => [...all, ...added]);
+  }
+
+  async function upload(item: UploadItem) {
+    const cancel = new AbortController();
+    cancels.current.set(item.key, cancel);
+    let created: Created | null = null;
+    try {
+      created = await api.createRecording(item.file);
+      onCreated();
+      if (cancel.signal.aborted) throw new DOMException("cancelled", "AbortError");
+      await sendToBucket(created.upload, item.file, (progress) => update(item.key, { progress }), cancel.signal);
+      update(item.key, { state: "done", progress: 1 });
+    } catch (failure) {
+      const cancelled = cancel.signal.aborted;
+      // A cancelled file's recording would wait for its audio for ever: remove it.
+      if (cancelled && created) await api.deleteRecording(created.recording.id).catch(() => undefined);
+      update(item.key, {
+        state: cancelled ? "cancelled" : "failed",
+        message: cancelled ? null : failure instanceof Error ? failure.message : String(failure),
+      });
+    } finally {
+      cancels.current.delete(item.key);
+    }
+  }
+
+  useEffect(() => {
+    // An item is "waiting" here until the state update lands: `started` keeps a render
+    // in between from sending it twice.
+    const starting = toStart(items).filter((i) => !started.current.has(i.key));
+    if (starting.length === 0) return;
+    const keys = new Set(starting.map((i) => i.key));
+    for (const key of keys) started.current.add(key);
+    setItems((all) => all.map((i) => (keys.has(i.key) ? { ...i, state: "uploading" } : i)));
+    for (const item of starting) void upload(item);
+  }, [items]);
+
+  function cancel(item: UploadItem) {
+    if (item.state === "waiting") update(item.key, { state: "cancelled" });
+    else cancels.current.get(item.key)?.abort();
+  }
+
+  function drop(event: DragEvent) {
+    event.preventDefault();
+    setDragging(false);
+    add(event.dataTransfer.files);
+  }
+
+  return (
+    <section className="uploads" aria-label="Upload">
+      <div
+        className={dragging ? "dropzone dragging" : "dropzone"}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={drop}
+      >
+        <label>
+          Add recordings
+          <input
+            type="file"
+            multiple
+            onChange={(e) => {
+              add(e.target.files);
+              e.target.value = "";
+            }}
+          />
+        </label>
+        <span>or drop audio files here</span>
+      </div>
+      {items.length > 0 && (
+        <ul className="upload-list">
+          {items.map((item) => (
+            <li key={item.key} className={`upload ${item.state}`}>
+              <span className="name">{item.file.name}</span>
+              <span className="state">{STATE_WORDS[item.state]}</span>
+              {(item.state === "uploading" || item.state === "done") && (
+                <progress max={1} value={item.progress} aria-label={`Upload of ${item.file.name}`} />
+              )}
+              {(item.state === "waiting" || item.state === "uploading") && (
+                <button type="button" onClick={() => cancel(item)}>
+                  Cancel
+                </button>
+              )}
+              {item.message && <span className="message">{item.message}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

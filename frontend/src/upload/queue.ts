@@ -1,0 +1,18 @@
+/** The uploads of this page: each file's state, and which may start now. */
+export const MAX_CONCURRENT_UPLOADS = 3;
+
+export type UploadState = "refused" | "waiting" | "uploading" | "done" | "failed" | "cancelled";
+
+export interface UploadItem {
+  key: number;
+  file: File;
+  state: UploadState;
+  progress: number;
+  message: string | null;
+}
+
+/** The waiting items to start now, oldest first, so that at most `limit` upload at a time. */
+export function toStart(items: UploadItem[], limit = MAX_CONCURRENT_UPLOADS): UploadItem[] {
+  const running = items.filter((i) => i.state === "uploading").length;
+  return items.filter((i) => i.state === "waiting").slice(0, Math.max(0, limit - running));
+}
