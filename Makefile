@@ -35,11 +35,16 @@ $(UI_BUILT): $(NODE_MODULES) $(UI_SOURCES)
 
 ui: $(UI_BUILT)
 
+# The browser test's Chromium: Debian's (Playwright's own download is out of reach).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update && apt-get install -y chromium
+
 run: install ui
 	$(PY) -m infra.local
 
-# The UI is built first: the integration tests fetch it from the stack.
-test: install lint ui
+# The UI is built first: the integration tests fetch it and drive it in Chromium.
+test: install lint ui $(CHROMIUM)
 	$(PY) -m pytest
 	cd $(FRONTEND) && CI=true npx vitest run
 
