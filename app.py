@@ -47,8 +47,8 @@ def projects() -> Projects:
 
 
 def owned(recording_id: str):
-    """The signed-in user's recording row (tables bound), or NotFoundError."""
-    recordings()
+    """The signed-in user's recording row, or NotFoundError."""
+    clients.bind_tables(get_settings())
     return owned_recording(current_user(), recording_id)
 
 

@@ -21,12 +21,12 @@ from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.errors import (
     BadRequestError,
     ConflictError,
-    NotFoundError,
     StorageError,
     TooLargeError,
 )
 from chalicelib.models import AnnotationChunkModel, RecordingModel
-from chalicelib.validation import fields
+from chalicelib.paging import ISSUED_ID
+from chalicelib.validation import fields, whole_number
 
 MAX_ANNOTATIONS = 10_000
 MAX_LABEL = 200
@@ -185,11 +185,10 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
     box["notes"] = None if notes is None else _text(notes, "notes", where, MAX_NOTES)
     box["measurements"] = _entries(_given(raw, "measurements", {}), "measurements", where, _number)
     box["attributes"] = _entries(_given(raw, "attributes", {}), "attributes", where, _attribute)
-    channel = _given(raw, "channel", 1)
-    if isinstance(channel, float) and channel.is_integer():
-        channel = int(channel)
-    if isinstance(channel, bool) or not isinstance(channel, int) or channel < 1:
-        raise BadRequestError(f"{where}: channel must be an integer from 1, not {channel!r}")
+    given = _given(raw, "channel", 1)
+    channel = whole_number(given)
+    if channel is None or channel < 1:
+        raise BadRequestError(f"{where}: channel must be an integer from 1, not {given!r}")
     if bounds.channels is not None and channel > bounds.channels:
         raise BadRequestError(
             f"{where}: channel {channel} does not exist; the recording has {bounds.channels}"
@@ -219,13 +218,12 @@ def _boxes(value: object, name: str, bounds: Bounds) -> list[dict]:
 
 
 def _version(value: object) -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    version = whole_number(value)
+    if version is None or version < 0:
         raise BadRequestError(
             f"version must be the integer you read with the annotations, not {value!r}"
         )
-    return value
+    return version
 
 
 def _stale(version: int) -> ConflictError:
@@ -295,11 +293,9 @@ def load(recording: RecordingModel) -> tuple[RecordingModel, list[dict]]:
         if len(chunks) == recording.annotation_chunks:
             return recording, _unpack([chunk.data for chunk in chunks])
         # A write replaced the set meanwhile: read the row again for the new one.
-        owner = recording.owner
-        with database.translated("read the recording"):
-            recording = RecordingModel.get(recording.id, consistent_read=True)
-        if recording.owner != owner:
-            raise NotFoundError(f"no recording {recording.id!r}")
+        recording = database.owned(
+            RecordingModel, recording.id, recording.owner, what="recording", issued=ISSUED_ID
+        )
     raise StorageError("could not read the annotations: they kept changing", retryable=True)
 
 
