@@ -1,5 +1,15 @@
 import { backoffDelay, sleep } from "./backoff";
-import type { Created, RecordingPage } from "./types";
+import type {
+  Annotation,
+  AnnotationChanges,
+  AnnotationSet,
+  Created,
+  Manifest,
+  Project,
+  Recording,
+  RecordingPage,
+  Status,
+} from "./types";
 
 /** An answer the API refused: its status and the server's own sentence. */
 export class ApiError extends Error {
@@ -47,16 +57,19 @@ export class ApiClient {
     this.retries = options.retries ?? 4;
   }
 
+  /** JSON in, JSON out: the API's usual exchange. */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const json = body === undefined ? undefined : { body: JSON.stringify(body), type: "application/json" };
+    return this.read<T>(method, path, await this.send(method, path, json));
+  }
+
+  /** The answer itself, for files: export downloads, import uploads raw bytes. */
+  private async send(method: string, path: string, content?: { body: BodyInit; type: string }): Promise<Response> {
     const headers: Record<string, string> = {};
     const token = this.options.token();
     if (token) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    const init: RequestInit = {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    };
+    if (content) headers["Content-Type"] = content.type;
+    const init: RequestInit = { method, headers, body: content?.body };
     const url = this.options.baseUrl + path;
     const attempts = IDEMPOTENT.has(method) ? this.retries + 1 : 1;
     for (let attempt = 0; ; attempt++) {
@@ -73,7 +86,7 @@ export class ApiClient {
         await this.wait(retryAfterMs(answer) ?? backoffDelay(attempt, RETRY_FIRST_MS, RETRY_MAX_MS));
         continue;
       }
-      return this.read<T>(method, path, answer);
+      return answer;
     }
   }
 
@@ -90,8 +103,13 @@ export class ApiClient {
     return this.request("POST", "/auth/login", { username });
   }
 
-  listRecordings(): Promise<RecordingPage> {
-    return this.request("GET", "/recordings");
+  /** One page, newest first; ``filters`` as GET /recordings takes them (project, status, q). */
+  listRecordings(filters: RecordingFilters = {}): Promise<RecordingPage> {
+    return this.request("GET", `/recordings${query(filters)}`);
+  }
+
+  getRecording(id: string): Promise<Recording> {
+    return this.request("GET", recordingPath(id));
   }
 
   createRecording(file: { name: string; size: number; type: string }): Promise<Created> {
@@ -103,8 +121,92 @@ export class ApiClient {
   }
 
   deleteRecording(id: string): Promise<void> {
-    return this.request("DELETE", `/recordings/${encodeURIComponent(id)}`);
+    return this.request("DELETE", recordingPath(id));
   }
+
+  /** The manifest with fresh presigned URLs, or the status while it is not rendered yet. */
+  getSpectrogram(id: string): Promise<Manifest | { status: Status }> {
+    return this.request("GET", `${recordingPath(id)}/spectrogram`);
+  }
+
+  regenerate(id: string): Promise<void> {
+    return this.request("POST", `${recordingPath(id)}/spectrogram/regenerate`);
+  }
+
+  getAnnotations(id: string): Promise<AnnotationSet> {
+    return this.request("GET", `${recordingPath(id)}/annotations`);
+  }
+
+  /** Autosave: only what changed since ``version``; a stale version throws ConflictError. */
+  changeAnnotations(
+    id: string,
+    changes: { version: number; upsert: Annotation[]; delete: string[] },
+  ): Promise<AnnotationChanges> {
+    return this.request("PATCH", `${recordingPath(id)}/annotations`, changes);
+  }
+
+  replaceAnnotations(id: string, set: AnnotationSet): Promise<AnnotationSet> {
+    return this.request("PUT", `${recordingPath(id)}/annotations`, set);
+  }
+
+  /** The exported file and the name the server gave it (Content-Disposition). */
+  async exportAnnotations(id: string, format: ExportFormat): Promise<{ filename: string; data: Blob }> {
+    const path = `${recordingPath(id)}/annotations/export${query({ format })}`;
+    const answer = await this.send("GET", path);
+    if (!answer.ok) await this.read("GET", path, answer);
+    return { filename: attachmentName(answer) ?? `annotations.${format}`, data: await answer.blob() };
+  }
+
+  /** The file's bytes as they are; ``format`` undefined lets the server detect it. */
+  importAnnotations(
+    id: string,
+    file: Blob,
+    options: { format?: ImportFormat; mode: "append" | "replace" },
+  ): Promise<AnnotationSet> {
+    const path = `${recordingPath(id)}/annotations/import${query(options)}`;
+    return this.send("POST", path, { body: file, type: "application/octet-stream" }).then((answer) =>
+      this.read<AnnotationSet>("POST", path, answer),
+    );
+  }
+
+  listProjects(): Promise<{ projects: Project[]; next: string | null }> {
+    return this.request("GET", "/projects");
+  }
+
+  createProject(name: string): Promise<Project> {
+    return this.request("POST", "/projects", { name });
+  }
+
+  moveRecording(id: string, projectId: string | null): Promise<Recording> {
+    return this.request("PATCH", recordingPath(id), { project_id: projectId });
+  }
+}
+
+export type ExportFormat = "raven" | "audacity" | "csv" | "json";
+export type ImportFormat = ExportFormat | "birdnet";
+
+export type RecordingFilters = {
+  project?: string;
+  status?: Status;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+};
+
+function recordingPath(id: string): string {
+  return `/recordings/${encodeURIComponent(id)}`;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const given = Object.entries(params).filter(([, value]) => value !== undefined && value !== "");
+  return given.length ? `?${new URLSearchParams(given.map(([k, v]) => [k, String(v)])).toString()}` : "";
+}
+
+function attachmentName(answer: Response): string | null {
+  const disposition = answer.headers.get("Content-Disposition") ?? "";
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (encoded) return decodeURIComponent(encoded[1]);
+  return /filename="([^"]+)"/i.exec(disposition)?.[1] ?? null;
 }
 
 function serverSentence(text: string): string | null {

@@ -32,3 +32,87 @@ export interface Created {
   recording: Recording;
   upload: PresignedPost;
 }
+
+/** One tile of the time-only pyramid: 8-bit dB values, 400 px high (CONTRACT.md section 3). */
+export interface Tile {
+  level: number;
+  index: number;
+  key: string;
+  url: string;
+  start_s: number;
+  end_s: number;
+  px_per_s: number;
+  width: number;
+  height: number;
+}
+
+export interface TileLevel {
+  level: number;
+  px_per_s: number;
+  width: number;
+  tiles: number;
+  start_s: number;
+  end_s: number;
+}
+
+/** GET /recordings/{id}/spectrogram once COMPLETED: what was rendered, with presigned URLs. */
+export interface Manifest {
+  engine_version: string;
+  sample_rate: number;
+  channels: number;
+  duration_s: number;
+  n_fft: number;
+  hop_length: number;
+  f_max_hz: number;
+  width: number;
+  height: number;
+  px_per_s: number;
+  db_range: { max_db: number; floor_db: number; tile_db_at_0: number; tile_db_step: number };
+  overview: { key: string; width: number; height: number; px_per_s: number };
+  image_url: string;
+  tile_levels: TileLevel[];
+  tiles: Tile[];
+}
+
+/** A box in seconds and hertz (never pixels); low_hz/high_hz null = the whole band. */
+export interface Annotation {
+  id: string;
+  start_s: number;
+  end_s: number;
+  low_hz: number | null;
+  high_hz: number | null;
+  label: string;
+  confidence: number | null;
+  notes: string | null;
+  measurements: Record<string, number>;
+  attributes: Record<string, string>;
+  channel: number;
+}
+
+export interface AnnotationSet {
+  annotations: Annotation[];
+  version: number;
+}
+
+/** PATCH's answer: the new version and what it applied. */
+export interface AnnotationChanges {
+  version: number;
+  annotation_count: number;
+  upserted: Annotation[];
+  deleted: string[];
+}
+
+/** Spectrogram settings a project gives its recordings (null = the engine's default). */
+export interface Presets {
+  f_max_hz: number | null;
+  n_fft: number | null;
+  hop_length: number | null;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  created_at: string;
+  presets: Presets;
+  recording_count: number;
+}
