@@ -52,6 +52,8 @@ class Spec:
     ext: str
     seed: int = 20261125
     channels: int = 1
+    #: Of MP3 and M4A files, in bits per second.
+    bit_rate: int = BIT_RATE
 
     def __post_init__(self):
         if self.ext not in _SOUNDFILE and self.ext not in _FFMPEG:
@@ -70,7 +72,8 @@ class Spec:
         length = f"{seconds / 60:g} min" if seconds >= 600 else f"{seconds:g} s"
         rate = "" if self.sample_rate == 44100 else f" {self.sample_rate / 1000:g}k"
         stereo = " stereo" if self.channels == 2 else ""
-        return f"{length} {self.ext.upper()}{rate}{stereo}"
+        bits = "" if self.bit_rate == BIT_RATE else f" {self.bit_rate // 1000} kb/s"
+        return f"{length} {self.ext.upper()}{rate}{stereo}{bits}"
 
 
 def _calls(spec: Spec, start: int, t: np.ndarray, out: np.ndarray) -> None:
@@ -119,7 +122,7 @@ def _write_ffmpeg(path: Path, spec: Spec) -> None:
     with av.open(str(path), "w", format=container_format) as out:
         layout = _LAYOUTS[spec.channels]
         stream = out.add_stream(codec, rate=spec.sample_rate, layout=layout)
-        stream.bit_rate = BIT_RATE
+        stream.bit_rate = spec.bit_rate
         written = 0
         for chunk in chunks(spec):
             planar = np.ascontiguousarray(chunk.T)
@@ -136,7 +139,7 @@ def write(path: Path, spec: Spec) -> None:
     """Write ``spec`` to ``path`` chunk by chunk.
 
     16-bit PCM WAV or FLAC, Ogg Vorbis (libsndfile's default quality), or MP3/M4A at
-    128 kb/s.
+    ``spec.bit_rate``.
     """
     if spec.ext in _SOUNDFILE:
         file_format, subtype = _SOUNDFILE[spec.ext]
@@ -158,7 +161,8 @@ def _cache_key(spec: Spec) -> str:
 def ensure(spec: Spec, folder: Path) -> Path:
     """The cached file for ``spec`` in ``folder``, generated first if missing."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{spec.label.replace(' ', '_')}-{_cache_key(spec)}.{spec.ext}"
+    name = spec.label.replace(' ', '_').replace('/', '')
+    path = folder / f"{name}-{_cache_key(spec)}.{spec.ext}"
     if not path.exists():
         # Written under a temporary name: an interrupted run must not leave a truncated
         # file that the next run would take for a cached one.
