@@ -68,7 +68,8 @@ describe("the tiles a view shows", () => {
   it("leaves out a tile that only touches the view's edge", () => {
     const edge = manifest.tiles[1].end_s;
     expect(indices(view(edge, 200), 0)).toEqual([2]);
-    expect(indices(view(edge - 5.001, 200), 0)).toEqual([1, 2]);
+    expect(indices(view(edge - 5.001, 200), 0)).toEqual([1]);
+    expect(indices(view(edge - 4.999, 200), 0)).toEqual([1, 2]);
   });
 
   it("reaches the last, narrower tile at the recording's end", () => {
