@@ -18,8 +18,18 @@ const PX_PER_DOUBLING = 300;
  * Shift+wheel into a sideways scroll on some systems, so the larger delta counts.
  */
 export function wheelAction(turn: WheelTurn, pagePx: number): WheelAction {
-  const scale = turn.deltaMode === 1 ? LINE_PX : turn.deltaMode === 2 ? pagePx : 1;
   const sideways = Math.abs(turn.deltaX) > Math.abs(turn.deltaY);
-  if (turn.shiftKey || sideways) return { panPx: (sideways ? turn.deltaX : turn.deltaY) * scale };
-  return { zoom: 2 ** ((-turn.deltaY * scale) / PX_PER_DOUBLING) };
+  if (turn.shiftKey || sideways) {
+    return { panPx: (sideways ? turn.deltaX : turn.deltaY) * pixelsPerDelta(turn, pagePx) };
+  }
+  return { zoom: wheelZoom(turn, pagePx) };
+}
+
+/** The zoom factor of a wheel turn, up = closer (also for the frequency band). */
+export function wheelZoom(turn: WheelTurn, pagePx: number): number {
+  return 2 ** ((-turn.deltaY * pixelsPerDelta(turn, pagePx)) / PX_PER_DOUBLING);
+}
+
+function pixelsPerDelta(turn: WheelTurn, pagePx: number): number {
+  return turn.deltaMode === 1 ? LINE_PX : turn.deltaMode === 2 ? pagePx : 1;
 }
