@@ -150,6 +150,9 @@ class Painter {
       const at = place(tile, view, dpr, manifest.f_max_hz);
       if (values && at) {
         const image = this.colouredTile(tile, values, lookup);
+        // Smoothing averages columns when shrinking; stretched, it would blur each tile on
+        // its own and leave a visible step where two tiles meet, so stretch pixels square.
+        context.imageSmoothingEnabled = at.dw < at.sw;
         context.drawImage(image, at.sx, at.sy, at.sw, at.sh, at.dx, at.dy, at.dw, at.dh);
       }
     }
