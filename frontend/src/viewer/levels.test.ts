@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { chooseLevel, coarsestLevel, neighbourTiles, visibleTiles } from "./levels";
-import { pyramidManifest } from "./pyramid.fixture";
+import { plotView, pyramidManifest } from "./fixtures";
 import type { View } from "./view";
 
 // 102 s at 200 px/s: levels 0..3 at 200, 100, 50, 25 px/s with 5, 3, 2 and 1 tiles.
 const manifest = pyramidManifest(102);
 const levels = manifest.tile_levels;
-const view = (startS: number, pxPerS: number, widthPx = 1000): View => ({
-  startS,
-  pxPerS,
-  widthPx,
-  heightPx: 400,
-  fMinHz: 0,
-  fMaxHz: 10_000,
-});
+const view = plotView;
 
 describe("the level a zoom needs", () => {
   it("has the pyramid the engine writes", () => {

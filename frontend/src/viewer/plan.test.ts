@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Tile } from "../api/types";
 import { place, planDrawing } from "./plan";
-import { pyramidManifest } from "./pyramid.fixture";
+import { plotView, pyramidManifest } from "./fixtures";
 import { tileName } from "./tiles";
-import type { View } from "./view";
 
 const manifest = pyramidManifest(102); // levels 0..3 at 200, 100, 50, 25 px/s
-const view = (startS: number, pxPerS: number): View => ({
-  startS,
-  pxPerS,
-  widthPx: 1000,
-  heightPx: 400,
-  fMinHz: 0,
-  fMaxHz: 10_000,
-});
+const view = plotView;
 const names = (tiles: Tile[]) => tiles.map(tileName);
 const having = (...loaded: string[]) => (tile: Tile) => loaded.includes(tileName(tile));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Tile } from "../api/types";
-import { pyramidManifest } from "./pyramid.fixture";
+import { pyramidManifest } from "./fixtures";
 import { Lru, TileCache, tileName, type TileValues } from "./tiles";
 
 /** A loader whose loads the test finishes by hand. */

@@ -11,17 +11,10 @@ import {
   zoomAt,
   zoomBandAt,
   type Limits,
-  type View,
 } from "./view";
+import { plotView } from "./fixtures";
 
-const view = (startS: number, pxPerS: number): View => ({
-  startS,
-  pxPerS,
-  widthPx: 1000,
-  heightPx: 400,
-  fMinHz: 0,
-  fMaxHz: 10_000,
-});
+const view = plotView;
 
 describe("seconds and hertz to plot pixels", () => {
   it.each([

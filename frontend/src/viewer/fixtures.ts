@@ -1,4 +1,11 @@
 import type { Manifest, Tile, TileLevel } from "../api/types";
+import type { View } from "./view";
+
+/** A 1000 x 400 px plot of 0..10 kHz, for tests. */
+export function plotView(startS: number, pxPerS: number, widthPx = 1000): View {
+  return { startS, pxPerS, widthPx, heightPx: 400, fMinHz: 0, fMaxHz: 10_000 };
+}
+
 
 /**
  * A manifest shaped as the engine writes it (chalicelib/spectrogram/tiles.py): levels
