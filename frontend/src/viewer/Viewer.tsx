@@ -40,6 +40,11 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
   // Native listeners read the newest view and callback through this, never stale ones.
   const latest = useRef({ view, onViewChange, limits });
   latest.current = { view, onViewChange, limits };
+  // Wheel and pointer events can come faster than renders: each builds on the last one's view.
+  const changeView = (next: View) => {
+    latest.current.view = next;
+    latest.current.onViewChange(next);
+  };
 
   // A view from the URL or an older layout is brought inside the recording.
   useEffect(() => {
@@ -66,16 +71,16 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
     // React's onWheel is passive: the page would scroll too. These may preventDefault.
     const onPlotWheel = (event: WheelEvent) => {
       event.preventDefault();
-      const { view: now, onViewChange: change, limits: bounds } = latest.current;
+      const { view: now, limits: bounds } = latest.current;
       const action = wheelAction(event, now.widthPx);
       const x = event.clientX - plot.getBoundingClientRect().left;
-      change("zoom" in action ? zoomAt(now, x, action.zoom, bounds) : panBy(now, action.panPx, bounds));
+      changeView("zoom" in action ? zoomAt(now, x, action.zoom, bounds) : panBy(now, action.panPx, bounds));
     };
     const onAxisWheel = (event: WheelEvent) => {
       event.preventDefault();
-      const { view: now, onViewChange: change, limits: bounds } = latest.current;
+      const { view: now, limits: bounds } = latest.current;
       const y = event.clientY - axis.getBoundingClientRect().top;
-      change(zoomBandAt(now, y, wheelZoom(event, now.heightPx), bounds));
+      changeView(zoomBandAt(now, y, wheelZoom(event, now.heightPx), bounds));
     };
     plot.addEventListener("wheel", onPlotWheel, { passive: false });
     axis.addEventListener("wheel", onAxisWheel, { passive: false });
@@ -96,7 +101,7 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
     },
     onPointerMove: (event: React.PointerEvent<HTMLDivElement>) => {
       if (drag.current?.pointer !== event.pointerId) return;
-      onViewChange(panBy(view, drag.current.x - event.clientX, limits));
+      changeView(panBy(latest.current.view, drag.current.x - event.clientX, limits));
       drag.current.x = event.clientX;
     },
     onPointerUp: (event: React.PointerEvent<HTMLDivElement>) => {
