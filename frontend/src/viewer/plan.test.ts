@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import type { Tile } from "../api/types";
+import { place, planDrawing } from "./plan";
+import { plotView, pyramidManifest } from "./fixtures";
+import { tileName } from "./tiles";
+
+const manifest = pyramidManifest(102); // levels 0..3 at 200, 100, 50, 25 px/s
+const view = plotView;
+const names = (tiles: Tile[]) => tiles.map(tileName);
+const having = (...loaded: string[]) => (tile: Tile) => loaded.includes(tileName(tile));
+
+describe("placing a tile on the canvas", () => {
+  const tile = { start_s: 10, px_per_s: 100, width: 4096, height: 400 };
+
+  it("maps the visible part of a tile to device pixels", () => {
+    // View 12..17 s at 200 px/s: tile pixels 200..700 onto 0..1000 CSS px, 0..2000 at dpr 2.
+    expect(place(tile, view(12, 200), 2, 10_000)).toEqual({ sx: 200, sw: 500, sy: 0, sh: 400, dx: 0, dw: 2000, dy: 0, dh: 800 });
+  });
+
+  it("cuts at whole tile pixels and rounds the edges to device pixels", () => {
+    const p = place(tile, view(12.004, 400), 1, 10_000);
+    expect(p).toMatchObject({ sx: 200, sw: 251, dx: -2, dw: 1004 });
+  });
+
+  it("lets neighbouring tiles meet on the same device pixel", () => {
+    const left = { start_s: 0.3, px_per_s: 25, width: 4096, height: 400 };
+    const right = { ...left, start_s: 0.3 + 4096 / 25 };
+    const v = { ...view(160, 333.3), widthPx: 1000 };
+    const a = place(left, v, 1.5, 10_000);
+    const b = place(right, v, 1.5, 10_000);
+    expect(a && b && a.dx + a.dw).toBe(b?.dx);
+  });
+
+  it("crops the rows of a frequency band, high frequencies at the top", () => {
+    const band = { ...view(12, 200), fMinHz: 2000, fMaxHz: 6000 };
+    expect(place(tile, band, 1, 10_000)).toMatchObject({ sy: 160, sh: 160, dy: 0, dh: 400 });
+  });
+
+  it("places nothing for a tile outside the view", () => {
+    expect(place(tile, view(60, 200), 1, 10_000)).toBeUndefined();
+  });
+});
+
+describe("what to draw while tiles load", () => {
+  const zoomed = view(21, 200); // level 0, tile 1 only; level 1 tile 0; level 3 tile 0
+
+  it("loads the coarsest tile first, then the visible ones, then their neighbours", () => {
+    const plan = planDrawing(manifest, zoomed, 1, having());
+    expect(plan.level).toBe(0);
+    expect(names(plan.load)).toEqual(["3/0", "0/1", "0/0", "0/2"]);
+    expect(plan).toMatchObject({ draw: [], complete: false });
+  });
+
+  it("draws coarser levels at hand beneath, coarsest first, until the needed tiles are there", () => {
+    const plan = planDrawing(manifest, zoomed, 1, having("3/0", "1/0", "0/4"));
+    expect(names(plan.draw)).toEqual(["3/0", "1/0"]);
+    expect(plan.complete).toBe(false);
+  });
+
+  it("draws only the needed level once it is all there", () => {
+    const plan = planDrawing(manifest, zoomed, 1, having("3/0", "1/0", "0/1"));
+    expect(names(plan.draw)).toEqual(["0/1"]);
+    expect(plan.complete).toBe(true);
+  });
+
+  it("needs only the coarsest tile for the whole recording", () => {
+    const whole = view(0, 1000 / 102);
+    const plan = planDrawing(manifest, whole, 2, having("3/0"));
+    expect(names(plan.load)).toEqual(["3/0"]);
+    expect(plan).toMatchObject({ level: 3, complete: true });
+  });
+
+  it("has nothing to plan for a rendering without tiles", () => {
+    const overviewOnly = { ...manifest, tile_levels: [], tiles: [] };
+    expect(planDrawing(overviewOnly, zoomed, 1, having())).toEqual({ level: undefined, draw: [], load: [], complete: true });
+  });
+});

@@ -1,0 +1,161 @@
+import type { Tile } from "../api/types";
+
+/** A decoded tile: one dB value (0..255) a pixel, row 0 = the highest frequency. */
+export interface TileValues {
+  width: number;
+  height: number;
+  values: Uint8Array;
+}
+
+export type TileLoader = (url: string, signal: AbortSignal) => Promise<TileValues>;
+
+/**
+ * A tile's name in caches: level and index, never the URL, since presigned URLs expire
+ * and a fresh manifest brings new ones for the same pixels.
+ */
+export function tileName(tile: Pick<Tile, "level" | "index">): string {
+  return `${tile.level}/${tile.index}`;
+}
+
+/** A map that keeps its `capacity` most recently used entries. */
+export class Lru<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      // A Map iterates in insertion order: re-inserting makes this the newest.
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.capacity) break;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
+export interface TileCacheOptions {
+  load: TileLoader;
+  /** A tile has been decoded: time to draw again. */
+  onTile: (tile: Tile) => void;
+  /** A tile could not be loaded (an expired URL, say); it is tried again with a new URL. */
+  onFailure?: (tile: Tile, error: unknown) => void;
+  maxLoading?: number;
+  maxTiles?: number;
+}
+
+/**
+ * Decoded tiles for one rendering: fetches what the view wants, most wanted first, a few
+ * at a time, cancels what it no longer wants, and keeps the most recently used.
+ */
+export class TileCache {
+  private readonly decoded: Lru<TileValues>;
+  private readonly loading = new Map<string, AbortController>();
+  /** The URL each failed tile failed with: not asked again until the manifest changes it. */
+  private readonly failed = new Map<string, string>();
+  private queue: Tile[] = [];
+
+  constructor(private readonly options: TileCacheOptions) {
+    this.decoded = new Lru(options.maxTiles ?? 150);
+  }
+
+  /** A decoded tile, if there is one (and it counts as used). */
+  values(tile: Pick<Tile, "level" | "index">): TileValues | undefined {
+    return this.decoded.get(tileName(tile));
+  }
+
+  /**
+   * The tiles wanted now, most wanted first: loads start in this order, and loads of
+   * tiles not in the list are cancelled.
+   */
+  want(tiles: readonly Tile[]): void {
+    const wanted = new Set(tiles.map(tileName));
+    for (const [name, abort] of this.loading) {
+      if (!wanted.has(name)) {
+        abort.abort();
+        this.loading.delete(name);
+      }
+    }
+    this.queue = tiles.filter((tile) => {
+      const name = tileName(tile);
+      return !this.decoded.has(name) && !this.loading.has(name) && this.failed.get(name) !== tile.url;
+    });
+    this.startLoads();
+  }
+
+  /** Cancel every load (the viewer is closing). */
+  stop(): void {
+    this.want([]);
+  }
+
+  private startLoads(): void {
+    const maxLoading = this.options.maxLoading ?? 6;
+    while (this.loading.size < maxLoading && this.queue.length) {
+      this.startLoad(this.queue.shift() as Tile);
+    }
+  }
+
+  private startLoad(tile: Tile): void {
+    const name = tileName(tile);
+    const abort = new AbortController();
+    this.loading.set(name, abort);
+    const settle = (keep: () => void) => {
+      // A cancelled load's late answer is dropped; its slot was freed when it was cancelled.
+      if (this.loading.get(name) !== abort) return;
+      this.loading.delete(name);
+      keep();
+      this.startLoads();
+    };
+    this.options.load(tile.url, abort.signal).then(
+      (values) =>
+        settle(() => {
+          this.decoded.set(name, values);
+          this.failed.delete(name);
+          this.options.onTile(tile);
+        }),
+      (error: unknown) =>
+        settle(() => {
+          this.failed.set(name, tile.url);
+          this.options.onFailure?.(tile, error);
+        }),
+    );
+  }
+}
+
+/**
+ * Fetch and decode a tile in the browser. Colour-space conversion and premultiplication
+ * are off so the grey PNG's bytes arrive unchanged; red = green = blue = the value.
+ */
+export async function fetchTileValues(url: string, signal: AbortSignal): Promise<TileValues> {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error(`The tile at ${url} could not be loaded: HTTP ${response.status}`);
+  const bitmap = await createImageBitmap(await response.blob(), {
+    colorSpaceConversion: "none",
+    premultiplyAlpha: "none",
+  });
+  try {
+    const { width, height } = bitmap;
+    const context = new OffscreenCanvas(width, height).getContext("2d", { willReadFrequently: true });
+    if (!context) throw new Error("This browser gives no 2D canvas to decode tiles with");
+    context.drawImage(bitmap, 0, 0);
+    const rgba = context.getImageData(0, 0, width, height).data;
+    const values = new Uint8Array(width * height);
+    for (let i = 0; i < values.length; i++) values[i] = rgba[i * 4];
+    return { width, height, values };
+  } finally {
+    bitmap.close();
+  }
+}
