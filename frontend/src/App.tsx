@@ -1,6 +1,8 @@
 import { useMemo, useState } from "react";
 import { ApiClient } from "./api/client";
 import type { Config } from "./config";
+import { readPlace } from "./page/link";
+import { RecordingPage } from "./page/RecordingPage";
 import { Recordings } from "./recordings/Recordings";
 import { SignIn } from "./signin/SignIn";
 import { usernameSignIn } from "./signin/methods";
@@ -20,6 +22,9 @@ export function App({ config }: { config: Config }) {
       }),
     [config.apiUrl],
   );
+
+  // Links are plain page loads (`?recording=…`): the session survives them.
+  const place = readPlace(window.location.search);
 
   if (!token) {
     return (
@@ -45,7 +50,7 @@ export function App({ config }: { config: Config }) {
           Sign out
         </button>
       </header>
-      <Recordings api={api} maxUploadBytes={config.maxUploadBytes} />
+      {place ? <RecordingPage api={api} place={place} /> : <Recordings api={api} maxUploadBytes={config.maxUploadBytes} />}
     </>
   );
 }
