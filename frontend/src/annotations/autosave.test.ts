@@ -1,76 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError, ConflictError } from "../api/client";
-import type { Annotation, AnnotationChanges, AnnotationSet } from "../api/types";
-import { type AnnotationApi, Autosave, type SaveState, statusText } from "./autosave";
+import { ApiError } from "../api/client";
+import type { Annotation } from "../api/types";
+import { Autosave, type SaveState, statusText } from "./autosave";
 import { newBox } from "./box";
+import { FakeServer } from "./fakeServer";
 
-const box = (id: string, start_s: number, label = "") => ({
+const box = (id: string, start_s: number, label = ""): Annotation => ({
   ...newBox({ start_s, end_s: start_s + 1, low_hz: 1000, high_hz: 2000 }, id),
   label,
 });
-
-type Patch = { version: number; upsert: Annotation[]; delete: string[] };
-
-/**
- * The PATCH rules of chalicelib/annotations.py over a set in memory: a stale version is a
- * ConflictError, anything else applies and bumps the version. `hold()` keeps the next
- * answer until released; `failNext` makes requests throw first.
- */
-class FakeServer implements AnnotationApi {
-  boxes = new Map<string, Annotation>();
-  version = 0;
-  patches: Patch[] = [];
-  failNext: Error[] = [];
-  /** The next request reaches the server but its answer is lost. */
-  loseNextAnswer = false;
-  private held: (() => void)[] = [];
-  private holding = false;
-
-  constructor(boxes: Annotation[] = []) {
-    for (const b of boxes) this.boxes.set(b.id, b);
-  }
-
-  set(): AnnotationSet {
-    return { annotations: [...this.boxes.values()], version: this.version };
-  }
-
-  hold() {
-    this.holding = true;
-  }
-
-  release() {
-    this.holding = false;
-    for (const go of this.held.splice(0)) go();
-  }
-
-  /** Someone else saves first. */
-  theirEdit(edit: (boxes: Map<string, Annotation>) => void) {
-    edit(this.boxes);
-    this.version += 1;
-  }
-
-  async getAnnotations(): Promise<AnnotationSet> {
-    return this.set();
-  }
-
-  async changeAnnotations(_id: string, patch: Patch): Promise<AnnotationChanges> {
-    this.patches.push(patch);
-    if (this.holding) await new Promise<void>((go) => this.held.push(go));
-    const failure = this.failNext.shift();
-    if (failure) throw failure;
-    if (patch.version !== this.version) throw new ConflictError("the annotations changed since version " + patch.version);
-    for (const b of patch.upsert) this.boxes.set(b.id, b);
-    for (const id of patch.delete) {
-      if (!this.boxes.delete(id)) throw new ApiError(400, `no annotation '${id}' to delete`);
-    }
-    this.version += 1;
-    if (this.loseNextAnswer) {
-      this.loseNextAnswer = false;
-      throw new ApiError(0, "PATCH could not reach the API: TypeError: Failed to fetch");
-    }
-    return { version: this.version, annotation_count: this.boxes.size, upserted: patch.upsert, deleted: patch.delete };
-  }
-}
 
 function autosave(server: FakeServer) {
   const states: SaveState[] = [];
