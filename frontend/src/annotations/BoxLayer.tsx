@@ -109,8 +109,10 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
         ? { kind: part === "move" ? "move" : "resize", from, dragged: false, result: null, box: selected, part }
         : { kind: "draw", from, dragged: false, result: null };
     event.currentTarget.setPointerCapture(event.pointerId);
-    // Keeps the label field's focus and stops the browser selecting text while dragging.
+    // No text selection while dragging; the keys (Enter, Delete) then go to the boxes, not
+    // to a button pressed before.
     event.preventDefault();
+    event.currentTarget.focus({ preventScroll: true });
   }
 
   function pointerMove(event: PointerEvent<HTMLCanvasElement>) {
@@ -168,6 +170,7 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
     <div className="box-layer" style={{ width: view.widthPx, height: view.heightPx }}>
       <canvas
         ref={canvas}
+        tabIndex={-1}
         style={{ width: view.widthPx, height: view.heightPx, cursor }}
         onPointerDown={pointerDown}
         onPointerMove={pointerMove}

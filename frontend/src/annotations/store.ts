@@ -120,7 +120,7 @@ export class AnnotationStore {
   keepMine = (): Promise<void> =>
     this.resolve(
       (autosave) => autosave.keepMine(),
-      "Your changes were put on top of theirs and are being saved; the undo history starts again.",
+      "Your changes were put on top of theirs and saved with them; the undo history starts again.",
     );
 
   /** The file as the server writes it, once every change is saved (the server exports what it has). */
