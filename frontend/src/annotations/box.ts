@@ -1,0 +1,27 @@
+import type { Annotation } from "../api/types";
+
+export type Bounds = Pick<Annotation, "start_s" | "end_s" | "low_hz" | "high_hz">;
+
+/** A box just drawn: unlabelled, on the first channel, with an id of our own (the server takes any [A-Za-z0-9_-]{1,64}). */
+export function newBox(bounds: Bounds, id: string = crypto.randomUUID()): Annotation {
+  return {
+    id,
+    ...bounds,
+    label: "",
+    confidence: null,
+    notes: null,
+    measurements: {},
+    attributes: {},
+    channel: 1,
+  };
+}
+
+/** Same content, field by field (boxes come from JSON: plain values, nested one level). */
+export function sameBox(a: Annotation, b: Annotation): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Boxes in time order, as the list shows them and as "next box" steps through them. */
+export function byStart(boxes: Iterable<Annotation>): Annotation[] {
+  return [...boxes].sort((a, b) => a.start_s - b.start_s || a.end_s - b.end_s || a.id.localeCompare(b.id));
+}

@@ -1,0 +1,101 @@
+import type { Annotation } from "../api/types";
+import type { View } from "../viewer/view";
+import type { Bounds } from "./box";
+import { boxRect, type Rect } from "./geometry";
+
+// Light lines over a dark outline read on every colour of viridis, dark purple to yellow.
+const OUTLINE = "rgba(0, 0, 0, 0.65)";
+const LINE = "rgba(255, 255, 255, 0.95)";
+const FILL = "rgba(255, 255, 255, 0.07)";
+const SELECTED = "#ff8c1a";
+const SELECTED_FILL = "rgba(255, 140, 26, 0.18)";
+const FONT = "12px system-ui, sans-serif";
+const HANDLE_PX = 7;
+// Narrower boxes get no label: it would cover its neighbours.
+const LABEL_MIN_WIDTH_PX = 16;
+
+export interface Scene {
+  view: View;
+  /** The boxes in view, the selected one included. */
+  boxes: readonly Annotation[];
+  selected: Annotation | null;
+  /** A box being drawn, not yet added. */
+  drawing: Bounds | null;
+}
+
+/**
+ * All boxes on one canvas: the unselected ones as one path (one fill, two strokes, however
+ * many there are), then their labels as text, then the selected box with its handles.
+ */
+export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
+  const { view, selected } = scene;
+  ctx.clearRect(0, 0, view.widthPx, view.heightPx);
+  const others = scene.boxes.filter((box) => box.id !== selected?.id);
+  const rects = others.map((box) => boxRect(view, box));
+
+  ctx.beginPath();
+  for (const r of rects) ctx.rect(r.x, r.y, r.w, r.h);
+  ctx.fillStyle = FILL;
+  ctx.fill();
+  outline(ctx, LINE, 1.5);
+
+  ctx.font = FONT;
+  ctx.textBaseline = "top";
+  others.forEach((box, i) => label(ctx, box.label, rects[i]));
+
+  if (selected) {
+    const r = boxRect(view, selected);
+    ctx.beginPath();
+    ctx.rect(r.x, r.y, r.w, r.h);
+    ctx.fillStyle = SELECTED_FILL;
+    ctx.fill();
+    outline(ctx, SELECTED, 2);
+    label(ctx, selected.label, r);
+    handles(ctx, r);
+  }
+
+  if (scene.drawing) {
+    const r = boxRect(view, scene.drawing);
+    ctx.beginPath();
+    ctx.rect(r.x, r.y, r.w, r.h);
+    ctx.setLineDash([5, 4]);
+    outline(ctx, LINE, 1.5);
+    ctx.setLineDash([]);
+  }
+}
+
+/** Strokes the current path twice: a dark outline under the line, so it shows on any colour. */
+function outline(ctx: CanvasRenderingContext2D, colour: string, width: number): void {
+  ctx.lineWidth = width + 2;
+  ctx.strokeStyle = OUTLINE;
+  ctx.stroke();
+  ctx.lineWidth = width;
+  ctx.strokeStyle = colour;
+  ctx.stroke();
+}
+
+function label(ctx: CanvasRenderingContext2D, text: string, r: Rect): void {
+  if (!text || r.w < LABEL_MIN_WIDTH_PX) return;
+  const x = Math.max(r.x, 0) + 3;
+  const y = Math.max(r.y, 0) + 3;
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = OUTLINE;
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = LINE;
+  ctx.fillText(text, x, y);
+}
+
+function handles(ctx: CanvasRenderingContext2D, r: Rect): void {
+  const half = HANDLE_PX / 2;
+  ctx.beginPath();
+  for (const x of [r.x, r.x + r.w / 2, r.x + r.w]) {
+    for (const y of [r.y, r.y + r.h / 2, r.y + r.h]) {
+      if (x !== r.x + r.w / 2 || y !== r.y + r.h / 2) ctx.rect(x - half, y - half, HANDLE_PX, HANDLE_PX);
+    }
+  }
+  ctx.fillStyle = "#fff";
+  ctx.fill();
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = SELECTED;
+  ctx.stroke();
+}

@@ -1,0 +1,85 @@
+import { ApiError, ConflictError, type ExportFormat, type ImportFormat } from "../api/client";
+import type { Annotation, AnnotationChanges, AnnotationSet } from "../api/types";
+import type { AnnotationsApi } from "./store";
+
+type Patch = { version: number; upsert: Annotation[]; delete: string[] };
+
+/**
+ * For tests: the API's annotation routes over a set in memory, with the PATCH rules of
+ * chalicelib/annotations.py (a stale version is a ConflictError, anything else applies and
+ * bumps the version). `hold()` keeps answers until `release()`; `failNext` makes requests throw.
+ */
+export class FakeServer implements AnnotationsApi {
+  boxes = new Map<string, Annotation>();
+  version = 0;
+  patches: Patch[] = [];
+  failNext: Error[] = [];
+  /** The next request reaches the server but its answer is lost. */
+  loseNextAnswer = false;
+  private held: (() => void)[] = [];
+  private holding = false;
+
+  constructor(boxes: Annotation[] = []) {
+    for (const b of boxes) this.boxes.set(b.id, b);
+  }
+
+  set(): AnnotationSet {
+    return { annotations: [...this.boxes.values()], version: this.version };
+  }
+
+  hold() {
+    this.holding = true;
+  }
+
+  release() {
+    this.holding = false;
+    for (const go of this.held.splice(0)) go();
+  }
+
+  /** Someone else saves first. */
+  theirEdit(edit: (boxes: Map<string, Annotation>) => void) {
+    edit(this.boxes);
+    this.version += 1;
+  }
+
+  async getAnnotations(): Promise<AnnotationSet> {
+    return this.set();
+  }
+
+  async changeAnnotations(_id: string, patch: Patch): Promise<AnnotationChanges> {
+    this.patches.push(patch);
+    if (this.holding) await new Promise<void>((go) => this.held.push(go));
+    const failure = this.failNext.shift();
+    if (failure) throw failure;
+    if (patch.version !== this.version) throw new ConflictError("the annotations changed since version " + patch.version);
+    for (const b of patch.upsert) this.boxes.set(b.id, b);
+    for (const id of patch.delete) {
+      if (!this.boxes.delete(id)) throw new ApiError(400, `no annotation '${id}' to delete`);
+    }
+    this.version += 1;
+    if (this.loseNextAnswer) {
+      this.loseNextAnswer = false;
+      throw new ApiError(0, "PATCH could not reach the API: TypeError: Failed to fetch");
+    }
+    return { version: this.version, annotation_count: this.boxes.size, upserted: patch.upsert, deleted: patch.delete };
+  }
+
+  /** JSON export of what the server holds, named as the API names it. */
+  async exportAnnotations(_id: string, format: ExportFormat): Promise<{ filename: string; data: Blob }> {
+    return { filename: `song.${format}`, data: new Blob([JSON.stringify(this.set())]) };
+  }
+
+  /** Takes a JSON list of boxes; `mode` as the API's. */
+  async importAnnotations(
+    _id: string,
+    file: Blob,
+    options: { format?: ImportFormat; mode: "append" | "replace" },
+  ): Promise<AnnotationSet> {
+    const boxes = JSON.parse(await file.text()) as Annotation[];
+    if (options.mode === "replace") this.boxes.clear();
+    for (const b of boxes) this.boxes.set(b.id, b);
+    this.version += 1;
+    return this.set();
+  }
+}
+

@@ -1,0 +1,113 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Annotation } from "../api/types";
+import { statusText } from "./autosave";
+import { newBox } from "./box";
+import { FakeServer } from "./fakeServer";
+import { AnnotationStore } from "./store";
+
+const box = (id: string, start_s: number): Annotation =>
+  newBox({ start_s, end_s: start_s + 1, low_hz: 1000, high_hz: 2000 }, id);
+
+async function opened(boxes: Annotation[] = []) {
+  const server = new FakeServer(boxes);
+  const store = new AnnotationStore(server, "r1");
+  await store.load();
+  const now = () => store.getSnapshot();
+  return { server, store, now, ids: () => now().boxes.map((b) => b.id) };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("AnnotationStore", () => {
+  it("shows the loaded boxes in time order", async () => {
+    const { ids, now } = await opened([box("late", 9), box("early", 1)]);
+    expect(ids()).toEqual(["early", "late"]);
+    expect(now().loaded).toBe(true);
+  });
+
+  it("selects a box just drawn and opens its label", async () => {
+    const { store, now } = await opened();
+    store.add(box("a", 1));
+    expect(now().selectedId).toBe("a");
+    expect(now().editingId).toBe("a");
+  });
+
+  it("undoes a delete and saves the box again", async () => {
+    const a = box("a", 1);
+    const { store, server, ids, now } = await opened([a]);
+    store.select("a");
+    store.remove("a");
+    expect(now().selectedId).toBeNull();
+    await vi.advanceTimersByTimeAsync(600);
+    expect(server.boxes.has("a")).toBe(false);
+    store.undo();
+    expect(ids()).toEqual(["a"]);
+    expect(now().canRedo).toBe(true);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(server.boxes.get("a")).toEqual(a);
+    store.redo();
+    await store.flush();
+    expect(server.boxes.has("a")).toBe(false);
+    expect(statusText(now().save)).toBe("Saved");
+  });
+
+  it("records no step for a change that changes nothing", async () => {
+    const a = box("a", 1);
+    const { store, now } = await opened([a]);
+    store.change({ ...a });
+    expect(now().canUndo).toBe(false);
+  });
+
+  it("saves pending changes before exporting, so the file holds them", async () => {
+    const { store } = await opened();
+    store.add(box("a", 1));
+    const file = await store.exportFile("json");
+    expect(file.filename).toBe("song.json");
+    expect(await file.data.text()).toContain('"id":"a"');
+  });
+
+  it("refuses to export while in conflict", async () => {
+    const { store, server } = await opened([box("a", 1)]);
+    server.theirEdit((boxes) => boxes.clear());
+    store.add(box("b", 2));
+    await expect(store.exportFile("raven")).rejects.toThrow("Can't export before the boxes are saved (Conflict).");
+  });
+
+  it("shows the server's answer after an import and starts the undo history again", async () => {
+    const { store, server, ids, now } = await opened([box("a", 1)]);
+    store.add(box("b", 2));
+    const file = new Blob([JSON.stringify([box("c", 3)])]);
+    await store.importFile(file, { mode: "append" });
+    expect(ids()).toEqual(["a", "b", "c"]);
+    expect(server.boxes.size).toBe(3);
+    expect(now().canUndo).toBe(false);
+    expect(now().notice).toBe("Imported: 3 boxes now; the undo history starts again.");
+  });
+
+  it("resolves a conflict by keeping mine: both sets of changes shown and saved", async () => {
+    const { store, server, ids, now } = await opened([box("a", 1)]);
+    server.theirEdit((boxes) => boxes.set("t", box("t", 5)));
+    store.add(box("m", 3));
+    await store.flush();
+    expect(statusText(now().save)).toBe("Conflict");
+    await store.keepMine();
+    await store.flush();
+    expect(ids()).toEqual(["a", "m", "t"]);
+    expect([...server.boxes.keys()].sort()).toEqual(["a", "m", "t"]);
+    expect(statusText(now().save)).toBe("Saved");
+    expect(now().canUndo).toBe(false);
+  });
+
+  it("says why the boxes could not be loaded", async () => {
+    const server = new FakeServer();
+    server.getAnnotations = () => Promise.reject(new Error("no recording 'r1'"));
+    const store = new AnnotationStore(server, "r1");
+    await store.load();
+    expect(store.getSnapshot().loadError).toBe("no recording 'r1'");
+  });
+});

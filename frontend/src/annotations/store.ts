@@ -1,0 +1,198 @@
+import type { ApiClient, ExportFormat, ImportFormat } from "../api/client";
+import type { Annotation, AnnotationSet } from "../api/types";
+import { Autosave, type SaveState, statusText } from "./autosave";
+import { byStart, sameBox } from "./box";
+import { applyEdits, type Edit, History } from "./history";
+
+export type AnnotationsApi = Pick<
+  ApiClient,
+  "getAnnotations" | "changeAnnotations" | "exportAnnotations" | "importAnnotations"
+>;
+
+/** What the page shows of a recording's boxes at one moment; a new object after every change. */
+export interface Snapshot {
+  /** Null while loading and once loaded; the server's sentence when the boxes could not be read. */
+  loadError: string | null;
+  loaded: boolean;
+  /** In time order. */
+  boxes: readonly Annotation[];
+  selectedId: string | null;
+  /** The box whose label is being typed. */
+  editingId: string | null;
+  save: SaveState;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** A sentence about the last import or conflict answer ("... the undo history starts again"). */
+  notice: string | null;
+}
+
+/**
+ * A recording's boxes in the page: loaded from the API, edited through the undo history,
+ * every edit handed to autosave. Components read `getSnapshot()` and call the actions.
+ */
+export class AnnotationStore {
+  private boxes = new Map<string, Annotation>();
+  private history = new History();
+  private autosave: Autosave | null = null;
+  private snapshot: Snapshot = {
+    loadError: null,
+    loaded: false,
+    boxes: [],
+    selectedId: null,
+    editingId: null,
+    save: { kind: "saved" },
+    canUndo: false,
+    canRedo: false,
+    notice: null,
+  };
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly api: AnnotationsApi,
+    private readonly recordingId: string,
+  ) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): Snapshot => this.snapshot;
+
+  load = async (): Promise<void> => {
+    try {
+      const set = await this.api.getAnnotations(this.recordingId);
+      this.autosave?.dispose();
+      this.autosave = new Autosave({
+        api: this.api,
+        recordingId: this.recordingId,
+        loaded: set,
+        onState: (save) => this.publish({ save }),
+      });
+      this.show(set.annotations, null);
+      this.publish({ loaded: true, loadError: null });
+    } catch (error) {
+      this.publish({ loadError: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  /** A box just drawn: it becomes the selected one and its label is typed next. */
+  add = (box: Annotation): void => {
+    this.edit([{ id: box.id, before: null, after: box }]);
+    this.publish({ selectedId: box.id, editingId: box.id });
+  };
+
+  change = (box: Annotation): void => {
+    const before = this.boxes.get(box.id);
+    if (before && !sameBox(before, box)) this.edit([{ id: box.id, before, after: box }]);
+  };
+
+  remove = (id: string): void => {
+    const before = this.boxes.get(id);
+    if (!before) return;
+    this.edit([{ id, before, after: null }]);
+    this.publish({ selectedId: this.snapshot.selectedId === id ? null : this.snapshot.selectedId, editingId: null });
+  };
+
+  select = (id: string | null): void => {
+    if (id === this.snapshot.selectedId) return;
+    this.publish({ selectedId: id, editingId: null });
+  };
+
+  /** Opens (an id) or closes (null) the label editor. */
+  editLabel = (id: string | null): void => {
+    this.publish({ editingId: id, selectedId: id ?? this.snapshot.selectedId });
+  };
+
+  undo = (): void => this.replay(this.history.undo());
+
+  redo = (): void => this.replay(this.history.redo());
+
+  /** Sends unsaved changes now (the page is being hidden). */
+  flush = (): Promise<void> => this.autosave?.flush() ?? Promise.resolve();
+
+  loadTheirs = (): Promise<void> =>
+    this.resolve(
+      (autosave) => autosave.loadTheirs(),
+      "Their boxes are shown; your unsaved changes were dropped and the undo history starts again.",
+    );
+
+  keepMine = (): Promise<void> =>
+    this.resolve(
+      (autosave) => autosave.keepMine(),
+      "Your changes were put on top of theirs and saved with them; the undo history starts again.",
+    );
+
+  /** The file as the server writes it, once every change is saved (the server exports what it has). */
+  exportFile = async (format: ExportFormat): Promise<{ filename: string; data: Blob }> => {
+    await this.saveFirst("export");
+    return this.api.exportAnnotations(this.recordingId, format);
+  };
+
+  /** Imports a file into the saved boxes; the boxes shown become the server's answer. */
+  importFile = async (file: Blob, options: { format?: ImportFormat; mode: "append" | "replace" }): Promise<AnnotationSet> => {
+    await this.saveFirst("import");
+    const set = await this.api.importAnnotations(this.recordingId, file, options);
+    this.autosave?.reset(set);
+    this.show(set.annotations, `Imported: ${set.annotations.length} boxes now; the undo history starts again.`);
+    return set;
+  };
+
+  /** Saves what is pending before leaving the recording; stops the timers. */
+  close = (): void => {
+    void this.flush();
+    this.autosave?.dispose();
+  };
+
+  /** A conflict's answer: their boxes read again, shown as the answer gives them. */
+  private async resolve(answer: (autosave: Autosave) => Promise<Annotation[]>, notice: string): Promise<void> {
+    if (!this.autosave) return;
+    try {
+      this.show(await answer(this.autosave), notice);
+    } catch (error) {
+      this.publish({ notice: `Their boxes could not be read: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  private async saveFirst(what: string): Promise<void> {
+    await this.flush();
+    const save = this.snapshot.save;
+    if (save.kind !== "saved") throw new Error(`Can't ${what} before the boxes are saved (${statusText(save)}).`);
+  }
+
+  private edit(edits: Edit[]): void {
+    applyEdits(this.boxes, edits);
+    this.history.record(edits);
+    this.autosave?.record(edits);
+    this.publishBoxes({ notice: null });
+  }
+
+  private replay(edits: Edit[] | null): void {
+    if (!edits) return;
+    applyEdits(this.boxes, edits);
+    this.autosave?.record(edits);
+    const { selectedId } = this.snapshot;
+    this.publishBoxes({ selectedId: selectedId && this.boxes.has(selectedId) ? selectedId : null, editingId: null });
+  }
+
+  /** Boxes from the server replace ours, and with them the history they no longer fit. */
+  private show(boxes: Annotation[], notice: string | null): void {
+    this.boxes = new Map(boxes.map((box) => [box.id, box]));
+    this.history = new History();
+    this.publishBoxes({ notice, selectedId: null, editingId: null });
+  }
+
+  private publishBoxes(more: Partial<Snapshot> = {}): void {
+    this.publish({
+      boxes: byStart(this.boxes.values()),
+      canUndo: this.history.canUndo,
+      canRedo: this.history.canRedo,
+      ...more,
+    });
+  }
+
+  private publish(change: Partial<Snapshot>): void {
+    this.snapshot = { ...this.snapshot, ...change };
+    for (const listener of this.listeners) listener();
+  }
+}
