@@ -34,6 +34,7 @@ export class ConflictError extends ApiError {
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 4000;
+const KEEPALIVE_MAX = 60_000;
 
 export interface ClientOptions {
   baseUrl: string;
@@ -69,7 +70,10 @@ export class ApiClient {
     const token = this.options.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (content) headers["Content-Type"] = content.type;
-    const init: RequestInit = { method, headers, body: content?.body };
+    // keepalive lets the last autosave of a closing tab finish; browsers allow it for
+    // bodies up to 64 KiB only.
+    const small = typeof content?.body === "string" && content.body.length < KEEPALIVE_MAX;
+    const init: RequestInit = { method, headers, body: content?.body, keepalive: small };
     const url = this.options.baseUrl + path;
     const attempts = IDEMPOTENT.has(method) ? this.retries + 1 : 1;
     for (let attempt = 0; ; attempt++) {

@@ -1,6 +1,13 @@
 import { useEffect, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Manifest, Recording } from "../api/types";
+import type { Annotation } from "../api/types";
+import { BoxLayer } from "../annotations/BoxLayer";
+import { BoxList } from "../annotations/BoxList";
+import { ExportMenu } from "../annotations/ExportMenu";
+import { ImportAnnotations } from "../annotations/ImportAnnotations";
+import { SaveStatus } from "../annotations/SaveStatus";
+import { useAnnotations } from "../annotations/useAnnotations";
 import { openingView } from "../viewer/limits";
 import type { View } from "../viewer/view";
 import { Viewer } from "../viewer/Viewer";
@@ -28,18 +35,20 @@ export function RecordingPage({ api, place }: { api: ApiClient; place: Place }) 
       )}
       {rendering.state === "failed" && <p role="alert">{rendering.error}</p>}
       {rendering.state === "ready" && (
-        <Explorer recording={rendering.recording} manifest={rendering.manifest} place={place} onStale={refresh} />
+        <Explorer api={api} recording={rendering.recording} manifest={rendering.manifest} place={place} onStale={refresh} />
       )}
     </main>
   );
 }
 
 function Explorer({
+  api,
   recording,
   manifest,
   place,
   onStale,
 }: {
+  api: ApiClient;
   recording: Recording;
   manifest: Manifest;
   place: Place;
@@ -55,9 +64,15 @@ function Explorer({
     } else setView(next);
   };
   useUrlFollows(recording.id, view);
+  const annotations = useAnnotations(api, recording.id);
   return (
     <>
-      <h1>{recording.filename}</h1>
+      <header className="recording-header">
+        <h1>{recording.filename}</h1>
+        <SaveStatus annotations={annotations} />
+        <ExportMenu annotations={annotations} />
+        <ImportAnnotations annotations={annotations} />
+      </header>
       <Viewer
         key={recording.id}
         manifest={manifest}
@@ -65,7 +80,10 @@ function Explorer({
         onViewChange={changeView}
         label={recording.filename}
         onTileFailed={() => void onStale()}
-      />
+      >
+        <BoxLayer view={view} annotations={annotations} durationS={manifest.duration_s} fMaxHz={manifest.f_max_hz} />
+      </Viewer>
+      <BoxList annotations={annotations} onJump={(box) => setView(centredOn(view, box))} />
     </>
   );
 }
@@ -80,6 +98,13 @@ function placedView(manifest: Manifest, place: Place): View {
     fMinHz: place.fMinHz ?? opening.fMinHz,
     fMaxHz: place.fMaxHz ?? opening.fMaxHz,
   };
+}
+
+/** The view moved so the box sits in its middle, zoomed out if it would not fit. */
+function centredOn(view: View, box: Annotation): View {
+  const spanS = box.end_s - box.start_s;
+  const pxPerS = Math.min(view.pxPerS, (0.8 * view.widthPx) / spanS);
+  return { ...view, pxPerS, startS: Math.max(0, (box.start_s + box.end_s) / 2 - view.widthPx / pxPerS / 2) };
 }
 
 function useUrlFollows(recordingId: string, view: View): void {

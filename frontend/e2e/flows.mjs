@@ -1,0 +1,149 @@
+// The annotator's day in real Chromium against the stack `make run` starts: sign in,
+// upload the sample MP3, a generated WAV, a text file named .mp3 and one named .txt; see
+// them render (or fail, with the reason); open the WAV, zoom to a whistle, play it, box
+// and label it, reload (same view, same box), export a Raven table that holds the box.
+// Run by tests/integration/test_browser.py: node e2e/flows.mjs UI_URL SAMPLE_MP3 ARTIFACTS_DIR
+// Screenshots of each step go to ARTIFACTS_DIR.
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { launch, openPage, signIn } from "./browser.mjs";
+import { writeWhistles } from "./wav.mjs";
+
+const [uiUrl, sampleMp3, artifacts] = process.argv.slice(2);
+const wav = join(artifacts, "whistles.wav");
+writeWhistles(wav); // a 0.5 s whistle rising 3 -> 5 kHz at 0, 2, 4, ... 10 s
+const fakeMp3 = join(artifacts, "field notes.mp3");
+writeFileSync(fakeMp3, "Site 4, 05:12, wind 2 Bft. Not audio at all.\n".repeat(20));
+const notes = join(artifacts, "notes.txt");
+writeFileSync(notes, "not audio");
+
+const browser = await launch();
+const { page, problems } = await openPage(browser);
+let step = 0;
+const shot = (name) => page.screenshot({ path: join(artifacts, `${String(step++).padStart(2, "0")}-${name}.png`) });
+const check = (ok, message) => {
+  if (!ok) throw new Error(message);
+};
+const viewer = (name, ...args) => page.evaluate(([n, a]) => {
+  const hook = window.sonagram.viewer;
+  return typeof hook[n] === "function" ? hook[n](...a) : hook[n];
+}, [name, args]);
+
+try {
+  await page.goto(uiUrl);
+  await page.getByLabel("Username").waitFor();
+  await shot("sign-in");
+  await signIn(page, uiUrl, "annotator");
+  await shot("signed-in");
+
+  // Uploads: progress bars, a refusal before upload, a server-side failure on the file.
+  await page.getByLabel("Add recordings").setInputFiles([sampleMp3, wav, fakeMp3, notes]);
+  await page.getByText("notes.txt is not a supported audio file").waitFor();
+  await page.getByRole("progressbar", { name: "Upload of whistles.wav" }).waitFor();
+  await shot("uploading");
+  const row = (name) => page.getByRole("row").filter({ hasText: name });
+  for (const name of [basename(sampleMp3), "whistles.wav"]) {
+    await row(name).getByText("Completed").waitFor({ timeout: 120_000 });
+  }
+  await row("field notes.mp3").getByText("Failed").waitFor({ timeout: 120_000 });
+  await row("field notes.mp3").getByText(/not an audio file/).waitFor();
+  await shot("rendered-and-failed");
+
+  // Open the WAV: the URL names it, the spectrogram is drawn.
+  await page.getByRole("link", { name: "whistles.wav" }).click();
+  await page.waitForURL(/\?recording=/);
+  const recordingId = new URL(page.url()).searchParams.get("recording");
+  const spectrogram = page.getByRole("img", { name: /^Spectrogram/ });
+  await spectrogram.waitFor();
+  await viewer("drawn");
+  await shot("opened");
+
+  // Zoom at the cursor onto the whistle at 4 s until at least 200 px/s.
+  const plot = await spectrogram.boundingBox();
+  const y = plot.y + plot.height / 2;
+  for (let i = 0; i < 20 && (await viewer("view")).pxPerS < 200; i++) {
+    await page.mouse.move(await viewer("timeToX", 4.25), y);
+    await page.mouse.wheel(0, -300);
+    await page.waitForTimeout(30);
+  }
+  const zoomed = await viewer("view");
+  check(zoomed.pxPerS >= 200, `the wheel zoomed only to ${zoomed.pxPerS} px/s`);
+  const underCursor = await viewer("xToTime", await viewer("timeToX", 4.25));
+  check(Math.abs(underCursor - 4.25) < 1e-6, "the time under the cursor moved while zooming");
+  await viewer("drawn");
+  await shot("zoomed");
+
+  // Play: the audio clock moves, the button says Pause; then pause again.
+  await page.getByRole("button", { name: "Play" }).click();
+  await page.getByRole("button", { name: "Pause" }).waitFor();
+  const clock = () => page.evaluate(() => window.sonagram.audio.currentTime());
+  const heard = await clock();
+  await page.waitForFunction((t) => window.sonagram.audio.currentTime() > t + 0.3, heard, { timeout: 10_000 });
+  await shot("playing");
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Play" }).waitFor();
+  check((await page.locator("audio").count()) === 1, "the page has more than one <audio>");
+
+  // Draw a box round the whistle at 4.0-4.5 s, 2.8-5.2 kHz; type its label; Enter saves.
+  const from = { x: await viewer("timeToX", 4.0), y: await viewer("hzToY", 5200) };
+  const to = { x: await viewer("timeToX", 4.5), y: await viewer("hzToY", 2800) };
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 4 });
+  await page.mouse.up();
+  const label = page.getByLabel("Label");
+  await label.waitFor();
+  check(await label.evaluate((field) => field === document.activeElement), "the Label field has no focus");
+  await label.fill("rising whistle");
+  await label.press("Enter");
+  await page.getByRole("region", { name: "Boxes" }).getByText("rising whistle").waitFor();
+  await page.waitForFunction(() => window.sonagram.annotations.status() === "Saved");
+  await shot("boxed");
+  const [drawn] = await page.evaluate(() => window.sonagram.annotations.boxes());
+  const view = await viewer("view");
+  const secondsPerPx = 1 / view.pxPerS;
+  const hzPerPx = (view.fMaxHz - view.fMinHz) / view.heightPx;
+  const near = (a, b, tolerance) => Math.abs(a - b) <= tolerance;
+  check(
+    near(drawn.start_s, 4.0, secondsPerPx) && near(drawn.end_s, 4.5, secondsPerPx) &&
+      near(drawn.low_hz, 2800, hzPerPx) && near(drawn.high_hz, 5200, hzPerPx),
+    `the box was saved as ${JSON.stringify(drawn)}`,
+  );
+
+  // Reload: the same recording, view and box.
+  await page.waitForFunction((id) => new URL(location.href).searchParams.get("t") !== null, recordingId);
+  await page.reload();
+  await spectrogram.waitFor();
+  await viewer("drawn");
+  await page.getByRole("region", { name: "Boxes" }).getByText("rising whistle").waitFor();
+  const restored = await viewer("view");
+  check(
+    near(restored.startS, view.startS, 0.001) && near(restored.pxPerS, view.pxPerS, view.pxPerS * 1e-3),
+    `the reload showed ${JSON.stringify(restored)}, not ${JSON.stringify(view)}`,
+  );
+  const [reloaded] = await page.evaluate(() => window.sonagram.annotations.boxes());
+  check(JSON.stringify(reloaded) === JSON.stringify(drawn), `the reload gave ${JSON.stringify(reloaded)}`);
+  await shot("reloaded");
+
+  // Export Raven: the downloaded table holds the box.
+  await page.getByRole("button", { name: "Export" }).click();
+  await shot("export-menu");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("menuitem", { name: "Raven" }).click(),
+  ]);
+  const table = join(artifacts, download.suggestedFilename());
+  await download.saveAs(table);
+  const lines = readFileSync(table, "utf8").trim().split(/\r\n/);
+  check(lines.length === 2 && lines[1].includes("rising whistle"), `the Raven table holds:\n${lines.join("\n")}`);
+  const begin = Number(lines[1].split("\t")[3]);
+  check(near(begin, drawn.start_s, 1e-6), `Raven's Begin Time is ${begin}, the box starts at ${drawn.start_s}`);
+} catch (failure) {
+  await page.screenshot({ path: join(artifacts, "failed.png"), fullPage: true });
+  throw failure;
+} finally {
+  await browser.close();
+}
+if (problems.length) throw new Error(problems.join("\n"));
+console.log("flows passed");
