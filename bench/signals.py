@@ -161,7 +161,7 @@ def _cache_key(spec: Spec) -> str:
 def ensure(spec: Spec, folder: Path) -> Path:
     """The cached file for ``spec`` in ``folder``, generated first if missing."""
     folder.mkdir(parents=True, exist_ok=True)
-    name = spec.label.replace(' ', '_').replace('/', '')
+    name = spec.label.replace(" ", "_").replace("/", "")
     path = folder / f"{name}-{_cache_key(spec)}.{spec.ext}"
     if not path.exists():
         # Written under a temporary name: an interrupted run must not leave a truncated

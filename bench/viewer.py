@@ -2,9 +2,10 @@
 
 A generated recording is uploaded to a local stack and rendered as any upload is;
 ``frontend/e2e/viewer-bench.mjs`` then opens it in Debian's Chromium and reports
-milliseconds from the page's own clock: navigation to the whole first view drawn, and for each zoom or pan (wheel at the cursor, Shift+wheel,
-a jump along the scrollbar to a part never seen) the time until every visible tile of
-the level that zoom needs is drawn.
+milliseconds from the page's own clock: navigation to the whole first view drawn, and
+for each zoom or pan (wheel at the cursor, Shift+wheel, a jump along the scrollbar to a
+part never seen) the time until every visible tile of the level that zoom needs is
+drawn.
 """
 
 from __future__ import annotations
