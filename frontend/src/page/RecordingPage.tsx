@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Manifest, Recording } from "../api/types";
-import type { Annotation } from "../api/types";
 import { BoxLayer } from "../annotations/BoxLayer";
 import { BoxList } from "../annotations/BoxList";
 import { ExportMenu } from "../annotations/ExportMenu";
@@ -11,6 +10,7 @@ import { useAnnotations } from "../annotations/useAnnotations";
 import { openingView } from "../viewer/limits";
 import type { View } from "../viewer/view";
 import { Viewer } from "../viewer/Viewer";
+import { centredOn } from "./jump";
 import { writePlace, type Place } from "./link";
 import { useSpectrogram } from "./useSpectrogram";
 
@@ -83,7 +83,7 @@ function Explorer({
       >
         <BoxLayer view={view} annotations={annotations} durationS={manifest.duration_s} fMaxHz={manifest.f_max_hz} />
       </Viewer>
-      <BoxList annotations={annotations} onJump={(box) => setView(centredOn(view, box))} />
+      <BoxList annotations={annotations} onJump={(box) => setView(centredOn(view, box.start_s, box.end_s))} />
     </>
   );
 }
@@ -98,13 +98,6 @@ function placedView(manifest: Manifest, place: Place): View {
     fMinHz: place.fMinHz ?? opening.fMinHz,
     fMaxHz: place.fMaxHz ?? opening.fMaxHz,
   };
-}
-
-/** The view moved so the box sits in its middle, zoomed out if it would not fit. */
-function centredOn(view: View, box: Annotation): View {
-  const spanS = box.end_s - box.start_s;
-  const pxPerS = Math.min(view.pxPerS, (0.8 * view.widthPx) / spanS);
-  return { ...view, pxPerS, startS: Math.max(0, (box.start_s + box.end_s) / 2 - view.widthPx / pxPerS / 2) };
 }
 
 function useUrlFollows(recordingId: string, view: View): void {
