@@ -3,7 +3,7 @@ import { ApiClient } from "./api/client";
 import type { Config } from "./config";
 import { Recordings } from "./recordings/Recordings";
 import { SignIn } from "./signin/SignIn";
-import { usernameSignIn } from "./signin/methods";
+import { signInMethod } from "./signin/methods";
 import { session } from "./signin/session";
 
 export function App({ config }: { config: Config }) {
@@ -20,11 +20,12 @@ export function App({ config }: { config: Config }) {
       }),
     [config.apiUrl],
   );
+  const method = useMemo(() => signInMethod(config.auth, api), [config.auth, api]);
 
   if (!token) {
     return (
       <SignIn
-        method={usernameSignIn(api)}
+        method={method}
         onSignedIn={(t) => {
           session.keep(t);
           setToken(t);
@@ -40,6 +41,7 @@ export function App({ config }: { config: Config }) {
           onClick={() => {
             session.forget();
             setToken(null);
+            method.signOut?.();
           }}
         >
           Sign out
