@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import type { Project, Status } from "../api/types";
 import { STATUS_WORDS } from "./words";
 
@@ -29,6 +29,8 @@ export function ListingControls({
   onPageSize: (size: number) => void;
 }) {
   const [name, setName] = useState("");
+  // Labels beside (not around) the selects: a wrapping label adds the chosen option to the name.
+  const id = useId();
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -38,9 +40,9 @@ export function ListingControls({
 
   return (
     <div className="listing-controls">
-      <label>
-        Project
-        <select value={projectId ?? ""} onChange={(e) => onProject(e.target.value || null)}>
+      <span className="control">
+        <label htmlFor={`${id}-project`}>Project</label>
+        <select id={`${id}-project`} value={projectId ?? ""} onChange={(e) => onProject(e.target.value || null)}>
           <option value="">All recordings</option>
           {projects.map((p) => (
             <option key={p.id} value={p.id}>
@@ -48,7 +50,7 @@ export function ListingControls({
             </option>
           ))}
         </select>
-      </label>
+      </span>
       <form onSubmit={(e) => void create(e)} className="new-project">
         <label>
           New project
@@ -60,9 +62,13 @@ export function ListingControls({
         Search
         <input type="search" value={search} onChange={(e) => onSearch(e.target.value)} />
       </label>
-      <label>
-        Status
-        <select value={status ?? ""} onChange={(e) => onStatus((e.target.value || null) as Status | null)}>
+      <span className="control">
+        <label htmlFor={`${id}-status`}>Status</label>
+        <select
+          id={`${id}-status`}
+          value={status ?? ""}
+          onChange={(e) => onStatus((e.target.value || null) as Status | null)}
+        >
           <option value="">All</option>
           {Object.entries(STATUS_WORDS).map(([value, word]) => (
             <option key={value} value={value}>
@@ -70,15 +76,15 @@ export function ListingControls({
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Per page
-        <select value={pageSize} onChange={(e) => onPageSize(Number(e.target.value))}>
+      </span>
+      <span className="control">
+        <label htmlFor={`${id}-size`}>Per page</label>
+        <select id={`${id}-size`} value={pageSize} onChange={(e) => onPageSize(Number(e.target.value))}>
           {PAGE_SIZES.map((size) => (
             <option key={size}>{size}</option>
           ))}
         </select>
-      </label>
+      </span>
     </div>
   );
 }

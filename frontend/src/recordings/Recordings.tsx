@@ -62,6 +62,9 @@ export function Recordings({ api, maxUploadBytes }: { api: ApiClient; maxUploadB
     return () => clearTimeout(timer.current);
   }, [refresh]);
 
+  // Another page or filter: the rows of the last one must not pass for its answer.
+  useEffect(() => setRecordings(null), [query]);
+
   useEffect(() => {
     everyProject(api).then(setProjects, (failure: unknown) => setError(message(failure)));
   }, [api]);
@@ -78,9 +81,12 @@ export function Recordings({ api, maxUploadBytes }: { api: ApiClient; maxUploadB
     return () => clearTimeout(pause);
   }, [typed, choice.search]);
 
+  // A row's action may finish after the person chose another page: poll the page shown now.
+  const refreshShown = useRef(refresh);
+  refreshShown.current = refresh;
   function pollSoon() {
     quietPolls.current = 0;
-    void refresh();
+    void refreshShown.current();
   }
 
   async function attempt(recording: Recording, action: () => Promise<unknown>) {
