@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from "react";
 import type { Project, Status } from "../api/types";
+import { ProjectOptions } from "./ProjectOptions";
 import { STATUS_WORDS } from "./words";
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
@@ -43,12 +44,7 @@ export function ListingControls({
       <span className="control">
         <label htmlFor={`${id}-project`}>Project</label>
         <select id={`${id}-project`} value={projectId ?? ""} onChange={(e) => onProject(e.target.value || null)}>
-          <option value="">All recordings</option>
-          {projects.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
+          <ProjectOptions none="All recordings" projects={projects} />
         </select>
       </span>
       <form onSubmit={(e) => void create(e)} className="new-project">

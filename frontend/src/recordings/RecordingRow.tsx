@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { Project, Recording } from "../api/types";
+import { ProjectOptions } from "./ProjectOptions";
 import { stuckSentence } from "./stuck";
 import { STATUS_WORDS } from "./words";
 
@@ -51,12 +52,7 @@ export function RecordingRow({
           value={r.project_id ?? ""}
           onChange={(e) => void actions.move(r, e.target.value || null)}
         >
-          <option value="">No project</option>
-          {projects.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
+          <ProjectOptions none="No project" projects={projects} />
         </select>
       </td>
       <td>
