@@ -328,6 +328,8 @@ def _schemas(settings: Settings) -> dict:
                 # Null only in a list, for a recording deleted while it was listed.
                 "status": {"enum": [*STATUSES, None]},
                 "error": _nullable({"type": "string"}),
+                # When the status last moved (null with it).
+                "updated_at": _nullable({"type": "string", "format": "date-time"}),
                 "duration_s": _nullable({"type": "number", "minimum": 0}),
                 "sample_rate": _nullable({"type": "integer", "minimum": 1}),
                 "channels": _nullable({"type": "integer", "minimum": 1}),

@@ -20,7 +20,7 @@ from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.paging import ISSUED_ID, MAX_PAGE, decode_cursor, newest_first, page_size
-from chalicelib.renderings import MANIFEST, spectrogram_prefix
+from chalicelib.renderings import MANIFEST, discard_attempt, spectrogram_prefix
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
 from chalicelib.validation import fields, text, whole_number
 
@@ -60,6 +60,8 @@ def _as_view(recording: RecordingModel, spectrogram: SpectrogramModel | None) ->
         "created_at": recording.created_at,
         "status": spectrogram.status if spectrogram else None,
         "error": spectrogram.error if spectrogram else None,
+        # When the status last moved: the page tells a job that seems stuck from this.
+        "updated_at": spectrogram.updated_at if spectrogram else None,
         "duration_s": recording.duration_s,
         "sample_rate": int(recording.sample_rate) if recording.sample_rate else None,
         "channels": int(recording.channels) if recording.channels else None,
@@ -328,7 +330,8 @@ class Recordings:
         return spectrogram.status, manifest
 
     def regenerate(self, owner: str, recording_id: str) -> dict:
-        """Render again (say, after an engine upgrade) through the same path as an upload."""
+        """Render again (say, after an engine upgrade, or a job left hanging) through the same
+        path as an upload."""
         recording, spectrogram = self._owned(owner, recording_id)
         bucket = self._settings.recordings_bucket
         try:
@@ -337,16 +340,22 @@ class Recordings:
             raise ConflictError(
                 f"{recording.filename!r} was never uploaded: upload the file again"
             ) from e
-        pending_since = iso(self._clock())
+        now = self._clock()
+        pending_since = iso(now)
+        # A job nobody is working on is taken over, as the sweeper would, without waiting for it.
+        hanging = status.left_hanging(
+            spectrogram, now=now, job_timeout_s=self._settings.job_timeout_s
+        )
         try:
             status.move(
                 recording_id,
                 status.PENDING,
                 now=pending_since,
-                only_from=status.FINISHED,
+                only_from=(*status.FINISHED, spectrogram.status) if hanging else status.FINISHED,
                 condition=status.unchanged(spectrogram),
                 actions=(
                     SpectrogramModel.error.remove(),
+                    SpectrogramModel.lease_until.remove(),
                     SpectrogramModel.attempts.set(0),
                     SpectrogramModel.announcements.set(0),
                 ),
@@ -355,6 +364,14 @@ class Recordings:
             raise ConflictError(
                 f"the spectrogram is {spectrogram.status}: wait until it is finished"
             ) from e
+        if spectrogram.status == status.PROCESSING:
+            discard_attempt(
+                self._storage,
+                bucket=self._settings.spectrograms_bucket,
+                owner=owner,
+                recording_id=recording_id,
+                attempt_id=spectrogram.attempt_id,
+            )
         try:
             # The copy fires the bucket's ObjectCreated notification, as the upload did.
             self._storage.rewrite(

@@ -7,8 +7,8 @@
 A claim (-> PROCESSING) also comes from PROCESSING when the attempt holding it died
 (its lease lapsed) and from COMPLETED or FAILED when a new version of the audio was
 uploaded. A worker hands a job back (PROCESSING -> PENDING) when a retryable error
-stopped it; a user's regenerate sends a finished spectrogram back to PENDING; the
-sweeper re-announces a PENDING upload (PENDING -> PENDING, counted).
+stopped it; a user's regenerate sends a finished spectrogram (or one left hanging) back
+to PENDING; the sweeper re-announces a PENDING upload (PENDING -> PENDING, counted).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 from pynamodb.expressions.condition import Condition
 
 from chalicelib import database
+from chalicelib.clock import iso
 from chalicelib.models import RecordingModel, SpectrogramModel
 
 PENDING = "PENDING"
@@ -52,6 +53,15 @@ def unchanged(row: SpectrogramModel) -> Condition:
     ):
         condition &= attribute.does_not_exist() if value is None else attribute == value
     return condition
+
+
+def left_hanging(row: SpectrogramModel, *, now: float, job_timeout_s: float) -> bool:
+    """Whether an unfinished row is one nobody is working on: PROCESSING whose attempt's
+    lease lapsed, or PENDING unchanged for longer than a whole job budget (the sweeper's
+    criteria; a user's regenerate may take these over too)."""
+    if row.status == PROCESSING:
+        return (row.lease_until or 0) <= now
+    return row.status == PENDING and row.updated_at < iso(now - job_timeout_s)
 
 
 def move(

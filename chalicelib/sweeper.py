@@ -78,7 +78,8 @@ class _Sweeper:
         if found is None:
             return
         recording, row = found
-        if row.status != status.PROCESSING or (row.lease_until or 0) > self.now:
+        hanging = status.left_hanging(row, now=self.now, job_timeout_s=self.settings.job_timeout_s)
+        if row.status != status.PROCESSING or not hanging:
             return  # alive, or moved on since the index was read
         discard_attempt(
             self.storage,

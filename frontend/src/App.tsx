@@ -5,7 +5,7 @@ import { readPlace } from "./page/link";
 import { RecordingPage } from "./page/RecordingPage";
 import { Recordings } from "./recordings/Recordings";
 import { SignIn } from "./signin/SignIn";
-import { usernameSignIn } from "./signin/methods";
+import { signInMethod } from "./signin/methods";
 import { session } from "./signin/session";
 
 export function App({ config }: { config: Config }) {
@@ -22,6 +22,7 @@ export function App({ config }: { config: Config }) {
       }),
     [config.apiUrl],
   );
+  const method = useMemo(() => signInMethod(config.auth, api), [config.auth, api]);
 
   // Links are plain page loads (`?recording=…`): the session survives them.
   const place = readPlace(window.location.search);
@@ -29,7 +30,7 @@ export function App({ config }: { config: Config }) {
   if (!token) {
     return (
       <SignIn
-        method={usernameSignIn(api)}
+        method={method}
         onSignedIn={(t) => {
           session.keep(t);
           setToken(t);
@@ -45,6 +46,7 @@ export function App({ config }: { config: Config }) {
           onClick={() => {
             session.forget();
             setToken(null);
+            method.signOut?.();
           }}
         >
           Sign out

@@ -1,11 +1,49 @@
+import type { CognitoAuth } from "./signin/cognito";
+
+/** How people sign in on this stage: a username (local), or Cognito's hosted UI (cloud). */
+export type AuthConfig = { kind: "local" } | CognitoAuth;
+
 /** What the server running the page tells it (/config.json, written by the local stack). */
 export interface Config {
   apiUrl: string;
   maxUploadBytes: number;
+  auth: AuthConfig;
 }
 
 export async function loadConfig(): Promise<Config> {
   const answer = await fetch("/config.json", { cache: "no-store" });
   if (!answer.ok) throw new Error(`/config.json answered ${answer.status}: the page cannot find the API.`);
-  return (await answer.json()) as Config;
+  return parseConfig(await answer.json());
+}
+
+/** The config, checked: a wrong one is named here rather than failing later in a request. */
+export function parseConfig(raw: unknown): Config {
+  const given = (raw ?? {}) as Record<string, unknown>;
+  if (typeof given.apiUrl !== "string" || typeof given.maxUploadBytes !== "number") {
+    throw new Error("/config.json needs apiUrl (a URL) and maxUploadBytes (a number).");
+  }
+  return { apiUrl: given.apiUrl, maxUploadBytes: given.maxUploadBytes, auth: parseAuth(given.auth) };
+}
+
+function parseAuth(raw: unknown): AuthConfig {
+  if (raw === undefined) return { kind: "local" };
+  const auth = (raw ?? {}) as Record<string, unknown>;
+  if (auth.kind === "local") return { kind: "local" };
+  if (auth.kind === "cognito") {
+    const { domain, clientId, redirectUri } = auth;
+    if (
+      typeof domain === "string" &&
+      /^[a-z0-9.-]+$/i.test(domain) &&
+      typeof clientId === "string" &&
+      clientId !== "" &&
+      typeof redirectUri === "string" &&
+      URL.canParse(redirectUri)
+    ) {
+      return { kind: "cognito", domain, clientId, redirectUri };
+    }
+    throw new Error(
+      "/config.json's cognito auth needs domain (the hosted UI's host, no https://), clientId and redirectUri (a URL).",
+    );
+  }
+  throw new Error(`/config.json's auth.kind must be "local" or "cognito", not ${JSON.stringify(auth.kind)}.`);
 }

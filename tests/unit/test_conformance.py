@@ -23,6 +23,7 @@ RECORDING = {
     "created_at": "2026-12-03T18:41:58.336263Z",
     "status": "PENDING",
     "error": None,
+    "updated_at": "2026-12-03T18:41:58.336263Z",
     "duration_s": None,
     "sample_rate": None,
     "channels": None,

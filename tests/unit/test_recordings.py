@@ -11,7 +11,8 @@ import re
 import pytest
 
 from chalicelib import clients, status
-from chalicelib.errors import BadRequestError, NotFoundError
+from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
+from chalicelib.models import SpectrogramModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Listing, Recordings
 
@@ -260,3 +261,58 @@ def test_a_recording_moves_only_into_a_project_of_its_owner(recordings, body, er
     with pytest.raises(error, match=re.escape(complaint)):
         recordings.change("bob", recording_id, body)
     assert recordings.get("bob", recording_id)["project_id"] is None
+
+
+def test_a_listed_recording_says_when_its_status_last_moved(recordings):
+    (recording_id,) = new(recordings, "ida", 1)
+    created = recordings.get("ida", recording_id)
+    assert created["updated_at"] == created["created_at"]
+    status.move(recording_id, status.PROCESSING, now="2027-01-01T00:00:00.000000Z")
+    (listed,) = recordings.list("ida")["recordings"]
+    assert (listed["status"], listed["updated_at"]) == ("PROCESSING", "2027-01-01T00:00:00.000000Z")
+
+
+def uploaded(recordings: Recordings, settings, owner: str) -> tuple[str, Recordings]:
+    """A recording whose audio is stored, and Recordings that see it a whole job budget later."""
+    created = recordings.create(owner, {"filename": "dusk.wav", "size": 1, "content_type": ""})
+    recording_id = created["recording"]["id"]
+    clients.storage(settings).put(
+        bucket=settings.recordings_bucket,
+        key=f"{owner}/{recording_id}.wav",
+        body=b"RIFF",
+        content_type="audio/wav",
+        cache_control=None,
+    )
+    later = itertools.count(1_800_000_000 + int(settings.job_timeout_s) + 100)
+    return recording_id, Recordings(
+        settings=settings, storage=clients.storage(settings), clock=lambda: next(later)
+    )
+
+
+def test_regenerate_takes_over_a_job_left_pending_for_longer_than_a_job(recordings, cloud_settings):
+    recording_id, later = uploaded(recordings, cloud_settings, "lea")
+    with pytest.raises(ConflictError, match="the spectrogram is PENDING: wait"):
+        recordings.regenerate("lea", recording_id)
+    assert later.regenerate("lea", recording_id) == {"status": "PENDING"}
+    shown = later.get("lea", recording_id)
+    assert shown["updated_at"] > recordings.get("lea", recording_id)["created_at"]
+
+
+@pytest.mark.parametrize(("lease_left_s", "taken_over"), [(-1, True), (60, False)])
+def test_regenerate_takes_over_a_processing_job_only_once_its_lease_lapsed(
+    recordings, cloud_settings, lease_left_s, taken_over
+):
+    recording_id, later = uploaded(recordings, cloud_settings, "max")
+    now = 1_800_000_000 + cloud_settings.job_timeout_s + 100
+    status.move(
+        recording_id,
+        status.PROCESSING,
+        now="2027-01-01T00:00:00.000000Z",
+        actions=(SpectrogramModel.lease_until.set(now + lease_left_s),),
+    )
+    if taken_over:
+        later.regenerate("max", recording_id)
+        assert later.get("max", recording_id)["status"] == "PENDING"
+    else:
+        with pytest.raises(ConflictError, match="the spectrogram is PROCESSING: wait"):
+            later.regenerate("max", recording_id)

@@ -116,11 +116,13 @@ export class ApiClient {
     return this.request("GET", recordingPath(id));
   }
 
-  createRecording(file: { name: string; size: number; type: string }): Promise<Created> {
+  /** A new recording (in project ``projectId`` if given) and where to send its audio. */
+  createRecording(file: { name: string; size: number; type: string }, projectId: string | null = null): Promise<Created> {
     return this.request("POST", "/recordings", {
       filename: file.name,
       size: file.size,
       content_type: file.type,
+      ...(projectId === null ? {} : { project_id: projectId }),
     });
   }
 
@@ -173,8 +175,8 @@ export class ApiClient {
     );
   }
 
-  listProjects(): Promise<{ projects: Project[]; next: string | null }> {
-    return this.request("GET", "/projects");
+  listProjects(cursor?: string): Promise<{ projects: Project[]; next: string | null }> {
+    return this.request("GET", `/projects${query({ cursor })}`);
   }
 
   createProject(name: string): Promise<Project> {

@@ -9,6 +9,8 @@ export interface Recording {
   created_at: string;
   status: Status;
   error: string | null;
+  /** When the status last moved (ISO 8601 UTC); null only with a null status. */
+  updated_at: string | null;
   duration_s: number | null;
   sample_rate: number | null;
   channels: number | null;

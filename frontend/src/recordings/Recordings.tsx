@@ -1,72 +1,150 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
-import type { Recording, Status } from "../api/types";
+import type { Project, Recording } from "../api/types";
 import { Uploads } from "../upload/Uploads";
+import { ListingControls } from "./ListingControls";
+import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
 import { changed, nextPollDelay } from "./poll";
+import { everyProject } from "./projects";
+import { RecordingRow, type RowActions } from "./RecordingRow";
 
-const STATUS_WORDS: Record<Status, string> = {
-  PENDING: "Pending",
-  PROCESSING: "Processing",
-  COMPLETED: "Completed",
-  FAILED: "Failed",
-};
+// Typing pauses this long before the search goes to the API: one request per pause, not per key.
+const SEARCH_PAUSE_MS = 300;
+// The API's own page size.
+const DEFAULT_PAGE_SIZE = 50;
 
-/** The list, kept live by one GET /recordings per poll while any recording is unfinished. */
+const message = (failure: unknown) => (failure instanceof Error ? failure.message : String(failure));
+
+/**
+ * The list, filtered and paged, kept live by one GET /recordings per poll for the page shown
+ * while any recording on it is unfinished.
+ */
 export function Recordings({ api, maxUploadBytes }: { api: ApiClient; maxUploadBytes: number }) {
+  const [choice, setChoice] = useState<ListingChoice>(EVERYTHING);
+  const [typed, setTyped] = useState("");
+  const [pages, setPages] = useState<Pages>([]);
+  const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
   const [recordings, setRecordings] = useState<Recording[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [projects, setProjects] = useState<Project[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
+  const [problems, setProblems] = useState<Record<string, string>>({});
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const quietPolls = useRef(0);
   const shown = useRef<Recording[]>([]);
+  // Each list request's number: an answer to a query the person has since changed is dropped.
+  const latest = useRef(0);
+
+  const query = useMemo(() => pageQuery(choice, pages, pageSize), [choice, pages, pageSize]);
 
   const refresh = useCallback(async () => {
+    const mine = ++latest.current;
     clearTimeout(timer.current);
     try {
-      const page = await api.listRecordings();
+      const page = await api.listRecordings(query);
+      if (mine !== latest.current) return;
       quietPolls.current = changed(shown.current, page.recordings) ? 0 : quietPolls.current + 1;
       shown.current = page.recordings;
       setRecordings(page.recordings);
+      setNext(page.next);
       setError(null);
     } catch (failure) {
+      if (mine !== latest.current) return;
       quietPolls.current += 1;
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(message(failure));
     }
     const delay = nextPollDelay(shown.current, quietPolls.current);
     if (delay !== null) timer.current = setTimeout(() => void refresh(), delay);
-  }, [api]);
+  }, [api, query]);
 
   useEffect(() => {
     void refresh();
     return () => clearTimeout(timer.current);
   }, [refresh]);
 
-  async function remove(recording: Recording) {
-    setConfirming(null);
-    try {
-      await api.deleteRecording(recording.id);
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-    }
-    await refresh();
+  // Another page or filter: the rows of the last one must not pass for its answer.
+  useEffect(() => setRecordings(null), [query]);
+
+  useEffect(() => {
+    everyProject(api).then(setProjects, (failure: unknown) => setError(message(failure)));
+  }, [api]);
+
+  // Any new choice shows its first page.
+  function choose(change: Partial<ListingChoice>) {
+    setChoice((c) => ({ ...c, ...change }));
+    setPages([]);
   }
 
+  useEffect(() => {
+    if (typed === choice.search) return;
+    const pause = setTimeout(() => choose({ search: typed }), SEARCH_PAUSE_MS);
+    return () => clearTimeout(pause);
+  }, [typed, choice.search]);
+
+  // A row's action may finish after the person chose another page: poll the page shown now.
+  const refreshShown = useRef(refresh);
+  refreshShown.current = refresh;
+  function pollSoon() {
+    quietPolls.current = 0;
+    void refreshShown.current();
+  }
+
+  async function attempt(recording: Recording, action: () => Promise<unknown>) {
+    setProblems(({ [recording.id]: _, ...others }) => others);
+    try {
+      await action();
+    } catch (failure) {
+      setProblems((all) => ({ ...all, [recording.id]: message(failure) }));
+    }
+    pollSoon();
+  }
+
+  const actions: RowActions = {
+    remove: (r) => attempt(r, () => api.deleteRecording(r.id)),
+    regenerate: (r) =>
+      attempt(r, async () => {
+        await api.regenerate(r.id);
+        // Back to Pending at once; the poll that follows keeps it up to date.
+        setRecordings((all) => all && all.map((x) => (x.id === r.id ? { ...x, status: "PENDING", error: null } : x)));
+      }),
+    move: (r, projectId) => attempt(r, () => api.moveRecording(r.id, projectId)),
+  };
+
+  async function newProject(name: string) {
+    try {
+      const created = await api.createProject(name);
+      setProjects(await everyProject(api));
+      choose({ projectId: created.id });
+    } catch (failure) {
+      setError(message(failure));
+    }
+  }
+
+  const filtered = choice.search !== "" || choice.status !== null || choice.projectId !== null;
   return (
     <main>
       <h1>Recordings</h1>
-      <Uploads
-        api={api}
-        maxUploadBytes={maxUploadBytes}
-        onCreated={() => {
-          quietPolls.current = 0;
-          void refresh();
+      <Uploads api={api} maxUploadBytes={maxUploadBytes} projectId={choice.projectId} onCreated={pollSoon} />
+      <ListingControls
+        search={typed}
+        onSearch={setTyped}
+        status={choice.status}
+        onStatus={(status) => choose({ status })}
+        projectId={choice.projectId}
+        onProject={(projectId) => choose({ projectId })}
+        projects={projects}
+        onNewProject={newProject}
+        pageSize={pageSize}
+        onPageSize={(size) => {
+          setPageSize(size);
+          setPages([]);
         }}
       />
       {error && <p role="alert">{error}</p>}
       {recordings === null ? (
         <p>Loading…</p>
       ) : recordings.length === 0 ? (
-        <p>No recordings yet.</p>
+        <p>{filtered ? "No recordings match." : pages.length > 0 ? "No more recordings." : "No recordings yet."}</p>
       ) : (
         <table className="recordings">
           <thead>
@@ -76,42 +154,33 @@ export function Recordings({ api, maxUploadBytes }: { api: ApiClient; maxUploadB
               <th>Duration</th>
               <th>Sample rate</th>
               <th>Boxes</th>
+              <th>Project</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {recordings.map((r) => (
-              <tr key={r.id}>
-                <td>{r.filename}</td>
-                <td className={`status ${r.status.toLowerCase()}`}>
-                  {STATUS_WORDS[r.status]}
-                  {r.status === "FAILED" && r.error && <div className="error">{r.error}</div>}
-                </td>
-                <td>{r.duration_s === null ? "" : `${r.duration_s.toFixed(1)} s`}</td>
-                <td>{r.sample_rate === null ? "" : `${r.sample_rate} Hz`}</td>
-                <td>{r.annotation_count}</td>
-                <td>
-                  {confirming === r.id ? (
-                    <span>
-                      Delete {r.filename}?{" "}
-                      <button type="button" onClick={() => void remove(r)}>
-                        Yes, delete
-                      </button>{" "}
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Keep
-                      </button>
-                    </span>
-                  ) : (
-                    <button type="button" onClick={() => setConfirming(r.id)} aria-label={`Delete ${r.filename}`}>
-                      Delete
-                    </button>
-                  )}
-                </td>
-              </tr>
+              <RecordingRow
+                key={r.id}
+                recording={r}
+                projects={projects}
+                nowMs={Date.now()}
+                problem={problems[r.id]}
+                actions={actions}
+              />
             ))}
           </tbody>
         </table>
       )}
+      <nav className="paging" aria-label="Pages">
+        <button type="button" disabled={pages.length === 0} onClick={() => setPages(previousPage)}>
+          Previous page
+        </button>
+        <span>Page {pages.length + 1}</span>
+        <button type="button" disabled={next === null} onClick={() => next && setPages((p) => nextPage(p, next))}>
+          Next page
+        </button>
+      </nav>
     </main>
   );
 }

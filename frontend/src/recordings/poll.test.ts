@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Recording, Status } from "../api/types";
+import { aRecording as recording } from "./fixture";
 import { changed, nextPollDelay } from "./poll";
-
-function recording(id: string, status: Status): Recording {
-  return {
-    id, filename: `${id}.wav`, size: 1, content_type: "audio/wav", created_at: "", status, error: null,
-    duration_s: null, sample_rate: null, channels: null, project_id: null, annotation_count: 0,
-  };
-}
 
 describe("nextPollDelay", () => {
   it("stops when every recording is finished", () => {

@@ -1,10 +1,24 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { withoutAnswer } from "./cognito";
 import type { SignInMethod } from "./methods";
 
 export function SignIn({ method, onSignedIn }: { method: SignInMethod; onSignedIn: (token: string) => void }) {
   const [username, setUsername] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const completing = useRef(false);
+
+  // Back from a redirect sign-in: trade its answer (once) and take it out of the address bar.
+  useEffect(() => {
+    if (method.kind !== "redirect" || completing.current) return;
+    completing.current = true;
+    const url = new URL(window.location.href);
+    method.complete(url).then(
+      (token) => token && onSignedIn(token),
+      (failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)),
+    );
+    if (withoutAnswer(url) !== url.toString()) window.history.replaceState(null, "", withoutAnswer(url));
+  }, [method, onSignedIn]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();

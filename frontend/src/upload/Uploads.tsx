@@ -2,6 +2,7 @@ import { type DragEvent, useEffect, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Created } from "../api/types";
 import { refusal } from "./checks";
+import { droppedEntries, filesIn } from "./folders";
 import { type UploadItem, toStart } from "./queue";
 import { sendToBucket } from "./send";
 
@@ -14,18 +15,24 @@ const STATE_WORDS = {
   cancelled: "Cancelled",
 } as const;
 
-/** Pick or drop files; each is checked, then sent a few at a time with its own progress and Cancel. */
+/**
+ * Pick or drop files or whole folders; each file is checked, then sent a few at a time with
+ * its own progress and Cancel, into the project chosen when it was added.
+ */
 export function Uploads({
   api,
   maxUploadBytes,
+  projectId,
   onCreated,
 }: {
   api: ApiClient;
   maxUploadBytes: number;
+  projectId: string | null;
   onCreated: () => void;
 }) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const [dragging, setDragging] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   const nextKey = useRef(0);
   const cancels = useRef(new Map<number, AbortController>());
   const started = useRef(new Set<number>());
@@ -33,10 +40,11 @@ export function Uploads({
   const update = (key: number, change: Partial<UploadItem>) =>
     setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
 
-  function add(files: FileList | null) {
-    const added = Array.from(files ?? [], (file): UploadItem => {
+  function add(files: Iterable<File>) {
+    const added = Array.from(files, (file): UploadItem => {
       const reason = refusal(file, maxUploadBytes);
-      return { key: nextKey.current++, file, state: reason ? "refused" : "waiting", progress: 0, message: reason };
+      const state = reason ? "refused" : "waiting";
+      return { key: nextKey.current++, file, projectId, state, progress: 0, message: reason };
     });
     setItems((all) => [...all, ...added]);
   }
@@ -46,7 +54,7 @@ export function Uploads({
     cancels.current.set(item.key, cancel);
     let created: Created | null = null;
     try {
-      created = await api.createRecording(item.file);
+      created = await api.createRecording(item.file, item.projectId);
       onCreated();
       if (cancel.signal.aborted) throw new DOMException("cancelled", "AbortError");
       await sendToBucket(created.upload, item.file, (progress) => update(item.key, { progress }), cancel.signal);
@@ -83,7 +91,24 @@ export function Uploads({
   function drop(event: DragEvent) {
     event.preventDefault();
     setDragging(false);
-    add(event.dataTransfer.files);
+    setProblem(null);
+    const entries = droppedEntries(event.dataTransfer);
+    if (entries === null) {
+      add(event.dataTransfer.files);
+      return;
+    }
+    filesIn(entries).then(add, (failure: unknown) =>
+      setProblem(`The dropped folder could not be read: ${failure instanceof Error ? failure.message : String(failure)}`),
+    );
+  }
+
+  /** A folder picker made on demand: the page keeps one file input, which tests and people find. */
+  function chooseFolder() {
+    const input = document.createElement("input");
+    input.type = "file";
+    input.webkitdirectory = true;
+    input.addEventListener("change", () => add(input.files ?? []));
+    input.click();
   }
 
   return (
@@ -103,13 +128,17 @@ export function Uploads({
             type="file"
             multiple
             onChange={(e) => {
-              add(e.target.files);
+              add(e.target.files ?? []);
               e.target.value = "";
             }}
           />
         </label>
-        <span>or drop audio files here</span>
+        <button type="button" onClick={chooseFolder}>
+          Choose a folder
+        </button>
+        <span>or drop audio files or folders here</span>
       </div>
+      {problem && <p role="alert">{problem}</p>}
       {items.length > 0 && (
         <ul className="upload-list">
           {items.map((item) => (

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type UploadItem, type UploadState, toStart } from "./queue";
 
 const items = (...states: UploadState[]): UploadItem[] =>
-  states.map((state, key) => ({ key, file: new File([], `${key}.wav`), state, progress: 0, message: null }));
+  states.map((state, key) => ({ key, file: new File([], `${key}.wav`), projectId: null, state, progress: 0, message: null }));
 
 describe("toStart", () => {
   it("starts at most three at a time, oldest first", () => {

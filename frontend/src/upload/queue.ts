@@ -6,6 +6,8 @@ export type UploadState = "refused" | "waiting" | "uploading" | "done" | "failed
 export interface UploadItem {
   key: number;
   file: File;
+  /** The project chosen when the file was added: it goes there even if the choice changes. */
+  projectId: string | null;
   state: UploadState;
   progress: number;
   message: string | null;

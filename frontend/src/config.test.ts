@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "./config";
+
+const BASE = { apiUrl: "http://127.0.0.1:8000", maxUploadBytes: 100 };
+const COGNITO = {
+  kind: "cognito",
+  domain: "sonagram-1.auth.eu-west-1.amazoncognito.com",
+  clientId: "client123",
+  redirectUri: "https://ui.example/",
+};
+
+describe("parseConfig", () => {
+  it("signs in locally when the config names no method, as the local stack writes it", () => {
+    expect(parseConfig(BASE)).toEqual({ ...BASE, auth: { kind: "local" } });
+    expect(parseConfig({ ...BASE, auth: { kind: "local" } }).auth).toEqual({ kind: "local" });
+  });
+
+  it("takes Cognito's hosted UI with its domain, client and callback", () => {
+    expect(parseConfig({ ...BASE, auth: COGNITO }).auth).toEqual(COGNITO);
+  });
+
+  it("names what is wrong", () => {
+    expect(() => parseConfig({ apiUrl: "x" })).toThrow("needs apiUrl (a URL) and maxUploadBytes");
+    expect(() => parseConfig(null)).toThrow("needs apiUrl");
+    expect(() => parseConfig({ ...BASE, auth: { kind: "saml" } })).toThrow('auth.kind must be "local" or "cognito", not "saml"');
+    for (const wrong of [
+      { domain: "https://sonagram-1.auth.eu-west-1.amazoncognito.com" },
+      { clientId: "" },
+      { redirectUri: "not a url" },
+    ]) {
+      expect(() => parseConfig({ ...BASE, auth: { ...COGNITO, ...wrong } })).toThrow("cognito auth needs domain");
+    }
+  });
+});

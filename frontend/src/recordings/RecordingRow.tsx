@@ -1,0 +1,83 @@
+import { useState } from "react";
+import type { Project, Recording } from "../api/types";
+import { ProjectOptions } from "./ProjectOptions";
+import { stuckSentence } from "./stuck";
+import { STATUS_WORDS } from "./words";
+
+/** What a row can ask of the list; each answers once the API has. */
+export interface RowActions {
+  remove(recording: Recording): Promise<void>;
+  regenerate(recording: Recording): Promise<void>;
+  move(recording: Recording, projectId: string | null): Promise<void>;
+}
+
+/** One recording: its name opens the viewer (`?recording=<id>`), its status says what to do next. */
+export function RecordingRow({
+  recording: r,
+  projects,
+  nowMs,
+  problem,
+  actions,
+}: {
+  recording: Recording;
+  projects: Project[];
+  nowMs: number;
+  problem: string | undefined;
+  actions: RowActions;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const stuck = stuckSentence(r, nowMs);
+  return (
+    <tr>
+      <td>
+        <a href={`?recording=${encodeURIComponent(r.id)}`}>{r.filename}</a>
+      </td>
+      <td className={`status ${r.status.toLowerCase()}`}>
+        {STATUS_WORDS[r.status]}
+        {r.status === "FAILED" && r.error && <div className="error">{r.error}</div>}
+        {stuck && <div className="stuck">{stuck}</div>}
+        {(r.status === "FAILED" || stuck) && (
+          <button type="button" onClick={() => void actions.regenerate(r)} aria-label={`Regenerate ${r.filename}`}>
+            Regenerate
+          </button>
+        )}
+        {problem && <div className="error">{problem}</div>}
+      </td>
+      <td>{r.duration_s === null ? "" : `${r.duration_s.toFixed(1)} s`}</td>
+      <td>{r.sample_rate === null ? "" : `${r.sample_rate} Hz`}</td>
+      <td>{r.annotation_count}</td>
+      <td>
+        <select
+          aria-label="Move to project"
+          value={r.project_id ?? ""}
+          onChange={(e) => void actions.move(r, e.target.value || null)}
+        >
+          <ProjectOptions none="No project" projects={projects} />
+        </select>
+      </td>
+      <td>
+        {confirming ? (
+          <span>
+            Delete {r.filename}?{" "}
+            <button
+              type="button"
+              onClick={() => {
+                setConfirming(false);
+                void actions.remove(r);
+              }}
+            >
+              Yes, delete
+            </button>{" "}
+            <button type="button" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+          </span>
+        ) : (
+          <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${r.filename}`}>
+            Delete
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { aRecording } from "./fixture";
+import { STUCK_AFTER_S, stuckSentence } from "./stuck";
+
+const since = "2026-12-03T18:00:00.000000Z";
+const later = (s: number) => Date.parse("2026-12-03T18:00:00Z") + s * 1000;
+
+describe("stuckSentence", () => {
+  it("waits out the job budget, a lease and a sweep before saying so", () => {
+    expect(STUCK_AFTER_S).toBe(380);
+    const processing = aRecording("a", "PROCESSING", { updated_at: since });
+    expect(stuckSentence(processing, later(379))).toBeNull();
+    expect(stuckSentence(processing, later(381))).toBe("Seems stuck: processing for 6 min");
+    expect(stuckSentence(processing, later(7 * 60 + 59))).toBe("Seems stuck: processing for 7 min");
+    expect(stuckSentence(aRecording("b", "PENDING", { updated_at: since }), later(3600))).toBe(
+      "Seems stuck: pending for 60 min",
+    );
+  });
+
+  it("never calls a finished recording stuck, nor one without a time", () => {
+    for (const status of ["COMPLETED", "FAILED"] as const) {
+      expect(stuckSentence(aRecording("c", status, { updated_at: since }), later(3600))).toBeNull();
+    }
+    expect(stuckSentence(aRecording("d", "PENDING", { updated_at: null }), later(3600))).toBeNull();
+  });
+});

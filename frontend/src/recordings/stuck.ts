@@ -1,0 +1,19 @@
+import type { Recording } from "../api/types";
+
+// The pipeline's own budgets (chalicelib/config.py, CONTRACT.md section 2): a job runs at
+// most 300 s; a dead attempt's lease lapses 20 s later; the sweeper comes back every 60 s
+// for a job nobody works on. A status that has not moved for all of that is not waiting for
+// anything that is still coming. The API takes such a job over on Regenerate.
+const JOB_TIMEOUT_S = 300;
+const LEASE_S = 20;
+const SWEEP_EVERY_S = 60;
+export const STUCK_AFTER_S = JOB_TIMEOUT_S + LEASE_S + SWEEP_EVERY_S;
+
+/** "Seems stuck: processing for 7 min" when an unfinished status has not moved for too long, else null. */
+export function stuckSentence(recording: Recording, nowMs: number): string | null {
+  if (recording.status !== "PENDING" && recording.status !== "PROCESSING") return null;
+  if (recording.updated_at === null) return null;
+  const waitedS = (nowMs - Date.parse(recording.updated_at)) / 1000;
+  if (!(waitedS > STUCK_AFTER_S)) return null;
+  return `Seems stuck: ${recording.status.toLowerCase()} for ${Math.floor(waitedS / 60)} min`;
+}
