@@ -275,7 +275,6 @@ def test_audio_redirects_to_a_url_that_serves_byte_ranges(alice: ApiUser):
     assert part.content == data[:100]
 
 
-
 def expiry_of(url: str) -> datetime:
     """When a presigned URL stops working, as its own signature says."""
     query = parse_qs(urlsplit(url).query)
@@ -299,6 +298,7 @@ def test_the_manifest_gives_the_audio_url_and_when_its_urls_expire(alice: ApiUse
     assert asked - timedelta(seconds=1) + lifetime <= expires_at <= datetime.now(UTC) + lifetime
     urls = [manifest["audio_url"], manifest["image_url"], *(t["url"] for t in manifest["tiles"])]
     assert min(expiry_of(url) for url in urls) == expires_at
+
 
 def test_audio_is_served_as_audio_under_the_users_name_whatever_type_was_stored(
     stack: RunningStack, alice: ApiUser

@@ -121,7 +121,6 @@ def test_an_upload_becomes_overview_tiles_and_manifest(cloud_settings, job, uplo
     )
 
 
-
 @pytest.mark.parametrize("expiry_s", [60, 3600])
 def test_the_manifest_presigns_the_audio_and_says_when_its_urls_expire(
     cloud_settings, job, uploaded, expiry_s
@@ -143,6 +142,7 @@ def test_the_manifest_presigns_the_audio_and_says_when_its_urls_expire(
     assert query["response-content-type"] == ["audio/wav"]
     for url in [manifest["image_url"], *(tile["url"] for tile in manifest["tiles"])]:
         assert parse_qs(urlsplit(url).query)["X-Amz-Expires"] == [str(expiry_s)]
+
 
 def test_a_duplicate_event_renders_once(job, uploaded):
     upload = uploaded("twice.wav")
