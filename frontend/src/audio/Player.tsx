@@ -21,13 +21,14 @@ export function Player({ playback, durationS, follow, onFollowChange }: PlayerPr
   const state = useSyncExternalStore(playback.subscribe, playback.snapshot);
   const time = useRef<HTMLSpanElement>(null);
 
-  // The readout changes ten times a second while playing: written straight to the text
-  // node, so React does not render the page that often.
+  // The readout changes ten times a second while playing: written straight into React's
+  // text node, so React does not render the player that often.
   useEffect(
     () =>
       playback.clock.subscribe(({ seconds }) => {
         const text = readout(seconds, durationS);
-        if (time.current && time.current.textContent !== text) time.current.textContent = text;
+        const node = time.current?.firstChild;
+        if (node && node.nodeValue !== text) node.nodeValue = text;
       }),
     [playback, durationS],
   );
@@ -69,7 +70,7 @@ export function Player({ playback, durationS, follow, onFollowChange }: PlayerPr
         />
         Follow
       </label>
-      <span className="time" role="timer">
+      <span ref={time} className="time" role="timer">
         {readout(playback.clock.now().seconds, durationS)}
       </span>
       {state.problem && <p role="alert">{state.problem}</p>}

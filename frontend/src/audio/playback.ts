@@ -237,7 +237,7 @@ export class Playback {
   }
 
   private paused(): void {
-    if (!this.swapping && !this.state.paused) this.set({ paused: true });
+    if (!this.state.paused) this.set({ paused: true });
   }
 
   private readonly handlers: [string, () => void][] = [
