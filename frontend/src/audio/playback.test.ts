@@ -13,6 +13,7 @@ class FakeAudio extends EventTarget implements Media {
   loads: string[] = [];
   broken = new Set<string>();
   private source = "";
+  private loading: Promise<void> = Promise.resolve();
 
   get src(): string {
     return this.source;
@@ -23,20 +24,31 @@ class FakeAudio extends EventTarget implements Media {
     this.source = url;
     this.loads.push(url);
     Object.assign(this, { currentTime: 0, playbackRate: 1, paused: true, error: null });
-    setTimeout(() => {
-      if (this.broken.has(url)) {
-        this.error = { code: 4, message: "MEDIA_ELEMENT_ERROR: Format error" };
-        this.dispatchEvent(new Event("error"));
-      } else {
-        this.dispatchEvent(new Event("loadedmetadata"));
-      }
-    }, 0);
+    this.loading = new Promise((resolve, reject) =>
+      setTimeout(() => {
+        // As Chromium: the error event first, then the pending play() rejected.
+        if (this.broken.has(url)) {
+          this.error = { code: 4, message: "MEDIA_ELEMENT_ERROR: Format error" };
+          this.dispatchEvent(new Event("error"));
+          reject(new DOMException("The element has no supported sources.", "NotSupportedError"));
+        } else {
+          this.dispatchEvent(new Event("loadedmetadata"));
+          resolve();
+        }
+      }, 0),
+    );
+    this.loading.catch(() => {}); // a load nobody plays may fail unheard
   }
 
+  /** Resolves once playing, as the element's: after the source loads, or never. */
   async play(): Promise<void> {
     if (this.error) throw new DOMException("The element has no supported sources.", "NotSupportedError");
     this.paused = false;
     this.dispatchEvent(new Event("play"));
+    await this.loading.catch((failure: unknown) => {
+      this.paused = true;
+      throw failure;
+    });
   }
 
   pause(): void {
@@ -175,6 +187,32 @@ describe("Playback", () => {
     await settled();
     expect(renewals).toEqual(["asked", "asked"]);
     expect(audio.loads).toEqual(["first", "renewed 1", "scheduled", "renewed 2"]);
+  });
+
+  it("plays the renewed URL when Play was pressed as the first one failed", async () => {
+    const audio = new FakeAudio();
+    audio.broken.add("expired");
+    const playback = new Playback(async () => fresh("renewed"), noFrames);
+    playback.attach(audio);
+    playback.setSource("expired");
+    const played = playback.play();
+    await settled();
+    await played;
+    expect([audio.src, audio.paused]).toEqual(["renewed", false]);
+    expect(playback.snapshot()).toEqual({ paused: false, rate: 1, problem: null });
+  });
+
+  it("says so when Play is pressed on audio that failed for good", async () => {
+    const audio = new FakeAudio();
+    audio.broken.add("expired");
+    audio.broken.add("renewed");
+    const playback = new Playback(async () => fresh("renewed"), noFrames);
+    playback.attach(audio);
+    playback.setSource("expired");
+    await settled();
+    await playback.play();
+    expect(playback.snapshot()).toMatchObject({ paused: true });
+    expect(playback.snapshot().problem).toMatch(/^Could not play the audio: /);
   });
 
   it("shows a refused play in words", async () => {

@@ -92,6 +92,7 @@ export class Playback {
   // A failed URL is renewed once; a renewed one that fails too is reported. A URL from the
   // page's schedule gets its own chance.
   private renewed = false;
+  private renewing = false;
 
   /** ``renew`` reads the manifest again (the page's refresh) for a fresh audio URL. */
   constructor(
@@ -135,8 +136,8 @@ export class Playback {
     } catch (failure) {
       // A pause or a new source interrupted it: nothing went wrong.
       if (failure instanceof DOMException && failure.name === "AbortError") return;
-      // A failing source is renewed by the error event, which reports if that fails.
-      if (this.media.error) return;
+      // The source failed and is being renewed: the fresh one plays when ready.
+      if (this.renewing) return;
       this.set({ paused: true, problem: `Could not play the audio: ${words(failure)}` });
     }
   }
@@ -210,6 +211,7 @@ export class Playback {
 
   private async renewAfterFailure(): Promise<void> {
     this.renewed = true;
+    this.renewing = true;
     const failed = this.url;
     try {
       const fresh = await this.renew();
@@ -218,6 +220,8 @@ export class Playback {
       await this.swap(fresh.audio_url);
     } catch (failure) {
       this.set({ paused: true, problem: `Could not renew the audio link: ${words(failure)}` });
+    } finally {
+      this.renewing = false;
     }
   }
 
