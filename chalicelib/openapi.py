@@ -404,6 +404,18 @@ def _schemas(settings: Settings) -> dict:
                 "overview": _object({"key": {"type": "string"}}, more=True),
                 "tiles": {"type": "array", "items": tile},
                 "image_url": {"type": "string", "format": "uri"},
+                "audio_url": {
+                    "type": "string",
+                    "format": "uri",
+                    "description": "presigned GET of the audio for an `<audio>` element "
+                    "(Range supported)",
+                },
+                "urls_expire_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "when the first of `image_url`, the tile URLs and "
+                    "`audio_url` expires: read the manifest again before then",
+                },
             },
             more=True,
         ),
@@ -620,7 +632,7 @@ def document(settings: Settings) -> dict:
             },
             "/recordings/{recording_id}/spectrogram": {
                 "get": _op(
-                    "The manifest with presigned image and tile URLs",
+                    "The manifest with presigned image, tile and audio URLs",
                     {
                         "200": _json(_ref("Manifest"), "COMPLETED: the manifest"),
                         "202": _json(

@@ -7,6 +7,7 @@ indistinguishable from one that does not exist.
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 import uuid
 from dataclasses import dataclass
@@ -307,14 +308,19 @@ class Recordings:
         }
 
     def spectrogram(self, owner: str, recording_id: str) -> tuple[str, dict]:
-        """(status, body): the manifest with presigned image URLs once COMPLETED."""
-        _, spectrogram = self._owned(owner, recording_id)
+        """(status, body): once COMPLETED, the manifest with presigned URLs of its images
+        and of the audio (an ``<audio>`` element cannot send a bearer token), and
+        ``urls_expire_at``, when the first of them expires."""
+        recording, spectrogram = self._owned(owner, recording_id)
         if spectrogram.status == status.FAILED:
             return spectrogram.status, {"status": spectrogram.status, "error": spectrogram.error}
         if spectrogram.status != status.COMPLETED:
             return spectrogram.status, {"status": spectrogram.status}
         bucket = self._settings.spectrograms_bucket
         manifest = self._storage.read_json(bucket=bucket, key=spectrogram.prefix + MANIFEST)
+        # Read before signing, in whole seconds as the signatures date themselves: no URL
+        # below expires before this moment.
+        signed_at = math.floor(self._clock())
 
         def url(relative_key: str) -> str:
             return self._storage.presign_download(
@@ -327,6 +333,8 @@ class Recordings:
         manifest["image_url"] = url(manifest["overview"]["key"])
         for tile in manifest.get("tiles", []):
             tile["url"] = url(tile["key"])
+        manifest["audio_url"] = self._audio_download(recording)
+        manifest["urls_expire_at"] = iso(signed_at + self._settings.download_expiry_s)
         return spectrogram.status, manifest
 
     def regenerate(self, owner: str, recording_id: str) -> dict:
@@ -388,6 +396,9 @@ class Recordings:
     def audio_url(self, owner: str, recording_id: str) -> str:
         """A presigned GET of the audio (browsers stream it with Range requests)."""
         recording, _ = self._owned(owner, recording_id)
+        return self._audio_download(recording)
+
+    def _audio_download(self, recording: RecordingModel) -> str:
         return self._storage.presign_download(
             bucket=self._settings.recordings_bucket,
             key=recording.object_key,

@@ -6,6 +6,8 @@ import base64
 import io
 import json
 import time
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ import requests
 import soundfile as sf
 from PIL import Image
 
+from chalicelib.config import Settings
 from infra.local.harness import ApiClient, ApiUser, RunningStack
 from tests.integration.conftest import SAMPLES
 
@@ -270,6 +273,31 @@ def test_audio_redirects_to_a_url_that_serves_byte_ranges(alice: ApiUser):
     part = requests.get(answer.headers["Location"], headers={"Range": "bytes=0-99"}, timeout=10)
     assert part.status_code == 206
     assert part.content == data[:100]
+
+
+def expiry_of(url: str) -> datetime:
+    """When a presigned URL stops working, as its own signature says."""
+    query = parse_qs(urlsplit(url).query)
+    signed = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return signed + timedelta(seconds=int(query["X-Amz-Expires"][0]))
+
+
+def test_the_manifest_gives_the_audio_url_and_when_its_urls_expire(alice: ApiUser):
+    data = wav_bytes(1.0)
+    recording = alice.upload("manifest audio.wav", data)
+    assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
+    asked = datetime.now(UTC)
+    manifest = alice.request("GET", f"/recordings/{recording['id']}/spectrogram").json()
+    part = requests.get(manifest["audio_url"], headers={"Range": "bytes=40-139"}, timeout=10)
+    assert part.status_code == 206
+    assert part.content == data[40:140]
+    assert part.headers["Content-Type"] == "audio/wav"
+    expires_at = datetime.fromisoformat(manifest["urls_expire_at"])
+    lifetime = timedelta(seconds=Settings().download_expiry_s)
+    # Signed after the request left, in whole seconds.
+    assert asked - timedelta(seconds=1) + lifetime <= expires_at <= datetime.now(UTC) + lifetime
+    urls = [manifest["audio_url"], manifest["image_url"], *(t["url"] for t in manifest["tiles"])]
+    assert min(expiry_of(url) for url in urls) == expires_at
 
 
 def test_audio_is_served_as_audio_under_the_users_name_whatever_type_was_stored(

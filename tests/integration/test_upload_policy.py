@@ -80,12 +80,11 @@ def test_the_bucket_refuses_uploads_outside_the_policy(
     assert status["status"] == "PENDING"
 
 
-def test_image_urls_are_signed(dana: ApiUser):
+def test_the_manifests_image_and_audio_urls_are_signed(dana: ApiUser):
     recording = dana.upload("signed.wav", wav_bytes(1.0))
     assert dana.wait_until_done(recording["id"])["status"] == "COMPLETED"
-    image_url = dana.request("GET", f"/recordings/{recording['id']}/spectrogram").json()[
-        "image_url"
-    ]
-    assert requests.get(image_url, timeout=10).status_code == 200
-    forged = image_url[: image_url.index("X-Amz-Signature=")] + "X-Amz-Signature=" + "0" * 64
-    assert requests.get(forged, timeout=10).status_code == 403
+    manifest = dana.request("GET", f"/recordings/{recording['id']}/spectrogram").json()
+    for url in (manifest["image_url"], manifest["audio_url"]):
+        assert requests.get(url, timeout=10).status_code == 200
+        forged = url[: url.index("X-Amz-Signature=")] + "X-Amz-Signature=" + "0" * 64
+        assert requests.get(forged, timeout=10).status_code == 403

@@ -9,6 +9,7 @@ import json
 import threading
 import time
 import uuid
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from faults import before_first, dynamodb_failing, failing, watching
@@ -118,6 +119,29 @@ def test_an_upload_becomes_overview_tiles_and_manifest(cloud_settings, job, uplo
     assert {row.prefix + key for key in images | {"manifest.json"}} == everything_of(
         cloud_settings, outcome.recording_id
     )
+
+
+@pytest.mark.parametrize("expiry_s", [60, 3600])
+def test_the_manifest_presigns_the_audio_and_says_when_its_urls_expire(
+    cloud_settings, job, uploaded, expiry_s
+):
+    upload = uploaded("listen.wav")
+    recording_id = job.run(upload).recording_id
+    settings = dataclasses.replace(cloud_settings, download_expiry_s=expiry_s)
+    # Signatures date themselves in whole seconds: the fraction is dropped, never added.
+    recordings = Recordings(
+        settings=settings, storage=clients.storage(settings), clock=lambda: 1_800_000_000.9
+    )
+    code, manifest = recordings.spectrogram("erin", recording_id)
+    assert code == status.COMPLETED
+    assert manifest["urls_expire_at"] == iso(1_800_000_000 + expiry_s)
+    audio = urlsplit(manifest["audio_url"])
+    assert audio.path == f"/recordings/{upload.key}"
+    query = parse_qs(audio.query)
+    assert query["X-Amz-Expires"] == [str(expiry_s)]
+    assert query["response-content-type"] == ["audio/wav"]
+    for url in [manifest["image_url"], *(tile["url"] for tile in manifest["tiles"])]:
+        assert parse_qs(urlsplit(url).query)["X-Amz-Expires"] == [str(expiry_s)]
 
 
 def test_a_duplicate_event_renders_once(job, uploaded):

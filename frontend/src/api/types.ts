@@ -74,6 +74,10 @@ export interface Manifest {
   image_url: string;
   tile_levels: TileLevel[];
   tiles: Tile[];
+  /** Presigned GET of the audio, for an `<audio>` element (which cannot send a token). */
+  audio_url: string;
+  /** ISO 8601 UTC: when the first of these presigned URLs expires. */
+  urls_expire_at: string;
 }
 
 /** A box in seconds and hertz (never pixels); low_hz/high_hz null = the whole band. */

@@ -1,0 +1,79 @@
+import { useEffect, useRef, useSyncExternalStore } from "react";
+import { spaceTogglesPlayback } from "./keys";
+import { type Playback, SPEEDS } from "./playback";
+
+export interface PlayerProps {
+  /** From usePlayback. */
+  playback: Playback;
+  /** The manifest's duration_s (decoded samples: truer than an MP3 header). */
+  durationS: number;
+  /** Whether the view follows the cursor while playing (the page keeps it for the Cursor). */
+  follow: boolean;
+  onFollowChange: (follow: boolean) => void;
+}
+
+export function readout(seconds: number, durationS: number): string {
+  return `${seconds.toFixed(1)} s / ${durationS.toFixed(1)} s`;
+}
+
+/** The recording's one `<audio>` element and its controls; Space plays and pauses. */
+export function Player({ playback, durationS, follow, onFollowChange }: PlayerProps) {
+  const state = useSyncExternalStore(playback.subscribe, playback.snapshot);
+  const time = useRef<HTMLSpanElement>(null);
+
+  // The readout changes ten times a second while playing: written straight into React's
+  // text node, so React does not render the player that often.
+  useEffect(
+    () =>
+      playback.clock.subscribe(({ seconds }) => {
+        const text = readout(seconds, durationS);
+        const node = time.current?.firstChild;
+        if (node && node.nodeValue !== text) node.nodeValue = text;
+      }),
+    [playback, durationS],
+  );
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!spaceTogglesPlayback(event)) return;
+      event.preventDefault(); // no page scroll
+      playback.toggle();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [playback]);
+
+  return (
+    <div className="player">
+      <audio ref={playback.attach} preload="metadata" />
+      <button type="button" onClick={() => playback.toggle()}>
+        {state.paused ? "Play" : "Pause"}
+      </button>
+      <label>
+        Speed
+        <select
+          value={state.rate}
+          onChange={(event) => playback.setRate(Number(event.target.value))}
+        >
+          {SPEEDS.map((speed) => (
+            <option key={speed} value={speed}>
+              {speed}×
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          checked={follow}
+          onChange={(event) => onFollowChange(event.target.checked)}
+        />
+        Follow
+      </label>
+      <span ref={time} className="time" role="timer">
+        {readout(playback.clock.now().seconds, durationS)}
+      </span>
+      {state.problem && <p role="alert">{state.problem}</p>}
+    </div>
+  );
+}
