@@ -73,7 +73,10 @@ try {
   await viewer("drawn");
   await shot("zoomed");
 
-  // Play: the audio clock moves, the button says Pause; then pause again.
+  // Click on the whistle's start seeks there; Play: the audio clock moves, the button
+  // says Pause; then pause again. The view stays: the cursor is well inside it.
+  await page.mouse.click(await viewer("timeToX", 4.0), y);
+  await page.waitForFunction(() => Math.abs(window.sonagram.audio.currentTime() - 4.0) < 0.01);
   await page.getByRole("button", { name: "Play" }).click();
   await page.getByRole("button", { name: "Pause" }).waitFor();
   const clock = () => page.evaluate(() => window.sonagram.audio.currentTime());
@@ -82,6 +85,8 @@ try {
   await shot("playing");
   await page.getByRole("button", { name: "Pause" }).click();
   await page.getByRole("button", { name: "Play" }).waitFor();
+  const after = await viewer("view");
+  check(after.startS === zoomed.startS, `playing moved the view from ${zoomed.startS} s to ${after.startS} s`);
   check((await page.locator("audio").count()) === 1, "the page has more than one <audio>");
 
   // Draw a box round the whistle at 4.0-4.5 s, 2.8-5.2 kHz; type its label; Enter saves.

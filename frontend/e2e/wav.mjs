@@ -18,8 +18,14 @@ export function writeWhistles(path, { seconds = 12, sampleRate = 22050 } = {}) {
   data.writeUInt16LE(16, 34);
   data.write("data", 36);
   data.writeUInt32LE(2 * n, 40);
+  // mulberry32: a plain LCG's low bits repeat and draw lines across the spectrogram.
   let seed = 9;
-  const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.02;
+  const noise = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32 - 0.5) * 0.02;
+  };
   let phase = 0;
   for (let i = 0; i < n; i++) {
     const t = i / sampleRate;

@@ -7,6 +7,9 @@ import { ExportMenu } from "../annotations/ExportMenu";
 import { ImportAnnotations } from "../annotations/ImportAnnotations";
 import { SaveStatus } from "../annotations/SaveStatus";
 import { useAnnotations } from "../annotations/useAnnotations";
+import { Cursor } from "../audio/Cursor";
+import { Player } from "../audio/Player";
+import { usePlayback } from "../audio/usePlayback";
 import { openingView } from "../viewer/limits";
 import type { View } from "../viewer/view";
 import { Viewer } from "../viewer/Viewer";
@@ -52,7 +55,7 @@ function Explorer({
   recording: Recording;
   manifest: Manifest;
   place: Place;
-  onStale: () => Promise<void>;
+  onStale: () => Promise<Manifest>;
 }) {
   const [view, setView] = useState<View>(() => placedView(manifest, place));
   // Without a zoom in the link the whole recording is shown, once the plot's width is known.
@@ -65,14 +68,22 @@ function Explorer({
   };
   useUrlFollows(recording.id, view);
   const annotations = useAnnotations(api, recording.id);
+  const playback = usePlayback({ audioUrl: manifest.audio_url, urlsExpireAt: manifest.urls_expire_at, refresh: onStale });
+  const [follow, setFollow] = useState(true);
   return (
     <>
       <header className="recording-header">
         <h1>{recording.filename}</h1>
         <SaveStatus annotations={annotations} />
-        <ExportMenu annotations={annotations} />
-        <ImportAnnotations annotations={annotations} />
       </header>
+      <div className="toolbar">
+        <Player playback={playback} durationS={manifest.duration_s} follow={follow} onFollowChange={setFollow} />
+        <ExportMenu annotations={annotations} />
+        <details className="import-menu">
+          <summary>Import…</summary>
+          <ImportAnnotations annotations={annotations} />
+        </details>
+      </div>
       <Viewer
         key={recording.id}
         manifest={manifest}
@@ -81,7 +92,21 @@ function Explorer({
         label={recording.filename}
         onTileFailed={() => void onStale()}
       >
-        <BoxLayer view={view} annotations={annotations} durationS={manifest.duration_s} fMaxHz={manifest.f_max_hz} />
+        <BoxLayer
+          view={view}
+          annotations={annotations}
+          durationS={manifest.duration_s}
+          fMaxHz={manifest.f_max_hz}
+          onSeek={(seconds) => playback.seek(seconds)}
+          onPlayBox={(box) => playback.seek(box.start_s)}
+        />
+        <Cursor
+          view={view}
+          clock={playback.clock}
+          durationS={manifest.duration_s}
+          follow={follow}
+          onFollow={(startS) => setView((now) => ({ ...now, startS }))}
+        />
       </Viewer>
       <BoxList annotations={annotations} onJump={(box) => setView(centredOn(view, box.start_s, box.end_s))} />
     </>

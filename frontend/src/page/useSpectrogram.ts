@@ -52,9 +52,12 @@ export function useSpectrogram(api: ApiClient, recordingId: string) {
     };
   }, [api, recordingId, refresh]);
 
-  const useFresh = useCallback(async () => {
+  // The manifest read again for its fresh URLs (tiles and audio), shown and returned.
+  const useFresh = useCallback(async (): Promise<Manifest> => {
     const manifest = await refresh();
-    if (manifest) setRendering((now) => (now.state === "ready" ? { ...now, manifest } : now));
+    if (!manifest) throw new Error("the spectrogram is being rendered again: reload the page when it is done");
+    setRendering((now) => (now.state === "ready" ? { ...now, manifest } : now));
+    return manifest;
   }, [refresh]);
 
   return { rendering, refresh: useFresh };

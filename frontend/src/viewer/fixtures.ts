@@ -43,6 +43,8 @@ export function pyramidManifest(durationS: number, px0 = 200, originS = -512 / 8
     db_range: { max_db: 20, floor_db: -80, tile_db_at_0: -100, tile_db_step: 0.625 },
     overview: { key: "overview.png", width: 3200, height: 400, px_per_s: 3200 / durationS },
     image_url: "http://bucket/overview.png",
+    audio_url: "http://bucket/audio.wav",
+    urls_expire_at: "2026-12-04T04:00:00Z",
     tile_levels: levels,
     tiles,
   };
