@@ -33,7 +33,8 @@ try {
   await page.goto(uiUrl);
   await page.getByLabel("Username").waitFor();
   await shot("sign-in");
-  await signIn(page, uiUrl, "annotator");
+  // A name of its own: the rows below are this run's uploads only, on any stack.
+  await signIn(page, uiUrl, `annotator-${Date.now()}`);
   await shot("signed-in");
 
   // Uploads: progress bars, a refusal before upload, a server-side failure on the file.
@@ -84,6 +85,12 @@ try {
   await page.waitForFunction((t) => window.sonagram.audio.currentTime() > t + 0.3, heard, { timeout: 10_000 });
   await shot("playing");
   await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Play" }).waitFor();
+  // Space plays and pauses from anywhere but a text field or a control.
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press("Space");
+  await page.getByRole("button", { name: "Pause" }).waitFor();
+  await page.keyboard.press("Space");
   await page.getByRole("button", { name: "Play" }).waitFor();
   const after = await viewer("view");
   check(after.startS === zoomed.startS, `playing moved the view from ${zoomed.startS} s to ${after.startS} s`);
@@ -144,6 +151,45 @@ try {
   check(lines.length === 2 && lines[1].includes("rising whistle"), `the Raven table holds:\n${lines.join("\n")}`);
   const begin = Number(lines[1].split("\t")[3]);
   check(near(begin, drawn.start_s, 1e-6), `Raven's Begin Time is ${begin}, the box starts at ${drawn.start_s}`);
+
+  // Someone else changes the boxes meanwhile (another tab, a colleague): my next box
+  // shows a conflict instead of overwriting theirs; Keep mine saves mine on top of theirs.
+  const apiUrl = (await (await fetch(new URL("/config.json", uiUrl))).json()).apiUrl;
+  const token = await page.evaluate(() => sessionStorage.getItem("sonagram.token"));
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  const boxesUrl = `${apiUrl}/recordings/${recordingId}/annotations`;
+  const read = async () => (await fetch(boxesUrl, { headers })).json();
+  const theirs = { id: "theirs", start_s: 6.0, end_s: 6.5, low_hz: 2800, high_hz: 5200, label: "their whistle" };
+  const patched = await fetch(boxesUrl, {
+    method: "PATCH",
+    headers,
+    body: JSON.stringify({ version: (await read()).version, upsert: [theirs] }),
+  });
+  check(patched.ok, `the other editor's PATCH answered ${patched.status}`);
+  await page.mouse.move(await viewer("timeToX", 5.0), await viewer("hzToY", 2000));
+  await page.mouse.down();
+  await page.mouse.move(await viewer("timeToX", 5.4), await viewer("hzToY", 1000), { steps: 5 });
+  await page.mouse.up();
+  await label.fill("mine");
+  await label.press("Enter");
+  await page.getByText("Someone else changed these boxes").waitFor();
+  await shot("conflict");
+  await page.getByRole("button", { name: "Keep mine" }).click();
+  await page.waitForFunction(() => window.sonagram.annotations.status() === "Saved");
+  const kept = (await read()).annotations.map((box) => box.label).sort();
+  check(
+    JSON.stringify(kept) === JSON.stringify(["mine", "rising whistle", "their whistle"]),
+    `after Keep mine the server holds ${JSON.stringify(kept)}`,
+  );
+
+  // The box list jumps to a box: theirs comes into view.
+  await page.getByRole("region", { name: "Boxes" }).getByRole("button", { name: "their whistle", exact: true }).click();
+  await page.waitForFunction(() => {
+    const v = window.sonagram.viewer.view;
+    return v.startS <= 6.0 && v.startS + v.widthPx / v.pxPerS >= 6.5;
+  });
+  await viewer("drawn");
+  await shot("jumped-to-theirs");
 } catch (failure) {
   await page.screenshot({ path: join(artifacts, "failed.png"), fullPage: true });
   throw failure;
