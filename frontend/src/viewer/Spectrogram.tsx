@@ -141,7 +141,9 @@ class Painter {
 
     const plan = planDrawing(manifest, view, dpr, (tile) => this.tiles.values(tile) !== undefined);
     this.level = plan.level;
-    this.tiles.want(plan.load);
+    // Prefetching waits until the view is drawn: until then it would compete with the
+    // tiles the view needs (and the view may move on), so it is cancelled meanwhile.
+    this.tiles.want(plan.complete ? [...plan.load, ...plan.prefetch] : plan.load);
     if (plan.level === undefined) {
       this.drawOverview(context, manifest, view, dpr);
     }
