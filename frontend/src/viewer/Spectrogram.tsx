@@ -92,7 +92,10 @@ class Painter {
   constructor(private readonly props: { current: SpectrogramProps }) {
     this.tiles = new TileCache({
       load: fetchTileValues,
-      onTile: () => this.schedule(),
+      // Once the view is fully drawn a new tile changes nothing on it (it is prefetched).
+      onTile: () => {
+        if (this.drawnAt === null) this.schedule();
+      },
       onFailure: (tile) => this.props.current.onTileFailed?.(tile),
     });
   }
@@ -162,7 +165,8 @@ class Painter {
   }
 
   private finished(): void {
-    this.drawnAt = performance.now();
+    // The first full drawing of this view counts; later redraws of it change nothing.
+    this.drawnAt ??= performance.now();
     for (const resolve of this.waiting.splice(0)) resolve(this.drawnAt);
   }
 
