@@ -4,7 +4,8 @@ import { expose } from "../testhook";
 import { colourLookup, colourPixels, type ColourSettings } from "./colour";
 import { spectrogramLabel } from "./label";
 import { place, planDrawing, type Strip } from "./plan";
-import { fetchTileValues, Lru, TileCache, tileName, type TileValues } from "./tiles";
+import { decodingLoader } from "./decoding";
+import { Lru, TileCache, tileName, type TileLoader, type TileValues } from "./tiles";
 import { hzToY, timeToX, xToTime, yToHz, type View } from "./view";
 
 export interface SpectrogramProps {
@@ -91,7 +92,7 @@ class Painter {
 
   constructor(private readonly props: { current: SpectrogramProps }) {
     this.tiles = new TileCache({
-      load: fetchTileValues,
+      load: tileLoader(),
       // Once the view is fully drawn a new tile changes nothing on it (it is prefetched).
       onTile: () => {
         if (this.drawnAt === null) this.schedule();
@@ -204,6 +205,14 @@ class Painter {
     this.coloured.set(name, { settings, canvas });
     return canvas;
   }
+}
+
+let sharedLoader: TileLoader | undefined;
+
+/** One decoding worker for the page, started by the first spectrogram and kept. */
+function tileLoader(): TileLoader {
+  sharedLoader ??= decodingLoader(new Worker(new URL("./decode.worker.ts", import.meta.url), { type: "module" }));
+  return sharedLoader;
 }
 
 function settingsKey(colours: ColourSettings, manifest: Manifest): string {
