@@ -4,8 +4,8 @@ import { expose } from "../testhook";
 import { colourLookup, colourPixels, type ColourSettings } from "./colour";
 import { spectrogramLabel } from "./label";
 import { place, planDrawing, type Strip } from "./plan";
-import { decodingLoader } from "./decoding";
-import { Lru, TileCache, tileName, type TileLoader, type TileValues } from "./tiles";
+import { decoder, type Decoder } from "./decoding";
+import { Lru, TileCache, tileName, type TileValues } from "./tiles";
 import { hzToY, timeToX, xToTime, yToHz, type View } from "./view";
 
 export interface SpectrogramProps {
@@ -21,7 +21,8 @@ export interface SpectrogramProps {
 /** A tile coloured for one colour setting, kept while that setting lasts. */
 interface Coloured {
   settings: string;
-  canvas: OffscreenCanvas;
+  /** As the worker coloured it, or coloured here after the settings changed. */
+  image: ImageBitmap | OffscreenCanvas;
 }
 
 /** Coloured tiles kept: the visible ones of a few levels, with room to pan back. */
@@ -89,12 +90,14 @@ class Painter {
   };
   private overview: HTMLImageElement | undefined;
   private readonly tiles: TileCache;
+  private readonly decoding = sharedDecoder();
 
   constructor(private readonly props: { current: SpectrogramProps }) {
     this.tiles = new TileCache({
-      load: tileLoader(),
-      // Once the view is fully drawn a new tile changes nothing on it (it is prefetched).
-      onTile: () => {
+      load: this.decoding.load,
+      onTile: (tile, values) => {
+        this.adopt(tile, values);
+        // Once the view is fully drawn a new tile changes nothing on it (it is prefetched).
         if (this.drawnAt === null) this.schedule();
       },
       onFailure: (tile) => this.props.current.onTileFailed?.(tile),
@@ -189,30 +192,41 @@ class Painter {
     const settings = settingsKey(colours, manifest);
     if (this.lookup.settings !== settings) {
       this.lookup = { settings, colours: colourLookup(colours, manifest.db_range) };
+      this.decoding.colourWith({ settings, lookup: this.lookup.colours });
     }
     return this.lookup.colours;
   }
 
-  private colouredTile(tile: Tile, values: TileValues, lookup: Uint8ClampedArray): OffscreenCanvas {
+  /** Keep the colouring a tile came with, if it is for the settings of now. */
+  private adopt(tile: Tile, values: TileValues): void {
+    const coloured = values.coloured;
+    if (!coloured) return;
+    values.coloured = undefined;
+    if (coloured.settings === this.lookup.settings) this.coloured.set(tileName(tile), coloured);
+    else coloured.image.close();
+  }
+
+  private colouredTile(tile: Tile, values: TileValues, lookup: Uint8ClampedArray): ImageBitmap | OffscreenCanvas {
     const name = tileName(tile);
     const settings = this.lookup.settings;
     const kept = this.coloured.get(name);
-    if (kept?.settings === settings) return kept.canvas;
-    const canvas = kept?.canvas ?? new OffscreenCanvas(values.width, values.height);
+    if (kept?.settings === settings) return kept.image;
+    // Coloured again after a settings change: the last colouring's canvas is reused.
+    const canvas = kept?.image instanceof OffscreenCanvas ? kept.image : new OffscreenCanvas(values.width, values.height);
     const image = new ImageData(values.width, values.height);
     colourPixels(values.values, lookup, image.data);
     canvas.getContext("2d")?.putImageData(image, 0, 0);
-    this.coloured.set(name, { settings, canvas });
+    this.coloured.set(name, { settings, image: canvas });
     return canvas;
   }
 }
 
-let sharedLoader: TileLoader | undefined;
+let shared: Decoder | undefined;
 
 /** One decoding worker for the page, started by the first spectrogram and kept. */
-function tileLoader(): TileLoader {
-  sharedLoader ??= decodingLoader(new Worker(new URL("./decode.worker.ts", import.meta.url), { type: "module" }));
-  return sharedLoader;
+function sharedDecoder(): Decoder {
+  shared ??= decoder(new Worker(new URL("./decode.worker.ts", import.meta.url), { type: "module" }));
+  return shared;
 }
 
 function settingsKey(colours: ColourSettings, manifest: Manifest): string {

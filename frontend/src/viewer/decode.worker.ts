@@ -1,4 +1,4 @@
-// The worker that fetches and decodes tiles for the page (see decoding.ts).
+// The worker that fetches, decodes and colours tiles for the page (see decoding.ts).
 import { serveDecodes } from "./decoding";
 import { fetchTileValues } from "./tiles";
 

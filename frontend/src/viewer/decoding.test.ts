@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { decodingLoader, serveDecodes, type Port } from "./decoding";
+import { decoder, serveDecodes, type Port } from "./decoding";
 import type { TileValues } from "./tiles";
 
 /** The worker's loads, finished or failed by the test; both ends talk over a real MessageChannel. */
@@ -17,7 +17,7 @@ function channel() {
     }),
   );
   opened.push(port1, port2);
-  return { loads, load: decodingLoader(port1 as unknown as Port) };
+  return { loads, load: decoder(port1 as unknown as Port).load };
 }
 
 const opened: MessagePort[] = [];

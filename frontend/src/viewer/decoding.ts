@@ -1,11 +1,11 @@
-import type { TileLoader, TileValues } from "./tiles";
+import type { Colouring, TileLoader, TileValues } from "./tiles";
 
 /**
- * Tiles are fetched and decoded in a worker, off the page's thread: a PNG's inflate, the
- * read back and the copy of one byte a pixel take tens of ms a tile, and on the page's
- * thread they would hold up the next wheel turn's drawing.
+ * Tiles are fetched, decoded and coloured in a worker, off the page's thread: a PNG's
+ * inflate, the read back, the copy of one byte a pixel and the colouring take tens of ms
+ * a tile, and on the page's thread they would hold up the next wheel turn's drawing.
  */
-export type DecodeRequest = { id: number; url: string } | { id: number; cancel: true };
+export type DecodeRequest = { id: number; url: string; colouring?: Colouring } | { id: number; cancel: true };
 export type DecodeAnswer = { id: number; tile: TileValues } | { id: number; error: string };
 
 /** One end of a message channel: a Worker, the worker's own scope, a MessagePort. */
@@ -14,8 +14,11 @@ export interface Port {
   onmessage: ((event: MessageEvent) => void) | null;
 }
 
+/** How the worker loads a tile: fetched, decoded, and coloured when a colouring is given. */
+export type ColouringLoader = (url: string, signal: AbortSignal, colouring?: Colouring) => Promise<TileValues>;
+
 /** The worker's side: loads with `load` what the page asks for, until it cancels. */
-export function serveDecodes(port: Port, load: TileLoader): void {
+export function serveDecodes(port: Port, load: ColouringLoader): void {
   const loads = new Map<number, AbortController>();
   port.onmessage = (event: MessageEvent<DecodeRequest>) => {
     const request = event.data;
@@ -27,10 +30,13 @@ export function serveDecodes(port: Port, load: TileLoader): void {
     const { id } = request;
     const abort = new AbortController();
     loads.set(id, abort);
-    load(request.url, abort.signal).then(
+    load(request.url, abort.signal, request.colouring).then(
       (tile) => {
-        // The values' bytes move to the page rather than being copied.
-        if (loads.delete(id)) port.postMessage({ id, tile }, { transfer: [tile.values.buffer as ArrayBuffer] });
+        // The values' bytes and the coloured image move to the page rather than being copied.
+        const transfer: Transferable[] = [tile.values.buffer as ArrayBuffer];
+        if (tile.coloured) transfer.push(tile.coloured.image);
+        if (loads.delete(id)) port.postMessage({ id, tile }, { transfer });
+        else tile.coloured?.image.close();
       },
       (error: unknown) => {
         if (loads.delete(id)) port.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
@@ -39,22 +45,31 @@ export function serveDecodes(port: Port, load: TileLoader): void {
   };
 }
 
-/** The page's side: a TileLoader whose loads run at the other end of `port`. */
-export function decodingLoader(port: Port): TileLoader {
+/** The page's side of the worker. */
+export interface Decoder {
+  /** Loads tiles at the other end of the port. */
+  load: TileLoader;
+  /** The colours tiles loaded from now on come coloured with (until the next call). */
+  colourWith(colouring: Colouring): void;
+}
+
+export function decoder(port: Port): Decoder {
+  let colouring: Colouring | undefined;
   let lastId = 0;
   const waiting = new Map<number, { resolve: (tile: TileValues) => void; reject: (error: Error) => void }>();
   port.onmessage = (event: MessageEvent<DecodeAnswer>) => {
     const answer = event.data;
     const waiter = waiting.get(answer.id);
     waiting.delete(answer.id);
+    if (!waiter && "tile" in answer) answer.tile.coloured?.image.close(); // cancelled meanwhile
     if ("tile" in answer) waiter?.resolve(answer.tile);
     else waiter?.reject(new Error(answer.error));
   };
-  return (url, signal) =>
+  const load: TileLoader = (url, signal) =>
     new Promise((resolve, reject) => {
       const id = ++lastId;
       waiting.set(id, { resolve, reject });
-      port.postMessage({ id, url } satisfies DecodeRequest);
+      port.postMessage({ id, url, colouring } satisfies DecodeRequest);
       signal.addEventListener(
         "abort",
         () => {
@@ -65,4 +80,10 @@ export function decodingLoader(port: Port): TileLoader {
         { once: true },
       );
     });
+  return {
+    load,
+    colourWith: (next) => {
+      colouring = next;
+    },
+  };
 }
