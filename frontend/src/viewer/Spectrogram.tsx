@@ -25,6 +25,8 @@ interface Coloured {
   image: ImageBitmap | OffscreenCanvas;
 }
 
+const DECODING_WORKERS = 2;
+
 /** Coloured tiles kept: the visible ones of a few levels, with room to pan back. */
 const COLOURED_TILES = 32;
 
@@ -223,9 +225,11 @@ class Painter {
 
 let shared: Decoder | undefined;
 
-/** One decoding worker for the page, started by the first spectrogram and kept. */
+/** Decoding workers for the page, started by the first spectrogram and kept. */
 function sharedDecoder(): Decoder {
-  shared ??= decoder(new Worker(new URL("./decode.worker.ts", import.meta.url), { type: "module" }));
+  // Two: a zoom or a jump often needs two tiles at once, and one worker would decode them in turn.
+  const workers = () => Array.from({ length: DECODING_WORKERS }, () => new Worker(new URL("./decode.worker.ts", import.meta.url), { type: "module" }));
+  shared ??= decoder(workers());
   return shared;
 }
 

@@ -1,23 +1,36 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { decoder, serveDecodes, type Port } from "./decoding";
-import type { TileValues } from "./tiles";
+import type { Colouring, TileValues } from "./tiles";
 
-/** The worker's loads, finished or failed by the test; both ends talk over a real MessageChannel. */
-function channel() {
-  const loads: { url: string; signal: AbortSignal; finish: (bytes: number[]) => void; fail: () => void }[] = [];
-  const { port1, port2 } = new MessageChannel();
-  serveDecodes(port2 as unknown as Port, (url, signal) =>
-    new Promise<TileValues>((resolve, reject) => {
-      loads.push({
-        url,
-        signal,
-        finish: (bytes) => resolve({ width: bytes.length, height: 1, values: Uint8Array.from(bytes) }),
-        fail: () => reject(new Error(`The tile at ${url} could not be loaded: HTTP 403`)),
-      });
-    }),
-  );
-  opened.push(port1, port2);
-  return { loads, load: decoder(port1 as unknown as Port).load };
+/** Workers whose loads the test finishes or fails; each talks to the page over a real MessageChannel. */
+function channel(workers = 1) {
+  const loads: {
+    worker: number;
+    url: string;
+    signal: AbortSignal;
+    colouring?: Colouring;
+    finish: (bytes: number[]) => void;
+    fail: () => void;
+  }[] = [];
+  const pagePorts = Array.from({ length: workers }, (_, worker) => {
+    const { port1, port2 } = new MessageChannel();
+    opened.push(port1, port2);
+    serveDecodes(port2 as unknown as Port, (url, signal, colouring) =>
+      new Promise<TileValues>((resolve, reject) => {
+        loads.push({
+          worker,
+          url,
+          signal,
+          colouring,
+          finish: (bytes) => resolve({ width: bytes.length, height: 1, values: Uint8Array.from(bytes) }),
+          fail: () => reject(new Error(`The tile at ${url} could not be loaded: HTTP 403`)),
+        });
+      }),
+    );
+    return port1 as unknown as Port;
+  });
+  const { load, colourWith } = decoder(pagePorts);
+  return { loads, load, colourWith };
 }
 
 const opened: MessagePort[] = [];
@@ -54,5 +67,33 @@ describe("decoding tiles in a worker", () => {
     await expect(tile).rejects.toThrow("cancelled");
     await delivered();
     expect(loads[0].signal.aborted).toBe(true);
+  });
+
+  it("sends each load to the worker with the fewest loads", async () => {
+    const { loads, load } = channel(2);
+    const signal = new AbortController().signal;
+    const first = load("http://bucket/a.png", signal);
+    void load("http://bucket/b.png", signal);
+    await delivered();
+    loads[0].finish([1]);
+    await first;
+    void load("http://bucket/c.png", signal);
+    await delivered();
+    expect(loads.map((l) => [l.url, l.worker])).toEqual([
+      ["http://bucket/a.png", 0],
+      ["http://bucket/b.png", 1],
+      ["http://bucket/c.png", 0],
+    ]);
+  });
+
+  it("asks for tiles coloured with the colours of the moment", async () => {
+    const { loads, load, colourWith } = channel();
+    const signal = new AbortController().signal;
+    void load("http://bucket/a.png", signal);
+    const viridis: Colouring = { settings: "viridis -80 0", lookup: new Uint8ClampedArray(1024).fill(7) };
+    colourWith(viridis);
+    void load("http://bucket/b.png", signal);
+    await delivered();
+    expect(loads.map((l) => l.colouring)).toEqual([undefined, viridis]);
   });
 });

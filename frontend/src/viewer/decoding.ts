@@ -47,17 +47,24 @@ export function serveDecodes(port: Port, load: ColouringLoader): void {
 
 /** The page's side of the worker. */
 export interface Decoder {
-  /** Loads tiles at the other end of the port. */
+  /** Loads tiles at the other ends of the ports. */
   load: TileLoader;
   /** The colours tiles loaded from now on come coloured with (until the next call). */
   colourWith(colouring: Colouring): void;
 }
 
-export function decoder(port: Port): Decoder {
+interface Waiter {
+  port: Port;
+  resolve: (tile: TileValues) => void;
+  reject: (error: Error) => void;
+}
+
+/** The page's side of one or more workers: each load goes to the least busy. */
+export function decoder(ports: readonly Port[]): Decoder {
   let colouring: Colouring | undefined;
   let lastId = 0;
-  const waiting = new Map<number, { resolve: (tile: TileValues) => void; reject: (error: Error) => void }>();
-  port.onmessage = (event: MessageEvent<DecodeAnswer>) => {
+  const waiting = new Map<number, Waiter>();
+  const answered = (event: MessageEvent<DecodeAnswer>) => {
     const answer = event.data;
     const waiter = waiting.get(answer.id);
     waiting.delete(answer.id);
@@ -65,10 +72,16 @@ export function decoder(port: Port): Decoder {
     if ("tile" in answer) waiter?.resolve(answer.tile);
     else waiter?.reject(new Error(answer.error));
   };
+  for (const port of ports) port.onmessage = answered;
+  const leastBusy = () => {
+    const busy = (port: Port) => [...waiting.values()].filter((waiter) => waiter.port === port).length;
+    return ports.reduce((best, port) => (busy(port) < busy(best) ? port : best));
+  };
   const load: TileLoader = (url, signal) =>
     new Promise((resolve, reject) => {
       const id = ++lastId;
-      waiting.set(id, { resolve, reject });
+      const port = leastBusy();
+      waiting.set(id, { port, resolve, reject });
       port.postMessage({ id, url, colouring } satisfies DecodeRequest);
       signal.addEventListener(
         "abort",
