@@ -25,6 +25,7 @@ interface Coloured {
   image: ImageBitmap | OffscreenCanvas;
 }
 
+/** A zoom or a jump often needs two tiles at once: one worker would decode them in turn. */
 const DECODING_WORKERS = 2;
 
 /** Coloured tiles kept: the visible ones of a few levels, with room to pan back. */
@@ -227,9 +228,12 @@ let shared: Decoder | undefined;
 
 /** Decoding workers for the page, started by the first spectrogram and kept. */
 function sharedDecoder(): Decoder {
-  // Two: a zoom or a jump often needs two tiles at once, and one worker would decode them in turn.
-  const workers = () => Array.from({ length: DECODING_WORKERS }, () => new Worker(new URL("./decode.worker.ts", import.meta.url), { type: "module" }));
-  shared ??= decoder(workers());
+  shared ??= decoder(
+    Array.from(
+      { length: DECODING_WORKERS },
+      () => new Worker(new URL("./decode.worker.ts", import.meta.url), { type: "module" }),
+    ),
+  );
   return shared;
 }
 
