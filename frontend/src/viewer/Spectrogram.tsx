@@ -4,7 +4,8 @@ import { expose } from "../testhook";
 import { colourLookup, colourPixels, type ColourSettings } from "./colour";
 import { spectrogramLabel } from "./label";
 import { place, planDrawing, type Strip } from "./plan";
-import { fetchTileValues, Lru, TileCache, tileName, type TileValues } from "./tiles";
+import { decoder, type Decoder } from "./decoding";
+import { Lru, TileCache, tileName, type TileValues } from "./tiles";
 import { hzToY, timeToX, xToTime, yToHz, type View } from "./view";
 
 export interface SpectrogramProps {
@@ -20,8 +21,12 @@ export interface SpectrogramProps {
 /** A tile coloured for one colour setting, kept while that setting lasts. */
 interface Coloured {
   settings: string;
-  canvas: OffscreenCanvas;
+  /** As the worker coloured it, or coloured here after the settings changed. */
+  image: ImageBitmap | OffscreenCanvas;
 }
+
+/** A zoom or a jump often needs two tiles at once: one worker would decode them in turn. */
+const DECODING_WORKERS = 2;
 
 /** Coloured tiles kept: the visible ones of a few levels, with room to pan back. */
 const COLOURED_TILES = 32;
@@ -88,11 +93,16 @@ class Painter {
   };
   private overview: HTMLImageElement | undefined;
   private readonly tiles: TileCache;
+  private readonly decoding = sharedDecoder();
 
   constructor(private readonly props: { current: SpectrogramProps }) {
     this.tiles = new TileCache({
-      load: fetchTileValues,
-      onTile: () => this.schedule(),
+      load: this.decoding.load,
+      onTile: (tile, values) => {
+        this.adopt(tile, values);
+        // Once the view is fully drawn a new tile changes nothing on it (it is prefetched).
+        if (this.drawnAt === null) this.schedule();
+      },
       onFailure: (tile) => this.props.current.onTileFailed?.(tile),
     });
   }
@@ -141,7 +151,9 @@ class Painter {
 
     const plan = planDrawing(manifest, view, dpr, (tile) => this.tiles.values(tile) !== undefined);
     this.level = plan.level;
-    this.tiles.want(plan.load);
+    // Prefetching waits until the view is drawn: until then it would compete with the
+    // tiles the view needs (and the view may move on), so it is cancelled meanwhile.
+    this.tiles.want(plan.complete ? [...plan.load, ...plan.prefetch] : plan.load);
     if (plan.level === undefined) {
       this.drawOverview(context, manifest, view, dpr);
     }
@@ -160,7 +172,8 @@ class Painter {
   }
 
   private finished(): void {
-    this.drawnAt = performance.now();
+    // The first full drawing of this view counts; later redraws of it change nothing.
+    this.drawnAt ??= performance.now();
     for (const resolve of this.waiting.splice(0)) resolve(this.drawnAt);
   }
 
@@ -182,22 +195,46 @@ class Painter {
     const settings = settingsKey(colours, manifest);
     if (this.lookup.settings !== settings) {
       this.lookup = { settings, colours: colourLookup(colours, manifest.db_range) };
+      this.decoding.colourWith({ settings, lookup: this.lookup.colours });
     }
     return this.lookup.colours;
   }
 
-  private colouredTile(tile: Tile, values: TileValues, lookup: Uint8ClampedArray): OffscreenCanvas {
+  /** Keep the colouring a tile came with, if it is for the settings of now. */
+  private adopt(tile: Tile, values: TileValues): void {
+    const coloured = values.coloured;
+    if (!coloured) return;
+    values.coloured = undefined;
+    if (coloured.settings === this.lookup.settings) this.coloured.set(tileName(tile), coloured);
+    else coloured.image.close();
+  }
+
+  private colouredTile(tile: Tile, values: TileValues, lookup: Uint8ClampedArray): ImageBitmap | OffscreenCanvas {
     const name = tileName(tile);
     const settings = this.lookup.settings;
     const kept = this.coloured.get(name);
-    if (kept?.settings === settings) return kept.canvas;
-    const canvas = kept?.canvas ?? new OffscreenCanvas(values.width, values.height);
+    if (kept?.settings === settings) return kept.image;
+    // Coloured again after a settings change: the last colouring's canvas is reused.
+    const canvas = kept?.image instanceof OffscreenCanvas ? kept.image : new OffscreenCanvas(values.width, values.height);
     const image = new ImageData(values.width, values.height);
     colourPixels(values.values, lookup, image.data);
     canvas.getContext("2d")?.putImageData(image, 0, 0);
-    this.coloured.set(name, { settings, canvas });
+    this.coloured.set(name, { settings, image: canvas });
     return canvas;
   }
+}
+
+let shared: Decoder | undefined;
+
+/** Decoding workers for the page, started by the first spectrogram and kept. */
+function sharedDecoder(): Decoder {
+  shared ??= decoder(
+    Array.from(
+      { length: DECODING_WORKERS },
+      () => new Worker(new URL("./decode.worker.ts", import.meta.url), { type: "module" }),
+    ),
+  );
+  return shared;
 }
 
 function settingsKey(colours: ColourSettings, manifest: Manifest): string {

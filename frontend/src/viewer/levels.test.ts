@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseLevel, coarsestLevel, neighbourTiles, visibleTiles } from "./levels";
+import { adjacentLevels, chooseLevel, coarsestLevel, neighbourTiles, visibleTiles } from "./levels";
 import { plotView, pyramidManifest } from "./fixtures";
 import type { View } from "./view";
 
@@ -34,6 +34,17 @@ describe("the level a zoom needs", () => {
     [800, 2, 0],
   ])("at %s px/s and devicePixelRatio %s draws level %s", (pxPerS, dpr, level) => {
     expect(chooseLevel(levels, pxPerS, dpr)?.level).toBe(level);
+  });
+
+  it.each([
+    [0, 1, undefined],
+    [1, 2, 0],
+    [3, undefined, 2],
+  ])("knows the levels beside level %s: coarser %s, sharper %s", (level, coarser, finer) => {
+    // Listed out of order: the steps follow px/s, not the list.
+    const shuffled = [levels[2], levels[0], levels[3], levels[1]];
+    const beside = adjacentLevels(shuffled, levels[level]);
+    expect([beside.coarser?.level, beside.finer?.level]).toEqual([coarser, finer]);
   });
 
   it("knows the coarsest level, and that there may be none", () => {

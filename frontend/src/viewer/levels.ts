@@ -24,6 +24,16 @@ export function coarsestLevel(levels: readonly TileLevel[]): TileLevel | undefin
   return chooseLevel(levels, 0, 1);
 }
 
+/** The levels one step sharper and one step coarser than `level`, where there are such. */
+export function adjacentLevels(
+  levels: readonly TileLevel[],
+  level: TileLevel,
+): { finer: TileLevel | undefined; coarser: TileLevel | undefined } {
+  const byPx = [...levels].sort((a, b) => a.px_per_s - b.px_per_s);
+  const at = byPx.indexOf(level);
+  return { finer: byPx[at + 1], coarser: at > 0 ? byPx[at - 1] : undefined };
+}
+
 /** The tiles of `level` that the view shows (any overlap), nearest the view's centre first. */
 export function visibleTiles(view: View, tiles: readonly Tile[], level: number): Tile[] {
   const start = view.startS;

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { Tile } from "../api/types";
 import { place, planDrawing } from "./plan";
 import { plotView, pyramidManifest } from "./fixtures";
+import { limitsOf } from "./limits";
 import { tileName } from "./tiles";
+import { panBy, zoomAt, type View } from "./view";
 
 const manifest = pyramidManifest(102); // levels 0..3 at 200, 100, 50, 25 px/s
 const view = plotView;
@@ -44,10 +46,10 @@ describe("placing a tile on the canvas", () => {
 describe("what to draw while tiles load", () => {
   const zoomed = view(21, 200); // level 0, tile 1 only; level 1 tile 0; level 3 tile 0
 
-  it("loads the coarsest tile first, then the visible ones, then their neighbours", () => {
+  it("loads the coarsest tile first, then the visible ones", () => {
     const plan = planDrawing(manifest, zoomed, 1, having());
     expect(plan.level).toBe(0);
-    expect(names(plan.load)).toEqual(["3/0", "0/1", "0/0", "0/2"]);
+    expect(names(plan.load)).toEqual(["3/0", "0/1"]);
     expect(plan).toMatchObject({ draw: [], complete: false });
   });
 
@@ -72,6 +74,46 @@ describe("what to draw while tiles load", () => {
 
   it("has nothing to plan for a rendering without tiles", () => {
     const overviewOnly = { ...manifest, tile_levels: [], tiles: [] };
-    expect(planDrawing(overviewOnly, zoomed, 1, having())).toEqual({ level: undefined, draw: [], load: [], complete: true });
+    expect(planDrawing(overviewOnly, zoomed, 1, having())).toEqual({ level: undefined, draw: [], load: [], prefetch: [], complete: true });
+  });
+});
+
+describe("prefetching for the next move", () => {
+  it("names the neighbours, then the sharper level's tiles, then the coarser level's", () => {
+    // 50..60 s at 100 px/s: level 1's tile 1; level 0's tile 2; level 2's tile 0.
+    const plan = planDrawing(manifest, view(50, 100), 1, having());
+    expect(plan.level).toBe(1);
+    expect(names(plan.load)).toEqual(["3/0", "1/1"]);
+    expect(names(plan.prefetch)).toEqual(["1/0", "1/2", "0/2", "2/0"]);
+  });
+
+  it("has no sharper level to name at the sharpest, and nothing it loads anyway", () => {
+    const plan = planDrawing(manifest, view(21, 200), 1, having());
+    expect(names(plan.prefetch)).toEqual(["0/0", "0/2", "1/0"]);
+  });
+
+  const limits = limitsOf(manifest);
+  const neededAfter = (next: View) => {
+    const plan = planDrawing(manifest, next, 1, having());
+    return plan.load.filter((tile) => tile.level === plan.level).map(tileName);
+  };
+  const starts = [0, 17.3, 40, 61.2, 70, 75, 84];
+  const cursors = [0, 130, 500, 777, 1000];
+
+  it.each(starts)("has every tile a 2x zoom in or out at any point needs, from %s s at 100 px/s", (startS) => {
+    const before = view(startS, 100);
+    const ready = names([...planDrawing(manifest, before, 1, having()).load, ...planDrawing(manifest, before, 1, having()).prefetch]);
+    for (const x of cursors) {
+      for (const factor of [2, 0.5]) {
+        expect(ready).toEqual(expect.arrayContaining(neededAfter(zoomAt(before, x, factor, limits))));
+      }
+    }
+  });
+
+  it.each(starts)("has every tile a pan of a third of the plot needs, from %s s at 200 px/s", (startS) => {
+    const before = view(startS, 200);
+    const plan = planDrawing(manifest, before, 1, having());
+    const ready = names([...plan.load, ...plan.prefetch]);
+    for (const dx of [-333, 333]) expect(ready).toEqual(expect.arrayContaining(neededAfter(panBy(before, dx, limits))));
   });
 });

@@ -1,5 +1,5 @@
 import type { Manifest, Tile } from "../api/types";
-import { chooseLevel, coarsestLevel, neighbourTiles, visibleTiles } from "./levels";
+import { adjacentLevels, chooseLevel, coarsestLevel, neighbourTiles, visibleTiles } from "./levels";
 import { endS, timeToX, type View } from "./view";
 
 /** An image laid out in time: a tile, or the overview (which starts at 0 s). */
@@ -54,6 +54,12 @@ export interface Plan {
   draw: Tile[];
   /** Tiles to load, most wanted first. */
   load: Tile[];
+  /**
+   * Tiles to load once the view is drawn, so the likely next move finds them decoded:
+   * the neighbours (a pan), then the sharper level's (a zoom in), then the coarser's (a
+   * zoom out). Not in `load`.
+   */
+  prefetch: Tile[];
   /** Every tile of the needed level is there. */
   complete: boolean;
 }
@@ -71,7 +77,7 @@ export function planDrawing(
 ): Plan {
   const needed = chooseLevel(manifest.tile_levels, view.pxPerS, dpr);
   const coarsest = coarsestLevel(manifest.tile_levels);
-  if (!needed || !coarsest) return { level: undefined, draw: [], load: [], complete: true };
+  if (!needed || !coarsest) return { level: undefined, draw: [], load: [], prefetch: [], complete: true };
   const shown = visibleTiles(view, manifest.tiles, needed.level);
   const complete = shown.every(has);
   const standIns = complete
@@ -81,11 +87,23 @@ export function planDrawing(
         .sort((a, b) => b.level - a.level)
         .flatMap((level) => visibleTiles(view, manifest.tiles, level.level).filter(has));
   const fallback = visibleTiles(view, manifest.tiles, coarsest.level);
-  const load = [...fallback, ...shown, ...neighbourTiles(view, manifest.tiles, needed.level)];
-  return {
-    level: needed.level,
-    draw: [...standIns, ...shown.filter(has)],
-    load: load.filter((tile, i) => load.indexOf(tile) === i),
-    complete,
-  };
+  const load = unique([...fallback, ...shown]);
+  const { finer, coarser } = adjacentLevels(manifest.tile_levels, needed);
+  const prefetch = unique([
+    ...neighbourTiles(view, manifest.tiles, needed.level),
+    // A zoom in at any point of the plot shows part of what is shown now.
+    ...(finer ? visibleTiles(view, manifest.tiles, finer.level) : []),
+    ...(coarser ? visibleTiles(zoomedOutAnywhere(view), manifest.tiles, coarser.level) : []),
+  ]).filter((tile) => !load.includes(tile));
+  return { level: needed.level, draw: [...standIns, ...shown.filter(has)], load, prefetch, complete };
+}
+
+/** How far the next level's zoom out (2x) can reach: a span more on either side. */
+function zoomedOutAnywhere(view: View): View {
+  const spanS = endS(view) - view.startS;
+  return { ...view, startS: view.startS - spanS, pxPerS: view.pxPerS / 3 };
+}
+
+function unique(tiles: Tile[]): Tile[] {
+  return tiles.filter((tile, i) => tiles.indexOf(tile) === i);
 }

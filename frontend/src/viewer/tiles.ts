@@ -1,10 +1,28 @@
 import type { Tile } from "../api/types";
+import { colourPixels } from "./colour";
 
 /** A decoded tile: one dB value (0..255) a pixel, row 0 = the highest frequency. */
 export interface TileValues {
   width: number;
   height: number;
   values: Uint8Array;
+  /**
+   * The tile coloured as it was decoded, for the colour settings named: whoever draws
+   * takes it (and removes it, since decoded tiles outnumber coloured ones kept).
+   */
+  coloured?: ColouredTile;
+}
+
+/** A tile's pixels through one colour lookup; `settings` names the lookup. */
+export interface ColouredTile {
+  settings: string;
+  image: ImageBitmap;
+}
+
+/** The colour lookup the tiles decoded from now on are coloured with too. */
+export interface Colouring {
+  settings: string;
+  lookup: Uint8ClampedArray;
 }
 
 export type TileLoader = (url: string, signal: AbortSignal) => Promise<TileValues>;
@@ -50,7 +68,7 @@ export class Lru<V> {
 export interface TileCacheOptions {
   load: TileLoader;
   /** A tile has been decoded: time to draw again. */
-  onTile: (tile: Tile) => void;
+  onTile: (tile: Tile, values: TileValues) => void;
   /** A tile could not be loaded (an expired URL, say); it is tried again with a new URL. */
   onFailure?: (tile: Tile, error: unknown) => void;
   maxLoading?: number;
@@ -124,7 +142,7 @@ export class TileCache {
         settle(() => {
           this.decoded.set(name, values);
           this.failed.delete(name);
-          this.options.onTile(tile);
+          this.options.onTile(tile, values);
         }),
       (error: unknown) =>
         settle(() => {
@@ -136,10 +154,11 @@ export class TileCache {
 }
 
 /**
- * Fetch and decode a tile in the browser. Colour-space conversion and premultiplication
- * are off so the grey PNG's bytes arrive unchanged; red = green = blue = the value.
+ * Fetch and decode a tile in the browser, and colour it with `colouring` if given.
+ * Colour-space conversion and premultiplication are off so the grey PNG's bytes arrive
+ * unchanged; red = green = blue = the value.
  */
-export async function fetchTileValues(url: string, signal: AbortSignal): Promise<TileValues> {
+export async function fetchTileValues(url: string, signal: AbortSignal, colouring?: Colouring): Promise<TileValues> {
   const response = await fetch(url, { signal });
   if (!response.ok) throw new Error(`The tile at ${url} could not be loaded: HTTP ${response.status}`);
   const bitmap = await createImageBitmap(await response.blob(), {
@@ -148,13 +167,18 @@ export async function fetchTileValues(url: string, signal: AbortSignal): Promise
   });
   try {
     const { width, height } = bitmap;
-    const context = new OffscreenCanvas(width, height).getContext("2d", { willReadFrequently: true });
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext("2d", { willReadFrequently: true });
     if (!context) throw new Error("This browser gives no 2D canvas to decode tiles with");
     context.drawImage(bitmap, 0, 0);
-    const rgba = context.getImageData(0, 0, width, height).data;
+    const rgba = context.getImageData(0, 0, width, height);
     const values = new Uint8Array(width * height);
-    for (let i = 0; i < values.length; i++) values[i] = rgba[i * 4];
-    return { width, height, values };
+    for (let i = 0; i < values.length; i++) values[i] = rgba.data[i * 4];
+    if (!colouring) return { width, height, values };
+    // The grey pixels are read: their buffer takes the colours.
+    colourPixels(values, colouring.lookup, rgba.data);
+    context.putImageData(rgba, 0, 0);
+    return { width, height, values, coloured: { settings: colouring.settings, image: canvas.transferToImageBitmap() } };
   } finally {
     bitmap.close();
   }

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { decoder, serveDecodes, type Port } from "./decoding";
+import type { Colouring, TileValues } from "./tiles";
+
+/** Workers whose loads the test finishes or fails; each talks to the page over a real MessageChannel. */
+function channel(workers = 1) {
+  const loads: {
+    worker: number;
+    url: string;
+    signal: AbortSignal;
+    colouring?: Colouring;
+    finish: (bytes: number[]) => void;
+    fail: () => void;
+  }[] = [];
+  const pagePorts = Array.from({ length: workers }, (_, worker) => {
+    const { port1, port2 } = new MessageChannel();
+    opened.push(port1, port2);
+    serveDecodes(port2 as unknown as Port, (url, signal, colouring) =>
+      new Promise<TileValues>((resolve, reject) => {
+        loads.push({
+          worker,
+          url,
+          signal,
+          colouring,
+          finish: (bytes) => resolve({ width: bytes.length, height: 1, values: Uint8Array.from(bytes) }),
+          fail: () => reject(new Error(`The tile at ${url} could not be loaded: HTTP 403`)),
+        });
+      }),
+    );
+    return port1 as unknown as Port;
+  });
+  const { load, colourWith } = decoder(pagePorts);
+  return { loads, load, colourWith };
+}
+
+const opened: MessagePort[] = [];
+afterEach(() => opened.splice(0).forEach((port) => port.close()));
+const delivered = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe("decoding tiles in a worker", () => {
+  it("answers each load with its own tile's values", async () => {
+    const { loads, load } = channel();
+    const first = load("http://bucket/a.png", new AbortController().signal);
+    const second = load("http://bucket/b.png", new AbortController().signal);
+    await delivered();
+    expect(loads.map((l) => l.url)).toEqual(["http://bucket/a.png", "http://bucket/b.png"]);
+    loads[1].finish([2, 2]);
+    loads[0].finish([1]);
+    expect(await first).toEqual({ width: 1, height: 1, values: Uint8Array.from([1]) });
+    expect(await second).toEqual({ width: 2, height: 1, values: Uint8Array.from([2, 2]) });
+  });
+
+  it("passes the worker's failure on as an error naming the tile", async () => {
+    const { loads, load } = channel();
+    const tile = load("http://bucket/a.png", new AbortController().signal);
+    await delivered();
+    loads[0].fail();
+    await expect(tile).rejects.toThrow("The tile at http://bucket/a.png could not be loaded: HTTP 403");
+  });
+
+  it("cancels the worker's load when the page no longer wants the tile", async () => {
+    const { loads, load } = channel();
+    const abort = new AbortController();
+    const tile = load("http://bucket/a.png", abort.signal);
+    await delivered();
+    abort.abort();
+    await expect(tile).rejects.toThrow("cancelled");
+    await delivered();
+    expect(loads[0].signal.aborted).toBe(true);
+  });
+
+  it("sends each load to the worker with the fewest loads", async () => {
+    const { loads, load } = channel(2);
+    const signal = new AbortController().signal;
+    const first = load("http://bucket/a.png", signal);
+    void load("http://bucket/b.png", signal);
+    await delivered();
+    loads[0].finish([1]);
+    await first;
+    void load("http://bucket/c.png", signal);
+    await delivered();
+    expect(loads.map((l) => [l.url, l.worker])).toEqual([
+      ["http://bucket/a.png", 0],
+      ["http://bucket/b.png", 1],
+      ["http://bucket/c.png", 0],
+    ]);
+  });
+
+  it("asks for tiles coloured with the colours of the moment", async () => {
+    const { loads, load, colourWith } = channel();
+    const signal = new AbortController().signal;
+    void load("http://bucket/a.png", signal);
+    const viridis: Colouring = { settings: "viridis -80 0", lookup: new Uint8ClampedArray(1024).fill(7) };
+    colourWith(viridis);
+    void load("http://bucket/b.png", signal);
+    await delivered();
+    expect(loads.map((l) => l.colouring)).toEqual([undefined, viridis]);
+  });
+});
