@@ -29,7 +29,8 @@ SOURCES = {
     "lambda scaling": "https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html "
     "(1,000 execution environments every 10 s per function; account default 1,000)",
     "async retries": "https://docs.aws.amazon.com/lambda/latest/dg/"
-    "invocation-async-error-handling.html (throttled events go back to the queue; retry interval from 1 s up to 5 min)",
+    "invocation-async-error-handling.html (throttled events go back to the queue; "
+    "retry interval from 1 s up to 5 min)",
     "lambda vCPU": "https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html "
     "(1,769 MB = one vCPU)",
     "lambda price": "https://aws.amazon.com/lambda/pricing/ "
