@@ -33,7 +33,7 @@ from pathlib import PurePosixPath
 
 from chalicelib import database, status
 from chalicelib.clock import Clock, iso, system_clock
-from chalicelib.config import Settings
+from chalicelib.config import Settings, readable_bytes
 from chalicelib.errors import ChangedError, NotFoundError, StorageError
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
@@ -263,10 +263,10 @@ class SpectrogramJob:
         return Outcome(upload.key, COMPLETED, claim.recording.id)
 
     def _too_large(self, claim: Claim) -> str:
-        limit_mib = self._settings.max_upload_bytes // (1024 * 1024)
+        limit = readable_bytes(self._settings.max_upload_bytes)
         return (
             f"{claim.recording.filename!r} is {claim.size / 1e6:.1f} MB on storage, over the "
-            f"{limit_mib} MiB upload limit; split it into shorter files and upload them again."
+            f"{limit} upload limit; split it into shorter files and upload them again."
         )
 
     @contextmanager

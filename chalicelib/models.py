@@ -184,6 +184,9 @@ def bind(settings: Settings) -> None:
         model.Meta.table_name = table_name
         model.Meta.host = settings.dynamodb_endpoint
         model.Meta.region = settings.region
+        # PynamoDB gives botocore's "standard" retry mode 1 + this many attempts: throttled
+        # requests back off and try again, as the S3 and SQS clients do (clients.retries).
+        model.Meta.max_retry_attempts = settings.max_attempts - 1
         model._connection = None
 
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from chalicelib import annotations, database, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
-from chalicelib.config import Settings
+from chalicelib.config import Settings, readable_bytes
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.paging import ISSUED_ID, MAX_PAGE, decode_cursor, newest_first, page_size
@@ -101,8 +101,7 @@ class NewUpload:
             raise BadRequestError(f"{filename!r} is empty (size {size} bytes)")
         if size > max_bytes:
             raise BadRequestError(
-                f"{filename!r} is {size} bytes, over the {max_bytes // (1024 * 1024)} MiB "
-                "upload limit"
+                f"{filename!r} is {size} bytes, over the {readable_bytes(max_bytes)} upload limit"
             )
         fitting = AUDIO_TYPES[extension]
         if not isinstance(content_type, str):

@@ -4,6 +4,7 @@ server."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import itertools
 import json
 import re
@@ -316,3 +317,21 @@ def test_regenerate_takes_over_a_processing_job_only_once_its_lease_lapsed(
     else:
         with pytest.raises(ConflictError, match="the spectrogram is PROCESSING: wait"):
             later.regenerate("max", recording_id)
+
+
+@pytest.mark.parametrize("limit", [100 * 2**20, 2 * 2**30])
+def test_the_upload_limit_of_the_stage_bounds_the_request_and_the_upload_policy(
+    cloud_settings, limit
+):
+    settings = dataclasses.replace(cloud_settings, max_upload_bytes=limit)
+    recordings = Recordings(
+        settings=settings, storage=clients.storage(settings), clock=lambda: 1_800_000_000
+    )
+    body = {"filename": "night.wav", "size": limit, "content_type": ""}
+    fields = recordings.create("una", body)["upload"]["fields"]
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    assert ["content-length-range", 1, limit] in policy["conditions"]
+    with pytest.raises(BadRequestError) as refused:
+        recordings.create("una", {**body, "size": limit + 1})
+    said = {100 * 2**20: "100 MiB", 2 * 2**30: "2 GiB"}[limit]
+    assert refused.value.message == f"'night.wav' is {limit + 1} bytes, over the {said} upload limit"
