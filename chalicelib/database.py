@@ -98,9 +98,7 @@ def owned(model: type[Model], key: str, owner: str, *, what: str, issued: re.Pat
 def transaction() -> TransactWrite:
     """A TransactWrite on the host and region the models are bound to, retried as they are."""
     meta = SpectrogramModel.Meta
-    return TransactWrite(
-        connection=_connection(meta.region, meta.host, meta.max_retry_attempts)
-    )
+    return TransactWrite(connection=_connection(meta.region, meta.host, meta.max_retry_attempts))
 
 
 @functools.cache

@@ -18,7 +18,6 @@ from botocore.awsrequest import AWSResponse
 from chalicelib import database
 from chalicelib.models import RecordingModel, SpectrogramModel
 
-
 # Calls from parallel threads (the job's puts) are counted one at a time.
 _COUNTING = threading.Lock()
 
@@ -129,4 +128,3 @@ def dynamodb_failing(operation: str, code: str, *, times: int | None = None) -> 
         for client in dynamodb_clients():
             stack.enter_context(failing(client, operation, code, times=times, failed=failed))
         yield failed
-

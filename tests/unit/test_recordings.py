@@ -334,4 +334,6 @@ def test_the_upload_limit_of_the_stage_bounds_the_request_and_the_upload_policy(
     with pytest.raises(BadRequestError) as refused:
         recordings.create("una", {**body, "size": limit + 1})
     said = {100 * 2**20: "100 MiB", 2 * 2**30: "2 GiB"}[limit]
-    assert refused.value.message == f"'night.wav' is {limit + 1} bytes, over the {said} upload limit"
+    assert refused.value.message == (
+        f"'night.wav' is {limit + 1} bytes, over the {said} upload limit"
+    )
