@@ -99,7 +99,7 @@ class Claim:
 
     @property
     def prefix(self) -> str:
-        return attempt_prefix(self.recording.owner, self.recording.id, self.attempt_id)
+        return attempt_prefix(self.recording.object_key, self.attempt_id)
 
     @property
     def holds(self):
@@ -207,8 +207,7 @@ class SpectrogramJob:
                 discard_attempt(
                     self._storage,
                     bucket=self._settings.spectrograms_bucket,
-                    owner=recording.owner,
-                    recording_id=recording.id,
+                    object_key=recording.object_key,
                     attempt_id=row.attempt_id,
                 )
             return Claim(recording, attempt_id, etag, size, previous=row)

@@ -106,7 +106,7 @@ class SpectrogramModel(Model):
     # once, a new upload to the same key renders again.
     source_etag = UnicodeAttribute(null=True)
     # The attempt holding (or that last held) the claim; its images are stored under
-    # <owner>/<recording>/<attempt_id>/ until it completes.
+    # <audio key without extension>/<attempt_id>/ (chalicelib/renderings.py).
     attempt_id = UnicodeAttribute(null=True)
     # While PROCESSING: epoch seconds until which the attempt is presumed alive. Its
     # heartbeat extends it; once it lapses, the next delivery may take the job over.

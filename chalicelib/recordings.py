@@ -22,6 +22,7 @@ from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, Sto
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.paging import ISSUED_ID, MAX_PAGE, decode_cursor, newest_first, page_size
 from chalicelib.renderings import MANIFEST, discard_attempt, spectrogram_prefix
+from chalicelib.spread import key_hash
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
 from chalicelib.validation import fields, text, whole_number
 
@@ -35,8 +36,14 @@ MAX_DELETED_AT_ONCE = MAX_PAGE
 
 
 def audio_key(owner: str, recording_id: str, extension: str) -> str:
-    """Where the upload lands: under the owner's prefix, never the user's filename."""
-    return f"{owner}/{recording_id}{extension}"
+    """Where the upload lands, never under the user's filename: ``<hash>/<owner>/<id><ext>``.
+
+    The hash of the id comes first so that a burst of uploads and renders spreads over S3's
+    prefixes (chalicelib/spread.py); the recording's images live under the same path
+    (renderings.spectrogram_prefix). Rows store the key: recordings stored before keep
+    theirs, ``<owner>/<id><ext>``.
+    """
+    return f"{key_hash(recording_id)}/{owner}/{recording_id}{extension}"
 
 
 def content_disposition(filename: str, kind: str = "inline") -> str:
@@ -243,7 +250,7 @@ class Recordings:
         self._storage.delete(bucket=self._settings.recordings_bucket, key=recording.object_key)
         self._storage.delete_prefix(
             bucket=self._settings.spectrograms_bucket,
-            prefix=spectrogram_prefix(owner, recording_id),
+            prefix=spectrogram_prefix(recording.object_key),
         )
         annotations.delete_all(recording_id)
         with database.translated("delete the recording"), database.transaction() as transaction:
@@ -375,8 +382,7 @@ class Recordings:
             discard_attempt(
                 self._storage,
                 bucket=self._settings.spectrograms_bucket,
-                owner=owner,
-                recording_id=recording_id,
+                object_key=recording.object_key,
                 attempt_id=spectrogram.attempt_id,
             )
         try:

@@ -84,8 +84,7 @@ class _Sweeper:
         discard_attempt(
             self.storage,
             bucket=self.settings.spectrograms_bucket,
-            owner=recording.owner,
-            recording_id=recording.id,
+            object_key=recording.object_key,
             attempt_id=row.attempt_id,
         )
         try:

@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib import clients, status
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
-from chalicelib.models import SpectrogramModel
+from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Listing, Recordings
 
@@ -279,7 +279,7 @@ def uploaded(recordings: Recordings, settings, owner: str) -> tuple[str, Recordi
     recording_id = created["recording"]["id"]
     clients.storage(settings).put(
         bucket=settings.recordings_bucket,
-        key=f"{owner}/{recording_id}.wav",
+        key=created["upload"]["fields"]["key"],
         body=b"RIFF",
         content_type="audio/wav",
         cache_control=None,
@@ -337,3 +337,19 @@ def test_the_upload_limit_of_the_stage_bounds_the_request_and_the_upload_policy(
     assert refused.value.message == (
         f"'night.wav' is {limit + 1} bytes, over the {said} upload limit"
     )
+
+
+def test_a_recording_stored_before_keys_began_with_a_hash_is_served_and_deleted_whole(
+    recordings, cloud_settings
+):
+    (recording_id,) = new(recordings, "olga", 1)
+    # As rows written before the hash store it; the images were under the same path.
+    old_key = f"olga/{recording_id}.wav"
+    RecordingModel(recording_id).update(actions=[RecordingModel.object_key.set(old_key)])
+    s3 = clients.s3(cloud_settings)
+    s3.put_object(Bucket="recordings", Key=old_key, Body=b"RIFF")
+    s3.put_object(Bucket="spectrograms", Key=f"olga/{recording_id}/a1/overview.png", Body=b"png")
+    assert f"/recordings/{old_key}?" in recordings.audio_url("olga", recording_id)
+    recordings.delete("olga", recording_id)
+    for bucket in ("recordings", "spectrograms"):
+        assert s3.list_objects_v2(Bucket=bucket, Prefix=f"olga/{recording_id}")["KeyCount"] == 0
