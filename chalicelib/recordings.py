@@ -190,9 +190,7 @@ class Recordings:
             project_id=upload.project_id,
         )
         recording.object_key = audio_key(owner, recording.id, upload.extension)
-        spectrogram = SpectrogramModel(
-            recording_id=recording.id, owner=owner, status=status.PENDING, updated_at=iso(now)
-        )
+        spectrogram = status.waiting(recording.id, owner=owner, now=iso(now))
         with projects.joining(owner, upload.project_id, "save the new recording") as transaction:
             transaction.save(recording, condition=RecordingModel.id.does_not_exist())
             transaction.save(spectrogram, condition=SpectrogramModel.recording_id.does_not_exist())

@@ -84,6 +84,7 @@ def row_in(
         owner="erin",
         status=current,
         updated_at=iso(NOW - age_s),
+        unfinished=status.unfinished_key(recording_id, current),
         attempt_id=attempt_id,
         lease_until=None if lease_s is None else NOW + lease_s,
         attempts=attempts,
