@@ -9,6 +9,9 @@ A claim (-> PROCESSING) also comes from PROCESSING when the attempt holding it d
 uploaded. A worker hands a job back (PROCESSING -> PENDING) when a retryable error
 stopped it; a user's regenerate sends a finished spectrogram (or one left hanging) back
 to PENDING; the sweeper re-announces a PENDING upload (PENDING -> PENDING, counted).
+
+Every move also keeps the sweeper's sparse index true: an unfinished row carries
+``unfinished`` (its status and shard), a finished one does not (docs/scale.md).
 """
 
 from __future__ import annotations
@@ -50,9 +53,13 @@ class IllegalTransitionError(database.ConditionFailed):
     """The row was not in a state the move may start from (or does not exist)."""
 
 
+def _sweep_key(current: str, index: int) -> str:
+    return f"{current}#{index:02d}"
+
+
 def unfinished_key(recording_id: str, current: str) -> str:
     """Where a PENDING or PROCESSING row sits in the sweeper's index: its status and shard."""
-    return f"{current}#{shard(recording_id, SWEEP_SHARDS):02d}"
+    return _sweep_key(current, shard(recording_id, SWEEP_SHARDS))
 
 
 def _indexed(recording_id: str, new: str):
@@ -82,7 +89,7 @@ def unfinished(current: str, *, updated_before: str) -> list[str]:
             ids += [
                 key.recording_id
                 for key in SpectrogramModel.by_unfinished.query(
-                    f"{current}#{index:02d}", SpectrogramModel.updated_at < updated_before
+                    _sweep_key(current, index), SpectrogramModel.updated_at < updated_before
                 )
             ]
     return ids
