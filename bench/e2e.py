@@ -22,6 +22,7 @@ from bench.annotations import AnnotationTimings, annotation_timings
 from bench.signals import Spec, ensure
 from chalicelib.audio_types import canonical_type
 from chalicelib.config import Settings
+from chalicelib.recordings import audio_key
 from infra.local.harness import ApiUser, RunningStack, running_stack
 
 DONE = ("COMPLETED", "FAILED")
@@ -157,16 +158,18 @@ class _Replayer:
             TableName=self.settings.spectrograms_table,
             Key={"recording_id": {"S": recording_id}},
         )["Item"]
-        listing = self.s3.list_objects_v2(
-            Bucket=self.settings.spectrograms_bucket, Prefix=f"{self.owner}/{recording_id}/"
-        )
-        prefixes = {obj["Key"].split("/")[2] for obj in listing.get("Contents", [])}
+        # The audio's key without an extension, then "/": where its renderings are.
+        rendered = audio_key(self.owner, recording_id, "") + "/"
+        listing = self.s3.list_objects_v2(Bucket=self.settings.spectrograms_bucket, Prefix=rendered)
+        prefixes = {
+            obj["Key"].removeprefix(rendered).split("/")[0] for obj in listing.get("Contents", [])
+        }
         return _status(user, recording_id), row["attempts"]["N"], sorted(prefixes)
 
     def replay(self, recording_id: str) -> None:
         """Send the upload's ObjectCreated record again, as S3 may."""
         listing = self.s3.list_objects_v2(
-            Bucket=self.settings.recordings_bucket, Prefix=f"{self.owner}/{recording_id}"
+            Bucket=self.settings.recordings_bucket, Prefix=audio_key(self.owner, recording_id, "")
         )
         (obj,) = listing["Contents"]
         record = {

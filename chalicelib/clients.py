@@ -20,18 +20,36 @@ from chalicelib.storage import Storage
 _S3_CONFIG = Config(signature_version="s3v4", s3={"addressing_style": "path"})
 
 
+def retries(settings: Settings) -> Config:
+    """botocore's "standard" retry mode: SlowDown, 5xx, throttling and timeouts are tried
+    again after an exponential, jittered backoff, up to ``settings.max_attempts`` in all.
+
+    Not "adaptive": its client-side rate limiter learns over many requests of one
+    long-lived client, and PynamoDB's models use "standard" (models.bind) anyway.
+    """
+    return Config(retries={"mode": "standard", "total_max_attempts": settings.max_attempts})
+
+
 @functools.cache
 def s3(settings: Settings | None = None):
     settings = settings or get_settings()
     return boto3.client(
-        "s3", region_name=settings.region, endpoint_url=settings.cloud_endpoint, config=_S3_CONFIG
+        "s3",
+        region_name=settings.region,
+        endpoint_url=settings.cloud_endpoint,
+        config=_S3_CONFIG.merge(retries(settings)),
     )
 
 
 @functools.cache
 def sqs(settings: Settings | None = None):
     settings = settings or get_settings()
-    return boto3.client("sqs", region_name=settings.region, endpoint_url=settings.cloud_endpoint)
+    return boto3.client(
+        "sqs",
+        region_name=settings.region,
+        endpoint_url=settings.cloud_endpoint,
+        config=retries(settings),
+    )
 
 
 def reset() -> None:

@@ -12,6 +12,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 MIB = 1024 * 1024
+GIB = 1024 * MIB
+# The largest upload any stage may allow: a presigned POST takes up to 5 GB, but past this
+# the worker's /tmp and memory (infra/stack.py) cannot take the file.
+MAX_UPLOAD_LIMIT = 2 * GIB
+
+
+class SettingsError(ValueError):
+    """A setting the environment gives that Sonagram cannot run with."""
+
+
+def readable_bytes(size: int) -> str:
+    """``size`` as people say it: "100 MiB", "2 GiB", or bytes when neither is whole."""
+    for unit, name in ((GIB, "GiB"), (MIB, "MiB")):
+        if size % unit == 0:
+            return f"{size // unit} {name}"
+    return f"{size} bytes"
+
+
+def _whole(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -30,6 +56,7 @@ class Settings:
     projects_table: str = "sonagram-projects"
     annotations_table: str = "sonagram-annotations"
     jobs_queue: str = "sonagram-spectrogram-jobs"
+    # Per stage: the cloud stage's is in .chalice/config.json, 1 byte .. MAX_UPLOAD_LIMIT.
     max_upload_bytes: int = 100 * MIB
     upload_expiry_s: int = 15 * 60
     download_expiry_s: int = 60 * 60
@@ -44,6 +71,18 @@ class Settings:
     auth_secret: str | None = None
     token_ttl_s: int = 7 * 24 * 3600
     ui_origin: str = "http://127.0.0.1:5173"
+    # Tries per AWS request (botocore's "standard" retry mode, exponential backoff with jitter):
+    # S3 answers SlowDown while it splits a busy prefix, DynamoDB throttles a hot partition.
+    max_attempts: int = 5
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_upload_bytes <= MAX_UPLOAD_LIMIT:
+            raise SettingsError(
+                f"MAX_UPLOAD_BYTES must be 1 to {MAX_UPLOAD_LIMIT} ("
+                f"{readable_bytes(MAX_UPLOAD_LIMIT)}), not {self.max_upload_bytes}"
+            )
+        if self.max_attempts < 1:
+            raise SettingsError(f"AWS_MAX_ATTEMPTS must be 1 or more, not {self.max_attempts}")
 
     @property
     def is_local(self) -> bool:
@@ -71,13 +110,15 @@ class Settings:
             projects_table=env.get("PROJECTS_TABLE", cls.projects_table),
             annotations_table=env.get("ANNOTATIONS_TABLE", cls.annotations_table),
             jobs_queue=env.get("JOBS_QUEUE", cls.jobs_queue),
-            max_upload_bytes=int(env.get("MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
+            max_upload_bytes=_whole(env, "MAX_UPLOAD_BYTES", cls.max_upload_bytes),
             max_duration_s=float(env.get("MAX_DURATION_S", cls.max_duration_s)),
             job_timeout_s=float(env.get("JOB_TIMEOUT_S", cls.job_timeout_s)),
             job_lease_s=float(env.get("JOB_LEASE_S", cls.job_lease_s)),
             sweep_every_s=float(env.get("SWEEP_EVERY_S", cls.sweep_every_s)),
             auth_secret=env.get("AUTH_SECRET") or None,
             ui_origin=env.get("UI_ORIGIN", f"http://127.0.0.1:{env.get('UI_PORT', '5173')}"),
+            # botocore's own variable name, read here like every other setting.
+            max_attempts=_whole(env, "AWS_MAX_ATTEMPTS", cls.max_attempts),
         )
 
 

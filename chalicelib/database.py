@@ -96,12 +96,12 @@ def owned(model: type[Model], key: str, owner: str, *, what: str, issued: re.Pat
 
 
 def transaction() -> TransactWrite:
-    """A TransactWrite on the host and region the models are bound to."""
+    """A TransactWrite on the host and region the models are bound to, retried as they are."""
     meta = SpectrogramModel.Meta
-    return TransactWrite(connection=_connection(meta.region, meta.host))
+    return TransactWrite(connection=_connection(meta.region, meta.host, meta.max_retry_attempts))
 
 
 @functools.cache
-def _connection(region: str, host: str | None) -> Connection:
+def _connection(region: str, host: str | None, max_retry_attempts: int) -> Connection:
     # Transactions do not use the models' connections; building a client costs ~30 ms.
-    return Connection(region=region, host=host)
+    return Connection(region=region, host=host, max_retry_attempts=max_retry_attempts)

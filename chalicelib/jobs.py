@@ -33,7 +33,7 @@ from pathlib import PurePosixPath
 
 from chalicelib import database, status
 from chalicelib.clock import Clock, iso, system_clock
-from chalicelib.config import Settings
+from chalicelib.config import Settings, readable_bytes
 from chalicelib.errors import ChangedError, NotFoundError, StorageError
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
@@ -99,7 +99,7 @@ class Claim:
 
     @property
     def prefix(self) -> str:
-        return attempt_prefix(self.recording.owner, self.recording.id, self.attempt_id)
+        return attempt_prefix(self.recording.object_key, self.attempt_id)
 
     @property
     def holds(self):
@@ -207,8 +207,7 @@ class SpectrogramJob:
                 discard_attempt(
                     self._storage,
                     bucket=self._settings.spectrograms_bucket,
-                    owner=recording.owner,
-                    recording_id=recording.id,
+                    object_key=recording.object_key,
                     attempt_id=row.attempt_id,
                 )
             return Claim(recording, attempt_id, etag, size, previous=row)
@@ -263,10 +262,10 @@ class SpectrogramJob:
         return Outcome(upload.key, COMPLETED, claim.recording.id)
 
     def _too_large(self, claim: Claim) -> str:
-        limit_mib = self._settings.max_upload_bytes // (1024 * 1024)
+        limit = readable_bytes(self._settings.max_upload_bytes)
         return (
             f"{claim.recording.filename!r} is {claim.size / 1e6:.1f} MB on storage, over the "
-            f"{limit_mib} MiB upload limit; split it into shorter files and upload them again."
+            f"{limit} upload limit; split it into shorter files and upload them again."
         )
 
     @contextmanager

@@ -82,14 +82,19 @@ class RecordingModel(Model):
     by_project = ProjectIndex()
 
 
-class StatusIndex(GlobalSecondaryIndex):
-    """Spectrograms in one status by age: the sweeper finds stuck jobs here."""
+class UnfinishedIndex(GlobalSecondaryIndex):
+    """Unfinished spectrograms (PENDING or PROCESSING) by age: the sweeper finds stuck jobs here.
+
+    Sparse: a finished row carries no ``unfinished`` and is not in it, so a burst of renders
+    finishing together writes no index items, and the key's shard (status.py) spreads the
+    claims of a burst over several partitions.
+    """
 
     class Meta:
-        index_name = "by-status"
+        index_name = "by-unfinished"
         projection = KeysOnlyProjection()
 
-    status = UnicodeAttribute(hash_key=True)
+    unfinished = UnicodeAttribute(hash_key=True)
     updated_at = UnicodeAttribute(range_key=True)
 
 
@@ -102,11 +107,14 @@ class SpectrogramModel(Model):
     status = UnicodeAttribute()
     error = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute()
+    # "<status>#<shard>" while PENDING or PROCESSING, absent once finished: the key of the
+    # sweeper's sparse index, written with every status move (status.py).
+    unfinished = UnicodeAttribute(null=True)
     # The uploaded object version (ETag) this row renders or rendered: replays render
     # once, a new upload to the same key renders again.
     source_etag = UnicodeAttribute(null=True)
     # The attempt holding (or that last held) the claim; its images are stored under
-    # <owner>/<recording>/<attempt_id>/ until it completes.
+    # <audio key without extension>/<attempt_id>/ (chalicelib/renderings.py).
     attempt_id = UnicodeAttribute(null=True)
     # While PROCESSING: epoch seconds until which the attempt is presumed alive. Its
     # heartbeat extends it; once it lapses, the next delivery may take the job over.
@@ -123,7 +131,7 @@ class SpectrogramModel(Model):
     timings_ms = MapAttribute(null=True)
     engine_version = UnicodeAttribute(null=True)
 
-    by_status = StatusIndex()
+    by_unfinished = UnfinishedIndex()
 
 
 class ProjectModel(Model):
@@ -184,6 +192,9 @@ def bind(settings: Settings) -> None:
         model.Meta.table_name = table_name
         model.Meta.host = settings.dynamodb_endpoint
         model.Meta.region = settings.region
+        # PynamoDB gives botocore's "standard" retry mode 1 + this many attempts: throttled
+        # requests back off and try again, as the S3 and SQS clients do (clients.retries).
+        model.Meta.max_retry_attempts = settings.max_attempts - 1
         model._connection = None
 
 

@@ -17,11 +17,12 @@ from urllib.parse import quote
 from chalicelib import annotations, database, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
-from chalicelib.config import Settings
+from chalicelib.config import Settings, readable_bytes
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.paging import ISSUED_ID, MAX_PAGE, decode_cursor, newest_first, page_size
 from chalicelib.renderings import MANIFEST, discard_attempt, spectrogram_prefix
+from chalicelib.spread import key_hash
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
 from chalicelib.validation import fields, text, whole_number
 
@@ -35,8 +36,14 @@ MAX_DELETED_AT_ONCE = MAX_PAGE
 
 
 def audio_key(owner: str, recording_id: str, extension: str) -> str:
-    """Where the upload lands: under the owner's prefix, never the user's filename."""
-    return f"{owner}/{recording_id}{extension}"
+    """Where the upload lands, never under the user's filename: ``<hash>/<owner>/<id><ext>``.
+
+    The hash of the id comes first so that a burst of uploads and renders spreads over S3's
+    prefixes (chalicelib/spread.py); the recording's images live under the same path
+    (renderings.spectrogram_prefix). Rows store the key: recordings stored before keep
+    theirs, ``<owner>/<id><ext>``.
+    """
+    return f"{key_hash(recording_id)}/{owner}/{recording_id}{extension}"
 
 
 def content_disposition(filename: str, kind: str = "inline") -> str:
@@ -101,8 +108,7 @@ class NewUpload:
             raise BadRequestError(f"{filename!r} is empty (size {size} bytes)")
         if size > max_bytes:
             raise BadRequestError(
-                f"{filename!r} is {size} bytes, over the {max_bytes // (1024 * 1024)} MiB "
-                "upload limit"
+                f"{filename!r} is {size} bytes, over the {readable_bytes(max_bytes)} upload limit"
             )
         fitting = AUDIO_TYPES[extension]
         if not isinstance(content_type, str):
@@ -184,9 +190,7 @@ class Recordings:
             project_id=upload.project_id,
         )
         recording.object_key = audio_key(owner, recording.id, upload.extension)
-        spectrogram = SpectrogramModel(
-            recording_id=recording.id, owner=owner, status=status.PENDING, updated_at=iso(now)
-        )
+        spectrogram = status.waiting(recording.id, owner=owner, now=iso(now))
         with projects.joining(owner, upload.project_id, "save the new recording") as transaction:
             transaction.save(recording, condition=RecordingModel.id.does_not_exist())
             transaction.save(spectrogram, condition=SpectrogramModel.recording_id.does_not_exist())
@@ -244,7 +248,7 @@ class Recordings:
         self._storage.delete(bucket=self._settings.recordings_bucket, key=recording.object_key)
         self._storage.delete_prefix(
             bucket=self._settings.spectrograms_bucket,
-            prefix=spectrogram_prefix(owner, recording_id),
+            prefix=spectrogram_prefix(recording.object_key),
         )
         annotations.delete_all(recording_id)
         with database.translated("delete the recording"), database.transaction() as transaction:
@@ -376,8 +380,7 @@ class Recordings:
             discard_attempt(
                 self._storage,
                 bucket=self._settings.spectrograms_bucket,
-                owner=owner,
-                recording_id=recording_id,
+                object_key=recording.object_key,
                 attempt_id=spectrogram.attempt_id,
             )
         try:

@@ -1,9 +1,12 @@
 """Where a spectrogram's renderings live, and how those nothing will serve are removed.
 
-Each attempt at rendering writes under its own prefix, ``<owner>/<recording>/<attempt>/``,
-and works in its own folder under the temporary directory, so whoever outlives an
-attempt (the attempt that takes its job over, the sweeper) can remove exactly what it
-left. No numpy here: the sweeper and the HTTP API import it.
+A recording's renderings live under its audio's key without the extension: audio
+``<hash>/<owner>/<recording>.wav``, images ``<hash>/<owner>/<recording>/<attempt>/...``
+(a recording stored before keys began with a hash keeps ``<owner>/<recording>/``, found
+from its row the same way). Each attempt at rendering writes under its own prefix and
+works in its own folder under the temporary directory, so whoever outlives an attempt
+(the attempt that takes its job over, the sweeper) can remove exactly what it left. No
+numpy here: the sweeper and the HTTP API import it.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from chalicelib.errors import StorageError
 from chalicelib.storage import Storage
@@ -21,14 +24,14 @@ logger = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 
 
-def spectrogram_prefix(owner: str, recording_id: str) -> str:
-    """Every rendering of one recording."""
-    return f"{owner}/{recording_id}/"
+def spectrogram_prefix(object_key: str) -> str:
+    """Every rendering of the recording whose audio is stored at ``object_key``."""
+    return object_key.removesuffix(PurePosixPath(object_key).suffix) + "/"
 
 
-def attempt_prefix(owner: str, recording_id: str, attempt_id: str) -> str:
+def attempt_prefix(object_key: str, attempt_id: str) -> str:
     """The images and manifest of one attempt."""
-    return f"{spectrogram_prefix(owner, recording_id)}{attempt_id}/"
+    return f"{spectrogram_prefix(object_key)}{attempt_id}/"
 
 
 def workdir(attempt_id: str) -> Path:
@@ -51,9 +54,9 @@ def discard(storage: Storage, *, bucket: str, prefix: str | None) -> None:
 
 
 def discard_attempt(
-    storage: Storage, *, bucket: str, owner: str, recording_id: str, attempt_id: str | None
+    storage: Storage, *, bucket: str, object_key: str, attempt_id: str | None
 ) -> None:
     """Remove what a dead attempt left: its images, and its download if on this machine."""
     if attempt_id:
-        discard(storage, bucket=bucket, prefix=attempt_prefix(owner, recording_id, attempt_id))
+        discard(storage, bucket=bucket, prefix=attempt_prefix(object_key, attempt_id))
         shutil.rmtree(workdir(attempt_id), ignore_errors=True)

@@ -9,6 +9,9 @@ A claim (-> PROCESSING) also comes from PROCESSING when the attempt holding it d
 uploaded. A worker hands a job back (PROCESSING -> PENDING) when a retryable error
 stopped it; a user's regenerate sends a finished spectrogram (or one left hanging) back
 to PENDING; the sweeper re-announces a PENDING upload (PENDING -> PENDING, counted).
+
+Every move also keeps the sweeper's sparse index true: an unfinished row carries
+``unfinished`` (its status and shard), a finished one does not (docs/scale.md).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pynamodb.expressions.condition import Condition
 from chalicelib import database
 from chalicelib.clock import iso
 from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.spread import shard
 
 PENDING = "PENDING"
 PROCESSING = "PROCESSING"
@@ -31,6 +35,11 @@ ALL = (PENDING, PROCESSING, COMPLETED, FAILED)
 MAX_ATTEMPTS = 3
 MAX_ANNOUNCEMENTS = 3
 
+# Shards of each status in the sweeper's index: a burst of 1,000 claims writes ~2,000
+# index items (the PENDING one out, the PROCESSING one in), under 1,000/s per partition
+# once spread over 16 key values; the sweeper reads 2 x 16 small queries (docs/scale.md).
+SWEEP_SHARDS = 16
+
 # The statuses each status may be entered from.
 ENTERED_FROM: dict[str, tuple[str, ...]] = {
     PROCESSING: (PENDING, PROCESSING, COMPLETED, FAILED),
@@ -42,6 +51,48 @@ ENTERED_FROM: dict[str, tuple[str, ...]] = {
 
 class IllegalTransitionError(database.ConditionFailed):
     """The row was not in a state the move may start from (or does not exist)."""
+
+
+def _sweep_key(current: str, index: int) -> str:
+    return f"{current}#{index:02d}"
+
+
+def unfinished_key(recording_id: str, current: str) -> str:
+    """Where a PENDING or PROCESSING row sits in the sweeper's index: its status and shard."""
+    return _sweep_key(current, shard(recording_id, SWEEP_SHARDS))
+
+
+def _indexed(recording_id: str, new: str):
+    """The action that puts the row in the sweeper's index as ``new``, or out of it."""
+    if new in FINISHED:
+        return SpectrogramModel.unfinished.remove()
+    return SpectrogramModel.unfinished.set(unfinished_key(recording_id, new))
+
+
+def waiting(recording_id: str, *, owner: str, now: str) -> SpectrogramModel:
+    """A new spectrogram row, PENDING until its upload arrives."""
+    return SpectrogramModel(
+        recording_id,
+        owner=owner,
+        status=PENDING,
+        updated_at=now,
+        unfinished=unfinished_key(recording_id, PENDING),
+    )
+
+
+def unfinished(current: str, *, updated_before: str) -> list[str]:
+    """Ids of the spectrograms in ``current`` (PENDING or PROCESSING) whose status last moved
+    before ``updated_before``, from every shard of the sweeper's index."""
+    ids = []
+    for index in range(SWEEP_SHARDS):
+        with database.translated(f"list {current} spectrograms"):
+            ids += [
+                key.recording_id
+                for key in SpectrogramModel.by_unfinished.query(
+                    _sweep_key(current, index), SpectrogramModel.updated_at < updated_before
+                )
+            ]
+    return ids
 
 
 def unchanged(row: SpectrogramModel) -> Condition:
@@ -62,6 +113,30 @@ def left_hanging(row: SpectrogramModel, *, now: float, job_timeout_s: float) -> 
     if row.status == PROCESSING:
         return (row.lease_until or 0) <= now
     return row.status == PENDING and row.updated_at < iso(now - job_timeout_s)
+
+
+def index_unfinished_rows() -> list[str]:
+    """Put unfinished rows written before the sweeper's index was sparse into it; returns
+    their ids. Reads the whole table: run once, after an upgrade (docs/scale.md)."""
+    indexed = []
+    with database.translated("list unfinished spectrograms"):
+        rows = list(
+            SpectrogramModel.scan(
+                SpectrogramModel.status.is_in(PENDING, PROCESSING)
+                & SpectrogramModel.unfinished.does_not_exist()
+            )
+        )
+    for row in rows:
+        try:
+            with database.translated(f"index spectrogram {row.recording_id}"):
+                row.update(
+                    actions=[_indexed(row.recording_id, row.status)],
+                    condition=(SpectrogramModel.status == row.status) & unchanged(row),
+                )
+        except database.ConditionFailed:
+            continue  # it moved meanwhile, and the move indexed it
+        indexed.append(row.recording_id)
+    return indexed
 
 
 def move(
@@ -91,7 +166,12 @@ def move(
     required = SpectrogramModel.status.is_in(*sources)
     if condition is not None:
         required &= condition
-    update = [SpectrogramModel.status.set(new), SpectrogramModel.updated_at.set(now), *actions]
+    update = [
+        SpectrogramModel.status.set(new),
+        SpectrogramModel.updated_at.set(now),
+        _indexed(recording_id, new),
+        *actions,
+    ]
     try:
         with database.translated(f"move spectrogram {recording_id} to {new}"):
             if not recording_actions:
@@ -122,6 +202,7 @@ def restore(before: SpectrogramModel, *, pending_since: str) -> None:
     actions = [
         SpectrogramModel.status.set(before.status),
         SpectrogramModel.updated_at.set(before.updated_at),
+        _indexed(before.recording_id, before.status),
         SpectrogramModel.attempts.set(before.attempts),
         SpectrogramModel.announcements.set(before.announcements),
         SpectrogramModel.error.set(error) if error else SpectrogramModel.error.remove(),

@@ -50,19 +50,13 @@ def sweep(*, settings: Settings, storage: Storage, clock: Clock = system_clock) 
         (status.PROCESSING, settings.job_lease_s, sweeper.dead_attempt),
         (status.PENDING, settings.job_timeout_s, sweeper.waiting_upload),
     ):
-        with database.translated(f"list {current} spectrograms"):
-            keys = list(
-                SpectrogramModel.by_status.query(
-                    current, SpectrogramModel.updated_at < iso(sweeper.now - age_s)
-                )
-            )
-        for key in keys:
+        for recording_id in status.unfinished(current, updated_before=iso(sweeper.now - age_s)):
             try:
-                handle(key.recording_id)
+                handle(recording_id)
             except Exception:
                 # One bad row (or a storage outage) must not stop the sweep or its process.
-                logger.exception("could not sweep spectrogram %s", key.recording_id)
-                sweeper.done.errors.append(key.recording_id)
+                logger.exception("could not sweep spectrogram %s", recording_id)
+                sweeper.done.errors.append(recording_id)
     return sweeper.done
 
 
@@ -84,8 +78,7 @@ class _Sweeper:
         discard_attempt(
             self.storage,
             bucket=self.settings.spectrograms_bucket,
-            owner=recording.owner,
-            recording_id=recording.id,
+            object_key=recording.object_key,
             attempt_id=row.attempt_id,
         )
         try:

@@ -33,6 +33,7 @@ from constructs import Construct
 from pynamodb.models import Model
 
 from chalicelib import auth
+from chalicelib.config import Settings
 from chalicelib.models import (
     AnnotationChunkModel,
     ProjectModel,
@@ -208,8 +209,13 @@ class SonagramStack(cdk.Stack):
         )
 
     def _environment(self, ui_origin: str) -> dict[str, str]:
-        """What chalicelib.config.Settings reads, for every function of the stage."""
+        """What chalicelib.config.Settings reads, for every function of the stage: the prod
+        stage's settings in .chalice/config.json (checked here, so a bad one stops the synth)
+        and the names of what this stack creates."""
+        settings = prod_stage().get("environment_variables", {})
+        Settings.from_environ({**settings, "SONAGRAM_STAGE": STAGE})
         return {
+            **settings,
             "SONAGRAM_STAGE": STAGE,
             "RECORDINGS_BUCKET": self.recordings.bucket_name,
             "SPECTROGRAMS_BUCKET": self.spectrograms.bucket_name,
@@ -366,8 +372,8 @@ class SonagramStack(cdk.Stack):
 
         chalice.cdk names the Chalice stage after the stack, not "prod": the prod stage's
         settings are passed in explicitly, so .chalice/config.json stays their one source. Its
-        environment is this stack's alone (the names of what it creates): the prod stage sets
-        none.
+        environment is every function's (``_environment``): the stage's settings and the names
+        of what this stack creates.
         """
         packaged_for = ChaliceConfig().lambda_python_version
         if packaged_for != RUNTIME.name:
@@ -375,9 +381,7 @@ class SonagramStack(cdk.Stack):
                 f"Chalice would package the API for {packaged_for}, the other functions run "
                 f"{RUNTIME.name}: synthesize with the project's venv (.venv/bin/python)"
             )
-        chalice_config = json.loads((ROOT / ".chalice" / "config.json").read_text())
-        prod = chalice_config["stages"][STAGE]
-        stage_config = {**prod, "environment_variables": environment}
+        stage_config = {**prod_stage(), "environment_variables": environment}
         # Chalice's packager takes the region (for the Lambda service principal) from boto3's
         # environment only, and writes its package under ./chalice.out, which CDK copies into
         # the cloud assembly at once: package in a scratch directory that then goes away.
@@ -473,6 +477,11 @@ def grant_objects(grantee: iam.IGrantable, bucket: s3.IBucket, *actions: str) ->
         actions=[f"s3:{action}" for action in actions],
         resource_arns=[bucket.arn_for_objects("*")],
     )
+
+
+def prod_stage() -> dict:
+    """The prod stage of .chalice/config.json: the one source of the cloud stage's settings."""
+    return json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"][STAGE]
 
 
 def table_from_model(scope: Construct, construct_id: str, model: type[Model]) -> dynamodb.Table:

@@ -18,6 +18,9 @@ from botocore.awsrequest import AWSResponse
 from chalicelib import database
 from chalicelib.models import RecordingModel, SpectrogramModel
 
+# Calls from parallel threads (the job's puts) are counted one at a time.
+_COUNTING = threading.Lock()
+
 
 class _Body:
     def __init__(self, data: bytes) -> None:
@@ -45,15 +48,25 @@ def failing(
     *,
     status: int = 400,
     when: Callable[[object], bool] = lambda request: True,
+    times: int | None = None,
+    failed: list | None = None,
 ) -> Iterator[list]:
-    """While the block runs, ``operation`` calls answer ``code``; yields the calls failed."""
-    failed: list = []
+    """While the block runs, ``operation`` calls answer ``code`` (only the first ``times``
+    of them, if given: a fault that passes); yields the list of calls failed (``failed``,
+    if given: several clients may share one count).
+
+    Each try of botocore's retries is a call: a request retried after two faults is three.
+    """
+    failed = [] if failed is None else failed
     event = f"before-send.{client.meta.service_model.endpoint_prefix}.{operation}"
 
     def answer(request, **_):
         if not when(request):
             return None
-        failed.append(request.url)
+        with _COUNTING:
+            if times is not None and len(failed) >= times:
+                return None
+            failed.append(request.url)
         return _error_response(client, request.url, code, status)
 
     client.meta.events.register_first(event, answer)
@@ -102,14 +115,16 @@ def dynamodb_clients() -> list:
     return [
         SpectrogramModel._get_connection().connection.client,
         RecordingModel._get_connection().connection.client,
-        database._connection(meta.region, meta.host).client,
+        database._connection(meta.region, meta.host, meta.max_retry_attempts).client,
     ]
 
 
 @contextmanager
-def dynamodb_failing(operation: str, code: str) -> Iterator[None]:
-    """``operation`` answers ``code`` on every DynamoDB client of this process."""
+def dynamodb_failing(operation: str, code: str, *, times: int | None = None) -> Iterator[list]:
+    """``operation`` answers ``code`` on every DynamoDB client of this process (the first
+    ``times`` calls of them all, if given); yields the calls failed."""
+    failed: list = []
     with ExitStack() as stack:
         for client in dynamodb_clients():
-            stack.enter_context(failing(client, operation, code))
-        yield
+            stack.enter_context(failing(client, operation, code, times=times, failed=failed))
+        yield failed

@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from chalicelib.config import Settings
+from chalicelib.config import Settings, SettingsError
 from infra.local import localstack
 from infra.local.cloud import moto_command, provision, wait_until_up
 from infra.local.token_key import token_key
@@ -58,7 +58,10 @@ class Stack:
         if self.kind == "localstack":
             tables_port = int(self.env.get("LOCAL_DYNAMODB_PORT", self.cloud_port + 1))
             self.env["AWS_ENDPOINT_URL_DYNAMODB"] = f"http://127.0.0.1:{tables_port}"
-        self.settings = Settings.from_environ(self.env)
+        try:
+            self.settings = Settings.from_environ(self.env)
+        except SettingsError as e:
+            raise SystemExit(str(e)) from None
         self.processes: list[subprocess.Popen] = []
 
     def start(

@@ -16,6 +16,7 @@ import soundfile as sf
 from PIL import Image
 
 from chalicelib.config import Settings
+from chalicelib.recordings import audio_key
 from infra.local.harness import ApiClient, ApiUser, RunningStack
 from tests.integration.conftest import SAMPLES
 
@@ -152,7 +153,9 @@ def test_presigned_post_pins_key_type_and_size(alice: ApiUser):
     upload = answer.json()["upload"]
     assert upload["url"].endswith("/recordings")
     fields = upload["fields"]
-    assert fields["key"].startswith("alice/") and "Dawn" not in fields["key"]
+    recording_id = answer.json()["recording"]["id"]
+    # The server's key, spread over S3 prefixes by a hash of the id; never the user's name.
+    assert fields["key"] == audio_key("alice", recording_id, ".flac")
     assert fields["Content-Type"] == "audio/flac"
     assert fields["x-amz-algorithm"] == "AWS4-HMAC-SHA256"
     policy = json.loads(base64.b64decode(fields["policy"]))
@@ -207,7 +210,7 @@ def test_replayed_event_renders_once(stack: RunningStack, alice: ApiUser):
     done = alice.wait_until_done(recording["id"])
     sqs = stack.client("sqs")
     queue = sqs.get_queue_url(QueueName="sonagram-spectrogram-jobs")["QueueUrl"]
-    key = f"alice/{recording['id']}.wav"
+    key = audio_key("alice", recording["id"], ".wav")
     event = {
         "Records": [
             {
@@ -233,7 +236,7 @@ def test_replayed_event_renders_once(stack: RunningStack, alice: ApiUser):
 def test_delete_removes_audio_images_and_rows(stack: RunningStack, alice: ApiUser):
     recording = alice.upload("gone soon.wav", wav_bytes(2.0))
     assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
-    prefix = f"alice/{recording['id']}"
+    prefix = audio_key("alice", recording["id"], "")
     assert stack.stored("recordings", prefix) and stack.stored("spectrograms", prefix)
     assert alice.request("DELETE", f"/recordings/{recording['id']}").status_code == 204
     assert stack.stored("recordings", prefix) == stack.stored("spectrograms", prefix) == []
@@ -305,7 +308,8 @@ def test_audio_is_served_as_audio_under_the_users_name_whatever_type_was_stored(
 ):
     page = b"<html><script>alert(document.domain)</script></html>"
     recording = alice.upload("Grünfrosch.wav", page, stored_type="text/html")
-    stored = stack.client("s3").head_object(Bucket="recordings", Key=f"alice/{recording['id']}.wav")
+    key = audio_key("alice", recording["id"], ".wav")
+    stored = stack.client("s3").head_object(Bucket="recordings", Key=key)
     assert stored["ContentType"] == "text/html"
     answer = alice.request("GET", f"/recordings/{recording['id']}/audio", allow_redirects=False)
     assert answer.status_code == 302

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.recordings import audio_key
 from infra.local.harness import ApiClient, ApiUser, RunningStack
 from tests.integration.test_pipeline import wav_bytes
 
@@ -183,7 +184,7 @@ def test_deleting_a_project_deletes_its_recordings_audio_images_and_all(
     alice.request("PATCH", f"/recordings/{rendered['id']}", json={"project_id": project["id"]})
     pending = new_recording(alice, project["id"])
     kept = new_recording(alice)
-    prefix = f"alice/{rendered['id']}"
+    prefix = audio_key("alice", rendered["id"], "")
     assert stack.stored("recordings", prefix) and stack.stored("spectrograms", prefix)
     assert alice.request("DELETE", f"/projects/{project['id']}").status_code == 204
     assert stack.stored("recordings", prefix) == stack.stored("spectrograms", prefix) == []

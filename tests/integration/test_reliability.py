@@ -21,6 +21,7 @@ import pytest
 import requests
 import soundfile as sf
 
+from chalicelib.recordings import audio_key
 from infra.local.harness import ApiUser, RunningStack, running_stack
 from tests.integration.test_pipeline import wav_bytes
 
@@ -87,10 +88,10 @@ def status_of(user: ApiUser, recording_id: str) -> str:
 
 
 def rendering_prefixes(stack: RunningStack, user: str, recording_id: str) -> set[str]:
-    listing = stack.client("s3").list_objects_v2(
-        Bucket="spectrograms", Prefix=f"{user}/{recording_id}/"
-    )
-    return {o["Key"].split("/")[2] for o in listing.get("Contents", [])}
+    """The attempts with something stored for the recording."""
+    prefix = audio_key(user, recording_id, "") + "/"
+    listing = stack.client("s3").list_objects_v2(Bucket="spectrograms", Prefix=prefix)
+    return {o["Key"].removeprefix(prefix).split("/")[0] for o in listing.get("Contents", [])}
 
 
 def job_folders(job_root: Path) -> set[Path]:

@@ -1,8 +1,17 @@
-"""Settings from the environment: the token key, which only the local API gets."""
+"""Settings from the environment: the token key, which only the local API gets, the upload
+limit of each stage, and how often AWS requests are tried."""
 
 from __future__ import annotations
 
-from chalicelib.config import Settings
+import json
+from pathlib import Path
+
+import pytest
+
+from chalicelib.config import Settings, SettingsError, readable_bytes
+from infra.local.__main__ import Stack
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_api_takes_the_token_key_it_is_given():
@@ -17,3 +26,53 @@ def test_without_a_key_there_is_none_never_a_default():
         assert (
             Settings.from_environ({"SONAGRAM_STAGE": stage, "AUTH_SECRET": ""}).auth_secret is None
         )
+
+
+MIB, GIB = 2**20, 2**30
+
+
+def test_the_upload_limit_is_100_mib_unless_the_stage_says_otherwise():
+    assert Settings.from_environ({}).max_upload_bytes == 100 * MIB
+    assert Settings.from_environ({"MAX_UPLOAD_BYTES": str(2 * GIB)}).max_upload_bytes == 2 * GIB
+
+
+@pytest.mark.parametrize(
+    ("value", "sentence"),
+    [
+        (str(2 * GIB + 1), f"MAX_UPLOAD_BYTES must be 1 to {2 * GIB} (2 GiB), not {2 * GIB + 1}"),
+        ("0", f"MAX_UPLOAD_BYTES must be 1 to {2 * GIB} (2 GiB), not 0"),
+        ("-5", f"MAX_UPLOAD_BYTES must be 1 to {2 * GIB} (2 GiB), not -5"),
+        ("1.5e9", "MAX_UPLOAD_BYTES must be a whole number, not '1.5e9'"),
+    ],
+)
+def test_an_upload_limit_out_of_range_is_refused_with_a_sentence(value, sentence):
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environ({"MAX_UPLOAD_BYTES": value})
+    assert str(refused.value) == sentence
+
+
+def test_the_cloud_stage_sets_an_upload_limit_settings_accept():
+    prod = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]
+    limit = int(prod["environment_variables"]["MAX_UPLOAD_BYTES"])
+    assert 100 * MIB < limit <= 2 * GIB
+    assert Settings.from_environ(prod["environment_variables"]).max_upload_bytes == limit
+
+
+def test_the_local_stack_refuses_to_start_with_a_bad_limit_and_says_why():
+    with pytest.raises(SystemExit) as refused:
+        Stack({"MAX_UPLOAD_BYTES": str(3 * GIB)})
+    assert str(refused.value) == f"MAX_UPLOAD_BYTES must be 1 to {2 * GIB} (2 GiB), not {3 * GIB}"
+
+
+@pytest.mark.parametrize(
+    ("size", "said"), [(100 * MIB, "100 MiB"), (2 * GIB, "2 GiB"), (1000, "1000 bytes")]
+)
+def test_sizes_are_said_as_people_say_them(size, said):
+    assert readable_bytes(size) == said
+
+
+def test_aws_requests_are_tried_5_times_unless_the_environment_says_otherwise():
+    assert Settings.from_environ({}).max_attempts == 5
+    assert Settings.from_environ({"AWS_MAX_ATTEMPTS": "2"}).max_attempts == 2
+    with pytest.raises(SettingsError, match="AWS_MAX_ATTEMPTS must be 1 or more, not 0"):
+        Settings.from_environ({"AWS_MAX_ATTEMPTS": "0"})

@@ -329,14 +329,31 @@ def test_the_api_gets_the_real_names(stack, template):
     )
 
 
-def test_the_chalice_prod_stage_leaves_the_environment_to_the_stack(template_json):
+def test_the_chalice_prod_stage_gives_every_function_its_settings_and_no_names(
+    stack, template_json
+):
     # The stack creates the buckets and tables and names them; a name in the prod stage would
-    # be one nobody creates, and the stack's would override it anyway.
+    # be one nobody creates. Settings such as the upload limit are the stage's.
     prod = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]
-    assert "environment_variables" not in prod
+    settings = prod["environment_variables"]
+    assert not {"SONAGRAM_STAGE", *STACK_NAMES} & settings.keys()
+    variables = environments(template_json)
+    for function in (stack.worker, stack.sweeper):
+        assert settings.items() <= variables[logical_id(stack, function)].items()
+    assert settings.items() <= variables["APIHandler"].items()
     api = template_json["Resources"]["APIHandler"]["Properties"]
     assert api["Timeout"] == prod["lambda_timeout"]
     assert api["MemorySize"] == prod["lambda_memory_size"]
+
+
+STACK_NAMES = (
+    "RECORDINGS_BUCKET",
+    "SPECTROGRAMS_BUCKET",
+    "RECORDINGS_TABLE",
+    "SPECTROGRAMS_TABLE",
+    "PROJECTS_TABLE",
+    "ANNOTATIONS_TABLE",
+)
 
 
 def environments(template_json: dict) -> dict[str, dict]:

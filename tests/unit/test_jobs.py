@@ -20,7 +20,7 @@ from chalicelib.errors import StorageError
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.recordings import Recordings
-from chalicelib.renderings import attempt_prefix, workdir
+from chalicelib.renderings import attempt_prefix, spectrogram_prefix, workdir
 
 MIB = 1024 * 1024
 
@@ -93,8 +93,15 @@ def stored(settings, prefix: str) -> set[str]:
     return {o["Key"] for o in listing.get("Contents", [])}
 
 
-def everything_of(settings, recording_id: str) -> set[str]:
-    return stored(settings, f"erin/{recording_id}/")
+def everything_of(settings, upload: Upload) -> set[str]:
+    """Every image and manifest stored for the recording of this upload."""
+    return stored(settings, spectrogram_prefix(upload.key))
+
+
+def attempts_stored(settings, upload: Upload) -> set[str]:
+    """The attempts with something stored for the recording of this upload."""
+    prefix = spectrogram_prefix(upload.key)
+    return {key.removeprefix(prefix).split("/")[0] for key in everything_of(settings, upload)}
 
 
 def test_an_upload_becomes_overview_tiles_and_manifest(cloud_settings, job, uploaded):
@@ -117,7 +124,7 @@ def test_an_upload_becomes_overview_tiles_and_manifest(cloud_settings, job, uplo
     )
     images = {manifest["overview"]["key"]} | {t["key"] for t in manifest["tiles"]}
     assert {row.prefix + key for key in images | {"manifest.json"}} == everything_of(
-        cloud_settings, outcome.recording_id
+        cloud_settings, upload
     )
 
 
@@ -175,9 +182,7 @@ def test_the_same_event_twice_at_once_renders_once(cloud_settings, uploaded):
     assert sorted(o.status for o in outcomes) == [status.COMPLETED, jobs.SKIPPED]
     row = SpectrogramModel.get(outcomes[0].recording_id)
     assert row.attempts == 1
-    assert {key.split("/")[2] for key in everything_of(cloud_settings, row.recording_id)} == {
-        row.attempt_id
-    }
+    assert attempts_stored(cloud_settings, upload) == {row.attempt_id}
 
 
 def test_a_new_upload_to_the_same_key_renders_again(cloud_settings, job, uploaded, tone_wav):
@@ -205,7 +210,7 @@ def test_a_file_over_the_upload_limit_fails_before_it_is_rendered(cloud_settings
     assert outcome.status == status.FAILED
     error = SpectrogramModel.get(outcome.recording_id).error
     assert "'huge.wav' is 1.6 MB on storage, over the 1 MiB upload limit" in error
-    assert everything_of(cloud_settings, outcome.recording_id) == set()
+    assert everything_of(cloud_settings, upload) == set()
 
 
 def hanging_attempt(settings, upload: Upload, *, lease_until: float, attempts: int = 1) -> str:
@@ -223,7 +228,7 @@ def hanging_attempt(settings, upload: Upload, *, lease_until: float, attempts: i
             SpectrogramModel.attempts.set(attempts),
         ),
     )
-    prefix = attempt_prefix("erin", recording.id, attempt_id)
+    prefix = attempt_prefix(upload.key, attempt_id)
     for key in ("tiles/0/000000.png", "tiles/0/000001.png"):
         clients.s3(settings).put_object(Bucket="spectrograms", Key=prefix + key, Body=b"png")
     workdir(attempt_id).mkdir()
@@ -238,7 +243,7 @@ def test_a_dead_attempt_is_taken_over_and_its_leftovers_removed(cloud_settings, 
     assert outcome.status == status.COMPLETED
     row = SpectrogramModel.get(outcome.recording_id)
     assert row.attempts == 2 and row.attempt_id != dead
-    assert stored(cloud_settings, attempt_prefix("erin", row.recording_id, dead)) == set()
+    assert stored(cloud_settings, attempt_prefix(upload.key, dead)) == set()
     assert not workdir(dead).exists()
 
 
@@ -253,7 +258,7 @@ def test_a_live_attempt_is_waited_for_a_while_then_left_alone(cloud_settings, up
     assert clock.now - before.lease_until < 0  # it waited, but not for the whole lease
     after = SpectrogramModel.get(before.recording_id)
     assert (after.attempt_id, after.updated_at) == (live, before.updated_at)
-    assert len(stored(cloud_settings, attempt_prefix("erin", after.recording_id, live))) == 2
+    assert len(stored(cloud_settings, attempt_prefix(upload.key, live))) == 2
 
 
 def test_an_attempt_whose_lease_lapses_while_waited_for_is_taken_over(cloud_settings, uploaded):
@@ -286,7 +291,7 @@ def test_a_throttled_completion_hands_the_job_back_and_keeps_no_images(
     assert raised.value.retryable
     row = SpectrogramModel.get(recording_id)
     assert (row.status, row.prefix) == (status.PENDING, None)
-    assert everything_of(cloud_settings, recording_id) == set()
+    assert everything_of(cloud_settings, upload) == set()
     # The platform's retry then renders it.
     assert job.run(upload).status == status.COMPLETED
 
@@ -298,7 +303,7 @@ def test_a_storage_outage_while_storing_hands_the_job_back(cloud_settings, job, 
     with failing(s3, "PutObject", "SlowDown", status=503), pytest.raises(StorageError):
         job.run(upload)
     assert SpectrogramModel.get(recording_id).status == status.PENDING
-    assert everything_of(cloud_settings, recording_id) == set()
+    assert everything_of(cloud_settings, upload) == set()
 
 
 def test_a_recording_deleted_mid_render_leaves_nothing(cloud_settings, job, uploaded, recordings):
@@ -308,7 +313,7 @@ def test_a_recording_deleted_mid_render_leaves_nothing(cloud_settings, job, uplo
     with before_first(s3, "PutObject", lambda: recordings.delete("erin", recording_id)):
         outcome = job.run(upload)
     assert (outcome.status, outcome.detail) == (jobs.SKIPPED, jobs.SUPERSEDED)
-    assert everything_of(cloud_settings, recording_id) == set()
+    assert everything_of(cloud_settings, upload) == set()
     with pytest.raises(RecordingModel.DoesNotExist):
         RecordingModel.get(recording_id)
 
@@ -329,9 +334,7 @@ def test_a_new_upload_mid_render_supersedes_the_attempt(cloud_settings, job, upl
     row = SpectrogramModel.get(recording_id)
     assert row.source_etag == newer[0].etag
     assert RecordingModel.get(recording_id).duration_s == pytest.approx(5.0)
-    assert {key.split("/")[2] for key in everything_of(cloud_settings, recording_id)} == {
-        row.attempt_id
-    }
+    assert attempts_stored(cloud_settings, first) == {row.attempt_id}
 
 
 def test_audio_replaced_between_reading_and_downloading_renders_the_new_version(
@@ -352,7 +355,7 @@ def test_a_failed_new_version_keeps_no_images(cloud_settings, job, uploaded):
     outcome = job.run(put_audio(cloud_settings, first.key, b"not audio" * 100))
     assert outcome.status == status.FAILED
     assert SpectrogramModel.get(outcome.recording_id).prefix is None
-    assert everything_of(cloud_settings, outcome.recording_id) == set()
+    assert everything_of(cloud_settings, first) == set()
     assert old_prefix
 
 
@@ -384,13 +387,12 @@ def test_the_watchdog_fails_a_render_past_its_deadline(cloud_settings, uploaded)
 def test_a_render_stopped_midway_leaves_no_images(cloud_settings, uploaded):
     # 60 blocks of 4 s: the watchdog stops the ten minutes after ~12 level-0 tiles were stored.
     clock = ticking()
+    upload = uploaded("long.wav", seconds=600.0)
     with watching(clients.s3(cloud_settings), "PutObject") as stored_tiles:
-        outcome = job_with(cloud_settings, monotonic=clock.__next__).run(
-            uploaded("long.wav", seconds=600.0), deadline=60
-        )
+        outcome = job_with(cloud_settings, monotonic=clock.__next__).run(upload, deadline=60)
     assert outcome.status == status.FAILED
     assert len(stored_tiles) >= 5
-    assert everything_of(cloud_settings, outcome.recording_id) == set()
+    assert everything_of(cloud_settings, upload) == set()
     assert not workdir(SpectrogramModel.get(outcome.recording_id).attempt_id).exists()
 
 

@@ -1,10 +1,13 @@
 import re
+from collections import Counter
 
 import pytest
 
 from chalicelib.audio_types import AUDIO_TYPES
 from chalicelib.errors import BadRequestError
 from chalicelib.recordings import NewUpload, audio_key
+from chalicelib.renderings import attempt_prefix, spectrogram_prefix
+from chalicelib.spread import key_hash
 
 LIMIT = 100 * 2**20
 
@@ -96,4 +99,29 @@ def test_a_type_that_does_not_fit_the_extension_is_refused_with_the_ones_that_do
 
 
 def test_the_object_key_is_the_servers_not_the_users_filename():
-    assert audio_key("alice", "1234", ".wav") == "alice/1234.wav"
+    assert audio_key("alice", "1234", ".wav") == f"{key_hash('1234')}/alice/1234.wav"
+
+
+def test_keys_begin_with_four_hex_digits_that_spread_even_sequential_ids():
+    ids = [f"recording-{n:06d}" for n in range(16_000)]
+    assert all(re.fullmatch("[0-9a-f]{4}", key_hash(i)) for i in ids[:100])
+    first_digits = Counter(key_hash(i)[0] for i in ids)
+    # 16 prefixes S3 may split on, each taking its share of a burst (1,000 expected each).
+    assert len(first_digits) == 16
+    assert max(first_digits.values()) < 1_150 and min(first_digits.values()) > 850
+
+
+@pytest.mark.parametrize(
+    ("object_key", "renderings"),
+    [
+        ("0a1f/alice/1234.wav", "0a1f/alice/1234/"),
+        # Stored before keys began with a hash: the row's key still finds them.
+        ("alice/1234.flac", "alice/1234/"),
+        ("0a1f/mr.smith/1234.mp3", "0a1f/mr.smith/1234/"),
+    ],
+)
+def test_a_recordings_renderings_live_under_its_audio_key_without_the_extension(
+    object_key, renderings
+):
+    assert spectrogram_prefix(object_key) == renderings
+    assert attempt_prefix(object_key, "a1") == renderings + "a1/"

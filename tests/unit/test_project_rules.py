@@ -10,7 +10,7 @@ from chalicelib import clients
 from chalicelib.errors import BadRequestError, NotFoundError
 from chalicelib.models import ProjectModel
 from chalicelib.projects import ENGINE_N_FFT, Presets, Projects
-from chalicelib.recordings import Recordings
+from chalicelib.recordings import Recordings, audio_key
 from chalicelib.spectrogram.stft import N_FFT
 
 
@@ -168,7 +168,7 @@ def test_deleting_a_project_deletes_its_recordings_as_delete_does(
     inside = [new_recording(recordings, "abe", project["id"]) for _ in range(2)]
     outside = new_recording(recordings, "abe")
     s3 = clients.s3(cloud_settings)
-    key = f"abe/{inside[0]}.wav"
+    key = audio_key("abe", inside[0], ".wav")
     s3.put_object(Bucket=cloud_settings.recordings_bucket, Key=key, Body=b"audio")
     projects.delete("abe", project["id"])
     with pytest.raises(NotFoundError, match="no project"):

@@ -4,6 +4,7 @@ server."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import itertools
 import json
 import re
@@ -12,7 +13,7 @@ import pytest
 
 from chalicelib import clients, status
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
-from chalicelib.models import SpectrogramModel
+from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Listing, Recordings
 
@@ -278,7 +279,7 @@ def uploaded(recordings: Recordings, settings, owner: str) -> tuple[str, Recordi
     recording_id = created["recording"]["id"]
     clients.storage(settings).put(
         bucket=settings.recordings_bucket,
-        key=f"{owner}/{recording_id}.wav",
+        key=created["upload"]["fields"]["key"],
         body=b"RIFF",
         content_type="audio/wav",
         cache_control=None,
@@ -316,3 +317,39 @@ def test_regenerate_takes_over_a_processing_job_only_once_its_lease_lapsed(
     else:
         with pytest.raises(ConflictError, match="the spectrogram is PROCESSING: wait"):
             later.regenerate("max", recording_id)
+
+
+@pytest.mark.parametrize("limit", [100 * 2**20, 2 * 2**30])
+def test_the_upload_limit_of_the_stage_bounds_the_request_and_the_upload_policy(
+    cloud_settings, limit
+):
+    settings = dataclasses.replace(cloud_settings, max_upload_bytes=limit)
+    recordings = Recordings(
+        settings=settings, storage=clients.storage(settings), clock=lambda: 1_800_000_000
+    )
+    body = {"filename": "night.wav", "size": limit, "content_type": ""}
+    fields = recordings.create("una", body)["upload"]["fields"]
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    assert ["content-length-range", 1, limit] in policy["conditions"]
+    with pytest.raises(BadRequestError) as refused:
+        recordings.create("una", {**body, "size": limit + 1})
+    said = {100 * 2**20: "100 MiB", 2 * 2**30: "2 GiB"}[limit]
+    assert refused.value.message == (
+        f"'night.wav' is {limit + 1} bytes, over the {said} upload limit"
+    )
+
+
+def test_a_recording_stored_before_keys_began_with_a_hash_is_served_and_deleted_whole(
+    recordings, cloud_settings
+):
+    (recording_id,) = new(recordings, "olga", 1)
+    # As rows written before the hash store it; the images were under the same path.
+    old_key = f"olga/{recording_id}.wav"
+    RecordingModel(recording_id).update(actions=[RecordingModel.object_key.set(old_key)])
+    s3 = clients.s3(cloud_settings)
+    s3.put_object(Bucket="recordings", Key=old_key, Body=b"RIFF")
+    s3.put_object(Bucket="spectrograms", Key=f"olga/{recording_id}/a1/overview.png", Body=b"png")
+    assert f"/recordings/{old_key}?" in recordings.audio_url("olga", recording_id)
+    recordings.delete("olga", recording_id)
+    for bucket in ("recordings", "spectrograms"):
+        assert s3.list_objects_v2(Bucket=bucket, Prefix=f"olga/{recording_id}")["KeyCount"] == 0

@@ -5,7 +5,9 @@ announcement), by conditional writes."""
 from __future__ import annotations
 
 import itertools
+import re
 import uuid
+from collections import Counter
 
 import pytest
 
@@ -36,16 +38,73 @@ def test_only_the_pipeline_moves_are_legal():
 def spectrogram_in(current: str) -> str:
     recording_id = str(uuid.uuid4())
     SpectrogramModel(
-        recording_id, owner="alice", status=current, updated_at="2026-01-01T00:00:00.000000Z"
+        recording_id,
+        owner="alice",
+        status=current,
+        updated_at="2026-01-01T00:00:00.000000Z",
+        unfinished=None
+        if current in status.FINISHED
+        else status.unfinished_key(recording_id, current),
     ).save()
     return recording_id
 
 
+def indexed(recording_id: str) -> str | None:
+    return SpectrogramModel.get(recording_id).unfinished
+
+
 @pytest.mark.parametrize(("old", "new"), sorted(LEGAL))
-def test_legal_moves_are_written(cloud_settings, old: str, new: str):
+def test_legal_moves_are_written_and_only_unfinished_rows_stay_in_the_sweepers_index(
+    cloud_settings, old: str, new: str
+):
     recording_id = spectrogram_in(old)
     status.move(recording_id, new, now="2026-01-01T00:00:01.000000Z")
     assert SpectrogramModel.get(recording_id).status == new
+    if new in status.FINISHED:
+        assert indexed(recording_id) is None
+    else:
+        assert re.fullmatch(f"{new}#(0[0-9]|1[0-5])", indexed(recording_id))
+        assert indexed(recording_id) == status.unfinished_key(recording_id, new)
+
+
+def test_the_sweeper_finds_unfinished_rows_of_every_shard_and_no_finished_one(cloud_settings):
+    before = "2026-01-01T00:00:02.000000Z"
+    # Every status may be entered from PROCESSING.
+    moved = {new: [spectrogram_in(status.PROCESSING) for _ in range(40)] for new in status.ALL}
+    for new, ids in moved.items():
+        for recording_id in ids:
+            status.move(recording_id, new, now="2026-01-01T00:00:01.000000Z")
+    assert len({indexed(i) for i in moved[status.PENDING]}) > 8  # spread over shards
+    for current in (status.PENDING, status.PROCESSING):
+        found = set(status.unfinished(current, updated_before=before))
+        assert set(moved[current]) <= found
+        assert not found & {*moved[status.COMPLETED], *moved[status.FAILED]}
+        later = set(status.unfinished(current, updated_before="2026-01-01T00:00:01.000000Z"))
+        assert not later & set(moved[current])
+
+
+def test_shards_share_a_burst_evenly():
+    shards = Counter(status.unfinished_key(str(uuid.uuid4()), status.PENDING) for _ in range(3200))
+    assert len(shards) == status.SWEEP_SHARDS
+    assert max(shards.values()) < 290 and min(shards.values()) > 110
+
+
+def test_unfinished_rows_written_before_the_sparse_index_are_put_in_it_once(cloud_settings):
+    # As rows were written before: a status and no place in the sweeper's index.
+    ids = {}
+    for current in status.ALL:
+        ids[current] = str(uuid.uuid4())
+        SpectrogramModel(
+            ids[current], owner="alice", status=current, updated_at="2026-01-01T00:00:00Z"
+        ).save()
+    indexed_now = status.index_unfinished_rows()
+    assert {ids[status.PENDING], ids[status.PROCESSING]} <= set(indexed_now)
+    assert indexed(ids[status.PROCESSING]) == status.unfinished_key(
+        ids[status.PROCESSING], status.PROCESSING
+    )
+    # Finished rows stay out; a second run finds nothing left to do.
+    assert indexed(ids[status.COMPLETED]) is indexed(ids[status.FAILED]) is None
+    assert not set(status.index_unfinished_rows()) & set(ids.values())
 
 
 @pytest.mark.parametrize(
@@ -78,9 +137,14 @@ def test_a_restore_puts_back_the_row_only_if_untouched(cloud_settings):
     before = SpectrogramModel.get(recording_id)
     since = "2026-01-01T00:00:05.000000Z"
     status.move(recording_id, status.PENDING, now=since)
+    assert indexed(recording_id) == status.unfinished_key(recording_id, status.PENDING)
     status.restore(before, pending_since=since)
     row = SpectrogramModel.get(recording_id)
-    assert (row.status, row.updated_at) == (status.COMPLETED, before.updated_at)
+    assert (row.status, row.updated_at, row.unfinished) == (
+        status.COMPLETED,
+        before.updated_at,
+        None,
+    )
     status.move(recording_id, status.PENDING, now=since)
     status.move(recording_id, status.PROCESSING, now="2026-01-01T00:00:06.000000Z")
     with pytest.raises(status.IllegalTransitionError):

@@ -12,7 +12,8 @@ from faults import failing
 from chalicelib import clients, events, status, sweeper
 from chalicelib.clock import iso
 from chalicelib.models import RecordingModel, SpectrogramModel
-from chalicelib.renderings import attempt_prefix
+from chalicelib.recordings import audio_key
+from chalicelib.renderings import attempt_prefix, spectrogram_prefix
 
 NOW = 2_000_000_000.0
 
@@ -59,10 +60,15 @@ def row_in(
     attempts: int = 1,
     announced: int = 0,
     rendered: bool = False,
+    stored_before_hashed_keys: bool = False,
 ) -> SpectrogramModel:
-    """A recording whose spectrogram has been ``current`` for ``age_s`` seconds at NOW."""
+    """A recording whose spectrogram has been ``current`` for ``age_s`` seconds at NOW (its
+    objects where they are stored now, or where they were before keys began with a hash)."""
     recording_id = str(uuid.uuid4())
-    key = f"erin/{recording_id}.wav"
+    if stored_before_hashed_keys:
+        key = f"erin/{recording_id}.wav"
+    else:
+        key = audio_key("erin", recording_id, ".wav")
     RecordingModel(
         recording_id,
         owner="erin",
@@ -78,17 +84,18 @@ def row_in(
         owner="erin",
         status=current,
         updated_at=iso(NOW - age_s),
+        unfinished=status.unfinished_key(recording_id, current),
         attempt_id=attempt_id,
         lease_until=None if lease_s is None else NOW + lease_s,
         attempts=attempts,
         announcements=announced,
-        prefix=attempt_prefix("erin", recording_id, "old") if rendered else None,
+        prefix=attempt_prefix(key, "old") if rendered else None,
     )
     row.save()
     s3 = clients.s3(settings)
     if audio:
         s3.put_object(Bucket="recordings", Key=key, Body=b"RIFF")
-    for prefix in filter(None, (attempt_prefix("erin", recording_id, attempt_id), row.prefix)):
+    for prefix in filter(None, (attempt_prefix(key, attempt_id), row.prefix)):
         s3.put_object(Bucket="spectrograms", Key=prefix + "overview.png", Body=b"png")
     return row
 
@@ -97,9 +104,13 @@ def sweep(settings) -> sweeper.Sweep:
     return sweeper.sweep(settings=settings, storage=clients.storage(settings), clock=lambda: NOW)
 
 
+def audio_of(row: SpectrogramModel) -> str:
+    return RecordingModel.get(row.recording_id).object_key
+
+
 def images_of(settings, row: SpectrogramModel) -> int:
     listing = clients.s3(settings).list_objects_v2(
-        Bucket="spectrograms", Prefix=f"erin/{row.recording_id}/"
+        Bucket="spectrograms", Prefix=spectrogram_prefix(audio_of(row))
     )
     return listing.get("KeyCount", 0)
 
@@ -108,13 +119,23 @@ def now_(row: SpectrogramModel) -> SpectrogramModel:
     return SpectrogramModel.get(row.recording_id)
 
 
-def test_a_dead_attempt_is_announced_again_without_its_images(cloud_settings, announcements):
+@pytest.mark.parametrize("stored_before_hashed_keys", [False, True])
+def test_a_dead_attempt_is_announced_again_without_its_images(
+    cloud_settings, announcements, stored_before_hashed_keys
+):
     announcements()
-    dead = row_in(cloud_settings, status.PROCESSING, age_s=60, lease_s=-1, rendered=True)
+    dead = row_in(
+        cloud_settings,
+        status.PROCESSING,
+        age_s=60,
+        lease_s=-1,
+        rendered=True,
+        stored_before_hashed_keys=stored_before_hashed_keys,
+    )
     done = sweep(cloud_settings)
     assert dead.recording_id in done.announced
     assert (now_(dead).status, now_(dead).lease_until) == (status.PENDING, None)
-    assert f"erin/{dead.recording_id}.wav" in announcements()
+    assert audio_of(dead) in announcements()
     # The dead attempt's images go; the finished rendering it was replacing stays served.
     assert images_of(cloud_settings, dead) == 1
 
@@ -151,7 +172,7 @@ def test_a_lost_announcement_is_made_again_then_given_up(cloud_settings, announc
     done = sweep(cloud_settings)
     assert lost.recording_id in done.announced
     assert now_(lost).announcements == 1
-    assert f"erin/{lost.recording_id}.wav" in announcements()
+    assert audio_of(lost) in announcements()
     assert too_often.recording_id in done.failed
     assert now_(too_often).error == (
         "Sonagram could not start processing 'dawn chorus.wav' after 4 tries; "
