@@ -100,7 +100,7 @@ class _Progress:
 def _render_one(path: Path, out_dir: Path, stem: str, *, tiles: bool) -> None:
     tile_dir = out_dir / f"{stem}.tiles"
 
-    def append_tile(key: str, data: bytes, last: bool) -> None:
+    def append_tile(key: str, data: bytes) -> None:
         tile_dir.mkdir(parents=True, exist_ok=True)
         with (tile_dir / key.removeprefix("tiles/")).open("ab") as level:
             level.write(data)

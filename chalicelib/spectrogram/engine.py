@@ -67,10 +67,10 @@ def render(
         Path of the audio file.
     name : str
         The file's name as the user knows it; used only in error messages.
-    tile_sink : callable(key: str, data: bytes, last: bool) -> None, optional
+    tile_sink : callable(key: str, data: bytes) -> None, optional
         Receives each tile as soon as it is encoded, to append to its level's object
-        (key like ``'tiles/3.pngs'``), then ``last=True`` when that object is complete;
-        tiles are not kept. Without it no tiles are made.
+        (key like ``'tiles/3.pngs'``); the objects are complete when this returns.
+        Tiles are not kept. Without it no tiles are made.
     max_duration_s : float > 0
         Longest accepted recording, in seconds (default 4 h).
     deadline : float, optional

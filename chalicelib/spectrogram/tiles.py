@@ -43,9 +43,8 @@ TILE_WIDTH = 4096
 #: Tiles encoded or waiting to be, at most (each 1.6 MB before encoding).
 MAX_PENDING = 4
 
-#: ``sink(key, data, last)``: append ``data`` to the object ``key``; ``last`` means the
-#: object is complete (``data`` may then be empty).
-TileSink = Callable[[str, bytes, bool], None]
+#: ``sink(key, data)``: append ``data`` to the object ``key`` (complete when the render is).
+TileSink = Callable[[str, bytes], None]
 
 
 def level_object(level: int) -> str:
@@ -76,9 +75,9 @@ class TilePyramid:
 
     Parameters
     ----------
-    sink : callable(key: str, data: bytes, last: bool) -> None
-        Receives each level's tiles in order, each as soon as it is encoded, then
-        ``last=True`` once per level; called from one background thread.
+    sink : callable(key: str, data: bytes) -> None
+        Receives each level's tiles in order, each as soon as it is encoded, to append
+        to the level's object; called from one background thread.
     sample_rate : int > 0
         In Hz.
     hop_length : int > 0
@@ -116,12 +115,7 @@ class TilePyramid:
                 self._push(level_no + 1, _pairwise_max(level.buffer))
                 level.filled = 0
 
-    def _submit(self, work: Callable, *args) -> None:
-        self._pending.append(self._encoder.submit(work, *args))
-        while len(self._pending) > MAX_PENDING:
-            self._pending.popleft().result()
-
-    def _emit(self, level: _Level, *, last: bool = False) -> None:
+    def _emit(self, level: _Level) -> None:
         width = level.filled
         px_per_s = self.px_per_s / 2**level.level
         start_s = self.origin_s + level.tiles * TILE_WIDTH / px_per_s
@@ -141,14 +135,16 @@ class TilePyramid:
         self.tiles.append(tile)
         level.tiles += 1
         columns = level.buffer[:width].copy()  # the buffer is refilled meanwhile
-        self._submit(self._write, level, tile, columns, last)
+        self._pending.append(self._encoder.submit(self._write, level, tile, columns))
+        while len(self._pending) > MAX_PENDING:
+            self._pending.popleft().result()
 
-    def _write(self, level: _Level, tile: dict, columns: np.ndarray, last: bool) -> None:
+    def _write(self, level: _Level, tile: dict, columns: np.ndarray) -> None:
         # Transposing to image rows (high frequencies first) here keeps it off the FFT thread.
         png = encode_png(np.ascontiguousarray(columns[:, ::-1].T), sub=False)
         tile["offset"], tile["length"] = level.stored, len(png)
         level.stored += len(png)
-        self._sink(level.object, png, last)
+        self._sink(level.object, png)
 
     def close(self) -> None:
         """Stop the encoder thread, dropping tiles not yet encoded (after an error)."""
@@ -175,9 +171,7 @@ class TilePyramid:
         levels = []
         for level in self._levels:
             if level.filled:
-                self._emit(level, last=True)
-            else:  # its last tile was a whole one, already handed over
-                self._submit(self._sink, level.object, b"", True)
+                self._emit(level)
             levels.append(level)
             if level.width <= TILE_WIDTH:
                 break

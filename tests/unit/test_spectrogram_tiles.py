@@ -34,21 +34,14 @@ def tiled(request, tmp_path_factory):
     path = tmp_path_factory.mktemp("tiles") / "calls.flac"
     sf.write(path, y.clip(-1, 1), sample_rate)
     objects = LevelObjects()
-    return render(path, name="calls.flac", tile_sink=objects), objects.complete
+    return render(path, name="calls.flac", tile_sink=objects.append), objects
 
 
-class LevelObjects:
-    """A tile sink keeping each level's object, which is complete once ``last`` came."""
+class LevelObjects(dict):
+    """A tile sink keeping each level's object."""
 
-    def __init__(self):
-        self.open: dict[str, bytearray] = {}
-        self.complete: dict[str, bytes] = {}
-
-    def __call__(self, key: str, data: bytes, last: bool) -> None:
-        assert key not in self.complete
-        self.open.setdefault(key, bytearray()).extend(data)
-        if last:
-            self.complete[key] = bytes(self.open.pop(key))
+    def append(self, key: str, data: bytes) -> None:
+        self.setdefault(key, bytearray()).extend(data)
 
 
 def _tile_png(objects: dict[str, bytes], tile: dict) -> bytes:
@@ -162,7 +155,7 @@ def test_without_a_sink_there_are_no_tiles(write_audio, make_tone):
 def _pyramid(frames: np.ndarray, *, sample_rate: int, block: int = 9_999):
     """Frames pushed in blocks; the levels, the tiles listed, and the level objects."""
     objects = LevelObjects()
-    pyramid = TilePyramid(objects, sample_rate=sample_rate, hop_length=512)
+    pyramid = TilePyramid(objects.append, sample_rate=sample_rate, hop_length=512)
     for start in range(0, len(frames), block):
         pyramid.push(frames[start : start + block])
     frame_rate = sample_rate / 512
@@ -177,27 +170,26 @@ def test_a_deep_pyramid_keeps_a_one_column_call_visible_at_every_level():
     levels, tiles, objects = _pyramid(columns, sample_rate=102_400)
     assert [level["width"] for level in levels] == [100_001, 50_001, 25_001, 12_501, 6_251, 3_126]
     assert len(tiles) == sum(level["tiles"] for level in levels) == 25 + 13 + 7 + 4 + 2 + 1
-    assert len(objects.complete) == len(levels) and not objects.open
+    assert len(objects) == len(levels)
     for level in levels:
         column = 77_777 >> level["level"]
         (tile,) = [
             t for t in tiles if t["level"] == level["level"] and t["index"] == column // TILE_WIDTH
         ]
-        image = _decode(_tile_png(objects.complete, tile))
+        image = _decode(_tile_png(objects, tile))
         assert image[399 - 123, column % TILE_WIDTH] == 200
         assert np.count_nonzero(image) == 1
 
 
-def test_a_level_ending_on_a_whole_tile_is_completed_too():
+def test_a_level_ending_on_a_whole_tile_is_listed_whole():
     # 48 kHz: 93.75 px/s; 2 * 4096 frames make two whole level-0 tiles and one level-1 tile.
     levels, tiles, objects = _pyramid(
         np.full((2 * TILE_WIDTH, 400), 9, dtype=np.uint8), sample_rate=48_000, block=TILE_WIDTH
     )
     assert [level["px_per_s"] for level in levels] == [93.75, 46.875]
     assert [level["tiles"] for level in levels] == [2, 1]
-    assert sorted(objects.complete) == ["tiles/0.pngs", "tiles/1.pngs"]
-    assert not objects.open
-    assert [len(objects.complete[level["object"]]) for level in levels] == [
+    assert sorted(objects) == ["tiles/0.pngs", "tiles/1.pngs"]
+    assert [len(objects[level["object"]]) for level in levels] == [
         level["bytes"] for level in levels
     ]
     assert len(tiles) == 3
