@@ -244,7 +244,7 @@ def _tile_rows(label: str, run: dict) -> list[Row]:
             "objects written per render (tile levels + overview + manifest)",
             label,
             run["tile_objects"] + OTHER_OBJECTS,
-            "objects",
+            "",
             target=OBJECTS_TARGET,
             details={"tiles": run["tiles"]},
         ),
