@@ -51,12 +51,13 @@ def frank(stack: RunningStack) -> ApiUser:
 
 @pytest.fixture(scope="module")
 def long_flac() -> bytes:
-    """40 minutes of an 8 kHz tone: a few MB that take seconds to render (its ~500 tiles)."""
-    sample_rate, buffer = 8000, io.BytesIO()
-    minute = np.arange(60 * sample_rate)
+    """An hour of silence at 48 kHz: under 1 MB of FLAC that takes seconds to render (its
+    337,500 frames)."""
+    sample_rate, buffer = 48000, io.BytesIO()
+    minute = np.zeros(60 * sample_rate)
     with sf.SoundFile(buffer, "w", sample_rate, 1, format="FLAC", subtype="PCM_16") as out:
-        for m in range(40):
-            out.write(0.3 * np.sin(2 * np.pi * 1000 * (minute + m * minute.size) / 8000))
+        for _ in range(60):
+            out.write(minute)
     return buffer.getvalue()
 
 
