@@ -9,6 +9,7 @@ recoveries happen in seconds; the code paths are those of the defaults.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import signal
 import time
@@ -62,16 +63,22 @@ def long_flac() -> bytes:
 
 
 def processes(stack: RunningStack, marker: str) -> list[psutil.Process]:
-    return [
-        child
-        for child in psutil.Process(stack.process.pid).children(recursive=True)
-        if marker in " ".join(child.cmdline())
-    ]
+    found = []
+    for child in psutil.Process(stack.process.pid).children(recursive=True):
+        # A job may end between the listing and the look at it.
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if marker in " ".join(child.cmdline()):
+                found.append(child)
+    return found
 
 
 def workers(stack: RunningStack) -> list[psutil.Process]:
     """The jobs the bridge runs: the children of its fork server."""
-    return [job for server in processes(stack, "forkserver") for job in server.children()]
+    found = []
+    for server in processes(stack, "forkserver"):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            found += server.children()
+    return found
 
 
 def wait_for(condition, timeout_s: float, what: str):
