@@ -7,16 +7,16 @@
 ``engine``
     Render the overview only (written to ``--overview`` if given).
 ``tiles``
-    Render the overview and every tile, to a sink that counts and drops them: the
-    upload to storage is not the engine's work, and holding them would be the
-    sink's memory, not the engine's.
+    Render the overview and every tile, to a sink that counts the objects and bytes
+    and drops them: the upload to storage is not the engine's work, and holding them
+    would be the sink's memory, not the engine's.
 ``floor``
     Do the floor's work (:mod:`bench.floor`), encoding the overview read from
     ``--overview``.
 ``tile_png``
-    Render every tile to a folder (untimed), then PNG-encode each tile's pixels again
-    with the engine's encoder, one after another: ``encode_s`` is what encoding the
-    tiles costs at the least, the part of the floor that tiles add.
+    Render every tile to level objects in a folder (untimed), then PNG-encode each
+    tile's pixels again with the engine's encoder, one after another: ``encode_s`` is
+    what encoding the tiles costs at the least, the part of the floor that tiles add.
 
 ``--warm-up`` first renders (with tiles) and floors a short file, untimed, so that
 every child starts in the same, warm, state (imports done, caches and allocator
@@ -74,7 +74,7 @@ def peak_rss_mb() -> float:
     raise RuntimeError("/proc/self/status has no VmHWM line")
 
 
-def _discard_tile(key: str, png: bytes) -> None:
+def _discard_tile(key: str, data: bytes) -> None:
     """A tile sink that keeps nothing."""
 
 
@@ -92,11 +92,12 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
         return lambda: floor.run(audio, image)
     if mode == "tile_png":
         return _tile_encoding(audio)
-    tiles = {"count": 0, "bytes": 0}
+    tiles = {"bytes": 0}
+    objects: set[str] = set()
 
-    def count_tile(key: str, png: bytes) -> None:
-        tiles["count"] += 1
-        tiles["bytes"] += len(png)
+    def count_tile(key: str, data: bytes) -> None:
+        objects.add(key)
+        tiles["bytes"] += len(data)
 
     def render_file() -> dict:
         sink = count_tile if mode == "tiles" else None
@@ -106,7 +107,8 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
         return {
             "duration_s": rendering.duration_s,
             "width": rendering.width,
-            "tiles": tiles["count"],
+            "tiles": len(rendering.manifest["tiles"]),
+            "tile_objects": len(objects),
             "tile_bytes": tiles["bytes"],
             "tile_levels": len(rendering.manifest["tile_levels"]),
         }
@@ -117,18 +119,20 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
 def _tile_encoding(audio: Path) -> Callable[[], dict]:
     folder = Path(tempfile.mkdtemp(prefix="sonagram-bench-tiles-"))
 
-    def write_tile(key: str, png: bytes) -> None:
-        (folder / key.replace("/", "-")).write_bytes(png)
+    def append_tile(key: str, data: bytes) -> None:
+        with (folder / key.replace("/", "-")).open("ab") as level:
+            level.write(data)
 
-    render(audio, name=audio.name, tile_sink=write_tile)
+    tiles = render(audio, name=audio.name, tile_sink=append_tile).manifest["tiles"]
 
     def encode_tiles() -> dict:
         encode_s = 0.0
-        tiles = sorted(folder.iterdir())
         for tile in tiles:
-            pixels = floor.overview_indices(tile.read_bytes())
+            with (folder / tile["object"].replace("/", "-")).open("rb") as level:
+                level.seek(tile["offset"])
+                pixels = floor.overview_indices(level.read(tile["length"]))
             started = time.perf_counter()
-            encode_png(pixels)
+            encode_png(pixels, sub=False)
             encode_s += time.perf_counter() - started
         shutil.rmtree(folder)
         return {"tiles": len(tiles), "encode_s": encode_s}

@@ -51,6 +51,8 @@ logger = logging.getLogger(__name__)
 
 COMPLETED, FAILED, SKIPPED = status.COMPLETED, status.FAILED, "SKIPPED"
 SUPERSEDED = "deleted, or superseded by a newer attempt, while rendering"
+# A level object is PNGs back to back, read a tile at a time by byte range.
+TILES_TYPE = "application/octet-stream"
 HEARTBEATS_PER_LEASE = 4
 # How long a delivery waits for a live attempt at the same version, in leases.
 WAIT_LEASES = 1.5
@@ -305,27 +307,31 @@ class SpectrogramJob:
         t0 = self._monotonic()
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            with self._storage.parallel_puts(
-                bucket=bucket, content_type="image/png", cache_control=IMAGE_CACHE_CONTROL
-            ) as put_png:
-                path = folder / ("audio" + PurePosixPath(upload.key).suffix)
-                self._storage.download(
-                    bucket=upload.bucket, key=upload.key, path=path, etag=claim.etag
-                )
-                t1 = self._monotonic()
+            path = folder / ("audio" + PurePosixPath(upload.key).suffix)
+            self._storage.download(bucket=upload.bucket, key=upload.key, path=path, etag=claim.etag)
+            t1 = self._monotonic()
+            # A level's tiles go out in parts as they are encoded: a few objects, whatever
+            # the length, and never a whole level in memory.
+            with self._storage.appended_objects(
+                bucket=bucket, content_type=TILES_TYPE, cache_control=IMAGE_CACHE_CONTROL
+            ) as append:
                 rendering = render(
                     path,
                     name=claim.recording.filename,
-                    tile_sink=lambda key, png: put_png(claim.prefix + key, png),
+                    tile_sink=lambda key, data: append(claim.prefix + key, data),
                     max_duration_s=self._settings.max_duration_s,
                     deadline=deadline,
                     clock=self._monotonic,
                 )
-                put_png(
-                    claim.prefix + rendering.manifest["overview"]["key"], rendering.overview_png
-                )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+        self._storage.put(
+            bucket=bucket,
+            key=claim.prefix + rendering.manifest["overview"]["key"],
+            body=rendering.overview_png,
+            content_type="image/png",
+            cache_control=IMAGE_CACHE_CONTROL,
+        )
         t2 = self._monotonic()
         # The manifest goes last: once it exists, every image it lists does too.
         self._storage.put(

@@ -301,19 +301,52 @@ def _schemas(settings: Settings) -> dict:
     all_types = sorted({kind for kinds in AUDIO_TYPES.values() for kind in kinds})
     count = {"type": "integer", "minimum": 0}
     seconds = {"type": "number"}
-    tile = _object(
+    placed = {
+        "level": count,
+        "index": count,
+        "start_s": seconds,
+        "end_s": seconds,
+        "px_per_s": seconds,
+        "width": count,
+        "height": count,
+    }
+    # The engine's (chalicelib/spectrogram/__init__.py), which may say more.
+    in_level_object = _object(
+        {
+            **placed,
+            "object": {"type": "string", "description": "the level's object, tiles back to back"},
+            "offset": count,
+            "length": {"type": "integer", "minimum": 1},
+            "url": {
+                "type": "string",
+                "format": "uri",
+                "description": "presigned GET of the level's object, shared by its tiles",
+            },
+            "range": {
+                "type": "string",
+                "pattern": "^bytes=[0-9]+-[0-9]+$",
+                "description": "the `Range` header that reads this tile's PNG alone from "
+                "`url`: bytes `offset` to `offset + length - 1`",
+            },
+        },
+        more=True,
+    )
+    # Rendered by engines before 1.2: each tile its own object.
+    own_object = _object(
+        {**placed, "key": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+        more=True,
+    )
+    level = _object(
         {
             "level": count,
-            "index": count,
-            "key": {"type": "string"},
-            "url": {"type": "string", "format": "uri"},
-            "start_s": seconds,
-            "end_s": seconds,
             "px_per_s": seconds,
             "width": count,
-            "height": count,
+            "tiles": count,
+            "start_s": seconds,
+            "end_s": seconds,
         },
-        more=True,  # the engine's, which may say more
+        optional={"object": {"type": "string"}, "bytes": count},
+        more=True,
     )
     return {
         "Error": _object({"error": {"type": "string", "minLength": 1}}),
@@ -402,7 +435,8 @@ def _schemas(settings: Settings) -> dict:
                 "f_max_hz": seconds,
                 "db_range": {"type": "object"},
                 "overview": _object({"key": {"type": "string"}}, more=True),
-                "tiles": {"type": "array", "items": tile},
+                "tile_levels": {"type": "array", "items": level},
+                "tiles": {"type": "array", "items": {"oneOf": [in_level_object, own_object]}},
                 "image_url": {"type": "string", "format": "uri"},
                 "audio_url": {
                     "type": "string",

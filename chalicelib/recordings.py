@@ -10,6 +10,7 @@ import contextlib
 import math
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -44,6 +45,23 @@ def audio_key(owner: str, recording_id: str, extension: str) -> str:
     theirs, ``<owner>/<id><ext>``.
     """
     return f"{key_hash(recording_id)}/{owner}/{recording_id}{extension}"
+
+
+def _sign_tiles(tiles: list[dict], url: Callable[[str], str]) -> None:
+    """Give each tile the ``url`` it is read from, and its ``range`` there if it has one.
+
+    A tile of an engine since 1.2 is bytes ``offset`` to ``offset + length - 1`` of its
+    level's ``object``, one URL a level; an older tile is an object of its own, ``key``.
+    """
+    level_urls: dict[str, str] = {}
+    for tile in tiles:
+        if "key" in tile:
+            tile["url"] = url(tile["key"])
+            continue
+        if tile["object"] not in level_urls:
+            level_urls[tile["object"]] = url(tile["object"])
+        tile["url"] = level_urls[tile["object"]]
+        tile["range"] = f"bytes={tile['offset']}-{tile['offset'] + tile['length'] - 1}"
 
 
 def content_disposition(filename: str, kind: str = "inline") -> str:
@@ -335,8 +353,7 @@ class Recordings:
             )
 
         manifest["image_url"] = url(manifest["overview"]["key"])
-        for tile in manifest.get("tiles", []):
-            tile["url"] = url(tile["key"])
+        _sign_tiles(manifest.get("tiles", []), url)
         manifest["audio_url"] = self._audio_download(recording)
         manifest["urls_expire_at"] = iso(signed_at + self._settings.download_expiry_s)
         return spectrogram.status, manifest

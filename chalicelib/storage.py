@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,11 +16,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import ChangedError, NotFoundError, StorageError
 
+logger = logging.getLogger(__name__)
+
 # Spectrogram images never change under a key (a re-render writes new keys), so
 # browsers may keep them for a day.
 IMAGE_CACHE_CONTROL = "max-age=86400"
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 _CHANGED = {"412", "PreconditionFailed"}
+# Parts of an object written piece by piece: S3's smallest is 5 MiB (but the last);
+# larger parts mean fewer requests, smaller ones less memory held.
+PART_BYTES = 8 * 1024 * 1024
 # Bytes read at a time when downloading (a few MB keeps memory flat for any file size).
 _DOWNLOAD_CHUNK = 4 * 1024 * 1024
 # A missing bucket is a configuration error: trying again will not help.
@@ -46,6 +53,15 @@ def _translated(action: str, bucket: str, key: str) -> Iterator[None]:
         ) from e
     except BotoCoreError as e:
         raise StorageError(f"could not {action} s3://{bucket}/{key}: {e}", retryable=True) from e
+
+
+@dataclass
+class _Appended:
+    """An object being appended to: bytes not yet sent, and its upload's parts if it has one."""
+
+    buffer: bytearray = field(default_factory=bytearray)
+    upload_id: str | None = None
+    parts: list[Future] = field(default_factory=list)
 
 
 class Storage:
@@ -117,35 +133,85 @@ class Storage:
             )
 
     @contextmanager
-    def parallel_puts(
-        self, *, bucket: str, content_type: str, cache_control: str | None, workers: int = 8
+    def appended_objects(
+        self, *, bucket: str, content_type: str, cache_control: str | None, workers: int = 4
     ) -> Iterator[Callable[[str, bytes], None]]:
-        """A ``put(key, body)`` that returns at once; every put has landed when the block ends.
+        """An ``append(key, data)`` building objects piece by piece, whole when the block ends.
 
-        Tiles of a long recording are hundreds of objects: one at a time, S3's latency
-        would dominate. At most ``2 * workers`` bodies wait in memory; the first failed
-        put is raised when the block ends.
+        An object that stays under :data:`PART_BYTES` is one PUT at the end; a larger one
+        is a multipart upload whose parts are sent while the rest is still being made, so
+        an object of any size holds at most a part in memory (plus ``workers`` parts on
+        their way). If anything fails, the unfinished uploads are aborted.
         """
-        slots = threading.BoundedSemaphore(2 * workers)
-        pending: list[Future] = []
-        with ThreadPoolExecutor(workers, thread_name_prefix="sonagram-put") as pool:
+        extra = {"CacheControl": cache_control} if cache_control else {}
+        objects: dict[str, _Appended] = {}
+        slots = threading.BoundedSemaphore(workers)
 
-            def put(key: str, body: bytes) -> None:
-                slots.acquire()
-                future = pool.submit(
-                    self.put,
-                    bucket=bucket,
-                    key=key,
-                    body=body,
-                    content_type=content_type,
-                    cache_control=cache_control,
-                )
-                future.add_done_callback(lambda _: slots.release())
-                pending.append(future)
+        def send_part(pool: ThreadPoolExecutor, key: str, appended: _Appended) -> None:
+            if appended.upload_id is None:
+                with _translated("start writing", bucket, key):
+                    appended.upload_id = self._s3.create_multipart_upload(
+                        Bucket=bucket, Key=key, ContentType=content_type, **extra
+                    )["UploadId"]
+            body, number = bytes(appended.buffer), len(appended.parts) + 1
+            appended.buffer.clear()
+            slots.acquire()
+            part = pool.submit(self._upload_part, bucket, key, appended.upload_id, number, body)
+            part.add_done_callback(lambda _: slots.release())
+            appended.parts.append(part)
 
-            yield put
-        for future in pending:
-            future.result()
+        try:
+            # Aborts wait for the pool to shut down: a part still on its way would
+            # outlive an abort made before it lands.
+            with ThreadPoolExecutor(workers, thread_name_prefix="sonagram-part") as pool:
+
+                def append(key: str, data: bytes) -> None:
+                    appended = objects.setdefault(key, _Appended())
+                    appended.buffer += data
+                    if len(appended.buffer) >= PART_BYTES:
+                        send_part(pool, key, appended)
+
+                yield append
+                for key, appended in objects.items():
+                    if appended.upload_id is None:
+                        self.put(
+                            bucket=bucket,
+                            key=key,
+                            body=bytes(appended.buffer),
+                            content_type=content_type,
+                            cache_control=cache_control,
+                        )
+                        continue
+                    if appended.buffer:
+                        send_part(pool, key, appended)
+                    parts = [part.result() for part in appended.parts]
+                    with _translated("finish writing", bucket, key):
+                        self._s3.complete_multipart_upload(
+                            Bucket=bucket,
+                            Key=key,
+                            UploadId=appended.upload_id,
+                            MultipartUpload={"Parts": parts},
+                        )
+                    appended.upload_id = None
+        finally:
+            for key, appended in objects.items():
+                if appended.upload_id is not None:
+                    self._abort(bucket, key, appended.upload_id)
+
+    def _upload_part(self, bucket: str, key: str, upload_id: str, number: int, body: bytes) -> dict:
+        with _translated("write", bucket, key):
+            etag = self._s3.upload_part(
+                Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
+            )["ETag"]
+        return {"PartNumber": number, "ETag": etag}
+
+    def _abort(self, bucket: str, key: str, upload_id: str) -> None:
+        """Abort a multipart upload, best effort: it is only storage until a lifecycle rule."""
+        try:
+            with _translated("abort writing", bucket, key):
+                self._s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+        except StorageError:
+            logger.warning("could not abort the upload of s3://%s/%s", bucket, key, exc_info=True)
 
     def read_json(self, *, bucket: str, key: str) -> dict:
         with _translated("read", bucket, key):
@@ -157,9 +223,20 @@ class Storage:
             self._s3.delete_object(Bucket=bucket, Key=key)
 
     def delete_prefix(self, *, bucket: str, prefix: str) -> int:
-        """Delete every object under ``prefix``; returns how many."""
+        """Delete every object under ``prefix``; returns how many.
+
+        Unfinished multipart uploads under it (an attempt that died while writing) are
+        aborted too, since S3 keeps and bills their parts.
+        """
         deleted = 0
         with _translated("delete", bucket, prefix + "*"):
+            for page in self._s3.get_paginator("list_multipart_uploads").paginate(
+                Bucket=bucket, Prefix=prefix
+            ):
+                for upload in page.get("Uploads", []):
+                    self._s3.abort_multipart_upload(
+                        Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                    )
             for page in self._s3.get_paginator("list_objects_v2").paginate(
                 Bucket=bucket, Prefix=prefix
             ):

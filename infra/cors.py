@@ -15,7 +15,8 @@ def cors_rules(ui_origin: str) -> dict:
                 "AllowedOrigins": [ui_origin],
                 "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
                 "AllowedHeaders": ["*"],
-                "ExposeHeaders": ["ETag"],
+                # Content-Range: a tile is read by a Range request on its level's object.
+                "ExposeHeaders": ["ETag", "Content-Range"],
                 "MaxAgeSeconds": 3600,
             }
         ]

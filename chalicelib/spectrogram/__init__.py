@@ -23,10 +23,11 @@ Pipeline
    with an 80 dB floor -- librosa's ``amplitude_to_db(S, ref=np.max, top_db=80)`` --
    and matplotlib's viridis. Low frequencies at the bottom, no axes.
 5. **Tiles** (only with ``tile_sink``): a time-only pyramid (:mod:`.tiles`). Level 0
-   has ``max(200, sample_rate / hop_length)`` px/s (frames repeated to the nearest
-   pixel); each coarser level halves it by taking the max of pixel pairs, down to a
-   level that fits one tile. Tiles are at most 4096 x 400 px, greyscale PNGs of
-   absolute dB on a fixed scale, so the viewer sets the reference and floor live.
+   has one pixel per frame, ``sample_rate / hop_length`` px/s (the viewer stretches
+   it); each coarser level halves it by taking the max of pixel pairs, down to a level
+   that fits one tile. Tiles are at most 4096 x 400 px, greyscale PNGs of absolute dB
+   on a fixed scale, so the viewer sets the reference and floor live. A level's tiles
+   are stored back to back in one object; the manifest gives each tile's byte range.
 
 Manifest
 --------
@@ -77,13 +78,18 @@ Manifest
     One per pyramid level, finest first: ``level`` (0 = finest), ``px_per_s``,
     ``width`` (px of the whole level), ``tiles`` (count), ``start_s``, ``end_s``
     (seconds covered; ``start_s`` is ``-hop_length / (2 * sample_rate)``, the left
-    edge of frame 0). Empty without a tile sink.
+    edge of frame 0), ``object`` (``"tiles/<level>.pngs"``, relative to the rendering:
+    the level's tiles back to back) and ``bytes`` (that object's size). Empty without a
+    tile sink.
 ``tiles`` : list of dict
-    Every tile: ``level``, ``index`` (0-based along the level), ``key``
-    (``"tiles/<level>/<index:06d>.png"``), ``start_s``, ``end_s`` (seconds of its left
-    and right edges), ``px_per_s``, ``width`` (<= 4096 px), ``height`` (400 px).
-    Tiles of a level abut: pixel ``x`` of a tile spans ``start_s + [x, x + 1) /
-    px_per_s``. Empty without a tile sink.
+    Every tile: ``level``, ``index`` (0-based along the level), ``object`` (its level's
+    object), ``offset`` and ``length`` (bytes: the tile's PNG is bytes ``offset`` to
+    ``offset + length - 1`` of the object), ``start_s``, ``end_s`` (seconds of its left
+    and right edges), ``px_per_s``, ``width`` (<= 4096 px), ``height`` (400 px). Tiles
+    of a level abut: pixel ``x`` of a tile spans ``start_s + [x, x + 1) / px_per_s``.
+    Empty without a tile sink. (Engines before 1.2 stored each tile in its own object,
+    named by a ``key`` field, ``"tiles/<level>/<index:06d>.png"``, instead of
+    ``object``, ``offset`` and ``length``.)
 
 Errors
 ------

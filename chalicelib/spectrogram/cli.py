@@ -2,8 +2,9 @@
 
 For each input file (folders are searched recursively for audio extensions) it
 writes ``<stem>.png`` (the overview) and ``<stem>.json`` (the manifest) into the
-output folder, and with ``--tiles`` the tiles under ``<stem>.tiles/``. The manifest's
-``key`` fields are rewritten to these paths, relative to the JSON file. When two
+output folder, and with ``--tiles`` each tile level's object under ``<stem>.tiles/``.
+The manifest's ``key`` and ``object`` fields are rewritten to these paths, relative to
+the JSON file. When two
 inputs share a stem, the later one is written as ``<stem>_2`` (``_3``, ...).
 
 Exit status: 0 if every file rendered, 1 if any failed (the others are still
@@ -99,16 +100,16 @@ class _Progress:
 def _render_one(path: Path, out_dir: Path, stem: str, *, tiles: bool) -> None:
     tile_dir = out_dir / f"{stem}.tiles"
 
-    def write_tile(key: str, png: bytes) -> None:
-        target = tile_dir / key.removeprefix("tiles/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(png)
+    def append_tile(key: str, data: bytes) -> None:
+        tile_dir.mkdir(parents=True, exist_ok=True)
+        with (tile_dir / key.removeprefix("tiles/")).open("ab") as level:
+            level.write(data)
 
-    rendering = render(path, name=path.name, tile_sink=write_tile if tiles else None)
+    rendering = render(path, name=path.name, tile_sink=append_tile if tiles else None)
     manifest = rendering.manifest
     manifest["overview"]["key"] = f"{stem}.png"
-    for tile in manifest["tiles"]:
-        tile["key"] = f"{stem}.tiles/{tile['key'].removeprefix('tiles/')}"
+    for part in manifest["tiles"] + manifest["tile_levels"]:
+        part["object"] = f"{stem}.tiles/{part['object'].removeprefix('tiles/')}"
     (out_dir / f"{stem}.png").write_bytes(rendering.overview_png)
     (out_dir / f"{stem}.json").write_text(json.dumps(manifest, indent=1) + "\n")
 

@@ -21,7 +21,8 @@ from .stft import HOP_LENGTH, N_FFT, StreamingSTFT, band
 from .tiles import TilePyramid, TileSink
 
 # 1.1: float32 FFT (within 0.002 dB of 1.0; a rare pixel moves one palette step).
-ENGINE_VERSION = "1.1.0"
+# 1.2: level 0 at the frame rate, each level's tiles in one object with a byte index.
+ENGINE_VERSION = "1.2.0"
 #: Default longest recording, in seconds (4 h).
 MAX_DURATION_S = 4 * 3600.0
 
@@ -66,9 +67,10 @@ def render(
         Path of the audio file.
     name : str
         The file's name as the user knows it; used only in error messages.
-    tile_sink : callable(key: str, png: bytes) -> None, optional
-        Receives each tile (key like ``'tiles/3/000012.png'``) as soon as it is
-        complete; tiles are not kept. Without it no tiles are made.
+    tile_sink : callable(key: str, data: bytes) -> None, optional
+        Receives each tile as soon as it is encoded, to append to its level's object
+        (key like ``'tiles/3.pngs'``); the objects are complete when this returns.
+        Tiles are not kept. Without it no tiles are made.
     max_duration_s : float > 0
         Longest accepted recording, in seconds (default 4 h).
     deadline : float, optional

@@ -303,6 +303,44 @@ def test_the_manifest_gives_the_audio_url_and_when_its_urls_expire(alice: ApiUse
     assert min(expiry_of(url) for url in urls) == expires_at
 
 
+def test_a_range_request_on_a_tiles_url_reads_exactly_that_tile(
+    stack: RunningStack, alice: ApiUser
+):
+    # 100 s at 22.05 kHz: level 0 (43 px/s) is two tiles, level 1 one.
+    recording = alice.upload("tiles.wav", wav_bytes(100.0))
+    assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
+    manifest = alice.request("GET", f"/recordings/{recording['id']}/spectrogram").json()
+    tiles = manifest["tiles"]
+    assert [(tile["level"], tile["index"]) for tile in tiles] == [(0, 0), (0, 1), (1, 0)]
+    # One URL a level object, however many tiles it holds.
+    assert len({tile["url"] for tile in tiles}) == len(manifest["tile_levels"]) == 2
+    origin = {"Origin": stack.ui_url}
+    for tile in tiles:
+        first, last = tile["offset"], tile["offset"] + tile["length"] - 1
+        assert tile["range"] == f"bytes={first}-{last}"
+        part = requests.get(tile["url"], headers={"Range": tile["range"], **origin}, timeout=10)
+        assert part.status_code == 206
+        assert part.headers["Content-Range"].startswith(f"bytes {first}-{last}/")
+        assert "Content-Range" in part.headers["Access-Control-Expose-Headers"]
+        png = Image.open(io.BytesIO(part.content))
+        assert (png.format, png.mode, png.size) == ("PNG", "L", (tile["width"], 400))
+        assert len(part.content) == tile["length"]
+    preflight = requests.options(
+        tiles[0]["url"],
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "range",
+        },
+        timeout=10,
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == stack.ui_url
+    # "*" (moto's answer to AllowedHeaders "*") lets any header but Authorization through.
+    allowed = preflight.headers["Access-Control-Allow-Headers"].lower()
+    assert allowed == "*" or "range" in allowed.split(", ")
+
+
 def test_audio_is_served_as_audio_under_the_users_name_whatever_type_was_stored(
     stack: RunningStack, alice: ApiUser
 ):

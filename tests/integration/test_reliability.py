@@ -9,6 +9,7 @@ recoveries happen in seconds; the code paths are those of the defaults.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import signal
 import time
@@ -52,26 +53,33 @@ def frank(stack: RunningStack) -> ApiUser:
 
 @pytest.fixture(scope="module")
 def long_flac() -> bytes:
-    """40 minutes of an 8 kHz tone: a few MB that take seconds to render (its ~500 tiles)."""
-    sample_rate, buffer = 8000, io.BytesIO()
-    minute = np.arange(60 * sample_rate)
+    """An hour of silence at 48 kHz: under 1 MB of FLAC that takes seconds to render (its
+    337,500 frames)."""
+    sample_rate, buffer = 48000, io.BytesIO()
+    minute = np.zeros(60 * sample_rate)
     with sf.SoundFile(buffer, "w", sample_rate, 1, format="FLAC", subtype="PCM_16") as out:
-        for m in range(40):
-            out.write(0.3 * np.sin(2 * np.pi * 1000 * (minute + m * minute.size) / 8000))
+        for _ in range(60):
+            out.write(minute)
     return buffer.getvalue()
 
 
 def processes(stack: RunningStack, marker: str) -> list[psutil.Process]:
-    return [
-        child
-        for child in psutil.Process(stack.process.pid).children(recursive=True)
-        if marker in " ".join(child.cmdline())
-    ]
+    found = []
+    for child in psutil.Process(stack.process.pid).children(recursive=True):
+        # A job may end between the listing and the look at it.
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if marker in " ".join(child.cmdline()):
+                found.append(child)
+    return found
 
 
 def workers(stack: RunningStack) -> list[psutil.Process]:
     """The jobs the bridge runs: the children of its fork server."""
-    return [job for server in processes(stack, "forkserver") for job in server.children()]
+    found = []
+    for server in processes(stack, "forkserver"):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            found += server.children()
+    return found
 
 
 def wait_for(condition, timeout_s: float, what: str):

@@ -144,7 +144,7 @@ def test_child_reports_time_and_peak_memory(inputs, tmp_path):
     path = ensure(Spec(1.0, 48000, "wav"), inputs)
     overview = tmp_path / "overview.png"
     tiles = child.measure("tiles", path, overview=overview, warm_up=path)
-    assert tiles["tiles"] == 1 and tiles["tile_bytes"] > 0
+    assert (tiles["tiles"], tiles["tile_objects"]) == (1, 1) and tiles["tile_bytes"] > 0
     assert Image.open(overview).size == (800, 400)
     floor_run = child.measure("floor", path, overview=overview)
     for run in (tiles, floor_run):

@@ -264,7 +264,7 @@ def test_no_bucket_is_public_and_uploads_come_from_the_ui_origin(stack, template
                 "AllowedHeaders": ["*"],
                 "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
                 "AllowedOrigins": [UI_ORIGIN],
-                "ExposedHeaders": ["ETag"],
+                "ExposedHeaders": ["ETag", "Content-Range"],
                 "MaxAge": 3600,
             }
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -61,11 +62,15 @@ def test_tiles_are_written_next_to_the_manifest_that_lists_them(tmp_path, write_
     assert main(["render", str(path), "--output", str(out), "--tiles"]) == 0
 
     manifest = json.loads((out / "owl.json").read_text())
-    written = sorted(str(p.relative_to(out)) for p in (out / "owl.tiles").rglob("*.png"))
-    assert written == sorted(tile["key"] for tile in manifest["tiles"])
-    assert written[0] == "owl.tiles/0/000000.png"
-    first = np.asarray(Image.open(out / written[0]))
-    assert first.shape == (400, manifest["tiles"][0]["width"])
+    written = sorted(str(p.relative_to(out)) for p in (out / "owl.tiles").iterdir())
+    assert written == sorted(level["object"] for level in manifest["tile_levels"])
+    assert written[0] == "owl.tiles/0.pngs"
+    tile = manifest["tiles"][0]
+    level = (out / tile["object"]).read_bytes()
+    first = np.asarray(
+        Image.open(io.BytesIO(level[tile["offset"] : tile["offset"] + tile["length"]]))
+    )
+    assert first.shape == (400, tile["width"])
 
 
 def test_missing_paths_and_same_stems_are_reported_and_kept_apart(

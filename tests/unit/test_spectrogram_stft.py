@@ -77,9 +77,11 @@ def test_streamed_rendering_equals_whole_file_rendering(write_audio, rng):
     path = write_audio("song.wav", _birdsong(rng, 44100, 20.0, 1), 44100)
 
     def rendered(block_size):
-        tiles = {}
+        tiles = []
         stream = open_audio(path, name="song.wav", max_duration_s=3600, block_size=block_size)
-        rendering = render_stream(stream, name="song.wav", tile_sink=tiles.__setitem__)
+        rendering = render_stream(
+            stream, name="song.wav", tile_sink=lambda *handed: tiles.append(handed)
+        )
         return rendering, tiles
 
     small, small_tiles = rendered(1000)

@@ -11,7 +11,7 @@ from PIL import Image
 
 from chalicelib.spectrogram import render
 from chalicelib.spectrogram.axes import AxisMap
-from chalicelib.spectrogram.tiles import TILE_WIDTH, TilePyramid
+from chalicelib.spectrogram.tiles import TILE_WIDTH, TilePyramid, level_object
 
 
 def _decode(png: bytes) -> np.ndarray:
@@ -33,25 +33,35 @@ def tiled(request, tmp_path_factory):
         y[start : start + sample_rate // 100] += 0.5 * rng.standard_normal(sample_rate // 100)
     path = tmp_path_factory.mktemp("tiles") / "calls.flac"
     sf.write(path, y.clip(-1, 1), sample_rate)
-    tiles: dict[str, bytes] = {}
-
-    def sink(key: str, png: bytes) -> None:
-        assert key not in tiles
-        tiles[key] = png
-
-    return render(path, name="calls.flac", tile_sink=sink), tiles
+    objects = LevelObjects()
+    return render(path, name="calls.flac", tile_sink=objects.append), objects
 
 
-def _level_image(manifest, tiles, level) -> np.ndarray:
+class LevelObjects(dict):
+    """A tile sink keeping each level's object."""
+
+    def append(self, key: str, data: bytes) -> None:
+        self.setdefault(key, bytearray()).extend(data)
+
+
+def _tile_png(objects: dict[str, bytes], tile: dict) -> bytes:
+    """The tile's bytes, as an HTTP Range request of its byte range reads them."""
+    first, last = tile["offset"], tile["offset"] + tile["length"] - 1
+    return objects[tile["object"]][first : last + 1]
+
+
+def _level_image(manifest, objects, level) -> np.ndarray:
     entries = [tile for tile in manifest["tiles"] if tile["level"] == level]
-    return np.concatenate([_decode(tiles[tile["key"]]) for tile in entries], axis=1)
+    return np.concatenate([_decode(_tile_png(objects, tile)) for tile in entries], axis=1)
 
 
-def test_finest_level_has_at_least_200_px_per_s_and_levels_halve(tiled):
+def test_finest_level_has_one_pixel_a_frame_and_levels_halve(tiled):
     rendering, _ = tiled
-    levels = rendering.manifest["tile_levels"]
+    manifest = rendering.manifest
+    levels = manifest["tile_levels"]
     assert [level["level"] for level in levels] == list(range(len(levels)))
-    assert levels[0]["px_per_s"] >= 200
+    # 86.1 px/s at 44.1 kHz, 15.6 at 8 kHz: the viewer stretches it.
+    assert levels[0]["px_per_s"] == manifest["sample_rate"] / manifest["hop_length"]
     for finer, coarser in zip(levels, levels[1:], strict=False):
         assert coarser["px_per_s"] == finer["px_per_s"] / 2
         assert coarser["width"] == (finer["width"] + 1) // 2
@@ -59,14 +69,28 @@ def test_finest_level_has_at_least_200_px_per_s_and_levels_halve(tiled):
     assert levels[-1]["tiles"] == 1 and levels[-1]["width"] <= TILE_WIDTH
 
 
-def test_every_tile_is_listed_delivered_and_at_most_4096_by_400(tiled):
-    rendering, tiles = tiled
-    listed = rendering.manifest["tiles"]
-    assert sorted(tile["key"] for tile in listed) == sorted(tiles)
-    for tile in listed:
-        assert tile["key"] == f"tiles/{tile['level']}/{tile['index']:06d}.png"
+def test_each_level_is_one_object_of_its_tiles_back_to_back(tiled):
+    rendering, objects = tiled
+    manifest = rendering.manifest
+    levels = manifest["tile_levels"]
+    assert sorted(objects) == sorted(level_object(level["level"]) for level in levels)
+    for level in levels:
+        assert level["object"] == level_object(level["level"])
+        assert level["bytes"] == len(objects[level["object"]])
+        entries = [tile for tile in manifest["tiles"] if tile["level"] == level["level"]]
+        assert {tile["object"] for tile in entries} == {level["object"]}
+        ends = [tile["offset"] + tile["length"] for tile in entries]
+        assert [tile["offset"] for tile in entries] == [0, *ends[:-1]]
+        assert ends[-1] == level["bytes"]
+
+
+def test_each_byte_range_is_exactly_its_tile_png_at_most_4096_by_400(tiled):
+    rendering, objects = tiled
+    for tile in rendering.manifest["tiles"]:
+        png = _tile_png(objects, tile)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and png.endswith(b"IEND\xaeB`\x82")
         assert 0 < tile["width"] <= TILE_WIDTH and tile["height"] == 400
-        assert _decode(tiles[tile["key"]]).shape == (400, tile["width"])
+        assert _decode(png).shape == (400, tile["width"])
 
 
 def test_each_level_covers_the_whole_recording_without_gaps(tiled):
@@ -91,29 +115,27 @@ def test_each_level_covers_the_whole_recording_without_gaps(tiled):
 
 
 def test_coarser_levels_are_the_max_of_pixel_pairs(tiled):
-    rendering, tiles = tiled
+    rendering, objects = tiled
     manifest = rendering.manifest
     for level in manifest["tile_levels"][1:]:
-        finer = _level_image(manifest, tiles, level["level"] - 1)
+        finer = _level_image(manifest, objects, level["level"] - 1)
         if finer.shape[1] % 2:
             finer = np.concatenate((finer, finer[:, -1:]), axis=1)
         expected = np.maximum(finer[:, 0::2], finer[:, 1::2])
-        np.testing.assert_array_equal(_level_image(manifest, tiles, level["level"]), expected)
+        np.testing.assert_array_equal(_level_image(manifest, objects, level["level"]), expected)
 
 
 def test_tile_values_agree_with_the_overview(tiled):
-    rendering, tiles = tiled
+    rendering, objects = tiled
     manifest = rendering.manifest
     db_range = manifest["db_range"]
-    level0 = _level_image(manifest, tiles, 0)
-    frame_rate = manifest["sample_rate"] / manifest["hop_length"]
+    level0 = _level_image(manifest, objects, 0)
     n_frames = 1 + manifest["n_samples"] // manifest["hop_length"]
-    # Level-0 pixel x shows frame floor((x + 0.5) * frame_rate / px_per_s).
-    pixel = np.arange(level0.shape[1])
-    shown = np.floor((pixel + 0.5) * frame_rate / manifest["tile_levels"][0]["px_per_s"])
-    shown_frames, first_pixel = np.unique(shown, return_index=True)
-    assert (shown_frames[:n_frames] == np.arange(n_frames)).all()
-    frames = level0[:, first_pixel[:n_frames]]
+    # Level-0 pixel x is frame x; pixels past the last frame repeat it.
+    assert level0.shape[1] >= n_frames
+    frames = level0[:, :n_frames]
+    assert (level0[:, n_frames:] == frames[:, -1:]).all()
+    frame_rate = manifest["sample_rate"] / manifest["hop_length"]
     frame_s = np.arange(n_frames) / frame_rate
     pixels = AxisMap(frame_s * manifest["px_per_s"], manifest["width"]).apply(frames, axis=1)
     level_db = db_range["tile_db_at_0"] + pixels * db_range["tile_db_step"] - db_range["max_db"]
@@ -130,20 +152,44 @@ def test_without_a_sink_there_are_no_tiles(write_audio, make_tone):
     assert rendering.manifest["tiles"] == [] and rendering.manifest["tile_levels"] == []
 
 
+def _pyramid(frames: np.ndarray, *, sample_rate: int, block: int = 9_999):
+    """Frames pushed in blocks; the levels, the tiles listed, and the level objects."""
+    objects = LevelObjects()
+    pyramid = TilePyramid(objects.append, sample_rate=sample_rate, hop_length=512)
+    for start in range(0, len(frames), block):
+        pyramid.push(frames[start : start + block])
+    frame_rate = sample_rate / 512
+    levels = pyramid.finish(duration_s=(len(frames) - 1) / frame_rate)
+    pyramid.close()
+    return levels, pyramid.tiles, objects
+
+
 def test_a_deep_pyramid_keeps_a_one_column_call_visible_at_every_level():
-    tiles: dict[str, bytes] = {}
-    # At 102.4 kHz a frame is exactly one level-0 pixel (200 px/s).
-    pyramid = TilePyramid(tiles.__setitem__, sample_rate=102_400, hop_length=512)
     columns = np.zeros((100_001, 400), dtype=np.uint8)
     columns[77_777, 123] = 200
-    for start in range(0, len(columns), 9_999):
-        pyramid.push(columns[start : start + 9_999])
-    levels = pyramid.finish(duration_s=(100_001 - 0.5) / 200)
-    pyramid.close()
+    levels, tiles, objects = _pyramid(columns, sample_rate=102_400)
     assert [level["width"] for level in levels] == [100_001, 50_001, 25_001, 12_501, 6_251, 3_126]
     assert len(tiles) == sum(level["tiles"] for level in levels) == 25 + 13 + 7 + 4 + 2 + 1
+    assert len(objects) == len(levels)
     for level in levels:
         column = 77_777 >> level["level"]
-        tile = _decode(tiles[f"tiles/{level['level']}/{column // TILE_WIDTH:06d}.png"])
-        assert tile[399 - 123, column % TILE_WIDTH] == 200
-        assert np.count_nonzero(tile) == 1
+        (tile,) = [
+            t for t in tiles if t["level"] == level["level"] and t["index"] == column // TILE_WIDTH
+        ]
+        image = _decode(_tile_png(objects, tile))
+        assert image[399 - 123, column % TILE_WIDTH] == 200
+        assert np.count_nonzero(image) == 1
+
+
+def test_a_level_ending_on_a_whole_tile_is_listed_whole():
+    # 48 kHz: 93.75 px/s; 2 * 4096 frames make two whole level-0 tiles and one level-1 tile.
+    levels, tiles, objects = _pyramid(
+        np.full((2 * TILE_WIDTH, 400), 9, dtype=np.uint8), sample_rate=48_000, block=TILE_WIDTH
+    )
+    assert [level["px_per_s"] for level in levels] == [93.75, 46.875]
+    assert [level["tiles"] for level in levels] == [2, 1]
+    assert sorted(objects) == ["tiles/0.pngs", "tiles/1.pngs"]
+    assert [len(objects[level["object"]]) for level in levels] == [
+        level["bytes"] for level in levels
+    ]
+    assert len(tiles) == 3

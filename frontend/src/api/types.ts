@@ -35,11 +35,20 @@ export interface Created {
   upload: PresignedPost;
 }
 
-/** One tile of the time-only pyramid: 8-bit dB values, 400 px high (CONTRACT.md section 3). */
+/**
+ * One tile of the time-only pyramid: 8-bit dB values, 400 px high (CONTRACT.md section 3).
+ * Since engine 1.2 a level's tiles are one object: the tile is bytes `offset` to
+ * `offset + length - 1` of `object`, read from `url` with the header `Range: <range>`.
+ * Before, each tile was an object of its own, `key`, read whole from `url`.
+ */
 export interface Tile {
   level: number;
   index: number;
-  key: string;
+  key?: string;
+  object?: string;
+  offset?: number;
+  length?: number;
+  range?: string;
   url: string;
   start_s: number;
   end_s: number;
@@ -55,6 +64,9 @@ export interface TileLevel {
   tiles: number;
   start_s: number;
   end_s: number;
+  /** Since engine 1.2: the level's object and its size in bytes. */
+  object?: string;
+  bytes?: number;
 }
 
 /** GET /recordings/{id}/spectrogram once COMPLETED: what was rendered, with presigned URLs. */

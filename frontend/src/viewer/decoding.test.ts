@@ -7,6 +7,7 @@ function channel(workers = 1) {
   const loads: {
     worker: number;
     url: string;
+    range?: string;
     signal: AbortSignal;
     colouring?: Colouring;
     finish: (bytes: number[]) => void;
@@ -15,11 +16,12 @@ function channel(workers = 1) {
   const pagePorts = Array.from({ length: workers }, (_, worker) => {
     const { port1, port2 } = new MessageChannel();
     opened.push(port1, port2);
-    serveDecodes(port2 as unknown as Port, (url, signal, colouring) =>
+    serveDecodes(port2 as unknown as Port, ({ url, range }, signal, colouring) =>
       new Promise<TileValues>((resolve, reject) => {
         loads.push({
           worker,
           url,
+          range,
           signal,
           colouring,
           finish: (bytes) => resolve({ width: bytes.length, height: 1, values: Uint8Array.from(bytes) }),
@@ -40,8 +42,8 @@ const delivered = () => new Promise((resolve) => setTimeout(resolve, 10));
 describe("decoding tiles in a worker", () => {
   it("answers each load with its own tile's values", async () => {
     const { loads, load } = channel();
-    const first = load("http://bucket/a.png", new AbortController().signal);
-    const second = load("http://bucket/b.png", new AbortController().signal);
+    const first = load({ url: "http://bucket/a.png" }, new AbortController().signal);
+    const second = load({ url: "http://bucket/b.png" }, new AbortController().signal);
     await delivered();
     expect(loads.map((l) => l.url)).toEqual(["http://bucket/a.png", "http://bucket/b.png"]);
     loads[1].finish([2, 2]);
@@ -50,9 +52,20 @@ describe("decoding tiles in a worker", () => {
     expect(await second).toEqual({ width: 2, height: 1, values: Uint8Array.from([2, 2]) });
   });
 
+  it("hands the worker the tile's byte range of its level's object", async () => {
+    const { loads, load } = channel();
+    void load({ url: "http://bucket/tiles/0.pngs", range: "bytes=100-199" }, new AbortController().signal);
+    void load({ url: "http://bucket/tiles/0/000000.png" }, new AbortController().signal);
+    await delivered();
+    expect(loads.map((l) => [l.url, l.range])).toEqual([
+      ["http://bucket/tiles/0.pngs", "bytes=100-199"],
+      ["http://bucket/tiles/0/000000.png", undefined],
+    ]);
+  });
+
   it("passes the worker's failure on as an error naming the tile", async () => {
     const { loads, load } = channel();
-    const tile = load("http://bucket/a.png", new AbortController().signal);
+    const tile = load({ url: "http://bucket/a.png" }, new AbortController().signal);
     await delivered();
     loads[0].fail();
     await expect(tile).rejects.toThrow("The tile at http://bucket/a.png could not be loaded: HTTP 403");
@@ -61,7 +74,7 @@ describe("decoding tiles in a worker", () => {
   it("cancels the worker's load when the page no longer wants the tile", async () => {
     const { loads, load } = channel();
     const abort = new AbortController();
-    const tile = load("http://bucket/a.png", abort.signal);
+    const tile = load({ url: "http://bucket/a.png" }, abort.signal);
     await delivered();
     abort.abort();
     await expect(tile).rejects.toThrow("cancelled");
@@ -72,12 +85,12 @@ describe("decoding tiles in a worker", () => {
   it("sends each load to the worker with the fewest loads", async () => {
     const { loads, load } = channel(2);
     const signal = new AbortController().signal;
-    const first = load("http://bucket/a.png", signal);
-    void load("http://bucket/b.png", signal);
+    const first = load({ url: "http://bucket/a.png" }, signal);
+    void load({ url: "http://bucket/b.png" }, signal);
     await delivered();
     loads[0].finish([1]);
     await first;
-    void load("http://bucket/c.png", signal);
+    void load({ url: "http://bucket/c.png" }, signal);
     await delivered();
     expect(loads.map((l) => [l.url, l.worker])).toEqual([
       ["http://bucket/a.png", 0],
@@ -89,10 +102,10 @@ describe("decoding tiles in a worker", () => {
   it("asks for tiles coloured with the colours of the moment", async () => {
     const { loads, load, colourWith } = channel();
     const signal = new AbortController().signal;
-    void load("http://bucket/a.png", signal);
+    void load({ url: "http://bucket/a.png" }, signal);
     const viridis: Colouring = { settings: "viridis -80 0", lookup: new Uint8ClampedArray(1024).fill(7) };
     colourWith(viridis);
-    void load("http://bucket/b.png", signal);
+    void load({ url: "http://bucket/b.png" }, signal);
     await delivered();
     expect(loads.map((l) => l.colouring)).toEqual([undefined, viridis]);
   });

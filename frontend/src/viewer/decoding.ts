@@ -1,11 +1,11 @@
-import type { Colouring, TileLoader, TileValues } from "./tiles";
+import type { Colouring, TileLoader, TileSource, TileValues } from "./tiles";
 
 /**
  * Tiles are fetched, decoded and coloured in a worker, off the page's thread: a PNG's
  * inflate, the read back, the copy of one byte a pixel and the colouring take tens of ms
  * a tile, and on the page's thread they would hold up the next wheel turn's drawing.
  */
-export type DecodeRequest = { id: number; url: string; colouring?: Colouring } | { id: number; cancel: true };
+export type DecodeRequest = { id: number; source: TileSource; colouring?: Colouring } | { id: number; cancel: true };
 export type DecodeAnswer = { id: number; tile: TileValues } | { id: number; error: string };
 
 /** One end of a message channel: a Worker, the worker's own scope, a MessagePort. */
@@ -15,7 +15,7 @@ export interface Port {
 }
 
 /** How the worker loads a tile: fetched, decoded, and coloured when a colouring is given. */
-export type ColouringLoader = (url: string, signal: AbortSignal, colouring?: Colouring) => Promise<TileValues>;
+export type ColouringLoader = (source: TileSource, signal: AbortSignal, colouring?: Colouring) => Promise<TileValues>;
 
 /** The worker's side: loads with `load` what the page asks for, until it cancels. */
 export function serveDecodes(port: Port, load: ColouringLoader): void {
@@ -30,7 +30,7 @@ export function serveDecodes(port: Port, load: ColouringLoader): void {
     const { id } = request;
     const abort = new AbortController();
     loads.set(id, abort);
-    load(request.url, abort.signal, request.colouring).then(
+    load(request.source, abort.signal, request.colouring).then(
       (tile) => {
         // The values' bytes and the coloured image move to the page rather than being copied.
         const transfer: Transferable[] = [tile.values.buffer as ArrayBuffer];
@@ -77,18 +77,18 @@ export function decoder(ports: readonly Port[]): Decoder {
     const busy = (port: Port) => [...waiting.values()].filter((waiter) => waiter.port === port).length;
     return ports.reduce((best, port) => (busy(port) < busy(best) ? port : best));
   };
-  const load: TileLoader = (url, signal) =>
+  const load: TileLoader = (source, signal) =>
     new Promise((resolve, reject) => {
       const id = ++lastId;
       const port = leastBusy();
       waiting.set(id, { port, resolve, reject });
-      port.postMessage({ id, url, colouring } satisfies DecodeRequest);
+      port.postMessage({ id, source, colouring } satisfies DecodeRequest);
       signal.addEventListener(
         "abort",
         () => {
           if (!waiting.delete(id)) return;
           port.postMessage({ id, cancel: true } satisfies DecodeRequest);
-          reject(new Error(`The load of ${url} was cancelled`));
+          reject(new Error(`The load of ${source.url} was cancelled`));
         },
         { once: true },
       );

@@ -117,3 +117,21 @@ describe("prefetching for the next move", () => {
     for (const dx of [-333, 333]) expect(ready).toEqual(expect.arrayContaining(neededAfter(panBy(before, dx, limits))));
   });
 });
+
+describe("a level 0 stored at the frame rate (engine 1.2: 93.75 px/s at 48 kHz)", () => {
+  const atFrameRate = pyramidManifest(3600, 93.75);
+
+  it("still zooms to 200 px/s and more: 4x level 0", () => {
+    expect(limitsOf(atFrameRate).maxPxPerS).toBe(375);
+  });
+
+  it("draws level 0 stretched at 300 px/s, one tile pixel over 3.2 screen pixels", () => {
+    const zoomed = view(1800, 300);
+    const plan = planDrawing(atFrameRate, zoomed, 1, () => true);
+    expect(plan.level).toBe(0);
+    expect(plan.complete).toBe(true);
+    const [tile] = plan.draw;
+    const at = place(tile, zoomed, 1, 10_000) as NonNullable<ReturnType<typeof place>>;
+    expect(at.dw / at.sw).toBeCloseTo(300 / 93.75, 1);
+  });
+});

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Tile } from "../api/types";
 import { pyramidManifest } from "./fixtures";
-import { Lru, TileCache, tileName, type TileValues } from "./tiles";
+import { fetchTilePng, Lru, TileCache, tileName, type TileSource, type TileValues } from "./tiles";
 
 /** A loader whose loads the test finishes by hand. */
 function fakeLoader() {
-  const loads: { url: string; signal: AbortSignal; finish: () => void; fail: () => void }[] = [];
-  const load = (url: string, signal: AbortSignal) =>
+  const loads: { url: string; range?: string; signal: AbortSignal; finish: () => void; fail: () => void }[] = [];
+  const load = ({ url, range }: TileSource, signal: AbortSignal) =>
     new Promise<TileValues>((resolve, reject) => {
       const values = { width: 1, height: 1, values: Uint8Array.from([url.length]) };
-      loads.push({ url, signal, finish: () => resolve(values), fail: () => reject(new Error("403")) });
+      loads.push({ url, range, signal, finish: () => resolve(values), fail: () => reject(new Error("403")) });
     });
   return { loads, load };
 }
@@ -99,6 +99,13 @@ describe("loading tiles", () => {
     expect([0, 1, 2, 3].map((i) => tiles.values(level0[i]) !== undefined)).toEqual([true, false, true, true]);
   });
 
+  it("asks for a tile of a level object by its byte range", () => {
+    const { loads, tiles } = cache();
+    const inLevel = { ...level0[1], url: "http://bucket/tiles/0.pngs", range: "bytes=5000-9999" };
+    tiles.want([inLevel]);
+    expect(loads.map((l) => [l.url, l.range])).toEqual([["http://bucket/tiles/0.pngs", "bytes=5000-9999"]]);
+  });
+
   it("stops every load when the viewer closes", () => {
     const { loads, tiles } = cache();
     tiles.want(level0.slice(0, 3));
@@ -115,5 +122,54 @@ describe("least recently used", () => {
     lru.get("a");
     lru.set("c", 3);
     expect([lru.has("a"), lru.has("b"), lru.has("c")]).toEqual([true, false, true]);
+  });
+});
+
+/** A fetch that answers from `object` as a server does, honouring Range or not. */
+function fakeFetch(object: Uint8Array<ArrayBuffer>, honoursRange = true) {
+  const asked: { url: string; headers: Record<string, string> }[] = [];
+  const fetcher = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const headers = (init?.headers ?? {}) as Record<string, string>;
+    asked.push({ url: String(input), headers });
+    const range = headers.Range?.match(/^bytes=(\d+)-(\d+)$/);
+    if (!range || !honoursRange) return new Response(object, { status: 200 });
+    const [first, last] = [Number(range[1]), Number(range[2])];
+    const part = object.slice(first, last + 1);
+    return new Response(part, { status: 206, headers: { "Content-Range": `bytes ${first}-${last}/${object.length}` } });
+  }) as typeof fetch;
+  return { asked, fetcher };
+}
+
+const bytesOf = async (blob: Blob) => Array.from(new Uint8Array(await blob.arrayBuffer()));
+const level = new Uint8Array(300).map((_, i) => i % 251);
+const signal = new AbortController().signal;
+
+describe("fetching a tile's PNG", () => {
+  it("reads a tile of a level object with a Range request, as a PNG", async () => {
+    const { asked, fetcher } = fakeFetch(level);
+    const png = await fetchTilePng({ url: "http://bucket/tiles/0.pngs", range: "bytes=100-199" }, signal, fetcher);
+    expect(asked).toEqual([{ url: "http://bucket/tiles/0.pngs", headers: { Range: "bytes=100-199" } }]);
+    expect(await bytesOf(png)).toEqual(Array.from(level.slice(100, 200)));
+    expect(png.type).toBe("image/png");
+  });
+
+  it("cuts the tile from the whole object when the server ignores Range", async () => {
+    const { fetcher } = fakeFetch(level, false);
+    const png = await fetchTilePng({ url: "http://bucket/tiles/0.pngs", range: "bytes=250-299" }, signal, fetcher);
+    expect(await bytesOf(png)).toEqual(Array.from(level.slice(250, 300)));
+  });
+
+  it("reads a tile of an older rendering, an object of its own, whole and without Range", async () => {
+    const { asked, fetcher } = fakeFetch(level);
+    const png = await fetchTilePng({ url: "http://bucket/tiles/0/000000.png" }, signal, fetcher);
+    expect(asked[0].headers).toEqual({});
+    expect(await bytesOf(png)).toEqual(Array.from(level));
+  });
+
+  it("names the tile and the HTTP status when the load fails", async () => {
+    const fetcher = (async () => new Response("expired", { status: 403 })) as typeof fetch;
+    await expect(
+      fetchTilePng({ url: "http://bucket/tiles/1.pngs", range: "bytes=0-9" }, signal, fetcher),
+    ).rejects.toThrow("The tile at bytes=0-9 of http://bucket/tiles/1.pngs could not be loaded: HTTP 403");
   });
 });

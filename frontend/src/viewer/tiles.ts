@@ -25,7 +25,10 @@ export interface Colouring {
   lookup: Uint8ClampedArray;
 }
 
-export type TileLoader = (url: string, signal: AbortSignal) => Promise<TileValues>;
+/** Where a tile's PNG is: a whole object, or a byte range of its level's object. */
+export type TileSource = Pick<Tile, "url" | "range">;
+
+export type TileLoader = (source: TileSource, signal: AbortSignal) => Promise<TileValues>;
 
 /**
  * A tile's name in caches: level and index, never the URL, since presigned URLs expire
@@ -137,7 +140,7 @@ export class TileCache {
       keep();
       this.startLoads();
     };
-    this.options.load(tile.url, abort.signal).then(
+    this.options.load({ url: tile.url, range: tile.range }, abort.signal).then(
       (values) =>
         settle(() => {
           this.decoded.set(name, values);
@@ -154,14 +157,28 @@ export class TileCache {
 }
 
 /**
+ * A tile's PNG: its range of the level's object (an HTTP Range request), or its own
+ * object. A server that ignores Range answers 200 with the whole object: the tile is
+ * then cut from it.
+ */
+export async function fetchTilePng(source: TileSource, signal: AbortSignal, fetcher: typeof fetch = fetch): Promise<Blob> {
+  const { url, range } = source;
+  const response = await fetcher(url, range ? { signal, headers: { Range: range } } : { signal });
+  const what = range ? `${range} of ${url}` : url;
+  if (!response.ok) throw new Error(`The tile at ${what} could not be loaded: HTTP ${response.status}`);
+  const body = await response.blob();
+  if (!range || response.status === 206) return body.slice(0, body.size, "image/png");
+  const [first, last] = range.replace("bytes=", "").split("-").map(Number);
+  return body.slice(first, last + 1, "image/png");
+}
+
+/**
  * Fetch and decode a tile in the browser, and colour it with `colouring` if given.
  * Colour-space conversion and premultiplication are off so the grey PNG's bytes arrive
  * unchanged; red = green = blue = the value.
  */
-export async function fetchTileValues(url: string, signal: AbortSignal, colouring?: Colouring): Promise<TileValues> {
-  const response = await fetch(url, { signal });
-  if (!response.ok) throw new Error(`The tile at ${url} could not be loaded: HTTP ${response.status}`);
-  const bitmap = await createImageBitmap(await response.blob(), {
+export async function fetchTileValues(source: TileSource, signal: AbortSignal, colouring?: Colouring): Promise<TileValues> {
+  const bitmap = await createImageBitmap(await fetchTilePng(source, signal), {
     colorSpaceConversion: "none",
     premultiplyAlpha: "none",
   });
