@@ -428,6 +428,7 @@ def annotation_rows(timings: AnnotationTimings) -> list[Row]:
             ("PUT all", timings.put_s),
             ("GET all", timings.get_s),
             ("PATCH one box", timings.patch_s),
+            *timings.files_s.items(),
         )
     ]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from infra.local.harness import ApiUser
 
+EXPORT_FORMATS = ("raven", "audacity", "csv", "json")
 LABELS = ("Willisornis poecilinotus", "song", "call", "alarm", "noise", "unknown")
 
 
@@ -20,6 +21,8 @@ class AnnotationTimings:
     put_s: list[float]
     get_s: list[float]
     patch_s: list[float]
+    #: "export raven", "import raven (replace)", ...: seconds per request.
+    files_s: dict[str, list[float]]
     #: The PUT's body as sent (bytes of JSON).
     body_bytes: int
 
@@ -59,11 +62,13 @@ def annotation_timings(
     user: ApiUser, recording: dict, *, count: int, repeats: int
 ) -> AnnotationTimings:
     """``repeats`` rounds on ``recording`` (decoded): PUT ``count`` boxes, GET them, then a
-    PATCH that moves one box (an editor's autosave after one drag)."""
+    PATCH that moves one box (an editor's autosave after one drag), then each export
+    format's file and its import back, replacing the set."""
     path = f"/recordings/{recording['id']}/annotations"
     made = boxes(count, recording["duration_s"], recording["sample_rate"] / 2)
     version = user.request("GET", path).json()["version"]
     put_s, get_s, patch_s = [], [], []
+    files_s: dict[str, list[float]] = {}
     for _ in range(repeats):
         seconds, answer = _timed(user, "PUT", path, json={"annotations": made, "version": version})
         put_s.append(seconds)
@@ -76,6 +81,23 @@ def annotation_timings(
             user, "PATCH", path, json={"version": answer["version"], "upsert": [moved]}
         )
         patch_s.append(seconds)
+        for format in EXPORT_FORMATS:
+            started = time.perf_counter()
+            exported = user.request("GET", f"{path}/export", params={"format": format})
+            files_s.setdefault(f"export {format}", []).append(time.perf_counter() - started)
+            if exported.status_code != 200:
+                raise RuntimeError(f"export {format} answered {exported.status_code}")
+            seconds, answer = _timed(
+                user,
+                "POST",
+                f"{path}/import",
+                params={"format": format, "mode": "replace"},
+                data=exported.content,
+                headers={"Content-Type": "application/octet-stream"},
+            )
+            files_s.setdefault(f"import {format} (replace)", []).append(seconds)
+            if len(answer["annotations"]) != count:
+                raise RuntimeError(f"{format} import gave {len(answer['annotations'])} boxes")
         version = answer["version"]
     body = json.dumps({"annotations": made, "version": version})
-    return AnnotationTimings(count, put_s, get_s, patch_s, len(body.encode()))
+    return AnnotationTimings(count, put_s, get_s, patch_s, files_s, len(body.encode()))
