@@ -25,16 +25,22 @@ from chalicelib.models import (
     RecordingModel,
     SpectrogramModel,
 )
+from infra.options import StageOptions
 from infra.stack import ROOT, SonagramStack
 from layers import build_layer
 
 UI_ORIGIN = "https://sonagram.example.org"
+CDK_HANDLERS = ("BucketNotificationsHandler", "CustomCDKBucketDeployment")
+# The UI on CloudFront and another origin (a developer's own server, say): both are allowed.
+OPTIONS = StageOptions(ui_origin=UI_ORIGIN, alarm_email="lab@example.org")
 REGION = "eu-west-1"
 # CDK puts a DependsOn next to a GetAtt of the same role: redundant, harmless, not ours to change.
 CFN_LINT_IGNORED = {"W3005"}
 
 
-def build(outdir: Path, layer_zip: Path) -> tuple[cdk.App, SonagramStack]:
+def build(
+    outdir: Path, layer_zip: Path, ui_dist: Path, options: StageOptions = OPTIONS
+) -> tuple[cdk.App, SonagramStack]:
     context = json.loads((ROOT / "cdk.json").read_text())["context"]
     app = cdk.App(context=context, outdir=str(outdir))
     # Chalice's packager imports app.py under the prod stage's environment and leaves it in
@@ -44,8 +50,9 @@ def build(outdir: Path, layer_zip: Path) -> tuple[cdk.App, SonagramStack]:
         stack = SonagramStack(
             app,
             "Sonagram",
-            ui_origin=UI_ORIGIN,
+            options=options,
             worker_layer_zip=layer_zip,
+            ui_dist=ui_dist,
             env=cdk.Environment(region=REGION),
         )
     finally:
@@ -63,9 +70,17 @@ def layer_zip(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def synthesized(tmp_path_factory, layer_zip) -> tuple[SonagramStack, Path, dict]:
+def ui_dist(tmp_path_factory) -> Path:
+    """A stand-in for frontend/dist, as `make ui` builds it."""
+    path = tmp_path_factory.mktemp("dist")
+    (path / "index.html").write_text("<!doctype html><title>Sonagram</title>")
+    return path
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory, layer_zip, ui_dist) -> tuple[SonagramStack, Path, dict]:
     outdir = tmp_path_factory.mktemp("cdk.out")
-    app, stack = build(outdir, layer_zip)
+    app, stack = build(outdir, layer_zip, ui_dist)
     assembly = app.synth()
     return stack, outdir, assembly.get_stack_artifact(stack.artifact_id).template
 
@@ -83,6 +98,15 @@ def template_json(synthesized) -> dict:
 @pytest.fixture(scope="module")
 def template(template_json) -> Template:
     return Template.from_json(template_json)
+
+
+def cloudfront_origin(stack: SonagramStack) -> dict:
+    return {
+        "Fn::Join": [
+            "",
+            ["https://", {"Fn::GetAtt": [logical_id(stack, stack.ui_distribution), "DomainName"]}],
+        ]
+    }
 
 
 def logical_id(stack: SonagramStack, construct) -> str:
@@ -167,8 +191,9 @@ def test_every_function_of_ours_runs_python312(template_json):
         logical: resource["Properties"]["Runtime"]
         for logical, resource in template_json["Resources"].items()
         if resource["Type"] in ("AWS::Lambda::Function", "AWS::Serverless::Function")
-        # CDK's own bucket notification handler: CDK's inline code, on CDK's choice of runtime.
-        and not logical.startswith("BucketNotificationsHandler")
+        # CDK's own handlers (bucket notifications, the UI's deployment): CDK's code, on CDK's
+        # choice of runtime.
+        and not logical.startswith(CDK_HANDLERS)
     }
     assert len(runtimes) == 3  # the worker, the sweeper and the Chalice API
     assert set(runtimes.values()) == {"python3.12"}, runtimes
@@ -244,7 +269,7 @@ def test_the_sweeper_runs_every_5_minutes(stack, template):
 
 def test_no_bucket_is_public_and_uploads_come_from_the_ui_origin(stack, template, template_json):
     buckets = template.find_resources("AWS::S3::Bucket")
-    assert len(buckets) == 3
+    assert len(buckets) == 4  # recordings, spectrograms, the UI and the access logs
     for bucket in buckets.values():
         assert bucket["Properties"]["PublicAccessBlockConfiguration"] == {
             "BlockPublicAcls": True,
@@ -263,7 +288,7 @@ def test_no_bucket_is_public_and_uploads_come_from_the_ui_origin(stack, template
             {
                 "AllowedHeaders": ["*"],
                 "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
-                "AllowedOrigins": [UI_ORIGIN],
+                "AllowedOrigins": [cloudfront_origin(stack), UI_ORIGIN],
                 "ExposedHeaders": ["ETag"],
                 "MaxAge": 3600,
             }
@@ -308,6 +333,7 @@ def test_the_worker_reads_recordings_and_writes_only_spectrograms(stack, templat
 
 
 def test_the_api_gets_the_real_names(stack, template):
+    # The first of the UI's origins (CloudFront's when it serves the UI) and the stage's limit.
     template.has_resource_properties(
         "AWS::Serverless::Function",
         {
@@ -322,7 +348,8 @@ def test_the_api_gets_the_real_names(stack, template):
                     "PROJECTS_TABLE": {"Ref": logical_id(stack, stack.projects_table)},
                     "ANNOTATIONS_TABLE": {"Ref": logical_id(stack, stack.annotations_table)},
                     "JOB_TIMEOUT_S": "300",
-                    "UI_ORIGIN": UI_ORIGIN,
+                    "UI_ORIGIN": cloudfront_origin(stack),
+                    "MAX_UPLOAD_BYTES": str(100 * 1024 * 1024),
                 }
             },
         },
@@ -399,7 +426,13 @@ def test_api_gateway_checks_a_cognito_token_on_every_route_but_the_public_ones(
 def test_api_gateway_refuses_in_our_error_shape_readable_by_the_ui(template_json):
     definition = template_json["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
     responses = definition["x-amazon-apigateway-gateway-responses"]
-    assert set(responses) == {"UNAUTHORIZED", "DEFAULT_4XX", "DEFAULT_5XX"}
+    assert set(responses) == {
+        "UNAUTHORIZED",
+        "REQUEST_TOO_LARGE",
+        "THROTTLED",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    }
     for response in responses.values():
         cors = response["responseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]
         assert cors == "'*'"
@@ -421,8 +454,14 @@ def test_the_ui_signs_in_through_the_hosted_ui_with_a_code_and_pkce(stack, templ
             "AllowedOAuthFlowsUserPoolClient": True,
             "AllowedOAuthFlows": ["code"],
             "AllowedOAuthScopes": ["openid", "email", "profile"],
-            "CallbackURLs": [f"{UI_ORIGIN}/"],
-            "LogoutURLs": [f"{UI_ORIGIN}/"],
+            "CallbackURLs": [
+                {"Fn::Join": ["", [*cloudfront_origin(stack)["Fn::Join"][1], "/"]]},
+                f"{UI_ORIGIN}/",
+            ],
+            "LogoutURLs": [
+                {"Fn::Join": ["", [*cloudfront_origin(stack)["Fn::Join"][1], "/"]]},
+                f"{UI_ORIGIN}/",
+            ],
             "SupportedIdentityProviders": ["COGNITO"],
             # No password reaches Cognito's API from a page, only the hosted UI.
             "ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH"],
@@ -490,9 +529,9 @@ def test_cdk_nag_finds_nothing_unacknowledged(synthesized):
     assert report["pluginReports"] == []
 
 
-def test_cdk_nag_stops_synth_on_an_unacknowledged_finding(tmp_path, layer_zip):
+def test_cdk_nag_stops_synth_on_an_unacknowledged_finding(tmp_path, layer_zip, ui_dist):
     # The stack above synthesizing proves something only if the checks run on it.
-    app, stack = build(tmp_path / "cdk.out", layer_zip)
+    app, stack = build(tmp_path / "cdk.out", layer_zip, ui_dist)
     sqs.Queue(stack, "Unencrypted", encryption=sqs.QueueEncryption.UNENCRYPTED)
     with pytest.raises(RuntimeError, match="ValidationFailed") as failed:
         app.synth()
@@ -500,6 +539,6 @@ def test_cdk_nag_stops_synth_on_an_unacknowledged_finding(tmp_path, layer_zip):
     assert "AwsSolutions-SQS2" in str(failed.value)
 
 
-def test_a_missing_layer_zip_says_how_to_build_it(tmp_path):
+def test_a_missing_layer_zip_says_how_to_build_it(tmp_path, ui_dist):
     with pytest.raises(FileNotFoundError, match="make layer"):
-        build(tmp_path / "cdk.out", tmp_path / "absent.zip")
+        build(tmp_path / "cdk.out", tmp_path / "absent.zip", ui_dist)
