@@ -77,7 +77,9 @@ class StageOptions:
                 f"worker_concurrency {self.worker_concurrency} would stop every render: give 1 "
                 "or more, or 'none' to reserve nothing"
             )
-        if self.unreserved_concurrency < max(LAMBDA_MIN_UNRESERVED, self.api_burst_limit):
+        if self.worker_concurrency is not None and self.unreserved_concurrency < max(
+            LAMBDA_MIN_UNRESERVED, self.api_burst_limit
+        ):
             raise OptionError(
                 f"worker_concurrency {self.worker_concurrency} leaves "
                 f"{self.unreserved_concurrency} of account_concurrency "

@@ -19,6 +19,7 @@ from aws_cdk.assertions import Match, Template
 
 import app
 from chalicelib import auth
+from chalicelib.annotations import MAX_SET_BYTES
 from chalicelib.models import (
     AnnotationChunkModel,
     ProjectModel,
@@ -26,7 +27,7 @@ from chalicelib.models import (
     SpectrogramModel,
 )
 from infra.options import StageOptions
-from infra.stack import ROOT, SonagramStack
+from infra.stack import GATEWAY_MAX_REQUEST_MB, ROOT, SonagramStack
 from layers import build_layer
 
 UI_ORIGIN = "https://sonagram.example.org"
@@ -518,9 +519,13 @@ def test_only_the_api_may_use_the_projects_table_and_only_its_items(stack, templ
     assert {action for _, statement in statements for action in statement["Action"]} == ITEM_ACTIONS
 
 
-def test_cfn_lint_finds_nothing(template_json):
+def cfn_lint_findings(template_json: dict) -> list[str]:
     matches = cfnlint.api.lint(json.dumps(template_json), regions=[REGION])
-    assert [str(m) for m in matches if m.rule.id not in CFN_LINT_IGNORED] == []
+    return [str(m) for m in matches if m.rule.id not in CFN_LINT_IGNORED]
+
+
+def test_cfn_lint_finds_nothing(template_json):
+    assert cfn_lint_findings(template_json) == []
 
 
 def test_cdk_nag_finds_nothing_unacknowledged(synthesized):
@@ -542,3 +547,271 @@ def test_cdk_nag_stops_synth_on_an_unacknowledged_finding(tmp_path, layer_zip, u
 def test_a_missing_layer_zip_says_how_to_build_it(tmp_path, ui_dist):
     with pytest.raises(FileNotFoundError, match="make layer"):
         build(tmp_path / "cdk.out", tmp_path / "absent.zip", ui_dist)
+
+
+def test_the_worker_reserves_800_and_leaves_the_api_room_for_its_burst(stack, template_json):
+    functions = {
+        logical: resource["Properties"]
+        for logical, resource in template_json["Resources"].items()
+        if resource["Type"] in ("AWS::Lambda::Function", "AWS::Serverless::Function")
+    }
+    reserved = {
+        logical: properties["ReservedConcurrentExecutions"]
+        for logical, properties in functions.items()
+        if "ReservedConcurrentExecutions" in properties
+    }
+    assert reserved == {logical_id(stack, stack.worker): 800}
+    # The API, the sweeper and CDK's handlers share the rest of the account's 1000.
+    assert 1000 - 800 >= OPTIONS.api_burst_limit == 200
+
+
+ALARMS = {
+    # construct: (namespace, metric, statistic, threshold, periods in a row)
+    "WorkerFailuresAlarm": ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 1, 1),
+    "WorkerErrorsAlarm": ("AWS/Lambda", "Errors", "Sum", 5, 1),
+    "WorkerThrottlesAlarm": ("AWS/Lambda", "Throttles", "Sum", 1, 3),
+    "WorkerDurationAlarm": ("AWS/Lambda", "Duration", "Maximum", 240_000, 1),
+}
+
+
+@pytest.mark.parametrize("construct_id", ALARMS)
+def test_an_alarm_watches_the_worker_and_notifies_the_topic(stack, template, construct_id):
+    namespace, metric, statistic, threshold, periods = ALARMS[construct_id]
+    if namespace == "AWS/SQS":
+        (queue,) = template.find_resources("AWS::SQS::Queue")
+        dimension = {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}
+    else:
+        dimension = {"Name": "FunctionName", "Value": {"Ref": logical_id(stack, stack.worker)}}
+    topic = {"Ref": logical_id(stack, stack.alarm_topic)}
+    alarm = stack.get_logical_id(stack.node.find_child(construct_id).node.default_child)
+    properties = template.to_json()["Resources"][alarm]["Properties"]
+    assert properties == {
+        **properties,
+        "Namespace": namespace,
+        "MetricName": metric,
+        "Statistic": statistic,
+        "Threshold": threshold,
+        "Period": 300,
+        "EvaluationPeriods": periods,
+        "DatapointsToAlarm": periods,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "TreatMissingData": "notBreaching",
+        "Dimensions": [dimension],
+        "AlarmActions": [topic],
+        "OKActions": [topic],
+    }
+    assert properties["AlarmDescription"]
+
+
+def test_alarms_reach_the_email_given_over_tls_only(stack, template):
+    template.resource_count_is("AWS::CloudWatch::Alarm", len(ALARMS))
+    template.has_resource_properties(
+        "AWS::SNS::Subscription",
+        {
+            "Protocol": "email",
+            "Endpoint": "lab@example.org",
+            "TopicArn": {"Ref": logical_id(stack, stack.alarm_topic)},
+        },
+    )
+    template.has_resource_properties(
+        "AWS::SNS::TopicPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+def test_every_function_logs_to_a_group_kept_30_days(template_json):
+    resources = template_json["Resources"]
+    groups = {
+        logical: resource["Properties"]
+        for logical, resource in resources.items()
+        if resource["Type"] == "AWS::Logs::LogGroup"
+    }
+    functions = {
+        logical: resource["Properties"]
+        for logical, resource in resources.items()
+        if resource["Type"] in ("AWS::Lambda::Function", "AWS::Serverless::Function")
+    }
+    # The worker, the sweeper, the API, CDK's bucket notification and UI deployment handlers.
+    assert len(functions) == 5
+    for logical, properties in functions.items():
+        group = properties["LoggingConfig"]["LogGroup"]["Ref"]
+        assert groups[group]["RetentionInDays"] == 30, logical
+    assert {properties["RetentionInDays"] for properties in groups.values()} == {30}
+    assert len(groups) == len(functions)
+
+
+def test_the_api_stage_is_throttled_and_refuses_too_much_in_our_error_shape(template_json):
+    api = template_json["Resources"]["RestAPI"]["Properties"]
+    assert api["MethodSettings"] == [
+        {
+            "ResourcePath": "/*",
+            "HttpMethod": "*",
+            "ThrottlingRateLimit": 100,
+            "ThrottlingBurstLimit": 200,
+        }
+    ]
+    responses = api["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    too_large = json.loads(responses["REQUEST_TOO_LARGE"]["responseTemplates"]["application/json"])
+    assert "10 MB" in too_large["error"] and "5 MB" in too_large["error"]
+    throttled = json.loads(responses["THROTTLED"]["responseTemplates"]["application/json"])
+    assert throttled["error"].startswith("too many requests")
+
+
+def test_the_api_largest_body_fits_the_gateway_and_lambda_limits():
+    # A recording's annotations as JSON, plus the proxy event's headers and context, must stay
+    # under Lambda's 6 MB synchronous payload, itself under API Gateway's 10 MB.
+    assert MAX_SET_BYTES + 500_000 <= 6_000_000 < GATEWAY_MAX_REQUEST_MB * 1_000_000
+
+
+def test_the_ui_is_served_by_cloudfront_through_origin_access_control(stack, template):
+    bucket = logical_id(stack, stack.ui_bucket)
+    (control,) = template.find_resources(
+        "AWS::CloudFront::OriginAccessControl",
+        {
+            "Properties": {
+                "OriginAccessControlConfig": Match.object_like(
+                    {"OriginAccessControlOriginType": "s3", "SigningBehavior": "always"}
+                )
+            }
+        },
+    )
+    template.has_resource_properties(
+        "AWS::CloudFront::Distribution",
+        {
+            "DistributionConfig": Match.object_like(
+                {
+                    "DefaultRootObject": "index.html",
+                    "DefaultCacheBehavior": Match.object_like(
+                        {"ViewerProtocolPolicy": "redirect-to-https"}
+                    ),
+                    "Origins": [
+                        Match.object_like(
+                            {
+                                "DomainName": {"Fn::GetAtt": [bucket, "RegionalDomainName"]},
+                                "OriginAccessControlId": {"Fn::GetAtt": [control, "Id"]},
+                                "S3OriginConfig": {"OriginAccessIdentity": ""},
+                            }
+                        )
+                    ],
+                }
+            )
+        },
+    )
+    # Only the distribution reads the bucket, and only its objects.
+    template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": bucket},
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        {
+                            "Action": "s3:GetObject",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudfront.amazonaws.com"},
+                            "Resource": {"Fn::Join": ["", [arn_of(stack, stack.ui_bucket), "/*"]]},
+                            "Condition": {"StringEquals": {"AWS:SourceArn": Match.any_value()}},
+                        }
+                    ]
+                )
+            },
+        },
+    )
+    template.has_output("UiUrl", Match.any_value())
+
+
+def resolved(value) -> str:
+    """A CloudFormation expression as text: ${Resource} for a Ref, ${Resource.Attr} for GetAtt."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return f"${{{value['Ref']}}}"
+    if "Fn::GetAtt" in value:
+        return "${" + ".".join(value["Fn::GetAtt"]) + "}"
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(resolved(part) for part in parts)
+    if "Fn::Sub" in value:
+        text, variables = value["Fn::Sub"]
+        for name, variable in variables.items():
+            text = text.replace(f"${{{name}}}", resolved(variable))
+        return text
+    raise ValueError(f"not resolved here: {value}")
+
+
+def test_the_ui_gets_a_config_json_naming_this_stage(stack, synthesized, template_json):
+    outdir = synthesized[1]
+    (deployment,) = [
+        resource["Properties"]
+        for resource in template_json["Resources"].values()
+        if resource["Type"] == "Custom::CDKBucketDeployment"
+    ]
+    assert deployment["DestinationBucketName"] == {"Ref": logical_id(stack, stack.ui_bucket)}
+    assert deployment["DistributionId"] == {"Ref": logical_id(stack, stack.ui_distribution)}
+    assets = json.loads((outdir / f"{stack.artifact_id}.assets.json").read_text())["files"]
+    configs = []
+    for key, markers in zip(
+        deployment["SourceObjectKeys"], deployment["SourceMarkers"], strict=True
+    ):
+        source = outdir / assets[key.removesuffix(".zip")]["source"]["path"] / "config.json"
+        if source.is_file():
+            text = source.read_text()
+            for marker, value in markers.items():
+                text = text.replace(marker, resolved(value))
+            configs.append(json.loads(text))
+    (config,) = configs
+    distribution = logical_id(stack, stack.ui_distribution)
+    assert config == {
+        "apiUrl": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api",
+        "maxUploadBytes": 100 * 1024 * 1024,
+        "auth": {
+            "kind": "cognito",
+            "domain": f"${{{logical_id(stack, stack.hosted_ui)}}}.auth.{REGION}.amazoncognito.com",
+            "clientId": f"${{{logical_id(stack, stack.web_client)}}}",
+            "redirectUri": f"https://${{{distribution}.DomainName}}/",
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def without_ui(tmp_path_factory, layer_zip) -> tuple[cdk.App, SonagramStack, dict]:
+    options = StageOptions(ui_origin=UI_ORIGIN, host_ui=False)
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app, stack = build(outdir, layer_zip, outdir / "absent-dist", options)
+    template = app.synth().get_stack_artifact(stack.artifact_id).template
+    return stack, outdir, template
+
+
+def test_without_host_ui_there_is_no_distribution_and_the_given_origin_alone(without_ui):
+    stack, outdir, template_json = without_ui
+    template = Template.from_json(template_json)
+    template.resource_count_is("AWS::CloudFront::Distribution", 0)
+    template.resource_count_is("Custom::CDKBucketDeployment", 0)
+    template.resource_count_is("AWS::S3::Bucket", 3)
+    for bucket in (stack.recordings, stack.spectrograms):
+        properties = template_json["Resources"][logical_id(stack, bucket)]["Properties"]
+        assert properties["CorsConfiguration"]["CorsRules"][0]["AllowedOrigins"] == [UI_ORIGIN]
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient", {"CallbackURLs": [f"{UI_ORIGIN}/"]}
+    )
+    report = json.loads((outdir / "validation-report.json").read_text())
+    assert report["pluginReports"] == []
+    assert cfn_lint_findings(template_json) == []
+
+
+def test_hosting_the_ui_needs_it_built_first(tmp_path, layer_zip):
+    with pytest.raises(FileNotFoundError, match="make ui"):
+        build(tmp_path / "cdk.out", layer_zip, tmp_path / "absent-dist")
