@@ -45,7 +45,10 @@ def test_command_line_strings_become_numbers_and_flags():
 
 def test_none_reserves_nothing_for_an_account_with_a_small_quota():
     options = from_context(
-        worker_concurrency="none", account_concurrency="10", api_burst_limit="10"
+        worker_concurrency="none",
+        account_concurrency="10",
+        api_rate_limit="5",
+        api_burst_limit="10",
     )
     assert options.worker_concurrency is None
 
