@@ -43,7 +43,9 @@ def job() -> SpectrogramJob:
     return SpectrogramJob(settings=settings, storage=clients.storage(settings))
 
 
-@logger.inject_lambda_context(clear_state=True)
+# Not clear_state: it would drop the logger-name key that chalicelib's lines carry; each upload
+# sets its own keys below.
+@logger.inject_lambda_context
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict, context) -> dict:
     deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - WATCHDOG_MARGIN_S

@@ -119,5 +119,9 @@ def test_a_file_that_is_not_audio_counts_as_failed_with_the_reason_logged(
     (outcome,) = [line for line in lines if line.get("outcome")]
     assert (outcome["outcome"], outcome["recording_id"]) == ("FAILED", recording_id)
     assert "not an audio file" in outcome["detail"]
+    # chalicelib's own line, in the same JSON with the same keys.
+    (job_line,) = [line for line in lines if line.get("name") == "chalicelib.jobs"]
+    assert job_line["message"].startswith("spectrogram of ")
+    assert job_line["object_key"] == outcome["object_key"]
     (blob,) = [b for b in metric_blobs(lines) if "RenderSeconds" in b]
     assert blob["RendersFailed"] == [1.0]
