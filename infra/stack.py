@@ -127,6 +127,16 @@ GATEWAY_RESPONSES = {
     }.items()
 }
 
+# Every bucket: no public access, TLS only, no ACLs. SSE-S3, because S3 server access logs are
+# delivered only to SSE-S3 buckets and CloudFront's origin access control reads them without a
+# key policy.
+PRIVATE_BUCKET = {
+    "block_public_access": s3.BlockPublicAccess.BLOCK_ALL,
+    "encryption": s3.BucketEncryption.S3_MANAGED,
+    "enforce_ssl": True,
+    "object_ownership": s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+}
+
 ATTRIBUTE_TYPES = {
     "S": dynamodb.AttributeType.STRING,
     "N": dynamodb.AttributeType.NUMBER,
@@ -253,11 +263,7 @@ class SonagramStack(cdk.Stack):
         return s3.Bucket(
             self,
             "AccessLogs",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            # S3 server access logging delivers only to SSE-S3 buckets.
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            **PRIVATE_BUCKET,
             lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365))],
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
@@ -268,10 +274,7 @@ class SonagramStack(cdk.Stack):
         return s3.Bucket(
             self,
             construct_id,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            **PRIVATE_BUCKET,
             cors=cdk_cors_rules(self.ui_origins),
             lifecycle_rules=[
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=cdk.Duration.days(1))
@@ -639,10 +642,7 @@ class SonagramStack(cdk.Stack):
         bucket = s3.Bucket(
             self,
             "Ui",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            **PRIVATE_BUCKET,
             server_access_logs_bucket=access_logs,
             server_access_logs_prefix="ui/",
             # Built from the repository at every deploy: nothing in it needs keeping.
