@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install ui run test lint format unit integration bench layer clean
+.PHONY: install ui run test lint format unit integration bench layer synth deploy destroy clean
 
 # The browser app: `npm ci` when the lock changes, `vite build` when a source does.
 FRONTEND := frontend
@@ -68,6 +68,25 @@ bench: install
 # The worker's scientific Lambda layer, checked against the size limit (layers/README.md).
 layer: install
 	$(PY) -m layers.build_layer
+
+# The cloud stage (README "Deploy to AWS"): the pinned CDK CLI runs infra/app.py, which needs
+# the layer and the built UI. STAGE names the stack (Sonagram-<STAGE>); CDK_ARGS passes more
+# context, e.g. CDK_ARGS='-c alarm_email=me@example.org -c worker_concurrency=200'.
+CDK := npx --yes aws-cdk@2.1148.1
+CDK_STAGE = -c stage=$(STAGE) $(CDK_ARGS)
+stage-required = $(if $(STAGE),,$(error make $@ needs STAGE=<name>, e.g. make $@ STAGE=lab))
+
+synth: install ui layer
+	$(stage-required)
+	$(CDK) synth $(CDK_STAGE) --quiet
+
+deploy: install ui layer
+	$(stage-required)
+	$(CDK) deploy $(CDK_STAGE)
+
+destroy: install ui layer
+	$(stage-required)
+	$(CDK) destroy $(CDK_STAGE)
 
 clean:
 	rm -rf $(VENV) build layers/build bench/work .pytest_cache .ruff_cache \

@@ -2,6 +2,11 @@
 
 The same handler runs in AWS (invoked by the bucket notification) and locally
 (called by infra/local/bridge.py with the real event from the queue).
+
+Powertools writes its logs as JSON lines (with the invocation's request id and whether it was a
+cold start) and its metrics in CloudWatch's embedded metric format, namespace ``Sonagram``:
+``RenderSeconds`` for each audio version rendered or failed, a count per outcome
+(``RendersCompleted``, ``RendersFailed``, ``RendersSkipped``) and ``ColdStart``.
 """
 
 from __future__ import annotations
@@ -11,15 +16,24 @@ import logging
 import time
 from dataclasses import asdict
 
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.metrics import MetricUnit
+
 from chalicelib import clients, events
 from chalicelib.config import get_settings
-from chalicelib.jobs import SpectrogramJob
+from chalicelib.jobs import SKIPPED, SpectrogramJob
 
 # Stop rendering this long before the Lambda timeout, so the job can still
 # record FAILED with a reason instead of being killed mid-write.
 WATCHDOG_MARGIN_S = 20.0
+SERVICE = "spectrogram-worker"
+NAMESPACE = "Sonagram"
 
-logging.getLogger().setLevel(logging.INFO)
+logger = Logger(service=SERVICE, level=logging.INFO)
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+# chalicelib's own loggers write through the same JSON formatter, with the same keys.
+copy_config_to_registered_loggers(source_logger=logger, include={"chalicelib"})
 
 
 @functools.cache
@@ -29,7 +43,29 @@ def job() -> SpectrogramJob:
     return SpectrogramJob(settings=settings, storage=clients.storage(settings))
 
 
+# Not clear_state: it would drop the logger-name key that chalicelib's lines carry; each upload
+# sets its own keys below.
+@logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict, context) -> dict:
     deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - WATCHDOG_MARGIN_S
-    outcomes = [job().run(upload, deadline=deadline) for upload in events.uploads(event)]
+    outcomes = []
+    for upload in events.uploads(event):
+        # Until the job has found the recording, its object key is what names it.
+        logger.append_keys(object_key=upload.key, recording_id=None)
+        started = time.monotonic()
+        outcome = job().run(upload, deadline=deadline)
+        seconds = time.monotonic() - started
+        logger.append_keys(recording_id=outcome.recording_id)
+        logger.info(
+            "spectrogram %s",
+            outcome.status,
+            extra={"outcome": outcome.status, "detail": outcome.detail, "seconds": seconds},
+        )
+        if outcome.status != SKIPPED:
+            metrics.add_metric(name="RenderSeconds", unit=MetricUnit.Seconds, value=seconds)
+        metrics.add_metric(
+            name=f"Renders{outcome.status.capitalize()}", unit=MetricUnit.Count, value=1
+        )
+        outcomes.append(outcome)
     return {"outcomes": [asdict(outcome) for outcome in outcomes]}

@@ -1,15 +1,19 @@
 """CDK entry point for the cloud stage; cdk.json at the repository root runs it.
 
-From the repository root, with the ``infra`` extra installed and the layer built (``make layer``):
+``make deploy STAGE=<name>`` and ``make destroy STAGE=<name>`` run it through the pinned CDK CLI
+(the Makefile's ``CDK``) after building the layer and the UI; by hand, from the repository
+root, with the ``infra`` extra installed:
 
-    npx --yes aws-cdk@2.1148.1 synth -c ui_origin=https://sonagram.example.org -c region=eu-west-1
+    npx --yes aws-cdk@2.1148.1 synth -c stage=lab -c region=eu-west-1
 
-Context: ``ui_origin`` (required) is the browser UI's origin: the buckets' CORS and the hosted
-UI's sign-in and sign-out redirects (``<ui_origin>/``) allow it alone; ``region`` defaults to the
-CLI's (the AWS configuration's, else us-east-1); ``worker_layer_zip`` defaults to what ``make
-layer`` writes; ``auth_domain_prefix`` names the hosted UI's domain
-(``<prefix>.auth.<region>.amazoncognito.com``, unique in the region; default
-``sonagram-<account>``).
+The stack is ``Sonagram-<stage>``, so several stages live side by side in one account. Context
+(``-c name=value``; infra/options.py checks each): ``stage`` (default ``prod``), ``region``
+(default the CLI's: the AWS configuration's, else us-east-1), ``host_ui`` (default true: the UI
+on CloudFront), ``ui_origin`` (another origin allowed to use the stage, required when
+``host_ui=false``), ``worker_concurrency`` (800, or ``none``), ``account_concurrency`` (1000),
+``api_rate_limit`` (100/s), ``api_burst_limit`` (200), ``log_retention_days`` (30),
+``alarm_email``, ``auth_domain_prefix`` (default ``<stack name>-<account>``),
+``max_upload_bytes`` (100 MiB) and ``worker_layer_zip`` (default what ``make layer`` writes).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 
+from infra.options import OptionError, StageOptions
 from infra.stack import ROOT, SonagramStack
 from layers import build_layer
 
@@ -27,29 +32,27 @@ STACK_NAME = "Sonagram"
 DEFAULT_LAYER_ZIP = ROOT / "layers" / "build" / build_layer.ZIP_NAME
 
 
+def stack_name(stage: str) -> str:
+    return f"{STACK_NAME}-{stage}"
+
+
 def main() -> int:
     app = cdk.App()
-    context = {
-        "ui_origin": app.node.try_get_context("ui_origin"),
-        "region": app.node.try_get_context("region") or os.environ.get("CDK_DEFAULT_REGION"),
-    }
-    missing = [f"-c {name}=..." for name, value in context.items() if not value]
-    if missing:
-        print(f"infra/app.py: pass {' '.join(missing)} to cdk", file=sys.stderr)
+    region = app.node.try_get_context("region") or os.environ.get("CDK_DEFAULT_REGION")
+    if not region:
+        print("infra/app.py: pass -c region=... to cdk", file=sys.stderr)
         return 2
     layer_zip = Path(app.node.try_get_context("worker_layer_zip") or DEFAULT_LAYER_ZIP)
     try:
+        options = StageOptions.from_context(app.node.try_get_context)
         SonagramStack(
             app,
-            STACK_NAME,
-            ui_origin=context["ui_origin"],
+            stack_name(options.stage),
+            options=options,
             worker_layer_zip=layer_zip.resolve(),
-            auth_domain_prefix=app.node.try_get_context("auth_domain_prefix"),
-            env=cdk.Environment(
-                account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=context["region"]
-            ),
+            env=cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=region),
         )
-    except FileNotFoundError as e:
+    except (OptionError, FileNotFoundError) as e:
         print(f"infra/app.py: {e}", file=sys.stderr)
         return 2
     app.synth()

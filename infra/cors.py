@@ -7,12 +7,12 @@ and images through presigned GETs, so both buckets answer its origin alike on ev
 from __future__ import annotations
 
 
-def cors_rules(ui_origin: str) -> dict:
-    """S3's ``CORSConfiguration`` for both buckets: ``ui_origin`` may upload and read."""
+def cors_rules(*ui_origins: str) -> dict:
+    """S3's ``CORSConfiguration`` for both buckets: each of ``ui_origins`` may upload and read."""
     return {
         "CORSRules": [
             {
-                "AllowedOrigins": [ui_origin],
+                "AllowedOrigins": list(ui_origins),
                 "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
                 "AllowedHeaders": ["*"],
                 # Content-Range: a tile is read by a Range request on its level's object.

@@ -2,7 +2,9 @@
 
 Locally a queue and a bridge stand between the recordings bucket and the worker; here the bucket
 invokes the worker Lambda directly, Lambda retries a failed event and then parks it in an SQS
-queue. The HTTP API is the Chalice app, packaged by ``chalice.cdk``.
+queue. The HTTP API is the Chalice app, packaged by ``chalice.cdk``. Alarms on the worker and
+its failure queue notify an SNS topic; the browser UI may be served from S3 through CloudFront.
+What each deployment may choose is in infra/options.py.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import aws_cdk as cdk
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
@@ -24,15 +30,19 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
 from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 from chalice.cdk import Chalice
 from chalice.config import Config as ChaliceConfig
 from constructs import Construct
 from pynamodb.models import Model
 
 from chalicelib import auth
+from chalicelib.annotations import MAX_SET_BYTES
 from chalicelib.config import Settings
 from chalicelib.models import (
     AnnotationChunkModel,
@@ -41,11 +51,17 @@ from chalicelib.models import (
     SpectrogramModel,
 )
 from infra.cors import cors_rules
+from infra.options import StageOptions
 from layers import build_layer
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGE = "prod"
+# The stage of .chalice/config.json whose settings the API function gets, whatever the
+# deployment's own stage is called.
+CHALICE_STAGE = "prod"
 LAYER_BUILD_COMMAND = "make layer"
+UI_DIST = ROOT / "frontend" / "dist"
+UI_BUILD_COMMAND = "make ui"
+UI_CONFIG = "config.json"
 
 # Every function runs where the layer's wheels load: the runtime and architecture that
 # layers/build_layer.py builds and smoke-tests for. Chalice packages the API for the Python
@@ -59,7 +75,18 @@ WORKER_EPHEMERAL_MIB = 1024
 WORKER_RETRIES = 2
 SWEEPER_TIMEOUT_S = 60
 SWEEP_EVERY = cdk.Duration.minutes(5)
-LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
+
+# Alarms look at 5-minute periods. A render that takes 80 % of the timeout is near the
+# watchdog's cut (WATCHDOG_MARGIN_S before it): the audio is close to what the function's size
+# can render at all.
+ALARM_PERIOD = cdk.Duration.minutes(5)
+SLOW_RENDER_S = 0.8 * WORKER_TIMEOUT_S
+# A few retried errors (S3 SlowDown, a throttled write) are the platform working as meant.
+WORKER_ERRORS_PER_PERIOD = 5
+# Throttles are expected while a burst of uploads exceeds the reserved concurrency: S3's
+# asynchronous invocations wait and are retried for up to 6 hours. Throttling through three
+# periods in a row means the queue is not draining.
+THROTTLED_PERIODS = 3
 
 # The worker and the sweeper ship only their own code: the libraries come in the layer, and the
 # tests, the UI, the virtualenv and build outputs stay out. Later patterns override earlier ones.
@@ -72,8 +99,14 @@ FUNCTION_CODE_EXCLUDE = [
     "*.pyc",
 ]
 
+# API Gateway's hard cap on a request; nothing can raise it. The API's own largest body, a
+# recording's annotations (chalicelib.annotations.MAX_SET_BYTES, 5 MB), stays under it and under
+# Lambda's 6 MB synchronous payload, which the gateway's event adds headers to.
+GATEWAY_MAX_REQUEST_MB = 10
+
 # API Gateway answers these itself, before any route runs: a missing, expired or forged token,
-# and any other request it refuses (the gateway's message, quoted) or fails.
+# a request over its size cap or over the stage's throttle, and any other request it refuses
+# (the gateway's message, quoted) or fails.
 GATEWAY_RESPONSES = {
     kind: {
         "responseParameters": {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"},
@@ -83,9 +116,26 @@ GATEWAY_RESPONSES = {
         "UNAUTHORIZED": json.dumps(
             "sign in first: send 'Authorization: Bearer <ID token>' of a current sign-in"
         ),
+        "REQUEST_TOO_LARGE": json.dumps(
+            f"the request is over API Gateway's {GATEWAY_MAX_REQUEST_MB} MB limit: a "
+            f"recording's annotations may take {MAX_SET_BYTES / 1e6:.0f} MB at most"
+        ),
+        "THROTTLED": json.dumps(
+            "too many requests to this API at once: wait a few seconds and send it again"
+        ),
         "DEFAULT_4XX": "$context.error.messageString",
         "DEFAULT_5XX": "$context.error.messageString",
     }.items()
+}
+
+# Every bucket: no public access, TLS only, no ACLs. SSE-S3, because S3 server access logs are
+# delivered only to SSE-S3 buckets and CloudFront's origin access control reads them without a
+# key policy.
+PRIVATE_BUCKET = {
+    "block_public_access": s3.BlockPublicAccess.BLOCK_ALL,
+    "encryption": s3.BucketEncryption.S3_MANAGED,
+    "enforce_ssl": True,
+    "object_ownership": s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
 }
 
 ATTRIBUTE_TYPES = {
@@ -97,12 +147,13 @@ KEY_ROLES = {"HASH": "partition_key", "RANGE": "sort_key"}
 
 
 class SonagramStack(cdk.Stack):
-    """Buckets, tables, the spectrogram worker, the sweeper, the Chalice API and Cognito.
+    """Buckets, tables, the spectrogram worker, the sweeper, the Chalice API, Cognito, alarms
+    and, when ``options.host_ui``, the browser UI on CloudFront.
 
-    ``ui_origin`` is the browser UI's origin (``scheme://host[:port]``): the buckets answer
-    browser uploads and reads from it only, and the hosted UI sends users back to it.
-    ``worker_layer_zip`` is what ``make layer`` writes. ``auth_domain_prefix`` names the hosted
-    UI's domain, ``https://<prefix>.auth.<region>.amazoncognito.com``; it must be unique in the
+    The buckets answer browser uploads and reads from the UI's origins only (CloudFront's and
+    ``options.ui_origin``), and the hosted UI sends users back to them. ``worker_layer_zip`` is
+    what ``make layer`` writes, ``ui_dist`` what ``make ui`` builds. The hosted UI's domain is
+    ``https://<prefix>.auth.<region>.amazoncognito.com``; the prefix must be unique in the
     region, and defaults to the stack's name and account. The stack needs a concrete region
     (``env``): Chalice packages the API for one.
     """
@@ -112,9 +163,9 @@ class SonagramStack(cdk.Stack):
         scope: Construct,
         construct_id: str,
         *,
-        ui_origin: str,
+        options: StageOptions,
         worker_layer_zip: Path,
-        auth_domain_prefix: str | None = None,
+        ui_dist: Path = UI_DIST,
         **kwargs,
     ) -> None:
         if not worker_layer_zip.is_file():
@@ -122,10 +173,16 @@ class SonagramStack(cdk.Stack):
                 f"the worker layer {worker_layer_zip} is missing: build it with "
                 f"`{LAYER_BUILD_COMMAND}` first"
             )
+        if options.host_ui and not (ui_dist / "index.html").is_file():
+            raise FileNotFoundError(
+                f"the browser UI {ui_dist} is not built: build it with `{UI_BUILD_COMMAND}` "
+                "first, or pass -c host_ui=false"
+            )
         super().__init__(scope, construct_id, **kwargs)
         if cdk.Token.is_unresolved(self.region):
             raise ValueError("SonagramStack needs env=cdk.Environment(region=...)")
-        cdk.Validations.of(self).add_plugins(AwsSolutionsChecks(self))
+        self.options = options
+        cdk.Validations.of(self).add_plugins(AwsSolutionsChecks(self), ServerlessChecks(self))
         acknowledge(
             self,
             "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
@@ -135,13 +192,26 @@ class SonagramStack(cdk.Stack):
         )
 
         access_logs = self._access_logs_bucket()
-        self.recordings = self._bucket("Recordings", ui_origin, access_logs)
-        self.spectrograms = self._bucket("Spectrograms", ui_origin, access_logs)
+        # The UI's bucket and distribution come first: the buckets' CORS and the sign-in
+        # redirects name the distribution's origin.
+        self.ui_bucket, self.ui_distribution = (
+            self._ui_hosting(access_logs) if options.host_ui else (None, None)
+        )
+        self.ui_origins = [
+            origin
+            for origin in (
+                self.ui_distribution and f"https://{self.ui_distribution.distribution_domain_name}",
+                options.ui_origin,
+            )
+            if origin
+        ]
+        self.recordings = self._bucket("Recordings", access_logs)
+        self.spectrograms = self._bucket("Spectrograms", access_logs)
         self.recordings_table = table_from_model(self, "RecordingsTable", RecordingModel)
         self.spectrograms_table = table_from_model(self, "SpectrogramsTable", SpectrogramModel)
         self.projects_table = table_from_model(self, "ProjectsTable", ProjectModel)
         self.annotations_table = table_from_model(self, "AnnotationsTable", AnnotationChunkModel)
-        environment = self._environment(ui_origin)
+        environment = self._environment()
 
         layer = lambda_.LayerVersion(
             self,
@@ -149,21 +219,31 @@ class SonagramStack(cdk.Stack):
             code=lambda_.Code.from_asset(str(worker_layer_zip)),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
-            description="numpy, soundfile and PyAV for the spectrogram engine; pynamodb",
+            description="numpy, soundfile, PyAV and Powertools for the spectrogram engine; "
+            "pynamodb",
         )
         code = lambda_.Code.from_asset(str(ROOT), exclude=FUNCTION_CODE_EXCLUDE)
+        self.alarm_topic = self._alarm_topic()
         self.worker = self._worker(code, layer, environment)
         self.sweeper = self._sweeper(code, layer, environment)
         self.users = self._users()
-        self.web_client = self._web_client(ui_origin)
+        self.web_client = self._web_client()
         self.hosted_ui = self.users.add_domain(
             "HostedUi",
             cognito_domain=cognito.CognitoDomainOptions(
-                domain_prefix=auth_domain_prefix or f"{self.stack_name.lower()}-{self.account}"
+                domain_prefix=options.auth_domain_prefix
+                or f"{self.stack_name.lower()}-{self.account}"
             ),
         )
         # Only the API deals with projects.
         self.api = self._api({**environment, "PROJECTS_TABLE": self.projects_table.table_name})
+        self.api_url = cdk.Fn.sub(
+            "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"
+            + chalice_stage_config()["api_gateway_stage"],
+            {"RestAPI": self.api.get_resource("RestAPI").ref},
+        )
+        if self.ui_bucket is not None:
+            self._deploy_ui(ui_dist)
 
         # What the browser UI needs to sign in (authorization code + PKCE through the hosted UI).
         for name, value in {
@@ -172,34 +252,31 @@ class SonagramStack(cdk.Stack):
             "UserPoolId": self.users.user_pool_id,
             "UserPoolClientId": self.web_client.user_pool_client_id,
             "HostedUiUrl": self.hosted_ui.base_url(),
+            "ApiUrl": self.api_url,
+            "AlarmTopicArn": self.alarm_topic.topic_arn,
+            **({"UiUrl": f"{self.ui_origins[0]}/"} if options.host_ui else {}),
         }.items():
             cdk.CfnOutput(self, name, value=value)
         self._acknowledge_wildcards()
+        self._retain_logs_of_every_function()
 
     def _access_logs_bucket(self) -> s3.Bucket:
         return s3.Bucket(
             self,
             "AccessLogs",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            # S3 server access logging delivers only to SSE-S3 buckets.
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            **PRIVATE_BUCKET,
             lifecycle_rules=[s3.LifecycleRule(expiration=cdk.Duration.days(365))],
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
 
-    def _bucket(self, construct_id: str, ui_origin: str, access_logs: s3.IBucket) -> s3.Bucket:
+    def _bucket(self, construct_id: str, access_logs: s3.IBucket) -> s3.Bucket:
         # No bucket policy grants reads: audio and images reach the browser only through
         # presigned URLs that the API signs.
         return s3.Bucket(
             self,
             construct_id,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            cors=cdk_cors_rules(ui_origin),
+            **PRIVATE_BUCKET,
+            cors=cdk_cors_rules(self.ui_origins),
             lifecycle_rules=[
                 s3.LifecycleRule(abort_incomplete_multipart_upload_after=cdk.Duration.days(1))
             ],
@@ -208,15 +285,13 @@ class SonagramStack(cdk.Stack):
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
 
-    def _environment(self, ui_origin: str) -> dict[str, str]:
-        """What chalicelib.config.Settings reads, for every function of the stage: the prod
-        stage's settings in .chalice/config.json (checked here, so a bad one stops the synth)
-        and the names of what this stack creates."""
-        settings = prod_stage().get("environment_variables", {})
-        Settings.from_environ({**settings, "SONAGRAM_STAGE": STAGE})
-        return {
-            **settings,
-            "SONAGRAM_STAGE": STAGE,
+    def _environment(self) -> dict[str, str]:
+        """What chalicelib.config.Settings reads, for every function of the stage: the API
+        stage's settings in .chalice/config.json, the names of what this stack creates and
+        the deploy's options, checked here, so a bad value stops the synth."""
+        environment = {
+            **chalice_stage_config().get("environment_variables", {}),
+            "SONAGRAM_STAGE": self.options.stage,
             "RECORDINGS_BUCKET": self.recordings.bucket_name,
             "SPECTROGRAMS_BUCKET": self.spectrograms.bucket_name,
             "RECORDINGS_TABLE": self.recordings_table.table_name,
@@ -224,8 +299,11 @@ class SonagramStack(cdk.Stack):
             "ANNOTATIONS_TABLE": self.annotations_table.table_name,
             # The worker's watchdog and the sweeper's "stuck" threshold follow the real timeout.
             "JOB_TIMEOUT_S": str(WORKER_TIMEOUT_S),
-            "UI_ORIGIN": ui_origin,
+            "UI_ORIGIN": self.ui_origins[0],
+            "MAX_UPLOAD_BYTES": str(self.options.max_upload_bytes),
         }
+        Settings.from_environ(environment)
+        return environment
 
     def _worker(
         self, code: lambda_.Code, layer: lambda_.ILayerVersion, environment: dict[str, str]
@@ -257,9 +335,23 @@ class SonagramStack(cdk.Stack):
             environment=environment,
             retry_attempts=WORKER_RETRIES,
             on_failure=destinations.SqsDestination(failures),
+            # The rest of the account's concurrency stays free for the API (infra/options.py).
+            reserved_concurrent_executions=self.options.worker_concurrency,
             log_group=self._log_group("SpectrogramWorkerLogs"),
         )
         self._acknowledge_function(worker)
+        acknowledge(
+            failures,
+            "Serverless-SQSRedrivePolicy",
+            reason="This queue is the worker's on-failure destination: the end of the line",
+        )
+        acknowledge(
+            worker,
+            "Serverless-LambdaDLQ",
+            reason="The worker's asynchronous invocations go to an on-failure destination (the "
+            "WorkerFailures queue), which keeps the event and the error, unlike a DLQ",
+        )
+        self._alarms(worker, failures)
         grant_objects(worker, self.recordings, "GetObject")
         grant_objects(worker, self.spectrograms, "PutObject", "DeleteObject")
         self.recordings_table.grant_read_write_data(worker)
@@ -291,18 +383,31 @@ class SonagramStack(cdk.Stack):
             log_group=self._log_group("SweeperLogs"),
         )
         self._acknowledge_function(sweeper)
+        acknowledge(
+            sweeper,
+            "Serverless-LambdaDLQ",
+            "Serverless-LambdaAsyncFailureDestination",
+            reason="A sweep has no event worth keeping: it reads the tables afresh, and the "
+            "next scheduled run, 5 minutes later, redoes a failed one",
+        )
         # It announces an upload again by copying the audio onto itself, and removes the
         # images of attempts that died.
         grant_objects(sweeper, self.recordings, "GetObject", "PutObject")
         grant_objects(sweeper, self.spectrograms, "DeleteObject")
         self.recordings_table.grant_read_data(sweeper)
         self.spectrograms_table.grant_read_write_data(sweeper)
-        events.Rule(
+        rule = events.Rule(
             self,
             "SweepSchedule",
             description="Run the Sonagram sweeper",
             schedule=events.Schedule.rate(SWEEP_EVERY),
             targets=[targets.LambdaFunction(sweeper)],
+        )
+        acknowledge(
+            rule,
+            "Serverless-EventBusDLQ",
+            reason="A missed schedule tick carries nothing to replay: the next tick sweeps the "
+            "same tables",
         )
         return sweeper
 
@@ -340,7 +445,7 @@ class SonagramStack(cdk.Stack):
         )
         return users
 
-    def _web_client(self, ui_origin: str) -> cognito.UserPoolClient:
+    def _web_client(self) -> cognito.UserPoolClient:
         """The browser UI's client: the hosted UI signs users in and hands the UI a code.
 
         The UI is a public client: it cannot keep a client secret, so it proves the code is its
@@ -360,8 +465,8 @@ class SonagramStack(cdk.Stack):
                     cognito.OAuthScope.EMAIL,
                     cognito.OAuthScope.PROFILE,
                 ],
-                callback_urls=[f"{ui_origin}/"],
-                logout_urls=[f"{ui_origin}/"],
+                callback_urls=[f"{origin}/" for origin in self.ui_origins],
+                logout_urls=[f"{origin}/" for origin in self.ui_origins],
             ),
             supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
             prevent_user_existence_errors=True,
@@ -381,7 +486,7 @@ class SonagramStack(cdk.Stack):
                 f"Chalice would package the API for {packaged_for}, the other functions run "
                 f"{RUNTIME.name}: synthesize with the project's venv (.venv/bin/python)"
             )
-        stage_config = {**prod_stage(), "environment_variables": environment}
+        stage_config = {**chalice_stage_config(), "environment_variables": environment}
         # Chalice's packager takes the region (for the Lambda service principal) from boto3's
         # environment only, and writes its package under ./chalice.out, which CDK copies into
         # the cloud assembly at once: package in a scratch directory that then goes away.
@@ -406,6 +511,19 @@ class SonagramStack(cdk.Stack):
         self.projects_table.grant_read_write_data(role)
         self.annotations_table.grant_read_write_data(role)
         self._verify_users(api)
+        # Every route's requests per second and burst: beyond them API Gateway answers 429
+        # itself, before the API function runs (the unreserved concurrency must hold the burst).
+        api.get_resource("RestAPI").add_property_override(
+            "MethodSettings",
+            [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "ThrottlingRateLimit": self.options.api_rate_limit,
+                    "ThrottlingBurstLimit": self.options.api_burst_limit,
+                }
+            ],
+        )
         return api
 
     def _verify_users(self, api: Chalice) -> None:
@@ -424,17 +542,234 @@ class SonagramStack(cdk.Stack):
             "DefinitionBody.x-amazon-apigateway-gateway-responses", GATEWAY_RESPONSES
         )
 
-    def _log_group(self, construct_id: str) -> logs.LogGroup:
-        return logs.LogGroup(
-            self, construct_id, retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.RETAIN
+    def _log_group(self, construct_id: str, scope: Construct | None = None) -> logs.LogGroup:
+        group = logs.LogGroup(
+            scope or self,
+            construct_id,
+            # CDK's RetentionDays names periods; the stage gives days (checked against the
+            # periods CloudWatch accepts), written straight into the template.
+            retention=logs.RetentionDays.INFINITE,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        group.node.default_child.retention_in_days = self.options.log_retention_days
+        return group
+
+    def _retain_logs_of_every_function(self) -> None:
+        """Give each function that has no log group of ours one, with the stage's retention.
+
+        Chalice's API function and CDK's own handlers (the bucket notifications, the UI
+        deployment) would otherwise log to a group that Lambda creates and keeps forever.
+        """
+        for construct in self.node.find_all():
+            if not isinstance(construct, cdk.CfnResource) or construct.cfn_resource_type not in (
+                "AWS::Lambda::Function",
+                "AWS::Serverless::Function",
+            ):
+                continue
+            resolved = self.resolve(getattr(construct, "logging_config", None)) or {}
+            if resolved.get("logGroup") or resolved.get("LogGroup"):
+                continue
+            group = self._log_group("Logs", scope=construct.node.scope)
+            construct.add_property_override("LoggingConfig.LogGroup", group.log_group_name)
+
+    def _alarm_topic(self) -> sns.Topic:
+        topic = sns.Topic(self, "Alarms", display_name="Sonagram alarms", enforce_ssl=True)
+        acknowledge(
+            topic,
+            "AwsSolutions-SNS2",
+            reason="The topic carries alarm state changes only (alarm name, metric, threshold), "
+            "no recording or user data; CloudWatch cannot publish to a topic encrypted with the "
+            "AWS-managed key, and a customer key would cost more than the rest of an idle stage",
+        )
+        if self.options.alarm_email:
+            topic.add_subscription(subscriptions.EmailSubscription(self.options.alarm_email))
+            acknowledge(
+                topic,
+                "Serverless-SNSRedrivePolicy",
+                reason="An email the mail server refuses has nowhere more useful to go: the "
+                "alarm itself stays in ALARM, visible in the CloudWatch console",
+            )
+        return topic
+
+    def _alarms(self, worker: lambda_.Function, failures: sqs.Queue) -> None:
+        """Alarms on what needs a person: lost renders, failing, starved or slow workers."""
+        for construct_id, metric, threshold, periods, description in (
+            (
+                "WorkerFailuresAlarm",
+                failures.metric_approximate_number_of_messages_visible(
+                    period=ALARM_PERIOD, statistic="Maximum"
+                ),
+                1,
+                1,
+                "An upload's event failed every retry and waits in the WorkerFailures queue: "
+                "its spectrogram was not rendered",
+            ),
+            (
+                "WorkerErrorsAlarm",
+                worker.metric_errors(period=ALARM_PERIOD, statistic="Sum"),
+                WORKER_ERRORS_PER_PERIOD,
+                1,
+                f"The spectrogram worker raised {WORKER_ERRORS_PER_PERIOD} or more errors in 5 "
+                "minutes (each is retried; the failure queue alarm says when one is lost)",
+            ),
+            (
+                "WorkerThrottlesAlarm",
+                worker.metric_throttles(period=ALARM_PERIOD, statistic="Sum"),
+                1,
+                THROTTLED_PERIODS,
+                "The spectrogram worker has been throttled for 15 minutes: uploads arrive "
+                "faster than its reserved concurrency renders them",
+            ),
+            (
+                "WorkerDurationAlarm",
+                worker.metric_duration(period=ALARM_PERIOD, statistic="Maximum"),
+                SLOW_RENDER_S * 1000,
+                1,
+                f"A render took over {SLOW_RENDER_S:.0f} s of the worker's {WORKER_TIMEOUT_S} s "
+                "timeout: longer audio may soon fail with the watchdog's message",
+            ),
+        ):
+            alarm = cloudwatch.Alarm(
+                self,
+                construct_id,
+                metric=metric,
+                threshold=threshold,
+                evaluation_periods=periods,
+                datapoints_to_alarm=periods,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                alarm_description=description,
+            )
+            alarm.add_alarm_action(cloudwatch_actions.SnsAction(self.alarm_topic))
+            alarm.add_ok_action(cloudwatch_actions.SnsAction(self.alarm_topic))
+
+    def _ui_hosting(self, access_logs: s3.IBucket) -> tuple[s3.Bucket, cloudfront.Distribution]:
+        """A private bucket for the built UI and a CloudFront distribution that alone reads it."""
+        bucket = s3.Bucket(
+            self,
+            "Ui",
+            **PRIVATE_BUCKET,
+            server_access_logs_bucket=access_logs,
+            server_access_logs_prefix="ui/",
+            # Built from the repository at every deploy: nothing in it needs keeping.
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        distribution = cloudfront.Distribution(
+            self,
+            "UiDistribution",
+            comment="Sonagram browser UI",
+            default_root_object="index.html",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                response_headers_policy=cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+            ),
+            price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+        )
+        acknowledge(
+            distribution,
+            "AwsSolutions-CFR1",
+            "AwsSolutions-CFR2",
+            reason="The UI is the same static files for everyone and holds no data: every "
+            "request that reads or changes data goes to API Gateway, behind Cognito",
+        )
+        acknowledge(
+            distribution,
+            "AwsSolutions-CFR3",
+            reason="CloudFront's standard logs need a bucket with ACLs enabled; the static "
+            "files' fetches are in the UI bucket's server access logs, and every data request "
+            "is in API Gateway's and the data buckets' logs",
+        )
+        acknowledge(
+            distribution,
+            "AwsSolutions-CFR4",
+            reason="The distribution answers on its cloudfront.net name, whose default "
+            "certificate allows no minimum TLS version to be set; a custom domain with its own "
+            "certificate would",
+        )
+        return bucket, distribution
+
+    def _deploy_ui(self, ui_dist: Path) -> None:
+        """Copy the built UI to its bucket with the config.json that points it at this stage.
+
+        config.json has the shape frontend/src/config.ts's parseConfig reads; its values exist
+        only once the stack is deployed, and the deployment fills them in then.
+        """
+        config = {
+            "apiUrl": self.api_url,
+            "maxUploadBytes": self.options.max_upload_bytes,
+            "auth": {
+                "kind": "cognito",
+                "domain": f"{self.hosted_ui.domain_name}.auth.{self.region}.amazoncognito.com",
+                "clientId": self.web_client.user_pool_client_id,
+                "redirectUri": f"{self.ui_origins[0]}/",
+            },
+        }
+        deployment = s3deploy.BucketDeployment(
+            self,
+            "UiDeployment",
+            sources=[
+                s3deploy.Source.asset(str(ui_dist)),
+                s3deploy.Source.json_data(UI_CONFIG, config),
+            ],
+            destination_bucket=self.ui_bucket,
+            # Revalidated on every load (ETags make it cheap), so a deploy shows at once.
+            cache_control=[s3deploy.CacheControl.no_cache()],
+            distribution=self.ui_distribution,
+            distribution_paths=["/*"],
+            retain_on_delete=False,
+            log_group=self._log_group("UiDeploymentLogs"),
+        )
+        self.ui_config = config
+        self.ui_deployment = deployment
+        (handler,) = (
+            child
+            for child in self.node.children
+            if child.node.id.startswith("Custom::CDKBucketDeployment")
+        )
+        assets = (
+            f"arn:{self.partition}:s3:::cdk-{cdk.DefaultStackSynthesizer.DEFAULT_QUALIFIER}"
+            f"-assets-<AWS::AccountId>-{self.region}/*"
+        )
+        acknowledge(
+            handler,
+            *(
+                f"AwsSolutions-IAM5[Action::s3:{action}*]"
+                for action in ("GetBucket", "GetObject", "List", "Abort", "DeleteObject")
+            ),
+            f"AwsSolutions-IAM5[Resource::{assets}]",
+            f"AwsSolutions-IAM5[Resource::<{self._logical_id(self.ui_bucket)}.Arn>/*]",
+            "AwsSolutions-IAM5[Resource::*]",
+            reason="CDK's BucketDeployment handler: it copies the UI from CDK's asset bucket to "
+            "the UI bucket (any key of either) and invalidates the distribution, whose ARN "
+            "CloudFront's invalidation permission cannot name",
+        )
+        acknowledge(
+            handler,
+            "AwsSolutions-L1",
+            "Serverless-LambdaLatestVersion",
+            "Serverless-LambdaDLQ",
+            "Serverless-LambdaTracing",
+            reason="CDK's BucketDeployment handler, a CloudFormation custom resource on CDK's "
+            "choice of runtime: CloudFormation invokes it and reports its failure as the "
+            "deploy's",
         )
 
     def _acknowledge_function(self, function: lambda_.Function) -> None:
         acknowledge(
             function,
             "AwsSolutions-L1",
+            "Serverless-LambdaLatestVersion",
             reason=f"{RUNTIME.name} is the runtime the worker layer's wheels are built and "
             "smoke-tested for (layers/build_layer.py)",
+        )
+        acknowledge(
+            function,
+            "Serverless-LambdaTracing",
+            reason="One invocation makes a handful of S3 and DynamoDB calls; the worker's "
+            "structured logs and metrics time each render, and X-Ray would bill a trace per "
+            "recording at fan-out volume",
         )
 
     def _acknowledge_wildcards(self) -> None:
@@ -479,11 +814,6 @@ def grant_objects(grantee: iam.IGrantable, bucket: s3.IBucket, *actions: str) ->
     )
 
 
-def prod_stage() -> dict:
-    """The prod stage of .chalice/config.json: the one source of the cloud stage's settings."""
-    return json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"][STAGE]
-
-
 def table_from_model(scope: Construct, construct_id: str, model: type[Model]) -> dynamodb.Table:
     """The DynamoDB table a PynamoDB model describes: its keys and GSIs, on demand, with PITR."""
     schema = model._get_schema()
@@ -522,7 +852,7 @@ def _keys(key_schema: list[dict], types: dict[str, str]) -> dict[str, dynamodb.A
     }
 
 
-def cdk_cors_rules(ui_origin: str) -> list[s3.CorsRule]:
+def cdk_cors_rules(ui_origins: list[str]) -> list[s3.CorsRule]:
     """The buckets' browser CORS rules (infra/cors.py, which the local cloud sets too) for CDK."""
     return [
         s3.CorsRule(
@@ -532,8 +862,14 @@ def cdk_cors_rules(ui_origin: str) -> list[s3.CorsRule]:
             exposed_headers=rule["ExposeHeaders"],
             max_age=rule["MaxAgeSeconds"],
         )
-        for rule in cors_rules(ui_origin)["CORSRules"]
+        for rule in cors_rules(*ui_origins)["CORSRules"]
     ]
+
+
+def chalice_stage_config() -> dict:
+    """The settings of the API's stage in .chalice/config.json, their one source."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    return config["stages"][CHALICE_STAGE]
 
 
 @contextlib.contextmanager

@@ -63,10 +63,12 @@ def main() -> None:
     layer = Path(os.environ["PYTHONPATH"]).resolve()
     for module in (numpy, soundfile, av):
         assert Path(module.__file__).is_relative_to(layer), f"{module.__name__}: {module.__file__}"
-    # The worker's tables: pynamodb imports botocore, which the Lambda runtime (not the
-    # layer) provides, so only check that the layer carries it.
-    pynamodb = importlib.util.find_spec("pynamodb")
-    assert pynamodb and Path(pynamodb.origin).is_relative_to(layer), "pynamodb is not in the layer"
+    # The worker's tables (pynamodb) and its logs and metrics (Powertools) import botocore and
+    # jmespath, which the Lambda runtime (not the layer) provides: only check that the layer
+    # carries them.
+    for name in ("pynamodb", "aws_lambda_powertools"):
+        spec = importlib.util.find_spec(name)
+        assert spec and Path(spec.origin).is_relative_to(layer), f"{name} is not in the layer"
 
     seconds = 1.0
     samples = tone(seconds)

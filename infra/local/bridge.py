@@ -16,6 +16,7 @@ import multiprocessing
 import signal
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,10 +31,16 @@ RETRY_DELAY_S = 2
 
 
 class LocalContext:
-    """The part of Lambda's context object the handler reads."""
+    """The part of Lambda's context object the handlers read (Powertools reads the names)."""
+
+    function_name = "sonagram-local"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:local:000000000000:function:sonagram-local"
+    memory_limit_in_mb = 0
 
     def __init__(self, budget_s: float) -> None:
         self._deadline = time.monotonic() + budget_s
+        self.aws_request_id = str(uuid.uuid4())
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))

@@ -3,15 +3,11 @@ limit of each stage, and how often AWS requests are tried."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from chalicelib.config import Settings, SettingsError, readable_bytes
 from infra.local.__main__ import Stack
-
-ROOT = Path(__file__).resolve().parents[2]
+from infra.options import OptionError, StageOptions
 
 
 def test_the_api_takes_the_token_key_it_is_given():
@@ -51,11 +47,17 @@ def test_an_upload_limit_out_of_range_is_refused_with_a_sentence(value, sentence
     assert str(refused.value) == sentence
 
 
-def test_the_cloud_stage_sets_an_upload_limit_settings_accept():
-    prod = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]
-    limit = int(prod["environment_variables"]["MAX_UPLOAD_BYTES"])
-    assert 100 * MIB < limit <= 2 * GIB
-    assert Settings.from_environ(prod["environment_variables"]).max_upload_bytes == limit
+def test_a_deploy_takes_an_upload_limit_up_to_2_gib_from_its_context():
+    # make deploy STAGE=lab CDK_ARGS='-c max_upload_bytes=…': the stage's own limit.
+    assert (
+        StageOptions.from_context({"max_upload_bytes": str(2 * GIB)}.get).max_upload_bytes
+        == 2 * GIB
+    )
+    with pytest.raises(OptionError) as refused:
+        StageOptions.from_context({"max_upload_bytes": str(3 * GIB)}.get)
+    assert str(refused.value) == (
+        f"max_upload_bytes: MAX_UPLOAD_BYTES must be 1 to {2 * GIB} (2 GiB), not {3 * GIB}"
+    )
 
 
 def test_the_local_stack_refuses_to_start_with_a_bad_limit_and_says_why():

@@ -19,22 +19,29 @@ from aws_cdk.assertions import Match, Template
 
 import app
 from chalicelib import auth
+from chalicelib.annotations import MAX_SET_BYTES
 from chalicelib.models import (
     AnnotationChunkModel,
     ProjectModel,
     RecordingModel,
     SpectrogramModel,
 )
-from infra.stack import ROOT, SonagramStack
+from infra.options import StageOptions
+from infra.stack import GATEWAY_MAX_REQUEST_MB, ROOT, SonagramStack
 from layers import build_layer
 
 UI_ORIGIN = "https://sonagram.example.org"
+CDK_HANDLERS = ("BucketNotificationsHandler", "CustomCDKBucketDeployment")
+# The UI on CloudFront and another origin (a developer's own server, say): both are allowed.
+OPTIONS = StageOptions(ui_origin=UI_ORIGIN, alarm_email="lab@example.org")
 REGION = "eu-west-1"
 # CDK puts a DependsOn next to a GetAtt of the same role: redundant, harmless, not ours to change.
 CFN_LINT_IGNORED = {"W3005"}
 
 
-def build(outdir: Path, layer_zip: Path) -> tuple[cdk.App, SonagramStack]:
+def build(
+    outdir: Path, layer_zip: Path, ui_dist: Path, options: StageOptions = OPTIONS
+) -> tuple[cdk.App, SonagramStack]:
     context = json.loads((ROOT / "cdk.json").read_text())["context"]
     app = cdk.App(context=context, outdir=str(outdir))
     # Chalice's packager imports app.py under the prod stage's environment and leaves it in
@@ -44,8 +51,9 @@ def build(outdir: Path, layer_zip: Path) -> tuple[cdk.App, SonagramStack]:
         stack = SonagramStack(
             app,
             "Sonagram",
-            ui_origin=UI_ORIGIN,
+            options=options,
             worker_layer_zip=layer_zip,
+            ui_dist=ui_dist,
             env=cdk.Environment(region=REGION),
         )
     finally:
@@ -63,9 +71,17 @@ def layer_zip(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def synthesized(tmp_path_factory, layer_zip) -> tuple[SonagramStack, Path, dict]:
+def ui_dist(tmp_path_factory) -> Path:
+    """A stand-in for frontend/dist, as `make ui` builds it."""
+    path = tmp_path_factory.mktemp("dist")
+    (path / "index.html").write_text("<!doctype html><title>Sonagram</title>")
+    return path
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory, layer_zip, ui_dist) -> tuple[SonagramStack, Path, dict]:
     outdir = tmp_path_factory.mktemp("cdk.out")
-    app, stack = build(outdir, layer_zip)
+    app, stack = build(outdir, layer_zip, ui_dist)
     assembly = app.synth()
     return stack, outdir, assembly.get_stack_artifact(stack.artifact_id).template
 
@@ -83,6 +99,15 @@ def template_json(synthesized) -> dict:
 @pytest.fixture(scope="module")
 def template(template_json) -> Template:
     return Template.from_json(template_json)
+
+
+def cloudfront_origin(stack: SonagramStack) -> dict:
+    return {
+        "Fn::Join": [
+            "",
+            ["https://", {"Fn::GetAtt": [logical_id(stack, stack.ui_distribution), "DomainName"]}],
+        ]
+    }
 
 
 def logical_id(stack: SonagramStack, construct) -> str:
@@ -167,8 +192,9 @@ def test_every_function_of_ours_runs_python312(template_json):
         logical: resource["Properties"]["Runtime"]
         for logical, resource in template_json["Resources"].items()
         if resource["Type"] in ("AWS::Lambda::Function", "AWS::Serverless::Function")
-        # CDK's own bucket notification handler: CDK's inline code, on CDK's choice of runtime.
-        and not logical.startswith("BucketNotificationsHandler")
+        # CDK's own handlers (bucket notifications, the UI's deployment): CDK's code, on CDK's
+        # choice of runtime.
+        and not logical.startswith(CDK_HANDLERS)
     }
     assert len(runtimes) == 3  # the worker, the sweeper and the Chalice API
     assert set(runtimes.values()) == {"python3.12"}, runtimes
@@ -244,7 +270,7 @@ def test_the_sweeper_runs_every_5_minutes(stack, template):
 
 def test_no_bucket_is_public_and_uploads_come_from_the_ui_origin(stack, template, template_json):
     buckets = template.find_resources("AWS::S3::Bucket")
-    assert len(buckets) == 3
+    assert len(buckets) == 4  # recordings, spectrograms, the UI and the access logs
     for bucket in buckets.values():
         assert bucket["Properties"]["PublicAccessBlockConfiguration"] == {
             "BlockPublicAcls": True,
@@ -263,7 +289,7 @@ def test_no_bucket_is_public_and_uploads_come_from_the_ui_origin(stack, template
             {
                 "AllowedHeaders": ["*"],
                 "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
-                "AllowedOrigins": [UI_ORIGIN],
+                "AllowedOrigins": [cloudfront_origin(stack), UI_ORIGIN],
                 "ExposedHeaders": ["ETag", "Content-Range"],
                 "MaxAge": 3600,
             }
@@ -308,6 +334,7 @@ def test_the_worker_reads_recordings_and_writes_only_spectrograms(stack, templat
 
 
 def test_the_api_gets_the_real_names(stack, template):
+    # The first of the UI's origins (CloudFront's when it serves the UI) and the stage's limit.
     template.has_resource_properties(
         "AWS::Serverless::Function",
         {
@@ -322,25 +349,19 @@ def test_the_api_gets_the_real_names(stack, template):
                     "PROJECTS_TABLE": {"Ref": logical_id(stack, stack.projects_table)},
                     "ANNOTATIONS_TABLE": {"Ref": logical_id(stack, stack.annotations_table)},
                     "JOB_TIMEOUT_S": "300",
-                    "UI_ORIGIN": UI_ORIGIN,
+                    "UI_ORIGIN": cloudfront_origin(stack),
+                    "MAX_UPLOAD_BYTES": str(100 * 1024 * 1024),
                 }
             },
         },
     )
 
 
-def test_the_chalice_prod_stage_gives_every_function_its_settings_and_no_names(
-    stack, template_json
-):
+def test_the_chalice_prod_stage_sizes_the_api_and_names_nothing(template_json):
     # The stack creates the buckets and tables and names them; a name in the prod stage would
-    # be one nobody creates. Settings such as the upload limit are the stage's.
+    # be one nobody creates. Settings such as the upload limit are the deploy's options.
     prod = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]
-    settings = prod["environment_variables"]
-    assert not {"SONAGRAM_STAGE", *STACK_NAMES} & settings.keys()
-    variables = environments(template_json)
-    for function in (stack.worker, stack.sweeper):
-        assert settings.items() <= variables[logical_id(stack, function)].items()
-    assert settings.items() <= variables["APIHandler"].items()
+    assert not {"SONAGRAM_STAGE", *STACK_NAMES} & prod.get("environment_variables", {}).keys()
     api = template_json["Resources"]["APIHandler"]["Properties"]
     assert api["Timeout"] == prod["lambda_timeout"]
     assert api["MemorySize"] == prod["lambda_memory_size"]
@@ -416,7 +437,13 @@ def test_api_gateway_checks_a_cognito_token_on_every_route_but_the_public_ones(
 def test_api_gateway_refuses_in_our_error_shape_readable_by_the_ui(template_json):
     definition = template_json["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
     responses = definition["x-amazon-apigateway-gateway-responses"]
-    assert set(responses) == {"UNAUTHORIZED", "DEFAULT_4XX", "DEFAULT_5XX"}
+    assert set(responses) == {
+        "UNAUTHORIZED",
+        "REQUEST_TOO_LARGE",
+        "THROTTLED",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    }
     for response in responses.values():
         cors = response["responseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]
         assert cors == "'*'"
@@ -438,8 +465,14 @@ def test_the_ui_signs_in_through_the_hosted_ui_with_a_code_and_pkce(stack, templ
             "AllowedOAuthFlowsUserPoolClient": True,
             "AllowedOAuthFlows": ["code"],
             "AllowedOAuthScopes": ["openid", "email", "profile"],
-            "CallbackURLs": [f"{UI_ORIGIN}/"],
-            "LogoutURLs": [f"{UI_ORIGIN}/"],
+            "CallbackURLs": [
+                {"Fn::Join": ["", [*cloudfront_origin(stack)["Fn::Join"][1], "/"]]},
+                f"{UI_ORIGIN}/",
+            ],
+            "LogoutURLs": [
+                {"Fn::Join": ["", [*cloudfront_origin(stack)["Fn::Join"][1], "/"]]},
+                f"{UI_ORIGIN}/",
+            ],
             "SupportedIdentityProviders": ["COGNITO"],
             # No password reaches Cognito's API from a page, only the hosted UI.
             "ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH"],
@@ -496,9 +529,13 @@ def test_only_the_api_may_use_the_projects_table_and_only_its_items(stack, templ
     assert {action for _, statement in statements for action in statement["Action"]} == ITEM_ACTIONS
 
 
-def test_cfn_lint_finds_nothing(template_json):
+def cfn_lint_findings(template_json: dict) -> list[str]:
     matches = cfnlint.api.lint(json.dumps(template_json), regions=[REGION])
-    assert [str(m) for m in matches if m.rule.id not in CFN_LINT_IGNORED] == []
+    return [str(m) for m in matches if m.rule.id not in CFN_LINT_IGNORED]
+
+
+def test_cfn_lint_finds_nothing(template_json):
+    assert cfn_lint_findings(template_json) == []
 
 
 def test_cdk_nag_finds_nothing_unacknowledged(synthesized):
@@ -507,9 +544,9 @@ def test_cdk_nag_finds_nothing_unacknowledged(synthesized):
     assert report["pluginReports"] == []
 
 
-def test_cdk_nag_stops_synth_on_an_unacknowledged_finding(tmp_path, layer_zip):
+def test_cdk_nag_stops_synth_on_an_unacknowledged_finding(tmp_path, layer_zip, ui_dist):
     # The stack above synthesizing proves something only if the checks run on it.
-    app, stack = build(tmp_path / "cdk.out", layer_zip)
+    app, stack = build(tmp_path / "cdk.out", layer_zip, ui_dist)
     sqs.Queue(stack, "Unencrypted", encryption=sqs.QueueEncryption.UNENCRYPTED)
     with pytest.raises(RuntimeError, match="ValidationFailed") as failed:
         app.synth()
@@ -517,6 +554,274 @@ def test_cdk_nag_stops_synth_on_an_unacknowledged_finding(tmp_path, layer_zip):
     assert "AwsSolutions-SQS2" in str(failed.value)
 
 
-def test_a_missing_layer_zip_says_how_to_build_it(tmp_path):
+def test_a_missing_layer_zip_says_how_to_build_it(tmp_path, ui_dist):
     with pytest.raises(FileNotFoundError, match="make layer"):
-        build(tmp_path / "cdk.out", tmp_path / "absent.zip")
+        build(tmp_path / "cdk.out", tmp_path / "absent.zip", ui_dist)
+
+
+def test_the_worker_reserves_800_and_leaves_the_api_room_for_its_burst(stack, template_json):
+    functions = {
+        logical: resource["Properties"]
+        for logical, resource in template_json["Resources"].items()
+        if resource["Type"] in ("AWS::Lambda::Function", "AWS::Serverless::Function")
+    }
+    reserved = {
+        logical: properties["ReservedConcurrentExecutions"]
+        for logical, properties in functions.items()
+        if "ReservedConcurrentExecutions" in properties
+    }
+    assert reserved == {logical_id(stack, stack.worker): 800}
+    # The API, the sweeper and CDK's handlers share the rest of the account's 1000.
+    assert 1000 - 800 >= OPTIONS.api_burst_limit == 200
+
+
+ALARMS = {
+    # construct: (namespace, metric, statistic, threshold, periods in a row)
+    "WorkerFailuresAlarm": ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 1, 1),
+    "WorkerErrorsAlarm": ("AWS/Lambda", "Errors", "Sum", 5, 1),
+    "WorkerThrottlesAlarm": ("AWS/Lambda", "Throttles", "Sum", 1, 3),
+    "WorkerDurationAlarm": ("AWS/Lambda", "Duration", "Maximum", 240_000, 1),
+}
+
+
+@pytest.mark.parametrize("construct_id", ALARMS)
+def test_an_alarm_watches_the_worker_and_notifies_the_topic(stack, template, construct_id):
+    namespace, metric, statistic, threshold, periods = ALARMS[construct_id]
+    if namespace == "AWS/SQS":
+        (queue,) = template.find_resources("AWS::SQS::Queue")
+        dimension = {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}
+    else:
+        dimension = {"Name": "FunctionName", "Value": {"Ref": logical_id(stack, stack.worker)}}
+    topic = {"Ref": logical_id(stack, stack.alarm_topic)}
+    alarm = stack.get_logical_id(stack.node.find_child(construct_id).node.default_child)
+    properties = template.to_json()["Resources"][alarm]["Properties"]
+    assert properties == {
+        **properties,
+        "Namespace": namespace,
+        "MetricName": metric,
+        "Statistic": statistic,
+        "Threshold": threshold,
+        "Period": 300,
+        "EvaluationPeriods": periods,
+        "DatapointsToAlarm": periods,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+        "TreatMissingData": "notBreaching",
+        "Dimensions": [dimension],
+        "AlarmActions": [topic],
+        "OKActions": [topic],
+    }
+    assert properties["AlarmDescription"]
+
+
+def test_alarms_reach_the_email_given_over_tls_only(stack, template):
+    template.resource_count_is("AWS::CloudWatch::Alarm", len(ALARMS))
+    template.has_resource_properties(
+        "AWS::SNS::Subscription",
+        {
+            "Protocol": "email",
+            "Endpoint": "lab@example.org",
+            "TopicArn": {"Ref": logical_id(stack, stack.alarm_topic)},
+        },
+    )
+    template.has_resource_properties(
+        "AWS::SNS::TopicPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+def test_every_function_logs_to_a_group_kept_30_days(template_json):
+    resources = template_json["Resources"]
+    groups = {
+        logical: resource["Properties"]
+        for logical, resource in resources.items()
+        if resource["Type"] == "AWS::Logs::LogGroup"
+    }
+    functions = {
+        logical: resource["Properties"]
+        for logical, resource in resources.items()
+        if resource["Type"] in ("AWS::Lambda::Function", "AWS::Serverless::Function")
+    }
+    # The worker, the sweeper, the API, CDK's bucket notification and UI deployment handlers.
+    assert len(functions) == 5
+    for logical, properties in functions.items():
+        group = properties["LoggingConfig"]["LogGroup"]["Ref"]
+        assert groups[group]["RetentionInDays"] == 30, logical
+    assert {properties["RetentionInDays"] for properties in groups.values()} == {30}
+    assert len(groups) == len(functions)
+
+
+def test_the_api_stage_is_throttled_and_refuses_too_much_in_our_error_shape(template_json):
+    api = template_json["Resources"]["RestAPI"]["Properties"]
+    assert api["MethodSettings"] == [
+        {
+            "ResourcePath": "/*",
+            "HttpMethod": "*",
+            "ThrottlingRateLimit": 100,
+            "ThrottlingBurstLimit": 200,
+        }
+    ]
+    responses = api["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    too_large = json.loads(responses["REQUEST_TOO_LARGE"]["responseTemplates"]["application/json"])
+    assert "10 MB" in too_large["error"] and "5 MB" in too_large["error"]
+    throttled = json.loads(responses["THROTTLED"]["responseTemplates"]["application/json"])
+    assert throttled["error"].startswith("too many requests")
+
+
+def test_the_api_largest_body_fits_the_gateway_and_lambda_limits():
+    # A recording's annotations as JSON, plus the proxy event's headers and context, must stay
+    # under Lambda's 6 MB synchronous payload, itself under API Gateway's 10 MB.
+    assert MAX_SET_BYTES + 500_000 <= 6_000_000 < GATEWAY_MAX_REQUEST_MB * 1_000_000
+
+
+def test_the_ui_is_served_by_cloudfront_through_origin_access_control(stack, template):
+    bucket = logical_id(stack, stack.ui_bucket)
+    (control,) = template.find_resources(
+        "AWS::CloudFront::OriginAccessControl",
+        {
+            "Properties": {
+                "OriginAccessControlConfig": Match.object_like(
+                    {"OriginAccessControlOriginType": "s3", "SigningBehavior": "always"}
+                )
+            }
+        },
+    )
+    template.has_resource_properties(
+        "AWS::CloudFront::Distribution",
+        {
+            "DistributionConfig": Match.object_like(
+                {
+                    "DefaultRootObject": "index.html",
+                    "DefaultCacheBehavior": Match.object_like(
+                        {"ViewerProtocolPolicy": "redirect-to-https"}
+                    ),
+                    "Origins": [
+                        Match.object_like(
+                            {
+                                "DomainName": {"Fn::GetAtt": [bucket, "RegionalDomainName"]},
+                                "OriginAccessControlId": {"Fn::GetAtt": [control, "Id"]},
+                                "S3OriginConfig": {"OriginAccessIdentity": ""},
+                            }
+                        )
+                    ],
+                }
+            )
+        },
+    )
+    # Only the distribution reads the bucket, and only its objects.
+    template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": bucket},
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        {
+                            "Action": "s3:GetObject",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudfront.amazonaws.com"},
+                            "Resource": {"Fn::Join": ["", [arn_of(stack, stack.ui_bucket), "/*"]]},
+                            "Condition": {"StringEquals": {"AWS:SourceArn": Match.any_value()}},
+                        }
+                    ]
+                )
+            },
+        },
+    )
+    template.has_output("UiUrl", Match.any_value())
+
+
+def resolved(value) -> str:
+    """A CloudFormation expression as text: ${Resource} for a Ref, ${Resource.Attr} for GetAtt."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return f"${{{value['Ref']}}}"
+    if "Fn::GetAtt" in value:
+        return "${" + ".".join(value["Fn::GetAtt"]) + "}"
+    if "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(resolved(part) for part in parts)
+    if "Fn::Sub" in value:
+        text, variables = value["Fn::Sub"]
+        for name, variable in variables.items():
+            text = text.replace(f"${{{name}}}", resolved(variable))
+        return text
+    raise ValueError(f"not resolved here: {value}")
+
+
+def test_the_ui_gets_a_config_json_naming_this_stage(stack, synthesized, template_json):
+    outdir = synthesized[1]
+    (deployment,) = [
+        resource["Properties"]
+        for resource in template_json["Resources"].values()
+        if resource["Type"] == "Custom::CDKBucketDeployment"
+    ]
+    assert deployment["DestinationBucketName"] == {"Ref": logical_id(stack, stack.ui_bucket)}
+    assert deployment["DistributionId"] == {"Ref": logical_id(stack, stack.ui_distribution)}
+    assets = json.loads((outdir / f"{stack.artifact_id}.assets.json").read_text())["files"]
+    configs = []
+    for key, markers in zip(
+        deployment["SourceObjectKeys"], deployment["SourceMarkers"], strict=True
+    ):
+        source = outdir / assets[key.removesuffix(".zip")]["source"]["path"] / "config.json"
+        if source.is_file():
+            text = source.read_text()
+            for marker, value in markers.items():
+                text = text.replace(marker, resolved(value))
+            configs.append(json.loads(text))
+    (config,) = configs
+    distribution = logical_id(stack, stack.ui_distribution)
+    assert config == {
+        "apiUrl": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api",
+        "maxUploadBytes": 100 * 1024 * 1024,
+        "auth": {
+            "kind": "cognito",
+            "domain": f"${{{logical_id(stack, stack.hosted_ui)}}}.auth.{REGION}.amazoncognito.com",
+            "clientId": f"${{{logical_id(stack, stack.web_client)}}}",
+            "redirectUri": f"https://${{{distribution}.DomainName}}/",
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def without_ui(tmp_path_factory, layer_zip) -> tuple[cdk.App, SonagramStack, dict]:
+    options = StageOptions(ui_origin=UI_ORIGIN, host_ui=False)
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app, stack = build(outdir, layer_zip, outdir / "absent-dist", options)
+    template = app.synth().get_stack_artifact(stack.artifact_id).template
+    return stack, outdir, template
+
+
+def test_without_host_ui_there_is_no_distribution_and_the_given_origin_alone(without_ui):
+    stack, outdir, template_json = without_ui
+    template = Template.from_json(template_json)
+    template.resource_count_is("AWS::CloudFront::Distribution", 0)
+    template.resource_count_is("Custom::CDKBucketDeployment", 0)
+    template.resource_count_is("AWS::S3::Bucket", 3)
+    for bucket in (stack.recordings, stack.spectrograms):
+        properties = template_json["Resources"][logical_id(stack, bucket)]["Properties"]
+        assert properties["CorsConfiguration"]["CorsRules"][0]["AllowedOrigins"] == [UI_ORIGIN]
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient", {"CallbackURLs": [f"{UI_ORIGIN}/"]}
+    )
+    report = json.loads((outdir / "validation-report.json").read_text())
+    assert report["pluginReports"] == []
+    assert cfn_lint_findings(template_json) == []
+
+
+def test_hosting_the_ui_needs_it_built_first(tmp_path, layer_zip):
+    with pytest.raises(FileNotFoundError, match="make ui"):
+        build(tmp_path / "cdk.out", layer_zip, tmp_path / "absent-dist")

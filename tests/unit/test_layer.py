@@ -62,14 +62,15 @@ def test_layer_is_pruned_of_tests_and_stubs(build):
     assert not [name for name in names if "/tests/" in name or name.endswith((".pyi", ".h"))]
 
 
-def test_layer_carries_pynamodb_but_neither_pillow_nor_the_runtimes_sdk(build):
-    # The engine writes its own PNGs; boto3, botocore and their dependencies come with the
-    # runtime, and a copy in the layer would shadow the runtime's botocore under its boto3.
+def test_layer_carries_pynamodb_and_powertools_but_neither_pillow_nor_the_runtimes_sdk(build):
+    # The engine writes its own PNGs; boto3, botocore and their dependencies (jmespath, which
+    # Powertools imports, too) come with the runtime, and a copy in the layer would shadow the
+    # runtime's botocore under its boto3.
     _, zip_path = build
     with zipfile.ZipFile(zip_path) as zf:
         top = {name.split("/")[1] for name in zf.namelist()}
     dists = {build_layer.dist_name(Path(name)) for name in top if name.endswith(".dist-info")}
-    assert "pynamodb" in dists
+    assert {"pynamodb", "aws-lambda-powertools"} <= dists
     sdk = {"boto3", "botocore", "s3transfer", "urllib3", "jmespath"}
     assert dists.isdisjoint({"pillow", "python-dateutil", *sdk})
     assert top.isdisjoint({"PIL", "dateutil", "six.py", *sdk})
