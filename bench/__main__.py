@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import time
@@ -12,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import machine, reference, report
+from bench import fanout, machine, reference, report
 from bench.annotations import AnnotationTimings
 from bench.child import measure
 from bench.compare import NAMES, compare
@@ -45,6 +46,20 @@ RSS_TARGET = Target("<=", 250, of="measured")
 API_TIMEOUT_TARGET = Target("<=", 10, of="measured")
 #: Issue #9: a zoom or pan fully drawn within 300 ms (p95).
 VIEW_CHANGE_TARGET = Target("<=", 0.3, of="measured")
+#: Issue #10: 1,000 one-hour recordings uploaded at once, in about a minute, for pennies.
+FANOUT_WALL_TARGET = Target("<=", 90, of="measured")
+FANOUT_COST_TARGET = Target("<=", 0.50, of="measured")
+#: Worker memory sizes the projection compares (MB); infra/stack.py deploys WORKER_MEMORY_MB.
+FANOUT_MEMORY_MB = (512, 1024, 1769, 2048, 3008)
+#: Per render, from chalicelib.jobs and chalicelib.status: reads = the upload's row by
+#: object key, the recording, the spectrogram row; table writes = the claim (one update)
+#: and COMPLETED (a transaction of two updates, two write units each); the status index
+#: is written as the render starts and as it ends.
+RENDER_READS = 3
+RENDER_WRITES = 5
+RENDER_INDEX_WRITES = 2
+#: The worker's reserved concurrency (infra/options.py) and the spread of keys and index.
+FANOUT_LIMITS = fanout.Limits(reserved_concurrency=800, s3_prefixes=1000, index_partitions=32)
 #: The worker's budget: the viewer's recording must render within it.
 RENDER_BUDGET_S = 300
 
@@ -65,6 +80,9 @@ class Plan:
     annotation_repeats: int
     burst_uploads: int
     list_requests: int
+    # Rendered once each, then projected onto 1,000 at once in AWS.
+    fanned_out: list[Spec]
+    fanout_renders: int
     # Opened in the viewer after it renders on the local stack (kept under the upload limit).
     viewed: Spec
     viewer_rounds: int
@@ -91,6 +109,8 @@ FULL = Plan(
     annotation_repeats=5,
     burst_uploads=50,
     list_requests=50,
+    fanned_out=[Spec(3600, 48000, "wav"), Spec(3600, 48000, "mp3")],
+    fanout_renders=1000,
     viewed=Spec(4 * 3600, 48000, "mp3", bit_rate=32_000),
     viewer_rounds=3,
 )
@@ -106,6 +126,8 @@ QUICK = Plan(
     annotation_repeats=1,
     burst_uploads=8,
     list_requests=8,
+    fanned_out=[Spec(20, 48000, "wav")],
+    fanout_renders=1000,
     viewed=Spec(60, 48000, "mp3"),
     viewer_rounds=1,
 )
@@ -433,6 +455,74 @@ def annotation_rows(timings: AnnotationTimings) -> list[Row]:
     ]
 
 
+def fanout_rows(plan: Plan) -> list[Row]:
+    """One render of each recording, measured, projected onto ``fanout_renders`` at once."""
+    from infra.stack import WORKER_MEMORY_MB
+
+    rows = []
+    for spec in plan.fanned_out:
+        label, path = _recording(spec)
+        progress(f"{label}: one render with tiles, projected onto {plan.fanout_renders}")
+        run = measure("tiles", path, warm_up=ensure(plan.warm_up, INPUTS))
+        audio_bytes = path.stat().st_size
+        written = [*run["tile_object_bytes"].values(), run["overview_bytes"]]
+        stored = sum(written)
+        case = f"{plan.fanout_renders} × {label}"
+        for memory_mb in FANOUT_MEMORY_MB:
+            render = fanout.Render(
+                seconds=fanout.lambda_seconds(
+                    elapsed_s=run["elapsed_s"],
+                    cpu_s=run["cpu_s"],
+                    memory_mb=memory_mb,
+                    bytes_moved=audio_bytes + stored,
+                ),
+                memory_mb=memory_mb,
+                s3_puts=fanout.puts_for(written) + 1,  # and the manifest
+                s3_gets=math.ceil(audio_bytes / fanout.PART_BYTES),
+                dynamodb_writes=RENDER_WRITES + RENDER_INDEX_WRITES,
+                dynamodb_reads=RENDER_READS,
+                index_writes=RENDER_INDEX_WRITES,
+                stored_bytes=stored,
+            )
+            projected = fanout.project(plan.fanout_renders, render, FANOUT_LIMITS)
+            deployed = memory_mb == WORKER_MEMORY_MB
+            details = {
+                "render": render.__dict__,
+                "projection": {**projected.__dict__, "cost": projected.cost},
+                "measured": {k: run[k] for k in ("elapsed_s", "cpu_s", "peak_rss_mb")},
+            }
+            rows += [
+                Row(
+                    f"fan-out at {memory_mb} MB: wall time",
+                    case,
+                    projected.wall_s,
+                    "s",
+                    render.seconds,
+                    "one render",
+                    target=FANOUT_WALL_TARGET if deployed else None,
+                    details=details,
+                ),
+                Row(
+                    f"fan-out at {memory_mb} MB: cost",
+                    case,
+                    projected.total_cost,
+                    "$",
+                    target=FANOUT_COST_TARGET if deployed else None,
+                    details={"cost": projected.cost},
+                ),
+            ]
+        rows.append(
+            Row(
+                "fan-out: images stored, per month",
+                case,
+                projected.storage_per_month,
+                "$",
+                details={"bytes_per_render": stored, "audio_bytes_per_render": audio_bytes},
+            )
+        )
+    return rows
+
+
 def viewer_rows(plan: Plan) -> list[Row]:
     label, path = _recording(plan.viewed)
     progress(f"viewer in Chromium on {label}, rounds: {plan.viewer_rounds}")
@@ -487,6 +577,7 @@ SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
     ("long", "long render", long_rows),
     ("longest", "longest recording", longest_rows),
     ("e2e", "end to end", e2e_rows),
+    ("fanout", "1,000 renders at once, projected", fanout_rows),
     ("viewer", "viewer in Chromium", viewer_rows),
 ]
 

@@ -92,12 +92,10 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
         return lambda: floor.run(audio, image)
     if mode == "tile_png":
         return _tile_encoding(audio)
-    tiles = {"bytes": 0}
-    objects: set[str] = set()
+    objects: dict[str, int] = {}
 
     def count_tile(key: str, data: bytes) -> None:
-        objects.add(key)
-        tiles["bytes"] += len(data)
+        objects[key] = objects.get(key, 0) + len(data)
 
     def render_file() -> dict:
         sink = count_tile if mode == "tiles" else None
@@ -109,7 +107,9 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
             "width": rendering.width,
             "tiles": len(rendering.manifest["tiles"]),
             "tile_objects": len(objects),
-            "tile_bytes": tiles["bytes"],
+            "tile_bytes": sum(objects.values()),
+            "tile_object_bytes": objects,
+            "overview_bytes": len(rendering.overview_png),
             "tile_levels": len(rendering.manifest["tile_levels"]),
         }
 

@@ -89,13 +89,16 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def format_value(value: float, unit: str) -> str:
-    """``0.0652 s`` -> ``65.2 ms``; ``167.6 MB`` -> ``168 MB``; counts stay counts."""
+    """``0.0652 s`` -> ``65.2 ms``; ``167.6 MB`` -> ``168 MB``; ``0.4213 $`` -> ``$0.421``;
+    counts stay counts."""
     if unit == "s":
         return f"{value * 1000:.3g} ms" if value < 1 else f"{value:.3g} s"
     if unit == "MB":
         return f"{value:.0f} MB"
     if unit == "/s":
         return f"{value:.3g}/s"
+    if unit == "$":
+        return f"${value:.3f}"
     return f"{value:g}{unit}"
 
 
