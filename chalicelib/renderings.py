@@ -1,17 +1,13 @@
 """Where a spectrogram's renderings live, and how those nothing will serve are removed.
 
 Each attempt at rendering writes under its own prefix, ``<owner>/<recording>/<attempt>/``,
-and works in its own folder under the temporary directory, so whoever outlives an
-attempt (the attempt that takes its job over, the sweeper) can remove exactly what it
-left. No numpy here: the sweeper and the HTTP API import it.
+so whoever outlives an attempt (the attempt that takes its job over, the sweeper) can
+remove exactly what it left. No numpy here: the sweeper and the HTTP API import it.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
-from pathlib import Path
 
 from chalicelib.errors import StorageError
 from chalicelib.storage import Storage
@@ -31,11 +27,6 @@ def attempt_prefix(owner: str, recording_id: str, attempt_id: str) -> str:
     return f"{spectrogram_prefix(owner, recording_id)}{attempt_id}/"
 
 
-def workdir(attempt_id: str) -> Path:
-    """The folder an attempt downloads its audio into."""
-    return Path(tempfile.gettempdir()) / f"sonagram-job-{attempt_id}"
-
-
 def discard(storage: Storage, *, bucket: str, prefix: str | None) -> None:
     """Remove what ``prefix`` holds, best effort: a leftover must not fail the caller.
 
@@ -53,7 +44,6 @@ def discard(storage: Storage, *, bucket: str, prefix: str | None) -> None:
 def discard_attempt(
     storage: Storage, *, bucket: str, owner: str, recording_id: str, attempt_id: str | None
 ) -> None:
-    """Remove what a dead attempt left: its images, and its download if on this machine."""
+    """Remove what a dead attempt left: its images."""
     if attempt_id:
         discard(storage, bucket=bucket, prefix=attempt_prefix(owner, recording_id, attempt_id))
-        shutil.rmtree(workdir(attempt_id), ignore_errors=True)

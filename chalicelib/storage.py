@@ -8,19 +8,17 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import ChangedError, NotFoundError, StorageError
+from chalicelib.ranged_file import RangedFile
 
 # Spectrogram images never change under a key (a re-render writes new keys), so
 # browsers may keep them for a day.
 IMAGE_CACHE_CONTROL = "max-age=86400"
 _MISSING = {"404", "NoSuchKey", "NotFound", "NoSuchUpload"}
 _CHANGED = {"412", "PreconditionFailed"}
-# Bytes read at a time when downloading (a few MB keeps memory flat for any file size).
-_DOWNLOAD_CHUNK = 4 * 1024 * 1024
 # A missing bucket is a configuration error: trying again will not help.
 _PERMANENT = {
     "AccessDenied",
@@ -149,12 +147,17 @@ class Storage:
         with _translated("read", bucket, key):
             return self._s3.head_object(Bucket=bucket, Key=key)
 
-    def download(self, *, bucket: str, key: str, path: Path, etag: str) -> None:
-        """Write the object to ``path`` if it is still version ``etag``, else ChangedError."""
-        with _translated("download", bucket, key), path.open("wb") as out:
-            body = self._s3.get_object(Bucket=bucket, Key=key, IfMatch=f'"{etag}"')["Body"]
-            for chunk in body.iter_chunks(_DOWNLOAD_CHUNK):
-                out.write(chunk)
+    def open_ranged(self, *, bucket: str, key: str, etag: str, size: int) -> RangedFile:
+        """The object as a seekable file read in ranges, each only while the object is still
+        version ``etag`` (else ChangedError, raised when the file's ``with`` block ends)."""
+
+        def fetch(start: int, stop: int) -> bytes:
+            with _translated("read", bucket, key):
+                return self._s3.get_object(
+                    Bucket=bucket, Key=key, IfMatch=f'"{etag}"', Range=f"bytes={start}-{stop - 1}"
+                )["Body"].read()
+
+        return RangedFile(fetch, size)
 
     def put(
         self, *, bucket: str, key: str, body: bytes, content_type: str, cache_control: str | None

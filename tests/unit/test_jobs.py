@@ -20,7 +20,7 @@ from chalicelib.errors import StorageError
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.recordings import Recordings
-from chalicelib.renderings import attempt_prefix, workdir
+from chalicelib.renderings import attempt_prefix
 
 MIB = 1024 * 1024
 
@@ -104,7 +104,7 @@ def test_an_upload_becomes_overview_tiles_and_manifest(cloud_settings, job, uplo
     row = SpectrogramModel.get(outcome.recording_id)
     assert (row.status, row.width, row.height, row.attempts) == ("COMPLETED", 800, 400, 1)
     assert row.lease_until is None
-    assert set(row.timings_ms.as_dict()) == {"download", "render", "store"}
+    assert set(row.timings_ms.as_dict()) == {"render", "store"}
     recording = RecordingModel.get(outcome.recording_id)
     assert (recording.sample_rate, recording.channels) == (16000, 1)
     assert recording.duration_s == pytest.approx(2.0)
@@ -226,8 +226,6 @@ def hanging_attempt(settings, upload: Upload, *, lease_until: float, attempts: i
     prefix = attempt_prefix("erin", recording.id, attempt_id)
     for key in ("tiles/0/000000.png", "tiles/0/000001.png"):
         clients.s3(settings).put_object(Bucket="spectrograms", Key=prefix + key, Body=b"png")
-    workdir(attempt_id).mkdir()
-    (workdir(attempt_id) / "audio.wav").write_bytes(b"audio")
     return attempt_id
 
 
@@ -239,7 +237,6 @@ def test_a_dead_attempt_is_taken_over_and_its_leftovers_removed(cloud_settings, 
     row = SpectrogramModel.get(outcome.recording_id)
     assert row.attempts == 2 and row.attempt_id != dead
     assert stored(cloud_settings, attempt_prefix("erin", row.recording_id, dead)) == set()
-    assert not workdir(dead).exists()
 
 
 def test_a_live_attempt_is_waited_for_a_while_then_left_alone(cloud_settings, uploaded):
@@ -362,7 +359,6 @@ def test_a_file_that_is_not_audio_fails_naming_the_file(job, uploaded):
     row = SpectrogramModel.get(outcome.recording_id)
     assert row.status == status.FAILED
     assert "field notes.flac" in row.error and "not an audio file" in row.error
-    assert not workdir(row.attempt_id).exists()
 
 
 def ticking() -> itertools.count:
@@ -391,7 +387,6 @@ def test_a_render_stopped_midway_leaves_no_images(cloud_settings, uploaded):
     assert outcome.status == status.FAILED
     assert len(stored_tiles) >= 5
     assert everything_of(cloud_settings, outcome.recording_id) == set()
-    assert not workdir(SpectrogramModel.get(outcome.recording_id).attempt_id).exists()
 
 
 def test_an_object_no_recording_owns_is_skipped(job):
