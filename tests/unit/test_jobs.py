@@ -331,11 +331,14 @@ def test_a_new_upload_mid_render_supersedes_the_attempt(cloud_settings, job, upl
     }
 
 
-def test_audio_replaced_between_reading_and_downloading_renders_the_new_version(
+def test_audio_replaced_between_claiming_and_reading_renders_the_new_version(
     cloud_settings, job, uploaded, tone_wav
 ):
     first = uploaded("changing.wav", seconds=2.0)
-    replace = lambda: put_audio(cloud_settings, first.key, tone_wav(4.0))  # noqa: E731
+    # Made beforehand: the replacement happens inside libsndfile's read, which must not
+    # call libsndfile again.
+    newer = tone_wav(4.0)
+    replace = lambda: put_audio(cloud_settings, first.key, newer)  # noqa: E731
     with before_first(clients.s3(cloud_settings), "GetObject", replace):
         outcome = job.run(first)
     assert outcome.status == status.COMPLETED
