@@ -106,7 +106,8 @@ class MultipartUploads:
             and all(whole_number(n) is not None and 1 <= n <= count for n in numbers)
             and len(set(numbers)) == len(numbers)
         ):
-            raise BadRequestError(
+            # Conflict, not bad request: which numbers are right depends on this upload.
+            raise ConflictError(
                 f"numbers must list 1 to {count} different part numbers, each from 1 to {count}"
             )
         return self._presigned(recording, [whole_number(n) for n in numbers])
@@ -233,15 +234,16 @@ def _given_etags(body: object, count: int) -> dict[int, str]:
         f'parts must list each of the {count} parts once, as {{"number": 1..{count}, '
         '"etag": the ETag its PUT answered}'
     )
-    if not isinstance(parts, list) or len(parts) != count:
+    if not isinstance(parts, list):
         raise BadRequestError(wanted)
     etags = {}
     for part in parts:
         number, etag = fields(part, "number", "etag")
         number = whole_number(number)
-        if number is None or not 1 <= number <= count or not isinstance(etag, str) or not etag:
+        if number is None or not isinstance(etag, str) or not etag:
             raise BadRequestError(wanted)
         etags[number] = etag.strip('"')
-    if len(etags) != count:
-        raise BadRequestError(wanted)
+    # Conflict, not bad request: which numbers are right depends on this upload.
+    if len(parts) != count or sorted(etags) != list(range(1, count + 1)):
+        raise ConflictError(wanted)
     return etags

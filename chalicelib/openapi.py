@@ -375,8 +375,8 @@ def _upload_schemas() -> dict:
 def _upload_paths() -> dict:
     not_in_parts = _json(
         _ref("Error"),
-        "no upload in parts is in progress (a small file's POST, cancelled, expired, or a "
-        "part missing when completing): see `error`",
+        "no upload in parts is in progress (a small file's POST, cancelled, expired), the "
+        "part numbers are not this upload's, or a part has not arrived: see `error`",
     )
     return {
         "/recordings/{recording_id}/upload": {
