@@ -149,6 +149,34 @@ def delete_recordings():
     return recordings().delete_many(current_user(), json_body())
 
 
+@app.route("/recordings/{recording_id}/upload", methods=["GET"], authorizer=USERS)
+@api
+def upload_progress(recording_id):
+    return recordings().upload_progress(current_user(), recording_id)
+
+
+@app.route(
+    "/recordings/{recording_id}/upload/parts",
+    methods=["POST"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def presign_parts(recording_id):
+    return recordings().presign_parts(current_user(), recording_id, json_body())
+
+
+@app.route(
+    "/recordings/{recording_id}/upload/complete",
+    methods=["POST"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def complete_upload(recording_id):
+    return recordings().complete_upload(current_user(), recording_id, json_body())
+
+
 @app.route("/recordings/{recording_id}/spectrogram/status", methods=["GET"], authorizer=USERS)
 @api
 def spectrogram_status(recording_id):

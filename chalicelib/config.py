@@ -58,6 +58,12 @@ class Settings:
     jobs_queue: str = "sonagram-spectrogram-jobs"
     # Per stage: the cloud stage's is in .chalice/config.json, 1 byte .. MAX_UPLOAD_LIMIT.
     max_upload_bytes: int = 100 * MIB
+    # Files larger than this upload in parts (S3 multipart), so a dropped connection resumes;
+    # smaller ones in one presigned POST, whose policy S3 itself enforces.
+    multipart_threshold_bytes: int = 100 * MIB
+    # Each part's size (S3: at least 5 MiB but for the last); a drop loses at most the parts
+    # in flight.
+    multipart_part_bytes: int = 16 * MIB
     upload_expiry_s: int = 15 * 60
     download_expiry_s: int = 60 * 60
     max_duration_s: float = 4 * 3600.0
@@ -111,6 +117,10 @@ class Settings:
             annotations_table=env.get("ANNOTATIONS_TABLE", cls.annotations_table),
             jobs_queue=env.get("JOBS_QUEUE", cls.jobs_queue),
             max_upload_bytes=_whole(env, "MAX_UPLOAD_BYTES", cls.max_upload_bytes),
+            multipart_threshold_bytes=_whole(
+                env, "MULTIPART_THRESHOLD_BYTES", cls.multipart_threshold_bytes
+            ),
+            multipart_part_bytes=_whole(env, "MULTIPART_PART_BYTES", cls.multipart_part_bytes),
             max_duration_s=float(env.get("MAX_DURATION_S", cls.max_duration_s)),
             job_timeout_s=float(env.get("JOB_TIMEOUT_S", cls.job_timeout_s)),
             job_lease_s=float(env.get("JOB_LEASE_S", cls.job_lease_s)),

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import threading
 import time
 import uuid
@@ -29,7 +28,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import PurePosixPath
 
 from chalicelib import database, status
 from chalicelib.clock import Clock, iso, system_clock
@@ -42,7 +40,6 @@ from chalicelib.renderings import (
     attempt_prefix,
     discard,
     discard_attempt,
-    workdir,
 )
 from chalicelib.spectrogram import AudioError, Rendering, RenderTimeout, render
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
@@ -303,28 +300,26 @@ class SpectrogramJob:
     ) -> tuple[Rendering, dict]:
         """Render into the claim's prefix; the caller removes it if anything fails."""
         bucket = self._settings.spectrograms_bucket
-        folder = workdir(claim.attempt_id)
-        t0 = self._monotonic()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / ("audio" + PurePosixPath(upload.key).suffix)
-            self._storage.download(bucket=upload.bucket, key=upload.key, path=path, etag=claim.etag)
-            t1 = self._monotonic()
-            # A level's tiles go out in parts as they are encoded: a few objects, whatever
-            # the length, and never a whole level in memory.
-            with self._storage.appended_objects(
+        t1 = self._monotonic()
+        # The audio is decoded straight from S3 in ranges (no copy on /tmp, whatever its
+        # size); a level's tiles go out in parts as they are encoded (a few objects, whatever
+        # the length, and never a whole level in memory).
+        with (
+            self._storage.appended_objects(
                 bucket=bucket, content_type=TILES_TYPE, cache_control=IMAGE_CACHE_CONTROL
-            ) as append:
-                rendering = render(
-                    path,
-                    name=claim.recording.filename,
-                    tile_sink=lambda key, data: append(claim.prefix + key, data),
-                    max_duration_s=self._settings.max_duration_s,
-                    deadline=deadline,
-                    clock=self._monotonic,
-                )
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            ) as append,
+            self._storage.open_ranged(
+                bucket=upload.bucket, key=upload.key, etag=claim.etag, size=claim.size
+            ) as audio,
+        ):
+            rendering = render(
+                audio,
+                name=claim.recording.filename,
+                tile_sink=lambda key, data: append(claim.prefix + key, data),
+                max_duration_s=self._settings.max_duration_s,
+                deadline=deadline,
+                clock=self._monotonic,
+            )
         self._storage.put(
             bucket=bucket,
             key=claim.prefix + rendering.manifest["overview"]["key"],
@@ -343,7 +338,7 @@ class SpectrogramJob:
         )
         t3 = self._monotonic()
         timings = {
-            "download": round((t1 - t0) * 1000),
+            # Reading the audio is part of rendering: the two overlap.
             "render": round((t2 - t1) * 1000),
             "store": round((t3 - t2) * 1000),
         }

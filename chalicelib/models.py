@@ -63,6 +63,8 @@ class RecordingModel(Model):
     size = NumberAttribute()
     content_type = UnicodeAttribute()
     object_key = UnicodeAttribute()
+    # The S3 multipart upload receiving the audio (chalicelib/multipart.py), until it completes.
+    upload_id = UnicodeAttribute(null=True)
     # ISO 8601 UTC with microseconds: sorts as text in the owner index.
     created_at = UnicodeAttribute()
     # Learned when the audio is decoded.

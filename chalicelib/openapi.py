@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import annotation_files, annotations, auth, formats, projects, status
+from chalicelib import annotation_files, annotations, auth, formats, multipart, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, filename_pattern
 from chalicelib.config import Settings
 from chalicelib.paging import MAX_PAGE
@@ -297,6 +297,132 @@ def _patch_body() -> dict:
     return schema
 
 
+def _upload_schemas() -> dict:
+    """The two ways a file goes to the bucket, and the routes of an upload in parts."""
+    number = {"type": "integer", "minimum": 1, "maximum": multipart.MAX_PARTS}
+    etag = {"type": "string", "minLength": 1}
+    expires_at = {"type": "string", "format": "date-time"}
+    part_size = {
+        "type": "integer",
+        "minimum": multipart.MIN_PART_BYTES,
+        "description": "bytes of every part but the last, which holds the rest of the file",
+    }
+    part_urls = {
+        "parts": {
+            "type": "array",
+            "minItems": 1,
+            "items": _object(
+                {
+                    "number": number,
+                    "url": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "PUT exactly this part's bytes here; the answer's ETag "
+                        "header names the part when completing",
+                    },
+                }
+            ),
+        },
+        "expires_at": expires_at,
+    }
+    return {
+        "PresignedPost": _object(
+            {
+                "url": {"type": "string", "format": "uri"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                "expires_at": expires_at,
+            }
+        ),
+        "PartUrls": _object(part_urls),
+        "Multipart": _object(
+            {
+                "multipart": {
+                    **_object({"part_size": part_size, "part_count": number, **part_urls}),
+                    "description": "every part's URL, numbered from 1",
+                }
+            }
+        ),
+        "UploadProgress": _object(
+            {
+                "part_size": part_size,
+                "part_count": number,
+                "received": {
+                    "type": "array",
+                    "description": "the parts the bucket holds, by number: send the others",
+                    "items": _object(
+                        {"number": number, "etag": etag, "size": {"type": "integer", "minimum": 0}}
+                    ),
+                },
+            }
+        ),
+        "PartNumbers": _object(
+            {"numbers": {"type": "array", "items": number, "minItems": 1, "uniqueItems": True}}
+        ),
+        "Parts": _object(
+            {
+                "parts": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": _object({"number": number, "etag": etag}),
+                    "description": "every part, 1 to `part_count`, once, with the ETag its PUT "
+                    "answered",
+                }
+            }
+        ),
+    }
+
+
+def _upload_paths() -> dict:
+    not_in_parts = _json(
+        _ref("Error"),
+        "no upload in parts is in progress (a small file's POST, cancelled, expired), the "
+        "part numbers are not this upload's, or a part has not arrived: see `error`",
+    )
+    return {
+        "/recordings/{recording_id}/upload": {
+            "get": _op(
+                "An upload in parts: which parts the bucket holds, to resume",
+                {
+                    "200": _json(_ref("UploadProgress"), "the parts received"),
+                    **_errors(401, 404),
+                    "409": not_in_parts,
+                },
+                params=_ID,
+            )
+        },
+        "/recordings/{recording_id}/upload/parts": {
+            "post": _op(
+                "Fresh URLs for some parts of an upload in parts (the first ones expire)",
+                {
+                    "200": _json(_ref("PartUrls"), "a URL for each number asked for"),
+                    **_errors(400, 401, 404),
+                    "409": not_in_parts,
+                },
+                params=_ID,
+                body=_ref("PartNumbers"),
+            )
+        },
+        "/recordings/{recording_id}/upload/complete": {
+            "post": _op(
+                "Join the parts into the recording's audio, which then renders; again after "
+                "success changes nothing",
+                {
+                    "200": _json(_ref("Recording"), "the recording, uploaded"),
+                    "400": _json(
+                        _ref("Error"),
+                        "bad `parts`; or the parts do not add up to the file's size, and the "
+                        "upload and the recording were deleted",
+                    ),
+                    **_errors(401, 404),
+                    "409": not_in_parts,
+                },
+                params=_ID,
+                body=_ref("Parts"),
+            )
+        },
+    }
+
+
 def _schemas(settings: Settings) -> dict:
     all_types = sorted({kind for kinds in AUDIO_TYPES.values() for kind in kinds})
     count = {"type": "integer", "minimum": 0}
@@ -351,6 +477,7 @@ def _schemas(settings: Settings) -> dict:
     return {
         "Error": _object({"error": {"type": "string", "minLength": 1}}),
         "NewRecording": _new_recording(settings.max_upload_bytes),
+        **_upload_schemas(),
         "Recording": _object(
             {
                 "id": {"type": "string", "pattern": _anchored(RECORDING_ID)},
@@ -568,22 +695,13 @@ def document(settings: Settings) -> dict:
                             _object(
                                 {
                                     "recording": _ref("Recording"),
-                                    "upload": _object(
-                                        {
-                                            "url": {"type": "string", "format": "uri"},
-                                            "fields": {
-                                                "type": "object",
-                                                "additionalProperties": {"type": "string"},
-                                            },
-                                            "expires_at": {
-                                                "type": "string",
-                                                "format": "date-time",
-                                            },
-                                        }
-                                    ),
+                                    "upload": {"oneOf": [_ref("PresignedPost"), _ref("Multipart")]},
                                 }
                             ),
-                            "created; POST `upload.fields` and then the file to `upload.url`",
+                            "created. Up to "
+                            f"{settings.multipart_threshold_bytes} bytes: POST `upload.fields` "
+                            "and then the file to `upload.url`. Larger: PUT each part to its "
+                            "URL, then POST /recordings/{recording_id}/upload/complete",
                         ),
                         **_errors(400, 401),
                         **_not_found("project"),
@@ -642,7 +760,7 @@ def document(settings: Settings) -> dict:
                     params=_ID,
                 ),
                 "delete": _op(
-                    "Delete audio, images, manifest and annotations",
+                    "Delete audio (or the upload in parts), images, manifest and annotations",
                     {"204": {"description": "deleted"}, **_errors(401, 404)},
                     params=_ID,
                 ),
@@ -657,6 +775,7 @@ def document(settings: Settings) -> dict:
                     body=_ref("RecordingChange"),
                 ),
             },
+            **_upload_paths(),
             "/recordings/{recording_id}/spectrogram/status": {
                 "get": _op(
                     "Spectrogram status",

@@ -15,11 +15,17 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from chalicelib import annotations, database, projects, status
+from chalicelib import annotations, database, multipart, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings, readable_bytes
-from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
+from chalicelib.errors import (
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    SonagramError,
+    StorageError,
+)
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.paging import ISSUED_ID, MAX_PAGE, decode_cursor, newest_first, page_size
 from chalicelib.renderings import MANIFEST, discard_attempt, spectrogram_prefix
@@ -194,6 +200,7 @@ class Recordings:
         self._settings = settings
         self._storage = storage
         self._clock = clock
+        self._parts = multipart.MultipartUploads(settings=settings, storage=storage, clock=clock)
 
     def create(self, owner: str, body: object) -> dict:
         upload = NewUpload.from_request(body, max_bytes=self._settings.max_upload_bytes)
@@ -209,18 +216,47 @@ class Recordings:
         )
         recording.object_key = audio_key(owner, recording.id, upload.extension)
         spectrogram = status.waiting(recording.id, owner=owner, now=iso(now))
-        with projects.joining(owner, upload.project_id, "save the new recording") as transaction:
-            transaction.save(recording, condition=RecordingModel.id.does_not_exist())
-            transaction.save(spectrogram, condition=SpectrogramModel.recording_id.does_not_exist())
-        form = self._storage.presign_upload(
-            bucket=self._settings.recordings_bucket,
-            key=recording.object_key,
-            content_type=upload.content_type,
-            max_bytes=self._settings.max_upload_bytes,
-            expires_s=self._settings.upload_expiry_s,
-            now=as_datetime(now),
-        )
+        in_parts = multipart.in_parts(upload.size, self._settings)
+        if in_parts:
+            form = self._parts.start(recording)  # the row keeps the upload's id
+        try:
+            with projects.joining(
+                owner, upload.project_id, "save the new recording"
+            ) as transaction:
+                transaction.save(recording, condition=RecordingModel.id.does_not_exist())
+                transaction.save(
+                    spectrogram, condition=SpectrogramModel.recording_id.does_not_exist()
+                )
+        except SonagramError:
+            self._parts.abort(recording)
+            raise
+        if not in_parts:
+            form = self._storage.presign_upload(
+                bucket=self._settings.recordings_bucket,
+                key=recording.object_key,
+                content_type=upload.content_type,
+                max_bytes=self._settings.max_upload_bytes,
+                expires_s=self._settings.upload_expiry_s,
+                now=as_datetime(now),
+            )
         return {"recording": _as_view(recording, spectrogram), "upload": form}
+
+    def upload_progress(self, owner: str, recording_id: str) -> dict:
+        """The parts of an upload in parts that arrived, to resume it."""
+        return self._parts.progress(owned_recording(owner, recording_id))
+
+    def presign_parts(self, owner: str, recording_id: str, body: object) -> dict:
+        return self._parts.presign(owned_recording(owner, recording_id), body)
+
+    def complete_upload(self, owner: str, recording_id: str, body: object) -> dict:
+        """Join the parts into the audio (which then renders); refused ones leave nothing."""
+        recording, spectrogram = self._owned(owner, recording_id)
+        try:
+            self._parts.complete(recording, body)
+        except multipart.RefusedUpload:
+            self.delete(owner, recording_id)
+            raise
+        return _as_view(recording, spectrogram)
 
     def list(
         self,
@@ -261,8 +297,10 @@ class Recordings:
         return _as_view(*self._owned(owner, recording_id))
 
     def delete(self, owner: str, recording_id: str) -> None:
-        """Delete the audio, every image, the manifest and the annotations, then the rows."""
+        """Delete the audio (or the upload in parts still arriving), every image, the manifest
+        and the annotations, then the rows."""
         recording, spectrogram = self._owned(owner, recording_id)
+        self._parts.abort(recording)
         self._storage.delete(bucket=self._settings.recordings_bucket, key=recording.object_key)
         self._storage.delete_prefix(
             bucket=self._settings.spectrograms_bucket,

@@ -3,18 +3,15 @@
 A recording's renderings live under its audio's key without the extension: audio
 ``<hash>/<owner>/<recording>.wav``, images ``<hash>/<owner>/<recording>/<attempt>/...``
 (a recording stored before keys began with a hash keeps ``<owner>/<recording>/``, found
-from its row the same way). Each attempt at rendering writes under its own prefix and
-works in its own folder under the temporary directory, so whoever outlives an attempt
-(the attempt that takes its job over, the sweeper) can remove exactly what it left. No
-numpy here: the sweeper and the HTTP API import it.
+from its row the same way). Each attempt at rendering writes under its own prefix, so
+whoever outlives an attempt (the attempt that takes its job over, the sweeper) can
+remove exactly what it left. No numpy here: the sweeper and the HTTP API import it.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from chalicelib.errors import StorageError
 from chalicelib.storage import Storage
@@ -34,11 +31,6 @@ def attempt_prefix(object_key: str, attempt_id: str) -> str:
     return f"{spectrogram_prefix(object_key)}{attempt_id}/"
 
 
-def workdir(attempt_id: str) -> Path:
-    """The folder an attempt downloads its audio into."""
-    return Path(tempfile.gettempdir()) / f"sonagram-job-{attempt_id}"
-
-
 def discard(storage: Storage, *, bucket: str, prefix: str | None) -> None:
     """Remove what ``prefix`` holds, best effort: a leftover must not fail the caller.
 
@@ -56,7 +48,6 @@ def discard(storage: Storage, *, bucket: str, prefix: str | None) -> None:
 def discard_attempt(
     storage: Storage, *, bucket: str, object_key: str, attempt_id: str | None
 ) -> None:
-    """Remove what a dead attempt left: its images, and its download if on this machine."""
+    """Remove what a dead attempt left: its images."""
     if attempt_id:
         discard(storage, bucket=bucket, prefix=attempt_prefix(object_key, attempt_id))
-        shutil.rmtree(workdir(attempt_id), ignore_errors=True)

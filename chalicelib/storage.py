@@ -10,24 +10,22 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import ChangedError, NotFoundError, StorageError
+from chalicelib.ranged_file import RangedFile
 
 logger = logging.getLogger(__name__)
 
 # Spectrogram images never change under a key (a re-render writes new keys), so
 # browsers may keep them for a day.
 IMAGE_CACHE_CONTROL = "max-age=86400"
-_MISSING = {"404", "NoSuchKey", "NotFound"}
+_MISSING = {"404", "NoSuchKey", "NotFound", "NoSuchUpload"}
 _CHANGED = {"412", "PreconditionFailed"}
 # Parts of an object written piece by piece: S3's smallest is 5 MiB (but the last);
 # larger parts mean fewer requests, smaller ones less memory held.
 PART_BYTES = 8 * 1024 * 1024
-# Bytes read at a time when downloading (a few MB keeps memory flat for any file size).
-_DOWNLOAD_CHUNK = 4 * 1024 * 1024
 # A missing bucket is a configuration error: trying again will not help.
 _PERMANENT = {
     "AccessDenied",
@@ -64,6 +62,12 @@ class _Appended:
     parts: list[Future] = field(default_factory=list)
 
 
+def expiry(now: datetime, expires_s: int) -> str:
+    """When a URL signed at ``now`` for ``expires_s`` expires, in ISO 8601 UTC."""
+    expires_at = (now + timedelta(seconds=expires_s)).astimezone(UTC)
+    return expires_at.isoformat().replace("+00:00", "Z")
+
+
 class Storage:
     def __init__(self, client) -> None:
         self._s3 = client
@@ -87,12 +91,66 @@ class Storage:
                 Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
                 ExpiresIn=expires_s,
             )
-        expires_at = (now + timedelta(seconds=expires_s)).astimezone(UTC)
-        return {
-            "url": post["url"],
-            "fields": post["fields"],
-            "expires_at": expires_at.isoformat().replace("+00:00", "Z"),
+        return {"url": post["url"], "fields": post["fields"], "expires_at": expiry(now, expires_s)}
+
+    def start_multipart(self, *, bucket: str, key: str, content_type: str) -> str:
+        """Begin a multipart upload to ``key`` (its content type fixed here); its upload id."""
+        with _translated("start an upload to", bucket, key):
+            return self._s3.create_multipart_upload(
+                Bucket=bucket, Key=key, ContentType=content_type
+            )["UploadId"]
+
+    def presign_part(
+        self, *, bucket: str, key: str, upload_id: str, number: int, size: int, expires_s: int
+    ) -> str:
+        """A presigned PUT of part ``number``; the signature covers its Content-Length, so S3
+        takes exactly ``size`` bytes through it."""
+        params = {
+            "Bucket": bucket,
+            "Key": key,
+            "UploadId": upload_id,
+            "PartNumber": number,
+            "ContentLength": size,
         }
+        with _translated("presign a part of", bucket, key):
+            return self._s3.generate_presigned_url(
+                "upload_part", Params=params, ExpiresIn=expires_s
+            )
+
+    def received_parts(self, *, bucket: str, key: str, upload_id: str) -> dict[int, dict]:
+        """The parts S3 holds of a multipart upload: number -> ``{"etag", "size", "at"}``
+        (``at``: when it arrived, epoch seconds). NotFoundError once completed or aborted."""
+        parts = {}
+        with _translated("list the parts of", bucket, key):
+            pages = self._s3.get_paginator("list_parts").paginate(
+                Bucket=bucket, Key=key, UploadId=upload_id
+            )
+            for page in pages:
+                for part in page.get("Parts", []):
+                    parts[part["PartNumber"]] = {
+                        "etag": part["ETag"].strip('"'),
+                        "size": part["Size"],
+                        "at": part["LastModified"].timestamp(),
+                    }
+        return parts
+
+    def complete_multipart(
+        self, *, bucket: str, key: str, upload_id: str, etags: dict[int, str]
+    ) -> None:
+        """Join the parts (number -> ETag) into the object: S3 announces it as ObjectCreated."""
+        parts = [{"PartNumber": n, "ETag": f'"{etag}"'} for n, etag in sorted(etags.items())]
+        with _translated("complete the upload to", bucket, key):
+            self._s3.complete_multipart_upload(
+                Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}
+            )
+
+    def abort_multipart(self, *, bucket: str, key: str, upload_id: str) -> None:
+        """Drop a multipart upload and every part it received; done already is fine."""
+        try:
+            with _translated("abort the upload to", bucket, key):
+                self._s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+        except NotFoundError:
+            pass
 
     def presign_download(self, *, bucket: str, key: str, expires_s: int, **response) -> str:
         """A presigned GET; ``response`` adds S3 response overrides (CacheControl, ...)."""
@@ -105,12 +163,17 @@ class Storage:
         with _translated("read", bucket, key):
             return self._s3.head_object(Bucket=bucket, Key=key)
 
-    def download(self, *, bucket: str, key: str, path: Path, etag: str) -> None:
-        """Write the object to ``path`` if it is still version ``etag``, else ChangedError."""
-        with _translated("download", bucket, key), path.open("wb") as out:
-            body = self._s3.get_object(Bucket=bucket, Key=key, IfMatch=f'"{etag}"')["Body"]
-            for chunk in body.iter_chunks(_DOWNLOAD_CHUNK):
-                out.write(chunk)
+    def open_ranged(self, *, bucket: str, key: str, etag: str, size: int) -> RangedFile:
+        """The object as a seekable file read in ranges, each only while the object is still
+        version ``etag`` (else ChangedError, raised when the file's ``with`` block ends)."""
+
+        def fetch(start: int, stop: int) -> bytes:
+            with _translated("read", bucket, key):
+                return self._s3.get_object(
+                    Bucket=bucket, Key=key, IfMatch=f'"{etag}"', Range=f"bytes={start}-{stop - 1}"
+                )["Body"].read()
+
+        return RangedFile(fetch, size)
 
     def put(
         self, *, bucket: str, key: str, body: bytes, content_type: str, cache_control: str | None

@@ -6,7 +6,8 @@
 - PENDING for longer than the job budget with the audio stored: its announcement was
   lost, or the platform's retries ran out. It is announced again, at most
   MAX_ANNOUNCEMENTS times, then FAILED with a sentence.
-- PENDING with no audio after the upload URL expired: the upload never came.
+- PENDING with no audio after the upload URL expired (and, for an upload in parts, as
+  long after its last part arrived): the upload never came; parts received are dropped.
 
 A problem with one row is logged and the others are still swept: nothing here may stop
 the process that runs it. Kept apart from the job so that the sweeper function imports
@@ -23,6 +24,7 @@ from chalicelib.clock import Clock, iso, system_clock
 from chalicelib.config import Settings
 from chalicelib.errors import NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.multipart import MultipartUploads
 from chalicelib.renderings import discard, discard_attempt
 from chalicelib.storage import Storage
 
@@ -66,6 +68,7 @@ class _Sweeper:
         self.storage = storage
         self.now = now
         self.done = Sweep()
+        self.parts = MultipartUploads(settings=settings, storage=storage, clock=lambda: now)
 
     def dead_attempt(self, recording_id: str) -> None:
         found = self._rows(recording_id)
@@ -108,7 +111,11 @@ class _Sweeper:
             self.storage.head(bucket=self.settings.recordings_bucket, key=recording.object_key)
         except NotFoundError:
             expired = self.now - self.settings.upload_expiry_s - LATE_UPLOAD_S
-            if row.updated_at < iso(expired):
+            # An upload in parts may take longer than one upload window: it has not
+            # arrived only once its parts stopped coming too.
+            last_part_at = self.parts.last_part_at(recording)
+            if row.updated_at < iso(expired) and (last_part_at or 0) < expired:
+                self.parts.abort(recording)
                 self._fail(
                     recording,
                     row,

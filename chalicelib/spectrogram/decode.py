@@ -9,10 +9,11 @@ file's length.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import soundfile as sf
@@ -76,14 +77,19 @@ class AudioStream:
 
 
 def open_audio(
-    path: str | os.PathLike, *, name: str, max_duration_s: float, block_size: int = BLOCK_SAMPLES
+    path: str | os.PathLike | BinaryIO,
+    *,
+    name: str,
+    max_duration_s: float,
+    block_size: int = BLOCK_SAMPLES,
 ) -> AudioStream:
     """Open ``path`` for streaming decode, rejecting what cannot be rendered early.
 
     Parameters
     ----------
-    path : str or os.PathLike
-        Audio file to read.
+    path : str, os.PathLike or binary file object
+        Audio file to read: a path, or a readable, seekable file object (read from its
+        start; the worker's reads ranges of S3). Both decode to the same samples.
     name : str
         The file's name as the user knows it, quoted in error messages.
     max_duration_s : float > 0
@@ -108,7 +114,7 @@ def open_audio(
     FileNotFoundError
         ``path`` does not exist.
     """
-    if os.stat(path).st_size == 0:
+    if _size(path) == 0:
         raise EmptyAudioError(
             f"'{name}' is empty (0 bytes). Check that the recording was copied or uploaded "
             "completely, then try again."
@@ -116,10 +122,10 @@ def open_audio(
     try:
         handle = sf.SoundFile(path)
     except sf.LibsndfileError:
-        return _open_with_ffmpeg(path, name, max_duration_s, block_size)
+        return _open_with_ffmpeg(_rewound(path), name, max_duration_s, block_size)
     if handle.subtype == "OPUS":
         handle.close()
-        return _open_with_ffmpeg(path, name, max_duration_s, block_size)
+        return _open_with_ffmpeg(_rewound(path), name, max_duration_s, block_size)
     if handle.frames > max_duration_s * handle.samplerate:
         handle.close()
         raise _too_long(name, handle.frames / handle.samplerate, max_duration_s)
@@ -128,6 +134,22 @@ def open_audio(
         handle.channels,
         _soundfile_blocks(handle, name, max_duration_s, block_size),
     )
+
+
+def _size(source: str | os.PathLike | BinaryIO) -> int:
+    if isinstance(source, (str, os.PathLike)):
+        return os.stat(source).st_size
+    size = source.seek(0, io.SEEK_END)
+    source.seek(0)
+    return size
+
+
+def _rewound(source: str | os.PathLike | BinaryIO) -> str | BinaryIO:
+    """A path as FFmpeg takes it, or a file object moved back to its start."""
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    source.seek(0)
+    return source
 
 
 def _check_length(decoded: int, sample_rate: int, name: str, max_duration_s: float) -> None:
@@ -166,7 +188,7 @@ def _open_with_ffmpeg(path, name: str, max_duration_s: float, block_size: int) -
     import av
 
     try:
-        container = av.open(os.fspath(path))
+        container = av.open(path)
     except (av.error.FFmpegError, UnicodeDecodeError) as e:
         raise NotAudioError(
             f"'{name}' is not an audio file that Sonagram can read (its content is in no "

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, suppress
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 
@@ -51,7 +52,7 @@ class Rendering:
 
 
 def render(
-    source: str | os.PathLike,
+    source: str | os.PathLike | BinaryIO,
     *,
     name: str,
     tile_sink: TileSink | None = None,
@@ -63,8 +64,9 @@ def render(
 
     Parameters
     ----------
-    source : str or os.PathLike
-        Path of the audio file.
+    source : str, os.PathLike or binary file object
+        Path of the audio file, or a readable, seekable file object holding it (read
+        from its start); either renders the same.
     name : str
         The file's name as the user knows it; used only in error messages.
     tile_sink : callable(key: str, data: bytes) -> None, optional

@@ -5,10 +5,12 @@ import type {
   AnnotationSet,
   Created,
   Manifest,
+  PartUrls,
   Project,
   Recording,
   RecordingPage,
   Status,
+  UploadProgress,
 } from "./types";
 
 /** An answer the API refused: its status and the server's own sentence. */
@@ -124,6 +126,22 @@ export class ApiClient {
       content_type: file.type,
       ...(projectId === null ? {} : { project_id: projectId }),
     });
+  }
+
+  /** Which parts of an upload in parts the bucket holds. */
+  uploadProgress(id: string): Promise<UploadProgress> {
+    return this.request("GET", `${recordingPath(id)}/upload`);
+  }
+
+  /** Fresh presigned URLs for these parts (the first ones expire). */
+  presignParts(id: string, numbers: number[]): Promise<PartUrls> {
+    return this.request("POST", `${recordingPath(id)}/upload/parts`, { numbers });
+  }
+
+  /** Join every part (number -> ETag) into the recording's audio. */
+  completeUpload(id: string, etags: Map<number, string>): Promise<Recording> {
+    const parts = [...etags].sort(([a], [b]) => a - b).map(([number, etag]) => ({ number, etag }));
+    return this.request("POST", `${recordingPath(id)}/upload/complete`, { parts });
   }
 
   deleteRecording(id: string): Promise<void> {

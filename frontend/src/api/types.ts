@@ -30,9 +30,29 @@ export interface PresignedPost {
   expires_at: string;
 }
 
+/** Presigned PUTs of some parts of an upload in parts, numbered from 1. */
+export interface PartUrls {
+  parts: { number: number; url: string }[];
+  /** ISO 8601 UTC: ask for fresh ones (POST .../upload/parts) before then. */
+  expires_at: string;
+}
+
+/** A file over the API's threshold goes in parts: `part_size` bytes each, the last shorter. */
+export interface PartsPlan extends PartUrls {
+  part_size: number;
+  part_count: number;
+}
+
+/** The parts the bucket holds of an upload in parts (GET .../upload), to resume it. */
+export interface UploadProgress {
+  part_size: number;
+  part_count: number;
+  received: { number: number; etag: string; size: number }[];
+}
+
 export interface Created {
   recording: Recording;
-  upload: PresignedPost;
+  upload: PresignedPost | { multipart: PartsPlan };
 }
 
 /**

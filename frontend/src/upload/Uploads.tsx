@@ -1,10 +1,11 @@
 import { type DragEvent, useEffect, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
-import type { Created } from "../api/types";
+import type { Created, PartsPlan } from "../api/types";
 import { refusal } from "./checks";
 import { droppedEntries, filesIn } from "./folders";
 import { type UploadItem, toStart } from "./queue";
-import { sendToBucket } from "./send";
+import { heldParts, sendParts } from "./parts";
+import { putPart, sendToBucket } from "./send";
 
 const STATE_WORDS = {
   refused: "Refused",
@@ -36,6 +37,8 @@ export function Uploads({
   const nextKey = useRef(0);
   const cancels = useRef(new Map<number, AbortController>());
   const started = useRef(new Set<number>());
+  /** Uploads in parts not yet completed: item key -> recording id, to resume one. */
+  const inParts = useRef(new Map<number, string>());
 
   const update = (key: number, change: Partial<UploadItem>) =>
     setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
@@ -57,12 +60,55 @@ export function Uploads({
       created = await api.createRecording(item.file, item.projectId);
       onCreated();
       if (cancel.signal.aborted) throw new DOMException("cancelled", "AbortError");
-      await sendToBucket(created.upload, item.file, (progress) => update(item.key, { progress }), cancel.signal);
+      const progress = (fraction: number) => update(item.key, { progress: fraction });
+      if ("multipart" in created.upload) {
+        inParts.current.set(item.key, created.recording.id);
+        await sendInParts(created.recording.id, item.file, created.upload.multipart, new Map(), progress, cancel.signal);
+      } else {
+        await sendToBucket(created.upload, item.file, progress, cancel.signal);
+      }
+      inParts.current.delete(item.key);
       update(item.key, { state: "done", progress: 1 });
     } catch (failure) {
       const cancelled = cancel.signal.aborted;
       // A cancelled file's recording would wait for its audio for ever: remove it.
       if (cancelled && created) await api.deleteRecording(created.recording.id).catch(() => undefined);
+      update(item.key, {
+        state: cancelled ? "cancelled" : "failed",
+        message: cancelled ? null : failure instanceof Error ? failure.message : String(failure),
+      });
+    } finally {
+      cancels.current.delete(item.key);
+    }
+  }
+
+  async function sendInParts(
+    id: string,
+    file: File,
+    plan: PartsPlan,
+    held: Map<number, string>,
+    onProgress: (fraction: number) => void,
+    signal: AbortSignal,
+  ) {
+    const sender = { put: putPart, presign: (numbers: number[]) => api.presignParts(id, numbers) };
+    await api.completeUpload(id, await sendParts(file, plan, held, sender, onProgress, signal));
+  }
+
+  /** A failed upload in parts goes on from the parts the bucket holds, not from the start. */
+  async function resume(item: UploadItem, id: string) {
+    const cancel = new AbortController();
+    cancels.current.set(item.key, cancel);
+    update(item.key, { state: "uploading", message: null });
+    try {
+      const progress = await api.uploadProgress(id);
+      const plan = { part_size: progress.part_size, part_count: progress.part_count, parts: [], expires_at: new Date(0).toISOString() };
+      const held = heldParts(progress, item.file.size);
+      await sendInParts(id, item.file, plan, held, (fraction) => update(item.key, { progress: fraction }), cancel.signal);
+      inParts.current.delete(item.key);
+      update(item.key, { state: "done", progress: 1 });
+    } catch (failure) {
+      const cancelled = cancel.signal.aborted;
+      if (cancelled) await api.deleteRecording(id).catch(() => undefined);
       update(item.key, {
         state: cancelled ? "cancelled" : "failed",
         message: cancelled ? null : failure instanceof Error ? failure.message : String(failure),
@@ -151,6 +197,11 @@ export function Uploads({
               {(item.state === "waiting" || item.state === "uploading") && (
                 <button type="button" onClick={() => cancel(item)}>
                   Cancel
+                </button>
+              )}
+              {item.state === "failed" && inParts.current.has(item.key) && (
+                <button type="button" onClick={() => void resume(item, inParts.current.get(item.key) as string)}>
+                  Resume
                 </button>
               )}
               {item.message && <span className="message">{item.message}</span>}

@@ -1,3 +1,4 @@
+import { PartRefused } from "./parts";
 import type { PresignedPost } from "../api/types";
 
 /**
@@ -38,4 +39,23 @@ export function sendToBucket(
 /** The <Message> of an S3 error document. */
 function storageMessage(xml: string): string | null {
   return /<Message>([^<]*)<\/Message>/.exec(xml)?.[1] ?? null;
+}
+
+/** One part of an upload in parts to its presigned PUT; resolves with the ETag S3 gave it. */
+export function putPart(url: string, body: Blob, onSent: (bytes: number) => void, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", url);
+    xhr.upload.onprogress = (e) => onSent(e.loaded);
+    xhr.onload = () => {
+      const etag = xhr.getResponseHeader("ETag");
+      if (xhr.status < 300 && etag) resolve(etag);
+      else if (xhr.status < 300) reject(new Error("The bucket hid the part's ETag: its CORS rules must expose ETag."));
+      else reject(new PartRefused(xhr.status, `The bucket refused a part: ${storageMessage(xhr.responseText) ?? xhr.status}.`));
+    };
+    xhr.onerror = () => reject(new Error("A part could not reach the bucket."));
+    xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    signal.addEventListener("abort", () => xhr.abort());
+    xhr.send(body);
+  });
 }
