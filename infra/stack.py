@@ -70,8 +70,6 @@ RUNTIME = lambda_.Runtime(build_layer.RUNTIME, lambda_.RuntimeFamily.PYTHON)
 ARCHITECTURE = lambda_.Architecture.X86_64
 WORKER_TIMEOUT_S = 300
 WORKER_MEMORY_MB = 2048
-# /tmp holds the downloaded upload (at most 100 MiB) while it is decoded; tiles stream to S3.
-WORKER_EPHEMERAL_MIB = 1024
 WORKER_RETRIES = 2
 SWEEPER_TIMEOUT_S = 60
 SWEEP_EVERY = cdk.Duration.minutes(5)
@@ -331,7 +329,6 @@ class SonagramStack(cdk.Stack):
             layers=[layer],
             timeout=cdk.Duration.seconds(WORKER_TIMEOUT_S),
             memory_size=WORKER_MEMORY_MB,
-            ephemeral_storage_size=cdk.Size.mebibytes(WORKER_EPHEMERAL_MIB),
             environment=environment,
             retry_attempts=WORKER_RETRIES,
             on_failure=destinations.SqsDestination(failures),
@@ -353,7 +350,9 @@ class SonagramStack(cdk.Stack):
         )
         self._alarms(worker, failures)
         grant_objects(worker, self.recordings, "GetObject")
-        grant_objects(worker, self.spectrograms, "PutObject", "DeleteObject")
+        grant_objects(
+            worker, self.spectrograms, "PutObject", "DeleteObject", "AbortMultipartUpload"
+        )
         self.recordings_table.grant_read_write_data(worker)
         self.spectrograms_table.grant_read_write_data(worker)
         self.recordings.add_event_notification(
@@ -392,8 +391,15 @@ class SonagramStack(cdk.Stack):
         )
         # It announces an upload again by copying the audio onto itself, and removes the
         # images of attempts that died.
-        grant_objects(sweeper, self.recordings, "GetObject", "PutObject")
-        grant_objects(sweeper, self.spectrograms, "DeleteObject")
+        grant_objects(
+            sweeper,
+            self.recordings,
+            "GetObject",
+            "PutObject",
+            "AbortMultipartUpload",
+            "ListMultipartUploadParts",
+        )
+        grant_objects(sweeper, self.spectrograms, "DeleteObject", "AbortMultipartUpload")
         self.recordings_table.grant_read_data(sweeper)
         self.spectrograms_table.grant_read_write_data(sweeper)
         rule = events.Rule(
@@ -504,8 +510,16 @@ class SonagramStack(cdk.Stack):
         role = api.get_role("DefaultRole")
         # Presigned POSTs and GETs act with the API role's permissions; deleting a recording
         # removes its audio and its images.
-        grant_objects(role, self.recordings, "PutObject", "GetObject", "DeleteObject")
-        grant_objects(role, self.spectrograms, "GetObject", "DeleteObject")
+        grant_objects(
+            role,
+            self.recordings,
+            "PutObject",
+            "GetObject",
+            "DeleteObject",
+            "AbortMultipartUpload",
+            "ListMultipartUploadParts",
+        )
+        grant_objects(role, self.spectrograms, "GetObject", "DeleteObject", "AbortMultipartUpload")
         self.recordings_table.grant_read_write_data(role)
         self.spectrograms_table.grant_read_write_data(role)
         self.projects_table.grant_read_write_data(role)
@@ -799,13 +813,17 @@ def acknowledge(scope: Construct, *findings: str, reason: str) -> None:
 
 
 def grant_objects(grantee: iam.IGrantable, bucket: s3.IBucket, *actions: str) -> None:
-    """Let ``grantee`` do ``actions`` on any object in ``bucket``, and list the bucket.
+    """Let ``grantee`` do ``actions`` on any object in ``bucket``, and list the bucket and
+    its unfinished multipart uploads.
 
     Without s3:ListBucket a missing key answers 403 instead of 404, and Storage would report a
-    retryable access error instead of "does not exist".
+    retryable access error instead of "does not exist"; deleting a prefix also aborts the
+    uploads in parts a dead attempt left under it, which it must list first.
     """
     iam.Grant.add_to_principal(
-        grantee=grantee, actions=["s3:ListBucket"], resource_arns=[bucket.bucket_arn]
+        grantee=grantee,
+        actions=["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+        resource_arns=[bucket.bucket_arn],
     )
     iam.Grant.add_to_principal(
         grantee=grantee,
