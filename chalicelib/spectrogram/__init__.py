@@ -24,10 +24,11 @@ Pipeline
    and matplotlib's viridis. Low frequencies at the bottom, no axes.
 5. **Tiles** (only with ``tile_sink``): a time-only pyramid (:mod:`.tiles`). Level 0
    has one pixel per frame, ``sample_rate / hop_length`` px/s (the viewer stretches
-   it); each coarser level halves it by taking the max of pixel pairs, down to a level
-   that fits one tile. Tiles are at most 4096 x 400 px, greyscale PNGs of absolute dB
-   on a fixed scale, so the viewer sets the reference and floor live. A level's tiles
-   are stored back to back in one object; the manifest gives each tile's byte range.
+   it); each coarser level has a quarter of its px/s, each pixel the max of 4, down to
+   a level that fits one tile. Tiles are at most 4096 x 400 px, greyscale PNGs of
+   absolute dB on a fixed scale, so the viewer sets the reference and floor live. A
+   level's tiles are stored back to back in one object; the manifest gives each
+   tile's byte range.
 
 Manifest
 --------

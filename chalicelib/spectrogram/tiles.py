@@ -9,10 +9,13 @@ level-0 pixel ``x`` spans ``origin_s + [x, x + 1) / px_per_s`` s. Level 0 ends w
 first pixel that reaches ``duration_s``, repeating the last frame where needed, so
 every level covers the whole recording.
 
-Pixel ``x`` of level ``L`` is the maximum of pixels ``2x`` and ``2x + 1`` of level
-``L - 1`` (the last pixel of an odd-width level stands alone), at ``px_per_s / 2**L``
-px/s, so a call one frame long shows at every level. A level exists if the one below
-it is wider than one tile, so the coarsest level is a single tile of at most
+Pixel ``x`` of level ``L`` is the maximum of pixels ``4x`` to ``4x + 3`` of level
+``L - 1`` (:data:`LEVEL_STEP`; the last pixel of a level whose width is not a multiple
+of 4 merges the 1 to 3 left), at ``px_per_s / 4**L`` px/s, so a call one frame long
+shows at every level. Merging 4 pixels rather than 2 makes all levels together 1.33x
+level 0's pixels instead of 2x (one hour at 48 kHz: 113 MB of tiles instead of 165),
+and the viewer still has a level within 4x of any zoom. A level exists if the one
+below it is wider than one tile, so the coarsest level is a single tile of at most
 :data:`TILE_WIDTH` px (roughly the overview's scale).
 
 Each level is cut into tiles of :data:`TILE_WIDTH` px (the last one narrower), 400 px
@@ -40,6 +43,8 @@ from .axes import HEIGHT
 from .png import encode_png
 
 TILE_WIDTH = 4096
+#: Pixels of a level merged into one of the next coarser level (their maximum).
+LEVEL_STEP = 4
 #: Tiles encoded or waiting to be, at most (each 1.6 MB before encoding).
 MAX_PENDING = 4
 
@@ -52,10 +57,13 @@ def level_object(level: int) -> str:
     return f"tiles/{level}.pngs"
 
 
-def _pairwise_max(columns: np.ndarray) -> np.ndarray:
-    pairs = len(columns) // 2
-    merged = np.maximum(columns[0 : 2 * pairs : 2], columns[1 : 2 * pairs : 2])
-    return np.concatenate((merged, columns[2 * pairs :])) if len(columns) % 2 else merged
+def _max_of_groups(columns: np.ndarray) -> np.ndarray:
+    """Each :data:`LEVEL_STEP` columns' maximum; a last, shorter group's too."""
+    whole = len(columns) // LEVEL_STEP * LEVEL_STEP
+    merged = columns[:whole].reshape(-1, LEVEL_STEP, columns.shape[1]).max(axis=1)
+    if whole == len(columns):
+        return merged
+    return np.concatenate((merged, columns[whole:].max(axis=0, keepdims=True)))
 
 
 class _Level:
@@ -112,12 +120,15 @@ class TilePyramid:
                 self._emit(level)
                 if len(self._levels) == level_no + 1:
                     self._levels.append(_Level(level_no + 1))
-                self._push(level_no + 1, _pairwise_max(level.buffer))
+                self._push(level_no + 1, _max_of_groups(level.buffer))
                 level.filled = 0
+
+    def _px_per_s(self, level: _Level) -> float:
+        return self.px_per_s / LEVEL_STEP**level.level
 
     def _emit(self, level: _Level) -> None:
         width = level.filled
-        px_per_s = self.px_per_s / 2**level.level
+        px_per_s = self._px_per_s(level)
         start_s = self.origin_s + level.tiles * TILE_WIDTH / px_per_s
         tile = {
             "level": level.level,
@@ -175,17 +186,17 @@ class TilePyramid:
             levels.append(level)
             if level.width <= TILE_WIDTH:
                 break
-            self._push(level.level + 1, _pairwise_max(level.buffer[: level.filled]))
+            self._push(level.level + 1, _max_of_groups(level.buffer[: level.filled]))
         while self._pending:
             self._pending.popleft().result()
         return [
             {
                 "level": level.level,
-                "px_per_s": self.px_per_s / 2**level.level,
+                "px_per_s": self._px_per_s(level),
                 "width": level.width,
                 "tiles": level.tiles,
                 "start_s": self.origin_s,
-                "end_s": self.origin_s + level.width / (self.px_per_s / 2**level.level),
+                "end_s": self.origin_s + level.width / self._px_per_s(level),
                 "object": level.object,
                 "bytes": level.stored,
             }

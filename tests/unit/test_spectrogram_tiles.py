@@ -11,7 +11,7 @@ from PIL import Image
 
 from chalicelib.spectrogram import render
 from chalicelib.spectrogram.axes import AxisMap
-from chalicelib.spectrogram.tiles import TILE_WIDTH, TilePyramid, level_object
+from chalicelib.spectrogram.tiles import LEVEL_STEP, TILE_WIDTH, TilePyramid, level_object
 
 
 def _decode(png: bytes) -> np.ndarray:
@@ -55,7 +55,7 @@ def _level_image(manifest, objects, level) -> np.ndarray:
     return np.concatenate([_decode(_tile_png(objects, tile)) for tile in entries], axis=1)
 
 
-def test_finest_level_has_one_pixel_a_frame_and_levels_halve(tiled):
+def test_finest_level_has_one_pixel_a_frame_and_each_level_merges_four(tiled):
     rendering, _ = tiled
     manifest = rendering.manifest
     levels = manifest["tile_levels"]
@@ -63,8 +63,8 @@ def test_finest_level_has_one_pixel_a_frame_and_levels_halve(tiled):
     # 86.1 px/s at 44.1 kHz, 15.6 at 8 kHz: the viewer stretches it.
     assert levels[0]["px_per_s"] == manifest["sample_rate"] / manifest["hop_length"]
     for finer, coarser in zip(levels, levels[1:], strict=False):
-        assert coarser["px_per_s"] == finer["px_per_s"] / 2
-        assert coarser["width"] == (finer["width"] + 1) // 2
+        assert coarser["px_per_s"] == finer["px_per_s"] / 4
+        assert coarser["width"] == -(-finer["width"] // 4)
         assert finer["width"] > TILE_WIDTH
     assert levels[-1]["tiles"] == 1 and levels[-1]["width"] <= TILE_WIDTH
 
@@ -114,14 +114,18 @@ def test_each_level_covers_the_whole_recording_without_gaps(tiled):
             assert span == pytest.approx(tile["width"] / tile["px_per_s"])
 
 
-def test_coarser_levels_are_the_max_of_pixel_pairs(tiled):
-    rendering, objects = tiled
-    manifest = rendering.manifest
-    for level in manifest["tile_levels"][1:]:
+def test_coarser_levels_are_the_max_of_four_pixels_and_of_the_last_few():
+    rng = np.random.default_rng(3)
+    # Widths 20_003, 5_001, 1_251: a last group of 3 pixels, then of 1.
+    columns = rng.integers(0, 4, (20_003, 400), dtype=np.uint8) * 60
+    levels, tiles, objects = _pyramid(columns, sample_rate=48_000)
+    manifest = {"tiles": tiles}
+    assert [level["width"] for level in levels] == [20_003, 5_001, 1_251]
+    for level in levels[1:]:
         finer = _level_image(manifest, objects, level["level"] - 1)
-        if finer.shape[1] % 2:
-            finer = np.concatenate((finer, finer[:, -1:]), axis=1)
-        expected = np.maximum(finer[:, 0::2], finer[:, 1::2])
+        # Repeating the last pixel fills the last group without changing its maximum.
+        finer = np.concatenate((finer, finer[:, [-1] * (-finer.shape[1] % 4)]), axis=1)
+        expected = finer.reshape(400, -1, 4).max(axis=2)
         np.testing.assert_array_equal(_level_image(manifest, objects, level["level"]), expected)
 
 
@@ -168,11 +172,11 @@ def test_a_deep_pyramid_keeps_a_one_column_call_visible_at_every_level():
     columns = np.zeros((100_001, 400), dtype=np.uint8)
     columns[77_777, 123] = 200
     levels, tiles, objects = _pyramid(columns, sample_rate=102_400)
-    assert [level["width"] for level in levels] == [100_001, 50_001, 25_001, 12_501, 6_251, 3_126]
-    assert len(tiles) == sum(level["tiles"] for level in levels) == 25 + 13 + 7 + 4 + 2 + 1
+    assert [level["width"] for level in levels] == [100_001, 25_001, 6_251, 1_563]
+    assert len(tiles) == sum(level["tiles"] for level in levels) == 25 + 7 + 2 + 1
     assert len(objects) == len(levels)
     for level in levels:
-        column = 77_777 >> level["level"]
+        column = 77_777 // LEVEL_STEP ** level["level"]
         (tile,) = [
             t for t in tiles if t["level"] == level["level"] and t["index"] == column // TILE_WIDTH
         ]
@@ -182,14 +186,14 @@ def test_a_deep_pyramid_keeps_a_one_column_call_visible_at_every_level():
 
 
 def test_a_level_ending_on_a_whole_tile_is_listed_whole():
-    # 48 kHz: 93.75 px/s; 2 * 4096 frames make two whole level-0 tiles and one level-1 tile.
+    # 48 kHz: 93.75 px/s; 4 * 4096 frames make four whole level-0 tiles and one level-1 tile.
     levels, tiles, objects = _pyramid(
-        np.full((2 * TILE_WIDTH, 400), 9, dtype=np.uint8), sample_rate=48_000, block=TILE_WIDTH
+        np.full((4 * TILE_WIDTH, 400), 9, dtype=np.uint8), sample_rate=48_000, block=TILE_WIDTH
     )
-    assert [level["px_per_s"] for level in levels] == [93.75, 46.875]
-    assert [level["tiles"] for level in levels] == [2, 1]
+    assert [level["px_per_s"] for level in levels] == [93.75, 23.4375]
+    assert [level["tiles"] for level in levels] == [4, 1]
     assert sorted(objects) == ["tiles/0.pngs", "tiles/1.pngs"]
     assert [len(objects[level["object"]]) for level in levels] == [
         level["bytes"] for level in levels
     ]
-    assert len(tiles) == 3
+    assert len(tiles) == 5

@@ -8,16 +8,20 @@ export function plotView(startS: number, pxPerS: number, widthPx = 1000): View {
 
 
 /**
- * A manifest shaped as the engine writes it (chalicelib/spectrogram/tiles.py): levels
- * halve px/s from `px0` until one tile of 4096 px holds the recording. For tests.
+ * A manifest shaped as the engine writes it (chalicelib/spectrogram/tiles.py): each level
+ * has 1/`step` of the px/s of the one before, from `px0`, until one tile of 4096 px holds
+ * the recording (engine 1.3 merges 4 pixels a level; engines before it, 2). For tests.
  */
-export function pyramidManifest(durationS: number, px0 = 200, originS = -512 / 88_200): Manifest {
+export function pyramidManifest(
+  durationS: number,
+  { px0 = 200, step = 4, originS = -512 / 88_200 }: { px0?: number; step?: number; originS?: number } = {},
+): Manifest {
   const tileWidth = 4096;
   const levels: TileLevel[] = [];
   const tiles: Tile[] = [];
   let width = Math.ceil((durationS - originS) * px0);
   for (let level = 0; ; level++) {
-    const pxPerS = px0 / 2 ** level;
+    const pxPerS = px0 / step ** level;
     const count = Math.ceil(width / tileWidth);
     levels.push({ level, px_per_s: pxPerS, width, tiles: count, start_s: originS, end_s: originS + width / pxPerS });
     for (let index = 0; index < count; index++) {
@@ -27,7 +31,7 @@ export function pyramidManifest(durationS: number, px0 = 200, originS = -512 / 8
       tiles.push({ level, index, key, url: `http://bucket/${key}`, start_s: start, end_s: start + tileW / pxPerS, px_per_s: pxPerS, width: tileW, height: 400 });
     }
     if (width <= tileWidth) break;
-    width = Math.ceil(width / 2);
+    width = Math.ceil(width / step);
   }
   return {
     engine_version: "test",

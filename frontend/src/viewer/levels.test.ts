@@ -3,7 +3,7 @@ import { adjacentLevels, chooseLevel, coarsestLevel, neighbourTiles, visibleTile
 import { plotView, pyramidManifest } from "./fixtures";
 import type { View } from "./view";
 
-// 102 s at 200 px/s: levels 0..3 at 200, 100, 50, 25 px/s with 5, 3, 2 and 1 tiles.
+// 102 s at 200 px/s: levels 0..2 at 200, 50, 12.5 px/s with 5, 2 and 1 tiles.
 const manifest = pyramidManifest(102);
 const levels = manifest.tile_levels;
 const view = plotView;
@@ -12,22 +12,22 @@ describe("the level a zoom needs", () => {
   it("has the pyramid the engine writes", () => {
     expect(levels.map((l) => [l.px_per_s, l.tiles])).toEqual([
       [200, 5],
-      [100, 3],
       [50, 2],
-      [25, 1],
+      [12.5, 1],
     ]);
   });
 
   it.each([
-    [9.8, 1, 3],
-    [25, 1, 3],
-    [25.1, 1, 2],
-    [40, 1, 2],
-    [40, 2, 1],
-    [60, 2, 0],
-    [20, 2, 2],
-    [12.5, 2, 3],
-    [99, 1, 1],
+    [9.8, 1, 2],
+    [12.5, 1, 2],
+    [12.6, 1, 1],
+    [40, 1, 1],
+    [25, 2, 1],
+    [40, 2, 0],
+    [6.25, 2, 2],
+    [6.3, 2, 1],
+    [50, 1, 1],
+    [50.1, 1, 0],
     [100, 2, 0],
     [200, 1, 0],
     [800, 1, 0],
@@ -39,16 +39,16 @@ describe("the level a zoom needs", () => {
   it.each([
     [0, 1, undefined],
     [1, 2, 0],
-    [3, undefined, 2],
+    [2, undefined, 1],
   ])("knows the levels beside level %s: coarser %s, sharper %s", (level, coarser, finer) => {
     // Listed out of order: the steps follow px/s, not the list.
-    const shuffled = [levels[2], levels[0], levels[3], levels[1]];
+    const shuffled = [levels[2], levels[0], levels[1]];
     const beside = adjacentLevels(shuffled, levels[level]);
     expect([beside.coarser?.level, beside.finer?.level]).toEqual([coarser, finer]);
   });
 
   it("knows the coarsest level, and that there may be none", () => {
-    expect(coarsestLevel(levels)?.level).toBe(3);
+    expect(coarsestLevel(levels)?.level).toBe(2);
     expect(chooseLevel([], 100, 1)).toBeUndefined();
   });
 });
@@ -57,7 +57,7 @@ describe("the tiles a view shows", () => {
   const indices = (v: View, level: number) => visibleTiles(v, manifest.tiles, level).map((t) => t.index);
 
   it("shows the coarsest tile for the whole recording", () => {
-    expect(indices(view(0, 1000 / 102), 3)).toEqual([0]);
+    expect(indices(view(0, 1000 / 102), 2)).toEqual([0]);
   });
 
   it("shows only the tiles under the view, nearest the centre first", () => {
@@ -65,8 +65,10 @@ describe("the tiles a view shows", () => {
     expect(indices(view(38.5, 200), 0)).toEqual([2, 1]);
     expect(indices(view(36, 200), 0)).toEqual([1, 2]);
     expect(indices(view(22, 200), 0)).toEqual([1]);
-    // 40 s wide from 10 s at level 1 (40.96 s tiles): tiles 0 and 1, centre 30 s in tile 0.
-    expect(indices(view(10, 25), 1)).toEqual([0, 1]);
+    // 40 s wide from 45 s at level 1 (tiles 0..81.9 and 81.9..102 s): both, the view's
+    // centre (65 s) nearer tile 0's (41 s) than tile 1's (92 s).
+    expect(indices(view(45, 25), 1)).toEqual([0, 1]);
+    expect(indices(view(50, 25), 1)).toEqual([1, 0]);
   });
 
   it("leaves out a tile that only touches the view's edge", () => {

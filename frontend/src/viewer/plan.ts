@@ -93,15 +93,21 @@ export function planDrawing(
     ...neighbourTiles(view, manifest.tiles, needed.level),
     // A zoom in at any point of the plot shows part of what is shown now.
     ...(finer ? visibleTiles(view, manifest.tiles, finer.level) : []),
-    ...(coarser ? visibleTiles(zoomedOutAnywhere(view), manifest.tiles, coarser.level) : []),
+    ...(coarser
+      ? visibleTiles(zoomedOutAnywhere(view, needed.px_per_s / coarser.px_per_s), manifest.tiles, coarser.level)
+      : []),
   ]).filter((tile) => !load.includes(tile));
   return { level: needed.level, draw: [...standIns, ...shown.filter(has)], load, prefetch, complete };
 }
 
-/** How far the next level's zoom out (2x) can reach: a span more on either side. */
-function zoomedOutAnywhere(view: View): View {
+/**
+ * How far a zoom out by up to `ratio` at any point of the plot can reach: `ratio - 1`
+ * spans more on either side. `ratio` is the step from the needed level to the coarser
+ * one (4 since engine 1.3, 2 before), the zoom out that surely needs the coarser level.
+ */
+function zoomedOutAnywhere(view: View, ratio: number): View {
   const spanS = endS(view) - view.startS;
-  return { ...view, startS: view.startS - spanS, pxPerS: view.pxPerS / 3 };
+  return { ...view, startS: view.startS - (ratio - 1) * spanS, pxPerS: view.pxPerS / (2 * ratio - 1) };
 }
 
 function unique(tiles: Tile[]): Tile[] {
