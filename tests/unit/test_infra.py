@@ -177,7 +177,7 @@ def test_the_worker_runs_300_s_on_the_layers_runtime(stack, template, template_j
             "Runtime": build_layer.RUNTIME,
             "Architectures": ["x86_64"],
             "Timeout": 300,
-            "MemorySize": 2048,
+            "MemorySize": 1024,
             "Layers": [{"Ref": Match.string_like_regexp("^WorkerLayer")}],
             "Environment": {"Variables": Match.object_like({"JOB_TIMEOUT_S": "300"})},
         },
