@@ -145,6 +145,14 @@ def test_a_bad_file_is_400_and_imports_nothing(alice: ApiUser, chorus, data, par
     assert alice.request("GET", f"/recordings/{chorus['id']}/annotations").json() == before
 
 
+def test_a_file_over_the_import_limit_is_413_and_imports_nothing(alice: ApiUser, chorus):
+    before = alice.request("GET", f"/recordings/{chorus['id']}/annotations").json()
+    answer = import_file(alice, chorus["id"], b"0.5\t1.0\tok\n" * 400_000)  # 4.4 MB
+    assert answer.status_code == 413, answer.text
+    assert answer.json()["error"] == "the file is 4.4 MB; import files up to 4 MiB"
+    assert alice.request("GET", f"/recordings/{chorus['id']}/annotations").json() == before
+
+
 def test_an_export_format_must_be_named(alice: ApiUser, chorus):
     for params in ({}, {"format": "birdnet"}):
         answer = alice.request(
