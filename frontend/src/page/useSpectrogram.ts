@@ -19,7 +19,7 @@ export type Rendering =
 export function useSpectrogram(api: ApiClient, recordingId: string) {
   const [rendering, setRendering] = useState<Rendering>({ state: "loading" });
 
-  const refresh = useCallback(async () => {
+  const readManifest = useCallback(async () => {
     const answer = await api.getSpectrogram(recordingId);
     return "status" in answer ? null : answer;
   }, [api, recordingId]);
@@ -30,7 +30,7 @@ export function useSpectrogram(api: ApiClient, recordingId: string) {
     const load = async (attempt: number) => {
       try {
         const recording = await api.getRecording(recordingId);
-        const manifest = await refresh();
+        const manifest = await readManifest();
         if (stopped) return;
         if (manifest) {
           setRendering({ state: "ready", recording, manifest });
@@ -50,15 +50,15 @@ export function useSpectrogram(api: ApiClient, recordingId: string) {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [api, recordingId, refresh]);
+  }, [api, recordingId, readManifest]);
 
   // The manifest read again for its fresh URLs (tiles and audio), shown and returned.
-  const useFresh = useCallback(async (): Promise<Manifest> => {
-    const manifest = await refresh();
+  const refresh = useCallback(async (): Promise<Manifest> => {
+    const manifest = await readManifest();
     if (!manifest) throw new Error("the spectrogram is being rendered again: reload the page when it is done");
     setRendering((now) => (now.state === "ready" ? { ...now, manifest } : now));
     return manifest;
-  }, [refresh]);
+  }, [readManifest]);
 
-  return { rendering, refresh: useFresh };
+  return { rendering, refresh };
 }

@@ -129,30 +129,20 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
         <button type="button" onClick={() => onViewChange(wholeRecording(view, limits))}>
           Whole recording
         </button>
-        <label>
-          Floor (dB)
-          <input
-            type="range"
-            min={-120}
-            max={-5}
-            step={1}
-            value={colours.floorDb}
-            onChange={(e) => setColours({ ...colours, floorDb: Math.min(Number(e.target.value), colours.ceilingDb - 1) })}
-          />
-          <output>{colours.floorDb}</output>
-        </label>
-        <label>
-          Ceiling (dB)
-          <input
-            type="range"
-            min={-100}
-            max={0}
-            step={1}
-            value={colours.ceilingDb}
-            onChange={(e) => setColours({ ...colours, ceilingDb: Math.max(Number(e.target.value), colours.floorDb + 1) })}
-          />
-          <output>{colours.ceilingDb}</output>
-        </label>
+        <DbSlider
+          name="Floor (dB)"
+          min={-120}
+          max={-5}
+          value={colours.floorDb}
+          onChange={(db) => setColours({ ...colours, floorDb: Math.min(db, colours.ceilingDb - 1) })}
+        />
+        <DbSlider
+          name="Ceiling (dB)"
+          min={-100}
+          max={0}
+          value={colours.ceilingDb}
+          onChange={(db) => setColours({ ...colours, ceilingDb: Math.max(db, colours.floorDb + 1) })}
+        />
         <label>
           Colour map
           <select value={colours.map} onChange={(e) => setColours({ ...colours, map: e.target.value as ColourMap })}>
@@ -204,6 +194,24 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
         />
       </div>
     </div>
+  );
+}
+
+/** A live contrast control, in whole dB relative to the recording's loudest cell. */
+function DbSlider(props: { name: string; min: number; max: number; value: number; onChange: (db: number) => void }) {
+  return (
+    <label>
+      {props.name}
+      <input
+        type="range"
+        min={props.min}
+        max={props.max}
+        step={1}
+        value={props.value}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+      />
+      <output>{props.value}</output>
+    </label>
   );
 }
 
