@@ -23,6 +23,7 @@ from bench.long_render import long_render
 from bench.report import Row, Target, percentile
 from bench.signals import Spec, ensure
 from bench.viewer import ViewerTimings, viewer_timings
+from chalicelib.ranged_file import CHUNK_BYTES
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / "work"
@@ -477,8 +478,9 @@ def fanout_rows(plan: Plan) -> list[Row]:
                     bytes_moved=audio_bytes + stored,
                 ),
                 memory_mb=memory_mb,
-                s3_puts=fanout.puts_for(written) + 1,  # and the manifest
-                s3_gets=math.ceil(audio_bytes / fanout.PART_BYTES),
+                # One PUT an object (each at most 16 MiB), and the manifest.
+                s3_puts=len(written) + 1,
+                s3_gets=math.ceil(audio_bytes / CHUNK_BYTES),
                 dynamodb_writes=RENDER_WRITES + RENDER_INDEX_WRITES,
                 dynamodb_reads=RENDER_READS,
                 index_writes=RENDER_INDEX_WRITES,

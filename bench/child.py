@@ -14,7 +14,7 @@
     Do the floor's work (:mod:`bench.floor`), encoding the overview read from
     ``--overview``.
 ``tile_png``
-    Render every tile to level objects in a folder (untimed), then PNG-encode each
+    Render every tile to objects of tiles in a folder (untimed), then PNG-encode each
     tile's pixels again with the engine's encoder, one after another: ``encode_s`` is
     what encoding the tiles costs at the least, the part of the floor that tiles add.
 
@@ -94,11 +94,11 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
         return _tile_encoding(audio)
     objects: dict[str, int] = {}
 
-    def count_tile(key: str, data: bytes) -> None:
-        objects[key] = objects.get(key, 0) + len(data)
+    def count_tiles(key: str, data: bytes) -> None:
+        objects[key] = len(data)
 
     def render_file() -> dict:
-        sink = count_tile if mode == "tiles" else None
+        sink = count_tiles if mode == "tiles" else None
         rendering = render(audio, name=audio.name, tile_sink=sink)
         if overview is not None:
             overview.write_bytes(rendering.overview_png)
@@ -119,11 +119,10 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
 def _tile_encoding(audio: Path) -> Callable[[], dict]:
     folder = Path(tempfile.mkdtemp(prefix="sonagram-bench-tiles-"))
 
-    def append_tile(key: str, data: bytes) -> None:
-        with (folder / key.replace("/", "-")).open("ab") as level:
-            level.write(data)
+    def store_tiles(key: str, data: bytes) -> None:
+        (folder / key.replace("/", "-")).write_bytes(data)
 
-    tiles = render(audio, name=audio.name, tile_sink=append_tile).manifest["tiles"]
+    tiles = render(audio, name=audio.name, tile_sink=store_tiles).manifest["tiles"]
 
     def encode_tiles() -> dict:
         encode_s = 0.0

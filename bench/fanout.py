@@ -182,9 +182,6 @@ MB_PER_VCPU = 1769
 #: Throughput of one S3 GET or PUT stream from Lambda, MB/s (an assumption: AWS publishes
 #: none; 80-100 MB/s is what single streams are commonly measured at).
 S3_STREAM_MB_S = 85.0
-#: S3 part size of the worker's level objects (chalicelib.storage.PART_BYTES) and of its
-#: ranged audio reads, bytes.
-PART_BYTES = 8 * 1024 * 1024
 
 
 def lambda_seconds(*, elapsed_s: float, cpu_s: float, memory_mb: int, bytes_moved: int) -> float:
@@ -193,11 +190,3 @@ def lambda_seconds(*, elapsed_s: float, cpu_s: float, memory_mb: int, bytes_move
     ran here, plus reading the audio and writing the images at one stream's speed."""
     vcpus = min(memory_mb / MB_PER_VCPU, 2.0)
     return max(elapsed_s, cpu_s / vcpus) + bytes_moved / 1e6 / S3_STREAM_MB_S
-
-
-def puts_for(object_bytes: list[int]) -> int:
-    """PUT-priced requests that write these objects: one each up to a part, else a multipart
-    upload (create, one per part, complete)."""
-    return sum(
-        1 if size <= PART_BYTES else 2 + math.ceil(size / PART_BYTES) for size in object_bytes
-    )

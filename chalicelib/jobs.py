@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 COMPLETED, FAILED, SKIPPED = status.COMPLETED, status.FAILED, "SKIPPED"
 SUPERSEDED = "deleted, or superseded by a newer attempt, while rendering"
-# A level object is PNGs back to back, read a tile at a time by byte range.
+# An object of tiles is PNGs back to back, read a tile at a time by byte range.
 TILES_TYPE = "application/octet-stream"
 HEARTBEATS_PER_LEASE = 4
 # How long a delivery waits for a live attempt at the same version, in leases.
@@ -302,12 +302,12 @@ class SpectrogramJob:
         bucket = self._settings.spectrograms_bucket
         t1 = self._monotonic()
         # The audio is decoded straight from S3 in ranges (no copy on /tmp, whatever its
-        # size); a level's tiles go out in parts as they are encoded (a few objects, whatever
-        # the length, and never a whole level in memory).
+        # size); each object of tiles goes out while the next is being made (a few objects,
+        # never a whole level in memory).
         with (
-            self._storage.appended_objects(
+            self._storage.background_puts(
                 bucket=bucket, content_type=TILES_TYPE, cache_control=IMAGE_CACHE_CONTROL
-            ) as append,
+            ) as put,
             self._storage.open_ranged(
                 bucket=upload.bucket, key=upload.key, etag=claim.etag, size=claim.size
             ) as audio,
@@ -315,7 +315,7 @@ class SpectrogramJob:
             rendering = render(
                 audio,
                 name=claim.recording.filename,
-                tile_sink=lambda key, data: append(claim.prefix + key, data),
+                tile_sink=lambda key, data: put(claim.prefix + key, data),
                 max_duration_s=self._settings.max_duration_s,
                 deadline=deadline,
                 clock=self._monotonic,

@@ -440,13 +440,16 @@ def _schemas(settings: Settings) -> dict:
     in_level_object = _object(
         {
             **placed,
-            "object": {"type": "string", "description": "the level's object, tiles back to back"},
+            "object": {
+                "type": "string",
+                "description": "the object of the level holding the tile, tiles back to back",
+            },
             "offset": count,
             "length": {"type": "integer", "minimum": 1},
             "url": {
                 "type": "string",
                 "format": "uri",
-                "description": "presigned GET of the level's object, shared by its tiles",
+                "description": "presigned GET of `object`, shared by the tiles in it",
             },
             "range": {
                 "type": "string",
@@ -471,7 +474,12 @@ def _schemas(settings: Settings) -> dict:
             "start_s": seconds,
             "end_s": seconds,
         },
-        optional={"object": {"type": "string"}, "bytes": count},
+        # objects: engine 1.4 on; object: 1.2 and 1.3, a level in one object.
+        optional={
+            "objects": {"type": "array", "items": {"type": "string"}},
+            "object": {"type": "string"},
+            "bytes": count,
+        },
         more=True,
     )
     return {

@@ -56,8 +56,9 @@ def audio_key(owner: str, recording_id: str, extension: str) -> str:
 def _sign_tiles(tiles: list[dict], url: Callable[[str], str]) -> None:
     """Give each tile the ``url`` it is read from, and its ``range`` there if it has one.
 
-    A tile of an engine since 1.2 is bytes ``offset`` to ``offset + length - 1`` of its
-    level's ``object``, one URL a level; an older tile is an object of its own, ``key``.
+    A tile of an engine since 1.2 is bytes ``offset`` to ``offset + length - 1`` of the
+    ``object`` of its level holding it, one URL an object; an older tile is an object of
+    its own, ``key``.
     """
     level_urls: dict[str, str] = {}
     for tile in tiles:

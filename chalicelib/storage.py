@@ -8,7 +8,6 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -23,9 +22,6 @@ logger = logging.getLogger(__name__)
 IMAGE_CACHE_CONTROL = "max-age=86400"
 _MISSING = {"404", "NoSuchKey", "NotFound", "NoSuchUpload"}
 _CHANGED = {"412", "PreconditionFailed"}
-# Parts of an object written piece by piece: S3's smallest is 5 MiB (but the last);
-# larger parts mean fewer requests, smaller ones less memory held.
-PART_BYTES = 8 * 1024 * 1024
 # A missing bucket is a configuration error: trying again will not help.
 _PERMANENT = {
     "AccessDenied",
@@ -51,15 +47,6 @@ def _translated(action: str, bucket: str, key: str) -> Iterator[None]:
         ) from e
     except BotoCoreError as e:
         raise StorageError(f"could not {action} s3://{bucket}/{key}: {e}", retryable=True) from e
-
-
-@dataclass
-class _Appended:
-    """An object being appended to: bytes not yet sent, and its upload's parts if it has one."""
-
-    buffer: bytearray = field(default_factory=bytearray)
-    upload_id: str | None = None
-    parts: list[Future] = field(default_factory=list)
 
 
 def expiry(now: datetime, expires_s: int) -> str:
@@ -196,85 +183,39 @@ class Storage:
             )
 
     @contextmanager
-    def appended_objects(
-        self, *, bucket: str, content_type: str, cache_control: str | None, workers: int = 4
+    def background_puts(
+        self, *, bucket: str, content_type: str, cache_control: str | None, workers: int = 2
     ) -> Iterator[Callable[[str, bytes], None]]:
-        """An ``append(key, data)`` building objects piece by piece, whole when the block ends.
-
-        An object that stays under :data:`PART_BYTES` is one PUT at the end; a larger one
-        is a multipart upload whose parts are sent while the rest is still being made, so
-        an object of any size holds at most a part in memory (plus ``workers`` parts on
-        their way). If anything fails, the unfinished uploads are aborted.
+        """A ``put(key, body)`` that writes in ``workers`` threads, so that making the next
+        object overlaps sending this one; it waits while ``workers`` objects are on their
+        way (their bodies are all it holds). Every object is written when the block ends;
+        a failure is raised by the next ``put`` or at the end.
         """
-        extra = {"CacheControl": cache_control} if cache_control else {}
-        objects: dict[str, _Appended] = {}
         slots = threading.BoundedSemaphore(workers)
+        sending: list[Future] = []
+        # Leaving waits for the pool: after a failure the caller deletes what was written,
+        # and an object still on its way would land after that.
+        with ThreadPoolExecutor(workers, thread_name_prefix="sonagram-put") as pool:
 
-        def send_part(pool: ThreadPoolExecutor, key: str, appended: _Appended) -> None:
-            if appended.upload_id is None:
-                with _translated("start writing", bucket, key):
-                    appended.upload_id = self._s3.create_multipart_upload(
-                        Bucket=bucket, Key=key, ContentType=content_type, **extra
-                    )["UploadId"]
-            body, number = bytes(appended.buffer), len(appended.parts) + 1
-            appended.buffer.clear()
-            slots.acquire()
-            part = pool.submit(self._upload_part, bucket, key, appended.upload_id, number, body)
-            part.add_done_callback(lambda _: slots.release())
-            appended.parts.append(part)
+            def put(key: str, body: bytes) -> None:
+                slots.acquire()
+                for sent in [future for future in sending if future.done()]:
+                    sending.remove(sent)
+                    sent.result()
+                future = pool.submit(
+                    self.put,
+                    bucket=bucket,
+                    key=key,
+                    body=body,
+                    content_type=content_type,
+                    cache_control=cache_control,
+                )
+                future.add_done_callback(lambda _: slots.release())
+                sending.append(future)
 
-        try:
-            # Aborts wait for the pool to shut down: a part still on its way would
-            # outlive an abort made before it lands.
-            with ThreadPoolExecutor(workers, thread_name_prefix="sonagram-part") as pool:
-
-                def append(key: str, data: bytes) -> None:
-                    appended = objects.setdefault(key, _Appended())
-                    appended.buffer += data
-                    if len(appended.buffer) >= PART_BYTES:
-                        send_part(pool, key, appended)
-
-                yield append
-                for key, appended in objects.items():
-                    if appended.upload_id is None:
-                        self.put(
-                            bucket=bucket,
-                            key=key,
-                            body=bytes(appended.buffer),
-                            content_type=content_type,
-                            cache_control=cache_control,
-                        )
-                        continue
-                    if appended.buffer:
-                        send_part(pool, key, appended)
-                    parts = [part.result() for part in appended.parts]
-                    with _translated("finish writing", bucket, key):
-                        self._s3.complete_multipart_upload(
-                            Bucket=bucket,
-                            Key=key,
-                            UploadId=appended.upload_id,
-                            MultipartUpload={"Parts": parts},
-                        )
-                    appended.upload_id = None
-        finally:
-            for key, appended in objects.items():
-                if appended.upload_id is not None:
-                    self._abort(bucket, key, appended.upload_id)
-
-    def _upload_part(self, bucket: str, key: str, upload_id: str, number: int, body: bytes) -> dict:
-        with _translated("write", bucket, key):
-            etag = self._s3.upload_part(
-                Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
-            )["ETag"]
-        return {"PartNumber": number, "ETag": etag}
-
-    def _abort(self, bucket: str, key: str, upload_id: str) -> None:
-        """Abort a multipart upload, best effort: it is only storage until a lifecycle rule."""
-        try:
-            with _translated("abort writing", bucket, key):
-                self._s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
-        except StorageError:
-            logger.warning("could not abort the upload of s3://%s/%s", bucket, key, exc_info=True)
+            yield put
+            for future in sending:
+                future.result()
 
     def read_json(self, *, bucket: str, key: str) -> dict:
         with _translated("read", bucket, key):
@@ -286,20 +227,9 @@ class Storage:
             self._s3.delete_object(Bucket=bucket, Key=key)
 
     def delete_prefix(self, *, bucket: str, prefix: str) -> int:
-        """Delete every object under ``prefix``; returns how many.
-
-        Unfinished multipart uploads under it (an attempt that died while writing) are
-        aborted too, since S3 keeps and bills their parts.
-        """
+        """Delete every object under ``prefix``; returns how many."""
         deleted = 0
         with _translated("delete", bucket, prefix + "*"):
-            for page in self._s3.get_paginator("list_multipart_uploads").paginate(
-                Bucket=bucket, Prefix=prefix
-            ):
-                for upload in page.get("Uploads", []):
-                    self._s3.abort_multipart_upload(
-                        Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"]
-                    )
             for page in self._s3.get_paginator("list_objects_v2").paginate(
                 Bucket=bucket, Prefix=prefix
             ):

@@ -15,7 +15,7 @@ def cors_rules(*ui_origins: str) -> dict:
                 "AllowedOrigins": list(ui_origins),
                 "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
                 "AllowedHeaders": ["*"],
-                # Content-Range: a tile is read by a Range request on its level's object.
+                # Content-Range: a tile is read by a Range request on its object.
                 "ExposeHeaders": ["ETag", "Content-Range"],
                 "MaxAgeSeconds": 3600,
             }

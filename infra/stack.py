@@ -352,9 +352,7 @@ class SonagramStack(cdk.Stack):
         )
         self._alarms(worker, failures)
         grant_objects(worker, self.recordings, "GetObject")
-        grant_objects(
-            worker, self.spectrograms, "PutObject", "DeleteObject", "AbortMultipartUpload"
-        )
+        grant_objects(worker, self.spectrograms, "PutObject", "DeleteObject")
         self.recordings_table.grant_read_write_data(worker)
         self.spectrograms_table.grant_read_write_data(worker)
         self.recordings.add_event_notification(
@@ -401,7 +399,7 @@ class SonagramStack(cdk.Stack):
             "AbortMultipartUpload",
             "ListMultipartUploadParts",
         )
-        grant_objects(sweeper, self.spectrograms, "DeleteObject", "AbortMultipartUpload")
+        grant_objects(sweeper, self.spectrograms, "DeleteObject")
         self.recordings_table.grant_read_data(sweeper)
         self.spectrograms_table.grant_read_write_data(sweeper)
         rule = events.Rule(
@@ -521,7 +519,7 @@ class SonagramStack(cdk.Stack):
             "AbortMultipartUpload",
             "ListMultipartUploadParts",
         )
-        grant_objects(role, self.spectrograms, "GetObject", "DeleteObject", "AbortMultipartUpload")
+        grant_objects(role, self.spectrograms, "GetObject", "DeleteObject")
         self.recordings_table.grant_read_write_data(role)
         self.spectrograms_table.grant_read_write_data(role)
         self.projects_table.grant_read_write_data(role)
@@ -815,16 +813,14 @@ def acknowledge(scope: Construct, *findings: str, reason: str) -> None:
 
 
 def grant_objects(grantee: iam.IGrantable, bucket: s3.IBucket, *actions: str) -> None:
-    """Let ``grantee`` do ``actions`` on any object in ``bucket``, and list the bucket and
-    its unfinished multipart uploads.
+    """Let ``grantee`` do ``actions`` on any object in ``bucket``, and list the bucket.
 
     Without s3:ListBucket a missing key answers 403 instead of 404, and Storage would report a
-    retryable access error instead of "does not exist"; deleting a prefix also aborts the
-    uploads in parts a dead attempt left under it, which it must list first.
+    retryable access error instead of "does not exist"; deleting a prefix lists it first.
     """
     iam.Grant.add_to_principal(
         grantee=grantee,
-        actions=["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+        actions=["s3:ListBucket"],
         resource_arns=[bucket.bucket_arn],
     )
     iam.Grant.add_to_principal(

@@ -27,8 +27,8 @@ Pipeline
    it); each coarser level has a quarter of its px/s, each pixel the max of 4, down to
    a level that fits one tile. Tiles are at most 4096 x 400 px, greyscale PNGs of
    absolute dB on a fixed scale, so the viewer sets the reference and floor live. A
-   level's tiles are stored back to back in one object; the manifest gives each
-   tile's byte range.
+   level's tiles are stored back to back in objects of at most 16 MiB; the manifest
+   gives each tile's object and byte range.
 
 Manifest
 --------
@@ -79,14 +79,16 @@ Manifest
     One per pyramid level, finest first: ``level`` (0 = finest), ``px_per_s``,
     ``width`` (px of the whole level), ``tiles`` (count), ``start_s``, ``end_s``
     (seconds covered; ``start_s`` is ``-hop_length / (2 * sample_rate)``, the left
-    edge of frame 0), ``object`` (``"tiles/<level>.pngs"``, relative to the rendering:
-    the level's tiles back to back) and ``bytes`` (that object's size). Empty without a
-    tile sink.
+    edge of frame 0), ``objects`` (``["tiles/<level>-0.pngs", "tiles/<level>-1.pngs",
+    ...]``, relative to the rendering: the level's tiles back to back, in order, each
+    object at most 16 MiB) and ``bytes`` (their total size). Empty without a tile sink.
+    (Engines 1.2 and 1.3 stored a level in one object, ``object``, ``tiles/<level>.pngs``.)
 ``tiles`` : list of dict
-    Every tile: ``level``, ``index`` (0-based along the level), ``object`` (its level's
-    object), ``offset`` and ``length`` (bytes: the tile's PNG is bytes ``offset`` to
-    ``offset + length - 1`` of the object), ``start_s``, ``end_s`` (seconds of its left
-    and right edges), ``px_per_s``, ``width`` (<= 4096 px), ``height`` (400 px). Tiles
+    Every tile: ``level``, ``index`` (0-based along the level), ``object`` (the object
+    of its level holding it), ``offset`` and ``length`` (bytes: the tile's PNG is bytes
+    ``offset`` to ``offset + length - 1`` of the object), ``start_s``, ``end_s``
+    (seconds of its left and right edges), ``px_per_s``, ``width`` (<= 4096 px),
+    ``height`` (400 px). Tiles
     of a level abut: pixel ``x`` of a tile spans ``start_s + [x, x + 1) / px_per_s``.
     Empty without a tile sink. (Engines before 1.2 stored each tile in its own object,
     named by a ``key`` field, ``"tiles/<level>/<index:06d>.png"``, instead of

@@ -2,10 +2,10 @@
 
 For each input file (folders are searched recursively for audio extensions) it
 writes ``<stem>.png`` (the overview) and ``<stem>.json`` (the manifest) into the
-output folder, and with ``--tiles`` each tile level's object under ``<stem>.tiles/``.
-The manifest's ``key`` and ``object`` fields are rewritten to these paths, relative to
-the JSON file. When two
-inputs share a stem, the later one is written as ``<stem>_2`` (``_3``, ...).
+output folder, and with ``--tiles`` the objects of tiles under ``<stem>.tiles/``.
+The manifest's ``key``, ``object`` and ``objects`` fields are rewritten to these paths,
+relative to the JSON file. When two inputs share a stem, the later one is written as
+``<stem>_2`` (``_3``, ...).
 
 Exit status: 0 if every file rendered, 1 if any failed (the others are still
 rendered), 2 for bad arguments.
@@ -100,16 +100,20 @@ class _Progress:
 def _render_one(path: Path, out_dir: Path, stem: str, *, tiles: bool) -> None:
     tile_dir = out_dir / f"{stem}.tiles"
 
-    def append_tile(key: str, data: bytes) -> None:
-        tile_dir.mkdir(parents=True, exist_ok=True)
-        with (tile_dir / key.removeprefix("tiles/")).open("ab") as level:
-            level.write(data)
+    def named(key: str) -> str:
+        return f"{stem}.tiles/{key.removeprefix('tiles/')}"
 
-    rendering = render(path, name=path.name, tile_sink=append_tile if tiles else None)
+    def store_tiles(key: str, data: bytes) -> None:
+        tile_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / named(key)).write_bytes(data)
+
+    rendering = render(path, name=path.name, tile_sink=store_tiles if tiles else None)
     manifest = rendering.manifest
     manifest["overview"]["key"] = f"{stem}.png"
-    for part in manifest["tiles"] + manifest["tile_levels"]:
-        part["object"] = f"{stem}.tiles/{part['object'].removeprefix('tiles/')}"
+    for tile in manifest["tiles"]:
+        tile["object"] = named(tile["object"])
+    for level in manifest["tile_levels"]:
+        level["objects"] = [named(key) for key in level["objects"]]
     (out_dir / f"{stem}.png").write_bytes(rendering.overview_png)
     (out_dir / f"{stem}.json").write_text(json.dumps(manifest, indent=1) + "\n")
 

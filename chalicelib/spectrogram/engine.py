@@ -24,7 +24,8 @@ from .tiles import TilePyramid, TileSink
 # 1.1: float32 FFT (within 0.002 dB of 1.0; a rare pixel moves one palette step).
 # 1.2: level 0 at the frame rate, each level's tiles in one object with a byte index.
 # 1.3: each coarser level merges 4 pixels instead of 2 (a third fewer tile bytes).
-ENGINE_VERSION = "1.3.0"
+# 1.4: a level's tiles in objects of at most 16 MiB (a range read stays cheap on any store).
+ENGINE_VERSION = "1.4.0"
 #: Default longest recording, in seconds (4 h).
 MAX_DURATION_S = 4 * 3600.0
 
@@ -71,8 +72,8 @@ def render(
     name : str
         The file's name as the user knows it; used only in error messages.
     tile_sink : callable(key: str, data: bytes) -> None, optional
-        Receives each tile as soon as it is encoded, to append to its level's object
-        (key like ``'tiles/3.pngs'``); the objects are complete when this returns.
+        Receives each object of tiles, whole (key like ``'tiles/3-0.pngs'``, at most
+        16 MiB), as soon as it is full; every object is handed over when this returns.
         Tiles are not kept. Without it no tiles are made.
     max_duration_s : float > 0
         Longest accepted recording, in seconds (default 4 h).

@@ -1,4 +1,4 @@
-"""The tile pyramid: a time-only zoom pyramid streamed out, one object per level.
+"""The tile pyramid: a time-only zoom pyramid streamed out in a few objects.
 
 Level 0, the most detailed, has one pixel per STFT frame: ``px_per_s = frame_rate =
 sample_rate / hop_length`` (86.1 at 44.1 kHz, 93.75 at 48 kHz, 375 at 192 kHz). The
@@ -21,13 +21,15 @@ below it is wider than one tile, so the coarsest level is a single tile of at mo
 Each level is cut into tiles of :data:`TILE_WIDTH` px (the last one narrower), 400 px
 high, encoded as 8-bit greyscale PNGs whose values are absolute levels (see
 :func:`~.scale.tile_values`), so the viewer can recolour them for any reference and
-floor without re-rendering. A level's tiles are stored back to back, in order, in one
-object, :func:`level_object` (a few objects a rendering instead of hundreds: S3
-charges per request); each tile's ``offset`` and ``length`` in it let a client fetch
-the tile alone with an HTTP ``Range`` request. Only the tile being filled is held per
-level, plus at most :data:`MAX_PENDING` tiles waiting for the background thread that
-encodes them and hands them to the sink (zlib runs outside the GIL, in parallel with
-the FFT).
+floor without re-rendering. A level's tiles are stored back to back, in order, in
+objects of at most :data:`OBJECT_BYTES` (:func:`level_object`): a few objects a
+rendering instead of hundreds (S3 charges per request), each tile's ``offset`` and
+``length`` letting a client fetch it alone with an HTTP ``Range`` request. The bound
+keeps a range read cheap on stores that read the whole object to serve one (moto:
+~0.45 ms per MiB of object), and each object one PUT. Only the tile being filled is
+held per level, plus at most :data:`MAX_PENDING` tiles waiting for the background
+thread that encodes them (zlib runs outside the GIL, in parallel with the FFT) and the
+level's object being filled, handed to the sink once full.
 """
 
 from __future__ import annotations
@@ -47,14 +49,17 @@ TILE_WIDTH = 4096
 LEVEL_STEP = 4
 #: Tiles encoded or waiting to be, at most (each 1.6 MB before encoding).
 MAX_PENDING = 4
+#: Largest object of tiles, bytes (a level-0 tile at 48 kHz is ~1 MB).
+OBJECT_BYTES = 16 * 1024 * 1024
 
-#: ``sink(key, data)``: append ``data`` to the object ``key`` (complete when the render is).
+#: ``sink(key, data)``: store ``data`` as the whole object ``key``.
 TileSink = Callable[[str, bytes], None]
 
 
-def level_object(level: int) -> str:
-    """Storage key of a level's tiles, relative to the rendering: ``tiles/<level>.pngs``."""
-    return f"tiles/{level}.pngs"
+def level_object(level: int, number: int) -> str:
+    """Storage key of a level's ``number``-th object of tiles (from 0), relative to the
+    rendering: ``tiles/<level>-<number>.pngs``."""
+    return f"tiles/{level}-{number}.pngs"
 
 
 def _max_of_groups(columns: np.ndarray) -> np.ndarray:
@@ -69,12 +74,13 @@ def _max_of_groups(columns: np.ndarray) -> np.ndarray:
 class _Level:
     def __init__(self, level: int):
         self.level = level
-        self.object = level_object(level)
         self.buffer = np.empty((TILE_WIDTH, HEIGHT), dtype=np.uint8)
         self.filled = 0
         self.tiles = 0
         self.width = 0
-        # Bytes handed to the sink so far: the encoder thread's alone.
+        # The object being filled and those handed to the sink: the encoder thread's alone.
+        self.object = bytearray()
+        self.objects: list[str] = []
         self.stored = 0
 
 
@@ -84,15 +90,25 @@ class TilePyramid:
     Parameters
     ----------
     sink : callable(key: str, data: bytes) -> None
-        Receives each level's tiles in order, each as soon as it is encoded, to append
-        to the level's object; called from one background thread.
+        Receives each object of tiles, whole, as soon as it is full (the last of each
+        level from :meth:`finish`); called from one thread at a time.
     sample_rate : int > 0
         In Hz.
     hop_length : int > 0
         STFT frame step, in samples.
+    object_bytes : int > 0
+        Largest object, bytes (:data:`OBJECT_BYTES`); a tile larger alone is one object.
     """
 
-    def __init__(self, sink: TileSink, *, sample_rate: int, hop_length: int):
+    def __init__(
+        self,
+        sink: TileSink,
+        *,
+        sample_rate: int,
+        hop_length: int,
+        object_bytes: int = OBJECT_BYTES,
+    ):
+        self._object_bytes = object_bytes
         self.px_per_s = sample_rate / hop_length
         self.origin_s = -hop_length / (2 * sample_rate)
         self._last = np.zeros(HEIGHT, dtype=np.uint8)
@@ -133,8 +149,8 @@ class TilePyramid:
         tile = {
             "level": level.level,
             "index": level.tiles,
-            "object": level.object,
-            # offset and length: set once the tile is encoded, before finish() returns.
+            # object, offset and length: set once the tile is encoded, before finish() returns.
+            "object": None,
             "offset": None,
             "length": None,
             "start_s": start_s,
@@ -153,9 +169,18 @@ class TilePyramid:
     def _write(self, level: _Level, tile: dict, columns: np.ndarray) -> None:
         # Transposing to image rows (high frequencies first) here keeps it off the FFT thread.
         png = encode_png(np.ascontiguousarray(columns[:, ::-1].T), sub=False)
-        tile["offset"], tile["length"] = level.stored, len(png)
-        level.stored += len(png)
-        self._sink(level.object, png)
+        if level.object and len(level.object) + len(png) > self._object_bytes:
+            self._store(level)
+        tile["object"] = level_object(level.level, len(level.objects))
+        tile["offset"], tile["length"] = len(level.object), len(png)
+        level.object += png
+
+    def _store(self, level: _Level) -> None:
+        key = level_object(level.level, len(level.objects))
+        self._sink(key, bytes(level.object))
+        level.objects.append(key)
+        level.stored += len(level.object)
+        level.object.clear()
 
     def close(self) -> None:
         """Stop the encoder thread, dropping tiles not yet encoded (after an error)."""
@@ -173,8 +198,9 @@ class TilePyramid:
         -------
         list of dict
             One per level, finest first: ``level``, ``px_per_s``, ``width`` (px, the
-            whole level), ``tiles`` (count), ``start_s`` and ``end_s`` (s), ``object``
-            (its key, :func:`level_object`) and ``bytes`` (the object's size).
+            whole level), ``tiles`` (count), ``start_s`` and ``end_s`` (s), ``objects``
+            (its objects' keys in order, :func:`level_object`) and ``bytes`` (their
+            total size).
         """
         missing = math.ceil((duration_s - self.origin_s) * self.px_per_s) - self._levels[0].width
         if missing > 0:
@@ -189,6 +215,8 @@ class TilePyramid:
             self._push(level.level + 1, _max_of_groups(level.buffer[: level.filled]))
         while self._pending:
             self._pending.popleft().result()
+        for level in levels:
+            self._store(level)
         return [
             {
                 "level": level.level,
@@ -197,7 +225,7 @@ class TilePyramid:
                 "tiles": level.tiles,
                 "start_s": self.origin_s,
                 "end_s": self.origin_s + level.width / self._px_per_s(level),
-                "object": level.object,
+                "objects": level.objects,
                 "bytes": level.stored,
             }
             for level in levels

@@ -312,7 +312,7 @@ def test_a_range_request_on_a_tiles_url_reads_exactly_that_tile(
     manifest = alice.request("GET", f"/recordings/{recording['id']}/spectrogram").json()
     tiles = manifest["tiles"]
     assert [(tile["level"], tile["index"]) for tile in tiles] == [(0, 0), (0, 1), (1, 0)]
-    # One URL a level object, however many tiles it holds.
+    # One URL an object of tiles, however many tiles it holds.
     assert len({tile["url"] for tile in tiles}) == len(manifest["tile_levels"]) == 2
     origin = {"Origin": stack.ui_url}
     for tile in tiles:

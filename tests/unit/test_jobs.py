@@ -122,8 +122,8 @@ def test_an_upload_becomes_overview_tiles_and_manifest(cloud_settings, job, uplo
         .get_object(Bucket="spectrograms", Key=row.prefix + "manifest.json")["Body"]
         .read()
     )
-    levels = {level["object"] for level in manifest["tile_levels"]}
-    assert levels == {tile["object"] for tile in manifest["tiles"]} == {"tiles/0.pngs"}
+    levels = {key for level in manifest["tile_levels"] for key in level["objects"]}
+    assert levels == {tile["object"] for tile in manifest["tiles"]} == {"tiles/0-0.pngs"}
     images = {manifest["overview"]["key"]} | levels
     assert {row.prefix + key for key in images | {"manifest.json"}} == everything_of(
         cloud_settings, upload
@@ -153,7 +153,7 @@ def test_the_manifest_presigns_the_audio_and_says_when_its_urls_expire(
         assert parse_qs(urlsplit(url).query)["X-Amz-Expires"] == [str(expiry_s)]
 
 
-def test_tiles_are_signed_once_a_level_with_their_range_and_old_tiles_one_by_one(
+def test_tiles_are_signed_once_an_object_with_their_range_and_old_tiles_one_by_one(
     cloud_settings, job, uploaded, recordings
 ):
     # 150 s at 16 kHz: 4688 level-0 pixels, two tiles in one object, one at level 1.
@@ -161,7 +161,7 @@ def test_tiles_are_signed_once_a_level_with_their_range_and_old_tiles_one_by_one
     _, manifest = recordings.spectrogram("erin", recording_id)
     tiles = [tile for tile in manifest["tiles"] if tile["level"] == 0]
     assert len(tiles) == 2 and len({tile["url"] for tile in tiles}) == 1
-    assert urlsplit(tiles[0]["url"]).path.endswith("/tiles/0.pngs")
+    assert urlsplit(tiles[0]["url"]).path.endswith("/tiles/0-0.pngs")
     assert len({tile["url"] for tile in manifest["tiles"]}) == len(manifest["tile_levels"]) == 2
     assert [tile["range"] for tile in tiles] == [
         f"bytes=0-{tiles[0]['length'] - 1}",

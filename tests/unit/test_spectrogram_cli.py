@@ -63,8 +63,8 @@ def test_tiles_are_written_next_to_the_manifest_that_lists_them(tmp_path, write_
 
     manifest = json.loads((out / "owl.json").read_text())
     written = sorted(str(p.relative_to(out)) for p in (out / "owl.tiles").iterdir())
-    assert written == sorted(level["object"] for level in manifest["tile_levels"])
-    assert written[0] == "owl.tiles/0.pngs"
+    assert written == sorted(key for level in manifest["tile_levels"] for key in level["objects"])
+    assert written[0] == "owl.tiles/0-0.pngs"
     tile = manifest["tiles"][0]
     level = (out / tile["object"]).read_bytes()
     first = np.asarray(

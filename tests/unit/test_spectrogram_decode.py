@@ -153,7 +153,7 @@ def test_a_failing_tile_sink_fails_the_rendering_with_its_own_error(write_audio,
         raise StorageDown(key)
 
     path = write_audio("a.wav", make_tone(1000, 30.0, 16000), 16000)
-    with pytest.raises(StorageDown, match="tiles/0.pngs"):
+    with pytest.raises(StorageDown, match="tiles/0-0.pngs"):
         render(path, name="a.wav", tile_sink=sink)
 
 

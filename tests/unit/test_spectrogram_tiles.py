@@ -11,7 +11,13 @@ from PIL import Image
 
 from chalicelib.spectrogram import render
 from chalicelib.spectrogram.axes import AxisMap
-from chalicelib.spectrogram.tiles import LEVEL_STEP, TILE_WIDTH, TilePyramid, level_object
+from chalicelib.spectrogram.tiles import (
+    LEVEL_STEP,
+    OBJECT_BYTES,
+    TILE_WIDTH,
+    TilePyramid,
+    level_object,
+)
 
 
 def _decode(png: bytes) -> np.ndarray:
@@ -33,15 +39,16 @@ def tiled(request, tmp_path_factory):
         y[start : start + sample_rate // 100] += 0.5 * rng.standard_normal(sample_rate // 100)
     path = tmp_path_factory.mktemp("tiles") / "calls.flac"
     sf.write(path, y.clip(-1, 1), sample_rate)
-    objects = LevelObjects()
-    return render(path, name="calls.flac", tile_sink=objects.append), objects
+    objects = TileObjects()
+    return render(path, name="calls.flac", tile_sink=objects.store), objects
 
 
-class LevelObjects(dict):
-    """A tile sink keeping each level's object."""
+class TileObjects(dict):
+    """A tile sink keeping every object, refusing to store one twice."""
 
-    def append(self, key: str, data: bytes) -> None:
-        self.setdefault(key, bytearray()).extend(data)
+    def store(self, key: str, data: bytes) -> None:
+        assert key not in self, f"{key} stored twice"
+        self[key] = data
 
 
 def _tile_png(objects: dict[str, bytes], tile: dict) -> bytes:
@@ -69,19 +76,48 @@ def test_finest_level_has_one_pixel_a_frame_and_each_level_merges_four(tiled):
     assert levels[-1]["tiles"] == 1 and levels[-1]["width"] <= TILE_WIDTH
 
 
-def test_each_level_is_one_object_of_its_tiles_back_to_back(tiled):
+def _assert_objects_hold_tiles_back_to_back(levels, tiles, objects, object_bytes):
+    """Each level's tiles fill its objects in order, each object up to ``object_bytes``
+    (or one tile), the next starting with the tile that would not fit."""
+    assert sorted(objects) == sorted(key for level in levels for key in level["objects"])
+    for level in levels:
+        assert level["objects"] == [
+            level_object(level["level"], n) for n in range(len(level["objects"]))
+        ]
+        assert level["bytes"] == sum(len(objects[key]) for key in level["objects"])
+        entries = [tile for tile in tiles if tile["level"] == level["level"]]
+        for key in level["objects"]:
+            inside = [tile for tile in entries if tile["object"] == key]
+            ends = [tile["offset"] + tile["length"] for tile in inside]
+            assert [tile["offset"] for tile in inside] == [0, *ends[:-1]]
+            assert ends[-1] == len(objects[key])
+            assert len(objects[key]) <= object_bytes or len(inside) == 1
+        firsts = [n for n, tile in enumerate(entries) if tile["offset"] == 0]
+        for first in firsts[1:]:
+            previous = len(objects[entries[first - 1]["object"]])
+            assert previous + entries[first]["length"] > object_bytes
+
+
+def test_each_level_is_objects_of_its_tiles_back_to_back(tiled):
     rendering, objects = tiled
     manifest = rendering.manifest
     levels = manifest["tile_levels"]
-    assert sorted(objects) == sorted(level_object(level["level"]) for level in levels)
-    for level in levels:
-        assert level["object"] == level_object(level["level"])
-        assert level["bytes"] == len(objects[level["object"]])
-        entries = [tile for tile in manifest["tiles"] if tile["level"] == level["level"]]
-        assert {tile["object"] for tile in entries} == {level["object"]}
-        ends = [tile["offset"] + tile["length"] for tile in entries]
-        assert [tile["offset"] for tile in entries] == [0, *ends[:-1]]
-        assert ends[-1] == level["bytes"]
+    _assert_objects_hold_tiles_back_to_back(levels, manifest["tiles"], objects, OBJECT_BYTES)
+    # 40 s make a few hundred kB of tiles: one object a level.
+    assert [len(level["objects"]) for level in levels] == [1] * len(levels)
+
+
+def test_a_level_larger_than_an_object_fills_several_in_order():
+    rng = np.random.default_rng(5)
+    # Noise of 16 values: ~830 kB a level-0 tile, so 2 MB objects hold 2 whole tiles (the
+    # last, 100 px wide, fits beside them).
+    columns = rng.integers(0, 16, (6 * TILE_WIDTH + 100, 400), dtype=np.uint8)
+    levels, tiles, objects = _pyramid(columns, sample_rate=48_000, object_bytes=2_000_000)
+    _assert_objects_hold_tiles_back_to_back(levels, tiles, objects, 2_000_000)
+    assert [tile["object"] for tile in tiles if tile["level"] == 0] == [
+        level_object(0, n) for n in (0, 0, 1, 1, 2, 2, 2)
+    ]
+    np.testing.assert_array_equal(_level_image({"tiles": tiles}, objects, 0), columns[:, ::-1].T)
 
 
 def test_each_byte_range_is_exactly_its_tile_png_at_most_4096_by_400(tiled):
@@ -156,10 +192,10 @@ def test_without_a_sink_there_are_no_tiles(write_audio, make_tone):
     assert rendering.manifest["tiles"] == [] and rendering.manifest["tile_levels"] == []
 
 
-def _pyramid(frames: np.ndarray, *, sample_rate: int, block: int = 9_999):
-    """Frames pushed in blocks; the levels, the tiles listed, and the level objects."""
-    objects = LevelObjects()
-    pyramid = TilePyramid(objects.append, sample_rate=sample_rate, hop_length=512)
+def _pyramid(frames: np.ndarray, *, sample_rate: int, block: int = 9_999, **options):
+    """Frames pushed in blocks; the levels, the tiles listed, and the objects of tiles."""
+    objects = TileObjects()
+    pyramid = TilePyramid(objects.store, sample_rate=sample_rate, hop_length=512, **options)
     for start in range(0, len(frames), block):
         pyramid.push(frames[start : start + block])
     frame_rate = sample_rate / 512
@@ -192,8 +228,8 @@ def test_a_level_ending_on_a_whole_tile_is_listed_whole():
     )
     assert [level["px_per_s"] for level in levels] == [93.75, 23.4375]
     assert [level["tiles"] for level in levels] == [4, 1]
-    assert sorted(objects) == ["tiles/0.pngs", "tiles/1.pngs"]
-    assert [len(objects[level["object"]]) for level in levels] == [
+    assert sorted(objects) == ["tiles/0-0.pngs", "tiles/1-0.pngs"]
+    assert [len(objects[level["objects"][0]]) for level in levels] == [
         level["bytes"] for level in levels
     ]
     assert len(tiles) == 5

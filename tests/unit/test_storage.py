@@ -1,76 +1,75 @@
-"""Objects written piece by piece: one PUT when small, parts when large, nothing left on failure."""
+"""Objects written in the background: all there when the block ends, failures raised."""
 
 from __future__ import annotations
 
-import numpy as np
+import threading
+
 import pytest
-from faults import failing, watching
+from faults import failing
 
 from chalicelib import clients
-from chalicelib.errors import NotFoundError, StorageError
-from chalicelib.storage import PART_BYTES
+from chalicelib.errors import StorageError
 
-MIB = 1024 * 1024
 BUCKET = "spectrograms"
 
 
-def unfinished(s3, prefix: str) -> list:
-    return s3.list_multipart_uploads(Bucket=BUCKET, Prefix=prefix).get("Uploads", [])
-
-
-def appending(settings):
-    return clients.storage(settings).appended_objects(
-        bucket=BUCKET, content_type="application/octet-stream", cache_control="max-age=60"
+def putting(settings, **options):
+    return clients.storage(settings).background_puts(
+        bucket=BUCKET,
+        content_type="application/octet-stream",
+        cache_control="max-age=60",
+        **options,
     )
 
 
-def test_a_small_object_is_one_put_and_a_large_one_goes_in_parts(cloud_settings):
+def test_every_object_is_written_whole_when_the_block_ends(cloud_settings):
     s3 = clients.s3(cloud_settings)
-    large = np.random.default_rng(1).bytes(2 * PART_BYTES + MIB)
-    with (
-        watching(s3, "PutObject") as puts,
-        watching(s3, "UploadPart") as parts,
-        appending(cloud_settings) as append,
-    ):
-        for start in range(0, len(large), MIB):
-            append("appended/large", large[start : start + MIB])
-            append("appended/small", b"ab")
-    assert (len(puts), len(parts)) == (1, 3)
-    for key, body in (("appended/large", large), ("appended/small", b"ab" * 17)):
+    bodies = {f"written/{n}": bytes([n]) * (n * 1000 + 1) for n in range(7)}
+    with putting(cloud_settings) as put:
+        for key, body in bodies.items():
+            put(key, body)
+    for key, body in bodies.items():
         stored = s3.get_object(Bucket=BUCKET, Key=key)
         assert stored["Body"].read() == body
         assert (stored["ContentType"], stored["CacheControl"]) == (
             "application/octet-stream",
             "max-age=60",
         )
-    assert unfinished(s3, "appended/") == []
 
 
-def test_a_block_that_fails_after_a_part_went_leaves_no_object_and_no_upload(cloud_settings):
-    s3 = clients.s3(cloud_settings)
-    with pytest.raises(RuntimeError), appending(cloud_settings) as append:
-        append("broken/level", bytes(PART_BYTES + 1))
-        raise RuntimeError("the render failed")
-    with pytest.raises(NotFoundError):
-        clients.storage(cloud_settings).head(bucket=BUCKET, key="broken/level")
-    assert unfinished(s3, "broken/") == []
-
-
-def test_a_refused_part_is_a_storage_error_and_leaves_no_upload(cloud_settings):
+def test_a_refused_put_is_a_storage_error_naming_the_object(cloud_settings):
     s3 = clients.s3(cloud_settings)
     with (
-        failing(s3, "UploadPart", "AccessDenied", status=403),
-        pytest.raises(StorageError, match="could not write s3://spectrograms/refused/level"),
-        appending(cloud_settings) as append,
+        failing(s3, "PutObject", "AccessDenied", status=403),
+        pytest.raises(StorageError, match="could not write s3://spectrograms/refused/0"),
+        putting(cloud_settings) as put,
     ):
-        append("refused/level", bytes(PART_BYTES))
-    assert unfinished(s3, "refused/") == []
+        put("refused/0", b"tiles")
 
 
-def test_deleting_a_prefix_aborts_the_uploads_a_dead_attempt_left(cloud_settings):
+def test_no_more_than_the_workers_objects_are_on_their_way_at_once(cloud_settings):
+    # The first two puts are held until 0.2 s after both arrived: time for a third to
+    # arrive too, were the bound broken.
     s3 = clients.s3(cloud_settings)
-    s3.create_multipart_upload(Bucket=BUCKET, Key="dead/attempt/tiles/0.pngs")
-    s3.create_multipart_upload(Bucket=BUCKET, Key="alive/tiles/0.pngs")
-    clients.storage(cloud_settings).delete_prefix(bucket=BUCKET, prefix="dead/")
-    assert unfinished(s3, "dead/") == []
-    assert len(unfinished(s3, "alive/")) == 1
+    arrived, lock, gate = [], threading.Lock(), threading.Event()
+
+    def hold(request, **_):
+        with lock:
+            arrived.append(request.url)
+            if len(arrived) == 2:
+                threading.Timer(0.2, gate.set).start()
+            most[0] = max(most[0], len(arrived) - done[0])
+        gate.wait(10)
+        with lock:
+            done[0] += 1
+
+    most, done = [0], [0]
+    s3.meta.events.register_first("before-send.s3.PutObject", hold)
+    try:
+        with putting(cloud_settings, workers=2) as put:
+            for n in range(5):
+                put(f"bounded/{n}", b"x")
+    finally:
+        s3.meta.events.unregister("before-send.s3.PutObject", hold)
+    assert most[0] == 2
+    assert len(s3.list_objects_v2(Bucket=BUCKET, Prefix="bounded/")["Contents"]) == 5

@@ -57,8 +57,9 @@ export interface Created {
 
 /**
  * One tile of the time-only pyramid: 8-bit dB values, 400 px high (CONTRACT.md section 3).
- * Since engine 1.2 a level's tiles are one object: the tile is bytes `offset` to
- * `offset + length - 1` of `object`, read from `url` with the header `Range: <range>`.
+ * Since engine 1.2 a level's tiles are stored back to back in a few objects (one a level
+ * in 1.2 and 1.3): the tile is bytes `offset` to `offset + length - 1` of `object`, read
+ * from `url` with the header `Range: <range>`.
  * Before, each tile was an object of its own, `key`, read whole from `url`.
  */
 export interface Tile {
@@ -84,9 +85,11 @@ export interface TileLevel {
   tiles: number;
   start_s: number;
   end_s: number;
-  /** Since engine 1.2: the level's object and its size in bytes. */
-  object?: string;
+  /** Since engine 1.4: the level's objects, in order; their total size in bytes. */
+  objects?: string[];
   bytes?: number;
+  /** Engines 1.2 and 1.3: the level's one object. */
+  object?: string;
 }
 
 /** GET /recordings/{id}/spectrogram once COMPLETED: what was rendered, with presigned URLs. */

@@ -52,13 +52,13 @@ describe("decoding tiles in a worker", () => {
     expect(await second).toEqual({ width: 2, height: 1, values: Uint8Array.from([2, 2]) });
   });
 
-  it("hands the worker the tile's byte range of its level's object", async () => {
+  it("hands the worker the tile's byte range of its object", async () => {
     const { loads, load } = channel();
-    void load({ url: "http://bucket/tiles/0.pngs", range: "bytes=100-199" }, new AbortController().signal);
+    void load({ url: "http://bucket/tiles/0-0.pngs", range: "bytes=100-199" }, new AbortController().signal);
     void load({ url: "http://bucket/tiles/0/000000.png" }, new AbortController().signal);
     await delivered();
     expect(loads.map((l) => [l.url, l.range])).toEqual([
-      ["http://bucket/tiles/0.pngs", "bytes=100-199"],
+      ["http://bucket/tiles/0-0.pngs", "bytes=100-199"],
       ["http://bucket/tiles/0/000000.png", undefined],
     ]);
   });

@@ -99,11 +99,11 @@ describe("loading tiles", () => {
     expect([0, 1, 2, 3].map((i) => tiles.values(level0[i]) !== undefined)).toEqual([true, false, true, true]);
   });
 
-  it("asks for a tile of a level object by its byte range", () => {
+  it("asks for a tile in an object of tiles by its byte range", () => {
     const { loads, tiles } = cache();
-    const inLevel = { ...level0[1], url: "http://bucket/tiles/0.pngs", range: "bytes=5000-9999" };
+    const inLevel = { ...level0[1], url: "http://bucket/tiles/0-0.pngs", range: "bytes=5000-9999" };
     tiles.want([inLevel]);
-    expect(loads.map((l) => [l.url, l.range])).toEqual([["http://bucket/tiles/0.pngs", "bytes=5000-9999"]]);
+    expect(loads.map((l) => [l.url, l.range])).toEqual([["http://bucket/tiles/0-0.pngs", "bytes=5000-9999"]]);
   });
 
   it("stops every load when the viewer closes", () => {
@@ -145,17 +145,17 @@ const level = new Uint8Array(300).map((_, i) => i % 251);
 const signal = new AbortController().signal;
 
 describe("fetching a tile's PNG", () => {
-  it("reads a tile of a level object with a Range request, as a PNG", async () => {
+  it("reads a tile in an object of tiles with a Range request, as a PNG", async () => {
     const { asked, fetcher } = fakeFetch(level);
-    const png = await fetchTilePng({ url: "http://bucket/tiles/0.pngs", range: "bytes=100-199" }, signal, fetcher);
-    expect(asked).toEqual([{ url: "http://bucket/tiles/0.pngs", headers: { Range: "bytes=100-199" } }]);
+    const png = await fetchTilePng({ url: "http://bucket/tiles/0-0.pngs", range: "bytes=100-199" }, signal, fetcher);
+    expect(asked).toEqual([{ url: "http://bucket/tiles/0-0.pngs", headers: { Range: "bytes=100-199" } }]);
     expect(await bytesOf(png)).toEqual(Array.from(level.slice(100, 200)));
     expect(png.type).toBe("image/png");
   });
 
   it("cuts the tile from the whole object when the server ignores Range", async () => {
     const { fetcher } = fakeFetch(level, false);
-    const png = await fetchTilePng({ url: "http://bucket/tiles/0.pngs", range: "bytes=250-299" }, signal, fetcher);
+    const png = await fetchTilePng({ url: "http://bucket/tiles/0-0.pngs", range: "bytes=250-299" }, signal, fetcher);
     expect(await bytesOf(png)).toEqual(Array.from(level.slice(250, 300)));
   });
 
@@ -169,7 +169,7 @@ describe("fetching a tile's PNG", () => {
   it("names the tile and the HTTP status when the load fails", async () => {
     const fetcher = (async () => new Response("expired", { status: 403 })) as typeof fetch;
     await expect(
-      fetchTilePng({ url: "http://bucket/tiles/1.pngs", range: "bytes=0-9" }, signal, fetcher),
-    ).rejects.toThrow("The tile at bytes=0-9 of http://bucket/tiles/1.pngs could not be loaded: HTTP 403");
+      fetchTilePng({ url: "http://bucket/tiles/1-0.pngs", range: "bytes=0-9" }, signal, fetcher),
+    ).rejects.toThrow("The tile at bytes=0-9 of http://bucket/tiles/1-0.pngs could not be loaded: HTTP 403");
   });
 });

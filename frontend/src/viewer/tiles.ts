@@ -25,7 +25,7 @@ export interface Colouring {
   lookup: Uint8ClampedArray;
 }
 
-/** Where a tile's PNG is: a whole object, or a byte range of its level's object. */
+/** Where a tile's PNG is: a whole object, or a byte range of an object of tiles. */
 export type TileSource = Pick<Tile, "url" | "range">;
 
 export type TileLoader = (source: TileSource, signal: AbortSignal) => Promise<TileValues>;
@@ -157,7 +157,7 @@ export class TileCache {
 }
 
 /**
- * A tile's PNG: its range of the level's object (an HTTP Range request), or its own
+ * A tile's PNG: its range of its object of tiles (an HTTP Range request), or its own
  * object. A server that ignores Range answers 200 with the whole object: the tile is
  * then cut from it.
  */
