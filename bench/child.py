@@ -74,7 +74,7 @@ def peak_rss_mb() -> float:
     raise RuntimeError("/proc/self/status has no VmHWM line")
 
 
-def _discard_tile(key: str, data: bytes) -> None:
+def _discard_tile(key: str, data: bytearray) -> None:
     """A tile sink that keeps nothing."""
 
 
@@ -94,7 +94,7 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
         return _tile_encoding(audio)
     objects: dict[str, int] = {}
 
-    def count_tiles(key: str, data: bytes) -> None:
+    def count_tiles(key: str, data: bytearray) -> None:
         objects[key] = len(data)
 
     def render_file() -> dict:
@@ -119,7 +119,7 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
 def _tile_encoding(audio: Path) -> Callable[[], dict]:
     folder = Path(tempfile.mkdtemp(prefix="sonagram-bench-tiles-"))
 
-    def store_tiles(key: str, data: bytes) -> None:
+    def store_tiles(key: str, data: bytearray) -> None:
         (folder / key.replace("/", "-")).write_bytes(data)
 
     tiles = render(audio, name=audio.name, tile_sink=store_tiles).manifest["tiles"]

@@ -163,7 +163,13 @@ class Storage:
         return RangedFile(fetch, size)
 
     def put(
-        self, *, bucket: str, key: str, body: bytes, content_type: str, cache_control: str | None
+        self,
+        *,
+        bucket: str,
+        key: str,
+        body: bytes | bytearray,
+        content_type: str,
+        cache_control: str | None,
     ) -> None:
         extra = {"CacheControl": cache_control} if cache_control else {}
         with _translated("write", bucket, key):
@@ -185,7 +191,7 @@ class Storage:
     @contextmanager
     def background_puts(
         self, *, bucket: str, content_type: str, cache_control: str | None, workers: int = 2
-    ) -> Iterator[Callable[[str, bytes], None]]:
+    ) -> Iterator[Callable[[str, bytes | bytearray], None]]:
         """A ``put(key, body)`` that writes in ``workers`` threads, so that making the next
         object overlaps sending this one; it waits while ``workers`` objects are on their
         way (their bodies are all it holds). Every object is written when the block ends;
@@ -197,7 +203,7 @@ class Storage:
         # and an object still on its way would land after that.
         with ThreadPoolExecutor(workers, thread_name_prefix="sonagram-put") as pool:
 
-            def put(key: str, body: bytes) -> None:
+            def put(key: str, body: bytes | bytearray) -> None:
                 slots.acquire()
                 for sent in [future for future in sending if future.done()]:
                     sending.remove(sent)

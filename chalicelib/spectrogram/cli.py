@@ -103,7 +103,7 @@ def _render_one(path: Path, out_dir: Path, stem: str, *, tiles: bool) -> None:
     def named(key: str) -> str:
         return f"{stem}.tiles/{key.removeprefix('tiles/')}"
 
-    def store_tiles(key: str, data: bytes) -> None:
+    def store_tiles(key: str, data: bytearray) -> None:
         tile_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / named(key)).write_bytes(data)
 

@@ -52,8 +52,9 @@ MAX_PENDING = 4
 #: Largest object of tiles, bytes (a level-0 tile at 48 kHz is ~1 MB).
 OBJECT_BYTES = 16 * 1024 * 1024
 
-#: ``sink(key, data)``: store ``data`` as the whole object ``key``.
-TileSink = Callable[[str, bytes], None]
+#: ``sink(key, data)``: store ``data`` as the whole object ``key`` (``data`` is the
+#: sink's: the pyramid never changes it after).
+TileSink = Callable[[str, bytearray], None]
 
 
 def level_object(level: int, number: int) -> str:
@@ -177,10 +178,11 @@ class TilePyramid:
 
     def _store(self, level: _Level) -> None:
         key = level_object(level.level, len(level.objects))
-        self._sink(key, bytes(level.object))
+        # Handed over, not copied: the sink may keep it while the level fills a new one.
+        data, level.object = level.object, bytearray()
+        self._sink(key, data)
         level.objects.append(key)
-        level.stored += len(level.object)
-        level.object.clear()
+        level.stored += len(data)
 
     def close(self) -> None:
         """Stop the encoder thread, dropping tiles not yet encoded (after an error)."""

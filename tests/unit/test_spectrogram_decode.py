@@ -149,7 +149,7 @@ def test_a_failing_tile_sink_fails_the_rendering_with_its_own_error(write_audio,
     class StorageDown(Exception):
         pass
 
-    def sink(key: str, data: bytes) -> None:
+    def sink(key: str, data: bytearray) -> None:
         raise StorageDown(key)
 
     path = write_audio("a.wav", make_tone(1000, 30.0, 16000), 16000)

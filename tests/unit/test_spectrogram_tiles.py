@@ -46,7 +46,7 @@ def tiled(request, tmp_path_factory):
 class TileObjects(dict):
     """A tile sink keeping every object, refusing to store one twice."""
 
-    def store(self, key: str, data: bytes) -> None:
+    def store(self, key: str, data: bytearray) -> None:
         assert key not in self, f"{key} stored twice"
         self[key] = data
 
