@@ -25,8 +25,8 @@ floor without re-rendering. A level's tiles are stored back to back, in order, i
 objects of at most :data:`OBJECT_BYTES` (:func:`level_object`): a few objects a
 rendering instead of hundreds (S3 charges per request), each tile's ``offset`` and
 ``length`` letting a client fetch it alone with an HTTP ``Range`` request. The bound
-keeps a range read cheap on stores that read the whole object to serve one (moto:
-~0.45 ms per MiB of object), and each object one PUT. Only the tile being filled is
+keeps a range read cheap on stores that read the whole object to serve one (moto
+does), and each object one PUT. Only the tile being filled is
 held per level, plus at most :data:`MAX_PENDING` tiles waiting for the background
 thread that encodes them (zlib runs outside the GIL, in parallel with the FFT) and the
 level's object being filled, handed to the sink once full.
