@@ -284,23 +284,31 @@ def _tile_rows(label: str, run: dict, *, hour: bool) -> list[Row]:
     ]
 
 
+def _rendered_with_tiles(spec: Spec, plan: Plan, what: str) -> tuple[str, Path, dict]:
+    """``spec``'s label, file and one render with every tile, in a child process."""
+    label, path = _recording(spec)
+    progress(f"{label} {what}")
+    return label, path, measure("tiles", path, warm_up=ensure(plan.warm_up, INPUTS))
+
+
+def _in_lambda_s(run: dict, audio: Path, memory_mb: int) -> float:
+    """A render measured here as it would take in the worker with ``memory_mb``: its CPU
+    time on the vCPUs that buys, plus reading the audio and writing the images."""
+    return fanout.lambda_seconds(
+        elapsed_s=run["elapsed_s"],
+        cpu_s=run["cpu_s"],
+        memory_mb=memory_mb,
+        bytes_moved=audio.stat().st_size + run["tile_bytes"] + run["overview_bytes"],
+    )
+
+
 def longest_rows(plan: Plan) -> list[Row]:
     from infra.stack import WORKER_MEMORY_MB
 
     rows = []
     for spec in plan.longest:
-        label, path = _recording(spec)
-        progress(f"{label} with tiles in a child, once")
-        run = measure("tiles", path, warm_up=ensure(plan.warm_up, INPUTS))
+        label, path, run = _rendered_with_tiles(spec, plan, "with tiles in a child, once")
         details = {"tiles": run["tiles"], "tile_bytes": run["tile_bytes"]}
-        # As the fan-out projects a render: this CPU time on the vCPUs the worker's
-        # memory buys, plus reading the audio and writing the images at one stream's speed.
-        in_lambda_s = fanout.lambda_seconds(
-            elapsed_s=run["elapsed_s"],
-            cpu_s=run["cpu_s"],
-            memory_mb=WORKER_MEMORY_MB,
-            bytes_moved=path.stat().st_size + run["tile_bytes"],
-        )
         rows += [
             *_tile_rows(label, run, hour=False),
             Row(
@@ -315,7 +323,7 @@ def longest_rows(plan: Plan) -> list[Row]:
             Row(
                 f"longest recording: projected in the worker at {WORKER_MEMORY_MB} MB",
                 label,
-                in_lambda_s,
+                _in_lambda_s(run, path, WORKER_MEMORY_MB),
                 "s",
                 run["cpu_s"],
                 "CPU time here",
@@ -492,21 +500,15 @@ def fanout_rows(plan: Plan) -> list[Row]:
 
     rows = []
     for spec in plan.fanned_out:
-        label, path = _recording(spec)
-        progress(f"{label}: one render with tiles, projected onto {plan.fanout_renders}")
-        run = measure("tiles", path, warm_up=ensure(plan.warm_up, INPUTS))
+        what = f"one render with tiles, projected onto {plan.fanout_renders}"
+        label, path, run = _rendered_with_tiles(spec, plan, what)
         audio_bytes = path.stat().st_size
         written = [*run["tile_object_bytes"].values(), run["overview_bytes"]]
         stored = sum(written)
         case = f"{plan.fanout_renders} × {label}"
         for memory_mb in FANOUT_MEMORY_MB:
             render = fanout.Render(
-                seconds=fanout.lambda_seconds(
-                    elapsed_s=run["elapsed_s"],
-                    cpu_s=run["cpu_s"],
-                    memory_mb=memory_mb,
-                    bytes_moved=audio_bytes + stored,
-                ),
+                seconds=_in_lambda_s(run, path, memory_mb),
                 memory_mb=memory_mb,
                 # One PUT an object (each at most 16 MiB), and the manifest.
                 s3_puts=len(written) + 1,
