@@ -555,6 +555,8 @@ def test_cdk_nag_stops_synth_on_an_unacknowledged_finding(tmp_path, layer_zip, u
         app.synth()
     assert "Sonagram/Unencrypted/Resource" in str(failed.value)
     assert "AwsSolutions-SQS2" in str(failed.value)
+    # ServerlessChecks too: a queue with no redrive policy.
+    assert "Serverless-SQSRedrivePolicy" in str(failed.value)
 
 
 def test_a_missing_layer_zip_says_how_to_build_it(tmp_path, ui_dist):
