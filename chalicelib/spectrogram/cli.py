@@ -7,6 +7,10 @@ The manifest's ``key``, ``object`` and ``objects`` fields are rewritten to these
 relative to the JSON file. When two inputs share a stem, the later one is written as
 ``<stem>_2`` (``_3``, ...).
 
+What the decoding libraries print while a file renders (libmpg123 prints a line for
+each MP3 frame it finds damaged) is collected and reported once per file, with its
+name, instead of line by line.
+
 Exit status: 0 if every file rendered, 1 if any failed (the others are still
 rendered), 2 for bad arguments.
 """
@@ -15,7 +19,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -97,6 +106,33 @@ class _Progress:
             self._stream.flush()
 
 
+@contextmanager
+def _library_messages(collected: list[str]) -> Iterator[None]:
+    """Send what is written to the process's stderr meanwhile into ``collected``, a line
+    an item: C libraries write there directly, past ``sys.stderr``."""
+    sys.stderr.flush()
+    kept = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(kept, 2)
+            os.close(kept)
+            captured.seek(0)
+            collected.extend(captured.read().decode(errors="replace").splitlines())
+
+
+def _warnings(path: Path, messages: list[str]) -> list[str]:
+    """One warning per distinct message, with how often it came, naming the file."""
+    return [
+        f"warning: '{path.name}': its decoder said{f' ({count} times)' if count > 1 else ''}: "
+        f"{message}"
+        for message, count in Counter(line for line in messages if line.strip()).items()
+    ]
+
+
 def _render_one(path: Path, out_dir: Path, stem: str, *, tiles: bool) -> None:
     tile_dir = out_dir / f"{stem}.tiles"
 
@@ -132,13 +168,18 @@ def main(argv: list[str] | None = None) -> int:
         progress.show(done, path.name)
         used[path.stem] = used.get(path.stem, 0) + 1
         stem = path.stem if used[path.stem] == 1 else f"{path.stem}_{used[path.stem]}"
+        messages: list[str] = []
         try:
-            _render_one(path, args.output, stem, tiles=args.tiles)
+            with _library_messages(messages):
+                _render_one(path, args.output, stem, tiles=args.tiles)
         except (AudioError, OSError) as e:
             progress.clear()
             message = str(e) if isinstance(e, AudioError) else f"'{path}' could not be read: {e}"
             print(f"error: {message}", file=sys.stderr)
             failed += 1
+        if messages:
+            progress.clear()
+            print(*_warnings(path, messages), sep="\n", file=sys.stderr)
     progress.show(len(files), "done")
     progress.clear()
     if not files and not errors:

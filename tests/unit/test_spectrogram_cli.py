@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -90,3 +91,19 @@ def test_missing_paths_and_same_stems_are_reported_and_kept_apart(
         "dawn_2.png",
     ]
     assert "gone.wav' does not exist" in capsys.readouterr().err
+
+
+def test_what_the_mp3_decoder_prints_is_one_warning_naming_the_file(tmp_path, capfd):
+    # libmpg123 writes a line to stderr for each of 13 frames of the shared recording it
+    # finds damaged; the file still renders.
+    sample = ROOT / "samples" / "XC249066_Willisornis_poecilinotus.mp3"
+    assert main(["render", str(sample), "--output", str(tmp_path)]) == 0
+    printed = capfd.readouterr()
+    assert printed.err.splitlines() == [
+        "warning: 'XC249066_Willisornis_poecilinotus.mp3': its decoder said (13 times): "
+        "[src/libmpg123/layer3.c:INT123_do_layer3():1804] error: dequantization failed!"
+    ]
+    assert printed.out == f"1 rendered, 0 failed, in {tmp_path}\n"
+    # The process's stderr is its own again.
+    os.write(2, b"after\n")
+    assert capfd.readouterr().err == "after\n"
