@@ -97,8 +97,9 @@ class TilePyramid:
         In Hz.
     hop_length : int > 0
         STFT frame step, in samples.
-    object_bytes : int > 0
-        Largest object, bytes (:data:`OBJECT_BYTES`); a tile larger alone is one object.
+    object_bytes : int > 0, optional
+        Largest object, bytes (default :data:`OBJECT_BYTES`, read when the pyramid is
+        made); a tile larger alone is one object.
     """
 
     def __init__(
@@ -107,9 +108,9 @@ class TilePyramid:
         *,
         sample_rate: int,
         hop_length: int,
-        object_bytes: int = OBJECT_BYTES,
+        object_bytes: int | None = None,
     ):
-        self._object_bytes = object_bytes
+        self._object_bytes = object_bytes or OBJECT_BYTES
         self.px_per_s = sample_rate / hop_length
         self.origin_s = -hop_length / (2 * sample_rate)
         self._last = np.zeros(HEIGHT, dtype=np.uint8)

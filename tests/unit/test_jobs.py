@@ -12,7 +12,7 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from faults import before_first, dynamodb_failing, failing
+from faults import before_first, dynamodb_failing, failing, watching
 
 from chalicelib import clients, jobs, status
 from chalicelib.clock import iso
@@ -21,6 +21,7 @@ from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.recordings import Recordings
 from chalicelib.renderings import attempt_prefix, spectrogram_prefix
+from chalicelib.spectrogram import tiles
 
 MIB = 1024 * 1024
 
@@ -411,15 +412,18 @@ def test_the_watchdog_fails_a_render_past_its_deadline(cloud_settings, uploaded)
     )
 
 
-def test_a_render_stopped_midway_leaves_no_images(cloud_settings, uploaded):
-    # 60 blocks of 4 s: the watchdog stops the ten minutes after ~12 level-0 tiles were made.
+def test_a_render_stopped_midway_leaves_no_images(cloud_settings, uploaded, monkeypatch):
+    # 147 blocks of 4.1 s at 16 kHz: the watchdog stops the ten minutes after ~110, when
+    # three level-0 tiles were made; with an object a tile, the first two were stored.
+    monkeypatch.setattr(tiles, "OBJECT_BYTES", 1)
     clock = ticking()
     upload = uploaded("long.wav", seconds=600.0)
-    outcome = job_with(cloud_settings, monotonic=clock.__next__).run(upload, deadline=60)
+    s3 = clients.s3(cloud_settings)
+    with watching(s3, "PutObject") as puts:
+        outcome = job_with(cloud_settings, monotonic=clock.__next__).run(upload, deadline=120)
     assert outcome.status == status.FAILED
+    assert any("/tiles/0-" in url for url in puts)
     assert everything_of(cloud_settings, upload) == set()
-    uploads = clients.s3(cloud_settings).list_multipart_uploads(Bucket="spectrograms")
-    assert uploads.get("Uploads", []) == []
 
 
 def test_an_object_no_recording_owns_is_skipped(job):
