@@ -332,6 +332,24 @@ def test_a_storage_outage_while_storing_hands_the_job_back(cloud_settings, job, 
     assert everything_of(cloud_settings, upload) == set()
 
 
+def test_a_tile_object_refused_mid_render_hands_the_job_back_and_keeps_nothing(
+    cloud_settings, job, uploaded, monkeypatch
+):
+    # An object a tile: the first level-0 tile is sent in the background while the render
+    # goes on; its failure stops the render.
+    monkeypatch.setattr(tiles, "OBJECT_BYTES", 1)
+    upload = uploaded("refused.wav", seconds=600.0)
+    s3 = clients.s3(cloud_settings)
+    first_tile = lambda request: "/tiles/0-0.pngs" in request.url  # noqa: E731
+    with (
+        failing(s3, "PutObject", "SlowDown", status=503, when=first_tile),
+        pytest.raises(StorageError, match="tiles/0-0.pngs"),
+    ):
+        job.run(upload)
+    assert SpectrogramModel.get(recording_of(upload).id).status == status.PENDING
+    assert everything_of(cloud_settings, upload) == set()
+
+
 def test_a_recording_deleted_mid_render_leaves_nothing(cloud_settings, job, uploaded, recordings):
     upload = uploaded("deleted.wav", seconds=60.0)
     recording_id = recording_of(upload).id
