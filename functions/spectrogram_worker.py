@@ -23,6 +23,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalicelib import clients, events
 from chalicelib.config import get_settings
 from chalicelib.jobs import SKIPPED, SpectrogramJob
+from chalicelib.spectrogram.stderr import collected_stderr, tally
 
 # Stop rendering this long before the Lambda timeout, so the job can still
 # record FAILED with a reason instead of being killed mid-write.
@@ -54,9 +55,16 @@ def handler(event: dict, context) -> dict:
         # Until the job has found the recording, its object key is what names it.
         logger.append_keys(object_key=upload.key, recording_id=None)
         started = time.monotonic()
-        outcome = job().run(upload, deadline=deadline)
+        printed: list[str] = []
+        try:
+            with collected_stderr(printed):
+                outcome = job().run(upload, deadline=deadline)
+            logger.append_keys(recording_id=outcome.recording_id)
+        finally:
+            # One JSON line keyed like the rest, not a raw line per damaged MP3 frame.
+            if printed:
+                logger.warning("printed while rendering", extra={"stderr": tally(printed)})
         seconds = time.monotonic() - started
-        logger.append_keys(recording_id=outcome.recording_id)
         logger.info(
             "spectrogram %s",
             outcome.status,

@@ -19,17 +19,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
 from . import AudioError, render
 from .decode import AUDIO_EXTENSIONS
+from .stderr import collected_stderr, tally
 
 _BAR_WIDTH = 24
 
@@ -106,30 +102,12 @@ class _Progress:
             self._stream.flush()
 
 
-@contextmanager
-def _library_messages(collected: list[str]) -> Iterator[None]:
-    """Send what is written to the process's stderr meanwhile into ``collected``, a line
-    an item: C libraries write there directly, past ``sys.stderr``."""
-    sys.stderr.flush()
-    kept = os.dup(2)
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(kept, 2)
-            os.close(kept)
-            captured.seek(0)
-            collected.extend(captured.read().decode(errors="replace").splitlines())
-
-
 def _warnings(path: Path, messages: list[str]) -> list[str]:
     """One warning per distinct message, with how often it came, naming the file."""
     return [
         f"warning: '{path.name}': its decoder said{f' ({count} times)' if count > 1 else ''}: "
         f"{message}"
-        for message, count in Counter(line for line in messages if line.strip()).items()
+        for message, count in tally(messages).items()
     ]
 
 
@@ -170,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         stem = path.stem if used[path.stem] == 1 else f"{path.stem}_{used[path.stem]}"
         messages: list[str] = []
         try:
-            with _library_messages(messages):
+            with collected_stderr(messages):
                 _render_one(path, args.output, stem, tiles=args.tiles)
         except (AudioError, OSError) as e:
             progress.clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 from urllib.parse import quote_plus
 
 import pytest
@@ -18,6 +19,8 @@ from chalicelib.config import get_settings
 from chalicelib.recordings import Recordings
 from functions import spectrogram_worker
 from infra.local.bridge import LocalContext
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -38,14 +41,11 @@ def worker(cloud_settings, monkeypatch):
     spectrogram_worker.job.cache_clear()
 
 
-def upload_event(cloud_settings, write_audio, make_tone, filename: str) -> tuple[dict, str]:
-    """Create a recording, put its audio (or a text file) in the bucket; the event and its id."""
+def upload_event(cloud_settings, filename: str, data: bytes) -> tuple[dict, str]:
+    """Create a recording, put ``data`` in the bucket as its audio; the event and its id."""
     recordings = Recordings(
         settings=cloud_settings, storage=clients.storage(cloud_settings), clock=time.time
     )
-    data = write_audio(filename, make_tone(1000, 1.0, 16000), 16000).read_bytes()
-    if filename.endswith(".txt.wav"):
-        data = b"field notes, not audio"
     created = recordings.create(
         "erin", {"filename": filename, "size": len(data), "content_type": ""}
     )
@@ -72,7 +72,8 @@ def metric_blobs(lines: list[dict]) -> list[dict]:
 def test_a_render_logs_its_outcome_keyed_by_recording_id_and_measures_its_seconds(
     cloud_settings, worker, write_audio, make_tone, capsys
 ):
-    event, recording_id = upload_event(cloud_settings, write_audio, make_tone, "dawn.wav")
+    tone = write_audio("dawn.wav", make_tone(1000, 1.0, 16000), 16000).read_bytes()
+    event, recording_id = upload_event(cloud_settings, "dawn.wav", tone)
     assert worker(event)["outcomes"][0]["status"] == "COMPLETED"
 
     lines = printed(capsys)
@@ -100,7 +101,8 @@ def test_the_first_invocation_is_a_cold_start_and_the_next_is_not(
     # Powertools keeps "cold" per process, as Lambda does per execution environment.
     monkeypatch.setattr("aws_lambda_powertools.metrics.provider.cold_start.is_cold_start", True)
     for name in ("first.wav", "second.wav"):
-        event, _ = upload_event(cloud_settings, write_audio, make_tone, name)
+        tone = write_audio(name, make_tone(1000, 1.0, 16000), 16000).read_bytes()
+        event, _ = upload_event(cloud_settings, name, tone)
         worker(event)
     lines = printed(capsys)
     cold = [line for line in metric_blobs(lines) if "ColdStart" in line]
@@ -111,9 +113,9 @@ def test_the_first_invocation_is_a_cold_start_and_the_next_is_not(
 
 
 def test_a_file_that_is_not_audio_counts_as_failed_with_the_reason_logged(
-    cloud_settings, worker, write_audio, make_tone, capsys
+    cloud_settings, worker, capsys
 ):
-    event, recording_id = upload_event(cloud_settings, write_audio, make_tone, "notes.txt.wav")
+    event, recording_id = upload_event(cloud_settings, "notes.txt.wav", b"field notes")
     worker(event)
     lines = printed(capsys)
     (outcome,) = [line for line in lines if line.get("outcome")]
@@ -125,3 +127,22 @@ def test_a_file_that_is_not_audio_counts_as_failed_with_the_reason_logged(
     assert job_line["object_key"] == outcome["object_key"]
     (blob,) = [b for b in metric_blobs(lines) if "RenderSeconds" in b]
     assert blob["RendersFailed"] == [1.0]
+
+
+def test_what_the_mp3_decoder_prints_is_one_log_line_keyed_by_recording_id(
+    cloud_settings, worker, capfd
+):
+    # libmpg123 writes a raw line to stderr for each of 13 frames of the shared recording
+    # it finds damaged: CloudWatch would get them unkeyed, one event each.
+    sample = ROOT / "samples" / "XC249066_Willisornis_poecilinotus.mp3"
+    event, recording_id = upload_event(cloud_settings, sample.name, sample.read_bytes())
+    assert worker(event)["outcomes"][0]["status"] == "COMPLETED"
+    out, err = capfd.readouterr()
+    assert "dequantization" not in err
+    lines = [json.loads(line) for line in out.splitlines() if line]
+    (said,) = [line for line in lines if "stderr" in line]
+    assert said["recording_id"] == recording_id
+    assert said["level"] == "WARNING"
+    assert said["stderr"] == {
+        "[src/libmpg123/layer3.c:INT123_do_layer3():1804] error: dequantization failed!": 13
+    }
