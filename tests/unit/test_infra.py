@@ -371,8 +371,8 @@ def test_the_chalice_prod_stage_sizes_the_api_and_names_nothing(template_json):
 
 
 def test_the_gateway_compresses_answers_over_a_kilobyte(template_json):
-    # A 4-hour recording's manifest is ~0.8 MB of JSON, mostly presigned URLs said again
-    # for every tile: gzip makes it a small fraction of that for the browser.
+    # A 4-hour recording's manifest is 0.3 MB of JSON, mostly presigned URLs said again for
+    # every tile: gzip makes it a small fraction of that for the browser.
     (rest_api,) = [
         resource
         for resource in template_json["Resources"].values()
