@@ -68,12 +68,13 @@ def _not_found(what: str) -> dict:
     return {"404": _json(_ref("Error"), f"no such {what} (or another user's)")}
 
 
-def _page_of(name: str, item: str) -> dict:
+def _page_of(name: str, item: str, **more: dict) -> dict:
     return _json(
         _object(
             {
                 name: {"type": "array", "items": _ref(item)},
                 "next": _nullable({"type": "string", "minLength": 1}),
+                **more,
             }
         ),
         "a page; `next` is the cursor of the next one",
@@ -719,7 +720,13 @@ def document(settings: Settings) -> dict:
                 "get": _op(
                     "Your recordings, newest first; the filters combine",
                     {
-                        "200": _page_of("recordings", "Recording"),
+                        "200": _page_of(
+                            "recordings",
+                            "Recording",
+                            # A client's own clock may be off: how long a status has not
+                            # moved is this minus its updated_at.
+                            server_time={"type": "string", "format": "date-time"},
+                        ),
                         **_errors(400, 401),
                         **_not_found("project"),
                     },

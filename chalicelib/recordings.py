@@ -283,7 +283,9 @@ class Recordings:
                 views=_views,
                 shows=listing.shows if listing.filtered else None,
             )
-        return {"recordings": page["items"], "next": page["next"]}
+        # The time the page was read, by the clock updated_at is written with.
+        server_time = iso(self._clock())
+        return {"recordings": page["items"], "next": page["next"], "server_time": server_time}
 
     def _owned(self, owner: str, recording_id: str) -> tuple[RecordingModel, SpectrogramModel]:
         recording = owned_recording(owner, recording_id)

@@ -15,6 +15,7 @@ CHECK = Conformance(document(Settings()))
 JSON = {"Content-Type": "application/json"}
 RECORDING_ID = "2a3c92b3-401c-4ba7-9454-082cb01c9f7c"
 PROJECT_ID = "8b0c6f0e-3c9a-4c57-9d8e-5b1f0f9a2f11"
+NOW = "2026-12-03T18:42:00.000000Z"
 RECORDING = {
     "id": RECORDING_ID,
     "filename": "dawn.wav",
@@ -52,7 +53,7 @@ def body(value: object) -> bytes:
             "/recordings?limit=1&q=dawn",
             200,
             JSON,
-            body({"recordings": [RECORDING], "next": None}),
+            body({"recordings": [RECORDING], "next": None, "server_time": NOW}),
         ),
         ("GET", f"/recordings/{RECORDING_ID}", 404, JSON, body({"error": "no recording"})),
         ("DELETE", f"/recordings/{RECORDING_ID}", 204, {}, b""),
@@ -113,7 +114,13 @@ def test_an_answer_the_document_allows_passes(method, path, status, headers, con
             "/recordings",
             200,
             JSON,
-            body({"recordings": [{**RECORDING, "created_at": "yesterday"}], "next": None}),
+            body(
+                {
+                    "recordings": [{**RECORDING, "created_at": "yesterday"}],
+                    "next": None,
+                    "server_time": NOW,
+                }
+            ),
             '"yesterday" is not a "date-time" at /recordings/0/created_at',
         ),
         (

@@ -36,8 +36,9 @@ function client(answers: Answer[], token: string | null = "t0k") {
 
 describe("ApiClient", () => {
   it("sends the bearer token and parses JSON", async () => {
-    const { api, calls } = client([json(200, { recordings: [], next: null })]);
-    await expect(api.listRecordings()).resolves.toEqual({ recordings: [], next: null });
+    const page = { recordings: [], next: null, server_time: "2026-12-03T18:00:00.000000Z" };
+    const { api, calls } = client([json(200, page)]);
+    await expect(api.listRecordings()).resolves.toEqual(page);
     expect(calls[0].url).toBe("http://api/recordings");
     expect((calls[0].init.headers as Record<string, string>).Authorization).toBe("Bearer t0k");
   });

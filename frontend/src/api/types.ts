@@ -21,6 +21,8 @@ export interface Recording {
 export interface RecordingPage {
   recordings: Recording[];
   next: string | null;
+  /** When the API read the page, by the clock `updated_at` is written with. */
+  server_time: string;
 }
 
 /** A presigned POST: every field goes into the form in this order, the file last. */

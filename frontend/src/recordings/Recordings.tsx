@@ -7,6 +7,7 @@ import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previo
 import { changed, nextPollDelay } from "./poll";
 import { everyProject } from "./projects";
 import { RecordingRow, type RowActions } from "./RecordingRow";
+import { clockSkewMs } from "./stuck";
 
 // Typing pauses this long before the search goes to the API: one request per pause, not per key.
 const SEARCH_PAUSE_MS = 300;
@@ -34,6 +35,8 @@ export function Recordings({ api, maxUploadBytes }: { api: ApiClient; maxUploadB
   const shown = useRef<Recording[]>([]);
   // Each list request's number: an answer to a query the person has since changed is dropped.
   const latest = useRef(0);
+  // The server's clock minus this one: "seems stuck" compares with the server's updated_at.
+  const skewMs = useRef(0);
 
   const query = useMemo(() => pageQuery(choice, pages, pageSize), [choice, pages, pageSize]);
 
@@ -45,6 +48,7 @@ export function Recordings({ api, maxUploadBytes }: { api: ApiClient; maxUploadB
       if (mine !== latest.current) return;
       quietPolls.current = changed(shown.current, page.recordings) ? 0 : quietPolls.current + 1;
       shown.current = page.recordings;
+      skewMs.current = clockSkewMs(page.server_time, Date.now());
       setRecordings(page.recordings);
       setNext(page.next);
       setError(null);
@@ -164,7 +168,7 @@ export function Recordings({ api, maxUploadBytes }: { api: ApiClient; maxUploadB
                 key={r.id}
                 recording={r}
                 projects={projects}
-                nowMs={Date.now()}
+                nowMs={Date.now() + skewMs.current}
                 problem={problems[r.id]}
                 actions={actions}
               />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { aRecording } from "./fixture";
-import { STUCK_AFTER_S, stuckSentence } from "./stuck";
+import { STUCK_AFTER_S, clockSkewMs, stuckSentence } from "./stuck";
 
 const since = "2026-12-03T18:00:00.000000Z";
 const later = (s: number) => Date.parse("2026-12-03T18:00:00Z") + s * 1000;
@@ -22,5 +22,21 @@ describe("stuckSentence", () => {
       expect(stuckSentence(aRecording("c", status, { updated_at: since }), later(3600))).toBeNull();
     }
     expect(stuckSentence(aRecording("d", "PENDING", { updated_at: null }), later(3600))).toBeNull();
+  });
+});
+
+describe("clockSkewMs", () => {
+  it("measures a browser clock that is hours off against the server's", () => {
+    // The laptop thinks it is 3 h earlier than the server does.
+    const received = Date.parse("2026-12-03T15:00:00Z");
+    expect(clockSkewMs("2026-12-03T18:00:00.000000Z", received)).toBe(3 * 3600 * 1000);
+    const processing = aRecording("a", "PROCESSING", { updated_at: "2026-12-03T17:50:00.000000Z" });
+    const skew = clockSkewMs("2026-12-03T18:00:00.000000Z", received);
+    expect(stuckSentence(processing, received)).toBeNull();
+    expect(stuckSentence(processing, received + skew)).toBe("Seems stuck: processing for 10 min");
+  });
+
+  it("takes no skew from a time it cannot read", () => {
+    expect(clockSkewMs("soon", 1_000)).toBe(0);
   });
 });

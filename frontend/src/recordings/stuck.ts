@@ -9,7 +9,20 @@ const LEASE_S = 20;
 const SWEEP_EVERY_S = 60;
 export const STUCK_AFTER_S = JOB_TIMEOUT_S + LEASE_S + SWEEP_EVERY_S;
 
-/** "Seems stuck: processing for 7 min" when an unfinished status has not moved for too long, else null. */
+/**
+ * How far the server's clock is ahead of this one, in ms, from a page it read at `serverTime`
+ * and this browser received at `receivedAtMs`. A field laptop's clock can be hours off; the
+ * answer's own travel time (well under a second) is not worth correcting for.
+ */
+export function clockSkewMs(serverTime: string, receivedAtMs: number): number {
+  const server = Date.parse(serverTime);
+  return Number.isFinite(server) ? server - receivedAtMs : 0;
+}
+
+/**
+ * "Seems stuck: processing for 7 min" when an unfinished status has not moved for too long,
+ * else null; `nowMs` is the server's time (this clock plus `clockSkewMs`).
+ */
 export function stuckSentence(recording: Recording, nowMs: number): string | null {
   if (recording.status !== "PENDING" && recording.status !== "PROCESSING") return null;
   if (recording.updated_at === null) return null;
