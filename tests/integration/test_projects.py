@@ -163,7 +163,7 @@ def test_a_bad_move_is_refused(alice: ApiUser, body, status: int, complaint: str
 
 def test_a_recording_cannot_be_created_in_a_project_that_is_not_yours(alice: ApiUser, bob: ApiUser):
     project = new_project(alice, "alice's")
-    before = bob.request("GET", "/recordings").json()
+    before = bob.request("GET", "/recordings").json()["recordings"]
     for project_id in (project["id"], NEVER_ISSUED, "x"):
         answer = bob.request(
             "POST",
@@ -172,7 +172,7 @@ def test_a_recording_cannot_be_created_in_a_project_that_is_not_yours(alice: Api
         )
         assert answer.status_code == 404
         assert answer.json() == {"error": f"no project {project_id!r}"}
-    assert bob.request("GET", "/recordings").json() == before
+    assert bob.request("GET", "/recordings").json()["recordings"] == before
 
 
 def test_deleting_a_project_deletes_its_recordings_audio_images_and_all(
