@@ -1,4 +1,5 @@
 import { useEffect, useRef, useSyncExternalStore } from "react";
+import { CLOCK_FROM_S, clockTime } from "../clock";
 import { spaceTogglesPlayback } from "./keys";
 import { type Playback, SPEEDS } from "./playback";
 
@@ -13,6 +14,7 @@ export interface PlayerProps {
 }
 
 export function readout(seconds: number, durationS: number): string {
+  if (durationS >= CLOCK_FROM_S) return `${clockTime(seconds, 1)} / ${clockTime(durationS, 1)}`;
   return `${seconds.toFixed(1)} s / ${durationS.toFixed(1)} s`;
 }
 

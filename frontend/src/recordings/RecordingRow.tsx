@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { Project, Recording } from "../api/types";
+import { durationText } from "../clock";
 import { ProjectOptions } from "./ProjectOptions";
 import { stuckSentence } from "./stuck";
 import { STATUS_WORDS } from "./words";
@@ -43,7 +44,7 @@ export function RecordingRow({
         )}
         {problem && <div className="error">{problem}</div>}
       </td>
-      <td>{r.duration_s === null ? "" : `${r.duration_s.toFixed(1)} s`}</td>
+      <td>{durationText(r.duration_s)}</td>
       <td>{r.sample_rate === null ? "" : `${r.sample_rate} Hz`}</td>
       <td>{r.annotation_count}</td>
       <td>

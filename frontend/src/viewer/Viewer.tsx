@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Manifest, Tile } from "../api/types";
+import { CLOCK_FROM_S } from "../clock";
 import { Axis } from "./Axis";
 import { COLOUR_MAPS, OVERVIEW_COLOURS, type ColourMap, type ColourSettings } from "./colour";
 import { limitsOf } from "./limits";
 import { Spectrogram } from "./Spectrogram";
-import { ticks } from "./ticks";
+import { clockTicks, ticks } from "./ticks";
 import { clampView, endS, hzToY, panBy, timeToX, wholeRecording, zoomAt, zoomBandAt, type View } from "./view";
 import "./viewer.css";
 import { wheelAction, wheelZoom } from "./wheel";
@@ -109,7 +110,11 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
     },
   };
 
-  const timeTicks = useMemo(() => ticks(view.startS, endS(view), view.widthPx, 80), [view]);
+  const asClock = limits.durationS >= CLOCK_FROM_S;
+  const timeTicks = useMemo(
+    () => (asClock ? clockTicks : ticks)(view.startS, endS(view), view.widthPx, 80),
+    [view, asClock],
+  );
   const frequencyTicks = useMemo(
     () => ticks(view.fMinHz, view.fMaxHz, view.heightPx, 36, 1000),
     [view],
@@ -176,7 +181,7 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
           depthPx={TIME_AXIS_PX}
           ticks={timeTicks}
           position={(s) => timeToX(view, s)}
-          title="Time (s)"
+          title={asClock ? "Time (h:mm:ss)" : "Time (s)"}
         />
         <div />
         <input

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ticks, tickStep } from "./ticks";
+import { clockTicks, ticks, tickStep } from "./ticks";
 
 describe("axis marks", () => {
   it.each([
@@ -38,5 +38,30 @@ describe("axis marks", () => {
 
   it("has no marks on an empty axis", () => {
     expect(ticks(5, 5, 1000, 80)).toEqual([]);
+  });
+});
+
+describe("clock time, for recordings of an hour or more", () => {
+  it("marks 4 hours on 1000 px every half hour", () => {
+    expect(clockTicks(0, 14_400, 1000, 80).map((m) => m.text)).toEqual(
+      ["0:00:00", "0:30:00", "1:00:00", "1:30:00", "2:00:00", "2:30:00", "3:00:00", "3:30:00", "4:00:00"],
+    );
+  });
+
+  it("counts in minutes and seconds, then in tenths, as the view narrows", () => {
+    // 14 s over 1000 px: 1.12 s apart at the least, so every 2 s.
+    expect(clockTicks(5394.7, 5408.7, 1000, 80).map((m) => m.text)).toEqual(
+      ["1:29:56", "1:29:58", "1:30:00", "1:30:02", "1:30:04", "1:30:06", "1:30:08"],
+    );
+    // 15 min over 1000 px: 72 s apart at the least, so every 2 min.
+    expect(clockTicks(3600, 4500, 1000, 80)[1].text).toBe("1:02:00");
+    // 3.5 s over 1000 px: 0.28 s at the least, so every 0.5 s.
+    expect(clockTicks(5398.7, 5402.2, 1000, 80).map((m) => m.text).slice(0, 3)).toEqual(
+      ["1:29:59.0", "1:29:59.5", "1:30:00.0"],
+    );
+  });
+
+  it("has no marks on an empty axis", () => {
+    expect(clockTicks(5, 5, 1000, 80)).toEqual([]);
   });
 });
