@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { aRecording } from "./fixture";
-import { STUCK_AFTER_S, clockSkewMs, stuckSentence } from "./stuck";
+import { PENDING_STUCK_AFTER_S, STUCK_AFTER_S, clockSkewMs, stuckSentence } from "./stuck";
 
 const since = "2026-12-03T18:00:00.000000Z";
 const later = (s: number) => Date.parse("2026-12-03T18:00:00Z") + s * 1000;
@@ -12,9 +12,15 @@ describe("stuckSentence", () => {
     expect(stuckSentence(processing, later(379))).toBeNull();
     expect(stuckSentence(processing, later(381))).toBe("Seems stuck: processing for 6 min");
     expect(stuckSentence(processing, later(7 * 60 + 59))).toBe("Seems stuck: processing for 7 min");
-    expect(stuckSentence(aRecording("b", "PENDING", { updated_at: since }), later(3600))).toBe(
-      "Seems stuck: pending for 60 min",
-    );
+  });
+
+  it("gives a pending upload its whole upload window first: a big file may still be arriving", () => {
+    expect(PENDING_STUCK_AFTER_S).toBe(1260);
+    const pending = aRecording("b", "PENDING", { updated_at: since });
+    expect(stuckSentence(pending, later(10 * 60))).toBeNull();
+    expect(stuckSentence(pending, later(1259))).toBeNull();
+    expect(stuckSentence(pending, later(1261))).toBe("Seems stuck: pending for 21 min");
+    expect(stuckSentence(pending, later(3600))).toBe("Seems stuck: pending for 60 min");
   });
 
   it("never calls a finished recording stuck, nor one without a time", () => {
