@@ -60,14 +60,14 @@ def _sign_tiles(tiles: list[dict], url: Callable[[str], str]) -> None:
     ``object`` of its level holding it, one URL an object; an older tile is an object of
     its own, ``key``.
     """
-    level_urls: dict[str, str] = {}
+    object_urls: dict[str, str] = {}
     for tile in tiles:
         if "key" in tile:
             tile["url"] = url(tile["key"])
             continue
-        if tile["object"] not in level_urls:
-            level_urls[tile["object"]] = url(tile["object"])
-        tile["url"] = level_urls[tile["object"]]
+        if tile["object"] not in object_urls:
+            object_urls[tile["object"]] = url(tile["object"])
+        tile["url"] = object_urls[tile["object"]]
         tile["range"] = f"bytes={tile['offset']}-{tile['offset'] + tile['length'] - 1}"
 
 

@@ -34,10 +34,15 @@ export function partOf(file: Blob, partSize: number, number: number): Blob {
   return file.slice((number - 1) * partSize, number * partSize);
 }
 
+/** How many bytes part `number` has: `partSize`, but for the last. */
+function partLength(fileSize: number, partSize: number, number: number): number {
+  return Math.min(partSize, fileSize - (number - 1) * partSize);
+}
+
 /** The parts the bucket holds whole (number -> ETag): a resumed upload sends only the others. */
 export function heldParts(progress: UploadProgress, fileSize: number): Map<number, string> {
-  const expected = (n: number) => Math.min(progress.part_size, fileSize - (n - 1) * progress.part_size);
-  return new Map(progress.received.filter((p) => p.size === expected(p.number)).map((p) => [p.number, p.etag]));
+  const whole = (p: UploadProgress["received"][number]) => p.size === partLength(fileSize, progress.part_size, p.number);
+  return new Map(progress.received.filter(whole).map((p) => [p.number, p.etag]));
 }
 
 /**
@@ -67,10 +72,9 @@ export async function sendParts(
   signal.addEventListener("abort", stopAll);
   if (signal.aborted) stopAll();
 
-  const size = (n: number) => Math.min(plan.part_size, file.size - (n - 1) * plan.part_size);
   const report = () => {
     let sent = 0;
-    for (const n of etags.keys()) sent += size(n);
+    for (const n of etags.keys()) sent += partLength(file.size, plan.part_size, n);
     for (const bytes of inFlight.values()) sent += bytes;
     onProgress(file.size > 0 ? sent / file.size : 1);
   };
