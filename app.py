@@ -6,14 +6,13 @@ Never imports numpy (or the spectrogram engine): HTTP cold starts stay small.
 from __future__ import annotations
 
 import functools
-import json
 
 from chalice import Chalice, CognitoUserPoolAuthorizer, CORSConfig, Response
 
 from chalicelib import annotation_files, annotations, auth, clients, openapi, validation
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
-from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
+from chalicelib.errors import NotFoundError, SonagramError
 from chalicelib.projects import Projects
 from chalicelib.recordings import Recordings, content_disposition, owned_recording
 
@@ -75,11 +74,10 @@ def current_user() -> str:
 
 
 def json_body() -> object:
-    raw = app.current_request.raw_body or b""
-    try:
-        return json.loads(raw) if raw else {}
-    except (ValueError, RecursionError) as e:  # RecursionError: nested too deep to parse
-        raise BadRequestError(f"the request body is not valid JSON: {e}") from e
+    # The largest body a route takes is a recording's whole set of annotations.
+    return validation.json_body(
+        app.current_request.raw_body, max_containers=annotations.MAX_BODY_CONTAINERS
+    )
 
 
 @app.route("/health")

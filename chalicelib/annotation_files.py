@@ -35,7 +35,7 @@ def import_file(
             f"{MAX_IMPORT_BYTES // (1024 * 1024)} MiB"
         )
     try:
-        format, imported = formats.read(data, format)
+        format, imported = formats.read(data, format, max_boxes=annotations.MAX_ANNOTATIONS)
     except formats.FormatError as e:
         raise BadRequestError(f"not imported: {e}") from e
     bounds = annotations.Bounds.of(recording)

@@ -12,6 +12,7 @@ import contextlib
 import json
 import math
 import re
+import reprlib
 import uuid
 import zlib
 from dataclasses import dataclass
@@ -24,11 +25,15 @@ from chalicelib.errors import (
     StorageError,
     TooLargeError,
 )
+from chalicelib.formats.json_document import CONTAINERS_PER_BOX
 from chalicelib.models import AnnotationChunkModel, RecordingModel
 from chalicelib.paging import ISSUED_ID
 from chalicelib.validation import fields, whole_number
 
 MAX_ANNOTATIONS = 10_000
+# The JSON arrays and objects of the largest body, a PATCH upserting a whole set: its boxes
+# and the body, upsert and delete around them.
+MAX_BODY_CONTAINERS = CONTAINERS_PER_BOX * MAX_ANNOTATIONS + 3
 MAX_LABEL = 200
 MAX_NOTES = 2_000
 # Entries of a box's measurements and attributes, the length of their names and values.
@@ -130,7 +135,9 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
     gets a new one.
     """
     if not isinstance(raw, dict):
-        raise BadRequestError(f"{where}: an annotation must be a JSON object, not {raw!r}")
+        raise BadRequestError(
+            f"{where}: an annotation must be a JSON object, not {reprlib.repr(raw)}"
+        )
     unknown = sorted(set(raw) - set(FIELDS), key=str)
     if unknown:
         raise BadRequestError(
@@ -197,12 +204,16 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
     return {name: box[name] for name in FIELDS}
 
 
+def _not_too_many(count: int) -> None:
+    if count > MAX_ANNOTATIONS:
+        raise BadRequestError(
+            f"a recording holds at most {MAX_ANNOTATIONS} annotations; this makes {count}"
+        )
+
+
 def _checked_set(boxes: list[dict]) -> list[dict]:
     """The whole set's limits: how many, unique ids, and its size as JSON."""
-    if len(boxes) > MAX_ANNOTATIONS:
-        raise BadRequestError(
-            f"a recording holds at most {MAX_ANNOTATIONS} annotations; this makes {len(boxes)}"
-        )
+    _not_too_many(len(boxes))
     seen: set[str] = set()
     for box in boxes:
         if box["id"] in seen:
@@ -213,7 +224,8 @@ def _checked_set(boxes: list[dict]) -> list[dict]:
 
 def _boxes(value: object, name: str, bounds: Bounds) -> list[dict]:
     if not isinstance(value, list):
-        raise BadRequestError(f"{name} must be a list of annotations, not {value!r}")
+        raise BadRequestError(f"{name} must be a list of annotations, not {reprlib.repr(value)}")
+    _not_too_many(len(value))  # before checking each: the list may be millions long
     return [check_box(raw, where=f"{name}[{i}]", bounds=bounds) for i, raw in enumerate(value)]
 
 
@@ -364,8 +376,15 @@ def patch(recording: RecordingModel, body: object) -> dict:
     )
     version = _version(version)
     changed = _checked_set(_boxes(upsert, "upsert", Bounds.of(recording)))
+    if isinstance(delete, list) and len(delete) > MAX_ANNOTATIONS:
+        raise BadRequestError(
+            f"delete lists {len(delete)} ids; a recording holds at most {MAX_ANNOTATIONS} "
+            "annotations"
+        )
     if not isinstance(delete, list) or not all(isinstance(i, str) for i in delete):
-        raise BadRequestError(f"delete must be a list of annotation ids, not {delete!r}")
+        raise BadRequestError(
+            f"delete must be a list of annotation ids, not {reprlib.repr(delete)}"
+        )
     both = sorted({box["id"] for box in changed} & set(delete))
     if both:
         raise BadRequestError(f"annotation {both[0]!r} is both upserted and deleted")

@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from chalicelib.audio_types import CONTROL_CHARACTER
 from chalicelib.errors import BadRequestError
+from chalicelib.formats.json_document import containers
+
+
+def json_body(raw: bytes | None, *, max_containers: int) -> object:
+    """The JSON value a request's body holds; an empty body is ``{}``.
+
+    A body of more than ``max_containers`` arrays and objects is refused before they are
+    made: millions of tiny ones would take gigabytes, more than the function has.
+    """
+    if not raw:
+        return {}
+    try:
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+    except ValueError as e:
+        raise BadRequestError(f"the request body is not valid JSON: {e}") from e
+    count = containers(text, max_containers)
+    if count > max_containers:
+        raise BadRequestError(
+            f"the request body holds {count} JSON arrays and objects; a request takes at "
+            f"most {max_containers}"
+        )
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as e:  # RecursionError: nested too deep to parse
+        raise BadRequestError(f"the request body is not valid JSON: {e}") from e
 
 
 def _listed(names: tuple[str, ...]) -> str:

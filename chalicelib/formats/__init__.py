@@ -85,7 +85,9 @@ def _detect(text: str) -> str:
     raise FormatError(_UNRECOGNISED)
 
 
-def read(data: bytes, format: str | None = None) -> tuple[str, list[ImportedBox]]:
+def read(
+    data: bytes, format: str | None = None, *, max_boxes: int | None = None
+) -> tuple[str, list[ImportedBox]]:
     """The boxes of an annotation file, in file order, and the format read.
 
     Parameters
@@ -94,6 +96,10 @@ def read(data: bytes, format: str | None = None) -> tuple[str, list[ImportedBox]
         The file: UTF-8 (with or without BOM), UTF-16 or Windows-1252; CRLF, LF or CR.
     format : str or None
         One of ``FORMATS``; None detects it (``detect``).
+    max_boxes : int or None
+        The most boxes to read. A file holding more is refused before any box is made
+        when it has more lines, cells (or JSON arrays and objects) than that many boxes
+        take, else at the box after the last: never after making them all.
 
     Returns
     -------
@@ -110,7 +116,7 @@ def read(data: bytes, format: str | None = None) -> tuple[str, list[ImportedBox]
         format = _detect(text)
     elif format not in FORMATS:
         raise FormatError(f"unknown format '{format}': one of {', '.join(FORMATS)}")
-    return format, _READERS[format].read(text)
+    return format, _READERS[format].read(text, max_boxes)
 
 
 def write(

@@ -6,7 +6,7 @@ Audacity's "Extended" label style follows a label with a line ``\\<TAB>low<TAB>h
 
 from __future__ import annotations
 
-from chalicelib.formats.box import FormatError, ImportedBox, new_box
+from chalicelib.formats.box import FormatError, ImportedBox, add, new_box
 from chalicelib.formats.text import (
     first_record,
     hertz,
@@ -28,8 +28,8 @@ def recognises(text: str) -> bool:
     return first.strip() == _FREQUENCY_LINE or parse_number(first) is not None
 
 
-def read(text: str) -> list[ImportedBox]:
-    """The labels of a label track, in file order.
+def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
+    """The labels of a label track, in file order (at most ``max_boxes``).
 
     As Audacity reads them: ``time<TAB>text`` (the second field not a number) and labels
     with start = end are point labels, returned with ``end_s == start_s``; only the third
@@ -39,11 +39,12 @@ def read(text: str) -> list[ImportedBox]:
     """
     boxes: list[ImportedBox] = []
     has_frequencies = True  # of the label before; there is none before the first line
-    for line, content in records(text):
-        fields = content.split("\t")
+    for line, content in records(text, max_boxes):
+        # Only the first four fields are read: the rest stays one, however many TABs it has.
+        fields = content.split("\t", 4)
         try:
             if fields[0].strip() != _FREQUENCY_LINE:
-                boxes.append(ImportedBox(line, _label(fields)))
+                add(boxes, ImportedBox(line, _label(fields)), max_boxes)
                 has_frequencies = False
             elif not boxes:
                 raise FormatError("a frequency line ('\\') must follow a label")

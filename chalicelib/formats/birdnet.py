@@ -8,11 +8,12 @@ all ``nocall`` are BirdNET's placeholders for "nothing detected" and are skipped
 from __future__ import annotations
 
 from chalicelib.formats import raven
-from chalicelib.formats.box import FormatError, ImportedBox, new_box
+from chalicelib.formats.box import FormatError, ImportedBox, add, new_box
 from chalicelib.formats.text import (
     column,
     first_record,
     header,
+    not_too_wide,
     number,
     records,
     row,
@@ -31,7 +32,7 @@ def recognises(text: str) -> bool:
 
 
 def _is_table(text: str) -> bool:
-    names = first_record(text).split("\t")
+    names = not_too_wide(first_record(text), "\t").split("\t")
     return raven.recognises(text) and all(
         column(names, name) is not None for name in ("Species Code", "Confidence")
     )
@@ -41,26 +42,26 @@ def _is_csv(text: str) -> bool:
     return first_record(text).startswith(f"{CSV_START},{CSV_END}")
 
 
-def read(text: str) -> list[ImportedBox]:
-    """The detections of a BirdNET table or CSV, placeholders left out, in file order.
+def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
+    """The detections of a BirdNET table or CSV, placeholders left out, in file order (at
+    most ``max_boxes``).
 
     A table's Low and High Freq are the band BirdNET analysed (e.g. 0-15000 Hz), not the
     call's: they are kept as ``low_hz``/``high_hz`` and the box gets the attribute
     ``frequency_band = "analysis"`` so that they are shown as band limits.
     """
-    if _is_table(text):
-        boxes = raven.read(text)
-        for imported in boxes:
-            if imported.box["low_hz"] is not None or imported.box["high_hz"] is not None:
-                imported.box["attributes"][raven.FREQUENCY_BAND] = "analysis"
-    elif _is_csv(text):
-        boxes = _read_csv(text)
-    else:
+    if _is_csv(text):
+        return _read_csv(text, max_boxes)
+    if not _is_table(text):
         raise FormatError(
             "not a BirdNET file: no selection table header with 'Begin Time (s)', "
             "'Species Code' and 'Confidence', nor a CSV header 'Start (s),End (s),...'"
         )
-    return [imported for imported in boxes if not _placeholder(imported.box)]
+    boxes = raven.read(text, max_boxes, skip=_placeholder)
+    for imported in boxes:
+        if imported.box["low_hz"] is not None or imported.box["high_hz"] is not None:
+            imported.box["attributes"][raven.FREQUENCY_BAND] = "analysis"
+    return boxes
 
 
 def _placeholder(box: dict) -> bool:
@@ -68,15 +69,15 @@ def _placeholder(box: dict) -> bool:
     return all(name.casefold() == _NO_CALL for name in (box["label"], *names))
 
 
-def _read_csv(text: str) -> list[ImportedBox]:
+def _read_csv(text: str, max_boxes: int | None) -> list[ImportedBox]:
     """BirdNET's CSV: ``Start (s),End (s),Scientific name,Common name,Confidence,File``.
 
     BirdNET writes it without quoting, so a comma in the file's path splits the row: the
     cells past the header's width belong to the last column (the File).
     """
-    rows = records(text)
+    rows = records(text, max_boxes)
     header_line, header_text = next(rows)
-    names = header(header_text.split(","), header_line)
+    names = header(not_too_wide(header_text, ",", header_line).split(","), header_line)
     start, end = column(names, CSV_START), column(names, CSV_END)
     if start is None or end is None:
         raise FormatError("not a BirdNET CSV: no 'Start (s)' and 'End (s)' columns")
@@ -84,7 +85,7 @@ def _read_csv(text: str) -> list[ImportedBox]:
     boxes = []
     for line, content in rows:
         try:
-            cells = content.split(",")
+            cells = not_too_wide(content, ",").split(",")
             if len(cells) > len(names):
                 cells[len(names) - 1 :] = [",".join(cells[len(names) - 1 :])]
             cells = [cell.strip() for cell in row(names, cells)]
@@ -106,5 +107,6 @@ def _read_csv(text: str) -> list[ImportedBox]:
             )
         except FormatError as error:
             raise error.at(line) from None
-        boxes.append(ImportedBox(line, box))
+        if not _placeholder(box):
+            add(boxes, ImportedBox(line, box), max_boxes)
     return boxes

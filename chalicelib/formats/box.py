@@ -63,3 +63,16 @@ def new_box(
         "attributes": attributes or {},
         "channel": channel,
     }
+
+
+def add(boxes: list[ImportedBox], imported: ImportedBox, max_boxes: int | None) -> None:
+    """Append ``imported`` to a file's ``boxes``, unless it would be one more than
+    ``max_boxes``: reading stops there."""
+    if max_boxes is not None and len(boxes) >= max_boxes:
+        raise too_many(max_boxes, imported.line)
+    boxes.append(imported)
+
+
+def too_many(max_boxes: int, line: int | None = None) -> FormatError:
+    """The error for a file of more than ``max_boxes`` boxes, at the line of the next."""
+    return FormatError(f"the file holds more than {max_boxes} annotations", line)

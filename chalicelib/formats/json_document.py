@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 
-from chalicelib.formats.box import FormatError, ImportedBox, new_box
-from chalicelib.formats.text import not_negative
+from chalicelib.formats.box import FormatError, ImportedBox, new_box, too_many
+from chalicelib.formats.text import MAX_CELLS, not_negative
 
 _DOCUMENT_FIELDS = ("recording", "duration_s", "annotations", "version")
+# Arrays and objects per box: the box, its measurements and its attributes.
+CONTAINERS_PER_BOX = 3
+# A JSON string, escapes and all: brackets inside it are text.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 # Given by the API, not part of a box.
 _IGNORED = ("id",)
 _PLACE = "annotation"
@@ -27,8 +32,29 @@ def recognises(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
-def read(text: str) -> list[ImportedBox]:
-    """The boxes of a document or of a bare list, in order."""
+def containers(text: str, most: int) -> int:
+    """How many arrays and objects a JSON text holds, counted without making them.
+
+    A count up to ``most`` may include brackets inside strings: only one over it is made
+    exact (an unterminated string's brackets still count)."""
+    brackets = text.count("[") + text.count("{")
+    if brackets <= most:  # even if none were in strings: no need to find the strings
+        return brackets
+    bare = _STRING.sub("", text)
+    return bare.count("[") + bare.count("{")
+
+
+def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
+    """The boxes of a document or of a bare list, in order (at most ``max_boxes``: a
+    document that could hold more is refused before it is parsed)."""
+    if max_boxes is not None:
+        most = CONTAINERS_PER_BOX * max_boxes + 2
+        count = containers(text, most)
+        if count > most:
+            raise FormatError(
+                f"the file holds {count} JSON arrays and objects; {max_boxes} annotations "
+                f"take at most {most}"
+            )
     document = _parse(text)
     if isinstance(document, dict):
         unknown = sorted(set(document) - set(_DOCUMENT_FIELDS))
@@ -39,6 +65,8 @@ def read(text: str) -> list[ImportedBox]:
         document = document["annotations"]
     if not isinstance(document, list):
         raise FormatError("'annotations' must be a list of annotations")
+    if max_boxes is not None and len(document) > max_boxes:
+        raise too_many(max_boxes)
     boxes = []
     for index, fields in enumerate(document, start=1):
         try:
@@ -104,6 +132,8 @@ def _mapping_of(check: Callable[[object, str], object]) -> Callable[[object, str
     def mapping(value: object, name: str) -> dict:
         if not isinstance(value, dict):
             raise FormatError(f"{name} {json.dumps(value)} is not an object")
+        if len(value) > MAX_CELLS:  # as a table's line: no box has more
+            raise FormatError(f"{name} has {len(value)} entries, more than {MAX_CELLS}")
         return {key: check(item, f"{name} '{key}'") for key, item in value.items()}
 
     return mapping

@@ -13,15 +13,17 @@ Columns are found by name, in any order and case. Besides the box's own columns:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from chalicelib.formats.box import FormatError, ImportedBox, new_box
+from chalicelib.formats.box import FormatError, ImportedBox, add, new_box
 from chalicelib.formats.text import (
     channel,
     column,
     first_record,
     header,
     hertz,
+    not_too_wide,
     number,
     one_line,
     parse_number,
@@ -51,7 +53,7 @@ _UNIT = re.compile(r"\([^()]*\)$")
 
 def recognises(text: str) -> bool:
     """Whether a file's first line is a selection table's header."""
-    return column(first_record(text).split("\t"), BEGIN) is not None
+    return column(not_too_wide(first_record(text), "\t").split("\t"), BEGIN) is not None
 
 
 @dataclass(frozen=True)
@@ -134,32 +136,40 @@ def _cell(cells: list[str], index: int | None) -> str:
     return cells[index].strip() if index is not None else ""
 
 
-def read(text: str) -> list[ImportedBox]:
-    """The boxes of a selection table, one per selection, in the table's order.
+def read(
+    text: str,
+    max_boxes: int | None = None,
+    *,
+    skip: Callable[[dict], bool] = lambda box: False,
+) -> list[ImportedBox]:
+    """The boxes of a selection table, one per selection, in the table's order (at most
+    ``max_boxes``; rows whose box is one to ``skip`` are left out).
 
     Raven writes a selection once per view that shows it (``Waveform 1``,
     ``Spectrogram 1``) with the same bounds: rows with the same Selection and Channel in
     other views are one box, taken from the Spectrogram row when there is one. A row in a
     view that selection already has (tables joined by hand) starts a new box.
     """
-    rows = records(text)
+    rows = records(text, max_boxes)
     header_line, header_text = next(rows)
-    names = header(header_text.split("\t"), header_line)
+    names = header(not_too_wide(header_text, "\t", header_line).split("\t"), header_line)
     columns = _Columns.of(names)
     boxes: list[ImportedBox] = []
     # (Selection, Channel) -> the index of its box and the views its rows were in.
     selections: dict[tuple[str, int], tuple[int, set[str]]] = {}
     for line, content in rows:
         try:
-            cells = row(names, content.split("\t"))
+            cells = row(names, not_too_wide(content, "\t").split("\t"))
             imported = ImportedBox(line, columns.box(cells))
         except FormatError as error:
             raise error.at(line) from None
+        if skip(imported.box):
+            continue
         selection, view = _cell(cells, columns.selection), _cell(cells, columns.view)
         key = (selection, imported.box["channel"])
         if not (selection and view) or key not in selections or view in selections[key][1]:
             selections[key] = (len(boxes), {view})
-            boxes.append(imported)
+            add(boxes, imported, max_boxes)
             continue
         index, views = selections[key]
         if view.startswith("Spectrogram") and not any(v.startswith("Spectrogram") for v in views):

@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from chalicelib.formats.box import FormatError, ImportedBox, new_box
+from chalicelib.formats.box import FormatError, ImportedBox, add, new_box
 from chalicelib.formats.text import (
     channel,
     column,
@@ -19,6 +19,7 @@ from chalicelib.formats.text import (
     header,
     hertz,
     lines,
+    not_too_wide,
     number,
     row,
     seconds,
@@ -55,7 +56,8 @@ def _delimiter(first_line: str) -> str:
 
 
 def _header_cells(first_line: str) -> list[str]:
-    return next(csv.reader([first_line], delimiter=_delimiter(first_line)), [])
+    delimiter = _delimiter(first_line)
+    return next(csv.reader([not_too_wide(first_line, delimiter)], delimiter=delimiter), [])
 
 
 def recognises(text: str) -> bool:
@@ -64,11 +66,12 @@ def recognises(text: str) -> bool:
     return all(column(names, *_ALIASES[part]) is not None for part in ("start", "end"))
 
 
-def read(text: str) -> list[ImportedBox]:
-    """The boxes of a CSV (or TSV) table, in file order; columns not part of a box are kept
-    as string attributes (``audio_file`` and ``annotation_file`` are left out)."""
+def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
+    """The boxes of a CSV (or TSV) table, in file order (at most ``max_boxes``); columns not
+    part of a box are kept as string attributes (``audio_file`` and ``annotation_file`` are
+    left out)."""
     delimiter = _delimiter(first_record(text))
-    rows = _rows(text, delimiter)
+    rows = _rows(text, delimiter, max_boxes)
     header_line, header_cells = next(rows)
     names = header(header_cells, header_line)
     at = {part: column(names, *aliases) for part, aliases in _ALIASES.items()}
@@ -107,14 +110,18 @@ def read(text: str) -> list[ImportedBox]:
             )
         except FormatError as error:
             raise error.at(line) from None
-        boxes.append(ImportedBox(line, box))
+        add(boxes, ImportedBox(line, box), max_boxes)
     return boxes
 
 
-def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def _rows(text: str, delimiter: str, max_boxes: int | None) -> Iterator[tuple[int, list[str]]]:
     """The records that are not blank, each with the line it starts on (a quoted cell may
     hold line breaks)."""
-    reader = csv.reader((f"{line}\n" for line in lines(text)), delimiter=delimiter, strict=True)
+    reader = csv.reader(
+        (f"{not_too_wide(line, delimiter)}\n" for line in lines(text, max_boxes)),
+        delimiter=delimiter,
+        strict=True,
+    )
     while True:
         start = reader.line_num + 1
         try:
@@ -123,6 +130,8 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as error:
             raise FormatError(f"not valid CSV: {error}", start) from None
+        except FormatError as error:
+            raise error.at(start) from None
         if any(cell.strip() for cell in cells):
             yield start, cells
 

@@ -17,6 +17,15 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BREAKS = re.compile(r"[\t\r\n]")
 _NOT_TEXT = "the file is not a text file of annotations"
+# What a file may take per box it may hold, counted before it is read, so that a file of
+# millions of tiny rows is refused before they are made. Lines: Raven writes a selection
+# once per view showing it (waveform, spectrograms), Audacity a label's frequencies on a
+# line of their own, and blank lines may come between. Cells: a box's own columns, its
+# measurements and attributes, in each of its views' rows.
+LINES_PER_BOX = 5
+CELLS_PER_BOX = 50
+# Cells in one line: far more than a box's columns and its 50 measurements and attributes each.
+MAX_CELLS = 1_000
 
 
 def decode(data: bytes) -> str:
@@ -68,14 +77,47 @@ def _utf16(data: bytes, encoding: str) -> str:
         raise FormatError(f"{_NOT_TEXT}: it is not valid UTF-16") from None
 
 
-def lines(text: str) -> list[str]:
-    """Every line, ended by CRLF, LF or CR; line ``n`` (1-based) is ``lines(text)[n - 1]``."""
-    return _LINE_END.split(text)
+def lines(text: str, max_boxes: int | None = None) -> Iterator[str]:
+    """Every line, ended by CRLF, LF or CR, in order, made one at a time.
+
+    With ``max_boxes``, the file is refused first, counted without splitting it, when it
+    has more lines than that many boxes take (``LINES_PER_BOX`` each) or more cells
+    (``CELLS_PER_BOX`` each).
+    """
+    if max_boxes is not None:
+        _check_size(text, max_boxes)
+    return _each_line(text)
 
 
-def records(text: str) -> Iterator[tuple[int, str]]:
-    """The lines that are not blank (white space only), with their 1-based numbers."""
-    for number, line in enumerate(lines(text), start=1):
+def _each_line(text: str) -> Iterator[str]:
+    start = 0
+    for end in _LINE_END.finditer(text):
+        yield text[start : end.start()]
+        start = end.end()
+    yield text[start:]
+
+
+def _check_size(text: str, max_boxes: int) -> None:
+    count = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    most = LINES_PER_BOX * max_boxes + 1
+    if count > most:
+        raise FormatError(
+            f"the file has {count} lines; {max_boxes} annotations take at most {most}"
+        )
+    # Every cell but a line's first follows a TAB or a comma (quoted ones too: an upper bound).
+    count = text.count("\t") + text.count(",") + count
+    most = CELLS_PER_BOX * max_boxes
+    if count > most:
+        raise FormatError(
+            f"the file has {count} TABs, commas and lines; {max_boxes} annotations take at "
+            f"most {most}"
+        )
+
+
+def records(text: str, max_boxes: int | None = None) -> Iterator[tuple[int, str]]:
+    """The lines that are not blank (white space only), with their 1-based numbers
+    (``max_boxes``: see ``lines``)."""
+    for number, line in enumerate(lines(text, max_boxes), start=1):
         if line.strip():
             yield number, line
 
@@ -147,6 +189,14 @@ def shortest(value: float | None) -> str:
 def one_line(value: str) -> str:
     """``value`` as one cell of a TAB-separated line: TAB, CR and LF become spaces."""
     return _BREAKS.sub(" ", value)
+
+
+def not_too_wide(content: str, delimiter: str, line: int | None = None) -> str:
+    """``content``, the text of ``line``, unless it has more than ``MAX_CELLS`` cells
+    between ``delimiter``s: checked before anything splits it."""
+    if content.count(delimiter) >= MAX_CELLS:
+        raise FormatError(f"more than {MAX_CELLS} cells in one line", line)
+    return content
 
 
 def header(cells: Sequence[str], line: int) -> list[str]:

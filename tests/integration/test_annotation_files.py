@@ -8,6 +8,7 @@ import pytest
 
 from infra.local.harness import ApiUser
 from tests.integration.test_pipeline import wav_bytes
+from tests.worst_inputs import filled
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "annotations"
 # What the export of each format is served as, and the end of its file name.
@@ -184,3 +185,13 @@ def test_another_users_files_are_404(alice: ApiUser, bob: ApiUser, chorus):
     assert export(bob, chorus["id"], "raven").status_code == 404
     assert import_file(bob, chorus["id"], b"0.5\t1.0\tmine now\n").status_code == 404
     assert alice.request("GET", f"/recordings/{chorus['id']}/annotations").json()["version"] == 1
+
+
+def test_4_mib_of_tiny_lines_is_400_before_any_box_is_made(alice: ApiUser, chorus):
+    before = alice.request("GET", f"/recordings/{chorus['id']}/annotations").json()
+    answer = import_file(alice, chorus["id"], filled("", "0\n"))  # 2 097 152 lines
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == (
+        "not imported: the file has 2097153 lines; 10000 annotations take at most 50001"
+    )
+    assert alice.request("GET", f"/recordings/{chorus['id']}/annotations").json() == before

@@ -6,6 +6,7 @@ import pytest
 
 from infra.local.harness import ApiClient, ApiUser, RunningStack
 from tests.integration.test_pipeline import wav_bytes
+from tests.worst_inputs import filled
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +132,17 @@ def test_deleting_a_recording_deletes_its_annotations(stack: RunningStack, alice
         ExpressionAttributeValues={":id": {"S": recording_id}},
     )
     assert left["Items"] == []
+
+
+@pytest.mark.parametrize(("method", "head"), [("PUT", "annotations"), ("PATCH", "upsert")])
+def test_4_mib_of_tiny_boxes_is_400_before_they_are_made(alice: ApiUser, method, head):
+    recording_id = fresh(alice)
+    body = filled(f'{{"version":0,"{head}":[', '{"start_s":0,"end_s":1},', "{}]}")
+    answer = alice.request(
+        method, path(recording_id), data=body, headers={"Content-Type": "application/json"}
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == (
+        "the request body holds 174764 JSON arrays and objects; a request takes at most 30003"
+    )
+    assert alice.request("GET", path(recording_id)).json() == {"annotations": [], "version": 0}

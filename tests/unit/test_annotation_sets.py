@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
 
 import pytest
 
-from chalicelib import annotations, clients
+from chalicelib import annotations, clients, validation
 from chalicelib.annotations import Bounds, check_box
 from chalicelib.errors import BadRequestError, ConflictError, TooLargeError
 from chalicelib.models import AnnotationChunkModel, RecordingModel
 from chalicelib.recordings import Recordings, owned_recording
+from tests.worst_inputs import EXTRA_MEMORY, filled, many_entries, peak_of
 
 BOUNDS = Bounds(duration_s=10.0, nyquist_hz=22050.0, channels=2)
 
@@ -198,6 +200,68 @@ def test_one_box_over_the_limit_is_refused(recording):
     boxes = [box() for _ in range(annotations.MAX_ANNOTATIONS + 1)]
     with pytest.raises(BadRequestError, match="at most 10000 annotations; this makes 10001"):
         annotations.replace(recording, {"annotations": boxes, "version": 0})
+
+
+PUT, PATCH = '{"version":0,"annotations":[', '{"version":0,"upsert":['
+TINY_BOX = '{"start_s":0,"end_s":1},'
+TOO_MANY_BRACKETS = "JSON arrays and objects; a request takes at most 30003"
+# (the change, the body, what the refusal says)
+WORST_BODIES = {
+    "PUT: boxes": (annotations.replace, filled(PUT, TINY_BOX, "{}]}"), TOO_MANY_BRACKETS),
+    "PUT: empty objects": (annotations.replace, filled(PUT, "{},", "{}]}"), TOO_MANY_BRACKETS),
+    "PUT: nested lists": (
+        annotations.replace,
+        filled(PUT, "[" * 500 + "]" * 500 + ",", "[]]}"),
+        TOO_MANY_BRACKETS,
+    ),
+    "PUT: numbers": (
+        annotations.replace,
+        filled(PUT, "0,", "0]}"),
+        "a recording holds at most 10000 annotations; this makes 2097137",
+    ),
+    "PUT: one box of many measurements": (
+        annotations.replace,
+        many_entries(PUT + '{"start_s":0,"end_s":1,"measurements":', "0", "}]}"),
+        "annotations[0]: measurements has 426413 entries, over 50",
+    ),
+    "PATCH: upserted boxes": (annotations.patch, filled(PATCH, TINY_BOX, "{}]}"), "30003"),
+    "PATCH: deleted ids": (
+        annotations.patch,
+        filled('{"version":0,"delete":[', '"ab",', '"ab"]}'),
+        "delete lists 838856 ids; a recording holds at most 10000 annotations",
+    ),
+    "PATCH: deleted ids of one letter beyond Latin-1": (
+        annotations.patch,
+        filled('{"version":0,"delete":[', '"\u0100",', '"a"]}'),
+        "delete lists 838856 ids",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "body", "complaint"), WORST_BODIES.values(), ids=WORST_BODIES.keys()
+)
+def test_the_worst_bodies_are_refused_early_and_small(recording, change, body, complaint):
+    def changing():
+        # What app.py does with a request.
+        parsed = validation.json_body(body, max_containers=annotations.MAX_BODY_CONTAINERS)
+        change(recording, parsed)
+
+    peak, refused = peak_of(changing)
+    assert peak < EXTRA_MEMORY, f"{peak / 1e6:.0f} MB"
+    assert isinstance(refused, BadRequestError), refused
+    assert complaint in refused.message
+    assert chunks_of(recording.id) == []
+
+
+def test_the_largest_body_is_within_the_bodys_limits():
+    boxes = [
+        box(id=f"b{i}", measurements={"Peak Freq (Hz)": 1.0}, attributes={"call": "[{"})
+        for i in range(annotations.MAX_ANNOTATIONS)
+    ]
+    body = {"version": 3, "upsert": boxes, "delete": []}
+    raw = json.dumps(body).encode()
+    assert validation.json_body(raw, max_containers=annotations.MAX_BODY_CONTAINERS) == body
 
 
 def test_a_set_too_large_to_answer_is_refused(recording):

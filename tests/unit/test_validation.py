@@ -1,7 +1,7 @@
 import pytest
 
 from chalicelib.errors import BadRequestError
-from chalicelib.validation import fields, some_fields, text, whole_number
+from chalicelib.validation import fields, json_body, some_fields, text, whole_number
 
 
 def test_the_fields_come_back_in_the_order_asked():
@@ -74,3 +74,34 @@ def test_text_a_person_gave_has_no_control_characters(value, complaint):
         text(value, field="site", max_length=3)
     assert refused.value.message == complaint
     assert text("🐸ab", field="site", max_length=3) == "🐸ab"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        (b"", {}),
+        (None, {}),
+        (b'{"a": [1, {"b": "[{[{"}]}', {"a": [1, {"b": "[{[{"}]}),
+        ('{"a": "Grünfrosch"}'.encode("utf-16"), {"a": "Grünfrosch"}),
+    ],
+)
+def test_a_body_is_its_json_value(raw, value):
+    assert json_body(raw, max_containers=3) == value
+
+
+@pytest.mark.parametrize(
+    ("raw", "complaint"),
+    [
+        (
+            b"[[[[]]]]",
+            "the request body holds 4 JSON arrays and objects; a request takes at most 3",
+        ),
+        (b'{"a": ', "the request body is not valid JSON: Expecting value: line 1 column 7"),
+        (b"\xff\xfe\xff", "the request body is not valid JSON: 'utf-16-le' codec can't decode"),
+        (b"[" * 3 + b'"' + b"[" * 10, "the request body holds 13 JSON arrays and objects"),
+    ],
+)
+def test_a_body_of_more_arrays_and_objects_than_allowed_is_refused_unparsed(raw, complaint):
+    with pytest.raises(BadRequestError) as refused:
+        json_body(raw, max_containers=3)
+    assert refused.value.message.startswith(complaint), refused.value.message
