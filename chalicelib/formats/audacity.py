@@ -13,8 +13,10 @@ from chalicelib.formats.text import (
     not_negative,
     one_line,
     parse_number,
+    plain,
     records,
     seconds,
+    spreadsheet_safe,
 )
 
 _FREQUENCY_LINE = "\\"
@@ -64,7 +66,7 @@ def _label(fields: list[str]) -> dict:
     return new_box(
         start,
         start if end is None else not_negative(end, "end time"),
-        label=rest[0].strip() if rest else "",
+        label=plain(rest[0]) if rest else "",
         confidence=confidence,
     )
 
@@ -84,7 +86,8 @@ def write(boxes: list[dict]) -> str:
     whenever a box has a frequency, ``-1.000000`` for a missing side (as Audacity writes)."""
     lines = []
     for box in boxes:
-        lines.append(f"{box['start_s']:.6f}\t{box['end_s']:.6f}\t{one_line(box.get('label', ''))}")
+        label = spreadsheet_safe(one_line(box.get("label", "")))
+        lines.append(f"{box['start_s']:.6f}\t{box['end_s']:.6f}\t{label}")
         low, high = box.get("low_hz"), box.get("high_hz")
         if low is not None or high is not None:
             sides = (_UNDEFINED if side is None else side for side in (low, high))

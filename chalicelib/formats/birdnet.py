@@ -15,6 +15,7 @@ from chalicelib.formats.text import (
     header,
     not_too_wide,
     number,
+    plain,
     records,
     row,
     seconds,
@@ -88,7 +89,7 @@ def _read_csv(text: str, max_boxes: int | None) -> list[ImportedBox]:
             cells = not_too_wide(content, ",").split(",")
             if len(cells) > len(names):
                 cells[len(names) - 1 :] = [",".join(cells[len(names) - 1 :])]
-            cells = [cell.strip() for cell in row(names, cells)]
+            cells = [plain(cell) for cell in row(names, cells)]
             attributes = {
                 name: cell
                 for index, (name, cell) in enumerate(zip(names, cells, strict=True))

@@ -27,10 +27,12 @@ from chalicelib.formats.text import (
     number,
     one_line,
     parse_number,
+    plain,
     records,
     row,
     seconds,
     shortest,
+    spreadsheet_safe,
 )
 
 BEGIN, END = "Begin Time (s)", "End Time (s)"
@@ -110,7 +112,7 @@ class _Columns:
         measurements: dict[str, float] = {}
         attributes: dict[str, str] = {}
         for index, name, measurable in self.others:
-            cell = cells[index].strip()
+            cell = plain(cells[index])
             value = parse_number(cell) if measurable else None
             if value is not None:
                 measurements[name] = value
@@ -132,8 +134,8 @@ class _Columns:
 
 
 def _cell(cells: list[str], index: int | None) -> str:
-    """The stripped cell at ``index``; "" when the table has no such column."""
-    return cells[index].strip() if index is not None else ""
+    """The ``plain`` cell at ``index``; "" when the table has no such column."""
+    return plain(cells[index]) if index is not None else ""
 
 
 def read(
@@ -195,7 +197,7 @@ def write(boxes: list[dict], *, nyquist_hz: float | None) -> str:
     names = [*_FIXED, *(["Confidence"] if confidence else []), *measurements, *attributes]
     if notes:
         names.append("Notes")
-    table = ["\t".join(names)]
+    table = ["\t".join(spreadsheet_safe(name) for name in names)]
     for selection, box in enumerate(boxes, start=1):
         low, high = _band(box, nyquist_hz)
         cells = [
@@ -210,7 +212,7 @@ def write(boxes: list[dict], *, nyquist_hz: float | None) -> str:
         cells += [str(values.get(name, "")) for name in attributes]
         if notes:
             cells.append(box.get("notes") or "")
-        table.append("\t".join(one_line(cell) for cell in cells))
+        table.append("\t".join(spreadsheet_safe(one_line(cell)) for cell in cells))
     return "\r\n".join(table) + "\r\n"
 
 

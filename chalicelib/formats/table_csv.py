@@ -21,9 +21,11 @@ from chalicelib.formats.text import (
     lines,
     not_too_wide,
     number,
+    plain,
     row,
     seconds,
     shortest,
+    spreadsheet_safe,
 )
 
 COLUMNS = (
@@ -94,7 +96,7 @@ def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
     boxes = []
     for line, cells in rows:
         try:
-            cells = [cell.strip() for cell in row(names, cells)]
+            cells = [plain(cell) for cell in row(names, cells)]
             cell = {part: "" if index is None else cells[index] for part, index in at.items()}
             box = new_box(
                 seconds(cell["start"], named["start"]),
@@ -142,14 +144,13 @@ def write(boxes: list[dict], *, audio_file: str, annotation_file: str) -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for box in boxes:
-        writer.writerow(
-            [
-                audio_file,
-                annotation_file,
-                box.get("label", ""),
-                *(shortest(box.get(key)) for key in ("start_s", "end_s", "low_hz", "high_hz")),
-                shortest(box.get("confidence")),
-                box.get("channel", 1),
-            ]
-        )
+        cells = [
+            audio_file,
+            annotation_file,
+            box.get("label", ""),
+            *(shortest(box.get(key)) for key in ("start_s", "end_s", "low_hz", "high_hz")),
+            shortest(box.get("confidence")),
+            str(box.get("channel", 1)),
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()

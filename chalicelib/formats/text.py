@@ -16,6 +16,11 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 # C0 controls but TAB, LF and CR: no annotation file holds them, binary files do.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BREAKS = re.compile(r"[\t\r\n]")
+# A cell a spreadsheet would run as a formula (OWASP's list: =, +, -, @, TAB, CR first),
+# and one our exports guarded with a quote (quotes before those, so that a text that
+# starts with quotes reads back as it was).
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_GUARDED = re.compile(r"'+[=+\-@\t\r]")
 _NOT_TEXT = "the file is not a text file of annotations"
 # What a file may take per box it may hold, counted before it is read, so that a file of
 # millions of tiny rows is refused before they are made. Lines: Raven writes a selection
@@ -186,6 +191,22 @@ def shortest(value: float | None) -> str:
     return "" if value is None else repr(float(value))
 
 
+def spreadsheet_safe(value: str) -> str:
+    """A text cell that no spreadsheet runs: one that would start a formula (``=``, ``+``,
+    ``-``, ``@``, TAB or CR first, after any quotes) gets a leading quote; a number, such
+    as ``-1``, stays a number."""
+    if _FORMULA.match(value) and not _NUMBER.fullmatch(value):
+        return f"'{value}"
+    return value
+
+
+def plain(cell: str) -> str:
+    """A text cell as it was written: without white space around it, nor the quote that
+    ``spreadsheet_safe`` (or a spreadsheet user) put before a formula's first character."""
+    cell = cell.strip()
+    return cell[1:] if _GUARDED.match(cell) else cell
+
+
 def one_line(value: str) -> str:
     """``value`` as one cell of a TAB-separated line: TAB, CR and LF become spaces."""
     return _BREAKS.sub(" ", value)
@@ -200,9 +221,9 @@ def not_too_wide(content: str, delimiter: str, line: int | None = None) -> str:
 
 
 def header(cells: Sequence[str], line: int) -> list[str]:
-    """The column names of a header row: stripped, with trailing empty ones (a header that
-    ends in TAB) dropped. A name given twice makes its columns ambiguous."""
-    names = [cell.strip() for cell in cells]
+    """The column names of a header row, each ``plain``, with trailing empty ones (a header
+    that ends in TAB) dropped. A name given twice makes its columns ambiguous."""
+    names = [plain(cell) for cell in cells]
     while names and not names[-1]:
         names.pop()
     seen: set[str] = set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,17 @@ def test_4_mib_of_tiny_lines_is_400_before_any_box_is_made(alice: ApiUser, choru
         "not imported: the file has 2097153 lines; 10000 annotations take at most 50001"
     )
     assert alice.request("GET", f"/recordings/{chorus['id']}/annotations").json() == before
+
+
+def test_a_formula_label_is_quoted_in_a_table_and_imports_back_as_it_was(alice: ApiUser):
+    recording_id = empty(alice)
+    label = '=HYPERLINK("https://example.org","calls")'
+    box = {"start_s": 0.5, "end_s": 1.0, "label": label}
+    body = {"annotations": [box], "version": 0}
+    alice.request("PUT", f"/recordings/{recording_id}/annotations", json=body)
+    exported = export(alice, recording_id, "csv")
+    assert list(csv.reader(io.StringIO(exported.text)))[1][2] == f"'{label}"
+    assert export(alice, recording_id, "json").json()["annotations"][0]["label"] == label
+    back = import_file(alice, empty(alice), exported.content)
+    assert back.status_code == 200, back.text
+    assert back.json()["annotations"][0]["label"] == label
