@@ -246,6 +246,12 @@ try {
   await boxesList.getByText("snap", { exact: true }).waitFor();
   await saved();
   await shot("point-relabelled");
+  // A double-click on it opens its label too; Escape keeps the label.
+  await page.mouse.dblclick((await viewer("timeToX", moved.start_s)) + 2, pointY);
+  await label.waitFor();
+  check((await label.inputValue()) === "snap", `the label field holds ${await label.inputValue()}`);
+  await label.press("Escape");
+  await label.waitFor({ state: "detached" });
 
   // Every export writes it as a point: the same time twice.
   const point = await pointNamed("snap");
