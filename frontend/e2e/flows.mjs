@@ -320,6 +320,7 @@ try {
   const afterKey = await clock();
   await label.waitFor();
   await label.fill("tap");
+  await shot("point-label-field");
   await label.press("Enter");
   await page.getByRole("button", { name: "Pause" }).click();
   await saved();
