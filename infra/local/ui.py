@@ -2,6 +2,7 @@
 
 ``make run`` builds them first (the Makefile's ``ui`` target); the local stack starts
 this as one of its processes. Not built: every page says so, and how to build.
+A request for another Host is refused (infra/local/guard.py).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from infra.local.guard import LoopbackOnly
+
 DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
 
-class UiHandler(SimpleHTTPRequestHandler):
+class UiHandler(LoopbackOnly, SimpleHTTPRequestHandler):
     def __init__(self, *args, config: bytes, **kwargs) -> None:
         self.config = config
         super().__init__(*args, directory=str(DIST), **kwargs)
