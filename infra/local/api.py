@@ -7,7 +7,9 @@ The same command and server, with what the local stage needs beyond chalice loca
   thread could take them;
 - requests from other pages, or to another Host, refused (infra/local/guard.py), and its CORS
   answers naming the UI's origin only: /auth/login gives a token to whoever asks, so on this
-  stage a page that may read the API's answers may act as anyone.
+  stage a page that may read the API's answers may act as anyone;
+- 405 for a method no route has (TRACE, say), as API Gateway refuses it, where chalice local
+  answers 501.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from http import HTTPStatus
 
 from chalice import local
 from chalice.cli import main
@@ -27,9 +30,30 @@ CORS_ORIGIN = "Access-Control-Allow-Origin"
 
 
 class LocalGatewayHandler(LoopbackOnly, local.ChaliceRequestHandler):
-    def __init__(self, *args, ui_origin: str, **kwargs) -> None:
+    def __init__(self, *args, app_object, ui_origin: str, **kwargs) -> None:
+        self.routes = app_object.routes
         self.ui_origin = ui_origin
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, app_object=app_object, **kwargs)
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if hasattr(self, f"do_{self.command}"):
+            return True
+        self.refuse(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            f"{self.command} is not a method of this API",
+            {"Allow": ", ".join(self.methods_of(self.path))},
+        )
+        return False
+
+    def methods_of(self, path: str) -> list[str]:
+        """The methods the route of ``path`` answers (none for a path of no route)."""
+        try:
+            route = local.RouteMatcher(list(self.routes)).match_route(path).route
+        except ValueError:
+            return []
+        return sorted({*self.routes[route], "OPTIONS"})
 
     def _send_http_response(self, code, headers, body) -> None:
         # The app declares every origin (API Gateway's answer in the cloud); here, the UI's.

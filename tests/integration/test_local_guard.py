@@ -3,6 +3,7 @@
 Any page open in the developer's browser may send requests to 127.0.0.1: another page's Origin
 is refused by the API and the local cloud (and gets no CORS answer to read), and a Host other
 than the server's own (a page's domain re-pointed at 127.0.0.1: DNS rebinding) by all three.
+The API also answers a method of no route as API Gateway does (405), not with chalice local's 501.
 """
 
 from __future__ import annotations
@@ -82,3 +83,18 @@ def test_another_page_cannot_sign_in_with_a_body_it_may_send_unasked(stack: Runn
     assert answer.status_code == 403, answer.text
     assert CORS_ORIGIN not in answer.headers
     assert "token" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("TRACE", "/recordings", "GET, OPTIONS, POST"),
+        ("PROPFIND", "/recordings/r-1/annotations", "GET, OPTIONS, PATCH, PUT"),
+        ("TRACE", "/no/such/route", ""),
+    ],
+)
+def test_a_method_of_no_route_is_not_allowed(stack: RunningStack, method, path, allowed):
+    answer = requests.request(method, stack.api_url + path, timeout=10)
+    assert answer.status_code == 405, answer.text
+    assert answer.headers["Allow"] == allowed
+    assert answer.json() == {"error": f"{method} is not a method of this API"}
