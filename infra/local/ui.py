@@ -2,8 +2,8 @@
 
 ``make run`` builds them first (the Makefile's ``ui`` target); the local stack starts
 this as one of its processes. Not built: every page says so, and how to build.
-Every answer carries the app's Content-Security-Policy (infra/csp.py), as CloudFront's do,
-and a request for another Host is refused (infra/local/guard.py).
+Every answer carries the app's Content-Security-Policy (infra/csp.py), and a request for
+another Host is refused (infra/local/guard.py).
 """
 
 from __future__ import annotations
