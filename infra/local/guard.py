@@ -66,7 +66,9 @@ class LoopbackOnly(BaseHTTPRequestHandler):
             return False
         return True
 
-    def refuse(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None):
+    def refuse(
+        self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         """Answer ``{"error": message}`` and close the connection (the body is left unread)."""
         body = error_body(message)
         self.send_response(status)
