@@ -689,6 +689,7 @@ def document(settings: Settings) -> dict:
                         ),
                         **_errors(400),
                         "404": _json(_ref("Error"), "not on this stage (Cognito signs in)"),
+                        "415": _json(_ref("Error"), "the body is not labelled application/json"),
                     },
                     body=_object(
                         {"username": {"type": "string", "pattern": _anchored(auth.USERNAME)}}

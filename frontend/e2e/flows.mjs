@@ -21,6 +21,15 @@ writeFileSync(notes, "not audio");
 
 const browser = await launch();
 const { page, problems } = await openPage(browser);
+// Every step runs under the UI server's Content-Security-Policy: whatever it blocks fails the
+// run (Chromium logs each refusal; the event also names what a script was refused).
+await page.addInitScript(() =>
+  document.addEventListener("securitypolicyviolation", (e) =>
+    console.error(`Content Security Policy: ${e.effectiveDirective} refused ${e.blockedURI}`)),
+);
+page.on("console", (message) => {
+  if (message.text().includes("Content Security Policy")) problems.push(message.text());
+});
 let step = 0;
 const shot = (name) => page.screenshot({ path: join(artifacts, `${String(step++).padStart(2, "0")}-${name}.png`) });
 const check = (ok, message) => {
