@@ -143,6 +143,74 @@ def as_set(keys: list[dict]) -> set[tuple]:
     return {tuple(sorted(key.items())) for key in keys}
 
 
+# The logical IDs of a stage deployed before the stack was split into one construct a concern
+# (for the stack ID "Sonagram"): a changed one would make CloudFormation replace the resource,
+# and a retained bucket, table or user pool would be orphaned beside a new, empty one.
+DEPLOYED_LOGICAL_IDS = {
+    "APIHandler",
+    "APIHandlerInvokePermission",
+    "AccessLogs8B620ECA",
+    "AccessLogsPolicyABDC4D2D",
+    "Alarms04B5A0BF",
+    "AlarmsPolicy5C860CFE",
+    "Alarmslabexampleorg8CFFF94C",
+    "AnnotationsTableA677432B",
+    "ApiChaliceAppLogs6E63761C",
+    "ApiDefaultRolePolicySonagramApiDefaultRole1348ED181C035325",
+    "BucketNotificationsHandler050a0587b7544547bf325f094a3db8347ECC3691",
+    "BucketNotificationsHandler050a0587b7544547bf325f094a3db834LogsF7ED6DCE",
+    "BucketNotificationsHandler050a0587b7544547bf325f094a3db834RoleB6FB88EC",
+    "CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C81C01536",
+    "CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756CServiceRole89A01265",
+    "CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756CServiceRoleDefaultPolicy88902FDF",
+    "DefaultRole",
+    "ProjectsTableAA0A2089",
+    "RecordingsA3BDCC51",
+    "RecordingsAllowBucketNotificationsToSonagramSpectrogramWorkerBDE1C68FD4EDA582",
+    "RecordingsNotifications712D7E1F",
+    "RecordingsNotificationsHandlerPolicyFF6E57F2",
+    "RecordingsPolicyBB7F275E",
+    "RecordingsTableFBA90A58",
+    "RestAPI",
+    "SpectrogramWorkerC946453B",
+    "SpectrogramWorkerEventInvokeConfigC6F58858",
+    "SpectrogramWorkerLogs788CBD49",
+    "SpectrogramWorkerServiceRoleAAAC52E6",
+    "SpectrogramWorkerServiceRoleDefaultPolicy05B98EF2",
+    "SpectrogramsBA6BEF8D",
+    "SpectrogramsPolicy13D1392E",
+    "SpectrogramsTable4859479F",
+    "SweepSchedule80B1140B",
+    "SweepScheduleAllowEventRuleSonagramSweeperF6F33A34E092AA17",
+    "Sweeper30B1A830",
+    "SweeperEventInvokeConfigEA29A399",
+    "SweeperLogs977E0681",
+    "SweeperServiceRoleBDFB1BC7",
+    "SweeperServiceRoleDefaultPolicy8F7D0B0B",
+    "UiC9684F3A",
+    "UiDeploymentAwsCliLayer64A90B53",
+    "UiDeploymentCustomResource13C95213",
+    "UiDeploymentLogsC2BB2924",
+    "UiDistribution3836E805",
+    "UiDistributionOrigin1S3OriginAccessControlDACB2ACF",
+    "UiPolicyB54EFDC6",
+    "Users0A0EEA89",
+    "UsersHostedUi4D3AB8E1",
+    "UsersWebClient8EE36D42",
+    "WorkerDurationAlarm8669B1C5",
+    "WorkerErrorsAlarm1932B217",
+    "WorkerFailuresAlarm875953BA",
+    "WorkerFailuresE34998E6",
+    "WorkerFailuresPolicy6B9DF888",
+    "WorkerLayer35FAAC4B",
+    "WorkerThrottlesAlarm3D9E14E4",
+}
+
+
+def test_every_resource_keeps_the_logical_id_of_deployed_stages(template_json):
+    assert DEPLOYED_LOGICAL_IDS - set(template_json["Resources"]) == set()
+
+
 def test_every_object_created_in_recordings_invokes_the_worker(stack, template):
     template.has_resource_properties(
         "Custom::S3BucketNotifications",
@@ -609,7 +677,7 @@ def test_an_alarm_watches_the_worker_and_notifies_the_topic(stack, template, con
     else:
         dimension = {"Name": "FunctionName", "Value": {"Ref": logical_id(stack, stack.worker)}}
     topic = {"Ref": logical_id(stack, stack.alarm_topic)}
-    alarm = stack.get_logical_id(stack.node.find_child(construct_id).node.default_child)
+    alarm = stack.get_logical_id(stack.alarms.node.find_child(construct_id).node.default_child)
     properties = template.to_json()["Resources"][alarm]["Properties"]
     assert properties == {
         **properties,
