@@ -5,6 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
@@ -35,7 +36,22 @@ class Alarms(Concern):
     ) -> None:
         super().__init__(scope, construct_id)
         self.topic = self._topic(alarm_email)
-        self._alarms(rendering)
+        alarms = self._alarms(rendering)
+        # The topic's policy (from enforce_ssl) would hold only the deny of plain HTTP: CloudWatch
+        # may publish, for these alarms of this account only.
+        stack = cdk.Stack.of(self)
+        self.topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsPublish",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[self.topic.topic_arn],
+                conditions={
+                    "ArnLike": {"aws:SourceArn": [alarm.alarm_arn for alarm in alarms]},
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                },
+            )
+        )
 
     def _topic(self, alarm_email: str | None) -> sns.Topic:
         topic = sns.Topic(self, "Alarms", display_name="Sonagram alarms", enforce_ssl=True)
@@ -56,8 +72,9 @@ class Alarms(Concern):
             )
         return topic
 
-    def _alarms(self, rendering: Rendering) -> None:
+    def _alarms(self, rendering: Rendering) -> list[cloudwatch.Alarm]:
         worker, failures = rendering.worker, rendering.failures
+        alarms = []
         for construct_id, metric, threshold, periods, description in (
             (
                 "WorkerFailuresAlarm",
@@ -107,3 +124,5 @@ class Alarms(Concern):
             )
             alarm.add_alarm_action(cloudwatch_actions.SnsAction(self.topic))
             alarm.add_ok_action(cloudwatch_actions.SnsAction(self.topic))
+            alarms.append(alarm)
+        return alarms

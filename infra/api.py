@@ -29,6 +29,14 @@ from infra.tables import Tables
 # deployment's own stage is called.
 CHALICE_STAGE = "prod"
 
+# How long a sign-in lasts: API Gateway refuses an ID token older than this (401), and the UI
+# then shows its sign-in screen again. Short, because the token sits in the page's
+# sessionStorage; long enough to annotate a few recordings without being sent back.
+ID_TOKEN_LIFETIME = cdk.Duration.minutes(30)
+# The UI keeps no refresh token (it reads only the ID token): the shortest Cognito allows.
+REFRESH_TOKEN_LIFETIME = cdk.Duration.minutes(60)
+API_ORIGIN = "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+
 # API Gateway's hard cap on a request; nothing can raise it. The API's own largest body, a
 # recording's annotations (chalicelib.annotations.MAX_SET_BYTES, 5 MB), stays under it and under
 # Lambda's 6 MB synchronous payload, which the gateway's event adds headers to.
@@ -81,15 +89,13 @@ class Api(Concern):
         environment: dict[str, str],
     ) -> None:
         super().__init__(scope, construct_id)
-        stack = cdk.Stack.of(self)
         self.options = options
         self.users = self._users()
         self.web_client = self._web_client(ui_origins)
         self.hosted_ui = self.users.add_domain(
             "HostedUi",
             cognito_domain=cognito.CognitoDomainOptions(
-                domain_prefix=options.auth_domain_prefix
-                or f"{stack.stack_name.lower()}-{stack.account}"
+                domain_prefix=sign_in_domain_prefix(cdk.Stack.of(self), options)
             ),
         )
         # Only the API deals with projects.
@@ -97,8 +103,7 @@ class Api(Concern):
             {**environment, "PROJECTS_TABLE": tables.projects.table_name}, storage, tables
         )
         self.url = cdk.Fn.sub(
-            "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"
-            + chalice_stage_config()["api_gateway_stage"],
+            API_ORIGIN + "/" + chalice_stage_config()["api_gateway_stage"],
             {"RestAPI": self.chalice.get_resource("RestAPI").ref},
         )
 
@@ -166,6 +171,9 @@ class Api(Concern):
             ),
             supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
             prevent_user_existence_errors=True,
+            id_token_validity=ID_TOKEN_LIFETIME,
+            access_token_validity=ID_TOKEN_LIFETIME,
+            refresh_token_validity=REFRESH_TOKEN_LIFETIME,
         )
 
     def _chalice(self, environment: dict[str, str], storage: Storage, tables: Tables) -> Chalice:
@@ -220,7 +228,11 @@ class Api(Concern):
         self._verify_users(api)
         # Every route's requests per second and burst: beyond them API Gateway answers 429
         # itself, before the API function runs (the unreserved concurrency must hold the burst).
-        api.get_resource("RestAPI").add_property_override(
+        rest_api = api.get_resource("RestAPI")
+        # Any OpenApiVersion stops the SAM transform from adding a second stage, named "Stage",
+        # without the throttle below; the definition is Swagger 2.0, as Chalice writes it.
+        rest_api.add_property_override("OpenApiVersion", "2.0")
+        rest_api.add_property_override(
             "MethodSettings",
             [
                 {
@@ -248,6 +260,17 @@ class Api(Concern):
         definition.add_property_override(
             "DefinitionBody.x-amazon-apigateway-gateway-responses", GATEWAY_RESPONSES
         )
+
+
+def sign_in_domain_prefix(stack: cdk.Stack, options: StageOptions) -> str:
+    """The hosted UI's domain prefix: the deploy's choice, else the stack's name and account."""
+    return options.auth_domain_prefix or f"{stack.stack_name.lower()}-{stack.account}"
+
+
+def sign_in_origin(stack: cdk.Stack, options: StageOptions) -> str:
+    """Where the browser trades its sign-in code for tokens: the hosted UI's domain."""
+    prefix = sign_in_domain_prefix(stack, options)
+    return f"https://{prefix}.auth.{stack.region}.amazoncognito.com"
 
 
 def chalice_stage_config() -> dict:

@@ -19,12 +19,13 @@ from constructs import Construct
 from chalicelib.config import Settings
 from infra import logical_ids
 from infra.alarms import Alarms
-from infra.api import GATEWAY_MAX_REQUEST_MB, Api, chalice_stage_config
+from infra.api import GATEWAY_MAX_REQUEST_MB, Api, chalice_stage_config, sign_in_origin
+from infra.csp import content_security_policy
 from infra.lambdas import ROOT, retain_logs_of_every_function
 from infra.nag import acknowledge
 from infra.options import StageOptions
 from infra.rendering import LAYER_BUILD_COMMAND, WORKER_MEMORY_MB, WORKER_TIMEOUT_S, Rendering
-from infra.storage import Storage, access_logs_bucket
+from infra.storage import Storage, access_logs_bucket, presigned_url_origin
 from infra.tables import Tables
 from infra.ui_hosting import UiHosting
 
@@ -89,6 +90,7 @@ class SonagramStack(cdk.Stack):
                 "Default",
                 access_logs=access_logs,
                 log_retention_days=options.log_retention_days,
+                content_security_policy=self._content_security_policy(),
             )
             if options.host_ui
             else None
@@ -152,6 +154,20 @@ class SonagramStack(cdk.Stack):
         }.items():
             cdk.CfnOutput(self, name, value=value)
         retain_logs_of_every_function(self, options.log_retention_days)
+
+    def _content_security_policy(self) -> str:
+        """The hosted UI's policy: it talks to the API, the buckets and the sign-in domain.
+
+        The API's origin is any of API Gateway's in the region: naming this stage's would make
+        the distribution wait for the API, whose function names the distribution's origin (a
+        cycle CloudFormation refuses). The buckets' origin is S3's regional endpoint, shared by
+        every bucket anyway, since the API signs path-style URLs.
+        """
+        return content_security_policy(
+            api_origin=f"https://*.execute-api.{self.region}.{self.url_suffix}",
+            bucket_origins=[presigned_url_origin(self.region)],
+            sign_in_origin=sign_in_origin(self, self.options),
+        )
 
     def _allocate_logical_id(self, cfn_element: cdk.CfnElement) -> str:
         return logical_ids.allocate(self, cfn_element)

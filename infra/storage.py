@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+import boto3
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
+from botocore.config import Config
 from constructs import Construct
 
 from infra.cors import cors_rules
@@ -89,6 +91,14 @@ def cdk_cors_rules(ui_origins: list[str]) -> list[s3.CorsRule]:
         )
         for rule in cors_rules(*ui_origins)["CORSRules"]
     ]
+
+
+def presigned_url_origin(region: str) -> str:
+    """The origin of the buckets' presigned URLs in ``region``, as the API's S3 client signs
+    them (path-style, chalicelib/clients.py): S3's endpoint for the region, which botocore
+    names (``https://s3.amazonaws.com`` in us-east-1)."""
+    client = boto3.client("s3", region_name=region, config=Config(s3={"addressing_style": "path"}))
+    return client.meta.endpoint_url
 
 
 def grant_objects(grantee: iam.IGrantable, bucket: s3.IBucket, *actions: str) -> None:

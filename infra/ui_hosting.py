@@ -31,6 +31,7 @@ class UiHosting(Concern):
         *,
         access_logs: s3.IBucket,
         log_retention_days: int,
+        content_security_policy: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self.log_retention_days = log_retention_days
@@ -52,7 +53,7 @@ class UiHosting(Concern):
                 origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                response_headers_policy=cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+                response_headers_policy=self._security_headers(content_security_policy),
             ),
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
         )
@@ -76,6 +77,33 @@ class UiHosting(Concern):
             reason="The distribution answers on its cloudfront.net name, whose default "
             "certificate allows no minimum TLS version to be set; a custom domain with its own "
             "certificate would",
+        )
+
+    def _security_headers(self, content_security_policy: str) -> cloudfront.ResponseHeadersPolicy:
+        """CloudFront's managed security headers, with the page's Content-Security-Policy and
+        no framing at all (the page holds the user's ID token)."""
+        return cloudfront.ResponseHeadersPolicy(
+            self,
+            "UiSecurityHeaders",
+            comment="Sonagram browser UI: Content-Security-Policy and security headers",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=content_security_policy, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+                    override=True,
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=cdk.Duration.days(365),
+                    include_subdomains=False,
+                    override=True,
+                ),
+            ),
         )
 
     @property
@@ -109,9 +137,12 @@ class UiHosting(Concern):
             for child in stack.node.children
             if child.node.id.startswith("Custom::CDKBucketDeployment")
         )
+        # cdk-nag names the account as the template has it: a number when the synth knows it
+        # (cdk deploy, cdk destroy), <AWS::AccountId> when it does not.
+        account = "<AWS::AccountId>" if cdk.Token.is_unresolved(stack.account) else stack.account
         assets = (
             f"arn:{stack.partition}:s3:::cdk-{cdk.DefaultStackSynthesizer.DEFAULT_QUALIFIER}"
-            f"-assets-<AWS::AccountId>-{stack.region}/*"
+            f"-assets-{account}-{stack.region}/*"
         )
         acknowledge(
             handler,
