@@ -75,13 +75,31 @@ class Rendering(Concern):
             description="numpy, soundfile, PyAV and Powertools for the spectrogram engine; "
             "pynamodb",
         )
-        code = lambda_.Code.from_asset(str(ROOT), exclude=FUNCTION_CODE_EXCLUDE)
-        self.worker, self.failures = self._worker(code, layer, environment)
-        self.sweeper = self._sweeper(code, layer, environment)
+        self.code = lambda_.Code.from_asset(str(ROOT), exclude=FUNCTION_CODE_EXCLUDE)
+        # Both carry pynamodb, in the layer, for the tables.
+        self.layer = layer
+        self.environment = environment
+        self.worker, self.failures = self._worker()
+        self.sweeper = self._sweeper()
 
-    def _worker(
-        self, code: lambda_.Code, layer: lambda_.ILayerVersion, environment: dict[str, str]
-    ) -> tuple[lambda_.Function, sqs.Queue]:
+    def _function(self, construct_id: str, **settings) -> lambda_.Function:
+        """A function of ours: our code and layer on the layer's runtime, every function's
+        environment, and a log group kept for the stage's retention."""
+        function = lambda_.Function(
+            self,
+            construct_id,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            code=self.code,
+            layers=[self.layer],
+            environment=self.environment,
+            log_group=log_group(self, f"{construct_id}Logs", self.options.log_retention_days),
+            **settings,
+        )
+        acknowledge_function(function)
+        return function
+
+    def _worker(self) -> tuple[lambda_.Function, sqs.Queue]:
         failures = sqs.Queue(
             self,
             "WorkerFailures",
@@ -94,25 +112,17 @@ class Rendering(Concern):
             "AwsSolutions-SQS3",
             reason="This queue is the worker's on-failure destination: the end of the line",
         )
-        worker = lambda_.Function(
-            self,
+        worker = self._function(
             "SpectrogramWorker",
             description="S3 ObjectCreated on recordings -> spectrogram images and manifest",
-            runtime=RUNTIME,
-            architecture=ARCHITECTURE,
             handler="functions.spectrogram_worker.handler",
-            code=code,
-            layers=[layer],
             timeout=cdk.Duration.seconds(WORKER_TIMEOUT_S),
             memory_size=WORKER_MEMORY_MB,
-            environment=environment,
             retry_attempts=WORKER_RETRIES,
             on_failure=destinations.SqsDestination(failures),
             # The rest of the account's concurrency stays free for the API (infra/options.py).
             reserved_concurrent_executions=self.options.worker_concurrency,
-            log_group=log_group(self, "SpectrogramWorkerLogs", self.options.log_retention_days),
         )
-        acknowledge_function(worker)
         acknowledge(
             failures,
             "Serverless-SQSRedrivePolicy",
@@ -134,27 +144,16 @@ class Rendering(Concern):
         cdk.CfnOutput(self, "WorkerFailuresQueueUrl", value=failures.queue_url)
         return worker, failures
 
-    def _sweeper(
-        self, code: lambda_.Code, layer: lambda_.ILayerVersion, environment: dict[str, str]
-    ) -> lambda_.Function:
-        sweeper = lambda_.Function(
-            self,
+    def _sweeper(self) -> lambda_.Function:
+        sweeper = self._function(
             "Sweeper",
             description="Announces again or fails spectrograms left PENDING or PROCESSING",
-            runtime=RUNTIME,
-            architecture=ARCHITECTURE,
             handler="functions.sweeper.handler",
-            code=code,
-            # The layer carries pynamodb, which the sweeper needs for the tables.
-            layers=[layer],
             timeout=cdk.Duration.seconds(SWEEPER_TIMEOUT_S),
             memory_size=512,
-            environment=environment,
             # The next scheduled run redoes a failed sweep.
             retry_attempts=0,
-            log_group=log_group(self, "SweeperLogs", self.options.log_retention_days),
         )
-        acknowledge_function(sweeper)
         acknowledge(
             sweeper,
             "Serverless-LambdaDLQ",
