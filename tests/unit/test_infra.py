@@ -21,6 +21,7 @@ import pytest
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
+from constructs import Construct
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 
@@ -33,6 +34,7 @@ from chalicelib.models import (
     RecordingModel,
     SpectrogramModel,
 )
+from infra import logical_ids
 from infra.csp import content_security_policy
 from infra.options import StageOptions
 from infra.stack import GATEWAY_MAX_REQUEST_MB, ROOT, SonagramStack
@@ -222,6 +224,26 @@ DEPLOYED_LOGICAL_IDS = {
 
 def test_every_resource_keeps_the_logical_id_of_deployed_stages(template_json):
     assert DEPLOYED_LOGICAL_IDS - set(template_json["Resources"]) == set()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ["Recordings"],
+        ["Recordings", "Resource"],
+        ["Sonagram", "Api", "DefaultRole"],
+        ["Ui", "Default", "Policy", "Resource"],
+        ["Alarms", "Alarms", "Resource"],  # a repetition, dropped from the readable part
+        ["HostedUi", "Ui"],
+        ["Origin-1", "S3 Origin", "x" * 250],  # not alphanumeric; a long one
+    ],
+)
+def test_the_logical_ids_of_concerns_are_cdk_s_own_rule(path):
+    # infra/logical_ids.py restates CDK's rule for a path: the same answer as CDK's own.
+    construct = cdk.App()
+    for construct_id in path:
+        construct = Construct(construct, construct_id)
+    assert logical_ids.unique_id(path) == cdk.Names.unique_id(construct)
 
 
 def test_every_object_created_in_recordings_invokes_the_worker(stack, template):
