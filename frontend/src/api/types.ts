@@ -1,4 +1,4 @@
-/** The API's shapes (CONTRACT.md section 4). */
+/** The API's shapes (docs/api.md; /openapi.json states them in full). */
 export type Status = "PENDING" | "PROCESSING" | "COMPLETED" | "FAILED";
 
 export interface Recording {
@@ -58,7 +58,7 @@ export interface Created {
 }
 
 /**
- * One tile of the time-only pyramid: 8-bit dB values, 400 px high (CONTRACT.md section 3).
+ * One tile of the time-only pyramid: 8-bit dB values, 400 px high (docs/spectrogram.md).
  * Since engine 1.2 a level's tiles are stored back to back in a few objects (one a level
  * in 1.2 and 1.3): the tile is bytes `offset` to `offset + length - 1` of `object`, read
  * from `url` with the header `Range: <range>`.
