@@ -9,7 +9,15 @@ import functools
 
 from chalice import Chalice, CognitoUserPoolAuthorizer, CORSConfig, Response
 
-from chalicelib import annotation_files, annotations, auth, clients, openapi, validation
+from chalicelib import (
+    annotation_files,
+    annotation_sets,
+    annotations,
+    auth,
+    clients,
+    openapi,
+    validation,
+)
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.errors import NotFoundError, SonagramError
@@ -243,7 +251,7 @@ def delete_project(project_id):
 @app.route("/recordings/{recording_id}/annotations", methods=["GET"], authorizer=USERS)
 @api
 def get_annotations(recording_id):
-    return annotations.get(owned(recording_id))
+    return annotation_sets.get(owned(recording_id))
 
 
 @app.route(
@@ -254,7 +262,7 @@ def get_annotations(recording_id):
 )
 @api
 def replace_annotations(recording_id):
-    return annotations.replace(owned(recording_id), json_body())
+    return annotation_sets.replace(owned(recording_id), json_body())
 
 
 @app.route(
@@ -265,7 +273,7 @@ def replace_annotations(recording_id):
 )
 @api
 def change_annotations(recording_id):
-    return annotations.patch(owned(recording_id), json_body())
+    return annotation_sets.patch(owned(recording_id), json_body())
 
 
 @app.route("/recordings/{recording_id}/annotations/export", methods=["GET"], authorizer=USERS)

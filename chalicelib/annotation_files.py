@@ -4,7 +4,7 @@ and any of those (or BirdNET's) added to it, all of the file or none.
 
 from __future__ import annotations
 
-from chalicelib import annotations, formats
+from chalicelib import annotation_sets, annotations, formats
 from chalicelib.errors import BadRequestError, TooLargeError
 from chalicelib.models import RecordingModel
 
@@ -43,12 +43,12 @@ def import_file(
         annotations.check_box(item.box, where=f"not imported: line {item.line}", bounds=bounds)
         for item in imported
     ]
-    recording, existing = annotations.load(recording)
+    recording, existing = annotation_sets.load(recording)
     version = int(recording.annotation_version or 0)
     boxes = boxes if mode == "replace" else existing + boxes
     return {
         "annotations": boxes,
-        "version": annotations.store(recording, boxes, version=version),
+        "version": annotation_sets.store(recording, boxes, version=version),
         "format": format,
         "imported": len(imported),
     }
@@ -57,7 +57,7 @@ def import_file(
 def export_file(recording: RecordingModel, format: str | None) -> formats.Export:
     """The set as a file, boxes in time order, named after the recording."""
     _choice(format, "format", formats.EXPORT_FORMATS)
-    _, boxes = annotations.load(recording)
+    _, boxes = annotation_sets.load(recording)
     bounds = annotations.Bounds.of(recording)
     return formats.write(
         [

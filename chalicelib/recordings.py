@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from chalicelib import annotations, database, multipart, projects, status
+from chalicelib import annotation_sets, database, multipart, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings, readable_bytes
@@ -309,7 +309,7 @@ class Recordings:
             bucket=self._settings.spectrograms_bucket,
             prefix=spectrogram_prefix(recording.object_key),
         )
-        annotations.delete_all(recording_id)
+        annotation_sets.delete_all(recording_id)
         with database.translated("delete the recording"), database.transaction() as transaction:
             transaction.delete(recording)
             transaction.delete(spectrogram)

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from chalicelib import annotations, clients, validation
+from chalicelib import annotation_sets, annotations, clients, validation
 from chalicelib.annotations import Bounds, check_box
 from chalicelib.errors import BadRequestError, ConflictError, TooLargeError
 from chalicelib.models import AnnotationChunkModel, RecordingModel
@@ -133,29 +133,29 @@ def test_an_end_written_to_the_microsecond_may_round_past_the_end():
 
 
 def test_a_replaced_set_reads_back_with_the_next_version(recording):
-    assert annotations.get(recording) == {"annotations": [], "version": 0}
-    written = annotations.replace(recording, {"annotations": [box(label="a")], "version": 0})
+    assert annotation_sets.get(recording) == {"annotations": [], "version": 0}
+    written = annotation_sets.replace(recording, {"annotations": [box(label="a")], "version": 0})
     assert written["version"] == 1
-    read = annotations.get(owned_recording("ana", recording.id))
+    read = annotation_sets.get(owned_recording("ana", recording.id))
     assert read == written
     assert owned_recording("ana", recording.id).annotation_count == 1
 
 
 def test_a_stale_version_writes_nothing(recording):
-    annotations.replace(recording, {"annotations": [box(label="first")], "version": 0})
+    annotation_sets.replace(recording, {"annotations": [box(label="first")], "version": 0})
     stale = owned_recording("ana", recording.id)
-    annotations.replace(stale, {"annotations": [box(label="second")], "version": 1})
+    annotation_sets.replace(stale, {"annotations": [box(label="second")], "version": 1})
     before = chunks_of(recording.id)
     with pytest.raises(ConflictError, match="changed since version 1"):
-        annotations.replace(stale, {"annotations": [box(label="lost")], "version": 1})
+        annotation_sets.replace(stale, {"annotations": [box(label="lost")], "version": 1})
     assert chunks_of(recording.id) == before
-    assert [b["label"] for b in annotations.get(stale)["annotations"]] == ["second"]
+    assert [b["label"] for b in annotation_sets.get(stale)["annotations"]] == ["second"]
 
 
 def test_a_write_removes_the_set_it_replaced(recording):
-    annotations.replace(recording, {"annotations": [box()], "version": 0})
+    annotation_sets.replace(recording, {"annotations": [box()], "version": 0})
     first = chunks_of(recording.id)
-    annotations.replace(
+    annotation_sets.replace(
         owned_recording("ana", recording.id), {"annotations": [box()], "version": 1}
     )
     second = chunks_of(recording.id)
@@ -163,11 +163,11 @@ def test_a_write_removes_the_set_it_replaced(recording):
 
 
 def test_a_patch_upserts_and_deletes_by_id(recording):
-    written = annotations.replace(
+    written = annotation_sets.replace(
         recording,
         {"annotations": [box(id="a", label="a"), box(id="b", label="b")], "version": 0},
     )
-    patched = annotations.patch(
+    patched = annotation_sets.patch(
         owned_recording("ana", recording.id),
         {
             "version": written["version"],
@@ -177,7 +177,7 @@ def test_a_patch_upserts_and_deletes_by_id(recording):
     )
     assert patched["version"] == 2 and patched["annotation_count"] == 2
     assert patched["deleted"] == ["a"] and [b["id"] for b in patched["upserted"]] == ["b", "c"]
-    read = annotations.get(owned_recording("ana", recording.id))["annotations"]
+    read = annotation_sets.get(owned_recording("ana", recording.id))["annotations"]
     assert [(b["id"], b["label"]) for b in read] == [("b", "B"), ("c", "")]
 
 
@@ -196,9 +196,9 @@ def test_a_patch_upserts_and_deletes_by_id(recording):
 )
 def test_a_bad_patch_changes_nothing(recording, body, error, message):
     with pytest.raises(error) as refused:
-        annotations.patch(recording, body)
+        annotation_sets.patch(recording, body)
     assert message in refused.value.message
-    assert annotations.get(owned_recording("ana", recording.id))["version"] == 0
+    assert annotation_sets.get(owned_recording("ana", recording.id))["version"] == 0
 
 
 def test_ten_thousand_boxes_span_several_chunks_and_read_back_whole(recording):
@@ -206,16 +206,16 @@ def test_ten_thousand_boxes_span_several_chunks_and_read_back_whole(recording):
         box(start_s=i * 0.0009, end_s=i * 0.0009 + 0.5, label=f"call {i}", notes=f"seen {i * 7919}")
         for i in range(annotations.MAX_ANNOTATIONS)
     ]
-    annotations.replace(recording, {"annotations": boxes, "version": 0})
+    annotation_sets.replace(recording, {"annotations": boxes, "version": 0})
     assert len(chunks_of(recording.id)) > 1
-    read = annotations.get(owned_recording("ana", recording.id))["annotations"]
+    read = annotation_sets.get(owned_recording("ana", recording.id))["annotations"]
     assert [b["label"] for b in read] == [b["label"] for b in boxes]
 
 
 def test_one_box_over_the_limit_is_refused(recording):
     boxes = [box() for _ in range(annotations.MAX_ANNOTATIONS + 1)]
     with pytest.raises(BadRequestError, match="at most 10000 annotations; this makes 10001"):
-        annotations.replace(recording, {"annotations": boxes, "version": 0})
+        annotation_sets.replace(recording, {"annotations": boxes, "version": 0})
 
 
 PUT, PATCH = '{"version":0,"annotations":[', '{"version":0,"upsert":['
@@ -223,31 +223,31 @@ TINY_BOX = '{"start_s":0,"end_s":1},'
 TOO_MANY_BRACKETS = "JSON arrays and objects; a request takes at most 30003"
 # (the change, the body, what the refusal says)
 WORST_BODIES = {
-    "PUT: boxes": (annotations.replace, filled(PUT, TINY_BOX, "{}]}"), TOO_MANY_BRACKETS),
-    "PUT: empty objects": (annotations.replace, filled(PUT, "{},", "{}]}"), TOO_MANY_BRACKETS),
+    "PUT: boxes": (annotation_sets.replace, filled(PUT, TINY_BOX, "{}]}"), TOO_MANY_BRACKETS),
+    "PUT: empty objects": (annotation_sets.replace, filled(PUT, "{},", "{}]}"), TOO_MANY_BRACKETS),
     "PUT: nested lists": (
-        annotations.replace,
+        annotation_sets.replace,
         filled(PUT, "[" * 500 + "]" * 500 + ",", "[]]}"),
         TOO_MANY_BRACKETS,
     ),
     "PUT: numbers": (
-        annotations.replace,
+        annotation_sets.replace,
         filled(PUT, "0,", "0]}"),
         "a recording holds at most 10000 annotations; this makes 2097137",
     ),
     "PUT: one box of many measurements": (
-        annotations.replace,
+        annotation_sets.replace,
         many_entries(PUT + '{"start_s":0,"end_s":1,"measurements":', "0", "}]}"),
         "annotations[0]: measurements has 426413 entries, over 50",
     ),
-    "PATCH: upserted boxes": (annotations.patch, filled(PATCH, TINY_BOX, "{}]}"), "30003"),
+    "PATCH: upserted boxes": (annotation_sets.patch, filled(PATCH, TINY_BOX, "{}]}"), "30003"),
     "PATCH: deleted ids": (
-        annotations.patch,
+        annotation_sets.patch,
         filled('{"version":0,"delete":[', '"ab",', '"ab"]}'),
         "delete lists 838856 ids; a recording holds at most 10000 annotations",
     ),
     "PATCH: deleted ids of one letter beyond Latin-1": (
-        annotations.patch,
+        annotation_sets.patch,
         filled('{"version":0,"delete":[', '"\u0100",', '"a"]}'),
         "delete lists 838856 ids",
     ),
@@ -284,24 +284,24 @@ def test_a_set_too_large_to_answer_is_refused(recording):
     notes = "n" * annotations.MAX_NOTES
     boxes = [box(notes=notes) for _ in range(annotations.MAX_SET_BYTES // annotations.MAX_NOTES)]
     with pytest.raises(TooLargeError, match="over the 5 MB"):
-        annotations.replace(recording, {"annotations": boxes, "version": 0})
+        annotation_sets.replace(recording, {"annotations": boxes, "version": 0})
     assert chunks_of(recording.id) == []
 
 
 def test_a_reader_pointed_at_a_replaced_set_reads_the_new_one(recording):
-    annotations.replace(recording, {"annotations": [box(label="old")], "version": 0})
+    annotation_sets.replace(recording, {"annotations": [box(label="old")], "version": 0})
     outdated = owned_recording("ana", recording.id)
-    annotations.replace(
+    annotation_sets.replace(
         owned_recording("ana", recording.id),
         {"annotations": [box(label="new")], "version": 1},
     )
     # ``outdated`` still names the first set, whose chunks are gone.
-    read = annotations.get(outdated)
+    read = annotation_sets.get(outdated)
     assert (read["version"], [b["label"] for b in read["annotations"]]) == (2, ["new"])
 
 
 def test_deleting_a_recording_deletes_every_chunk(recording):
-    annotations.replace(recording, {"annotations": [box()], "version": 0})
+    annotation_sets.replace(recording, {"annotations": [box()], "version": 0})
     AnnotationChunkModel(recording.id, "orphan#00000", data=b"x").save()  # a crashed writer's
-    annotations.delete_all(recording.id)
+    annotation_sets.delete_all(recording.id)
     assert chunks_of(recording.id) == []
