@@ -291,7 +291,11 @@ def _patch_body() -> dict:
                 "items": _ref("NewAnnotation"),
                 "maxItems": annotations.MAX_ANNOTATIONS,
             },
-            "delete": {"type": "array", "items": {"type": "string"}},
+            "delete": {
+                "type": "array",
+                "items": {"type": "string"},
+                "maxItems": annotations.MAX_ANNOTATIONS,
+            },
         }
     )
     schema["required"] = ["version"]
