@@ -327,13 +327,17 @@ def _upload_schemas() -> dict:
         "expires_at": expires_at,
     }
     return {
-        "PresignedPost": _object(
-            {
-                "url": {"type": "string", "format": "uri"},
-                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-                "expires_at": expires_at,
-            }
-        ),
+        "PresignedPost": {
+            **_object(
+                {
+                    "url": {"type": "string", "format": "uri"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "expires_at": expires_at,
+                }
+            ),
+            "description": "POST `fields`, then the file, to `url`: the bucket takes one "
+            "file of exactly the size announced, until `expires_at`",
+        },
         "PartUrls": _object(part_urls),
         "Multipart": _object(
             {

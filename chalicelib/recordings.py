@@ -236,7 +236,7 @@ class Recordings:
                 bucket=self._settings.recordings_bucket,
                 key=recording.object_key,
                 content_type=upload.content_type,
-                max_bytes=self._settings.max_upload_bytes,
+                size=upload.size,
                 expires_s=self._settings.upload_expiry_s,
                 now=as_datetime(now),
             )

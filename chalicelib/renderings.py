@@ -21,6 +21,11 @@ logger = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 
 
+def recording_id_in(object_key: str) -> str:
+    """The recording id an audio key names: its file name without the extension."""
+    return PurePosixPath(object_key).stem
+
+
 def spectrogram_prefix(object_key: str) -> str:
     """Every rendering of the recording whose audio is stored at ``object_key``."""
     return object_key.removesuffix(PurePosixPath(object_key).suffix) + "/"

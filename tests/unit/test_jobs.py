@@ -20,7 +20,7 @@ from chalicelib.errors import StorageError
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.recordings import Recordings
-from chalicelib.renderings import attempt_prefix, spectrogram_prefix
+from chalicelib.renderings import attempt_prefix, recording_id_in, spectrogram_prefix
 from chalicelib.spectrogram import tiles
 
 MIB = 1024 * 1024
@@ -86,7 +86,7 @@ def put_audio(settings, key: str, data: bytes) -> Upload:
 
 
 def recording_of(upload: Upload) -> RecordingModel:
-    return next(RecordingModel.by_object_key.query(upload.key))
+    return RecordingModel.get(recording_id_in(upload.key))
 
 
 def stored(settings, prefix: str) -> set[str]:
@@ -444,9 +444,37 @@ def test_a_render_stopped_midway_leaves_no_images(cloud_settings, uploaded, monk
     assert everything_of(cloud_settings, upload) == set()
 
 
-def test_an_object_no_recording_owns_is_skipped(job):
-    outcome = job.run(Upload("recordings", "nobody/unknown.wav", etag="x", size=1))
-    assert outcome == jobs.Outcome("nobody/unknown.wav", jobs.SKIPPED, detail=outcome.detail)
+@pytest.mark.parametrize("key", ["nobody/unknown.wav", f"ab/erin/{uuid.uuid4()}.wav"])
+def test_an_object_no_recording_owns_is_deleted(cloud_settings, job, key):
+    upload = put_audio(cloud_settings, key, b"RIFF")
+    assert job.run(upload) == jobs.Outcome(key, jobs.SKIPPED, detail=jobs.NO_RECORDING)
+    assert not stored_audio(cloud_settings, key)
+
+
+def test_an_upload_posted_again_after_its_recording_was_deleted_is_deleted(
+    cloud_settings, job, recordings, uploaded
+):
+    upload = uploaded("again.wav")
+    recordings.delete("erin", recording_id_in(upload.key))
+    # The upload URL stays valid until it expires: the same file posted again.
+    again = put_audio(cloud_settings, upload.key, b"RIFF")
+    assert job.run(again) == jobs.Outcome(upload.key, jobs.SKIPPED, detail=jobs.NO_RECORDING)
+    assert not stored_audio(cloud_settings, upload.key)
+
+
+def test_an_object_at_another_recordings_id_but_not_its_key_is_deleted(
+    cloud_settings, job, uploaded
+):
+    upload = uploaded("mine.wav")
+    elsewhere = put_audio(cloud_settings, "other/" + upload.key.rsplit("/", 1)[1], b"RIFF")
+    assert job.run(elsewhere).detail == jobs.NO_RECORDING
+    assert not stored_audio(cloud_settings, elsewhere.key)
+    assert stored_audio(cloud_settings, upload.key)
+
+
+def stored_audio(settings, key: str) -> bool:
+    listing = clients.s3(settings).list_objects_v2(Bucket="recordings", Prefix=key)
+    return listing["KeyCount"] > 0
 
 
 def test_a_regenerate_whose_announcement_fails_changes_nothing(
