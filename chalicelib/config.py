@@ -134,5 +134,14 @@ class Settings:
 
 @functools.cache
 def get_settings() -> Settings:
-    """The process's settings, read once (warm Lambdas reuse them)."""
+    """The process's settings, read once (warm Lambdas reuse them).
+
+    A process whose environment names no stage refuses to start: a cloud function deployed
+    without one would otherwise run as the local stage, whose sign-in needs no password.
+    """
+    if not os.environ.get("SONAGRAM_STAGE"):
+        raise SettingsError(
+            "SONAGRAM_STAGE is not set: name the stage this function serves (local for the "
+            "local stack, which sets it; the deployed stage's name in the cloud)"
+        )
     return Settings.from_environ()
