@@ -235,7 +235,10 @@ def change_project(project_id):
 @app.route("/projects/{project_id}", methods=["DELETE"], authorizer=USERS)
 @api
 def delete_project(project_id):
-    projects().delete(current_user(), project_id)
+    left = projects().delete(current_user(), project_id)
+    if left:
+        # Too many to mark in one request: the next DELETE goes on.
+        return Response(body={"recordings_left": left}, status_code=202)
     return Response(body="", status_code=204)
 
 

@@ -78,6 +78,8 @@ def decide(
     row: SpectrogramModel, *, etag: str, now: float, max_attempts: int = status.MAX_ATTEMPTS
 ) -> Decision:
     """What a delivery of audio version ``etag`` at epoch ``now`` does with ``row``."""
+    if row.status == status.DELETING:
+        return Decision.SKIP
     if row.status == status.PENDING or row.source_etag != etag:
         # Waiting, or a new upload: render it, even over an attempt at the old version.
         return Decision.CLAIM

@@ -626,7 +626,17 @@ def _project_paths() -> dict:
             "delete": _op(
                 "Delete the project and each of its recordings, as "
                 "DELETE /recordings/{recording_id} does",
-                {"204": {"description": "deleted"}, **_errors(401), **_not_found("project")},
+                {
+                    "204": {"description": "deleted"},
+                    "202": _json(
+                        _object({"recordings_left": {"type": "integer", "minimum": 1}}),
+                        "more recordings than one request can mark for deletion: those "
+                        "marked are gone, the project stays (no recording may join it) and "
+                        "the next DELETE goes on with `recordings_left`",
+                    ),
+                    **_errors(401),
+                    **_not_found("project"),
+                },
                 params=_PROJECT_ID,
             ),
         },
@@ -779,7 +789,9 @@ def document(settings: Settings) -> dict:
                     params=_ID,
                 ),
                 "delete": _op(
-                    "Delete audio (or the upload in parts), images, manifest and annotations",
+                    "Delete the recording: gone from every route at once; its audio (or the "
+                    "upload in parts), images, manifest and annotations within the request, "
+                    "or the next sweep if storage is slow",
                     {"204": {"description": "deleted"}, **_errors(401, 404)},
                     params=_ID,
                 ),

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from chalicelib import annotations, database, multipart, projects, status
+from chalicelib import database, multipart, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings, readable_bytes
+from chalicelib.deletions import Deletions
 from chalicelib.errors import (
     BadRequestError,
     ConflictError,
@@ -28,7 +29,7 @@ from chalicelib.errors import (
 )
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.paging import ISSUED_ID, MAX_PAGE, decode_cursor, newest_first, page_size
-from chalicelib.renderings import MANIFEST, discard_attempt, spectrogram_prefix
+from chalicelib.renderings import MANIFEST, discard_attempt
 from chalicelib.spread import key_hash
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
 from chalicelib.validation import fields, text, whole_number
@@ -184,9 +185,14 @@ class Listing:
 
 
 def _views(recordings: list[RecordingModel]) -> list[dict]:
-    """The recordings as the API shows them, with their status (None if deleted meanwhile)."""
+    """The recordings as the API shows them, with their status (None if deleted meanwhile);
+    those being deleted are left out."""
     statuses = {s.recording_id: s for s in SpectrogramModel.batch_get([r.id for r in recordings])}
-    return [_as_view(r, statuses.get(r.id)) for r in recordings]
+    return [
+        _as_view(r, statuses.get(r.id))
+        for r in recordings
+        if r.id not in statuses or statuses[r.id].status != status.DELETING
+    ]
 
 
 def owned_recording(owner: str, recording_id: str) -> RecordingModel:
@@ -202,6 +208,7 @@ class Recordings:
         self._storage = storage
         self._clock = clock
         self._parts = multipart.MultipartUploads(settings=settings, storage=storage, clock=clock)
+        self.deletions = Deletions(settings=settings, storage=storage, clock=clock)
 
     def create(self, owner: str, body: object) -> dict:
         upload = NewUpload.from_request(body, max_bytes=self._settings.max_upload_bytes)
@@ -294,25 +301,20 @@ class Recordings:
                 spectrogram = SpectrogramModel.get(recording_id)
         except NotFoundError as e:
             raise NotFoundError(f"no recording {recording_id!r}") from e
+        if spectrogram.status == status.DELETING:
+            raise NotFoundError(f"no recording {recording_id!r}")
         return recording, spectrogram
 
     def get(self, owner: str, recording_id: str) -> dict:
         return _as_view(*self._owned(owner, recording_id))
 
     def delete(self, owner: str, recording_id: str) -> None:
-        """Delete the audio (or the upload in parts still arriving), every image, the manifest
-        and the annotations, then the rows."""
-        recording, spectrogram = self._owned(owner, recording_id)
-        self._parts.abort(recording)
-        self._storage.delete(bucket=self._settings.recordings_bucket, key=recording.object_key)
-        self._storage.delete_prefix(
-            bucket=self._settings.spectrograms_bucket,
-            prefix=spectrogram_prefix(recording.object_key),
-        )
-        annotations.delete_all(recording_id)
-        with database.translated("delete the recording"), database.transaction() as transaction:
-            transaction.delete(recording)
-            transaction.delete(spectrogram)
+        """Gone for the owner at once; its audio, images, manifest, annotations and rows
+        within the request (or the next sweep): see chalicelib/deletions.py."""
+        deadline = self.deletions.deadline()
+        if not self.deletions.mark(owner, [recording_id]).marked:
+            raise NotFoundError(f"no recording {recording_id!r}")
+        self.deletions.purge_until([recording_id], deadline=deadline)
 
     def delete_many(self, owner: str, body: object) -> dict:
         """Delete each of ``ids`` as :meth:`delete` does; ids that are not the owner's
@@ -329,15 +331,10 @@ class Recordings:
         repeated = [recording_id for recording_id in ids if ids.count(recording_id) > 1]
         if repeated:
             raise BadRequestError(f"ids holds {repeated[0]!r} more than once")
-        deleted, not_found = [], []
-        for recording_id in ids:
-            try:
-                self.delete(owner, recording_id)
-            except NotFoundError:
-                not_found.append(recording_id)
-            else:
-                deleted.append(recording_id)
-        return {"deleted": deleted, "not_found": not_found}
+        deadline = self.deletions.deadline()
+        marked = self.deletions.mark(owner, ids)
+        self.deletions.purge_until(marked.marked, deadline=deadline)
+        return {"deleted": marked.marked, "not_found": marked.not_found}
 
     def change(self, owner: str, recording_id: str, body: object) -> dict:
         """Move the recording into one of the owner's projects, or out of any (null)."""

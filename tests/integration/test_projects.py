@@ -195,6 +195,24 @@ def test_deleting_a_project_deletes_its_recordings_audio_images_and_all(
     assert alice.request("GET", f"/recordings/{kept['id']}").json() == kept
 
 
+def test_a_project_of_more_recordings_than_a_page_is_deleted_in_one_request(
+    stack: RunningStack,
+):
+    gus = ApiUser(stack.api_url, "gus")
+    project = new_project(gus, "a season")
+    rendered = gus.upload("season.wav", wav_bytes(0.5))
+    assert gus.wait_until_done(rendered["id"])["status"] == "COMPLETED"
+    gus.request("PATCH", f"/recordings/{rendered['id']}", json={"project_id": project["id"]})
+    for _ in range(150):
+        new_recording(gus, project["id"])
+    kept = new_recording(gus)
+    assert gus.request("GET", f"/projects/{project['id']}").json()["recording_count"] == 151
+    assert gus.request("DELETE", f"/projects/{project['id']}").status_code == 204
+    assert [r["id"] for r in gus.request("GET", "/recordings").json()["recordings"]] == [kept["id"]]
+    prefix = audio_key("gus", rendered["id"], "")
+    assert stack.stored("recordings", prefix) == stack.stored("spectrograms", prefix) == []
+
+
 def test_another_users_project_is_not_found_and_stays_untouched(alice: ApiUser, bob: ApiUser):
     project = new_project(alice, "alice's own")
     recording = new_recording(alice, project["id"])

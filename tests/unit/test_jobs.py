@@ -362,6 +362,17 @@ def test_a_recording_deleted_mid_render_leaves_nothing(cloud_settings, job, uplo
         RecordingModel.get(recording_id)
 
 
+def test_a_recording_being_deleted_is_not_rendered(cloud_settings, job, uploaded):
+    upload = uploaded("doomed.wav")
+    recording_id = recording_of(upload).id
+    # Marked by a bulk delete whose purge is left to the sweeper.
+    status.move(recording_id, status.DELETING, now=iso(1_800_000_000))
+    outcome = job.run(upload)
+    assert (outcome.status, outcome.detail) == (jobs.SKIPPED, status.DELETING)
+    assert everything_of(cloud_settings, upload) == set()
+    assert SpectrogramModel.get(recording_id).status == status.DELETING
+
+
 def test_a_new_upload_mid_render_supersedes_the_attempt(cloud_settings, job, uploaded, tone_wav):
     first = uploaded("replaced.wav", seconds=30.0)
     recording_id = recording_of(first).id

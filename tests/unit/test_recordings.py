@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from chalicelib import clients, status
+from chalicelib import clients, status, sweeper
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.projects import Projects
@@ -213,6 +213,41 @@ def test_bulk_delete_deletes_the_owners_and_names_the_rest(recordings):
     assert answer == {"deleted": mine, "not_found": [theirs[0], "nonsense"]}
     assert recordings.list("xena")["recordings"] == []
     assert recordings.get("yuri", theirs[0])["id"] == theirs[0]
+
+
+def test_bulk_deleted_recordings_are_gone_at_once_and_purged_by_the_sweeper_if_time_ran_out(
+    cloud_settings,
+):
+    # No time to purge in the request: only the marks are written.
+    settings = dataclasses.replace(cloud_settings, deletion_budget_s=0)
+    storage = clients.storage(settings)
+    recordings = Recordings(settings=settings, storage=storage, clock=lambda: 1_800_000_000)
+    ids = new(recordings, "vera", 3)
+    kept = new(recordings, "vera", 1)
+    keys = [RecordingModel.get(recording_id).object_key for recording_id in ids]
+    s3 = clients.s3(settings)
+    for key in keys:
+        s3.put_object(Bucket="recordings", Key=key, Body=b"RIFF")
+    answer = recordings.delete_many("vera", {"ids": ids})
+    assert answer == {"deleted": ids, "not_found": []}
+    assert [r["id"] for r in recordings.list("vera")["recordings"]] == kept
+    for recording_id in ids:
+        with pytest.raises(NotFoundError, match="no recording"):
+            recordings.get("vera", recording_id)
+        with pytest.raises(NotFoundError, match="no recording"):
+            recordings.regenerate("vera", recording_id)
+    assert recordings.delete_many("vera", {"ids": ids}) == {"deleted": [], "not_found": ids}
+    assert all(stored(s3, key) for key in keys)
+    done = sweeper.sweep(settings=settings, storage=storage, clock=lambda: 1_800_000_001)
+    assert set(ids) <= set(done.purged)
+    assert not any(stored(s3, key) for key in keys)
+    for recording_id in ids:
+        with pytest.raises(RecordingModel.DoesNotExist):
+            RecordingModel.get(recording_id)
+
+
+def stored(s3, key: str) -> bool:
+    return s3.list_objects_v2(Bucket="recordings", Prefix=key)["KeyCount"] > 0
 
 
 @pytest.mark.parametrize(
