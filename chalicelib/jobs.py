@@ -215,12 +215,7 @@ class SpectrogramJob:
             if row.status == status.PROCESSING:
                 # Taken over from a dead (or superseded) attempt: remove what it stored.
                 # A superseded attempt still at work removes its own when it cannot complete.
-                discard_attempt(
-                    self._storage,
-                    bucket=self._settings.spectrograms_bucket,
-                    object_key=recording.object_key,
-                    attempt_id=row.attempt_id,
-                )
+                discard_attempt(self._storage, self._settings, recording, row)
             return Claim(recording, attempt_id, etag, size, previous=row)
 
     def _work(self, claim: Claim, upload: Upload, deadline: float | None) -> Outcome:

@@ -432,12 +432,7 @@ class Recordings:
                 f"the spectrogram is {spectrogram.status}: wait until it is finished"
             ) from e
         if spectrogram.status == status.PROCESSING:
-            discard_attempt(
-                self._storage,
-                bucket=self._settings.spectrograms_bucket,
-                object_key=recording.object_key,
-                attempt_id=spectrogram.attempt_id,
-            )
+            discard_attempt(self._storage, self._settings, recording, spectrogram)
         try:
             # The copy fires the bucket's ObjectCreated notification, as the upload did.
             self._storage.rewrite(

@@ -84,12 +84,7 @@ class _Sweeper:
         hanging = status.left_hanging(row, now=self.now, job_timeout_s=self.settings.job_timeout_s)
         if row.status != status.PROCESSING or not hanging:
             return  # alive, or moved on since the index was read
-        discard_attempt(
-            self.storage,
-            bucket=self.settings.spectrograms_bucket,
-            object_key=recording.object_key,
-            attempt_id=row.attempt_id,
-        )
+        discard_attempt(self.storage, self.settings, recording, row)
         try:
             self.storage.head(bucket=self.settings.recordings_bucket, key=recording.object_key)
         except NotFoundError:
