@@ -6,14 +6,13 @@ Never imports numpy (or the spectrogram engine): HTTP cold starts stay small.
 from __future__ import annotations
 
 import functools
-import json
 
 from chalice import Chalice, CognitoUserPoolAuthorizer, CORSConfig, Response
 
 from chalicelib import annotation_files, annotations, auth, clients, openapi, validation
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
-from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
+from chalicelib.errors import NotFoundError, SonagramError
 from chalicelib.projects import Projects
 from chalicelib.recordings import Recordings, content_disposition, owned_recording
 
@@ -76,10 +75,7 @@ def current_user() -> str:
 
 def json_body() -> object:
     raw = app.current_request.raw_body or b""
-    try:
-        return json.loads(raw) if raw else {}
-    except (ValueError, RecursionError) as e:  # RecursionError: nested too deep to parse
-        raise BadRequestError(f"the request body is not valid JSON: {e}") from e
+    return validation.json_document(raw) if raw else {}
 
 
 @app.route("/health")

@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
+import sys
 
 from chalicelib.audio_types import CONTROL_CHARACTER
 from chalicelib.errors import BadRequestError
+
+# The largest finite double: JSON Schema's numbers (and the browser's) go no further.
+LARGEST_NUMBER = sys.float_info.max
+
+
+def json_document(raw: bytes) -> object:
+    """A request body's JSON. A number no double holds (``1e400``, 400 digits) is refused, as
+    are ``NaN`` and ``Infinity`` (not JSON, though Python reads them)."""
+    try:
+        return json.loads(raw, parse_int=_double, parse_float=_double, parse_constant=_constant)
+    except (ValueError, RecursionError) as e:  # RecursionError: nested too deep to parse
+        raise BadRequestError(f"the request body is not valid JSON: {e}") from e
+
+
+def _double(text: str) -> int | float:
+    if not math.isfinite(float(text)):
+        shown = text if len(text) <= 20 else text[:20] + "..."
+        raise BadRequestError(
+            f"the number {shown} is beyond the largest a request may carry ({LARGEST_NUMBER:.6g})"
+        )
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
+def _constant(text: str) -> None:
+    raise BadRequestError(f"{text} is not a JSON number: send a finite number")
 
 
 def _listed(names: tuple[str, ...]) -> str:

@@ -1,7 +1,16 @@
+import re
+
 import pytest
 
 from chalicelib.errors import BadRequestError
-from chalicelib.validation import fields, some_fields, text, whole_number
+from chalicelib.validation import (
+    LARGEST_NUMBER,
+    fields,
+    json_document,
+    some_fields,
+    text,
+    whole_number,
+)
 
 
 def test_the_fields_come_back_in_the_order_asked():
@@ -74,3 +83,26 @@ def test_text_a_person_gave_has_no_control_characters(value, complaint):
         text(value, field="site", max_length=3)
     assert refused.value.message == complaint
     assert text("🐸ab", field="site", max_length=3) == "🐸ab"
+
+
+@pytest.mark.parametrize(
+    ("raw", "complaint"),
+    [
+        (b'{"size": 1e400}', "the number 1e400 is beyond the largest a request may carry"),
+        (b'{"size": -1e400}', "the number -1e400 is beyond"),
+        (b'{"size": ' + b"9" * 400 + b"}", "the number 99999999999999999999... is beyond"),
+        (b'{"size": NaN}', "NaN is not a JSON number"),
+        (b'{"size": Infinity}', "Infinity is not a JSON number"),
+        (b"[" * 100_000, "the request body is not valid JSON"),
+        (b'{"size": 1', "the request body is not valid JSON"),
+    ],
+)
+def test_a_body_with_a_number_no_double_holds_is_refused(raw, complaint):
+    with pytest.raises(BadRequestError, match=re.escape(complaint)):
+        json_document(raw)
+
+
+def test_a_body_keeps_its_integers_and_fractions():
+    document = json_document(b'{"a": 12, "b": 1.5, "c": 2e3, "d": 1.7976931348623157e308}')
+    assert document == {"a": 12, "b": 1.5, "c": 2000.0, "d": LARGEST_NUMBER}
+    assert isinstance(document["a"], int) and isinstance(document["c"], float)
