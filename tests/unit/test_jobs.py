@@ -22,6 +22,7 @@ from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.recordings import Recordings
 from chalicelib.renderings import attempt_prefix, recording_id_in, spectrogram_prefix
 from chalicelib.spectrogram import tiles
+from chalicelib.spectrograms import Spectrograms
 
 MIB = 1024 * 1024
 
@@ -42,6 +43,13 @@ class FakeTime:
 @pytest.fixture
 def recordings(cloud_settings) -> Recordings:
     return Recordings(
+        settings=cloud_settings, storage=clients.storage(cloud_settings), clock=time.time
+    )
+
+
+@pytest.fixture
+def spectrograms(cloud_settings) -> Spectrograms:
+    return Spectrograms(
         settings=cloud_settings, storage=clients.storage(cloud_settings), clock=time.time
     )
 
@@ -139,10 +147,10 @@ def test_the_manifest_presigns_the_audio_and_says_when_its_urls_expire(
     recording_id = job.run(upload).recording_id
     settings = dataclasses.replace(cloud_settings, download_expiry_s=expiry_s)
     # Signatures date themselves in whole seconds: the fraction is dropped, never added.
-    recordings = Recordings(
+    spectrograms = Spectrograms(
         settings=settings, storage=clients.storage(settings), clock=lambda: 1_800_000_000.9
     )
-    code, manifest = recordings.spectrogram("erin", recording_id)
+    code, manifest = spectrograms.manifest("erin", recording_id)
     assert code == status.COMPLETED
     assert manifest["urls_expire_at"] == iso(1_800_000_000 + expiry_s)
     audio = urlsplit(manifest["audio_url"])
@@ -155,11 +163,11 @@ def test_the_manifest_presigns_the_audio_and_says_when_its_urls_expire(
 
 
 def test_tiles_are_signed_once_an_object_with_their_range_and_old_tiles_one_by_one(
-    cloud_settings, job, uploaded, recordings
+    cloud_settings, job, uploaded, spectrograms
 ):
     # 150 s at 16 kHz: 4688 level-0 pixels, two tiles in one object, one at level 1.
     recording_id = job.run(uploaded("levels.wav", seconds=150.0)).recording_id
-    _, manifest = recordings.spectrogram("erin", recording_id)
+    _, manifest = spectrograms.manifest("erin", recording_id)
     tiles = [tile for tile in manifest["tiles"] if tile["level"] == 0]
     assert len(tiles) == 2 and len({tile["url"] for tile in tiles}) == 1
     assert urlsplit(tiles[0]["url"]).path.endswith("/tiles/0-0.pngs")
@@ -174,7 +182,7 @@ def test_tiles_are_signed_once_an_object_with_their_range_and_old_tiles_one_by_o
     clients.s3(cloud_settings).put_object(
         Bucket="spectrograms", Key=row.prefix + "manifest.json", Body=json.dumps(old).encode()
     )
-    _, manifest = recordings.spectrogram("erin", recording_id)
+    _, manifest = spectrograms.manifest("erin", recording_id)
     (tile,) = manifest["tiles"]
     assert urlsplit(tile["url"]).path.endswith(f"{row.prefix}tiles/0/000000.png")
     assert "range" not in tile
@@ -489,17 +497,17 @@ def stored_audio(settings, key: str) -> bool:
 
 
 def test_a_regenerate_whose_announcement_fails_changes_nothing(
-    cloud_settings, job, uploaded, recordings
+    cloud_settings, job, uploaded, spectrograms
 ):
     outcome = job.run(uploaded("again.wav"))
     before = SpectrogramModel.get(outcome.recording_id)
     s3 = clients.s3(cloud_settings)
     with failing(s3, "CopyObject", "SlowDown", status=503), pytest.raises(StorageError):
-        recordings.regenerate("erin", outcome.recording_id)
+        spectrograms.regenerate("erin", outcome.recording_id)
     after = SpectrogramModel.get(outcome.recording_id)
     assert (after.status, after.prefix, after.updated_at) == (
         status.COMPLETED,
         before.prefix,
         before.updated_at,
     )
-    assert recordings.regenerate("erin", outcome.recording_id) == {"status": status.PENDING}
+    assert spectrograms.regenerate("erin", outcome.recording_id) == {"status": status.PENDING}

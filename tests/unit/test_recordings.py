@@ -8,6 +8,7 @@ import dataclasses
 import itertools
 import json
 import re
+import time
 
 import pytest
 
@@ -16,6 +17,7 @@ from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Listing, Recordings
+from chalicelib.spectrograms import Spectrograms
 
 
 @pytest.fixture
@@ -235,7 +237,9 @@ def test_bulk_deleted_recordings_are_gone_at_once_and_purged_by_the_sweeper_if_t
         with pytest.raises(NotFoundError, match="no recording"):
             recordings.get("vera", recording_id)
         with pytest.raises(NotFoundError, match="no recording"):
-            recordings.regenerate("vera", recording_id)
+            Spectrograms(settings=settings, storage=storage, clock=time.time).regenerate(
+                "vera", recording_id
+            )
     assert recordings.delete_many("vera", {"ids": ids}) == {"deleted": [], "not_found": ids}
     assert all(stored(s3, key) for key in keys)
     done = sweeper.sweep(settings=settings, storage=storage, clock=lambda: 1_800_000_001)
@@ -316,8 +320,9 @@ def test_a_page_says_the_servers_time_so_a_wrong_client_clock_does_not_matter(cl
     assert recordings.list("ida")["server_time"] == "2027-01-15T08:00:00.000000Z"
 
 
-def uploaded(recordings: Recordings, settings, owner: str) -> tuple[str, Recordings]:
-    """A recording whose audio is stored, and Recordings that see it a whole job budget later."""
+def uploaded(recordings: Recordings, settings, owner: str) -> tuple[str, Recordings, Spectrograms]:
+    """A recording whose audio is stored, and its recordings and spectrograms as they are a
+    whole job budget later."""
     created = recordings.create(owner, {"filename": "dusk.wav", "size": 1, "content_type": ""})
     recording_id = created["recording"]["id"]
     clients.storage(settings).put(
@@ -328,16 +333,24 @@ def uploaded(recordings: Recordings, settings, owner: str) -> tuple[str, Recordi
         cache_control=None,
     )
     later = itertools.count(1_800_000_000 + int(settings.job_timeout_s) + 100)
-    return recording_id, Recordings(
-        settings=settings, storage=clients.storage(settings), clock=lambda: next(later)
+    storage = clients.storage(settings)
+    return (
+        recording_id,
+        Recordings(settings=settings, storage=storage, clock=lambda: next(later)),
+        Spectrograms(settings=settings, storage=storage, clock=lambda: next(later)),
     )
 
 
 def test_regenerate_takes_over_a_job_left_pending_for_longer_than_a_job(recordings, cloud_settings):
-    recording_id, later = uploaded(recordings, cloud_settings, "lea")
+    recording_id, later, later_spectrograms = uploaded(recordings, cloud_settings, "lea")
+    now = Spectrograms(
+        settings=cloud_settings,
+        storage=clients.storage(cloud_settings),
+        clock=lambda: 1_800_000_000,
+    )
     with pytest.raises(ConflictError, match="the spectrogram is PENDING: wait"):
-        recordings.regenerate("lea", recording_id)
-    assert later.regenerate("lea", recording_id) == {"status": "PENDING"}
+        now.regenerate("lea", recording_id)
+    assert later_spectrograms.regenerate("lea", recording_id) == {"status": "PENDING"}
     shown = later.get("lea", recording_id)
     assert shown["updated_at"] > recordings.get("lea", recording_id)["created_at"]
 
@@ -346,7 +359,7 @@ def test_regenerate_takes_over_a_job_left_pending_for_longer_than_a_job(recordin
 def test_regenerate_takes_over_a_processing_job_only_once_its_lease_lapsed(
     recordings, cloud_settings, lease_left_s, taken_over
 ):
-    recording_id, later = uploaded(recordings, cloud_settings, "max")
+    recording_id, later, later_spectrograms = uploaded(recordings, cloud_settings, "max")
     now = 1_800_000_000 + cloud_settings.job_timeout_s + 100
     status.move(
         recording_id,
@@ -355,11 +368,11 @@ def test_regenerate_takes_over_a_processing_job_only_once_its_lease_lapsed(
         actions=(SpectrogramModel.lease_until.set(now + lease_left_s),),
     )
     if taken_over:
-        later.regenerate("max", recording_id)
+        later_spectrograms.regenerate("max", recording_id)
         assert later.get("max", recording_id)["status"] == "PENDING"
     else:
         with pytest.raises(ConflictError, match="the spectrogram is PROCESSING: wait"):
-            later.regenerate("max", recording_id)
+            later_spectrograms.regenerate("max", recording_id)
 
 
 @pytest.mark.parametrize("limit", [100 * 2**20, 2 * 2**30])
@@ -393,7 +406,10 @@ def test_a_recording_stored_before_keys_began_with_a_hash_is_served_and_deleted_
     s3 = clients.s3(cloud_settings)
     s3.put_object(Bucket="recordings", Key=old_key, Body=b"RIFF")
     s3.put_object(Bucket="spectrograms", Key=f"olga/{recording_id}/a1/overview.png", Body=b"png")
-    assert f"/recordings/{old_key}?" in recordings.audio_url("olga", recording_id)
+    spectrograms = Spectrograms(
+        settings=cloud_settings, storage=clients.storage(cloud_settings), clock=time.time
+    )
+    assert f"/recordings/{old_key}?" in spectrograms.audio_url("olga", recording_id)
     recordings.delete("olga", recording_id)
     for bucket in ("recordings", "spectrograms"):
         assert s3.list_objects_v2(Bucket=bucket, Prefix=f"olga/{recording_id}")["KeyCount"] == 0
