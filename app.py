@@ -21,8 +21,10 @@ from chalicelib import (
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.errors import NotFoundError, SonagramError
+from chalicelib.http_headers import content_disposition
 from chalicelib.projects import Projects
-from chalicelib.recordings import Recordings, content_disposition, owned_recording
+from chalicelib.recordings import Recordings, owned_recording
+from chalicelib.spectrograms import Spectrograms
 
 app = Chalice(app_name="sonagram")
 # API Gateway answers every origin: tokens are bearer tokens, not cookies, and Cognito hands
@@ -48,6 +50,13 @@ def recordings() -> Recordings:
     settings = get_settings()
     clients.bind_tables(settings)
     return Recordings(settings=settings, storage=clients.storage(settings), clock=system_clock)
+
+
+@functools.cache
+def spectrograms() -> Spectrograms:
+    settings = get_settings()
+    clients.bind_tables(settings)
+    return Spectrograms(settings=settings, storage=clients.storage(settings), clock=system_clock)
 
 
 @functools.cache
@@ -189,13 +198,13 @@ def complete_upload(recording_id):
 @app.route("/recordings/{recording_id}/spectrogram/status", methods=["GET"], authorizer=USERS)
 @api
 def spectrogram_status(recording_id):
-    return recordings().spectrogram_status(current_user(), recording_id)
+    return spectrograms().read_status(current_user(), recording_id)
 
 
 @app.route("/recordings/{recording_id}/spectrogram", methods=["GET"], authorizer=USERS)
 @api
 def spectrogram(recording_id):
-    status, body = recordings().spectrogram(current_user(), recording_id)
+    status, body = spectrograms().manifest(current_user(), recording_id)
     code = SPECTROGRAM_STATUS_CODES[status]
     headers = {"Retry-After": RETRY_AFTER_S} if code == 202 else {}
     return Response(body=body, status_code=code, headers=headers)
@@ -204,13 +213,13 @@ def spectrogram(recording_id):
 @app.route("/recordings/{recording_id}/spectrogram/regenerate", methods=["POST"], authorizer=USERS)
 @api
 def regenerate_spectrogram(recording_id):
-    return Response(body=recordings().regenerate(current_user(), recording_id), status_code=202)
+    return Response(body=spectrograms().regenerate(current_user(), recording_id), status_code=202)
 
 
 @app.route("/recordings/{recording_id}/audio", methods=["GET"], authorizer=USERS)
 @api
 def recording_audio(recording_id):
-    url = recordings().audio_url(current_user(), recording_id)
+    url = spectrograms().audio_url(current_user(), recording_id)
     return Response(body="", status_code=302, headers={"Location": url})
 
 
@@ -244,7 +253,10 @@ def change_project(project_id):
 @app.route("/projects/{project_id}", methods=["DELETE"], authorizer=USERS)
 @api
 def delete_project(project_id):
-    projects().delete(current_user(), project_id)
+    left = projects().delete(current_user(), project_id)
+    if left:
+        # Too many to mark in one request: the next DELETE goes on.
+        return Response(body={"recordings_left": left}, status_code=202)
     return Response(body="", status_code=204)
 
 

@@ -198,7 +198,7 @@ def patch(recording: RecordingModel, body: object) -> dict:
     by_id = {box["id"]: box for box in boxes}
     missing = [i for i in delete if i not in by_id]
     if missing:
-        raise BadRequestError(f"no annotation {missing[0]!r} to delete")
+        raise ConflictError(f"no annotation {missing[0]!r} to delete at version {version}")
     for i in delete:
         del by_id[i]
     by_id.update((box["id"], box) for box in changed)

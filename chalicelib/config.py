@@ -70,6 +70,9 @@ class Settings:
     job_timeout_s: float = 300.0
     # A rendering attempt renews its claim this often (/ 4); a lapsed claim means it died.
     job_lease_s: float = 20.0
+    # How long a request deleting recordings marks and purges them (API Gateway and the API
+    # function give it 10 s); the sweeper purges what is left.
+    deletion_budget_s: float = 6.0
     # The local bridge sweeps this often (the cloud's schedule is in infra/stack.py).
     sweep_every_s: float = 60.0
     # The key of the local stage's bearer tokens, which the local stack generates and gives the
@@ -124,6 +127,7 @@ class Settings:
             max_duration_s=float(env.get("MAX_DURATION_S", cls.max_duration_s)),
             job_timeout_s=float(env.get("JOB_TIMEOUT_S", cls.job_timeout_s)),
             job_lease_s=float(env.get("JOB_LEASE_S", cls.job_lease_s)),
+            deletion_budget_s=float(env.get("DELETION_BUDGET_S", cls.deletion_budget_s)),
             sweep_every_s=float(env.get("SWEEP_EVERY_S", cls.sweep_every_s)),
             auth_secret=env.get("AUTH_SECRET") or None,
             ui_origin=env.get("UI_ORIGIN", f"http://127.0.0.1:{env.get('UI_PORT', '5173')}"),
@@ -134,5 +138,14 @@ class Settings:
 
 @functools.cache
 def get_settings() -> Settings:
-    """The process's settings, read once (warm Lambdas reuse them)."""
+    """The process's settings, read once (warm Lambdas reuse them).
+
+    A process whose environment names no stage refuses to start: a cloud function deployed
+    without one would otherwise run as the local stage, whose sign-in needs no password.
+    """
+    if not os.environ.get("SONAGRAM_STAGE"):
+        raise SettingsError(
+            "SONAGRAM_STAGE is not set: name the stage this function serves (local for the "
+            "local stack, which sets it; the deployed stage's name in the cloud)"
+        )
     return Settings.from_environ()

@@ -35,11 +35,13 @@ from chalicelib.config import Settings, readable_bytes
 from chalicelib.errors import ChangedError, NotFoundError, StorageError
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.paging import ISSUED_ID
 from chalicelib.renderings import (
     MANIFEST,
     attempt_prefix,
     discard,
     discard_attempt,
+    recording_id_in,
 )
 from chalicelib.spectrogram import AudioError, Rendering, RenderTimeout, render
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
@@ -48,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 COMPLETED, FAILED, SKIPPED = status.COMPLETED, status.FAILED, "SKIPPED"
 SUPERSEDED = "deleted, or superseded by a newer attempt, while rendering"
+NO_RECORDING = "no recording has this object key: deleted"
 # An object of tiles is PNGs back to back, read a tile at a time by byte range.
 TILES_TYPE = "application/octet-stream"
 HEARTBEATS_PER_LEASE = 4
@@ -75,6 +78,8 @@ def decide(
     row: SpectrogramModel, *, etag: str, now: float, max_attempts: int = status.MAX_ATTEMPTS
 ) -> Decision:
     """What a delivery of audio version ``etag`` at epoch ``now`` does with ``row``."""
+    if row.status == status.DELETING:
+        return Decision.SKIP
     if row.status == status.PENDING or row.source_etag != etag:
         # Waiting, or a new upload: render it, even over an attempt at the old version.
         return Decision.CLAIM
@@ -126,7 +131,10 @@ class SpectrogramJob:
         """Render one uploaded recording, once per version, however often its event arrives."""
         recording = self._recording_for(upload.key)
         if recording is None:
-            return Outcome(upload.key, SKIPPED, detail="no recording has this object key")
+            # Posted again through an upload URL after its recording was deleted (the URL
+            # stays valid until it expires), or never anyone's: nothing would remove it.
+            self._storage.delete(bucket=upload.bucket, key=upload.key)
+            return Outcome(upload.key, SKIPPED, detail=NO_RECORDING)
         for _ in range(MAX_VERSION_RACES):
             try:
                 stored = self._storage.head(bucket=upload.bucket, key=upload.key)
@@ -144,13 +152,17 @@ class SpectrogramJob:
         raise StorageError(f"{upload.key} kept changing while it was read", retryable=True)
 
     def _recording_for(self, key: str) -> RecordingModel | None:
-        with database.translated(f"look up the recording of {key}"):
-            match = next(RecordingModel.by_object_key.query(key, limit=1), None)
+        """The recording whose audio is stored at ``key``, read consistently: the object is
+        deleted when there is none, so a row saved a moment ago must be found."""
+        recording_id = recording_id_in(key)
+        if not ISSUED_ID.fullmatch(recording_id):
+            return None
         try:
             with database.translated(f"read the recording of {key}"):
-                return RecordingModel.get(match.id) if match else None
+                recording = RecordingModel.get(recording_id, consistent_read=True)
         except NotFoundError:
             return None
+        return recording if recording.object_key == key else None
 
     def _claim(self, recording: RecordingModel, *, etag: str, size: int) -> Claim | Outcome:
         lease_s = self._settings.job_lease_s
@@ -203,12 +215,7 @@ class SpectrogramJob:
             if row.status == status.PROCESSING:
                 # Taken over from a dead (or superseded) attempt: remove what it stored.
                 # A superseded attempt still at work removes its own when it cannot complete.
-                discard_attempt(
-                    self._storage,
-                    bucket=self._settings.spectrograms_bucket,
-                    object_key=recording.object_key,
-                    attempt_id=row.attempt_id,
-                )
+                discard_attempt(self._storage, self._settings, recording, row)
             return Claim(recording, attempt_id, etag, size, previous=row)
 
     def _work(self, claim: Claim, upload: Upload, deadline: float | None) -> Outcome:

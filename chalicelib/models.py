@@ -32,16 +32,6 @@ class OwnerIndex(GlobalSecondaryIndex):
     created_at = UnicodeAttribute(range_key=True)
 
 
-class ObjectKeyIndex(GlobalSecondaryIndex):
-    """The recording an uploaded object belongs to (the worker's lookup)."""
-
-    class Meta:
-        index_name = "by-object-key"
-        projection = KeysOnlyProjection()
-
-    object_key = UnicodeAttribute(hash_key=True)
-
-
 class ProjectIndex(GlobalSecondaryIndex):
     """The recordings of a project (sparse: a recording in no project is not in it)."""
 
@@ -80,7 +70,6 @@ class RecordingModel(Model):
     annotation_chunks = NumberAttribute(default=0)
 
     by_owner = OwnerIndex()
-    by_object_key = ObjectKeyIndex()
     by_project = ProjectIndex()
 
 

@@ -9,12 +9,14 @@ tests/unit/test_openapi.py checks it against app.py's routes, and the fuzz test
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from chalicelib import annotation_files, annotations, auth, formats, multipart, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, filename_pattern
 from chalicelib.config import Settings
-from chalicelib.paging import MAX_PAGE
+from chalicelib.paging import CURSOR, MAX_PAGE
 from chalicelib.recordings import MAX_DELETED_AT_ONCE, MAX_SEARCH, RECORDING_ID
+from chalicelib.validation import LARGEST_NUMBER
 
 STATUSES = list(status.ALL)
 
@@ -73,7 +75,7 @@ def _page_of(name: str, item: str, **more: dict) -> dict:
         _object(
             {
                 name: {"type": "array", "items": _ref(item)},
-                "next": _nullable({"type": "string", "minLength": 1}),
+                "next": _nullable({"type": "string", "pattern": _anchored(CURSOR)}),
                 **more,
             }
         ),
@@ -122,8 +124,9 @@ _PAGE = [
     {
         "name": "cursor",
         "in": "query",
-        "description": "the `next` of the page before, as it was given",
-        "schema": {"type": "string"},
+        "description": "the `next` of the page before: the page starts after that place "
+        "in your list",
+        "schema": {"type": "string", "pattern": _anchored(CURSOR)},
     },
 ]
 _A_PROJECT_ID = {"type": "string", "pattern": _anchored(projects.PROJECT_ID)}
@@ -234,15 +237,16 @@ def _annotation(*, stored: bool) -> dict:
     (equal for a point) and within the recording, high_hz above low_hz (or equal, for a
     point) and at most half the sample rate, the channel one the recording has.
     """
-    number = {"type": "number"}
+    # Any number a request may carry is a double (a JSON number past them is refused).
+    number = {"type": "number", "minimum": -LARGEST_NUMBER, "maximum": LARGEST_NUMBER}
     optional_number = _nullable(number)
     names = {"minLength": 1, "maxLength": annotations.MAX_NAME}
     properties = {
         "id": {"type": "string", "pattern": _anchored(annotations.ANNOTATION_ID)},
-        "start_s": {"type": "number", "minimum": 0},
-        "end_s": {"type": "number", "minimum": 0},
-        "low_hz": _nullable({"type": "number", "minimum": 0}),
-        "high_hz": _nullable({"type": "number", "exclusiveMinimum": 0}),
+        "start_s": {"type": "number", "minimum": 0, "maximum": LARGEST_NUMBER},
+        "end_s": {"type": "number", "minimum": 0, "maximum": LARGEST_NUMBER},
+        "low_hz": _nullable({"type": "number", "minimum": 0, "maximum": LARGEST_NUMBER}),
+        "high_hz": _nullable({"type": "number", "exclusiveMinimum": 0, "maximum": LARGEST_NUMBER}),
         "label": {
             "type": "string",
             "maxLength": annotations.MAX_LABEL,
@@ -331,13 +335,17 @@ def _upload_schemas() -> dict:
         "expires_at": expires_at,
     }
     return {
-        "PresignedPost": _object(
-            {
-                "url": {"type": "string", "format": "uri"},
-                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-                "expires_at": expires_at,
-            }
-        ),
+        "PresignedPost": {
+            **_object(
+                {
+                    "url": {"type": "string", "format": "uri"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "expires_at": expires_at,
+                }
+            ),
+            "description": "POST `fields`, then the file, to `url`: the bucket takes one "
+            "file of exactly the size announced, until `expires_at`",
+        },
         "PartUrls": _object(part_urls),
         "Multipart": _object(
             {
@@ -626,7 +634,17 @@ def _project_paths() -> dict:
             "delete": _op(
                 "Delete the project and each of its recordings, as "
                 "DELETE /recordings/{recording_id} does",
-                {"204": {"description": "deleted"}, **_errors(401), **_not_found("project")},
+                {
+                    "204": {"description": "deleted"},
+                    "202": _json(
+                        _object({"recordings_left": {"type": "integer", "minimum": 1}}),
+                        "more recordings than one request can mark for deletion: those "
+                        "marked are gone, the project stays (no recording may join it) and "
+                        "the next DELETE goes on with `recordings_left`",
+                    ),
+                    **_errors(401),
+                    **_not_found("project"),
+                },
                 params=_PROJECT_ID,
             ),
         },
@@ -642,7 +660,7 @@ def document(settings: Settings) -> dict:
             "schema": {"type": "integer", "minimum": 1},
         }
     }
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "Sonagram",
@@ -780,7 +798,9 @@ def document(settings: Settings) -> dict:
                     params=_ID,
                 ),
                 "delete": _op(
-                    "Delete audio (or the upload in parts), images, manifest and annotations",
+                    "Delete the recording: gone from every route at once; its audio (or the "
+                    "upload in parts), images, manifest and annotations within the request, "
+                    "or the next sweep if storage is slow",
                     {"204": {"description": "deleted"}, **_errors(401, 404)},
                     params=_ID,
                 ),
@@ -952,7 +972,15 @@ def document(settings: Settings) -> dict:
                             "schema": {"enum": list(annotation_files.IMPORT_MODES)},
                         },
                     ],
-                    body={"type": "string", "format": "binary"},
+                    body={
+                        "type": "string",
+                        "format": "binary",
+                        "maxLength": annotation_files.MAX_IMPORT_BYTES,
+                        "description": "the file's bytes: a Raven selection table, BirdNET "
+                        "results, Audacity labels, CSV or Sonagram's JSON, as UTF-8, UTF-16 or "
+                        "Windows-1252 text. Other bytes, or boxes outside the recording, "
+                        "answer 400 naming the line; nothing is imported",
+                    },
                     media="application/octet-stream",
                 )
             },
@@ -989,4 +1017,26 @@ def document(settings: Settings) -> dict:
             },
             "schemas": _schemas(settings),
         },
+    }
+    _link_created(document["paths"], "/recordings", "recording_id", "/recording/id")
+    _link_created(document["paths"], "/projects", "project_id", "/id")
+    return document
+
+
+def _link_created(paths: dict, collection: str, parameter: str, pointer: str) -> None:
+    """Link what ``POST <collection>`` creates to every operation on it: a client (or a
+    fuzzer following links) calls them with the id the answer gave, not a guess."""
+    prefix = f"{collection}/{{{parameter}}}"
+    created = paths[collection]["post"]["responses"]["201"]
+    created["links"] = {
+        re.sub(r"[^A-Za-z0-9]+", "_", f"{method} {path}").strip("_"): {
+            # A JSON pointer to the operation as a URI fragment: braces percent-encoded.
+            "operationRef": "#/paths/"
+            + quote(path.replace("~", "~0").replace("/", "~1"), safe="~")
+            + f"/{method}",
+            "parameters": {parameter: f"$response.body#{pointer}"},
+        }
+        for path, operations in paths.items()
+        if path.startswith(prefix)
+        for method in operations
     }

@@ -189,12 +189,18 @@ class Projects:
                 raise NotFoundError(f"no project {project_id!r}") from e
         return _as_view(project)
 
-    def delete(self, owner: str, project_id: str) -> None:
-        """Delete each of the project's recordings as ``DELETE /recordings/{id}`` does, then it."""
+    def delete(self, owner: str, project_id: str) -> int:
+        """Delete the project and each of its recordings as ``DELETE /recordings/{id}`` does.
+
+        Its recordings are marked for deletion first, as many as the request's time allows
+        (thousands); the number not marked yet is returned, and the project stays, being
+        deleted, until a later call has marked them all (0: the project is gone).
+        """
         project = owned(owner, project_id)
+        deletions = self._recordings.deletions
+        deadline = deletions.deadline()
         try:
-            # From here no recording joins it (see joining), so none can outlive it; a
-            # deletion that fails half-way can be asked for again.
+            # From here no recording joins it (see joining), so none can outlive it.
             with database.translated("delete the project"):
                 project.update(
                     actions=[ProjectModel.deleting.set(True)], condition=ProjectModel.id.exists()
@@ -203,8 +209,10 @@ class Projects:
             raise NotFoundError(f"no project {project_id!r}") from e
         with database.translated("find the project's recordings"):
             recording_ids = [r.id for r in RecordingModel.by_project.query(project_id)]
-        for recording_id in recording_ids:
-            with contextlib.suppress(NotFoundError):  # deleted meanwhile
-                self._recordings.delete(owner, recording_id)
+        marked = deletions.mark(owner, recording_ids, deadline=deadline)
+        if marked.untried:
+            return len(marked.untried)
         with database.translated("delete the project"):
             project.delete()
+        deletions.purge_until(marked.marked, deadline=deadline)
+        return 0

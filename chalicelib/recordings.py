@@ -1,4 +1,5 @@
-"""Recordings as the HTTP API shows them: create (with an upload URL), list, read, delete.
+"""Recordings as the HTTP API shows them: create (with an upload URL), list, read, move,
+delete. Their spectrograms are served by chalicelib/spectrograms.py.
 
 Every read and write is scoped to one owner; another user's recording is
 indistinguishable from one that does not exist.
@@ -6,31 +7,24 @@ indistinguishable from one that does not exist.
 
 from __future__ import annotations
 
-import contextlib
-import math
 import re
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from urllib.parse import quote
 
-from chalicelib import annotation_sets, database, multipart, projects, status
+from chalicelib import database, multipart, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings, readable_bytes
+from chalicelib.deletions import Deletions
 from chalicelib.errors import (
     BadRequestError,
-    ConflictError,
     NotFoundError,
     SonagramError,
-    StorageError,
 )
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.paging import ISSUED_ID, MAX_PAGE, decode_cursor, newest_first, page_size
-from chalicelib.renderings import MANIFEST, discard_attempt, spectrogram_prefix
 from chalicelib.spread import key_hash
-from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
+from chalicelib.storage import Storage
 from chalicelib.validation import fields, text, whole_number
 
 FILENAME = re.compile(filename_pattern(AUDIO_TYPES))
@@ -51,37 +45,6 @@ def audio_key(owner: str, recording_id: str, extension: str) -> str:
     theirs, ``<owner>/<id><ext>``.
     """
     return f"{key_hash(recording_id)}/{owner}/{recording_id}{extension}"
-
-
-def _sign_tiles(tiles: list[dict], url: Callable[[str], str]) -> None:
-    """Give each tile the ``url`` it is read from, and its ``range`` there if it has one.
-
-    A tile of an engine since 1.2 is bytes ``offset`` to ``offset + length - 1`` of the
-    ``object`` of its level holding it, one URL an object; an older tile is an object of
-    its own, ``key``.
-    """
-    object_urls: dict[str, str] = {}
-    for tile in tiles:
-        if "key" in tile:
-            tile["url"] = url(tile["key"])
-            continue
-        if tile["object"] not in object_urls:
-            object_urls[tile["object"]] = url(tile["object"])
-        tile["url"] = object_urls[tile["object"]]
-        tile["range"] = f"bytes={tile['offset']}-{tile['offset'] + tile['length'] - 1}"
-
-
-def content_disposition(filename: str, kind: str = "inline") -> str:
-    """``inline`` (or ``attachment``) under the user's file name (RFC 6266), without its folders.
-
-    The quoted name keeps printable ASCII only (``"``, ``\\`` and ``%`` become ``_``, as
-    some browsers decode ``%`` there); any other name also goes as RFC 5987 UTF-8.
-    """
-    name = re.split(r"[/\\]", filename)[-1]
-    plain = "".join(c if " " <= c <= "~" and c not in '"\\%' else "_" for c in name)
-    if plain == name:
-        return f'{kind}; filename="{name}"'
-    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _as_view(recording: RecordingModel, spectrogram: SpectrogramModel | None) -> dict:
@@ -184,9 +147,14 @@ class Listing:
 
 
 def _views(recordings: list[RecordingModel]) -> list[dict]:
-    """The recordings as the API shows them, with their status (None if deleted meanwhile)."""
+    """The recordings as the API shows them, with their status (None if deleted meanwhile);
+    those being deleted are left out."""
     statuses = {s.recording_id: s for s in SpectrogramModel.batch_get([r.id for r in recordings])}
-    return [_as_view(r, statuses.get(r.id)) for r in recordings]
+    return [
+        _as_view(r, statuses.get(r.id))
+        for r in recordings
+        if r.id not in statuses or statuses[r.id].status != status.DELETING
+    ]
 
 
 def owned_recording(owner: str, recording_id: str) -> RecordingModel:
@@ -196,12 +164,29 @@ def owned_recording(owner: str, recording_id: str) -> RecordingModel:
     )
 
 
+def owned_with_spectrogram(
+    owner: str, recording_id: str
+) -> tuple[RecordingModel, SpectrogramModel]:
+    """The recording ``owner`` has under this id and its spectrogram's row; NotFoundError
+    if there is none, or it is being deleted."""
+    recording = owned_recording(owner, recording_id)
+    try:
+        with database.translated("read the recording"):
+            spectrogram = SpectrogramModel.get(recording_id)
+    except NotFoundError as e:
+        raise NotFoundError(f"no recording {recording_id!r}") from e
+    if spectrogram.status == status.DELETING:
+        raise NotFoundError(f"no recording {recording_id!r}")
+    return recording, spectrogram
+
+
 class Recordings:
     def __init__(self, *, settings: Settings, storage: Storage, clock: Clock) -> None:
         self._settings = settings
         self._storage = storage
         self._clock = clock
         self._parts = multipart.MultipartUploads(settings=settings, storage=storage, clock=clock)
+        self.deletions = Deletions(settings=settings, storage=storage, clock=clock)
 
     def create(self, owner: str, body: object) -> dict:
         upload = NewUpload.from_request(body, max_bytes=self._settings.max_upload_bytes)
@@ -236,7 +221,7 @@ class Recordings:
                 bucket=self._settings.recordings_bucket,
                 key=recording.object_key,
                 content_type=upload.content_type,
-                max_bytes=self._settings.max_upload_bytes,
+                size=upload.size,
                 expires_s=self._settings.upload_expiry_s,
                 now=as_datetime(now),
             )
@@ -251,7 +236,7 @@ class Recordings:
 
     def complete_upload(self, owner: str, recording_id: str, body: object) -> dict:
         """Join the parts into the audio (which then renders); refused ones leave nothing."""
-        recording, spectrogram = self._owned(owner, recording_id)
+        recording, spectrogram = owned_with_spectrogram(owner, recording_id)
         try:
             self._parts.complete(recording, body)
         except multipart.RefusedUpload:
@@ -287,32 +272,16 @@ class Recordings:
         server_time = iso(self._clock())
         return {"recordings": page["items"], "next": page["next"], "server_time": server_time}
 
-    def _owned(self, owner: str, recording_id: str) -> tuple[RecordingModel, SpectrogramModel]:
-        recording = owned_recording(owner, recording_id)
-        try:
-            with database.translated("read the recording"):
-                spectrogram = SpectrogramModel.get(recording_id)
-        except NotFoundError as e:
-            raise NotFoundError(f"no recording {recording_id!r}") from e
-        return recording, spectrogram
-
     def get(self, owner: str, recording_id: str) -> dict:
-        return _as_view(*self._owned(owner, recording_id))
+        return _as_view(*owned_with_spectrogram(owner, recording_id))
 
     def delete(self, owner: str, recording_id: str) -> None:
-        """Delete the audio (or the upload in parts still arriving), every image, the manifest
-        and the annotations, then the rows."""
-        recording, spectrogram = self._owned(owner, recording_id)
-        self._parts.abort(recording)
-        self._storage.delete(bucket=self._settings.recordings_bucket, key=recording.object_key)
-        self._storage.delete_prefix(
-            bucket=self._settings.spectrograms_bucket,
-            prefix=spectrogram_prefix(recording.object_key),
-        )
-        annotation_sets.delete_all(recording_id)
-        with database.translated("delete the recording"), database.transaction() as transaction:
-            transaction.delete(recording)
-            transaction.delete(spectrogram)
+        """Gone for the owner at once; its audio, images, manifest, annotations and rows
+        within the request (or the next sweep): see chalicelib/deletions.py."""
+        deadline = self.deletions.deadline()
+        if not self.deletions.mark(owner, [recording_id]).marked:
+            raise NotFoundError(f"no recording {recording_id!r}")
+        self.deletions.purge_until([recording_id], deadline=deadline)
 
     def delete_many(self, owner: str, body: object) -> dict:
         """Delete each of ``ids`` as :meth:`delete` does; ids that are not the owner's
@@ -329,21 +298,16 @@ class Recordings:
         repeated = [recording_id for recording_id in ids if ids.count(recording_id) > 1]
         if repeated:
             raise BadRequestError(f"ids holds {repeated[0]!r} more than once")
-        deleted, not_found = [], []
-        for recording_id in ids:
-            try:
-                self.delete(owner, recording_id)
-            except NotFoundError:
-                not_found.append(recording_id)
-            else:
-                deleted.append(recording_id)
-        return {"deleted": deleted, "not_found": not_found}
+        deadline = self.deletions.deadline()
+        marked = self.deletions.mark(owner, ids)
+        self.deletions.purge_until(marked.marked, deadline=deadline)
+        return {"deleted": marked.marked, "not_found": marked.not_found}
 
     def change(self, owner: str, recording_id: str, body: object) -> dict:
         """Move the recording into one of the owner's projects, or out of any (null)."""
         (given,) = fields(body, "project_id")
         project_id = projects.given_id(given)
-        recording, spectrogram = self._owned(owner, recording_id)
+        recording, spectrogram = owned_with_spectrogram(owner, recording_id)
         if project_id is None:
             action = RecordingModel.project_id.remove()
         else:
@@ -354,118 +318,8 @@ class Recordings:
                     recording, actions=[action], condition=RecordingModel.id.exists()
                 )
         except (NotFoundError, database.ConditionFailed):
-            self._owned(owner, recording_id)  # 404 if the recording was deleted meanwhile
+            # 404 if the recording was deleted meanwhile.
+            owned_with_spectrogram(owner, recording_id)
             raise
         recording.project_id = project_id
         return _as_view(recording, spectrogram)
-
-    def spectrogram_status(self, owner: str, recording_id: str) -> dict:
-        _, spectrogram = self._owned(owner, recording_id)
-        return {
-            "status": spectrogram.status,
-            "error": spectrogram.error,
-            "processing_ms": spectrogram.processing_ms,
-            "width": int(spectrogram.width) if spectrogram.width else None,
-            "height": int(spectrogram.height) if spectrogram.height else None,
-            "updated_at": spectrogram.updated_at,
-        }
-
-    def spectrogram(self, owner: str, recording_id: str) -> tuple[str, dict]:
-        """(status, body): once COMPLETED, the manifest with presigned URLs of its images
-        and of the audio (an ``<audio>`` element cannot send a bearer token), and
-        ``urls_expire_at``, when the first of them expires."""
-        recording, spectrogram = self._owned(owner, recording_id)
-        if spectrogram.status == status.FAILED:
-            return spectrogram.status, {"status": spectrogram.status, "error": spectrogram.error}
-        if spectrogram.status != status.COMPLETED:
-            return spectrogram.status, {"status": spectrogram.status}
-        bucket = self._settings.spectrograms_bucket
-        manifest = self._storage.read_json(bucket=bucket, key=spectrogram.prefix + MANIFEST)
-        # Read before signing, in whole seconds as the signatures date themselves: no URL
-        # below expires before this moment.
-        signed_at = math.floor(self._clock())
-
-        def url(relative_key: str) -> str:
-            return self._storage.presign_download(
-                bucket=bucket,
-                key=spectrogram.prefix + relative_key,
-                expires_s=self._settings.download_expiry_s,
-                CacheControl=IMAGE_CACHE_CONTROL,
-            )
-
-        manifest["image_url"] = url(manifest["overview"]["key"])
-        _sign_tiles(manifest.get("tiles", []), url)
-        manifest["audio_url"] = self._audio_download(recording)
-        manifest["urls_expire_at"] = iso(signed_at + self._settings.download_expiry_s)
-        return spectrogram.status, manifest
-
-    def regenerate(self, owner: str, recording_id: str) -> dict:
-        """Render again (say, after an engine upgrade, or a job left hanging) through the same
-        path as an upload."""
-        recording, spectrogram = self._owned(owner, recording_id)
-        bucket = self._settings.recordings_bucket
-        try:
-            self._storage.head(bucket=bucket, key=recording.object_key)
-        except NotFoundError as e:
-            raise ConflictError(
-                f"{recording.filename!r} was never uploaded: upload the file again"
-            ) from e
-        now = self._clock()
-        pending_since = iso(now)
-        # A job nobody is working on is taken over, as the sweeper would, without waiting for it.
-        hanging = status.left_hanging(
-            spectrogram, now=now, job_timeout_s=self._settings.job_timeout_s
-        )
-        try:
-            status.move(
-                recording_id,
-                status.PENDING,
-                now=pending_since,
-                only_from=(*status.FINISHED, spectrogram.status) if hanging else status.FINISHED,
-                condition=status.unchanged(spectrogram),
-                actions=(
-                    SpectrogramModel.error.remove(),
-                    SpectrogramModel.lease_until.remove(),
-                    SpectrogramModel.attempts.set(0),
-                    SpectrogramModel.announcements.set(0),
-                ),
-            )
-        except status.IllegalTransitionError as e:
-            raise ConflictError(
-                f"the spectrogram is {spectrogram.status}: wait until it is finished"
-            ) from e
-        if spectrogram.status == status.PROCESSING:
-            discard_attempt(
-                self._storage,
-                bucket=self._settings.spectrograms_bucket,
-                object_key=recording.object_key,
-                attempt_id=spectrogram.attempt_id,
-            )
-        try:
-            # The copy fires the bucket's ObjectCreated notification, as the upload did.
-            self._storage.rewrite(
-                bucket=bucket, key=recording.object_key, content_type=recording.content_type
-            )
-        except StorageError:
-            # Nothing will render: put the finished spectrogram back rather than leave it
-            # PENDING. Should that fail too, the sweeper announces it again.
-            with contextlib.suppress(status.IllegalTransitionError, StorageError):
-                status.restore(spectrogram, pending_since=pending_since)
-            raise
-        return {"status": status.PENDING}
-
-    def audio_url(self, owner: str, recording_id: str) -> str:
-        """A presigned GET of the audio (browsers stream it with Range requests)."""
-        recording, _ = self._owned(owner, recording_id)
-        return self._audio_download(recording)
-
-    def _audio_download(self, recording: RecordingModel) -> str:
-        return self._storage.presign_download(
-            bucket=self._settings.recordings_bucket,
-            key=recording.object_key,
-            expires_s=self._settings.download_expiry_s,
-            # Audio whatever type the object was stored with: a page uploaded under
-            # another type must never be served as one.
-            ContentType=canonical_type(PurePosixPath(recording.object_key).suffix),
-            ContentDisposition=content_disposition(recording.filename),
-        )

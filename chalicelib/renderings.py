@@ -13,12 +13,19 @@ from __future__ import annotations
 import logging
 from pathlib import PurePosixPath
 
+from chalicelib.config import Settings
 from chalicelib.errors import StorageError
+from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.storage import Storage
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+
+
+def recording_id_in(object_key: str) -> str:
+    """The recording id an audio key names: its file name without the extension."""
+    return PurePosixPath(object_key).stem
 
 
 def spectrogram_prefix(object_key: str) -> str:
@@ -46,8 +53,13 @@ def discard(storage: Storage, *, bucket: str, prefix: str | None) -> None:
 
 
 def discard_attempt(
-    storage: Storage, *, bucket: str, object_key: str, attempt_id: str | None
+    storage: Storage, settings: Settings, recording: RecordingModel, row: SpectrogramModel
 ) -> None:
-    """Remove what a dead attempt left: its images."""
-    if attempt_id:
-        discard(storage, bucket=bucket, prefix=attempt_prefix(object_key, attempt_id))
+    """Remove the images of the attempt that held ``row`` when it was read, taken over
+    because it died (or was superseded); a row no attempt held leaves nothing to remove."""
+    if row.attempt_id:
+        discard(
+            storage,
+            bucket=settings.spectrograms_bucket,
+            prefix=attempt_prefix(recording.object_key, row.attempt_id),
+        )

@@ -4,6 +4,8 @@
        |           |
        +-----------+-------> FAILED
 
+    any of them -> DELETING (the recording is being deleted; its rows go last)
+
 A claim (-> PROCESSING) also comes from PROCESSING when the attempt holding it died
 (its lease lapsed) and from COMPLETED or FAILED when a new version of the audio was
 uploaded. A worker hands a job back (PROCESSING -> PENDING) when a retryable error
@@ -28,7 +30,9 @@ PROCESSING = "PROCESSING"
 COMPLETED = "COMPLETED"
 FAILED = "FAILED"
 FINISHED = (COMPLETED, FAILED)
+# What users see; DELETING is never shown (the recording is gone for its owner).
 ALL = (PENDING, PROCESSING, COMPLETED, FAILED)
+DELETING = "DELETING"
 
 # Claims of one audio version before it is given up (a worker killed each time), and
 # announcements of one waiting upload by the sweeper before it is.
@@ -46,6 +50,7 @@ ENTERED_FROM: dict[str, tuple[str, ...]] = {
     COMPLETED: (PROCESSING,),
     FAILED: (PENDING, PROCESSING),
     PENDING: (PENDING, PROCESSING, COMPLETED, FAILED),
+    DELETING: ALL,
 }
 
 
@@ -58,7 +63,7 @@ def _sweep_key(current: str, index: int) -> str:
 
 
 def unfinished_key(recording_id: str, current: str) -> str:
-    """Where a PENDING or PROCESSING row sits in the sweeper's index: its status and shard."""
+    """Where an unfinished (or DELETING) row sits in the sweeper's index: its status and shard."""
     return _sweep_key(current, shard(recording_id, SWEEP_SHARDS))
 
 
@@ -81,8 +86,8 @@ def waiting(recording_id: str, *, owner: str, now: str) -> SpectrogramModel:
 
 
 def unfinished(current: str, *, updated_before: str) -> list[str]:
-    """Ids of the spectrograms in ``current`` (PENDING or PROCESSING) whose status last moved
-    before ``updated_before``, from every shard of the sweeper's index."""
+    """Ids of the spectrograms in ``current`` (PENDING, PROCESSING or DELETING) whose status
+    last moved before ``updated_before``, from every shard of the sweeper's index."""
     ids = []
     for index in range(SWEEP_SHARDS):
         with database.translated(f"list {current} spectrograms"):

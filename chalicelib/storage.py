@@ -65,17 +65,21 @@ class Storage:
         bucket: str,
         key: str,
         content_type: str,
-        max_bytes: int,
+        size: int,
         expires_s: int,
         now: datetime,
     ) -> dict:
-        """A presigned POST that accepts exactly one object: this key, this type, 1..max bytes."""
+        """A presigned POST that accepts exactly one object: this key, this type, ``size`` bytes.
+
+        The size is the one announced (and checked against the limit): another file cannot
+        go up through the same URL.
+        """
         with _translated("presign an upload to", bucket, key):
             post = self._s3.generate_presigned_post(
                 Bucket=bucket,
                 Key=key,
                 Fields={"Content-Type": content_type},
-                Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+                Conditions=[{"Content-Type": content_type}, ["content-length-range", size, size]],
                 ExpiresIn=expires_s,
             )
         return {"url": post["url"], "fields": post["fields"], "expires_at": expiry(now, expires_s)}

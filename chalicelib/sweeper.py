@@ -8,6 +8,7 @@
   MAX_ANNOUNCEMENTS times, then FAILED with a sentence.
 - PENDING with no audio after the upload URL expired (and, for an upload in parts, as
   long after its last part arrived): the upload never came; parts received are dropped.
+- DELETING for longer than a request deleting it may take: purged (chalicelib/deletions.py).
 
 A problem with one row is logged and the others are still swept: nothing here may stop
 the process that runs it. Kept apart from the job so that the sweeper function imports
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from chalicelib import database, status
 from chalicelib.clock import Clock, iso, system_clock
 from chalicelib.config import Settings
+from chalicelib.deletions import Deletions
 from chalicelib.errors import NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.multipart import MultipartUploads
@@ -40,6 +42,7 @@ class Sweep:
 
     announced: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    purged: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -47,10 +50,12 @@ def sweep(*, settings: Settings, storage: Storage, clock: Clock = system_clock) 
     """Announce again or fail every spectrogram left hanging; see the module's docstring."""
     sweeper = _Sweeper(settings, storage, now=clock())
     # A PROCESSING row is looked at once its first lease could have lapsed (heartbeats
-    # renew the lease, not updated_at); a PENDING one after a whole job budget.
+    # renew the lease, not updated_at); a PENDING one after a whole job budget; a DELETING
+    # one once no request can still be purging it.
     for current, age_s, handle in (
         (status.PROCESSING, settings.job_lease_s, sweeper.dead_attempt),
         (status.PENDING, settings.job_timeout_s, sweeper.waiting_upload),
+        (status.DELETING, settings.deletion_budget_s, sweeper.deleted_recording),
     ):
         for recording_id in status.unfinished(current, updated_before=iso(sweeper.now - age_s)):
             try:
@@ -69,6 +74,7 @@ class _Sweeper:
         self.now = now
         self.done = Sweep()
         self.parts = MultipartUploads(settings=settings, storage=storage, clock=lambda: now)
+        self.deletions = Deletions(settings=settings, storage=storage, clock=lambda: now)
 
     def dead_attempt(self, recording_id: str) -> None:
         found = self._rows(recording_id)
@@ -78,12 +84,7 @@ class _Sweeper:
         hanging = status.left_hanging(row, now=self.now, job_timeout_s=self.settings.job_timeout_s)
         if row.status != status.PROCESSING or not hanging:
             return  # alive, or moved on since the index was read
-        discard_attempt(
-            self.storage,
-            bucket=self.settings.spectrograms_bucket,
-            object_key=recording.object_key,
-            attempt_id=row.attempt_id,
-        )
+        discard_attempt(self.storage, self.settings, recording, row)
         try:
             self.storage.head(bucket=self.settings.recordings_bucket, key=recording.object_key)
         except NotFoundError:
@@ -134,6 +135,10 @@ class _Sweeper:
             )
             return
         self._announce(recording, row, counted=True)
+
+    def deleted_recording(self, recording_id: str) -> None:
+        self.deletions.purge(recording_id)
+        self.done.purged.append(recording_id)
 
     def _rows(self, recording_id: str) -> tuple[RecordingModel, SpectrogramModel] | None:
         try:

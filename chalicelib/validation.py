@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
 
 from chalicelib.audio_types import CONTROL_CHARACTER
 from chalicelib.errors import BadRequestError
 from chalicelib.formats.json_document import containers
+
+# The largest finite double: JSON Schema's numbers (and the browser's) go no further.
+LARGEST_NUMBER = sys.float_info.max
 
 
 def json_body(raw: bytes | None, *, max_containers: int) -> object:
     """The JSON value a request's body holds; an empty body is ``{}``.
 
     A body of more than ``max_containers`` arrays and objects is refused before they are
-    made: millions of tiny ones would take gigabytes, more than the function has.
+    made: millions of tiny ones would take gigabytes, more than the function has. An integer
+    past the largest double reads as infinite, as a fraction past it (``1e400``) and
+    ``Infinity`` already do, so the field's own check refuses it by name, as it refuses
+    ``NaN``: no number reaches the code that no double holds.
     """
     if not raw:
         return {}
@@ -29,9 +37,14 @@ def json_body(raw: bytes | None, *, max_containers: int) -> object:
             f"most {max_containers}"
         )
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_integer)
     except (ValueError, RecursionError) as e:  # RecursionError: nested too deep to parse
         raise BadRequestError(f"the request body is not valid JSON: {e}") from e
+
+
+def _integer(digits: str) -> int | float:
+    # float() of the digits, not int(): int() refuses more than 4,300 digits.
+    return int(digits) if math.isfinite(float(digits)) else math.copysign(math.inf, float(digits))
 
 
 def _listed(names: tuple[str, ...]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.paging import MAX_PAGE
+from chalicelib.recordings import audio_key
 from infra.local.harness import ApiUser, RunningStack
 from tests.integration.test_pipeline import wav_bytes
 
@@ -122,6 +124,21 @@ def test_bulk_delete_deletes_each_as_delete_does_and_names_the_rest(stack: Runni
     assert mia.request("GET", f"/recordings/{theirs[0]}").status_code == 200
     again = lena.request("POST", "/recordings/delete", json={"ids": pending})
     assert again.json() == {"deleted": [], "not_found": pending}
+
+
+def test_a_whole_page_of_recordings_is_deleted_in_one_request(stack: RunningStack):
+    pia = ApiUser(stack.api_url, "pia")
+    rendered = [pia.upload(f"page {n}.wav", wav_bytes(0.5))["id"] for n in range(3)]
+    for recording_id in rendered:
+        assert pia.wait_until_done(recording_id)["status"] == "COMPLETED"
+    ids = rendered + new_recordings(pia, MAX_PAGE - len(rendered))
+    prefixes = [audio_key("pia", recording_id, "") for recording_id in rendered]
+    assert all(stack.stored("spectrograms", prefix) for prefix in prefixes)
+    answer = pia.request("POST", "/recordings/delete", json={"ids": ids})
+    assert answer.json() == {"deleted": ids, "not_found": []}
+    assert pia.request("GET", "/recordings").json()["recordings"] == []
+    for bucket in ("recordings", "spectrograms"):
+        assert [key for prefix in prefixes for key in stack.stored(bucket, prefix)] == []
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,7 @@ def test_presigned_post_pins_key_type_and_size(alice: ApiUser):
     assert fields["Content-Type"] == "audio/flac"
     assert fields["x-amz-algorithm"] == "AWS4-HMAC-SHA256"
     policy = json.loads(base64.b64decode(fields["policy"]))
-    assert ["content-length-range", 1, 100 * 2**20] in policy["conditions"]
+    assert ["content-length-range", 5, 5] in policy["conditions"]
     assert {"Content-Type": "audio/flac"} in policy["conditions"]
 
 
@@ -186,25 +186,26 @@ def test_list_is_newest_first_and_pages(stack: RunningStack):
 
 
 @pytest.mark.parametrize(
-    "key",
-    [{"id": {"S": 1}}, {"x": 1}, {"id": "a"}, [[[[]]]], "[" * 5000],
-    ids=["number", "other key", "no type", "nested lists", "deeply nested"],
+    "cursor",
+    ["bm9wZQ==", "2026-12-03T18:41:58.336263Z", "x_" + "0" * 5000, "[" * 5000],
+    ids=["base64", "no id", "not a time", "brackets"],
 )
-def test_a_cursor_of_the_wrong_shape_is_a_bad_request(alice: ApiUser, key):
-    text = key if isinstance(key, str) else json.dumps(key)
-    cursor = base64.urlsafe_b64encode(text.encode()).decode()
+def test_a_cursor_of_the_wrong_shape_is_a_bad_request(alice: ApiUser, cursor):
     answer = alice.request("GET", "/recordings", params={"cursor": cursor})
     assert answer.status_code == 400, answer.text
     assert cursor in answer.json()["error"]
 
 
-def test_a_cursor_does_not_page_another_users_recordings(alice: ApiUser, bob: ApiUser):
+def test_a_cursor_pages_only_the_callers_own_recordings(alice: ApiUser, bob: ApiUser):
     for n in range(2):
         alice.upload(f"private {n}.wav", wav_bytes(0.2))
     cursor = alice.request("GET", "/recordings?limit=1").json()["next"]
-    answer = bob.request("GET", "/recordings", params={"cursor": cursor})
-    assert answer.status_code == 400
-    assert "not one of your pages" in answer.json()["error"]
+    answer = bob.request("GET", "/recordings", params={"cursor": cursor, "limit": 100})
+    assert answer.status_code == 200
+    assert not {r["filename"] for r in answer.json()["recordings"]} & {
+        "private 0.wav",
+        "private 1.wav",
+    }
 
 
 def test_replayed_event_renders_once(stack: RunningStack, alice: ApiUser):

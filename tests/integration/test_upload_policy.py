@@ -7,6 +7,7 @@ size range) but, unlike S3, not its signature; it does check GET signatures.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -60,24 +61,58 @@ def test_a_proper_upload_is_accepted_and_rendered(dana: ApiUser):
 
 
 @pytest.mark.parametrize(
-    ("change", "data"),
+    ("change", "data", "announced"),
     [
-        ({"Content-Type": "text/html"}, wav_bytes(0.5)),
-        ({"key": "dana/someone-elses.wav"}, wav_bytes(0.5)),
-        ({}, b"\0" * (LIMIT + 1)),
+        ({"Content-Type": "text/html"}, wav_bytes(0.5), None),
+        ({"key": "dana/someone-elses.wav"}, wav_bytes(0.5), None),
+        ({}, b"\0" * (LIMIT + 1), LIMIT),
+        ({}, b"\0" * 1001, 1000),
+        ({}, b"\0" * 999, 1000),
     ],
-    ids=["other content type", "other key", "over the size limit"],
+    ids=[
+        "other content type",
+        "other key",
+        "over the size limit",
+        "larger than announced",
+        "smaller than announced",
+    ],
 )
 def test_the_bucket_refuses_uploads_outside_the_policy(
-    policed: RunningStack, dana: ApiUser, change: dict, data: bytes
+    policed: RunningStack, dana: ApiUser, change: dict, data: bytes, announced: int | None
 ):
     before = stored_keys(policed)
-    recording_id, upload = new_upload(dana, size=min(len(data), LIMIT))
+    recording_id, upload = new_upload(dana, size=announced or len(data))
     refused = post(upload, data, **change)
     assert refused.status_code in (400, 403), refused.text
     assert stored_keys(policed) == before
     status = dana.request("GET", f"/recordings/{recording_id}/spectrogram/status").json()
     assert status["status"] == "PENDING"
+
+
+def test_a_file_posted_again_after_its_recording_was_deleted_is_removed(
+    policed: RunningStack, dana: ApiUser
+):
+    data = wav_bytes(0.5)
+    recording_id, upload = new_upload(dana, size=len(data))
+    assert post(upload, data).status_code in (200, 201, 204)
+    assert dana.wait_until_done(recording_id)["status"] == "COMPLETED"
+    before = stored_keys(policed)
+    assert dana.request("DELETE", f"/recordings/{recording_id}").status_code == 204
+    # The URL is valid until it expires; what it stores now belongs to no recording.
+    assert post(upload, data).status_code in (200, 201, 204)
+    key = upload["fields"]["key"]
+    assert key in before
+    assert removed(policed, key)
+
+
+def removed(stack: RunningStack, key: str, timeout_s: float = 60) -> bool:
+    """Whether the object at ``key`` is gone within ``timeout_s`` (the worker deletes it)."""
+    deadline = time.monotonic() + timeout_s
+    while key in stored_keys(stack):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.25)
+    return True
 
 
 def test_the_manifests_image_and_audio_urls_are_signed(dana: ApiUser):

@@ -185,7 +185,7 @@ def test_a_patch_upserts_and_deletes_by_id(recording):
     ("body", "error", "message"),
     [
         ({"upsert": []}, BadRequestError, 'send {"version": n'),
-        ({"version": 0, "delete": ["ghost"]}, BadRequestError, "no annotation 'ghost' to delete"),
+        ({"version": 0, "delete": ["ghost"]}, ConflictError, "no annotation 'ghost' to delete"),
         ({"version": 0, "delete": "a"}, BadRequestError, "delete must be a list of annotation ids"),
         ({"version": 0, "upsert": [box(id="a")], "delete": ["a"]}, BadRequestError, "both"),
         ({"version": 0, "upsert": [box(id="a"), box(id="a")]}, BadRequestError, "appears twice"),

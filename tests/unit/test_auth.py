@@ -179,6 +179,8 @@ def test_a_local_api_without_a_key_neither_issues_nor_checks_tokens():
 def keyless_api(monkeypatch):
     """app.py as `chalice local` serves it when started without the local stack."""
     monkeypatch.delenv("AUTH_SECRET", raising=False)
+    # As `chalice local --stage local` sets it from .chalice/config.json.
+    monkeypatch.setenv("SONAGRAM_STAGE", "local")
     get_settings.cache_clear()
     yield app.app
     get_settings.cache_clear()

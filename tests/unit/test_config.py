@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.config import Settings, SettingsError, readable_bytes
+from chalicelib.config import Settings, SettingsError, get_settings, readable_bytes
+from functions import spectrogram_worker, sweeper
 from infra.local.__main__ import Stack
 from infra.options import OptionError, StageOptions
 
@@ -78,3 +79,33 @@ def test_aws_requests_are_tried_5_times_unless_the_environment_says_otherwise():
     assert Settings.from_environ({"AWS_MAX_ATTEMPTS": "2"}).max_attempts == 2
     with pytest.raises(SettingsError, match="AWS_MAX_ATTEMPTS must be 1 or more, not 0"):
         Settings.from_environ({"AWS_MAX_ATTEMPTS": "0"})
+
+
+@pytest.mark.parametrize("unset", [None, ""])
+def test_a_function_with_no_stage_refuses_to_start(monkeypatch, unset):
+    # Not the local stage by default: a cloud function would take tokens without a password.
+    if unset is None:
+        monkeypatch.delenv("SONAGRAM_STAGE", raising=False)
+    else:
+        monkeypatch.setenv("SONAGRAM_STAGE", unset)
+    get_settings.cache_clear()
+    spectrogram_worker.job.cache_clear()
+    try:
+        for start in (
+            get_settings,
+            lambda: sweeper.handler({}, None),
+            lambda: spectrogram_worker.job(),
+        ):
+            with pytest.raises(SettingsError, match="SONAGRAM_STAGE is not set"):
+                start()
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_function_reads_the_stage_it_is_given(monkeypatch):
+    monkeypatch.setenv("SONAGRAM_STAGE", "prod")
+    get_settings.cache_clear()
+    try:
+        assert get_settings().stage == "prod"
+    finally:
+        get_settings.cache_clear()

@@ -1,6 +1,6 @@
 import pytest
 
-from chalicelib.recordings import content_disposition
+from chalicelib.http_headers import content_disposition
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,9 @@ from chalicelib.errors import StorageError
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.recordings import Recordings
-from chalicelib.renderings import attempt_prefix, spectrogram_prefix
+from chalicelib.renderings import attempt_prefix, recording_id_in, spectrogram_prefix
 from chalicelib.spectrogram import tiles
+from chalicelib.spectrograms import Spectrograms
 
 MIB = 1024 * 1024
 
@@ -42,6 +43,13 @@ class FakeTime:
 @pytest.fixture
 def recordings(cloud_settings) -> Recordings:
     return Recordings(
+        settings=cloud_settings, storage=clients.storage(cloud_settings), clock=time.time
+    )
+
+
+@pytest.fixture
+def spectrograms(cloud_settings) -> Spectrograms:
+    return Spectrograms(
         settings=cloud_settings, storage=clients.storage(cloud_settings), clock=time.time
     )
 
@@ -86,7 +94,7 @@ def put_audio(settings, key: str, data: bytes) -> Upload:
 
 
 def recording_of(upload: Upload) -> RecordingModel:
-    return next(RecordingModel.by_object_key.query(upload.key))
+    return RecordingModel.get(recording_id_in(upload.key))
 
 
 def stored(settings, prefix: str) -> set[str]:
@@ -139,10 +147,10 @@ def test_the_manifest_presigns_the_audio_and_says_when_its_urls_expire(
     recording_id = job.run(upload).recording_id
     settings = dataclasses.replace(cloud_settings, download_expiry_s=expiry_s)
     # Signatures date themselves in whole seconds: the fraction is dropped, never added.
-    recordings = Recordings(
+    spectrograms = Spectrograms(
         settings=settings, storage=clients.storage(settings), clock=lambda: 1_800_000_000.9
     )
-    code, manifest = recordings.spectrogram("erin", recording_id)
+    code, manifest = spectrograms.manifest("erin", recording_id)
     assert code == status.COMPLETED
     assert manifest["urls_expire_at"] == iso(1_800_000_000 + expiry_s)
     audio = urlsplit(manifest["audio_url"])
@@ -155,11 +163,11 @@ def test_the_manifest_presigns_the_audio_and_says_when_its_urls_expire(
 
 
 def test_tiles_are_signed_once_an_object_with_their_range_and_old_tiles_one_by_one(
-    cloud_settings, job, uploaded, recordings
+    cloud_settings, job, uploaded, spectrograms
 ):
     # 150 s at 16 kHz: 4688 level-0 pixels, two tiles in one object, one at level 1.
     recording_id = job.run(uploaded("levels.wav", seconds=150.0)).recording_id
-    _, manifest = recordings.spectrogram("erin", recording_id)
+    _, manifest = spectrograms.manifest("erin", recording_id)
     tiles = [tile for tile in manifest["tiles"] if tile["level"] == 0]
     assert len(tiles) == 2 and len({tile["url"] for tile in tiles}) == 1
     assert urlsplit(tiles[0]["url"]).path.endswith("/tiles/0-0.pngs")
@@ -174,7 +182,7 @@ def test_tiles_are_signed_once_an_object_with_their_range_and_old_tiles_one_by_o
     clients.s3(cloud_settings).put_object(
         Bucket="spectrograms", Key=row.prefix + "manifest.json", Body=json.dumps(old).encode()
     )
-    _, manifest = recordings.spectrogram("erin", recording_id)
+    _, manifest = spectrograms.manifest("erin", recording_id)
     (tile,) = manifest["tiles"]
     assert urlsplit(tile["url"]).path.endswith(f"{row.prefix}tiles/0/000000.png")
     assert "range" not in tile
@@ -362,6 +370,17 @@ def test_a_recording_deleted_mid_render_leaves_nothing(cloud_settings, job, uplo
         RecordingModel.get(recording_id)
 
 
+def test_a_recording_being_deleted_is_not_rendered(cloud_settings, job, uploaded):
+    upload = uploaded("doomed.wav")
+    recording_id = recording_of(upload).id
+    # Marked by a bulk delete whose purge is left to the sweeper.
+    status.move(recording_id, status.DELETING, now=iso(1_800_000_000))
+    outcome = job.run(upload)
+    assert (outcome.status, outcome.detail) == (jobs.SKIPPED, status.DELETING)
+    assert everything_of(cloud_settings, upload) == set()
+    assert SpectrogramModel.get(recording_id).status == status.DELETING
+
+
 def test_a_new_upload_mid_render_supersedes_the_attempt(cloud_settings, job, uploaded, tone_wav):
     first = uploaded("replaced.wav", seconds=30.0)
     recording_id = recording_of(first).id
@@ -444,23 +463,51 @@ def test_a_render_stopped_midway_leaves_no_images(cloud_settings, uploaded, monk
     assert everything_of(cloud_settings, upload) == set()
 
 
-def test_an_object_no_recording_owns_is_skipped(job):
-    outcome = job.run(Upload("recordings", "nobody/unknown.wav", etag="x", size=1))
-    assert outcome == jobs.Outcome("nobody/unknown.wav", jobs.SKIPPED, detail=outcome.detail)
+@pytest.mark.parametrize("key", ["nobody/unknown.wav", f"ab/erin/{uuid.uuid4()}.wav"])
+def test_an_object_no_recording_owns_is_deleted(cloud_settings, job, key):
+    upload = put_audio(cloud_settings, key, b"RIFF")
+    assert job.run(upload) == jobs.Outcome(key, jobs.SKIPPED, detail=jobs.NO_RECORDING)
+    assert not stored_audio(cloud_settings, key)
+
+
+def test_an_upload_posted_again_after_its_recording_was_deleted_is_deleted(
+    cloud_settings, job, recordings, uploaded
+):
+    upload = uploaded("again.wav")
+    recordings.delete("erin", recording_id_in(upload.key))
+    # The upload URL stays valid until it expires: the same file posted again.
+    again = put_audio(cloud_settings, upload.key, b"RIFF")
+    assert job.run(again) == jobs.Outcome(upload.key, jobs.SKIPPED, detail=jobs.NO_RECORDING)
+    assert not stored_audio(cloud_settings, upload.key)
+
+
+def test_an_object_at_another_recordings_id_but_not_its_key_is_deleted(
+    cloud_settings, job, uploaded
+):
+    upload = uploaded("mine.wav")
+    elsewhere = put_audio(cloud_settings, "other/" + upload.key.rsplit("/", 1)[1], b"RIFF")
+    assert job.run(elsewhere).detail == jobs.NO_RECORDING
+    assert not stored_audio(cloud_settings, elsewhere.key)
+    assert stored_audio(cloud_settings, upload.key)
+
+
+def stored_audio(settings, key: str) -> bool:
+    listing = clients.s3(settings).list_objects_v2(Bucket="recordings", Prefix=key)
+    return listing["KeyCount"] > 0
 
 
 def test_a_regenerate_whose_announcement_fails_changes_nothing(
-    cloud_settings, job, uploaded, recordings
+    cloud_settings, job, uploaded, spectrograms
 ):
     outcome = job.run(uploaded("again.wav"))
     before = SpectrogramModel.get(outcome.recording_id)
     s3 = clients.s3(cloud_settings)
     with failing(s3, "CopyObject", "SlowDown", status=503), pytest.raises(StorageError):
-        recordings.regenerate("erin", outcome.recording_id)
+        spectrograms.regenerate("erin", outcome.recording_id)
     after = SpectrogramModel.get(outcome.recording_id)
     assert (after.status, after.prefix, after.updated_at) == (
         status.COMPLETED,
         before.prefix,
         before.updated_at,
     )
-    assert recordings.regenerate("erin", outcome.recording_id) == {"status": status.PENDING}
+    assert spectrograms.regenerate("erin", outcome.recording_id) == {"status": status.PENDING}

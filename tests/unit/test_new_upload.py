@@ -8,6 +8,7 @@ from chalicelib.errors import BadRequestError
 from chalicelib.recordings import NewUpload, audio_key
 from chalicelib.renderings import attempt_prefix, spectrogram_prefix
 from chalicelib.spread import key_hash
+from chalicelib.validation import json_document
 
 LIMIT = 100 * 2**20
 
@@ -125,3 +126,10 @@ def test_a_recordings_renderings_live_under_its_audio_key_without_the_extension(
 ):
     assert spectrogram_prefix(object_key) == renderings
     assert attempt_prefix(object_key, "a1") == renderings + "a1/"
+
+
+@pytest.mark.parametrize("size", [b"1e400", b"9" * 400, b"NaN"])
+def test_a_size_no_double_holds_is_refused_by_name(size):
+    body = json_document(b'{"filename": "a.wav", "content_type": "", "size": ' + size + b"}")
+    with pytest.raises(BadRequestError, match="size"):
+        NewUpload.from_request(body, max_bytes=LIMIT)

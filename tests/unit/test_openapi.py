@@ -1,3 +1,5 @@
+from urllib.parse import unquote
+
 import hypothesis
 import jsonschema_rs
 import pytest
@@ -10,6 +12,7 @@ from chalicelib.audio_types import AUDIO_TYPES
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, NotFoundError
 from chalicelib.openapi import document
+from chalicelib.paging import decode_cursor
 from chalicelib.projects import Presets
 from chalicelib.recordings import NewUpload
 
@@ -157,3 +160,41 @@ def presets_accepted(body: object) -> bool:
 def test_the_document_allows_exactly_the_presets_the_server_accepts(presets):
     allowed = validator({"anyOf": [{"$ref": "#/components/schemas/NewPresets"}, {"type": "null"}]})
     assert allowed.is_valid(presets) == presets_accepted(presets)
+
+
+@pytest.mark.parametrize(
+    ("collection", "parameter", "pointer"),
+    [("/recordings", "recording_id", "/recording/id"), ("/projects", "project_id", "/id")],
+)
+def test_what_a_post_creates_is_linked_to_every_operation_on_it(collection, parameter, pointer):
+    links = DOCUMENT["paths"][collection]["post"]["responses"]["201"]["links"]
+    on_it = {
+        (path, method)
+        for path, operations in DOCUMENT["paths"].items()
+        if path.startswith(f"{collection}/{{{parameter}}}")
+        for method in operations
+    }
+    linked = set()
+    for link in links.values():
+        assert link["parameters"] == {parameter: f"$response.body#{pointer}"}
+        *escaped, method = link["operationRef"].removeprefix("#/paths/").split("/")
+        path = unquote("/".join(escaped)).replace("~1", "/").replace("~0", "~")
+        assert method in DOCUMENT["paths"][path]
+        linked.add((path, method))
+    assert linked == on_it and len(on_it) > 2
+
+
+def test_a_cursor_of_the_documented_form_is_one_the_server_takes():
+    cursor = next(
+        p["schema"]
+        for p in DOCUMENT["paths"]["/recordings"]["get"]["parameters"]
+        if p["name"] == "cursor"
+    )
+    taken = validator(cursor)
+    place = "2026-12-03T18:41:58.336263Z_2a3c92b3-401c-4ba7-9454-082cb01c9f7c"
+    assert taken.is_valid(place)
+    assert decode_cursor(place, owner="una")["created_at"] == {"S": place[:27]}
+    for refused in ("", place + "\n", "bm9wZQ==", place.replace("_", "-")):
+        assert not taken.is_valid(refused)
+        with pytest.raises(BadRequestError):
+            decode_cursor(refused, owner="una")

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from chalicelib import clients
+from chalicelib.deletions import Deletions
 from chalicelib.errors import BadRequestError, NotFoundError
 from chalicelib.models import ProjectModel
 from chalicelib.projects import ENGINE_N_FFT, Presets, Projects
@@ -194,3 +195,30 @@ def test_no_recording_joins_a_project_being_deleted(projects, recordings):
     projects.delete("bea", project["id"])
     with pytest.raises(NotFoundError):
         projects.get("bea", project["id"])
+
+
+def test_a_project_too_large_to_mark_in_one_request_is_deleted_by_the_next(
+    projects, recordings, cloud_settings
+):
+    project = projects.create("cid", {"name": "huge"})
+    inside = [new_recording(recordings, "cid", project["id"]) for _ in range(5)]
+    # Time for two marks in the first request (the deadline and each mark read the clock).
+    ticks = iter([0, 0, 0] + [99] * 10)
+    recordings.deletions = Deletions(
+        settings=cloud_settings,
+        storage=clients.storage(cloud_settings),
+        clock=lambda: 1_850_000_100,
+        monotonic=lambda: next(ticks, 99),
+    )
+    assert projects.delete("cid", project["id"]) == 3
+    # Being deleted: no recording may join it, the marked ones are gone already.
+    assert ProjectModel.get(project["id"]).deleting
+    listed = {r["id"] for r in recordings.list("cid")["recordings"]}
+    assert len(listed & set(inside)) == 3
+    recordings.deletions = Deletions(
+        settings=cloud_settings, storage=clients.storage(cloud_settings), clock=lambda: 0
+    )
+    assert projects.delete("cid", project["id"]) == 0
+    with pytest.raises(NotFoundError, match="no project"):
+        projects.get("cid", project["id"])
+    assert recordings.list("cid")["recordings"] == []

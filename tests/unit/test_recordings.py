@@ -8,14 +8,16 @@ import dataclasses
 import itertools
 import json
 import re
+import time
 
 import pytest
 
-from chalicelib import clients, status
+from chalicelib import clients, status, sweeper
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Listing, Recordings
+from chalicelib.spectrograms import Spectrograms
 
 
 @pytest.fixture
@@ -47,32 +49,25 @@ def test_the_next_cursor_pages_through_every_recording_newest_first(recordings):
     )
 
 
-def good_key() -> dict:
-    return {
-        "id": {"S": "2a3c92b3-401c-4ba7-9454-082cb01c9f7c"},
-        "owner": {"S": "quinn"},
-        "created_at": {"S": "2026-12-03T18:41:58.336263Z"},
-    }
+GOOD_CURSOR = "2026-12-03T18:41:58.336263Z_2a3c92b3-401c-4ba7-9454-082cb01c9f7c"
 
 
 @pytest.mark.parametrize(
     "cursor",
     [
-        encoded({"id": {"S": 1}}),
-        encoded({"x": 1}),
-        encoded({"id": "a"}),
-        encoded([[["a"]]]),
-        encoded(None),
-        encoded({**good_key(), "extra": {"S": "x"}}),
-        encoded({**good_key(), "id": {"S": "x" * 3000}}),
-        encoded({**good_key(), "id": {"N": "1"}}),
-        encoded({**good_key(), "id": {"S": "a", "N": "1"}}),
-        encoded({**good_key(), "created_at": {"S": ""}}),
-        encoded({**good_key(), "created_at": {"S": "yesterday"}}),
-        base64.urlsafe_b64encode(b"[" * 100_000).decode(),
-        base64.urlsafe_b64encode(b"\xff\xfe").decode(),
-        "not base64!",
-        "é",
+        "",
+        "not a cursor",
+        GOOD_CURSOR + "\n",
+        " " + GOOD_CURSOR,
+        GOOD_CURSOR.upper(),
+        GOOD_CURSOR.replace("_", "#"),
+        GOOD_CURSOR.replace("Z_", "_"),
+        "yesterday_2a3c92b3-401c-4ba7-9454-082cb01c9f7c",
+        GOOD_CURSOR + "0",
+        GOOD_CURSOR[:-1],
+        # As cursors were before (base64 of the start key's JSON).
+        encoded({"id": {"S": "2a3c92b3-401c-4ba7-9454-082cb01c9f7c"}}),
+        "٣" * 10,
     ],
 )
 def test_a_cursor_we_did_not_issue_is_a_bad_request(recordings, cursor):
@@ -81,14 +76,21 @@ def test_a_cursor_we_did_not_issue_is_a_bad_request(recordings, cursor):
 
 
 def test_a_well_formed_cursor_pages_from_where_it_points(recordings):
-    assert recordings.list("quinn", limit="1", cursor=encoded(good_key()))["recordings"] == []
+    first, second = new(recordings, "quinn", 2)
+    newest = recordings.get("quinn", second)
+    place = f"{newest['created_at']}_{second}"
+    assert [r["id"] for r in recordings.list("quinn", cursor=place)["recordings"]] == [first]
+    # Any place will do, one nobody was given too: the list goes on after it.
+    assert recordings.list("quinn", limit="1", cursor=GOOD_CURSOR)["recordings"] == []
 
 
-def test_one_users_cursor_does_not_page_anothers_recordings(recordings):
+def test_one_users_cursor_pages_only_the_callers_own_recordings(recordings):
     new(recordings, "rita", 2)
+    sams = new(recordings, "sam", 1)
     cursor = recordings.list("rita", limit="1")["next"]
-    with pytest.raises(BadRequestError, match="not one of your pages"):
-        recordings.list("sam", limit="1", cursor=cursor)
+    # A place in time: sam's recording is newer than rita's two, so nothing is after it.
+    assert recordings.list("sam", cursor=cursor)["recordings"] == []
+    assert recordings.list("sam")["recordings"][0]["id"] == sams[0]
 
 
 @pytest.mark.parametrize("limit", ["٣", " 5", "1_0", "+5", "5.0", "", "0", "101", "9" * 5000, "-1"])
@@ -215,6 +217,43 @@ def test_bulk_delete_deletes_the_owners_and_names_the_rest(recordings):
     assert recordings.get("yuri", theirs[0])["id"] == theirs[0]
 
 
+def test_bulk_deleted_recordings_are_gone_at_once_and_purged_by_the_sweeper_if_time_ran_out(
+    cloud_settings,
+):
+    # No time to purge in the request: only the marks are written.
+    settings = dataclasses.replace(cloud_settings, deletion_budget_s=0)
+    storage = clients.storage(settings)
+    recordings = Recordings(settings=settings, storage=storage, clock=lambda: 1_800_000_000)
+    ids = new(recordings, "vera", 3)
+    kept = new(recordings, "vera", 1)
+    keys = [RecordingModel.get(recording_id).object_key for recording_id in ids]
+    s3 = clients.s3(settings)
+    for key in keys:
+        s3.put_object(Bucket="recordings", Key=key, Body=b"RIFF")
+    answer = recordings.delete_many("vera", {"ids": ids})
+    assert answer == {"deleted": ids, "not_found": []}
+    assert [r["id"] for r in recordings.list("vera")["recordings"]] == kept
+    for recording_id in ids:
+        with pytest.raises(NotFoundError, match="no recording"):
+            recordings.get("vera", recording_id)
+        with pytest.raises(NotFoundError, match="no recording"):
+            Spectrograms(settings=settings, storage=storage, clock=time.time).regenerate(
+                "vera", recording_id
+            )
+    assert recordings.delete_many("vera", {"ids": ids}) == {"deleted": [], "not_found": ids}
+    assert all(stored(s3, key) for key in keys)
+    done = sweeper.sweep(settings=settings, storage=storage, clock=lambda: 1_800_000_001)
+    assert set(ids) <= set(done.purged)
+    assert not any(stored(s3, key) for key in keys)
+    for recording_id in ids:
+        with pytest.raises(RecordingModel.DoesNotExist):
+            RecordingModel.get(recording_id)
+
+
+def stored(s3, key: str) -> bool:
+    return s3.list_objects_v2(Bucket="recordings", Prefix=key)["KeyCount"] > 0
+
+
 @pytest.mark.parametrize(
     ("body", "complaint"),
     [
@@ -281,8 +320,9 @@ def test_a_page_says_the_servers_time_so_a_wrong_client_clock_does_not_matter(cl
     assert recordings.list("ida")["server_time"] == "2027-01-15T08:00:00.000000Z"
 
 
-def uploaded(recordings: Recordings, settings, owner: str) -> tuple[str, Recordings]:
-    """A recording whose audio is stored, and Recordings that see it a whole job budget later."""
+def uploaded(recordings: Recordings, settings, owner: str) -> tuple[str, Recordings, Spectrograms]:
+    """A recording whose audio is stored, and its recordings and spectrograms as they are a
+    whole job budget later."""
     created = recordings.create(owner, {"filename": "dusk.wav", "size": 1, "content_type": ""})
     recording_id = created["recording"]["id"]
     clients.storage(settings).put(
@@ -293,16 +333,24 @@ def uploaded(recordings: Recordings, settings, owner: str) -> tuple[str, Recordi
         cache_control=None,
     )
     later = itertools.count(1_800_000_000 + int(settings.job_timeout_s) + 100)
-    return recording_id, Recordings(
-        settings=settings, storage=clients.storage(settings), clock=lambda: next(later)
+    storage = clients.storage(settings)
+    return (
+        recording_id,
+        Recordings(settings=settings, storage=storage, clock=lambda: next(later)),
+        Spectrograms(settings=settings, storage=storage, clock=lambda: next(later)),
     )
 
 
 def test_regenerate_takes_over_a_job_left_pending_for_longer_than_a_job(recordings, cloud_settings):
-    recording_id, later = uploaded(recordings, cloud_settings, "lea")
+    recording_id, later, later_spectrograms = uploaded(recordings, cloud_settings, "lea")
+    now = Spectrograms(
+        settings=cloud_settings,
+        storage=clients.storage(cloud_settings),
+        clock=lambda: 1_800_000_000,
+    )
     with pytest.raises(ConflictError, match="the spectrogram is PENDING: wait"):
-        recordings.regenerate("lea", recording_id)
-    assert later.regenerate("lea", recording_id) == {"status": "PENDING"}
+        now.regenerate("lea", recording_id)
+    assert later_spectrograms.regenerate("lea", recording_id) == {"status": "PENDING"}
     shown = later.get("lea", recording_id)
     assert shown["updated_at"] > recordings.get("lea", recording_id)["created_at"]
 
@@ -311,7 +359,7 @@ def test_regenerate_takes_over_a_job_left_pending_for_longer_than_a_job(recordin
 def test_regenerate_takes_over_a_processing_job_only_once_its_lease_lapsed(
     recordings, cloud_settings, lease_left_s, taken_over
 ):
-    recording_id, later = uploaded(recordings, cloud_settings, "max")
+    recording_id, later, later_spectrograms = uploaded(recordings, cloud_settings, "max")
     now = 1_800_000_000 + cloud_settings.job_timeout_s + 100
     status.move(
         recording_id,
@@ -320,11 +368,11 @@ def test_regenerate_takes_over_a_processing_job_only_once_its_lease_lapsed(
         actions=(SpectrogramModel.lease_until.set(now + lease_left_s),),
     )
     if taken_over:
-        later.regenerate("max", recording_id)
+        later_spectrograms.regenerate("max", recording_id)
         assert later.get("max", recording_id)["status"] == "PENDING"
     else:
         with pytest.raises(ConflictError, match="the spectrogram is PROCESSING: wait"):
-            later.regenerate("max", recording_id)
+            later_spectrograms.regenerate("max", recording_id)
 
 
 @pytest.mark.parametrize("limit", [100 * 2**20, 2 * 2**30])
@@ -335,11 +383,11 @@ def test_the_upload_limit_of_the_stage_bounds_the_request_and_the_upload_policy(
     recordings = Recordings(
         settings=settings, storage=clients.storage(settings), clock=lambda: 1_800_000_000
     )
-    # A small file goes by POST (larger ones in parts), whose policy still names the limit.
+    # A small file goes by POST (larger ones in parts), whose policy takes that size only.
     body = {"filename": "night.wav", "size": 1000, "content_type": ""}
     fields = recordings.create("una", body)["upload"]["fields"]
     policy = json.loads(base64.b64decode(fields["policy"]))
-    assert ["content-length-range", 1, limit] in policy["conditions"]
+    assert ["content-length-range", 1000, 1000] in policy["conditions"]
     with pytest.raises(BadRequestError) as refused:
         recordings.create("una", {**body, "size": limit + 1})
     said = {100 * 2**20: "100 MiB", 2 * 2**30: "2 GiB"}[limit]
@@ -358,7 +406,10 @@ def test_a_recording_stored_before_keys_began_with_a_hash_is_served_and_deleted_
     s3 = clients.s3(cloud_settings)
     s3.put_object(Bucket="recordings", Key=old_key, Body=b"RIFF")
     s3.put_object(Bucket="spectrograms", Key=f"olga/{recording_id}/a1/overview.png", Body=b"png")
-    assert f"/recordings/{old_key}?" in recordings.audio_url("olga", recording_id)
+    spectrograms = Spectrograms(
+        settings=cloud_settings, storage=clients.storage(cloud_settings), clock=time.time
+    )
+    assert f"/recordings/{old_key}?" in spectrograms.audio_url("olga", recording_id)
     recordings.delete("olga", recording_id)
     for bucket in ("recordings", "spectrograms"):
         assert s3.list_objects_v2(Bucket=bucket, Prefix=f"olga/{recording_id}")["KeyCount"] == 0

@@ -19,6 +19,7 @@ from chalicelib.errors import StorageError
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.recordings import Recordings
+from chalicelib.renderings import recording_id_in
 
 THROTTLED = "ProvisionedThroughputExceededException"
 
@@ -76,7 +77,7 @@ def test_three_slowdowns_then_success_and_the_render_completes(patient, upload):
 def test_throttled_writes_then_success_and_the_status_moves(
     patient, upload, operation, recording_actions
 ):
-    recording_id = next(RecordingModel.by_object_key.query(upload.key)).id
+    recording_id = recording_id_in(upload.key)
     status.move(recording_id, status.PROCESSING, now="2027-01-01T00:00:00.000000Z")
     with dynamodb_failing(operation, THROTTLED, times=3) as failed:
         status.move(
@@ -107,7 +108,7 @@ def test_a_slowdown_that_lasts_fails_after_the_allowed_tries_with_a_sentence(pat
     assert str(raised.value).startswith("could not write s3://spectrograms/")
     assert str(raised.value).endswith("/manifest.json: SlowDown")
     # Handed back for the platform's own (bounded) retries.
-    recording_id = next(RecordingModel.by_object_key.query(upload.key)).id
+    recording_id = recording_id_in(upload.key)
     assert SpectrogramModel.get(recording_id).status == status.PENDING
 
 

@@ -1,6 +1,6 @@
 """Status moves only PENDING -> PROCESSING -> COMPLETED | FAILED (a claim also takes over a
 dead attempt or a finished old version; PENDING again for a retry, a regenerate or an
-announcement), by conditional writes."""
+announcement; DELETING from any of them), by conditional writes."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ LEGAL = {
     (status.PROCESSING, status.PENDING),
     (status.COMPLETED, status.PENDING),
     (status.FAILED, status.PENDING),
+    # Deleting the recording, whatever its spectrogram is doing; nothing leaves DELETING.
+    (status.PENDING, status.DELETING),
+    (status.PROCESSING, status.DELETING),
+    (status.COMPLETED, status.DELETING),
+    (status.FAILED, status.DELETING),
 }
 
 

@@ -208,3 +208,24 @@ def test_a_row_that_cannot_be_swept_does_not_stop_the_others(cloud_settings):
     assert lost.recording_id in done.announced
     # Unreadable audio is tried a bounded number of times like any other.
     assert now_(stuck).announcements == 1
+
+
+def test_a_recording_left_deleting_by_its_request_is_purged_whole(cloud_settings):
+    row = row_in(cloud_settings, status.DELETING, age_s=60, rendered=True)
+    key = audio_of(row)
+    done = sweep(cloud_settings)
+    assert row.recording_id in done.purged
+    for model in (RecordingModel, SpectrogramModel):
+        with pytest.raises(model.DoesNotExist):
+            model.get(row.recording_id)
+    for bucket, prefix in (("recordings", key), ("spectrograms", spectrogram_prefix(key))):
+        assert (
+            clients.s3(cloud_settings).list_objects_v2(Bucket=bucket, Prefix=prefix)["KeyCount"]
+            == 0
+        )
+
+
+def test_a_recording_its_request_may_still_be_deleting_is_left_to_it(cloud_settings):
+    row = row_in(cloud_settings, status.DELETING, age_s=1)
+    assert row.recording_id not in sweep(cloud_settings).purged
+    assert now_(row).status == status.DELETING

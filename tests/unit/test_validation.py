@@ -1,7 +1,16 @@
+import math
+
 import pytest
 
 from chalicelib.errors import BadRequestError
-from chalicelib.validation import fields, json_body, some_fields, text, whole_number
+from chalicelib.validation import (
+    LARGEST_NUMBER,
+    fields,
+    json_body,
+    some_fields,
+    text,
+    whole_number,
+)
 
 
 def test_the_fields_come_back_in_the_order_asked():
@@ -105,3 +114,31 @@ def test_a_body_of_more_arrays_and_objects_than_allowed_is_refused_unparsed(raw,
     with pytest.raises(BadRequestError) as refused:
         json_body(raw, max_containers=3)
     assert refused.value.message.startswith(complaint), refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "read"),
+    [
+        (b'{"n": 1e400}', math.inf),
+        (b'{"n": -1e400}', -math.inf),
+        (b'{"n": ' + b"9" * 400 + b"}", math.inf),
+        (b'{"n": -' + b"9" * 5000 + b"}", -math.inf),
+        (b'{"n": Infinity}', math.inf),
+    ],
+)
+def test_a_number_no_double_holds_reads_as_infinite(raw, read):
+    assert json_body(raw, max_containers=3) == {"n": read}
+
+
+@pytest.mark.parametrize("raw", [b"[" * 100_000, b'{"n": 1', b"\xff"])
+def test_a_body_that_is_not_json_is_refused(raw):
+    with pytest.raises(BadRequestError, match="the request body is not valid JSON"):
+        json_body(raw, max_containers=100_000)
+
+
+def test_a_body_keeps_its_integers_and_fractions():
+    document = json_body(
+        b'{"a": 12, "b": 1.5, "c": 2e3, "d": 1.7976931348623157e308}', max_containers=1
+    )
+    assert document == {"a": 12, "b": 1.5, "c": 2000.0, "d": LARGEST_NUMBER}
+    assert isinstance(document["a"], int) and isinstance(document["c"], float)

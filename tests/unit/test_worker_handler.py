@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def worker(cloud_settings, monkeypatch):
     """The handler, reading its settings from the environment as in Lambda, with a context."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", cloud_settings.cloud_endpoint)
+    monkeypatch.setenv("SONAGRAM_STAGE", "local")
     get_settings.cache_clear()
     spectrogram_worker.job.cache_clear()
 

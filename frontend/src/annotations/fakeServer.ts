@@ -54,7 +54,7 @@ export class FakeServer implements AnnotationsApi {
     if (patch.version !== this.version) throw new ConflictError("the annotations changed since version " + patch.version);
     for (const b of patch.upsert) this.boxes.set(b.id, b);
     for (const id of patch.delete) {
-      if (!this.boxes.delete(id)) throw new ApiError(400, `no annotation '${id}' to delete`);
+      if (!this.boxes.delete(id)) throw new ConflictError(`no annotation '${id}' to delete`);
     }
     this.version += 1;
     if (this.loseNextAnswer) {
