@@ -50,6 +50,7 @@ from chalicelib.models import (
     RecordingModel,
     SpectrogramModel,
 )
+from chalicelib.ui_config import ui_config
 from infra.cors import cors_rules
 from infra.options import StageOptions
 from layers import build_layer
@@ -243,7 +244,7 @@ class SonagramStack(cdk.Stack):
             {"RestAPI": self.api.get_resource("RestAPI").ref},
         )
         if self.ui_bucket is not None:
-            self._deploy_ui(ui_dist)
+            self._deploy_ui(ui_dist, Settings.from_environ(environment))
 
         # What the browser UI needs to sign in (authorization code + PKCE through the hosted UI).
         for name, value in {
@@ -299,6 +300,7 @@ class SonagramStack(cdk.Stack):
             "ANNOTATIONS_TABLE": self.annotations_table.table_name,
             # The worker's watchdog and the sweeper's "stuck" threshold follow the real timeout.
             "JOB_TIMEOUT_S": str(WORKER_TIMEOUT_S),
+            "SWEEP_EVERY_S": str(SWEEP_EVERY.to_seconds()),
             "UI_ORIGIN": self.ui_origins[0],
             "MAX_UPLOAD_BYTES": str(self.options.max_upload_bytes),
         }
@@ -704,22 +706,22 @@ class SonagramStack(cdk.Stack):
         )
         return bucket, distribution
 
-    def _deploy_ui(self, ui_dist: Path) -> None:
+    def _deploy_ui(self, ui_dist: Path, settings: Settings) -> None:
         """Copy the built UI to its bucket with the config.json that points it at this stage.
 
         config.json has the shape frontend/src/config.ts's parseConfig reads; its values exist
         only once the stack is deployed, and the deployment fills them in then.
         """
-        config = {
-            "apiUrl": self.api_url,
-            "maxUploadBytes": self.options.max_upload_bytes,
-            "auth": {
+        config = ui_config(
+            settings,
+            api_url=self.api_url,
+            auth={
                 "kind": "cognito",
                 "domain": f"{self.hosted_ui.domain_name}.auth.{self.region}.amazoncognito.com",
                 "clientId": self.web_client.user_pool_client_id,
                 "redirectUri": f"{self.ui_origins[0]}/",
             },
-        }
+        )
         deployment = s3deploy.BucketDeployment(
             self,
             "UiDeployment",

@@ -13,6 +13,9 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from chalicelib.config import Settings
+from chalicelib.ui_config import ui_config
+
 DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
 
@@ -49,10 +52,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--api-url", required=True)
-    parser.add_argument("--max-upload-bytes", type=int, required=True)
     args = parser.parse_args()
-    config = json.dumps({"apiUrl": args.api_url, "maxUploadBytes": args.max_upload_bytes})
-    handler = partial(UiHandler, config=config.encode())
+    # The stage's settings come in the environment, as the API's and the bridge's do.
+    config = ui_config(Settings.from_environ(), api_url=args.api_url, auth={"kind": "local"})
+    handler = partial(UiHandler, config=json.dumps(config).encode())
     with ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         server.serve_forever()
 

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { Project, Recording } from "../api/types";
+import type { PipelineTimings } from "../config";
 import { durationText } from "../clock";
 import { ProjectOptions } from "./ProjectOptions";
 import { stuckSentence } from "./stuck";
@@ -17,17 +18,19 @@ export function RecordingRow({
   recording: r,
   projects,
   nowMs,
+  pipeline,
   problem,
   actions,
 }: {
   recording: Recording;
   projects: Project[];
   nowMs: number;
+  pipeline: PipelineTimings;
   problem: string | undefined;
   actions: RowActions;
 }) {
   const [confirming, setConfirming] = useState(false);
-  const stuck = stuckSentence(r, nowMs);
+  const stuck = stuckSentence(r, nowMs, pipeline);
   return (
     <tr>
       <td>
