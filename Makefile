@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install ui run test lint format unit integration bench layer synth deploy destroy clean
+.PHONY: install ui run test lint format unit integration bench types layer synth deploy destroy clean
 
 # The browser app: `npm ci` when the lock changes, `vite build` when a source does.
 FRONTEND := frontend
@@ -48,9 +48,12 @@ test: install lint ui $(CHROMIUM)
 	$(PY) -m pytest
 	cd $(FRONTEND) && CI=true npx vitest run
 
-lint: install
+# Besides Python's linters: the browser app's types of the API (frontend/src/api/openapi.ts)
+# against the API's document.
+lint: install $(NODE_MODULES)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m infra.api_types --check
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -64,6 +67,11 @@ integration: install
 
 bench: install
 	$(PY) -m bench
+
+# The browser app's types of the API, generated from its /openapi.json: run after changing
+# chalicelib/openapi.py (make lint fails until then).
+types: install $(NODE_MODULES)
+	$(PY) -m infra.api_types
 
 # The worker's scientific Lambda layer, checked against the size limit (layers/README.md).
 layer: install

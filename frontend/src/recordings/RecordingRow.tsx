@@ -36,8 +36,9 @@ export function RecordingRow({
       <td>
         <a href={`?recording=${encodeURIComponent(r.id)}`}>{r.filename}</a>
       </td>
-      <td className={`status ${r.status.toLowerCase()}`}>
-        {STATUS_WORDS[r.status]}
+      {/* A recording deleted while the list was read has no status. */}
+      <td className={`status ${r.status?.toLowerCase() ?? "deleted"}`}>
+        {r.status ? STATUS_WORDS[r.status] : "Deleted"}
         {r.status === "FAILED" && r.error && <div className="error">{r.error}</div>}
         {stuck && <div className="stuck">{stuck}</div>}
         {(r.status === "FAILED" || stuck) && (
