@@ -48,12 +48,13 @@ test: install lint ui $(CHROMIUM)
 	$(PY) -m pytest
 	cd $(FRONTEND) && CI=true npx vitest run
 
-# Besides Python's linters: the browser app's types of the API (frontend/src/api/openapi.ts)
-# against the API's document.
+# Besides Python's linters: ESLint (with React's rules of hooks) on the browser app, and its
+# types of the API (frontend/src/api/openapi.ts) against the API's document.
 lint: install $(NODE_MODULES)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m infra.api_types --check
+	cd $(FRONTEND) && npm run lint
 
 format: install
 	$(VENV)/bin/ruff check --fix .
