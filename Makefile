@@ -5,7 +5,12 @@ PYTHON ?= $(firstword $(foreach p,python3.12 $(wildcard $(HOME)/.pyenv/versions/
 	$(shell $(p) -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo $(p))))
 VENV := .venv
 PY := $(VENV)/bin/python
-INSTALLED := $(VENV)/.installed
+# Two installs, each redone when the pins change: what running Sonagram needs (make run), and
+# all a developer and CI need besides (tests, oracles, linters, the CDK).
+RUN_INSTALLED := $(VENV)/.installed-run
+INSTALLED := $(VENV)/.installed-test
+EXTRAS_run := worker,run
+EXTRAS_test := worker,run,test,infra
 
 .PHONY: install ui run test lint format unit integration bench types layer synth deploy destroy clean
 
@@ -18,12 +23,11 @@ UI_SOURCES := $(shell find $(FRONTEND)/src -type f) \
 
 install: $(INSTALLED)
 
-# Reinstall only when the dependency pins change.
-$(INSTALLED): pyproject.toml
+$(VENV)/.installed-%: pyproject.toml
 	@test -n '$(PYTHON)' || { echo 'Python 3.12 not found: pyenv install 3.12, or set PYTHON'; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade 'pip<26.3'  # chalice 1.34 wants pip < 26.3
-	$(PY) -m pip install --quiet -e '.[worker,dev,infra]'
+	$(PY) -m pip install --quiet -e '.[$(EXTRAS_$*)]'
 	touch $@
 
 $(NODE_MODULES): $(FRONTEND)/package-lock.json
@@ -40,7 +44,7 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update && apt-get install -y chromium
 
-run: install ui
+run: $(RUN_INSTALLED) ui
 	$(PY) -m infra.local
 
 # The UI is built first: the integration tests fetch it and drive it in Chromium.
@@ -71,7 +75,7 @@ bench: install
 
 # The browser app's types of the API, generated from its /openapi.json: run after changing
 # chalicelib/openapi.py (make lint fails until then).
-types: install $(NODE_MODULES)
+types: $(RUN_INSTALLED) $(NODE_MODULES)
 	$(PY) -m infra.api_types
 
 # The worker's scientific Lambda layer, checked against the size limit (layers/README.md).
