@@ -300,6 +300,7 @@ class SonagramStack(cdk.Stack):
             "ANNOTATIONS_TABLE": self.annotations_table.table_name,
             # The worker's watchdog and the sweeper's "stuck" threshold follow the real timeout.
             "JOB_TIMEOUT_S": str(WORKER_TIMEOUT_S),
+            # The schedule's, for the UI's config.json: "seems stuck" waits for a sweep.
             "SWEEP_EVERY_S": str(SWEEP_EVERY.to_seconds()),
             "UI_ORIGIN": self.ui_origins[0],
             "MAX_UPLOAD_BYTES": str(self.options.max_upload_bytes),
