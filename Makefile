@@ -39,16 +39,17 @@ $(UI_BUILT): $(NODE_MODULES) $(UI_SOURCES)
 
 ui: $(UI_BUILT)
 
-# The browser test's Chromium: Debian's (Playwright's own download is out of reach).
-CHROMIUM := /usr/bin/chromium
-$(CHROMIUM):
-	apt-get update && apt-get install -y chromium
+# Debian's packages the tests run: Chromium for the browser flows (Playwright's own download
+# is out of reach), curl and jq for the API walk-through in docs/api.md.
+TEST_TOOLS := /usr/bin/chromium /usr/bin/curl /usr/bin/jq
+$(TEST_TOOLS):
+	apt-get update && apt-get install -y $(notdir $(TEST_TOOLS))
 
 run: $(RUN_INSTALLED) ui
 	$(PY) -m infra.local
 
 # The UI is built first: the integration tests fetch it and drive it in Chromium.
-test: install lint ui $(CHROMIUM)
+test: install lint ui $(TEST_TOOLS)
 	$(PY) -m pytest
 	cd $(FRONTEND) && CI=true npx vitest run
 
@@ -82,7 +83,7 @@ types: $(RUN_INSTALLED) $(NODE_MODULES)
 layer: install
 	$(PY) -m layers.build_layer
 
-# The cloud stage (README "Deploy to AWS"): the pinned CDK CLI runs infra/app.py, which needs
+# The cloud stage (docs/deploy.md): the pinned CDK CLI runs infra/app.py, which needs
 # the layer and the built UI. STAGE names the stack (Sonagram-<STAGE>); CDK_ARGS passes more
 # context, e.g. CDK_ARGS='-c alarm_email=me@example.org -c worker_concurrency=200'.
 CDK := npx --yes aws-cdk@2.1148.1

@@ -18,7 +18,9 @@ from chalicelib.projects import Projects
 from chalicelib.recordings import Recordings, content_disposition, owned_recording
 
 app = Chalice(app_name="sonagram")
-# Bearer tokens, not cookies: any origin may call, none gets credentials for free.
+# API Gateway answers every origin: tokens are bearer tokens, not cookies, and Cognito hands
+# them to the UI's origins only. The local stage, whose /auth/login gives a token to whoever
+# asks, answers the UI's origin only (infra/local/api.py).
 app.api.cors = CORSConfig(allow_origin="*", expose_headers=["Retry-After", "Content-Disposition"])
 
 SPECTROGRAM_STATUS_CODES = {"COMPLETED": 200, "PENDING": 202, "PROCESSING": 202, "FAILED": 409}
@@ -93,6 +95,7 @@ def login():
     settings = get_settings()
     if not settings.is_local:
         raise NotFoundError("sign in through the Cognito hosted UI on this stage")
+    auth.check_sign_in_label(app.current_request.headers.get("content-type"))
     (username,) = validation.fields(json_body(), "username")
     username = auth.check_username(username)
     return {

@@ -126,8 +126,8 @@ def _given(raw: dict, name: str, default: object) -> object:
 def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
     """One annotation as stored and shown: every field present, each checked.
 
-    ``where`` names the box in errors ("annotation 3", "line 12"). A box without an id
-    gets a new one.
+    A point (a click, an Audacity point label) has ``end_s == start_s``. ``where`` names
+    the box in errors ("annotation 3", "line 12"). A box without an id gets a new one.
     """
     if not isinstance(raw, dict):
         raise BadRequestError(f"{where}: an annotation must be a JSON object, not {raw!r}")
@@ -156,9 +156,10 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
         box[name] = None if value is None else _number(value, name, where)
     if box["start_s"] < 0:
         raise BadRequestError(f"{where}: start_s {box['start_s']} is before the recording starts")
-    if box["end_s"] <= box["start_s"]:
+    if box["end_s"] < box["start_s"]:
         raise BadRequestError(
-            f"{where}: end_s {box['end_s']} must be after start_s {box['start_s']}"
+            f"{where}: end_s {box['end_s']} must not be before start_s {box['start_s']} "
+            "(a point has end_s = start_s)"
         )
     if bounds.duration_s is not None and box["end_s"] > bounds.duration_s + END_SLACK_S:
         raise BadRequestError(
@@ -173,9 +174,12 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
                 f"{where}: {name} {value} is above the recording's highest frequency "
                 f"({bounds.nyquist_hz:g} Hz, half its sample rate)"
             )
-    if None not in (box["low_hz"], box["high_hz"]) and box["high_hz"] <= box["low_hz"]:
+    # A point may sit at one frequency, as a point selection in Raven's spectrogram does.
+    point = box["end_s"] == box["start_s"]
+    low, high = box["low_hz"], box["high_hz"]
+    if None not in (low, high) and (high < low or (high == low and not point)):
         raise BadRequestError(
-            f"{where}: high_hz {box['high_hz']} must be above low_hz {box['low_hz']}"
+            f"{where}: high_hz {high} must be above low_hz {low} (or equal to it for a point)"
         )
     label = _text(_given(raw, "label", ""), "label", where, MAX_LABEL)
     if not LABEL.fullmatch(label):

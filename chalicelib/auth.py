@@ -5,7 +5,10 @@ runs and hands the route its claims; the user is the claim ``sub``.
 
 Local stage: ``POST /auth/login`` issues a signed token (HS256 JWT) for a username, with no
 password: the local stack listens on 127.0.0.1 only, so knowing a username is enough to act as
-that user there. The key is the one the local stack generated on its first run.
+that user there. The key is the one the local stack generated on its first run. Other pages in
+the developer's browser may send requests to 127.0.0.1 too: the sign-in takes a body labelled
+``application/json`` only, which a page may send across origins only with the API's leave (a
+CORS preflight, which the local stack gives the UI's origin alone: infra/local/api.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,12 @@ import re
 from chalice.app import Authorizer, Request
 
 from chalicelib.config import Settings
-from chalicelib.errors import BadRequestError, NotConfiguredError, UnauthorizedError
+from chalicelib.errors import (
+    BadRequestError,
+    NotConfiguredError,
+    UnauthorizedError,
+    UnsupportedMediaTypeError,
+)
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 # What issue_token makes: a JWT, three base64url parts.
@@ -49,6 +57,15 @@ class GatewayOnly(Authorizer):
 
     def to_swagger(self) -> dict:
         return self._authorizer.to_swagger()
+
+
+def check_sign_in_label(content_type: str | None) -> None:
+    """A sign-in's body must say it is JSON: a page elsewhere may send text/plain unasked."""
+    if (content_type or "").partition(";")[0].strip().lower() != "application/json":
+        given = f"not {content_type!r}" if content_type else "it has none"
+        raise UnsupportedMediaTypeError(
+            f"send the sign-in as JSON, labelled 'Content-Type: application/json' ({given})"
+        )
 
 
 def check_username(username: object) -> str:

@@ -33,6 +33,10 @@ class TooLargeError(SonagramError):
     status_code = 413
 
 
+class UnsupportedMediaTypeError(SonagramError):
+    status_code = 415
+
+
 class ChangedError(ConflictError):
     """An object is no longer the version that was read (a new upload replaced it)."""
 

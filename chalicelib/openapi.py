@@ -230,9 +230,9 @@ def _project_schemas(count: dict) -> dict:
 def _annotation(*, stored: bool) -> dict:
     """An annotation as shown (every field) or as sent (only the times are required).
 
-    What JSON Schema cannot say is checked by the server alone: end_s after start_s and
-    within the recording, high_hz above low_hz and at most half the sample rate, the
-    channel one the recording has.
+    What JSON Schema cannot say is checked by the server alone: end_s not before start_s
+    (equal for a point) and within the recording, high_hz above low_hz (or equal, for a
+    point) and at most half the sample rate, the channel one the recording has.
     """
     number = {"type": "number"}
     optional_number = _nullable(number)
@@ -240,7 +240,7 @@ def _annotation(*, stored: bool) -> dict:
     properties = {
         "id": {"type": "string", "pattern": _anchored(annotations.ANNOTATION_ID)},
         "start_s": {"type": "number", "minimum": 0},
-        "end_s": {"type": "number", "exclusiveMinimum": 0},
+        "end_s": {"type": "number", "minimum": 0},
         "low_hz": _nullable({"type": "number", "minimum": 0}),
         "high_hz": _nullable({"type": "number", "exclusiveMinimum": 0}),
         "label": {
@@ -712,6 +712,7 @@ def document(settings: Settings) -> dict:
                         ),
                         **_errors(400),
                         "404": _json(_ref("Error"), "not on this stage (Cognito signs in)"),
+                        "415": _json(_ref("Error"), "the body is not labelled application/json"),
                     },
                     body=_object(
                         {"username": {"type": "string", "pattern": _anchored(auth.USERNAME)}}

@@ -9,9 +9,11 @@ root, with the ``infra`` extra installed:
 The stack is ``Sonagram-<stage>``, so several stages live side by side in one account. Context
 (``-c name=value``; infra/options.py checks each): ``stage`` (default ``prod``), ``region``
 (default the CLI's: the AWS configuration's, else us-east-1), ``host_ui`` (default true: the UI
-on CloudFront), ``ui_origin`` (another origin allowed to use the stage, required when
-``host_ui=false``), ``worker_concurrency`` (800, or ``none``), ``account_concurrency`` (1000),
-``api_rate_limit`` (100/s), ``api_burst_limit`` (200), ``log_retention_days`` (30),
+on CloudFront), ``ui_origin`` (another https origin allowed to use the stage, required when
+``host_ui=false``), ``allow_localhost_ui`` (false: a ``ui_origin`` on localhost is refused),
+``worker_concurrency`` (300, or ``none``), ``stages_in_account`` (2),
+``account_concurrency`` (1000), ``api_rate_limit`` (100/s), ``api_burst_limit`` (200),
+``log_retention_days`` (30),
 ``alarm_email``, ``auth_domain_prefix`` (default ``<stack name>-<account>``),
 ``max_upload_bytes`` (100 MiB) and ``worker_layer_zip`` (default what ``make layer`` writes).
 """

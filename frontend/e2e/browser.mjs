@@ -1,4 +1,4 @@
-// What every browser script shares: Debian's Chromium launched as FACTS.md says, a page
+// What every browser script shares: Debian's Chromium launched with the flags docs/development.md explains, a page
 // at device scale 1 whose errors are collected, and signing in through the form.
 import { chromium } from "playwright-core";
 
@@ -13,7 +13,7 @@ export async function launch() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      // No sound card here: play() must still run and the clock advance (UI.md).
+      // No sound card here: play() must still run and the clock advance (docs/development.md, Browser tests in Chromium).
       "--autoplay-policy=no-user-gesture-required",
     ],
   });

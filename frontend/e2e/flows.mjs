@@ -1,7 +1,9 @@
 // The annotator's day in real Chromium against the stack `make run` starts: sign in,
 // upload the sample MP3, a generated WAV, a text file named .mp3 and one named .txt; see
 // them render (or fail, with the reason); open the WAV, zoom to a whistle, play it, box
-// and label it, reload (same view, same box), export a Raven table that holds the box.
+// and label it, reload (same view, same box), export a Raven table that holds the box;
+// mark a point, select, move, relabel, export, delete and undo it, and jump to it; mark
+// one with M while listening.
 // Run by tests/integration/test_browser.py: node e2e/flows.mjs UI_URL SAMPLE_MP3 ARTIFACTS_DIR
 // Screenshots of each step go to ARTIFACTS_DIR.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -19,6 +21,15 @@ writeFileSync(notes, "not audio");
 
 const browser = await launch();
 const { page, problems } = await openPage(browser);
+// Every step runs under the UI server's Content-Security-Policy: whatever it blocks fails the
+// run (Chromium logs each refusal; the event also names what a script was refused).
+await page.addInitScript(() =>
+  document.addEventListener("securitypolicyviolation", (e) =>
+    console.error(`Content Security Policy: ${e.effectiveDirective} refused ${e.blockedURI}`)),
+);
+page.on("console", (message) => {
+  if (message.text().includes("Content Security Policy")) problems.push(message.text());
+});
 let step = 0;
 const shot = (name) => page.screenshot({ path: join(artifacts, `${String(step++).padStart(2, "0")}-${name}.png`) });
 const check = (ok, message) => {
@@ -190,6 +201,151 @@ try {
   });
   await viewer("drawn");
   await shot("jumped-to-theirs");
+
+  // A point: a double-click on empty space marks one at that time, across the band; its
+  // label is typed as a box's.
+  const boxesList = page.getByRole("region", { name: "Boxes" });
+  const saved = () => page.waitForFunction(() => window.sonagram.annotations.status() === "Saved");
+  const pointNamed = async (name) =>
+    (await page.evaluate(() => window.sonagram.annotations.boxes())).find((box) => box.label === name);
+  const pointY = await viewer("hzToY", 8000);
+  await page.mouse.dblclick(await viewer("timeToX", 7.2), pointY);
+  await label.waitFor();
+  await label.fill("click");
+  await label.press("Enter");
+  await boxesList.getByText("click", { exact: true }).waitFor();
+  await saved();
+  const marked = await pointNamed("click");
+  const pointView = await viewer("view");
+  check(
+    marked && marked.start_s === marked.end_s && near(marked.start_s, 7.2, 1 / pointView.pxPerS) &&
+      marked.low_hz === null && marked.high_hz === null,
+    `the point was saved as ${JSON.stringify(marked)}`,
+  );
+  const pointRow = boxesList.locator("tr").filter({ hasText: "click" });
+  check((await pointRow.getByText("point", { exact: true }).count()) === 1, "the list does not say it is a point");
+  const [startCell, endCell] = await pointRow.locator("td.number").allTextContents();
+  check(startCell === endCell, `the list shows the point from ${startCell} to ${endCell}`);
+  await shot("point-marked");
+
+  // Escape lets it go; a click 3 px beside its line takes it again; a drag moves it 0.5 s.
+  await page.keyboard.press("Escape");
+  await page.locator('tr[aria-current="true"]').waitFor({ state: "detached" });
+  const beside = (await viewer("timeToX", marked.start_s)) + 3;
+  await page.mouse.click(beside, pointY);
+  await boxesList.locator('tr[aria-current="true"]').filter({ hasText: "click" }).waitFor();
+  await page.mouse.move(beside, pointY);
+  await page.mouse.down();
+  await page.mouse.move(beside + 0.25 * pointView.pxPerS, pointY + 40, { steps: 4 });
+  await page.mouse.move(beside + 0.5 * pointView.pxPerS, pointY + 80, { steps: 4 });
+  await page.mouse.up();
+  await saved();
+  const moved = await pointNamed("click");
+  check(
+    moved.start_s === moved.end_s && near(moved.start_s, marked.start_s + 0.5, 1 / pointView.pxPerS) &&
+      moved.low_hz === null,
+    `the moved point is ${JSON.stringify(moved)}`,
+  );
+  await shot("point-moved");
+
+  // Enter relabels it, as a box.
+  await page.keyboard.press("Enter");
+  await label.fill("snap");
+  await label.press("Enter");
+  await boxesList.getByText("snap", { exact: true }).waitFor();
+  await saved();
+  await shot("point-relabelled");
+  // A double-click on it opens its label too; Escape keeps the label.
+  await page.mouse.dblclick((await viewer("timeToX", moved.start_s)) + 2, pointY);
+  await label.waitFor();
+  check((await label.inputValue()) === "snap", `the label field holds ${await label.inputValue()}`);
+  await label.press("Escape");
+  await label.waitFor({ state: "detached" });
+
+  // Every export writes it as a point: the same time twice.
+  const point = await pointNamed("snap");
+  const exported = {};
+  for (const format of ["Raven", "Audacity", "CSV", "JSON"]) {
+    await page.getByRole("button", { name: "Export" }).click();
+    const [file] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("menuitem", { name: format }).click(),
+    ]);
+    const saveAs = join(artifacts, file.suggestedFilename());
+    await file.saveAs(saveAs);
+    exported[format] = readFileSync(saveAs, "utf8");
+  }
+  // Raven's Begin and End, Audacity's start and end, our CSV's start_time and end_time.
+  const times = (text, separator, first) => {
+    const cells = text.split(/\r?\n/).find((line) => line.includes("snap")).split(separator);
+    return [Number(cells[first]), Number(cells[first + 1])];
+  };
+  const written = {
+    Raven: times(exported.Raven, "\t", 3),
+    Audacity: times(exported.Audacity, "\t", 0),
+    CSV: times(exported.CSV, ",", 3),
+    JSON: (({ start_s, end_s }) => [start_s, end_s])(
+      JSON.parse(exported.JSON).annotations.find((box) => box.label === "snap"),
+    ),
+  };
+  for (const [format, [start, end]] of Object.entries(written)) {
+    check(
+      start === end && near(start, point.start_s, 1e-6),
+      `the ${format} export writes the point at ${point.start_s} s from ${start} to ${end} s`,
+    );
+  }
+
+  // Delete deletes it (once the spectrogram has the keys again); Ctrl+Z brings it back.
+  await page.mouse.click((await viewer("timeToX", point.start_s)) - 2, pointY);
+  await boxesList.locator('tr[aria-current="true"]').filter({ hasText: "snap" }).waitFor();
+  await page.keyboard.press("Delete");
+  await boxesList.getByText("snap", { exact: true }).waitFor({ state: "detached" });
+  await saved();
+  await page.keyboard.press("Control+z");
+  await boxesList.getByText("snap", { exact: true }).waitFor();
+  await saved();
+  check(JSON.stringify(await pointNamed("snap")) === JSON.stringify(point), "the undone point came back changed");
+
+  // Scrolled away from it, the list jumps back to it.
+  await page.getByLabel("Time position").fill("0");
+  await page.waitForFunction((s) => {
+    const v = window.sonagram.viewer.view;
+    return v.startS + v.widthPx / v.pxPerS < s;
+  }, point.start_s);
+  await boxesList.getByRole("button", { name: "snap", exact: true }).click();
+  await page.waitForFunction((s) => {
+    const v = window.sonagram.viewer.view;
+    return v.startS < s && v.startS + v.widthPx / v.pxPerS > s;
+  }, point.start_s);
+  await viewer("drawn");
+  await shot("jumped-to-point");
+
+  // While the audio plays, M marks a point where it is, the Play button focused or not.
+  await page.evaluate(() => window.sonagram.audio.seek(8.75));
+  await page.getByRole("button", { name: "Play" }).click();
+  await page.waitForFunction(() => window.sonagram.audio.currentTime() > 8.85);
+  const beforeKey = await clock();
+  await page.keyboard.press("m");
+  const afterKey = await clock();
+  await label.waitFor();
+  await label.fill("tap");
+  await shot("point-label-field");
+  await label.press("Enter");
+  await page.getByRole("button", { name: "Pause" }).click();
+  await saved();
+  const tapped = await pointNamed("tap");
+  check(
+    tapped && tapped.start_s === tapped.end_s && tapped.start_s >= beforeKey && tapped.start_s <= afterKey,
+    `M pressed between ${beforeKey} and ${afterKey} s marked ${JSON.stringify(tapped)}`,
+  );
+  await viewer("drawn");
+  await shot("point-by-key");
+  // Let go (Escape, from the page rather than the Pause button): a point unselected is white.
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press("Escape");
+  await page.locator('tr[aria-current="true"]').waitFor({ state: "detached" });
+  await viewer("drawn");
+  await shot("point-let-go");
 } catch (failure) {
   await page.screenshot({ path: join(artifacts, "failed.png"), fullPage: true });
   throw failure;

@@ -1,5 +1,5 @@
 /**
- * What the page shows, readable from `window.sonagram` (UI.md "How to test it"): the
+ * What the page shows, readable from `window.sonagram` (docs/development.md, Browser tests in Chromium): the
  * end-to-end tests and the viewer benchmark drive the mouse to exact seconds and hertz
  * and read the audio clock through it instead of guessing from pixels.
  */

@@ -103,7 +103,7 @@ class Stack:
         ui = self.start(
             "UI",
             [sys.executable, "-m", "infra.local.ui", "--port", str(self.ui_port)]
-            + ["--api-url", api_url],
+            + ["--api-url", api_url, "--cloud-url", self.settings.cloud_endpoint],
         )
         ui_url = f"http://127.0.0.1:{self.ui_port}"
         wait_until_up(api_url + "/health", process=api)
@@ -135,7 +135,9 @@ class Stack:
     def start_cloud(self) -> None:
         if self.kind == "moto":
             cloud = self.start(
-                "moto (S3, SQS, DynamoDB)", moto_command(self.cloud_port), quiet=True
+                "moto (S3, SQS, DynamoDB)",
+                moto_command(self.cloud_port, self.settings.ui_origin),
+                quiet=True,
             )
             wait_until_up(self.settings.cloud_endpoint, process=cloud)
             return
@@ -144,7 +146,9 @@ class Stack:
         cloud = self.start("localstack (S3, SQS)", command, env, quiet=True)
         tables_url = self.settings.dynamodb_endpoint
         tables_port = int(tables_url.rsplit(":", 1)[1])
-        tables = self.start("moto (DynamoDB)", moto_command(tables_port), quiet=True)
+        tables = self.start(
+            "moto (DynamoDB)", moto_command(tables_port, self.settings.ui_origin), quiet=True
+        )
         wait_until_up(self.settings.cloud_endpoint + "/_localstack/health", process=cloud)
         wait_until_up(tables_url, process=tables)
 

@@ -8,12 +8,10 @@ bucket's ObjectCreated notification to that queue.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 from chalicelib import clients, models
 from chalicelib.config import Settings
@@ -40,11 +38,17 @@ def wait_until_up(url: str, *, timeout_s: float = READY_TIMEOUT_S, process=None)
     raise RuntimeError(f"nothing answered at {url} within {timeout_s:.0f} s")
 
 
-def moto_command(port: int) -> list[str]:
-    server = shutil.which("moto_server", path=str(Path(sys.executable).parent))
-    if server is None:
-        raise RuntimeError("moto_server is not installed: run `make install`")
-    return [server, "-H", "127.0.0.1", "-p", str(port)]
+def moto_command(port: int, ui_origin: str) -> list[str]:
+    """A moto server on 127.0.0.1:``port`` that answers no page but the UI at ``ui_origin``."""
+    return [
+        sys.executable,
+        "-m",
+        "infra.local.guarded_moto",
+        "--port",
+        str(port),
+        "--ui-origin",
+        ui_origin,
+    ]
 
 
 def provision(settings: Settings) -> str:

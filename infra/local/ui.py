@@ -2,6 +2,8 @@
 
 ``make run`` builds them first (the Makefile's ``ui`` target); the local stack starts
 this as one of its processes. Not built: every page says so, and how to build.
+Every answer carries the app's Content-Security-Policy (infra/csp.py), and a request for
+another Host is refused (infra/local/guard.py).
 """
 
 from __future__ import annotations
@@ -15,14 +17,21 @@ from pathlib import Path
 
 from chalicelib.config import Settings
 from chalicelib.ui_config import ui_config
+from infra.csp import content_security_policy
+from infra.local.guard import LoopbackOnly
 
 DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
 
-class UiHandler(SimpleHTTPRequestHandler):
-    def __init__(self, *args, config: bytes, **kwargs) -> None:
+class UiHandler(LoopbackOnly, SimpleHTTPRequestHandler):
+    def __init__(self, *args, config: bytes, policy: str, **kwargs) -> None:
         self.config = config
+        self.policy = policy
         super().__init__(*args, directory=str(DIST), **kwargs)
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
 
     def do_GET(self) -> None:
         if self.path.split("?")[0] == "/config.json":
@@ -52,10 +61,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--api-url", required=True)
+    parser.add_argument("--cloud-url", required=True)
     args = parser.parse_args()
     # The stage's settings come in the environment, as the API's and the bridge's do.
     config = ui_config(Settings.from_environ(), api_url=args.api_url, auth={"kind": "local"})
-    handler = partial(UiHandler, config=json.dumps(config).encode())
+    policy = content_security_policy(api_origin=args.api_url, bucket_origins=[args.cloud_url])
+    handler = partial(UiHandler, config=json.dumps(config).encode(), policy=policy)
     with ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         server.serve_forever()
 

@@ -27,7 +27,23 @@ BOXES = [
         "confidence": 0.75,
     },
     {"start_s": 1.0, "end_s": 2.75, "low_hz": 300.0, "high_hz": 900.0, "label": "croak"},
+    # Points: over a band, and at one frequency (a point selection in Raven's spectrogram).
+    {"start_s": 2.0, "end_s": 2.0, "low_hz": 1000.0, "high_hz": 6000.0, "label": "click"},
+    {"start_s": 2.5, "end_s": 2.5, "low_hz": 2500.0, "high_hz": 2500.0, "label": "tick"},
 ]
+# An Audacity label track as it was refused: a point label on line 3, after a region label
+# and its frequency line; then a point label written as Audacity also reads one, time<TAB>text.
+POINT_LABELS = (
+    b"0.500000\t1.000000\tcall\n\\\t300.000000\t900.000000\n2.000000\t2.000000\tsnap\n2.5\tpop\n"
+)
+# How each export writes the point "snap" (2 s, no frequencies) of a 22.05 kHz recording:
+# Raven as a waveform point selection, over the whole band.
+WRITTEN_POINT = {
+    "raven": "\t1\t2.000000\t2.000000\t0.0\t11025.0\tsnap\r\n",
+    "audacity": "\n2.000000\t2.000000\tsnap\n",
+    "csv": ",snap,2.0,2.0,,,,1\r\n",
+    "json": '{"start_s": 2.0, "end_s": 2.0, "low_hz": null, "high_hz": null, "label": "snap",',
+}
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +58,17 @@ def chorus(alice: ApiUser) -> dict:
     )
     assert put.status_code == 200, put.text
     return recording
+
+
+@pytest.fixture(scope="module")
+def points(alice: ApiUser) -> dict:
+    """A decoded 3 s, 22.05 kHz recording of alice's into which POINT_LABELS were imported:
+    the recording and the import's answer."""
+    recording = alice.upload("points.wav", wav_bytes(3.0))
+    assert alice.wait_until_done(recording["id"])["status"] == "COMPLETED"
+    answer = import_file(alice, recording["id"], POINT_LABELS)
+    assert answer.status_code == 200, answer.text
+    return {"recording": recording, "imported": answer.json()}
 
 
 def empty(api: ApiUser) -> str:
@@ -112,6 +139,48 @@ def test_every_export_imports_back_to_the_same_boxes(alice: ApiUser, chorus, for
     assert back == expected
 
 
+def test_audacity_point_labels_import_as_points(points):
+    imported = points["imported"]
+    assert (imported["format"], imported["imported"]) == ("audacity", 3)
+    assert [
+        (box["start_s"], box["end_s"], box["low_hz"], box["high_hz"], box["label"])
+        for box in imported["annotations"]
+    ] == [
+        (0.5, 1.0, 300.0, 900.0, "call"),
+        (2.0, 2.0, None, None, "snap"),
+        (2.5, 2.5, None, None, "pop"),
+    ]
+
+
+@pytest.mark.parametrize("format", EXPORTS)
+def test_a_point_is_exported_as_a_point_and_imports_back(alice: ApiUser, points, format):
+    exported = export(alice, points["recording"]["id"], format)
+    assert WRITTEN_POINT[format] in exported.text
+    answer = import_file(alice, empty(alice), exported.content)
+    assert answer.status_code == 200, answer.text
+    back = [(box["start_s"], box["end_s"], box["label"]) for box in answer.json()["annotations"]]
+    assert back == [(0.5, 1.0, "call"), (2.0, 2.0, "snap"), (2.5, 2.5, "pop")]
+    # Raven has no point without frequencies: it comes back over the whole band.
+    band = (0.0, 11025.0) if format == "raven" else (None, None)
+    assert [(box["low_hz"], box["high_hz"]) for box in answer.json()["annotations"][1:]] == [
+        band
+    ] * 2
+
+
+def test_a_raven_point_selection_imports_as_a_point(alice: ApiUser):
+    table = (
+        b"Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\n"
+        b"1\tSpectrogram 1\t1\t1.25\t1.25\t2500.0\t2500.0\n"
+        b"2\tWaveform 1\t1\t1.5\t1.5\t0.0\t11025.0\n"
+    )
+    answer = import_file(alice, empty(alice), table)
+    assert answer.status_code == 200, answer.text
+    assert [
+        (box["start_s"], box["end_s"], box["low_hz"], box["high_hz"])
+        for box in answer.json()["annotations"]
+    ] == [(1.25, 1.25, 2500.0, 2500.0), (1.5, 1.5, 0.0, 11025.0)]
+
+
 def test_append_adds_and_replace_swaps(alice: ApiUser):
     target = empty(alice)
     line = b"0.5\t1.0\tfirst\n"
@@ -129,7 +198,8 @@ def test_append_adds_and_replace_swaps(alice: ApiUser):
     [
         (b"0.5\t1.0\tok\nsoon\t1.0\tbad\n", {}, "not imported: line 2: "),
         (b"0.5\t1.0\tok\n2.0\t3.5\tpast the end\n", {}, "not imported: line 2: end_s 3.5 is past"),
-        (b"1.0\t1.0\tpoint\n", {}, "not imported: line 1: end_s 1.0 must be after start_s 1.0"),
+        (b"2.0\t1.0\tbackwards\n", {}, "not imported: line 1: it ends at 1 s, before it starts"),
+        (b"3.5\t3.5\tpoint\n", {}, "not imported: line 1: end_s 3.5 is past the recording's end"),
         (b"0.5\t1.0\tok\n", {"format": "raven"}, "no 'Begin Time (s)' column"),
         (b"0.5\t1.0\tok\n", {"format": "praat"}, "format must be one of raven, birdnet,"),
         (b"0.5\t1.0\tok\n", {"mode": "merge"}, "mode must be one of append, replace"),

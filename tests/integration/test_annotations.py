@@ -77,9 +77,14 @@ def test_autosave_sends_only_what_changed(alice: ApiUser):
     ("box", "complaint"),
     [
         ({"start_s": 1.5, "end_s": 2.5}, "annotations[1]: end_s 2.5 is past the recording's end"),
+        ({"start_s": 2.5, "end_s": 2.5}, "annotations[1]: end_s 2.5 is past the recording's end"),
         ({"start_s": 0, "end_s": 1, "high_hz": 12000}, "high_hz 12000.0 is above"),
         ({"start_s": 0, "end_s": 1, "channel": 2}, "channel 2 does not exist"),
-        ({"start_s": 1, "end_s": 0.5}, "annotations[1]: end_s 0.5 must be after start_s 1.0"),
+        ({"start_s": 1, "end_s": 0.5}, "annotations[1]: end_s 0.5 must not be before start_s"),
+        (
+            {"start_s": 1, "end_s": 1, "low_hz": 900, "high_hz": 800},
+            "annotations[1]: high_hz 800.0 must be above low_hz 900.0 (or equal to it for a point)",
+        ),
         ({"start_s": 0, "end_s": 1, "label": "x" * 201}, "label is 201 characters, over 200"),
         ({"start_s": 0, "end_s": 1, "pixels": 4}, "annotations[1]: unknown field(s) 'pixels'"),
     ],
@@ -91,6 +96,37 @@ def test_a_bad_box_is_400_naming_the_box_and_field(alice: ApiUser, rendered, box
     assert answer.status_code == 400
     assert complaint in answer.json()["error"]
     assert alice.request("GET", path(rendered["id"])).json()["version"] == 0
+
+
+def test_points_are_stored_moved_relabelled_and_deleted(alice: ApiUser):
+    """A point ends where it starts: across the band, over a band, or at one frequency."""
+    recording_id = fresh(alice)
+    points = [
+        {"id": "click", "start_s": 0.5, "end_s": 0.5, "label": "click"},
+        {"id": "pulse", "start_s": 1.0, "end_s": 1.0, "low_hz": 300, "high_hz": 900},
+        {"id": "tick", "start_s": 0, "end_s": 0, "low_hz": 2500, "high_hz": 2500},
+    ]
+    put = alice.request("PUT", path(recording_id), json={"annotations": points, "version": 0})
+    assert put.status_code == 200, put.text
+    stored = {
+        b["id"]: (b["start_s"], b["end_s"], b["low_hz"], b["high_hz"])
+        for b in put.json()["annotations"]
+    }
+    assert stored == {
+        "click": (0.5, 0.5, None, None),
+        "pulse": (1.0, 1.0, 300.0, 900.0),
+        "tick": (0.0, 0.0, 2500.0, 2500.0),
+    }
+    moved = {**points[0], "start_s": 1.75, "end_s": 1.75, "label": "snap"}
+    patch = alice.request(
+        "PATCH", path(recording_id), json={"version": 1, "upsert": [moved], "delete": ["tick"]}
+    )
+    assert patch.status_code == 200, patch.text
+    read = alice.request("GET", path(recording_id)).json()["annotations"]
+    assert [(b["id"], b["start_s"], b["end_s"], b["label"]) for b in read] == [
+        ("click", 1.75, 1.75, "snap"),
+        ("pulse", 1.0, 1.0, ""),
+    ]
 
 
 def test_non_finite_numbers_are_refused(alice: ApiUser):

@@ -143,7 +143,9 @@ def test_bad_new_recordings_are_refused_with_a_reason(alice: ApiUser, body: dict
     "body", ["[" * 100_000, '{"filename": ', "\xff"], ids=["deep", "cut", "bytes"]
 )
 def test_a_body_that_is_not_json_is_a_bad_request(alice: ApiUser, path: str, body: str):
-    answer = alice.request("POST", path, data=body.encode("latin-1"))
+    answer = alice.request(
+        "POST", path, data=body.encode("latin-1"), headers={"Content-Type": "application/json"}
+    )
     assert answer.status_code == 400, answer.text
     assert "not valid JSON" in answer.json()["error"]
 

@@ -109,3 +109,16 @@ def test_a_token_outlives_a_restart_of_the_stack():
         assert answer.status_code == 200, answer.text
         assert answer.json()["recordings"] == []  # a new local cloud, the same key
     assert stat.S_IMODE(TOKEN_KEY_FILE.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("label", ["text/plain;charset=UTF-8", None])
+def test_a_sign_in_not_labelled_json_is_refused(stack: RunningStack, label: str | None):
+    # What a page may send across origins without the API's leave; None: a Blob of no type.
+    answer = ApiClient(stack.api_url).request(
+        "POST",
+        "/auth/login",
+        data=b'{"username": "alice"}',
+        headers={"Content-Type": label} if label else {},
+    )
+    assert answer.status_code == 415, answer.text
+    assert "labelled 'Content-Type: application/json'" in answer.json()["error"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import requests
 
+from infra.csp import content_security_policy
 from infra.local.harness import RunningStack
 
 DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
@@ -44,3 +45,11 @@ def test_the_built_page_and_its_assets_are_served(stack: RunningStack):
     asset = requests.get(f"{stack.ui_url}/assets/{script.name}", timeout=10)
     assert asset.status_code == 200
     assert asset.content == script.read_bytes()
+
+
+def test_every_answer_carries_the_content_security_policy(stack: RunningStack):
+    policy = content_security_policy(api_origin=stack.api_url, bucket_origins=[stack.cloud_url])
+    assert "frame-ancestors 'none'" in policy
+    for path in ("/", "/config.json", "/no-such-file"):
+        answer = requests.get(f"{stack.ui_url}{path}", timeout=10)
+        assert answer.headers["Content-Security-Policy"] == policy, path

@@ -72,11 +72,16 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
         (box(end_s=math.inf), "annotation 4: end_s must be a finite number, not inf"),
         (box(low_hz=math.nan), "annotation 4: low_hz must be a finite number, not nan"),
         (box(start_s=-0.5), "annotation 4: start_s -0.5 is before the recording starts"),
-        (box(end_s=1.0), "annotation 4: end_s 1.0 must be after start_s 1.0"),
+        (box(end_s=0.5), "annotation 4: end_s 0.5 must not be before start_s 1.0 (a point"),
         (box(end_s=10.1), "annotation 4: end_s 10.1 is past the recording's end (10.000000 s)"),
         (box(low_hz=-1), "annotation 4: low_hz -1.0 must not be negative"),
         (box(high_hz=22051), "annotation 4: high_hz 22051.0 is above the recording's highest"),
         (box(low_hz=900, high_hz=800), "annotation 4: high_hz 800.0 must be above low_hz 900.0"),
+        (box(low_hz=900, high_hz=900), "annotation 4: high_hz 900.0 must be above low_hz 900.0"),
+        (
+            box(end_s=1.0, low_hz=900, high_hz=800),
+            "annotation 4: high_hz 800.0 must be above low_hz 900.0 (or equal to it for a point)",
+        ),
         (box(label="x" * 201), "annotation 4: label is 201 characters, over 200"),
         (box(label="a\tb"), "annotation 4: label 'a\\tb' holds control characters"),
         (box(label="\ud800"), "annotation 4: label is not valid Unicode text"),
@@ -95,13 +100,24 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
         (box(channel=3), "annotation 4: channel 3 does not exist; the recording has 2"),
         (box(channel=0), "annotation 4: channel must be an integer from 1, not 0"),
         (box(id="no spaces"), "annotation 4: id must be 1-64 letters, digits, '_' or '-'"),
-        (box(id="b1", end_s=0.5), "annotation 4 (id 'b1'): end_s 0.5 must be after start_s"),
+        (box(id="b1", end_s=0.5), "annotation 4 (id 'b1'): end_s 0.5 must not be before"),
     ],
 )
 def test_a_bad_box_is_refused_naming_the_box_and_the_field(raw, message):
     with pytest.raises(BadRequestError) as refused:
         check_box(raw, where="annotation 4", bounds=BOUNDS)
     assert refused.value.message.startswith(message), refused.value.message
+
+
+@pytest.mark.parametrize(
+    "band",
+    [{}, {"low_hz": 300.0, "high_hz": 900.0}, {"low_hz": 2500.0, "high_hz": 2500.0}],
+)
+def test_a_point_is_a_box_that_ends_where_it_starts(band):
+    """A click, an Audacity point label, a Raven point selection (at one frequency)."""
+    checked = check_box(box(end_s=1.0, **band), where="a", bounds=BOUNDS)
+    assert (checked["start_s"], checked["end_s"]) == (1.0, 1.0)
+    assert (checked["low_hz"], checked["high_hz"]) == (band.get("low_hz"), band.get("high_hz"))
 
 
 def test_bounds_not_yet_known_are_not_checked():

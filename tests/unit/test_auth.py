@@ -15,7 +15,12 @@ from chalice.test import Client
 import app
 from chalicelib import auth
 from chalicelib.config import Settings, get_settings
-from chalicelib.errors import BadRequestError, NotConfiguredError, UnauthorizedError
+from chalicelib.errors import (
+    BadRequestError,
+    NotConfiguredError,
+    UnauthorizedError,
+    UnsupportedMediaTypeError,
+)
 
 KEY = "k" * 64  # long enough for HS512 too (RFC 7518: the hash size)
 TTL_S = 60
@@ -132,6 +137,32 @@ def test_usernames_are_checked(name):
         auth.check_username(name)
 
 
+@pytest.mark.parametrize(
+    "label", ["application/json", "application/json; charset=utf-8", "Application/JSON"]
+)
+def test_a_sign_in_labelled_json_is_read(label):
+    auth.check_sign_in_label(label)
+
+
+@pytest.mark.parametrize(
+    ("label", "named"),
+    [
+        # What a page elsewhere may send without asking the API first (no CORS preflight).
+        ("text/plain;charset=UTF-8", "not 'text/plain;charset=UTF-8'"),
+        ("application/x-www-form-urlencoded", "not 'application/x-www-form-urlencoded'"),
+        ("multipart/form-data; boundary=x", "not 'multipart/form-data; boundary=x'"),
+        # fetch() with a Blob of no type sends no label at all.
+        (None, "it has none"),
+        ("application/jsonp", "not 'application/jsonp'"),
+    ],
+)
+def test_a_sign_in_not_labelled_json_is_refused_saying_why(label, named):
+    with pytest.raises(UnsupportedMediaTypeError, match="'Content-Type: application/json'") as e:
+        auth.check_sign_in_label(label)
+    assert e.value.status_code == 415
+    assert e.value.message.endswith(f"({named})")
+
+
 def test_a_local_api_without_a_key_neither_issues_nor_checks_tokens():
     keyless = Settings.from_environ({})
     token = auth.issue_token("alice", settings=LOCAL, now=time.time())
@@ -155,7 +186,11 @@ def keyless_api(monkeypatch):
 
 def test_a_local_api_started_without_the_stack_says_how_to_start_it(keyless_api):
     with Client(keyless_api) as client:
-        answer = client.http.post("/auth/login", body=json.dumps({"username": "alice"}))
+        answer = client.http.post(
+            "/auth/login",
+            body=json.dumps({"username": "alice"}),
+            headers={"Content-Type": "application/json"},
+        )
     assert answer.status_code == 503
     assert answer.json_body == {
         "error": "the local stack gave the API no token key: start it with make run"

@@ -42,12 +42,12 @@ def test_a_target_without_a_stage_stops_and_says_how(target):
     assert "aws-cdk@" not in result.stdout
 
 
-def test_the_makefile_readme_and_app_name_one_cdk_version():
+def test_the_makefile_deploy_guide_and_app_name_one_cdk_version():
     versions = {
         CDK_PIN.search(text)[1]
         for text in (
             (ROOT / "Makefile").read_text(),
-            (ROOT / "README.md").read_text(),
+            (ROOT / "docs" / "deploy.md").read_text(),
             cdk_app.__doc__,
         )
     }

@@ -1,7 +1,10 @@
-"""The cloud stack, synthesized offline: the wiring the pipeline relies on, cdk-nag and cfn-lint.
+"""The cloud stack, synthesized offline: the wiring the pipeline relies on, cdk-nag, cfn-lint
+and the SAM transform.
 
-Needs the ``infra`` extra and Node (jsii runs aws-cdk-lib in it); not the CDK CLI, AWS
-credentials or a built layer (a stub zip stands in for it).
+Synthesized for a concrete account and region, as ``cdk deploy`` and ``cdk destroy`` do (and
+without an account, as ``cdk synth`` without credentials does). Needs the ``infra`` extra and
+Node (jsii runs aws-cdk-lib in it); not the CDK CLI, AWS credentials or a built layer (a stub
+zip stands in for it).
 """
 
 from __future__ import annotations
@@ -12,10 +15,15 @@ import zipfile
 from pathlib import Path
 
 import aws_cdk as cdk
+import boto3
 import cfnlint.api
 import pytest
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Match, Template
+from constructs import Construct
+from samtranslator.parser.parser import Parser
+from samtranslator.translator.translator import Translator
 
 import app
 from chalicelib import auth
@@ -26,6 +34,8 @@ from chalicelib.models import (
     RecordingModel,
     SpectrogramModel,
 )
+from infra import logical_ids
+from infra.csp import content_security_policy
 from infra.options import StageOptions
 from infra.stack import GATEWAY_MAX_REQUEST_MB, ROOT, SonagramStack
 from layers import build_layer
@@ -35,12 +45,17 @@ CDK_HANDLERS = ("BucketNotificationsHandler", "CustomCDKBucketDeployment")
 # The UI on CloudFront and another origin (a developer's own server, say): both are allowed.
 OPTIONS = StageOptions(ui_origin=UI_ORIGIN, alarm_email="lab@example.org")
 REGION = "eu-west-1"
+ACCOUNT = "123456789012"
 # CDK puts a DependsOn next to a GetAtt of the same role: redundant, harmless, not ours to change.
 CFN_LINT_IGNORED = {"W3005"}
 
 
 def build(
-    outdir: Path, layer_zip: Path, ui_dist: Path, options: StageOptions = OPTIONS
+    outdir: Path,
+    layer_zip: Path,
+    ui_dist: Path,
+    options: StageOptions = OPTIONS,
+    account: str | None = ACCOUNT,
 ) -> tuple[cdk.App, SonagramStack]:
     context = json.loads((ROOT / "cdk.json").read_text())["context"]
     app = cdk.App(context=context, outdir=str(outdir))
@@ -54,7 +69,7 @@ def build(
             options=options,
             worker_layer_zip=layer_zip,
             ui_dist=ui_dist,
-            env=cdk.Environment(region=REGION),
+            env=cdk.Environment(account=account, region=REGION),
         )
     finally:
         os.environ.clear()
@@ -141,6 +156,94 @@ def allowed(template_json: dict, stack: SonagramStack, function) -> set[tuple[st
 
 def as_set(keys: list[dict]) -> set[tuple]:
     return {tuple(sorted(key.items())) for key in keys}
+
+
+# The logical IDs of a stage deployed before the stack was split into one construct a concern
+# (for the stack ID "Sonagram"): a changed one would make CloudFormation replace the resource,
+# and a retained bucket, table or user pool would be orphaned beside a new, empty one.
+DEPLOYED_LOGICAL_IDS = {
+    "APIHandler",
+    "APIHandlerInvokePermission",
+    "AccessLogs8B620ECA",
+    "AccessLogsPolicyABDC4D2D",
+    "Alarms04B5A0BF",
+    "AlarmsPolicy5C860CFE",
+    "Alarmslabexampleorg8CFFF94C",
+    "AnnotationsTableA677432B",
+    "ApiChaliceAppLogs6E63761C",
+    "ApiDefaultRolePolicySonagramApiDefaultRole1348ED181C035325",
+    "BucketNotificationsHandler050a0587b7544547bf325f094a3db8347ECC3691",
+    "BucketNotificationsHandler050a0587b7544547bf325f094a3db834LogsF7ED6DCE",
+    "BucketNotificationsHandler050a0587b7544547bf325f094a3db834RoleB6FB88EC",
+    "CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C81C01536",
+    "CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756CServiceRole89A01265",
+    "CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756CServiceRoleDefaultPolicy88902FDF",
+    "DefaultRole",
+    "ProjectsTableAA0A2089",
+    "RecordingsA3BDCC51",
+    "RecordingsAllowBucketNotificationsToSonagramSpectrogramWorkerBDE1C68FD4EDA582",
+    "RecordingsNotifications712D7E1F",
+    "RecordingsNotificationsHandlerPolicyFF6E57F2",
+    "RecordingsPolicyBB7F275E",
+    "RecordingsTableFBA90A58",
+    "RestAPI",
+    "SpectrogramWorkerC946453B",
+    "SpectrogramWorkerEventInvokeConfigC6F58858",
+    "SpectrogramWorkerLogs788CBD49",
+    "SpectrogramWorkerServiceRoleAAAC52E6",
+    "SpectrogramWorkerServiceRoleDefaultPolicy05B98EF2",
+    "SpectrogramsBA6BEF8D",
+    "SpectrogramsPolicy13D1392E",
+    "SpectrogramsTable4859479F",
+    "SweepSchedule80B1140B",
+    "SweepScheduleAllowEventRuleSonagramSweeperF6F33A34E092AA17",
+    "Sweeper30B1A830",
+    "SweeperEventInvokeConfigEA29A399",
+    "SweeperLogs977E0681",
+    "SweeperServiceRoleBDFB1BC7",
+    "SweeperServiceRoleDefaultPolicy8F7D0B0B",
+    "UiC9684F3A",
+    "UiDeploymentAwsCliLayer64A90B53",
+    "UiDeploymentCustomResource13C95213",
+    "UiDeploymentLogsC2BB2924",
+    "UiDistribution3836E805",
+    "UiDistributionOrigin1S3OriginAccessControlDACB2ACF",
+    "UiPolicyB54EFDC6",
+    "Users0A0EEA89",
+    "UsersHostedUi4D3AB8E1",
+    "UsersWebClient8EE36D42",
+    "WorkerDurationAlarm8669B1C5",
+    "WorkerErrorsAlarm1932B217",
+    "WorkerFailuresAlarm875953BA",
+    "WorkerFailuresE34998E6",
+    "WorkerFailuresPolicy6B9DF888",
+    "WorkerLayer35FAAC4B",
+    "WorkerThrottlesAlarm3D9E14E4",
+}
+
+
+def test_every_resource_keeps_the_logical_id_of_deployed_stages(template_json):
+    assert DEPLOYED_LOGICAL_IDS - set(template_json["Resources"]) == set()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ["Recordings"],
+        ["Recordings", "Resource"],
+        ["Sonagram", "Api", "DefaultRole"],
+        ["Ui", "Default", "Policy", "Resource"],
+        ["Alarms", "Alarms", "Resource"],  # a repetition, dropped from the readable part
+        ["HostedUi", "Ui"],
+        ["Origin-1", "S3 Origin", "x" * 250],  # not alphanumeric; a long one
+    ],
+)
+def test_the_logical_ids_of_concerns_are_cdk_s_own_rule(path):
+    # infra/logical_ids.py restates CDK's rule for a path: the same answer as CDK's own.
+    construct = cdk.App()
+    for construct_id in path:
+        construct = Construct(construct, construct_id)
+    assert logical_ids.unique_id(path) == cdk.Names.unique_id(construct)
 
 
 def test_every_object_created_in_recordings_invokes_the_worker(stack, template):
@@ -497,7 +600,7 @@ def test_the_ui_signs_in_through_the_hosted_ui_with_a_code_and_pkce(stack, templ
         "AWS::Cognito::UserPoolDomain",
         {
             "UserPoolId": {"Ref": logical_id(stack, stack.users)},
-            "Domain": {"Fn::Join": ["", ["sonagram-", {"Ref": "AWS::AccountId"}]]},
+            "Domain": f"sonagram-{ACCOUNT}",
         },
     )
     template.has_output("HostedUiUrl", Match.any_value())
@@ -575,7 +678,7 @@ def test_a_missing_layer_zip_says_how_to_build_it(tmp_path, ui_dist):
         build(tmp_path / "cdk.out", tmp_path / "absent.zip", ui_dist)
 
 
-def test_the_worker_reserves_800_and_leaves_the_api_room_for_its_burst(stack, template_json):
+def test_the_worker_reserves_300_and_two_stages_leave_room_for_both_apis(stack, template_json):
     functions = {
         logical: resource["Properties"]
         for logical, resource in template_json["Resources"].items()
@@ -586,9 +689,10 @@ def test_the_worker_reserves_800_and_leaves_the_api_room_for_its_burst(stack, te
         for logical, properties in functions.items()
         if "ReservedConcurrentExecutions" in properties
     }
-    assert reserved == {logical_id(stack, stack.worker): 800}
-    # The API, the sweeper and CDK's handlers share the rest of the account's 1000.
-    assert 1000 - 800 >= OPTIONS.api_burst_limit == 200
+    assert reserved == {logical_id(stack, stack.worker): 300}
+    # Two such stages in one account: the APIs, the sweepers and CDK's handlers share the rest
+    # of the account's 1000, which holds both APIs' bursts and Lambda's 100.
+    assert 1000 - 2 * 300 >= max(100, 2 * OPTIONS.api_burst_limit) == 400
 
 
 ALARMS = {
@@ -609,7 +713,7 @@ def test_an_alarm_watches_the_worker_and_notifies_the_topic(stack, template, con
     else:
         dimension = {"Name": "FunctionName", "Value": {"Ref": logical_id(stack, stack.worker)}}
     topic = {"Ref": logical_id(stack, stack.alarm_topic)}
-    alarm = stack.get_logical_id(stack.node.find_child(construct_id).node.default_child)
+    alarm = stack.get_logical_id(stack.alarms.node.find_child(construct_id).node.default_child)
     properties = template.to_json()["Resources"][alarm]["Properties"]
     assert properties == {
         **properties,
@@ -656,6 +760,33 @@ def test_alarms_reach_the_email_given_over_tls_only(stack, template):
             }
         },
     )
+
+
+def test_cloudwatch_may_publish_the_stacks_alarms_to_the_topic(stack, template_json):
+    (policy,) = [
+        resource["Properties"]
+        for resource in template_json["Resources"].values()
+        if resource["Type"] == "AWS::SNS::TopicPolicy"
+    ]
+    assert policy["Topics"] == [{"Ref": logical_id(stack, stack.alarm_topic)}]
+    (publish,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    alarms = [
+        {"Fn::GetAtt": [stack.get_logical_id(alarm.node.default_child), "Arn"]}
+        for alarm in stack.alarms.node.children
+        if isinstance(alarm, cloudwatch.Alarm)
+    ]
+    assert len(alarms) == len(ALARMS)
+    assert publish == {
+        "Sid": "CloudWatchAlarmsPublish",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": "sns:Publish",
+        "Resource": {"Ref": logical_id(stack, stack.alarm_topic)},
+        "Condition": {
+            "ArnLike": {"aws:SourceArn": alarms},
+            "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        },
+    }
 
 
 def test_every_function_logs_to_a_group_kept_30_days(template_json):
@@ -824,7 +955,8 @@ def test_the_ui_gets_a_config_json_naming_this_stage(stack, synthesized, templat
 def without_ui(tmp_path_factory, layer_zip) -> tuple[cdk.App, SonagramStack, dict]:
     options = StageOptions(ui_origin=UI_ORIGIN, host_ui=False)
     outdir = tmp_path_factory.mktemp("cdk.out")
-    app, stack = build(outdir, layer_zip, outdir / "absent-dist", options)
+    # No account, as `cdk synth` without AWS credentials: the template names AWS::AccountId.
+    app, stack = build(outdir, layer_zip, outdir / "absent-dist", options, account=None)
     template = app.synth().get_stack_artifact(stack.artifact_id).template
     return stack, outdir, template
 
@@ -849,3 +981,80 @@ def test_without_host_ui_there_is_no_distribution_and_the_given_origin_alone(wit
 def test_hosting_the_ui_needs_it_built_first(tmp_path, layer_zip):
     with pytest.raises(FileNotFoundError, match="make ui"):
         build(tmp_path / "cdk.out", layer_zip, tmp_path / "absent-dist")
+
+
+def sam_transform(template_json: dict) -> dict:
+    """The template as CloudFormation's AWS::Serverless-2016-10-31 transform makes it (the
+    real translator, offline: the Chalice API names its role, so no managed policy is read)."""
+    translator = Translator(None, Parser(), boto_session=boto3.Session(region_name=REGION))
+    return translator.translate(
+        json.loads(json.dumps(template_json)), parameter_values={}, get_managed_policy_map=dict
+    )
+
+
+def test_the_sam_transform_makes_one_api_stage_and_it_is_throttled(template_json):
+    resources = sam_transform(template_json)["Resources"]
+    stages = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::Stage"]
+    assert len(stages) == 1
+    assert stages[0]["StageName"] == "api"
+    assert stages[0]["MethodSettings"] == [
+        {
+            "ResourcePath": "/*",
+            "HttpMethod": "*",
+            "ThrottlingRateLimit": 100,
+            "ThrottlingBurstLimit": 200,
+        }
+    ]
+    # A deployment with a StageName makes a stage of that name too ("Stage", unthrottled).
+    deployments = [
+        r["Properties"] for r in resources.values() if r["Type"] == "AWS::ApiGateway::Deployment"
+    ]
+    assert len(deployments) == 1
+    assert "StageName" not in deployments[0]
+    assert not [r for r in resources.values() if r["Type"].startswith("AWS::Serverless::")]
+
+
+def test_id_tokens_live_30_minutes(template):
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {
+            "IdTokenValidity": 30,
+            "AccessTokenValidity": 30,
+            "RefreshTokenValidity": 60,
+            "TokenValidityUnits": {
+                "IdToken": "minutes",
+                "AccessToken": "minutes",
+                "RefreshToken": "minutes",
+            },
+        },
+    )
+
+
+def test_cloudfront_serves_the_ui_with_its_content_security_policy(stack, template_json):
+    (policy_id, policy) = [
+        (logical, resource["Properties"]["ResponseHeadersPolicyConfig"])
+        for logical, resource in template_json["Resources"].items()
+        if resource["Type"] == "AWS::CloudFront::ResponseHeadersPolicy"
+    ][0]
+    distribution = template_json["Resources"][logical_id(stack, stack.ui_distribution)]
+    behavior = distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": policy_id}
+    headers = policy["SecurityHeadersConfig"]
+    assert headers["ContentSecurityPolicy"]["Override"] is True
+    csp = resolved(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    assert csp == content_security_policy(
+        api_origin=f"https://*.execute-api.{REGION}.${{AWS::URLSuffix}}",
+        # Path-style presigned URLs, as the API signs them in this region.
+        bucket_origins=[f"https://s3.{REGION}.amazonaws.com"],
+        sign_in_origin=f"https://sonagram-{ACCOUNT}.auth.{REGION}.amazoncognito.com",
+    )
+    directives = dict(d.split(" ", 1) for d in csp.split("; "))
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["script-src"] == "'self'"
+    assert (
+        f"https://sonagram-{ACCOUNT}.auth.{REGION}.amazoncognito.com"
+        in directives["connect-src"].split()
+    )
+    assert headers["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
+    assert headers["ContentTypeOptions"] == {"Override": True}
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] == 365 * 24 * 3600

@@ -117,3 +117,41 @@ def test_only_cpython_312_builds_the_layer(implementation, version):
 
 def test_the_venv_python_builds_the_layer():
     assert build_layer.wrong_python(sys.implementation.name, sys.version_info[:2]) is None
+
+
+@pytest.mark.parametrize(
+    ("system", "machine", "libc", "reason"),
+    [
+        ("Darwin", "arm64", ("", ""), "Darwin arm64"),
+        ("Darwin", "x86_64", ("", ""), "Darwin x86_64"),
+        ("Linux", "aarch64", ("glibc", "2.36"), "Linux aarch64"),
+        ("Linux", "x86_64", ("glibc", "2.26"), "need glibc 2.28 or newer"),
+        ("Linux", "x86_64", ("", ""), "no glibc"),
+    ],
+)
+def test_the_smoke_run_says_why_a_machine_cannot_load_the_wheels(system, machine, libc, reason):
+    assert reason in build_layer.why_smoke_cannot_run(system, machine, libc, (2, 28))
+
+
+def test_linux_x86_64_with_a_new_enough_glibc_runs_the_smoke():
+    assert build_layer.why_smoke_cannot_run("Linux", "x86_64", ("glibc", "2.34"), (2, 28)) is None
+
+
+def skipped_report(total: int) -> build_layer.Report:
+    return build_layer.Report(
+        zip_path=Path("worker-layer.zip"),
+        left_to_runtime=["botocore"],
+        unzipped={"numpy": total},
+        glibc={"numpy": (2, 28)},
+        zipped=total // 3,
+        smoke="this machine is Darwin arm64: ...",
+    )
+
+
+def test_a_skipped_smoke_run_is_printed_and_the_size_still_decides():
+    report = skipped_report(100 * MIB)
+    assert report.ok
+    assert "smoke: skipped, this machine is Darwin arm64" in build_layer.render(report)
+    too_big = skipped_report(build_layer.LAYER_BUDGET + 1)
+    assert not too_big.ok
+    assert "budget 210.0 MiB: FAIL" in build_layer.render(too_big)

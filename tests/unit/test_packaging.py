@@ -32,8 +32,8 @@ def test_the_http_app_and_the_sweeper_never_import_numpy_or_the_engine(module):
 
 
 def test_the_walk_through_uploads_the_sample_that_ships_with_its_credit():
-    readme = (ROOT / "README.md").read_text()
-    sample = ROOT / re.search(r"^FILE=(\S+)$", readme, re.MULTILINE)[1]
+    walk_through = (ROOT / "docs" / "api.md").read_text()
+    sample = ROOT / re.search(r"^FILE=(\S+)$", walk_through, re.MULTILINE)[1]
     assert sample.parent == ROOT / "samples" and sample.is_file()
     credit = (ROOT / "samples" / "README.md").read_text()
     assert sample.name in credit and "CC BY-SA 4.0" in credit and "Niels Krabbe" in credit

@@ -2,13 +2,14 @@ import { type KeyboardEvent, type PointerEvent, useId, useLayoutEffect, useMemo,
 import type { Annotation } from "../api/types";
 import { type View, xToTime } from "../viewer/view";
 import "./annotations.css";
-import { type Bounds, newBox } from "./box";
+import { type Bounds, isPoint, newBox, newPoint } from "./box";
 import { drawScene } from "./draw";
 import {
   boundsText,
   boxAt,
   boxRect,
   drawnBounds,
+  FLAG_PX,
   type Limits,
   movedBox,
   type Part,
@@ -28,7 +29,7 @@ export interface BoxLayerProps {
   fMaxHz: number;
   /** A click on empty space. */
   onSeek?: (seconds: number) => void;
-  /** A double-click on a box. */
+  /** A double-click on a box or a point. */
   onPlayBox?: (box: Annotation) => void;
 }
 
@@ -58,8 +59,9 @@ const CURSORS: Record<Part, string> = {
 
 /**
  * The boxes over the spectrogram: one canvas at devicePixelRatio, a plain drag draws, the
- * selected box moves and resizes, a click on empty space seeks. Shift+pointer belongs to
- * the viewer's pan: those events are left alone and bubble to it.
+ * selected box moves and resizes, a click on empty space seeks, a double-click there marks
+ * a point (its label typed next, as after drawing a box). Shift+pointer belongs to the
+ * viewer's pan: those events are left alone and bubble to it.
  */
 export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayBox }: BoxLayerProps) {
   const { boxes, selectedId, editingId } = annotations;
@@ -94,6 +96,9 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
       drawing: draft?.kind === "draw" ? draft.box : null,
     });
   }, [view, visible, selected, draft]);
+
+  // The recording's time under plot x, kept inside the recording.
+  const timeAt = (x: number) => Math.min(durationS, Math.max(0, xToTime(view, x)));
 
   function at(event: PointerEvent | React.MouseEvent): Point {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -143,7 +148,7 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
     if (!g.result) {
       const hit = boxAt(view, visible, g.from);
       annotations.select(hit?.id ?? null);
-      if (!hit) onSeek?.(Math.min(durationS, Math.max(0, xToTime(view, g.from.x))));
+      if (!hit) onSeek?.(timeAt(g.from.x));
     } else if (g.kind === "draw") {
       const rect = boxRect(view, g.result);
       if (rect.w >= MIN_BOX_PX && rect.h >= MIN_BOX_PX) annotations.add(newBox(g.result));
@@ -160,10 +165,12 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
 
   function doubleClick(event: React.MouseEvent<HTMLCanvasElement>) {
     if (event.shiftKey) return;
-    const hit = boxAt(view, visible, at(event));
-    if (!hit) return;
-    annotations.editLabel(hit.id);
-    onPlayBox?.(hit);
+    const p = at(event);
+    const hit = boxAt(view, visible, p);
+    if (hit) {
+      annotations.editLabel(hit.id);
+      onPlayBox?.(hit);
+    } else annotations.add(newPoint(timeAt(p.x)));
   }
 
   return (
@@ -213,8 +220,13 @@ function LabelEditor({
   );
   const rect = boxRect(view, box);
   const below = rect.y + rect.h + 4;
-  const top = below + EDITOR_HEIGHT_PX <= view.heightPx ? below : Math.max(0, rect.y - EDITOR_HEIGHT_PX - 4);
-  const left = Math.min(Math.max(0, rect.x), view.widthPx - EDITOR_WIDTH_PX);
+  // A point's field goes beside its flag (a whole-height marker leaves no room below).
+  const top = isPoint(box)
+    ? Math.min(Math.max(0, rect.y + FLAG_PX + 4), view.heightPx - EDITOR_HEIGHT_PX)
+    : below + EDITOR_HEIGHT_PX <= view.heightPx
+      ? below
+      : Math.max(0, rect.y - EDITOR_HEIGHT_PX - 4);
+  const left = Math.min(Math.max(0, rect.x + (isPoint(box) ? FLAG_PX : 0)), view.widthPx - EDITOR_WIDTH_PX);
 
   function keyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === "Enter") {

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { Annotation } from "../api/types";
 import "./annotations.css";
+import { isPoint } from "./box";
 import { kHz } from "./geometry";
 import type { Annotations } from "./useAnnotations";
 
@@ -16,7 +17,7 @@ const ROWS = 100;
 const seconds = (s: number) => s.toFixed(3);
 const band = (hz: number | null, missing: string) => (hz === null ? missing : kHz(hz));
 
-/** The boxes in time order, with their label, bounds and a Delete button each. */
+/** The boxes in time order, with their label, bounds and a Delete button each; a point says so. */
 export function BoxList({ annotations, onJump }: BoxListProps) {
   const { boxes, selectedId } = annotations;
   const selectedIndex = boxes.findIndex((box) => box.id === selectedId);
@@ -57,7 +58,7 @@ export function BoxList({ annotations, onJump }: BoxListProps) {
         </button>
       </div>
       {boxes.length === 0 ? (
-        <p>No boxes yet: drag on the spectrogram to draw one.</p>
+        <p>No boxes yet: drag on the spectrogram to draw one; double-click, or press M while listening, to mark a point.</p>
       ) : (
         <table>
           <thead>
@@ -79,6 +80,7 @@ export function BoxList({ annotations, onJump }: BoxListProps) {
                   <button type="button" className="label" onClick={() => choose(box)}>
                     {box.label || <span className="unlabelled">unlabelled</span>}
                   </button>
+                  {isPoint(box) && <span className="point-tag">point</span>}
                 </td>
                 <td className="number">{seconds(box.start_s)}</td>
                 <td className="number">{seconds(box.end_s)}</td>
@@ -87,7 +89,7 @@ export function BoxList({ annotations, onJump }: BoxListProps) {
                 <td>
                   <button
                     type="button"
-                    aria-label={`Delete ${box.label || "box"} at ${seconds(box.start_s)} s`}
+                    aria-label={`Delete ${box.label || (isPoint(box) ? "point" : "box")} at ${seconds(box.start_s)} s`}
                     onClick={() => annotations.remove(box.id)}
                   >
                     Delete

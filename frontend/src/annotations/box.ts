@@ -16,6 +16,16 @@ export function newBox(bounds: Bounds, id: string = crypto.randomUUID()): Annota
   };
 }
 
+/** A point (a click, an Audacity point label) ends where it starts: a marker, not a box. */
+export function isPoint(box: Bounds): boolean {
+  return box.end_s === box.start_s;
+}
+
+/** A point just marked at `seconds`: across the whole band, as Audacity's point labels are. */
+export function newPoint(seconds: number, id?: string): Annotation {
+  return newBox({ start_s: seconds, end_s: seconds, low_hz: null, high_hz: null }, id);
+}
+
 /** Same content, field by field (boxes come from JSON: plain values, nested one level). */
 export function sameBox(a: Annotation, b: Annotation): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);

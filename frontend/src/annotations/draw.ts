@@ -1,7 +1,7 @@
 import type { Annotation } from "../api/types";
 import type { View } from "../viewer/view";
-import type { Bounds } from "./box";
-import { boxRect, type Rect } from "./geometry";
+import { type Bounds, isPoint } from "./box";
+import { boxRect, FLAG_PX, markerRect, type Rect } from "./geometry";
 
 // Light lines over a dark outline read on every colour of viridis, dark purple to yellow.
 const OUTLINE = "rgba(0, 0, 0, 0.65)";
@@ -25,25 +25,35 @@ export interface Scene {
 
 /**
  * All boxes on one canvas: the unselected ones as one path (one fill, two strokes, however
- * many there are), then their labels as text, then the selected box with its handles.
+ * many there are), their points' markers as another, then their labels as text, then the
+ * selected box with its handles (a selected point: its marker in the selection's colour).
  */
 export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
   const { view, selected } = scene;
   ctx.clearRect(0, 0, view.widthPx, view.heightPx);
   const others = scene.boxes.filter((box) => box.id !== selected?.id);
-  const rects = others.map((box) => boxRect(view, box));
+  const boxes = others.filter((box) => !isPoint(box));
+  const points = others.filter(isPoint);
+  const rects = boxes.map((box) => boxRect(view, box));
+  const markers = points.map((point) => markerRect(view, point));
 
   ctx.beginPath();
   for (const r of rects) ctx.rect(r.x, r.y, r.w, r.h);
   ctx.fillStyle = FILL;
   ctx.fill();
   outline(ctx, LINE, 1.5);
+  drawMarkers(ctx, markers, LINE, 1.5);
 
   ctx.font = FONT;
   ctx.textBaseline = "top";
-  others.forEach((box, i) => label(ctx, box.label, rects[i]));
+  boxes.forEach((box, i) => label(ctx, box.label, rects[i]));
+  points.forEach((point, i) => pointLabel(ctx, point.label, markers[i], view.widthPx));
 
-  if (selected) {
+  if (selected && isPoint(selected)) {
+    const r = markerRect(view, selected);
+    drawMarkers(ctx, [r], SELECTED, 2.5);
+    pointLabel(ctx, selected.label, r, view.widthPx);
+  } else if (selected) {
     const r = boxRect(view, selected);
     ctx.beginPath();
     ctx.rect(r.x, r.y, r.w, r.h);
@@ -62,6 +72,28 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
     outline(ctx, LINE, 1.5);
     ctx.setLineDash([]);
   }
+}
+
+/** Points' markers as one path: a vertical line over the band, a flag at its top pointing right. */
+function drawMarkers(ctx: CanvasRenderingContext2D, markers: readonly Rect[], colour: string, width: number): void {
+  ctx.beginPath();
+  for (const r of markers) {
+    ctx.moveTo(r.x, r.y);
+    ctx.lineTo(r.x, r.y + r.h);
+  }
+  outline(ctx, colour, width);
+  ctx.beginPath();
+  for (const r of markers) {
+    ctx.moveTo(r.x, r.y);
+    ctx.lineTo(r.x + FLAG_PX, r.y + FLAG_PX / 2);
+    ctx.lineTo(r.x, r.y + FLAG_PX);
+    ctx.closePath();
+  }
+  ctx.fillStyle = colour;
+  ctx.fill();
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = OUTLINE;
+  ctx.stroke();
 }
 
 /** Strokes the current path twice: a dark outline under the line, so it shows on any colour. */
@@ -83,6 +115,15 @@ function label(ctx: CanvasRenderingContext2D, text: string, r: Rect): void {
   ctx.strokeText(text, x, y);
   ctx.fillStyle = LINE;
   ctx.fillText(text, x, y);
+}
+
+/** A point's label beside its flag, or left of its line where the plot ends on the right. */
+function pointLabel(ctx: CanvasRenderingContext2D, text: string, r: Rect, widthPx: number): void {
+  if (!text) return;
+  const width = ctx.measureText(text).width;
+  const right = r.x + FLAG_PX + 1;
+  const x = right + 3 + width <= widthPx ? right : r.x - width - 9;
+  label(ctx, text, { x, y: r.y - 1, w: Infinity, h: r.h });
 }
 
 function handles(ctx: CanvasRenderingContext2D, r: Rect): void {

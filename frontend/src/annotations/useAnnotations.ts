@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import type { Annotation } from "../api/types";
 import { expose } from "../testhook";
 import { statusText } from "./autosave";
+import { newPoint } from "./box";
 import { type AnnotationsApi, AnnotationStore, type Snapshot } from "./store";
 
 /** A recording's boxes and what can be done with them: what BoxLayer, BoxList and the menus take. */
@@ -26,16 +27,21 @@ export type Annotations = Snapshot &
 
 /**
  * Loads a recording's boxes and keeps them saved: autosave after a pause and when the page
- * is hidden, undo/redo and delete from the keyboard.
+ * is hidden, undo/redo and delete from the keyboard, M marks a point at `playheadS()` (the
+ * playback position, s).
  */
-export function useAnnotations(api: AnnotationsApi, recordingId: string): Annotations {
+export function useAnnotations(api: AnnotationsApi, recordingId: string, playheadS?: () => number): Annotations {
   const store = useMemo(() => new AnnotationStore(api, recordingId), [api, recordingId]);
   useEffect(() => {
     void store.load();
     return store.close;
   }, [store]);
   useSaveOnLeave(store);
-  useEditingKeys(store);
+  const playhead = useRef(playheadS);
+  useEffect(() => {
+    playhead.current = playheadS;
+  }, [playheadS]);
+  useEditingKeys(store, playhead);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
 
   useEffect(() => {
@@ -95,16 +101,22 @@ function pressing(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.matches("button, a[href], summary, [role=menuitem], [role=button]");
 }
 
-/** Ctrl/Cmd+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Delete/Backspace deletes the selected box, Enter edits its label. */
-function useEditingKeys(store: AnnotationStore): void {
+/**
+ * Ctrl/Cmd+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Delete/Backspace deletes the selected box,
+ * Enter edits its label; M marks a point where the audio is (as Audacity's Ctrl+M), also
+ * with a button focused (Play, most often) since no button takes M.
+ */
+function useEditingKeys(store: AnnotationStore, playhead: { current?: () => number }): void {
   useEffect(() => {
     const keydown = (event: KeyboardEvent) => {
       if (typing(event.target) || event.altKey) return;
       const key = event.key.toLowerCase();
       const command = event.ctrlKey || event.metaKey;
       const { selectedId } = store.getSnapshot();
+      const at = playhead.current;
       if (command && (key === "y" || (key === "z" && event.shiftKey))) store.redo();
       else if (command && key === "z") store.undo();
+      else if (key === "m" && !command && !event.repeat && at) store.add(newPoint(at()));
       else if (command || pressing(event.target) || selectedId === null) return;
       else if (key === "delete" || key === "backspace") store.remove(selectedId);
       else if (key === "enter") store.editLabel(selectedId);
@@ -114,5 +126,5 @@ function useEditingKeys(store: AnnotationStore): void {
     };
     window.addEventListener("keydown", keydown);
     return () => window.removeEventListener("keydown", keydown);
-  }, [store]);
+  }, [store, playhead]);
 }

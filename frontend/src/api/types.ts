@@ -33,9 +33,10 @@ export type UploadProgress = Schemas["UploadProgress"];
 export type Manifest = Schemas["Manifest"];
 export type TileLevel = Manifest["tile_levels"][number];
 /**
- * One tile of the time-only pyramid: 8-bit dB values, 400 px high. Since engine 1.2 a level's
- * tiles are stored back to back in a few objects: the tile is the byte `range` of `object`,
- * read from `url`. Before, each tile was an object of its own, `key`, read whole from `url`.
+ * One tile of the time-only pyramid: 8-bit dB values, 400 px high (docs/spectrogram.md).
+ * Since engine 1.2 a level's tiles are stored back to back in a few objects: the tile is the
+ * byte `range` of `object`, read from `url`. Before, each tile was an object of its own, `key`,
+ * read whole from `url`.
  */
 export type Tile = Manifest["tiles"][number];
 

@@ -1,6 +1,6 @@
 /**
  * Where playback is, read on every animation frame: `timeupdate` comes about four times a
- * second, so a cursor that follows it jumps (UI.md); reading `currentTime` per frame gives
+ * second, so a cursor that follows it jumps; reading `currentTime` per frame gives
  * ~60 distinct values a second.
  */
 

@@ -67,8 +67,10 @@ function Explorer({
     } else setView(next);
   };
   useUrlFollows(recording.id, view);
-  const annotations = useAnnotations(api, recording.id);
   const playback = usePlayback({ audioUrl: manifest.audio_url, urlsExpireAt: manifest.urls_expire_at, refresh: onStale });
+  const annotations = useAnnotations(api, recording.id, () =>
+    Math.min(manifest.duration_s, playback.clock.now().seconds),
+  );
   const [follow, setFollow] = useState(true);
   return (
     <>

@@ -4,7 +4,7 @@ import { clampView, wholeRecordingPxPerS } from "./view";
 
 /** The deepest zoom is this many times level 0's resolution (one tile pixel = 4 CSS px). */
 const DEEPEST_OVER_LEVEL_0 = 4;
-/** UI.md: a call must be reachable at 200 px/s or more, whatever the recording. */
+/** A call must be reachable at 200 px/s or more, whatever the recording (docs/spectrogram.md). */
 const DEEPEST_AT_LEAST = 200;
 
 export function limitsOf(manifest: Manifest): Limits {

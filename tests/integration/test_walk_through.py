@@ -1,0 +1,51 @@
+"""docs/api.md's curl walk-through, run as written against the stack `make run` starts."""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+from pathlib import Path
+
+from infra.local.harness import ROOT, RunningStack
+
+API_DOC = ROOT / "docs" / "api.md"
+SHELL_BLOCK = re.compile(r"```sh\n(.*?)```", re.DOTALL)
+PRINTED = re.compile(r"^prints \(ids differ[^)]*\):\n\n```\n(.*?)```", re.MULTILINE | re.DOTALL)
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# A reader watches step 4 until it reads COMPLETED; the script waits for it in the same way.
+UNTIL_COMPLETED = (
+    'until curl -s "$API/recordings/$ID/spectrogram/status" -H "$AUTH" | grep -q COMPLETED; '
+    "do sleep 0.2; done\n"
+)
+
+
+def walk(stack: RunningStack, workdir: Path, *blocks: str) -> str:
+    (workdir / "samples").symlink_to(ROOT / "samples")
+    script = "set -euo pipefail\n" + "".join(blocks)
+    script = script.replace("API=http://127.0.0.1:8000\n", f"API={stack.api_url}\n", 1)
+    script = script.replace("# 5. ", UNTIL_COMPLETED + "# 5. ", 1)
+    run = subprocess.run(
+        ["bash", "-c", script], cwd=workdir, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_the_walk_through_prints_what_the_page_says(stack: RunningStack, tmp_path: Path):
+    text = API_DOC.read_text()
+    upload, annotate, _ = SHELL_BLOCK.findall(text)
+    printed = walk(stack, tmp_path, upload, annotate)
+    # Step 4 shows whichever status the upload had reached; what the page quotes comes after.
+    shown = printed.split("\n", 1)[1]
+    assert UUID.sub("<id>", shown) == UUID.sub("<id>", PRINTED.search(text)[1])
+    # "(3200 x 400 for this 102 s song)": a PNG's IHDR holds its width and height.
+    png = (tmp_path / "spectrogram.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and struct.unpack(">II", png[16:24]) == (3200, 400)
+
+
+def test_the_projects_examples_answer_without_an_error(stack: RunningStack, tmp_path: Path):
+    upload, _, projects = SHELL_BLOCK.findall(API_DOC.read_text())
+    printed = walk(stack, tmp_path, upload, projects)
+    assert '{"error":"' not in printed
+    assert '"deleted":["' in printed
