@@ -5,9 +5,14 @@ PYTHON ?= $(firstword $(foreach p,python3.12 $(wildcard $(HOME)/.pyenv/versions/
 	$(shell $(p) -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo $(p))))
 VENV := .venv
 PY := $(VENV)/bin/python
-INSTALLED := $(VENV)/.installed
+# Two installs, each redone when the pins change: what running Sonagram needs (make run), and
+# all a developer and CI need besides (tests, oracles, linters, the CDK).
+RUN_INSTALLED := $(VENV)/.installed-run
+INSTALLED := $(VENV)/.installed-test
+EXTRAS_run := worker,run
+EXTRAS_test := worker,run,test,infra
 
-.PHONY: install ui run test lint format unit integration bench layer synth deploy destroy clean
+.PHONY: install ui run test lint format unit integration bench types layer synth deploy destroy clean
 
 # The browser app: `npm ci` when the lock changes, `vite build` when a source does.
 FRONTEND := frontend
@@ -18,12 +23,11 @@ UI_SOURCES := $(shell find $(FRONTEND)/src -type f) \
 
 install: $(INSTALLED)
 
-# Reinstall only when the dependency pins change.
-$(INSTALLED): pyproject.toml
+$(VENV)/.installed-%: pyproject.toml
 	@test -n '$(PYTHON)' || { echo 'Python 3.12 not found: pyenv install 3.12, or set PYTHON'; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade 'pip<26.3'  # chalice 1.34 wants pip < 26.3
-	$(PY) -m pip install --quiet -e '.[worker,dev,infra]'
+	$(PY) -m pip install --quiet -e '.[$(EXTRAS_$*)]'
 	touch $@
 
 $(NODE_MODULES): $(FRONTEND)/package-lock.json
@@ -41,7 +45,7 @@ TEST_TOOLS := /usr/bin/chromium /usr/bin/curl /usr/bin/jq
 $(TEST_TOOLS):
 	apt-get update && apt-get install -y $(notdir $(TEST_TOOLS))
 
-run: install ui
+run: $(RUN_INSTALLED) ui
 	$(PY) -m infra.local
 
 # The UI is built first: the integration tests fetch it and drive it in Chromium.
@@ -49,9 +53,13 @@ test: install lint ui $(TEST_TOOLS)
 	$(PY) -m pytest
 	cd $(FRONTEND) && CI=true npx vitest run
 
-lint: install
+# Besides Python's linters: ESLint (with React's rules of hooks) on the browser app, and its
+# types of the API (frontend/src/api/openapi.ts) against the API's document.
+lint: install $(NODE_MODULES)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m infra.api_types --check
+	cd $(FRONTEND) && npm run lint
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -65,6 +73,11 @@ integration: install
 
 bench: install
 	$(PY) -m bench
+
+# The browser app's types of the API, generated from its /openapi.json: run after changing
+# chalicelib/openapi.py (make lint fails until then).
+types: $(RUN_INSTALLED) $(NODE_MODULES)
+	$(PY) -m infra.api_types
 
 # The worker's scientific Lambda layer, checked against the size limit (layers/README.md).
 layer: install

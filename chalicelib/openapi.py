@@ -440,6 +440,7 @@ def _schemas(settings: Settings) -> dict:
     all_types = sorted({kind for kinds in AUDIO_TYPES.values() for kind in kinds})
     count = {"type": "integer", "minimum": 0}
     seconds = {"type": "number"}
+    decibels = {"type": "number"}
     placed = {
         "level": count,
         "index": count,
@@ -577,12 +578,34 @@ def _schemas(settings: Settings) -> dict:
                 "sample_rate": {"type": "integer", "minimum": 1},
                 "channels": {"type": "integer", "minimum": 1},
                 "duration_s": seconds,
+                "n_fft": {"type": "integer", "minimum": 1},
+                "hop_length": {"type": "integer", "minimum": 1},
                 "width": count,
                 "height": count,
                 "px_per_s": seconds,
                 "f_max_hz": seconds,
-                "db_range": {"type": "object"},
-                "overview": _object({"key": {"type": "string"}}, more=True),
+                "db_range": {
+                    **_object(
+                        {
+                            "max_db": decibels,
+                            "floor_db": decibels,
+                            "tile_db_at_0": decibels,
+                            "tile_db_step": decibels,
+                        },
+                        more=True,
+                    ),
+                    "description": "a tile's value v is `tile_db_at_0 + v * tile_db_step` dB; the "
+                    "overview spans `max_db + floor_db` to `max_db`",
+                },
+                "overview": _object(
+                    {
+                        "key": {"type": "string"},
+                        "width": count,
+                        "height": count,
+                        "px_per_s": seconds,
+                    },
+                    more=True,
+                ),
                 "tile_levels": {"type": "array", "items": level},
                 "tiles": {"type": "array", "items": {"oneOf": [in_level_object, own_object]}},
                 "image_url": {"type": "string", "format": "uri"},

@@ -17,6 +17,7 @@ from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 from constructs import Construct
 
 from chalicelib.config import Settings
+from chalicelib.ui_config import ui_config
 from infra import logical_ids
 from infra.alarms import Alarms
 from infra.api import GATEWAY_MAX_REQUEST_MB, Api, chalice_stage_config, sign_in_origin
@@ -24,7 +25,13 @@ from infra.csp import content_security_policy
 from infra.lambdas import ROOT, retain_logs_of_every_function
 from infra.nag import acknowledge
 from infra.options import StageOptions
-from infra.rendering import LAYER_BUILD_COMMAND, WORKER_MEMORY_MB, WORKER_TIMEOUT_S, Rendering
+from infra.rendering import (
+    LAYER_BUILD_COMMAND,
+    SWEEP_EVERY,
+    WORKER_MEMORY_MB,
+    WORKER_TIMEOUT_S,
+    Rendering,
+)
 from infra.storage import Storage, access_logs_bucket, presigned_url_origin
 from infra.tables import Tables
 from infra.ui_hosting import UiHosting
@@ -139,7 +146,7 @@ class SonagramStack(cdk.Stack):
         )
         self.api_url = self.api.url
         if self.ui is not None:
-            self._deploy_ui(ui_dist)
+            self._deploy_ui(ui_dist, Settings.from_environ(environment))
 
         # What the browser UI needs to sign in (authorization code + PKCE through the hosted UI).
         for name, value in {
@@ -186,23 +193,25 @@ class SonagramStack(cdk.Stack):
             "ANNOTATIONS_TABLE": self.annotations_table.table_name,
             # The worker's watchdog and the sweeper's "stuck" threshold follow the real timeout.
             "JOB_TIMEOUT_S": str(WORKER_TIMEOUT_S),
+            # The schedule's, for the UI's config.json: "seems stuck" waits for a sweep.
+            "SWEEP_EVERY_S": str(SWEEP_EVERY.to_seconds()),
             "UI_ORIGIN": self.ui_origins[0],
             "MAX_UPLOAD_BYTES": str(self.options.max_upload_bytes),
         }
         Settings.from_environ(environment)
         return environment
 
-    def _deploy_ui(self, ui_dist: Path) -> None:
+    def _deploy_ui(self, ui_dist: Path, settings: Settings) -> None:
         """Copy the built UI to its bucket with the config.json that points it at this stage."""
-        config = {
-            "apiUrl": self.api_url,
-            "maxUploadBytes": self.options.max_upload_bytes,
-            "auth": {
+        config = ui_config(
+            settings,
+            api_url=self.api_url,
+            auth={
                 "kind": "cognito",
                 "domain": f"{self.hosted_ui.domain_name}.auth.{self.region}.amazoncognito.com",
                 "clientId": self.web_client.user_pool_client_id,
                 "redirectUri": f"{self.ui_origins[0]}/",
             },
-        }
+        )
         self.ui_config = config
         self.ui_deployment = self.ui.deploy(ui_dist, config)

@@ -135,7 +135,7 @@ try {
   );
 
   // Reload: the same recording, view and box.
-  await page.waitForFunction((id) => new URL(location.href).searchParams.get("t") !== null, recordingId);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("t") !== null);
   await page.reload();
   await spectrogram.waitFor();
   await viewer("drawn");

@@ -52,7 +52,7 @@ export function App({ config }: { config: Config }) {
           Sign out
         </button>
       </header>
-      {place ? <RecordingPage api={api} place={place} /> : <Recordings api={api} maxUploadBytes={config.maxUploadBytes} />}
+      {place ? <RecordingPage api={api} place={place} /> : <Recordings api={api} maxUploadBytes={config.maxUploadBytes} pipeline={config.pipeline} />}
     </>
   );
 }

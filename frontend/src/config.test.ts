@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "./config";
 
-const BASE = { apiUrl: "http://127.0.0.1:8000", maxUploadBytes: 100 };
+const PIPELINE = { jobBudgetS: 300, leaseS: 20, sweepEveryS: 300, uploadUrlS: 900, lateUploadS: 300 };
+const BASE = { apiUrl: "http://127.0.0.1:8000", maxUploadBytes: 100, pipeline: PIPELINE };
 const COGNITO = {
   kind: "cognito",
   domain: "sonagram-1.auth.eu-west-1.amazoncognito.com",
@@ -17,6 +18,19 @@ describe("parseConfig", () => {
 
   it("takes Cognito's hosted UI with its domain, client and callback", () => {
     expect(parseConfig({ ...BASE, auth: COGNITO }).auth).toEqual(COGNITO);
+  });
+
+  it("takes the stage's pipeline timings", () => {
+    expect(parseConfig({ ...BASE, pipeline: { ...PIPELINE, sweepEveryS: 60 } }).pipeline.sweepEveryS).toBe(60);
+  });
+
+  it("names a pipeline timing that is missing or not a time", () => {
+    expect(() => parseConfig({ ...BASE, pipeline: undefined })).toThrow("needs pipeline.jobBudgetS (seconds");
+    for (const wrong of [-1, "300", null, Number.NaN]) {
+      expect(() => parseConfig({ ...BASE, pipeline: { ...PIPELINE, sweepEveryS: wrong } })).toThrow(
+        "needs pipeline.sweepEveryS (seconds, a number of 0 or more)",
+      );
+    }
   });
 
   it("names what is wrong", () => {

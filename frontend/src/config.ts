@@ -3,11 +3,31 @@ import type { CognitoAuth } from "./signin/cognito";
 /** How people sign in on this stage: a username (local), or Cognito's hosted UI (cloud). */
 export type AuthConfig = { kind: "local" } | CognitoAuth;
 
-/** What the server running the page tells it (/config.json, written by the local stack). */
+/**
+ * How long this stage's pipeline may take, in seconds, from the stage's own settings: a stage
+ * may sweep every minute (the local stack) or every 5 (the cloud's schedule).
+ */
+export interface PipelineTimings {
+  /** A rendering runs at most this long before it is stopped. */
+  jobBudgetS: number;
+  /** A dead attempt's claim on a job lapses this long after its last renewal. */
+  leaseS: number;
+  /** The sweeper comes back this often for the jobs nobody works on. */
+  sweepEveryS: number;
+  /** An upload URL is good this long. */
+  uploadUrlS: number;
+  /** The sweeper waits this much longer for an upload before saying it never arrived. */
+  lateUploadS: number;
+}
+
+const TIMINGS: (keyof PipelineTimings)[] = ["jobBudgetS", "leaseS", "sweepEveryS", "uploadUrlS", "lateUploadS"];
+
+/** What the server running the page tells it (/config.json, from the stage's settings). */
 export interface Config {
   apiUrl: string;
   maxUploadBytes: number;
   auth: AuthConfig;
+  pipeline: PipelineTimings;
 }
 
 export async function loadConfig(): Promise<Config> {
@@ -22,7 +42,25 @@ export function parseConfig(raw: unknown): Config {
   if (typeof given.apiUrl !== "string" || typeof given.maxUploadBytes !== "number") {
     throw new Error("/config.json needs apiUrl (a URL) and maxUploadBytes (a number).");
   }
-  return { apiUrl: given.apiUrl, maxUploadBytes: given.maxUploadBytes, auth: parseAuth(given.auth) };
+  return {
+    apiUrl: given.apiUrl,
+    maxUploadBytes: given.maxUploadBytes,
+    auth: parseAuth(given.auth),
+    pipeline: parsePipeline(given.pipeline),
+  };
+}
+
+function parsePipeline(raw: unknown): PipelineTimings {
+  const given = (raw ?? {}) as Record<string, unknown>;
+  const timings: Partial<PipelineTimings> = {};
+  for (const name of TIMINGS) {
+    const value = given[name];
+    if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
+      throw new Error(`/config.json needs pipeline.${name} (seconds, a number of 0 or more), not ${JSON.stringify(value)}.`);
+    }
+    timings[name] = value;
+  }
+  return timings as PipelineTimings;
 }
 
 function parseAuth(raw: unknown): AuthConfig {

@@ -15,6 +15,8 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from chalicelib.config import Settings
+from chalicelib.ui_config import ui_config
 from infra.csp import content_security_policy
 from infra.local.guard import LoopbackOnly
 
@@ -60,11 +62,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--cloud-url", required=True)
-    parser.add_argument("--max-upload-bytes", type=int, required=True)
     args = parser.parse_args()
-    config = json.dumps({"apiUrl": args.api_url, "maxUploadBytes": args.max_upload_bytes})
+    # The stage's settings come in the environment, as the API's and the bridge's do.
+    config = ui_config(Settings.from_environ(), api_url=args.api_url, auth={"kind": "local"})
     policy = content_security_policy(api_origin=args.api_url, bucket_origins=[args.cloud_url])
-    handler = partial(UiHandler, config=config.encode(), policy=policy)
+    handler = partial(UiHandler, config=json.dumps(config).encode(), policy=policy)
     with ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         server.serve_forever()
 

@@ -1,10 +1,13 @@
 """Faults injected into the real local stack: workers killed mid-render, the bridge
 restarted mid-job, a reused upload URL, a stored object every read of which fails, a
-delete mid-render. Each ends COMPLETED or FAILED within the job budget plus one sweep,
-and leaves nothing behind (docs/reliability.md).
+delete mid-render. Each ends COMPLETED or FAILED, by the path meant for it (the stack's
+log says which), and leaves nothing behind (docs/reliability.md).
 
-The stack runs with a short lease, sweep interval and budget so that the
-recoveries happen in seconds; the code paths are those of the defaults.
+The stack runs with a short lease and sweep interval so that the recoveries happen in
+seconds; the code paths are those of the defaults. The job budget stays long enough for the
+renders here on a busy machine (the worker keeps 20 s of it for its watchdog). The tests
+wait for events, never for a time a busy machine may overrun: each wait's bound only stops
+a test that would otherwise wait for ever.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ import soundfile as sf
 
 from chalicelib.recordings import audio_key
 from infra.local.harness import ApiUser, RunningStack, running_stack
-from tests.integration.test_pipeline import wav_bytes
+from tests.integration.test_pipeline import wait_for, wav_bytes
 
-LEASE_S, SWEEP_EVERY_S, BUDGET_S = 3, 2, 30
+LEASE_S, SWEEP_EVERY_S, BUDGET_S = 3, 2, 90
+# Generous bounds on waits for what comes within a budget and a sweep.
+PATIENCE_S = BUDGET_S + SWEEP_EVERY_S + 90
 
 
 @pytest.fixture(scope="module")
@@ -72,15 +77,6 @@ def workers(stack: RunningStack) -> list[psutil.Process]:
     return found
 
 
-def wait_for(condition, timeout_s: float, what: str):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"no {what} within {timeout_s} s")
-
-
 def status_of(user: ApiUser, recording_id: str) -> str:
     return user.request("GET", f"/recordings/{recording_id}/spectrogram/status").json()["status"]
 
@@ -97,32 +93,57 @@ def served_prefix(user: ApiUser, recording_id: str) -> str:
     return manifest["image_url"].split("?")[0].split("/")[-2]
 
 
+def attempt_of(stack: RunningStack, recording_id: str) -> str:
+    """The attempt that holds (or last held) the recording's job, as the table says."""
+    row = stack.client("dynamodb").get_item(
+        TableName="sonagram-spectrograms", Key={"recording_id": {"S": recording_id}}
+    )
+    return row["Item"]["attempt_id"]["S"]
+
+
+def logged(stack: RunningStack, text: str, since: int = 0) -> bool:
+    return any(text in line for line in stack.log[since:])
+
+
+def test_the_page_is_told_this_stages_timings(stack: RunningStack):
+    config = requests.get(f"{stack.ui_url}/config.json", timeout=10).json()
+    assert config["pipeline"] == {
+        "jobBudgetS": BUDGET_S,
+        "leaseS": LEASE_S,
+        "sweepEveryS": SWEEP_EVERY_S,
+        "uploadUrlS": 900,
+        "lateUploadS": 300,
+    }
+
+
 def test_a_worker_killed_mid_render_is_taken_over_and_leaves_nothing(
     stack: RunningStack, frank: ApiUser, long_flac: bytes
 ):
     recording = frank.upload("killed.flac", long_flac, "audio/flac")
-    wait_for(lambda: status_of(frank, recording["id"]) == "PROCESSING", 30, "PROCESSING")
-    time.sleep(1)
-    [worker] = wait_for(lambda: workers(stack), 5, "worker")
+    wait_for(lambda: status_of(frank, recording["id"]) == "PROCESSING", 60, "PROCESSING")
+    killed_attempt = attempt_of(stack, recording["id"])
+    [worker] = wait_for(lambda: workers(stack), 10, "worker")
+    since = len(stack.log)
     worker.send_signal(signal.SIGKILL)
-    killed_at = time.monotonic()
-    done = frank.wait_until_done(recording["id"], timeout_s=BUDGET_S + SWEEP_EVERY_S + 30)
+    done = frank.wait_until_done(recording["id"], timeout_s=PATIENCE_S)
     assert done["status"] == "COMPLETED", done
-    # Taken over by the redelivery once the lease lapsed, not left for the sweeper's budget.
-    assert time.monotonic() - killed_at < BUDGET_S
-    assert rendering_prefixes(stack, "frank", recording["id"]) == {
-        served_prefix(frank, recording["id"])
-    }
+    # The bridge saw the job die and handed its message back; a new attempt took the job
+    # over once the killed one's lease lapsed, and what the killed one stored is gone.
+    assert logged(stack, "job failed (exit -9): it will be redelivered", since)
+    assert not logged(stack, "overran", since)
+    served = served_prefix(frank, recording["id"])
+    assert served != killed_attempt
+    assert rendering_prefixes(stack, "frank", recording["id"]) == {served}
 
 
 def test_a_bridge_restarted_mid_job_loses_nothing(
     stack: RunningStack, frank: ApiUser, long_flac: bytes
 ):
     recording = frank.upload("restart.flac", long_flac, "audio/flac")
-    wait_for(lambda: status_of(frank, recording["id"]) == "PROCESSING", 30, "PROCESSING")
+    wait_for(lambda: status_of(frank, recording["id"]) == "PROCESSING", 60, "PROCESSING")
     [bridge] = processes(stack, "infra.local.bridge")
     bridge.terminate()  # stops its jobs, as a crash of the machine would
-    done = frank.wait_until_done(recording["id"], timeout_s=BUDGET_S + SWEEP_EVERY_S + 30)
+    done = frank.wait_until_done(recording["id"], timeout_s=PATIENCE_S)
     assert done["status"] == "COMPLETED", done
     assert any("starting it again" in line for line in stack.log)
     assert rendering_prefixes(stack, "frank", recording["id"]) == {
@@ -162,7 +183,7 @@ def test_an_object_that_cannot_be_read_ends_and_the_stack_survives(
 ):
     # A type whose newline makes every read of the stored object fail (500).
     broken = frank.upload("broken.wav", wav_bytes(1.0), stored_type="audio/wav\n")
-    done = frank.wait_until_done(broken["id"], timeout_s=BUDGET_S + 30)
+    done = frank.wait_until_done(broken["id"], timeout_s=PATIENCE_S)
     assert done["status"] in ("COMPLETED", "FAILED"), done
     assert stack.process.poll() is None
     healthy = frank.upload("after.wav", wav_bytes(1.0))
@@ -173,10 +194,10 @@ def test_a_recording_deleted_mid_render_leaves_nothing(
     stack: RunningStack, frank: ApiUser, long_flac: bytes
 ):
     recording = frank.upload("deleted.flac", long_flac, "audio/flac")
-    wait_for(lambda: status_of(frank, recording["id"]) == "PROCESSING", 30, "PROCESSING")
+    wait_for(lambda: status_of(frank, recording["id"]) == "PROCESSING", 60, "PROCESSING")
     assert frank.request("DELETE", f"/recordings/{recording['id']}").status_code == 204
     assert frank.request("DELETE", f"/recordings/{recording['id']}").status_code == 404
-    wait_for(lambda: not workers(stack), BUDGET_S, "end of the worker")
+    wait_for(lambda: not workers(stack), PATIENCE_S, "end of the worker")
     assert rendering_prefixes(stack, "frank", recording["id"]) == set()
     # The audio key begins with a hash of the id (docs/scale.md): look through the bucket.
     assert not [key for key in stack.stored("recordings", "") if recording["id"] in key]
@@ -189,14 +210,17 @@ def test_a_lost_announcement_is_made_again_by_the_sweeper(stack: RunningStack, f
     wiring = s3.get_bucket_notification_configuration(Bucket="recordings")
     wiring.pop("ResponseMetadata")
     s3.put_bucket_notification_configuration(Bucket="recordings", NotificationConfiguration={})
+    # Before the recording is created: the sweeper counts its budget from then.
+    created_before = time.monotonic()
     try:
         recording = frank.upload("unannounced.wav", wav_bytes(1.0))
     finally:
         s3.put_bucket_notification_configuration(
             Bucket="recordings", NotificationConfiguration=wiring
         )
-    uploaded_at = time.monotonic()
-    done = frank.wait_until_done(recording["id"], timeout_s=BUDGET_S + SWEEP_EVERY_S + 30)
+    done = frank.wait_until_done(recording["id"], timeout_s=PATIENCE_S)
     assert done["status"] == "COMPLETED", done
-    # Announced again once PENDING for a whole budget, at the next sweep.
-    assert BUDGET_S <= time.monotonic() - uploaded_at < BUDGET_S + SWEEP_EVERY_S + 10
+    # Announced again by the sweeper, and not before the recording was PENDING for a whole
+    # budget (a slower machine only makes the wait longer).
+    assert any("sweeper announced: " in line and recording["id"] in line for line in stack.log)
+    assert time.monotonic() - created_before >= BUDGET_S

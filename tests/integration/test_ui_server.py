@@ -17,11 +17,23 @@ def test_the_ready_line_names_the_ui_first(stack: RunningStack):
     assert ready.startswith(f"Sonagram ready: UI {stack.ui_url} | API {stack.api_url} |")
 
 
-def test_the_page_learns_the_api_url_and_upload_limit_from_config_json(stack: RunningStack):
+def test_the_page_learns_the_api_url_limits_and_timings_from_config_json(stack: RunningStack):
     answer = requests.get(f"{stack.ui_url}/config.json", timeout=10)
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "application/json"
-    assert answer.json() == {"apiUrl": stack.api_url, "maxUploadBytes": 100 * 1024 * 1024}
+    assert answer.json() == {
+        "apiUrl": stack.api_url,
+        "maxUploadBytes": 100 * 1024 * 1024,
+        "auth": {"kind": "local"},
+        # The local bridge sweeps every minute.
+        "pipeline": {
+            "jobBudgetS": 300,
+            "leaseS": 20,
+            "sweepEveryS": 60,
+            "uploadUrlS": 900,
+            "lateUploadS": 300,
+        },
+    }
 
 
 def test_the_built_page_and_its_assets_are_served(stack: RunningStack):

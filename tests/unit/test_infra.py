@@ -940,6 +940,14 @@ def test_the_ui_gets_a_config_json_naming_this_stage(stack, synthesized, templat
             "clientId": f"${{{logical_id(stack, stack.web_client)}}}",
             "redirectUri": f"https://${{{distribution}.DomainName}}/",
         },
+        # The page's "seems stuck" waits for this stage's pipeline: a sweep every 5 min.
+        "pipeline": {
+            "jobBudgetS": 300,
+            "leaseS": 20,
+            "sweepEveryS": 300,
+            "uploadUrlS": 900,
+            "lateUploadS": 300,
+        },
     }
 
 

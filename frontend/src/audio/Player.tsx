@@ -1,4 +1,4 @@
-import { useEffect, useRef, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useSyncExternalStore } from "react";
 import { CLOCK_FROM_S, clockTime } from "../clock";
 import { spaceTogglesPlayback } from "./keys";
 import { type Playback, SPEEDS } from "./playback";
@@ -22,6 +22,9 @@ export function readout(seconds: number, durationS: number): string {
 export function Player({ playback, durationS, follow, onFollowChange }: PlayerProps) {
   const state = useSyncExternalStore(playback.subscribe, playback.snapshot);
   const time = useRef<HTMLSpanElement>(null);
+  // The element's ref callback, through a function of ours: given as the ref itself, the
+  // Playback would count as a ref object to React's compiler, unreadable during render.
+  const attach = useCallback((media: HTMLAudioElement | null) => playback.attach(media), [playback]);
 
   // The readout changes ten times a second while playing: written straight into React's
   // text node, so React does not render the player that often.
@@ -47,7 +50,7 @@ export function Player({ playback, durationS, follow, onFollowChange }: PlayerPr
 
   return (
     <div className="player">
-      <audio ref={playback.attach} preload="metadata" />
+      <audio ref={attach} preload="metadata" />
       <button type="button" onClick={() => playback.toggle()}>
         {state.paused ? "Play" : "Pause"}
       </button>

@@ -96,10 +96,15 @@ export class Playback {
 
   /** ``renew`` reads the manifest again (the page's refresh) for a fresh audio URL. */
   constructor(
-    private readonly renew: () => Promise<FreshUrls>,
+    private renew: () => Promise<FreshUrls>,
     frames?: Frames,
   ) {
     this.clock = new AudioClock(() => this.moment(), frames);
+  }
+
+  /** Renew with ``renew`` from now on: the page's newest refresh. */
+  renewWith(renew: () => Promise<FreshUrls>): void {
+    this.renew = renew;
   }
 
   /** The `<audio>` element's ref callback. */

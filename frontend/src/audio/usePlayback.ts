@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { expose } from "../testhook";
 import { type FreshUrls, Playback, words } from "./playback";
 import { scheduleRefresh } from "./refresh";
@@ -15,21 +15,16 @@ export interface AudioSource {
 
 /** The recording's Playback, for the Player, the Cursor and click-to-seek. */
 export function usePlayback({ audioUrl, urlsExpireAt, refresh }: AudioSource): Playback {
-  const latestRefresh = useRef(refresh);
-  useEffect(() => {
-    latestRefresh.current = refresh;
-  }, [refresh]);
-  const [playback] = useState(() => new Playback(() => latestRefresh.current()));
+  const [playback] = useState(() => new Playback(refresh));
 
+  useEffect(() => playback.renewWith(refresh), [playback, refresh]);
   useEffect(() => playback.setSource(audioUrl), [playback, audioUrl]);
   useEffect(
     () =>
-      scheduleRefresh(
-        urlsExpireAt,
-        () => latestRefresh.current(),
-        (failure) => playback.report(`Could not renew the audio link (trying again): ${words(failure)}`),
+      scheduleRefresh(urlsExpireAt, refresh, (failure) =>
+        playback.report(`Could not renew the audio link (trying again): ${words(failure)}`),
       ),
-    [playback, urlsExpireAt],
+    [playback, urlsExpireAt, refresh],
   );
   useEffect(() => {
     expose("audio", {

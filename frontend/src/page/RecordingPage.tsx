@@ -33,7 +33,7 @@ export function RecordingPage({ api, place }: { api: ApiClient; place: Place }) 
       {rendering.state === "loading" && <p>Loading…</p>}
       {rendering.state === "waiting" && (
         <p role="status">
-          {rendering.recording.filename}: {rendering.status.toLowerCase()}; the spectrogram opens when it is rendered.
+          {rendering.recording.filename}: {rendering.status?.toLowerCase() ?? "deleted"}; the spectrogram opens when it is rendered.
         </p>
       )}
       {rendering.state === "failed" && <p role="alert">{rendering.error}</p>}

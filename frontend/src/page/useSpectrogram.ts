@@ -8,7 +8,7 @@ const WAIT_MAX_MS = 15000;
 
 export type Rendering =
   | { state: "loading" }
-  | { state: "waiting"; recording: Recording; status: string }
+  | { state: "waiting"; recording: Recording; status: Recording["status"] }
   | { state: "failed"; recording: Recording | null; error: string }
   | { state: "ready"; recording: Recording; manifest: Manifest };
 

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { Project, Recording } from "../api/types";
+import type { PipelineTimings } from "../config";
 import { durationText } from "../clock";
 import { ProjectOptions } from "./ProjectOptions";
 import { stuckSentence } from "./stuck";
@@ -17,24 +18,27 @@ export function RecordingRow({
   recording: r,
   projects,
   nowMs,
+  pipeline,
   problem,
   actions,
 }: {
   recording: Recording;
   projects: Project[];
   nowMs: number;
+  pipeline: PipelineTimings;
   problem: string | undefined;
   actions: RowActions;
 }) {
   const [confirming, setConfirming] = useState(false);
-  const stuck = stuckSentence(r, nowMs);
+  const stuck = stuckSentence(r, nowMs, pipeline);
   return (
     <tr>
       <td>
         <a href={`?recording=${encodeURIComponent(r.id)}`}>{r.filename}</a>
       </td>
-      <td className={`status ${r.status.toLowerCase()}`}>
-        {STATUS_WORDS[r.status]}
+      {/* A recording deleted while the list was read has no status. */}
+      <td className={`status ${r.status?.toLowerCase() ?? "deleted"}`}>
+        {r.status ? STATUS_WORDS[r.status] : "Deleted"}
         {r.status === "FAILED" && r.error && <div className="error">{r.error}</div>}
         {stuck && <div className="stuck">{stuck}</div>}
         {(r.status === "FAILED" || stuck) && (

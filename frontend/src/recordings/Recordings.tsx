@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Project, Recording } from "../api/types";
+import type { PipelineTimings } from "../config";
 import { Uploads } from "../upload/Uploads";
 import { ListingControls } from "./ListingControls";
 import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
@@ -20,7 +21,15 @@ const message = (failure: unknown) => (failure instanceof Error ? failure.messag
  * The list, filtered and paged, kept live by one GET /recordings per poll for the page shown
  * while any recording on it is unfinished.
  */
-export function Recordings({ api, maxUploadBytes }: { api: ApiClient; maxUploadBytes: number }) {
+export function Recordings({
+  api,
+  maxUploadBytes,
+  pipeline,
+}: {
+  api: ApiClient;
+  maxUploadBytes: number;
+  pipeline: PipelineTimings;
+}) {
   const [choice, setChoice] = useState<ListingChoice>(EVERYTHING);
   const [typed, setTyped] = useState("");
   const [pages, setPages] = useState<Pages>([]);
@@ -169,6 +178,7 @@ export function Recordings({ api, maxUploadBytes }: { api: ApiClient; maxUploadB
                 recording={r}
                 projects={projects}
                 nowMs={Date.now() + skewMs.current}
+                pipeline={pipeline}
                 problem={problems[r.id]}
                 actions={actions}
               />

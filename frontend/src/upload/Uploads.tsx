@@ -1,4 +1,4 @@
-import { type DragEvent, useEffect, useRef, useState } from "react";
+import { type DragEvent, useEffect, useEffectEvent, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Created, PartsPlan } from "../api/types";
 import { refusal } from "./checks";
@@ -37,8 +37,6 @@ export function Uploads({
   const nextKey = useRef(0);
   const cancels = useRef(new Map<number, AbortController>());
   const started = useRef(new Set<number>());
-  /** Uploads in parts not yet completed: item key -> recording id, to resume one. */
-  const inParts = useRef(new Map<number, string>());
 
   const update = (key: number, change: Partial<UploadItem>) =>
     setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
@@ -62,12 +60,11 @@ export function Uploads({
       if (cancel.signal.aborted) throw new DOMException("cancelled", "AbortError");
       const progress = (fraction: number) => update(item.key, { progress: fraction });
       if ("multipart" in created.upload) {
-        inParts.current.set(item.key, created.recording.id);
+        update(item.key, { inPartsOf: created.recording.id });
         await sendInParts(created.recording.id, item.file, created.upload.multipart, new Map(), progress, cancel.signal);
       } else {
         await sendToBucket(created.upload, item.file, progress, cancel.signal);
       }
-      inParts.current.delete(item.key);
       update(item.key, { state: "done", progress: 1 });
     } catch (failure) {
       const cancelled = cancel.signal.aborted;
@@ -104,7 +101,6 @@ export function Uploads({
       const plan = { part_size: progress.part_size, part_count: progress.part_count, parts: [], expires_at: new Date(0).toISOString() };
       const held = heldParts(progress, item.file.size);
       await sendInParts(id, item.file, plan, held, (fraction) => update(item.key, { progress: fraction }), cancel.signal);
-      inParts.current.delete(item.key);
       update(item.key, { state: "done", progress: 1 });
     } catch (failure) {
       const cancelled = cancel.signal.aborted;
@@ -118,6 +114,8 @@ export function Uploads({
     }
   }
 
+  // Started from the effect below with this render's API, project and callbacks.
+  const start = useEffectEvent((item: UploadItem) => void upload(item));
   useEffect(() => {
     // An item is "waiting" here until the state update lands: `started` keeps a render
     // in between from sending it twice.
@@ -126,7 +124,7 @@ export function Uploads({
     const keys = new Set(starting.map((i) => i.key));
     for (const key of keys) started.current.add(key);
     setItems((all) => all.map((i) => (keys.has(i.key) ? { ...i, state: "uploading" } : i)));
-    for (const item of starting) void upload(item);
+    for (const item of starting) start(item);
   }, [items]);
 
   function cancel(item: UploadItem) {
@@ -199,8 +197,8 @@ export function Uploads({
                   Cancel
                 </button>
               )}
-              {item.state === "failed" && inParts.current.has(item.key) && (
-                <button type="button" onClick={() => void resume(item, inParts.current.get(item.key) as string)}>
+              {item.state === "failed" && item.inPartsOf && (
+                <button type="button" onClick={() => void resume(item, item.inPartsOf as string)}>
                   Resume
                 </button>
               )}

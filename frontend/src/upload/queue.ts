@@ -11,6 +11,8 @@ export interface UploadItem {
   state: UploadState;
   progress: number;
   message: string | null;
+  /** The recording of an upload in parts, which Resume goes on with if it fails. */
+  inPartsOf?: string;
 }
 
 /** The waiting items to start now, oldest first, so that at most `limit` upload at a time. */

@@ -38,10 +38,15 @@ const COLOURED_TILES = 32;
  */
 export function Spectrogram(props: SpectrogramProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  // The painter draws on animation frames, after renders: it reads the newest props here.
   const latest = useRef(props);
-  latest.current = props;
+  useLayoutEffect(() => {
+    latest.current = props;
+  });
   const painter = useRef<Painter>(null);
-  painter.current ??= new Painter(latest);
+  useLayoutEffect(() => {
+    painter.current = new Painter(latest);
+  }, []);
 
   useLayoutEffect(() => {
     painter.current?.viewChanged(canvasRef.current);

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Manifest, Tile } from "../api/types";
 import { CLOCK_FROM_S } from "../clock";
 import { Axis } from "./Axis";
@@ -40,7 +40,9 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
   const axisRef = useRef<HTMLDivElement>(null);
   // Native listeners read the newest view and callback through this, never stale ones.
   const latest = useRef({ view, onViewChange, limits });
-  latest.current = { view, onViewChange, limits };
+  useLayoutEffect(() => {
+    latest.current = { view, onViewChange, limits };
+  });
   // Wheel and pointer events can come faster than renders: each builds on the last one's view.
   const changeView = (next: View) => {
     latest.current.view = next;

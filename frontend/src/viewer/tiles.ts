@@ -26,7 +26,10 @@ export interface Colouring {
 }
 
 /** Where a tile's PNG is: a whole object, or a byte range of an object of tiles. */
-export type TileSource = Pick<Tile, "url" | "range">;
+export interface TileSource {
+  url: string;
+  range?: string;
+}
 
 export type TileLoader = (source: TileSource, signal: AbortSignal) => Promise<TileValues>;
 
@@ -140,7 +143,7 @@ export class TileCache {
       keep();
       this.startLoads();
     };
-    this.options.load({ url: tile.url, range: tile.range }, abort.signal).then(
+    this.options.load({ url: tile.url, range: "range" in tile ? tile.range : undefined }, abort.signal).then(
       (values) =>
         settle(() => {
           this.decoded.set(name, values);
