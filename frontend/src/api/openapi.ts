@@ -166,7 +166,7 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
-                    /** @description the `next` of the page before, as it was given */
+                    /** @description the `next` of the page before: the page starts after that place in your list */
                     cursor?: string;
                     /** @description only the recordings of this project */
                     project?: string;
@@ -394,7 +394,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete audio (or the upload in parts), images, manifest and annotations */
+        /** Delete the recording: gone from every route at once; its audio (or the upload in parts), images, manifest and annotations within the request, or the next sweep if storage is slow */
         delete: {
             parameters: {
                 query?: never;
@@ -1364,7 +1364,7 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
-                    /** @description the `next` of the page before, as it was given */
+                    /** @description the `next` of the page before: the page starts after that place in your list */
                     cursor?: string;
                 };
                 header?: never;
@@ -1517,6 +1517,17 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description more recordings than one request can mark for deletion: those marked are gone, the project stays (no recording may join it) and the next DELETE goes on with `recordings_left` */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recordings_left: number;
+                        };
+                    };
+                };
                 /** @description deleted */
                 204: {
                     headers: {
@@ -1650,6 +1661,7 @@ export interface components {
             /** @enum {unknown} */
             content_type?: "" | "audio/aiff" | "audio/x-aiff";
         };
+        /** @description POST `fields`, then the file, to `url`: the bucket takes one file of exactly the size announced, until `expires_at` */
         PresignedPost: {
             /** Format: uri */
             url: string;
