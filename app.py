@@ -35,7 +35,7 @@ app.api.cors = CORSConfig(allow_origin="*", expose_headers=["Retry-After", "Cont
 SPECTROGRAM_STATUS_CODES = {"COMPLETED": 200, "PENDING": 202, "PROCESSING": 202, "FAILED": 409}
 RETRY_AFTER_S = "2"
 # API Gateway lets a request reach a route that names this authorizer only with a valid ID token
-# of the user pool (infra/stack.py gives it the pool's ARN). Every route but /health,
+# of the user pool (infra/api.py gives it the pool's ARN). Every route but /health,
 # /openapi.json and /auth/login names it; current_user() says who the token is for.
 USERS = auth.GatewayOnly(
     CognitoUserPoolAuthorizer(auth.AUTHORIZER, provider_arns=[auth.USER_POOL_PLACEHOLDER])

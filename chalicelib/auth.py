@@ -31,7 +31,7 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 ALGORITHM = "HS256"
 CLAIMS = ["sub", "iat", "exp"]
 
-# The authorizer's name in the API definition; infra/stack.py gives it the user pool's ARN,
+# The authorizer's name in the API definition; infra/api.py gives it the user pool's ARN,
 # which does not exist yet when app.py is imported.
 AUTHORIZER = "users"
 USER_POOL_PLACEHOLDER = "arn:aws:cognito-idp:region:account:userpool/set-by-infra-stack"

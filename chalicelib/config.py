@@ -14,7 +14,7 @@ from dataclasses import dataclass
 MIB = 1024 * 1024
 GIB = 1024 * MIB
 # The largest upload any stage may allow: a presigned POST takes up to 5 GB, but past this
-# the worker's /tmp and memory (infra/stack.py) cannot take the file.
+# the worker's /tmp and memory (infra/rendering.py) cannot take the file.
 MAX_UPLOAD_LIMIT = 2 * GIB
 
 
@@ -73,7 +73,7 @@ class Settings:
     # How long a request deleting recordings marks and purges them (API Gateway and the API
     # function give it 10 s); the sweeper purges what is left.
     deletion_budget_s: float = 6.0
-    # The local bridge sweeps this often (the cloud's schedule is in infra/stack.py).
+    # The local bridge sweeps this often (the cloud's schedule is in infra/rendering.py).
     sweep_every_s: float = 60.0
     # The key of the local stage's bearer tokens, which the local stack generates and gives the
     # API only (infra/local/token_key.py). None elsewhere: Cognito signs the cloud's tokens.

@@ -1,7 +1,7 @@
 /**
  * The cloud stage's sign-in: Cognito's hosted UI, authorization code + PKCE (RFC 7636, S256).
  *
- * infra/stack.py makes the user pool's public web client (no secret, code grant only, the UI's
+ * infra/api.py makes the user pool's public web client (no secret, code grant only, the UI's
  * origin + "/" as callback and sign-out URL) and the hosted UI's domain. The page sends the
  * browser there with a fresh verifier's challenge and a random state, both kept in this tab;
  * back with `?code=&state=`, it checks the state and trades the code and verifier for tokens.
