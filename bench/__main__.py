@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench import fanout, machine, reference, report
 from bench.annotations import AnnotationTimings
+from bench.banding import banding_rows
 from bench.child import measure
 from bench.compare import NAMES, compare
 from bench.e2e import end_to_end
@@ -613,6 +614,7 @@ SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
     ("e2e", "end to end", e2e_rows),
     ("fanout", "1,000 renders at once, projected", fanout_rows),
     ("viewer", "viewer in Chromium", viewer_rows),
+    ("banding", "horizontal stripes in white noise", lambda plan: banding_rows(WORK)),
 ]
 
 
