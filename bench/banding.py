@@ -12,12 +12,12 @@ back as dB), each a 30 s recording of seeded white noise rendered by the engine,
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 from PIL import Image
 
+from bench.plan import CACHE, INPUTS, Plan, progress
 from bench.report import Row, Target
 from chalicelib.spectrogram import Rendering, render
 from chalicelib.spectrogram.colormap import VIRIDIS
@@ -103,16 +103,18 @@ def ripples(sample_rate: int, seconds: float = NOISE_S) -> dict:
     }
 
 
-def banding_rows(work: Path) -> list[Row]:
+def banding_rows(plan: Plan) -> list[Row]:
     """Per sample rate, the engine's worst figure (overview or a tile level) beside the
-    reference's (librosa + matplotlib drawing the same noise); ``work`` holds the noise."""
+    reference's (librosa + matplotlib drawing the same noise); the same in every plan."""
     from bench import reference
 
-    reference.import_librosa(work / "cache")
+    progress(f"importing librosa took {reference.import_librosa(CACHE):.1f} s (not timed)")
+    INPUTS.mkdir(parents=True, exist_ok=True)
     rows = []
     for sample_rate in SAMPLE_RATES:
+        progress(f"white noise at {sample_rate} Hz: engine and reference")
         engine = ripples(sample_rate)
-        path = work / f"white-noise-{sample_rate}.wav"
+        path = INPUTS / f"white-noise-{sample_rate}.wav"
         path.write_bytes(white_noise(sample_rate))
         drawn = row_ripple_db(overview_db(reference.render(path)))
         rows.append(
