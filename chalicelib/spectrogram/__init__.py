@@ -15,12 +15,13 @@ Pipeline
    periodic Hann window, centred frames with zero padding; bins above
    ``f_max = min(10 kHz, Nyquist)`` are dropped. The FFT is float32 (within
    0.002 dB of librosa's float64 one).
-3. **Frequency**: bins map to 400 rows spanning 0..f_max (:mod:`.axes`): the spectrum is
-   smoothed by a Gaussian of 0.8 bins, read at points at most 0.9 bins apart through each
-   row, and a row shows its loudest point, scaled so that a steady tone reads the level
-   of the FFT bin under it. Every row is made alike wherever the bins fall, so noise
-   draws no horizontal stripes (before engine 1.5 a row was the max of the 1 to 3 bins
-   in it), and a tone anywhere in a row reads within 0.5 dB of its level.
+3. **Frequency**: bins map to 400 rows spanning 0..f_max (:mod:`.axes`): each row is
+   read at 1 to 3 points at most 1.25 bins apart, each point the power of the bins
+   around it weighted by a Gaussian (0.8 bins or wider), scaled so that a steady tone
+   reads the level of the FFT bin under it; a row shows its loudest point. Every row is
+   made alike wherever the bins fall, so noise draws no horizontal stripes (before
+   engine 1.5 a row was the max of the 1 to 3 bins in it), and a tone anywhere in a row
+   reads within 0.7 dB of its level.
 4. **Overview**: frames map to ``width = clamp(round(duration_s * 200), 800, 3200)``
    pixels (max over the frames centred in a pixel, so short calls stay visible, else
    the nearest frame; :mod:`.overview` for long files), then dB relative to the loudest cell
