@@ -19,7 +19,8 @@ FRONTEND := frontend
 NODE_MODULES := $(FRONTEND)/node_modules/.installed
 UI_BUILT := $(FRONTEND)/dist/index.html
 UI_SOURCES := $(shell find $(FRONTEND)/src -type f) \
-	$(addprefix $(FRONTEND)/,index.html package.json tsconfig.json vite.config.ts)
+	$(addprefix $(FRONTEND)/,index.html package.json tsconfig.json vite.config.ts) \
+	chalicelib/spectrogram/viridis.json
 
 install: $(INSTALLED)
 

@@ -15,12 +15,19 @@ ratios. One run measures:
    CLI's cold start, ``sonagram render`` of a 10 s WAV (:mod:`bench.imports`);
 5. the local stack end to end: upload-to-COMPLETED latency, a burst of 50 mixed
    uploads at once (formats, rates, channels, 1 s to 60 s, the shared recording) with
-   their events replayed, and 50 ``GET /recordings`` at once (:mod:`bench.e2e`).
+   their events replayed, and 50 ``GET /recordings`` at once (:mod:`bench.e2e`);
+6. 1,000 one-hour renders at once, projected onto AWS from one measured render
+   (:mod:`bench.fanout`), and the viewer's zooms and pans in Chromium (:mod:`bench.viewer`);
+7. horizontal stripes: how evenly white noise's rows are drawn from 8 to 384 kHz, beside
+   librosa + matplotlib (:mod:`bench.banding`).
 
+Each section's module makes its own rows (``*_rows(plan)``); :mod:`bench.plan` holds
+what a run measures and the inputs the sections share, ``__main__`` only runs them.
 It prints a Markdown table, writes ``bench/results.json`` and ``bench/results.md``
 (``--quick``: a small subset for a smoke test, written to ``bench/work/quick/``), and
 exits 1 if a benchmark could not run; a missed target is reported, not an error.
-``--only e2e`` (or ``imports``, ``compare``, ``long``, ``longest``; repeatable) runs
-just those sections and writes to ``bench/work/partial/``.
+``--only e2e`` (or ``imports``, ``compare``, ``long``, ``longest``, ``fanout``,
+``viewer``, ``banding``; repeatable) runs just those sections and writes to
+``bench/work/partial/``.
 Generated recordings are cached in ``bench/work/inputs/``.
 """

@@ -14,12 +14,14 @@ import io
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from PIL import Image
 
 from bench import floor, reference
+from bench.plan import CACHE, Plan, progress, recording
+from bench.report import Row, Target
 from chalicelib.spectrogram import render
 
 #: The implementations compared, in the order each round runs them.
@@ -93,3 +95,55 @@ def compare(path: Path, *, repeats: int) -> Comparison:
             if name == "floor":
                 stages.append(result)
     return Comparison(runs=runs, floor_stages=stages, size=reference_size)
+
+
+#: Issue #4's targets.
+SPEEDUP_TARGET = Target(">=", 12)
+SPEEDUP_TARGET_INPUTS = frozenset({"60 s WAV", "60 s MP3"})
+FLOOR_TARGET = Target("<=", 1.3)
+
+
+def compared_rows(plan: Plan) -> list[Row]:
+    progress(f"importing librosa took {reference.import_librosa(CACHE):.1f} s (not timed)")
+    rows = []
+    for source, repeats in plan.compared:
+        label, path = recording(source)
+        progress(f"engine, floor and reference on {label}, rounds: {repeats}")
+        result = compare(path, repeats=repeats)
+        engine_s, floor_s, reference_s = (result.wall_s(name) for name in NAMES)
+        engine_cpu_s, floor_cpu_s = result.cpu_s("engine"), result.cpu_s("floor")
+        runs = {name: [asdict(run) for run in result.runs[name]] for name in NAMES}
+        rows += [
+            Row(
+                "engine vs reference: speed-up",
+                label,
+                engine_s,
+                "s",
+                reference_s,
+                "reference",
+                reference_s / engine_s,
+                SPEEDUP_TARGET if label in SPEEDUP_TARGET_INPUTS else None,
+                {"file": path.name, "size_px": result.size, "runs": runs},
+            ),
+            Row(
+                "engine vs floor",
+                label,
+                engine_s,
+                "s",
+                floor_s,
+                "floor",
+                engine_s / floor_s,
+                FLOOR_TARGET,
+                {"floor_stages_s": result.floor_stage_s()},
+            ),
+            Row(
+                "engine vs floor, CPU time",
+                label,
+                engine_cpu_s,
+                "s",
+                floor_cpu_s,
+                "floor",
+                engine_cpu_s / floor_cpu_s,
+            ),
+        ]
+    return rows

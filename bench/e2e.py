@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus
 
-from bench.annotations import AnnotationTimings, annotation_timings
+from bench.annotations import AnnotationTimings, annotation_rows, annotation_timings
+from bench.plan import INPUTS, SHARED_MP3, Plan, progress
+from bench.report import Row, Target, percentile
 from bench.signals import Spec, ensure
 from chalicelib.audio_types import canonical_type
 from chalicelib.config import Settings
@@ -394,3 +396,105 @@ def end_to_end(
         page_size = min(burst_result.uploads, DEFAULT_PAGE)
         lists = concurrent_lists(stack, "burst", requests=list_requests, page_size=page_size)
         return measured, annotated, burst_result, lists
+
+
+def e2e_rows(plan: Plan) -> list[Row]:
+    progress(
+        f"local stack: {plan.latency_repeats} timed uploads, a burst of {plan.burst_uploads}, "
+        f"{plan.list_requests} lists at once"
+    )
+    latency, annotated, burst, lists = end_to_end(
+        SHARED_MP3,
+        latency_repeats=plan.latency_repeats,
+        annotation_boxes=plan.annotation_boxes,
+        annotation_repeats=plan.annotation_repeats,
+        burst_uploads=plan.burst_uploads,
+        list_requests=plan.list_requests,
+        inputs=INPUTS,
+    )
+    n = burst.uploads
+    case = f"{n} mixed files at once"
+    latencies = burst.latencies_s or [float("nan")]
+    listing = f"{lists.requests} at once, page of {lists.page_size}"
+    alone_s = statistics.median(lists.alone_s)
+    return annotation_rows(annotated) + [
+        Row(
+            "e2e: upload → COMPLETED",
+            "shared MP3 (102 s)",
+            latency.median_s,
+            "s",
+            statistics.median(latency.processing_ms) / 1000,
+            "of which processing",
+            details={"runs_s": latency.seconds, "processing_ms": latency.processing_ms},
+        ),
+        Row(
+            "e2e: burst, wall time",
+            case,
+            burst.wall_s,
+            "s",
+            details={"recordings": burst.recordings},
+        ),
+        Row("e2e: burst, throughput", case, burst.throughput, "/s"),
+        Row(
+            "e2e: burst, upload → COMPLETED p50",
+            case,
+            percentile(latencies, 50),
+            "s",
+            burst.poll_interval_s,
+            "list polled every",
+            details={"latencies_s": burst.latencies_s, "poll_intervals_s": burst.poll_intervals_s},
+        ),
+        Row(
+            "e2e: burst, upload → COMPLETED p95",
+            case,
+            percentile(latencies, 95),
+            "s",
+            burst.poll_interval_s,
+            "list polled every",
+        ),
+        Row("e2e: burst, COMPLETED", case, burst.completed, "", target=Target("==", n, "measured")),
+        Row("e2e: burst, lost", case, burst.lost, "", target=Target("==", 0, "measured")),
+        Row(
+            "e2e: replayed events, rendered once",
+            case,
+            burst.rendered_once,
+            "",
+            target=Target("==", n, "measured"),
+            details={"queue_drained_after_s": burst.replay_drain_s},
+        ),
+        Row(
+            "e2e: GET /recordings p50",
+            listing,
+            percentile(lists.seconds, 50),
+            "s",
+            alone_s,
+            "one alone",
+            percentile(lists.seconds, 50) / alone_s,
+            details={"seconds": lists.seconds, "alone_s": lists.alone_s},
+        ),
+        Row(
+            "e2e: GET /recordings p95",
+            listing,
+            percentile(lists.seconds, 95),
+            "s",
+            alone_s,
+            "one alone",
+            percentile(lists.seconds, 95) / alone_s,
+        ),
+        Row(
+            "e2e: GET /recordings, wall time",
+            listing,
+            lists.wall_s,
+            "s",
+            lists.requests * alone_s,
+            f"{lists.requests} × one alone",
+            lists.wall_s / (lists.requests * alone_s),
+        ),
+        Row(
+            "e2e: GET /recordings, full pages",
+            listing,
+            lists.full_pages,
+            "",
+            target=Target("==", lists.requests, "measured"),
+        ),
+    ]

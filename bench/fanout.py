@@ -23,6 +23,11 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.plan import Plan, rendered_with_tiles
+from bench.report import Row, Target
+from chalicelib.ranged_file import CHUNK_BYTES
 
 #: Where each rule and price comes from (us-east-1 list prices, December 2026).
 SOURCES = {
@@ -190,3 +195,93 @@ def lambda_seconds(*, elapsed_s: float, cpu_s: float, memory_mb: int, bytes_move
     ran here, plus reading the audio and writing the images at one stream's speed."""
     vcpus = min(memory_mb / MB_PER_VCPU, 2.0)
     return max(elapsed_s, cpu_s / vcpus) + bytes_moved / 1e6 / S3_STREAM_MB_S
+
+
+#: Issue #10: 1,000 one-hour recordings uploaded at once, in about a minute, for pennies.
+FANOUT_WALL_TARGET = Target("<=", 90, of="measured")
+FANOUT_COST_TARGET = Target("<=", 0.50, of="measured")
+#: Worker memory sizes the projection compares (MB); infra/stack.py deploys WORKER_MEMORY_MB.
+FANOUT_MEMORY_MB = (512, 1024, 1769, 2048, 3008)
+#: Per render, from chalicelib.jobs and chalicelib.status: reads = the upload's row by
+#: object key, the recording, the spectrogram row; table writes = the claim (one update)
+#: and COMPLETED (a transaction of two updates, two write units each); the status index
+#: is written as the render starts and as it ends.
+RENDER_READS = 3
+RENDER_WRITES = 5
+RENDER_INDEX_WRITES = 2
+#: The worker's reserved concurrency (infra/options.py) and the spread of keys and index.
+FANOUT_LIMITS = Limits(reserved_concurrency=800, s3_prefixes=1000, index_partitions=32)
+
+
+def in_lambda_s(run: dict, audio: Path, memory_mb: int) -> float:
+    """A render measured here as it would take in the worker with ``memory_mb``: its CPU
+    time on the vCPUs that buys, plus reading the audio and writing the images."""
+    return lambda_seconds(
+        elapsed_s=run["elapsed_s"],
+        cpu_s=run["cpu_s"],
+        memory_mb=memory_mb,
+        bytes_moved=audio.stat().st_size + run["tile_bytes"] + run["overview_bytes"],
+    )
+
+
+def fanout_rows(plan: Plan) -> list[Row]:
+    """One render of each recording, measured, projected onto ``fanout_renders`` at once."""
+    from infra.stack import WORKER_MEMORY_MB
+
+    rows = []
+    for spec in plan.fanned_out:
+        what = f"one render with tiles, projected onto {plan.fanout_renders}"
+        label, path, run = rendered_with_tiles(spec, plan, what)
+        audio_bytes = path.stat().st_size
+        written = [*run["tile_object_bytes"].values(), run["overview_bytes"]]
+        stored = sum(written)
+        case = f"{plan.fanout_renders} × {label}"
+        for memory_mb in FANOUT_MEMORY_MB:
+            render = Render(
+                seconds=in_lambda_s(run, path, memory_mb),
+                memory_mb=memory_mb,
+                # One PUT an object (each at most 16 MiB), and the manifest.
+                s3_puts=len(written) + 1,
+                s3_gets=math.ceil(audio_bytes / CHUNK_BYTES),
+                dynamodb_writes=RENDER_WRITES + RENDER_INDEX_WRITES,
+                dynamodb_reads=RENDER_READS,
+                index_writes=RENDER_INDEX_WRITES,
+                stored_bytes=stored,
+            )
+            projected = project(plan.fanout_renders, render, FANOUT_LIMITS)
+            deployed = memory_mb == WORKER_MEMORY_MB
+            details = {
+                "render": render.__dict__,
+                "projection": {**projected.__dict__, "cost": projected.cost},
+                "measured": {k: run[k] for k in ("elapsed_s", "cpu_s", "peak_rss_mb")},
+            }
+            rows += [
+                Row(
+                    f"fan-out at {memory_mb} MB: wall time",
+                    case,
+                    projected.wall_s,
+                    "s",
+                    render.seconds,
+                    "one render",
+                    target=FANOUT_WALL_TARGET if deployed else None,
+                    details=details,
+                ),
+                Row(
+                    f"fan-out at {memory_mb} MB: cost",
+                    case,
+                    projected.total_cost,
+                    "$",
+                    target=FANOUT_COST_TARGET if deployed else None,
+                    details={"cost": projected.cost},
+                ),
+            ]
+        rows.append(
+            Row(
+                "fan-out: images stored, per month",
+                case,
+                projected.storage_per_month,
+                "$",
+                details={"bytes_per_render": stored, "audio_bytes_per_render": audio_bytes},
+            )
+        )
+    return rows

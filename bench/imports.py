@@ -11,11 +11,16 @@ measures that part alone).
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.plan import CACHE, INPUTS, Plan, progress
+from bench.report import Row
+from bench.signals import Spec, ensure
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,3 +75,41 @@ def cold_cli(recording: Path, *, repeats: int) -> list[float]:
         command = [str(sonagram), "render", str(recording), "-o", out]
         _run(command, env)
         return [_run(command, env) for _ in range(repeats)]
+
+
+def import_rows(plan: Plan) -> list[Row]:
+    progress(f"cold imports, rounds: {plan.import_repeats}")
+    runs = cold_imports(repeats=plan.import_repeats, cache_dir=CACHE)
+    median = {name: statistics.median(times) for name, times in runs.items()}
+    python = median["python"]
+    cli_runs = cold_cli(ensure(Spec(10, 44100, "wav"), INPUTS), repeats=plan.import_repeats)
+    return [
+        Row(
+            "cold import",
+            "app (HTTP API)",
+            median["app"],
+            "s",
+            median["boto3"],
+            "import boto3",
+            median["app"] / median["boto3"],
+            details={"runs_s": runs},
+        ),
+        Row(
+            "cold import",
+            "chalicelib.spectrogram",
+            median["chalicelib.spectrogram"],
+            "s",
+            python,
+            "python -c pass",
+        ),
+        Row("cold import", "librosa (reference)", median["librosa"], "s", python, "python -c pass"),
+        Row(
+            "cold start: sonagram render",
+            "10 s WAV",
+            statistics.median(cli_runs),
+            "s",
+            python,
+            "python -c pass",
+            details={"runs_s": cli_runs},
+        ),
+    ]

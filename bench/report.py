@@ -90,7 +90,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def format_value(value: float, unit: str) -> str:
     """``0.0652 s`` -> ``65.2 ms``; ``167.6 MB`` -> ``168 MB``; ``0.4213 $`` -> ``$0.421``;
-    counts stay counts."""
+    ``0.0756 dB`` -> ``0.08 dB``; counts stay counts."""
     if unit == "s":
         return f"{value * 1000:.3g} ms" if value < 1 else f"{value:.3g} s"
     if unit == "MB":
@@ -99,6 +99,8 @@ def format_value(value: float, unit: str) -> str:
         return f"{value:.3g}/s"
     if unit == "$":
         return f"${value:.3f}"
+    if unit == "dB":
+        return f"{value:.2f} dB"
     return f"{value:g}{unit}"
 
 

@@ -16,6 +16,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.plan import RENDER_BUDGET_S, Plan, progress, recording
+from bench.report import Row, Target, percentile
 from infra.local.harness import ROOT, ApiUser, running_stack
 
 USERNAME = "viewer-bench"
@@ -58,3 +60,54 @@ def viewer_timings(audio: Path, *, rounds: int, render_timeout_s: float) -> View
             tiles=len(manifest.json()["tiles"]),
             manifest_bytes=len(manifest.content),
         )
+
+
+#: Issue #9: a zoom or pan fully drawn within 300 ms (p95).
+VIEW_CHANGE_TARGET = Target("<=", 0.3, of="measured")
+
+
+def viewer_rows(plan: Plan) -> list[Row]:
+    label, path = recording(plan.viewed)
+    progress(f"viewer in Chromium on {label}, rounds: {plan.viewer_rounds}")
+    timings = viewer_timings(path, rounds=plan.viewer_rounds, render_timeout_s=RENDER_BUDGET_S)
+    return view_change_rows(label, timings)
+
+
+def view_change_rows(label: str, timings: ViewerTimings) -> list[Row]:
+    """Opening, then every zoom or pan to fully drawn: p50/p95 of all and p95 of each kind."""
+    seconds = [ms / 1000 for _, ms in timings.changes]
+    manifest = f"manifest of {timings.tiles} tiles, {timings.manifest_bytes / 1e6:.1f} MB"
+    rows = [
+        Row(
+            "viewer: open → first view drawn",
+            label,
+            timings.first_view_ms / 1000,
+            "s",
+            details={"manifest": manifest},
+        ),
+        Row(
+            "viewer: zoom or pan → drawn p50",
+            f"{label}, {len(seconds)} changes",
+            percentile(seconds, 50),
+            "s",
+            details={"changes": timings.changes},
+        ),
+        Row(
+            "viewer: zoom or pan → drawn p95",
+            f"{label}, {len(seconds)} changes",
+            percentile(seconds, 95),
+            "s",
+            target=VIEW_CHANGE_TARGET,
+        ),
+    ]
+    for kind in dict.fromkeys(kind for kind, _ in timings.changes):
+        of_kind = [ms / 1000 for k, ms in timings.changes if k == kind]
+        rows.append(
+            Row(
+                f"viewer: {kind} → drawn p95",
+                f"{label}, {len(of_kind)} changes",
+                percentile(of_kind, 95),
+                "s",
+            )
+        )
+    return rows

@@ -15,11 +15,16 @@ Pipeline
    periodic Hann window, centred frames with zero padding; bins above
    ``f_max = min(10 kHz, Nyquist)`` are dropped. The FFT is float32 (within
    0.002 dB of librosa's float64 one).
-3. **Frequency**: bins map to 400 rows spanning 0..f_max (:mod:`.axes`: max over the
-   bins centred in a row, or the nearest bin when bins are sparser than rows).
+3. **Frequency**: bins map to 400 rows spanning 0..f_max (:mod:`.axes`): each row is
+   read at 1 to 3 points at most 1.25 bins apart, each point the power of the bins
+   around it weighted by a Gaussian (0.8 bins or wider), scaled so that a steady tone
+   reads the level of the FFT bin under it; a row shows its loudest point. Every row is
+   made alike wherever the bins fall, so noise draws no horizontal stripes (before
+   engine 1.5 a row was the max of the 1 to 3 bins in it), and a tone anywhere in a row
+   reads within 0.7 dB of its level.
 4. **Overview**: frames map to ``width = clamp(round(duration_s * 200), 800, 3200)``
-   pixels by the same rule (max over frames centred in a pixel, else the nearest
-   frame; :mod:`.overview` for long files), then dB relative to the loudest cell
+   pixels (max over the frames centred in a pixel, so short calls stay visible, else
+   the nearest frame; :mod:`.overview` for long files), then dB relative to the loudest cell
    with an 80 dB floor -- librosa's ``amplitude_to_db(S, ref=np.max, top_db=80)`` --
    and matplotlib's viridis. Low frequencies at the bottom, no axes.
 5. **Tiles** (only with ``tile_sink``): a time-only pyramid (:mod:`.tiles`). Level 0
@@ -63,10 +68,11 @@ Manifest
 ``colormap`` : str
     ``"viridis"`` (matplotlib's 256-entry table).
 ``db_range`` : dict
-    ``max_db`` (float): absolute level of the loudest cell of the displayed band over
-    the whole recording, ``20 * log10(max(|X|, 1e-5))`` dB of the STFT magnitude; it is
-    the overview's 0 dB. ``floor_db`` (float, -80.0): the overview's floor, relative
-    to ``max_db``; the overview maps ``[max_db + floor_db, max_db]`` onto viridis.
+    ``max_db`` (float): absolute level of the loudest cell of the 400 rows over the
+    whole recording, ``10 * log10(max(power, 1e-10))`` dB of the rows' power (a steady
+    tone's is its STFT magnitude's ``20 * log10(|X|)``); it is the overview's 0 dB.
+    ``floor_db`` (float, -80.0): the overview's floor, relative to ``max_db``; the
+    overview maps ``[max_db + floor_db, max_db]`` onto viridis.
     ``tile_db_at_0`` (-100.0) and ``tile_db_step`` (0.625): a tile pixel value ``v``
     (0..255) means the absolute level ``tile_db_at_0 + v * tile_db_step`` dB. To draw
     a tile like the overview, colour ``v`` with viridis index

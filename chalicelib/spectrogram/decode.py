@@ -1,10 +1,11 @@
 """Streaming decode of an audio file to mono float32 blocks at its own sample rate.
 
-libsndfile (via soundfile) reads WAV, FLAC, OGG/Vorbis, MP3 and AIFF; everything it
-refuses, and Opus, goes through FFmpeg (via PyAV), which adds M4A/AAC and Opus. PyAV
-is imported only when a file needs it: importing it costs ~60 ms, a third of the
-CLI's start. Only one block is held at a time, so memory does not grow with the
-file's length.
+The file's extension names its container (:data:`CONTAINERS`), and the file is read as
+that or refused. libsndfile (via soundfile) reads WAV, FLAC, OGG/Vorbis, MP3 and AIFF;
+everything it refuses, and Opus, goes through FFmpeg (via PyAV) told the container, which
+adds M4A/AAC and Opus. PyAV is imported only when a file needs it: importing it costs
+~60 ms, a third of the CLI's start. Only one block is held at a time, so memory does not
+grow with the file's length.
 """
 
 from __future__ import annotations
@@ -23,13 +24,41 @@ from .errors import EmptyAudioError, NotAudioError, TooLongError
 if TYPE_CHECKING:
     import av
 
-#: The file extensions the engine decodes, which ``sonagram render`` looks for in folders.
-#: The API accepts uploads by the same ones (``chalicelib/audio_types.py``, with their
-#: content types): that table stays in the domain because the HTTP path must not import
-#: this package (numpy). A test keeps the two equal.
-AUDIO_EXTENSIONS = frozenset(
-    {".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".aif", ".aiff"}
-)
+
+@dataclass(frozen=True)
+class Container:
+    """The audio container a file extension names."""
+
+    #: Its name for people.
+    label: str
+    #: FFmpeg's demuxer for it: FFmpeg reads a file as this and nothing else, never
+    #: guessing the format of untrusted data (a playlist or an image named .wav, say).
+    demuxer: str
+    #: libsndfile's major formats that are this container (libsndfile reads a header
+    #: whatever the name; what it finds must be one of these).
+    soundfile: frozenset[str] = frozenset()
+
+
+_OGG = Container("Ogg", "ogg", frozenset({"OGG"}))
+_AIFF = Container("AIFF", "aiff", frozenset({"AIFF"}))
+#: The file extensions the engine decodes, each with its container; ``sonagram render``
+#: looks for these in folders. The API accepts uploads by the same ones
+#: (``chalicelib/audio_types.py``, with their content types): that table stays in the
+#: domain because the HTTP path must not import this package (numpy). A test keeps the
+#: two equal.
+CONTAINERS = {
+    ".wav": Container("WAV", "wav", frozenset({"WAV", "WAVEX", "RF64"})),
+    ".flac": Container("FLAC", "flac", frozenset({"FLAC"})),
+    ".mp3": Container("MP3", "mp3", frozenset({"MP3"})),
+    ".ogg": _OGG,
+    ".oga": _OGG,
+    ".opus": _OGG,
+    ".m4a": Container("M4A (MPEG-4)", "mp4"),
+    ".aac": Container("AAC (ADTS)", "aac"),
+    ".aif": _AIFF,
+    ".aiff": _AIFF,
+}
+AUDIO_EXTENSIONS = frozenset(CONTAINERS)
 
 #: Samples per decoded block; large enough that per-block Python overhead is noise.
 BLOCK_SAMPLES = 1 << 16
@@ -91,7 +120,8 @@ def open_audio(
         Audio file to read: a path, or a readable, seekable file object (read from its
         start; the worker's reads ranges of S3). Both decode to the same samples.
     name : str
-        The file's name as the user knows it, quoted in error messages.
+        The file's name as the user knows it, quoted in error messages. Its extension
+        says the container (:data:`CONTAINERS`): the file is read as that or refused.
     max_duration_s : float > 0
         Longest accepted recording, in seconds. Checked against the length the
         container announces here (a hint: MP3 and FFmpeg lengths can be off by a
@@ -108,12 +138,20 @@ def open_audio(
     EmptyAudioError
         The file has 0 bytes.
     NotAudioError
-        Neither libsndfile nor FFmpeg finds an audio stream in it.
+        ``name`` has no extension of :data:`CONTAINERS`, or the content is not the
+        container it names, or has no audio stream.
     TooLongError
         The announced length exceeds ``max_duration_s``.
     FileNotFoundError
         ``path`` does not exist.
     """
+    extension = os.path.splitext(name)[1].lower()
+    container = CONTAINERS.get(extension)
+    if container is None:
+        raise NotAudioError(
+            f"'{name}' is not an audio file that Sonagram can read (its name does not end in "
+            f"{', '.join(sorted(CONTAINERS))}). {_FORMATS_HINT}"
+        )
     if _size(path) == 0:
         raise EmptyAudioError(
             f"'{name}' is empty (0 bytes). Check that the recording was copied or uploaded "
@@ -122,10 +160,18 @@ def open_audio(
     try:
         handle = sf.SoundFile(path)
     except sf.LibsndfileError:
-        return _open_with_ffmpeg(_rewound(path), name, max_duration_s, block_size)
+        return _open_with_ffmpeg(_rewound(path), name, container, max_duration_s, block_size)
+    if handle.format not in container.soundfile:
+        found = handle.format
+        handle.close()
+        raise NotAudioError(
+            f"'{name}' is not the audio its name says: a {extension} file holds "
+            f"{container.label} audio, this one holds {found}. {_FORMATS_HINT} Rename it "
+            "with the extension of its format, or export it again."
+        )
     if handle.subtype == "OPUS":
         handle.close()
-        return _open_with_ffmpeg(_rewound(path), name, max_duration_s, block_size)
+        return _open_with_ffmpeg(_rewound(path), name, container, max_duration_s, block_size)
     if handle.frames > max_duration_s * handle.samplerate:
         handle.close()
         raise _too_long(name, handle.frames / handle.samplerate, max_duration_s)
@@ -184,23 +230,25 @@ def _soundfile_blocks(
             yield data[:, 0].copy() if handle.channels == 1 else data.mean(axis=1)
 
 
-def _open_with_ffmpeg(path, name: str, max_duration_s: float, block_size: int) -> AudioStream:
+def _open_with_ffmpeg(
+    path, name: str, named: Container, max_duration_s: float, block_size: int
+) -> AudioStream:
     import av
 
     try:
-        container = av.open(path)
+        container = av.open(path, format=named.demuxer)
     except (av.error.FFmpegError, UnicodeDecodeError) as e:
         raise NotAudioError(
-            f"'{name}' is not an audio file that Sonagram can read (its content is in no "
-            f"known audio format). {_FORMATS_HINT}"
+            f"'{name}' is not an audio file that Sonagram can read (its content is not "
+            f"{named.label}, the format its name says). {_FORMATS_HINT}"
         ) from e
     audio = container.streams.audio
     rate = audio[0].codec_context.sample_rate if audio else 0
     if not rate:
         container.close()
         raise NotAudioError(
-            f"'{name}' is not an audio file that Sonagram can read (it has no audio track). "
-            f"{_FORMATS_HINT}"
+            f"'{name}' is not an audio file that Sonagram can read (it holds no {named.label} "
+            f"audio track). {_FORMATS_HINT}"
         )
     stream = audio[0]
     if stream.duration is not None:

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from .axes import HEIGHT, frequency_map, overview_width
+from .axes import HEIGHT, FrequencyRows, overview_width
 from .decode import AudioStream, open_audio
 from .errors import EmptyAudioError, RenderTimeout
 from .overview import OverviewColumns, overview_png
@@ -25,7 +25,8 @@ from .tiles import TilePyramid, TileSink
 # 1.2: level 0 at the frame rate, each level's tiles in one object with a byte index.
 # 1.3: each coarser level merges 4 pixels instead of 2 (a third fewer tile bytes).
 # 1.4: a level's tiles in objects of at most 16 MiB (a range read stays cheap on any store).
-ENGINE_VERSION = "1.4.0"
+# 1.5: rows smoothed alike along frequency, no horizontal stripes (tones read their level).
+ENGINE_VERSION = "1.5.0"
 #: Default longest recording, in seconds (4 h).
 MAX_DURATION_S = 4 * 3600.0
 
@@ -160,8 +161,8 @@ def render_stream(
     """Render from an opened :class:`~.decode.AudioStream`; see :func:`render`."""
     sample_rate = stream.sample_rate
     f_max, n_bins = band(sample_rate)
-    stft = StreamingSTFT(n_bins=n_bins)
-    rows = frequency_map(sample_rate, N_FFT, n_bins, f_max)
+    rows = FrequencyRows(sample_rate, N_FFT, f_max)
+    stft = StreamingSTFT(n_bins=rows.n_bins)
     columns = OverviewColumns(rows=HEIGHT)
     pyramid = None
     if tile_sink is not None:
@@ -173,8 +174,8 @@ def render_stream(
         nonlocal ref_power
         if not len(power):
             return
-        ref_power = max(ref_power, float(power.max()))
         power = columns.push_mapped(power, rows)
+        ref_power = max(ref_power, float(power.max()))
         if pyramid is not None:
             pyramid.push(tile_values(power))
 

@@ -20,7 +20,7 @@ import zlib
 
 import numpy as np
 
-from .axes import AxisMap
+from .axes import AxisMap, FrequencyRows
 from .colormap import VIRIDIS
 from .png import assemble, deflate, filter_rows, helper
 from .scale import colour_indices
@@ -57,8 +57,8 @@ class OverviewColumns:
                 self._count = half
                 self.group *= 2
 
-    def push_mapped(self, frames: np.ndarray, rows: AxisMap) -> np.ndarray:
-        """Map frames to rows (``rows.apply(frames, axis=1)``), push them, return them.
+    def push_mapped(self, frames: np.ndarray, rows: FrequencyRows) -> np.ndarray:
+        """Map frames' bins to rows (``rows.apply(frames)``), push them, return them.
 
         While each column is one frame, the frames are mapped straight into the
         column buffer, without a copy; the array returned is then a view of it, valid
@@ -66,10 +66,10 @@ class OverviewColumns:
         """
         n = len(frames)
         if self.group == 1 and self._count + n < MAX_COLUMNS:
-            mapped = rows.apply(frames, axis=1, out=self._columns[self._count : self._count + n])
+            mapped = rows.apply(frames, out=self._columns[self._count : self._count + n])
             self._count += n
             return mapped
-        mapped = rows.apply(frames, axis=1)
+        mapped = rows.apply(frames)
         self.push(mapped)
         return mapped
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import time
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from fresh import modules_after
@@ -157,8 +159,47 @@ def test_a_failing_tile_sink_fails_the_rendering_with_its_own_error(write_audio,
         render(path, name="a.wav", tile_sink=sink)
 
 
-def test_an_image_named_wav_has_no_audio_track(tmp_path):
+def test_an_image_named_wav_is_not_wav(tmp_path):
     path = tmp_path / "photo.wav"
     Image.fromarray(np.zeros((8, 8), dtype=np.uint8)).save(path, format="PNG")
-    with pytest.raises(NotAudioError, match=r"^'photo\.wav' is not an audio file .*no audio track"):
+    with pytest.raises(NotAudioError, match=r"^'photo\.wav' is not an audio file .*not WAV"):
         render(path, name="photo.wav")
+
+
+def test_a_video_without_sound_has_no_audio_track(tmp_path):
+    path = tmp_path / "clip.m4a"
+    with av.open(str(path), "w", format="mp4") as out:
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width = stream.height = 16
+        frame = av.VideoFrame.from_ndarray(np.zeros((16, 16, 3), dtype=np.uint8), format="rgb24")
+        for packet in (*stream.encode(frame), *stream.encode(None)):
+            out.mux(packet)
+    with pytest.raises(
+        NotAudioError, match=r"^'clip\.m4a' is not an audio file .*holds no M4A .* audio track"
+    ):
+        render(path, name="clip.m4a")
+
+
+@pytest.mark.parametrize(
+    ("written", "named", "holds"),
+    [
+        # libsndfile reads the header whatever the name: what it finds must be what is named.
+        ("a.flac", "dawn.wav", "a .wav file holds WAV audio, this one holds FLAC"),
+        ("a.mp3", "dawn.m4a", "a .m4a file holds M4A .*, this one holds MP3"),
+        # FFmpeg is told the container and does not guess another.
+        ("a.m4a", "dawn.aac", "it holds no AAC .* audio track"),
+        ("a.m4a", "dawn.mp3", "its content is not MP3"),
+    ],
+)
+def test_a_file_holding_another_format_than_its_name_says_is_refused(
+    write_audio, make_tone, written, named, holds
+):
+    path = write_audio(written, make_tone(1000, 1.0, 44100), 44100)
+    with pytest.raises(NotAudioError, match=rf"^'{re.escape(named)}' is not .*{holds}"):
+        render(path, name=named)
+
+
+def test_a_name_without_an_audio_extension_is_refused(write_audio, make_tone):
+    path = write_audio("a.wav", make_tone(1000, 1.0, 44100), 44100)
+    with pytest.raises(NotAudioError, match=r"^'dawn\.wv' is not .*does not end in \.aac, \.aif"):
+        render(path, name="dawn.wv")

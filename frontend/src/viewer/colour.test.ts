@@ -1,24 +1,38 @@
 import { describe, expect, it } from "vitest";
-import engineColormap from "../../../chalicelib/spectrogram/colormap.py?raw";
+import engineTable from "../../../chalicelib/spectrogram/viridis.json";
 import { colourLookup, colourPixels, OVERVIEW_COLOURS, palette, type ColourSettings } from "./colour";
 
 // The sample's scale: v means -100 + 0.625 v dB; the loudest cell is +20 dB, so relative to
 // it the floor (-80 dB) is v = 64, the middle (-40 dB) v = 128, the ceiling (0 dB) v = 192.
 const db = { max_db: 20, floor_db: -80, tile_db_at_0: -100, tile_db_step: 0.625 };
 const rgb = (lookup: Uint8ClampedArray, v: number) => Array.from(lookup.slice(v * 4, v * 4 + 4));
-const hex = (value: string) => [0, 2, 4].map((i) => parseInt(value.slice(i, i + 2), 16));
 
 describe("viridis", () => {
-  it("is the engine's table, entry for entry", () => {
-    const table = /_VIRIDIS_HEX = """([^"]*)"""/.exec(engineColormap)?.[1].trim().split(/\s+/) ?? [];
-    expect(table).toHaveLength(256);
-    expect(palette("viridis").map((c) => [...c])).toEqual(table.map(hex));
+  it("is the table the engine colours the overview with", () => {
+    expect(palette("viridis").map((c) => [...c])).toEqual(engineTable);
   });
 
-  it("runs from matplotlib's dark purple to its yellow", () => {
-    expect(palette("viridis")[0]).toEqual([68, 1, 84]);
-    expect(palette("viridis")[128]).toEqual([33, 145, 140]);
-    expect(palette("viridis")[255]).toEqual([253, 231, 37]);
+  it("is matplotlib's, its float table rounded to 8 bits", () => {
+    // Entries of matplotlib's _viridis_data (matplotlib/_cm_listed.py), every 51st.
+    const matplotlib: [number, [number, number, number]][] = [
+      [0, [0.267004, 0.004874, 0.329415]],
+      [51, [0.253935, 0.265254, 0.529983]],
+      [102, [0.163625, 0.471133, 0.558148]],
+      [153, [0.134692, 0.658636, 0.517649]],
+      [204, [0.477504, 0.821444, 0.318195]],
+      [255, [0.993248, 0.906157, 0.143936]],
+    ];
+    expect(palette("viridis")).toHaveLength(256);
+    for (const [index, rgb] of matplotlib) {
+      expect(palette("viridis")[index]).toEqual(rgb.map((v) => Math.round(v * 255)));
+    }
+  });
+
+  it("gets lighter from the floor to the top, as viridis does", () => {
+    const luma = palette("viridis").map(([r, g, b]) => 0.2126 * r + 0.7152 * g + 0.0722 * b);
+    // Each colour at least as light as the one before, up to 8-bit rounding.
+    luma.slice(1).forEach((l, i) => expect(l).toBeGreaterThan(luma[i] - 0.5));
+    expect(luma[255] - luma[0]).toBeGreaterThan(180);
   });
 });
 
