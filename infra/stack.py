@@ -212,5 +212,4 @@ class SonagramStack(cdk.Stack):
                 "redirectUri": f"{self.ui_origins[0]}/",
             },
         )
-        self.ui_config = config
-        self.ui_deployment = self.ui.deploy(ui_dist, config)
+        self.ui.deploy(ui_dist, config)
