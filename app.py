@@ -45,18 +45,21 @@ USERS = auth.GatewayOnly(
 JSON_BODY_TYPES = ["*/*"]
 
 
-@functools.cache
-def recordings() -> Recordings:
+def this_stage() -> dict:
+    """What a service needs to work on this stage's tables and buckets."""
     settings = get_settings()
     clients.bind_tables(settings)
-    return Recordings(settings=settings, storage=clients.storage(settings), clock=system_clock)
+    return {"settings": settings, "storage": clients.storage(settings), "clock": system_clock}
+
+
+@functools.cache
+def recordings() -> Recordings:
+    return Recordings(**this_stage())
 
 
 @functools.cache
 def spectrograms() -> Spectrograms:
-    settings = get_settings()
-    clients.bind_tables(settings)
-    return Spectrograms(settings=settings, storage=clients.storage(settings), clock=system_clock)
+    return Spectrograms(**this_stage())
 
 
 @functools.cache

@@ -200,13 +200,14 @@ def lambda_seconds(*, elapsed_s: float, cpu_s: float, memory_mb: int, bytes_move
 #: Issue #10: 1,000 one-hour recordings uploaded at once, in about a minute, for pennies.
 FANOUT_WALL_TARGET = Target("<=", 90, of="measured")
 FANOUT_COST_TARGET = Target("<=", 0.50, of="measured")
-#: Worker memory sizes the projection compares (MB); infra/stack.py deploys WORKER_MEMORY_MB.
+#: Worker memory sizes the projection compares (MB); infra/rendering.py deploys
+#: WORKER_MEMORY_MB.
 FANOUT_MEMORY_MB = (512, 1024, 1769, 2048, 3008)
-#: Per render, from chalicelib.jobs and chalicelib.status: reads = the upload's row by
-#: object key, the recording, the spectrogram row; table writes = the claim (one update)
+#: Per render, from chalicelib.jobs and chalicelib.status: reads = the recording (named by
+#: the object key's file name), the spectrogram row; table writes = the claim (one update)
 #: and COMPLETED (a transaction of two updates, two write units each); the status index
 #: is written as the render starts and as it ends.
-RENDER_READS = 3
+RENDER_READS = 2
 RENDER_WRITES = 5
 RENDER_INDEX_WRITES = 2
 #: A stage alone in its account (``-c stages_in_account=1 -c worker_concurrency=800``,
@@ -228,7 +229,7 @@ def in_lambda_s(run: dict, audio: Path, memory_mb: int) -> float:
 def fanout_rows(plan: Plan) -> list[Row]:
     """One render of each recording, measured, projected onto ``fanout_renders`` at once."""
     from infra.options import DEFAULT_WORKER_CONCURRENCY
-    from infra.stack import WORKER_MEMORY_MB
+    from infra.rendering import WORKER_MEMORY_MB
 
     # As deployed without options: two stages share the account, each worker reserving less.
     shared_account = replace(FANOUT_LIMITS, reserved_concurrency=DEFAULT_WORKER_CONCURRENCY)

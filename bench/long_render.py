@@ -166,7 +166,7 @@ def _tile_rows(label: str, run: dict, *, hour: bool) -> list[Row]:
 
 
 def longest_rows(plan: Plan) -> list[Row]:
-    from infra.stack import WORKER_MEMORY_MB
+    from infra.rendering import WORKER_MEMORY_MB
 
     rows = []
     for spec in plan.longest:

@@ -201,7 +201,8 @@ def _not_too_many(count: int) -> None:
 
 
 def check_set(boxes: list[dict]) -> list[dict]:
-    """The whole set's limits: how many, unique ids, and its size as JSON."""
+    """The whole set's limits: how many, and each id once (its size as JSON is checked as
+    annotation_sets stores it)."""
     _not_too_many(len(boxes))
     seen: set[str] = set()
     for box in boxes:

@@ -92,24 +92,20 @@ class Deletions:
             getattr(marked, outcome).append(recording_id)
         return marked
 
-    def purge_until(self, recording_ids: Iterable[str], *, deadline: float) -> list[str]:
-        """Purge marked recordings until ``deadline``; the ids left for the sweeper."""
+    def purge_until(self, recording_ids: Iterable[str], *, deadline: float) -> None:
+        """Purge marked recordings until ``deadline``; the sweeper purges the rest."""
 
-        def purge_one(recording_id: str) -> bool:
+        def purge_one(recording_id: str) -> None:
             if self._monotonic() >= deadline:
-                return False
+                return
             try:
                 self.purge(recording_id)
             except StorageError:
                 # Marked, so gone for the user: the sweeper tries again.
                 logger.warning("could not purge recording %s", recording_id, exc_info=True)
-                return False
-            return True
 
-        ids = list(recording_ids)
         with ThreadPoolExecutor(AT_ONCE, thread_name_prefix="sonagram-purge") as pool:
-            purged = list(pool.map(purge_one, ids))
-        return [recording_id for recording_id, done in zip(ids, purged, strict=True) if not done]
+            list(pool.map(purge_one, recording_ids))  # list(): raises what a purge raised
 
     def purge(self, recording_id: str) -> None:
         """Delete the audio (or the upload in parts still arriving), every image, the manifest

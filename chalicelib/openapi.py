@@ -240,12 +240,13 @@ def _annotation(*, stored: bool) -> dict:
     # Any number a request may carry is a double (a JSON number past them is refused).
     number = {"type": "number", "minimum": -LARGEST_NUMBER, "maximum": LARGEST_NUMBER}
     optional_number = _nullable(number)
+    amount = {"type": "number", "minimum": 0, "maximum": LARGEST_NUMBER}
     names = {"minLength": 1, "maxLength": annotations.MAX_NAME}
     properties = {
         "id": {"type": "string", "pattern": _anchored(annotations.ANNOTATION_ID)},
-        "start_s": {"type": "number", "minimum": 0, "maximum": LARGEST_NUMBER},
-        "end_s": {"type": "number", "minimum": 0, "maximum": LARGEST_NUMBER},
-        "low_hz": _nullable({"type": "number", "minimum": 0, "maximum": LARGEST_NUMBER}),
+        "start_s": amount,
+        "end_s": amount,
+        "low_hz": _nullable(amount),
         "high_hz": _nullable({"type": "number", "exclusiveMinimum": 0, "maximum": LARGEST_NUMBER}),
         "label": {
             "type": "string",

@@ -16,11 +16,7 @@ from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings, readable_bytes
 from chalicelib.deletions import Deletions
-from chalicelib.errors import (
-    BadRequestError,
-    NotFoundError,
-    SonagramError,
-)
+from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.paging import ISSUED_ID, MAX_PAGE, decode_cursor, newest_first, page_size
 from chalicelib.spread import key_hash

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 
 from chalicelib.audio_types import CONTROL_CHARACTER
 from chalicelib.errors import BadRequestError
-from chalicelib.formats.json_document import containers
+from chalicelib.formats.json_document import containers, integer
 
 # The largest finite double: JSON Schema's numbers (and the browser's) go no further.
 LARGEST_NUMBER = sys.float_info.max
@@ -37,14 +36,9 @@ def json_body(raw: bytes | None, *, max_containers: int) -> object:
             f"most {max_containers}"
         )
     try:
-        return json.loads(text, parse_int=_integer)
+        return json.loads(text, parse_int=integer)
     except (ValueError, RecursionError) as e:  # RecursionError: nested too deep to parse
         raise BadRequestError(f"the request body is not valid JSON: {e}") from e
-
-
-def _integer(digits: str) -> int | float:
-    # float() of the digits, not int(): int() refuses more than 4,300 digits.
-    return int(digits) if math.isfinite(float(digits)) else math.copysign(math.inf, float(digits))
 
 
 def _listed(names: tuple[str, ...]) -> str:

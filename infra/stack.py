@@ -28,7 +28,6 @@ from infra.options import StageOptions
 from infra.rendering import (
     LAYER_BUILD_COMMAND,
     SWEEP_EVERY,
-    WORKER_MEMORY_MB,
     WORKER_TIMEOUT_S,
     Rendering,
 )
@@ -36,8 +35,8 @@ from infra.storage import Storage, access_logs_bucket, presigned_url_origin
 from infra.tables import Tables
 from infra.ui_hosting import UiHosting
 
-# What the tests, infra/app.py and bench/ read from here.
-__all__ = ["GATEWAY_MAX_REQUEST_MB", "ROOT", "WORKER_MEMORY_MB", "SonagramStack"]
+# What the tests and infra/app.py read from here.
+__all__ = ["GATEWAY_MAX_REQUEST_MB", "ROOT", "SonagramStack"]
 
 UI_DIST = ROOT / "frontend" / "dist"
 UI_BUILD_COMMAND = "make ui"
@@ -213,5 +212,4 @@ class SonagramStack(cdk.Stack):
                 "redirectUri": f"{self.ui_origins[0]}/",
             },
         )
-        self.ui_config = config
-        self.ui_deployment = self.ui.deploy(ui_dist, config)
+        self.ui.deploy(ui_dist, config)

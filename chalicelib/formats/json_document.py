@@ -44,6 +44,13 @@ def containers(text: str, most: int) -> int:
     return bare.count("[") + bare.count("{")
 
 
+def integer(digits: str) -> int | float:
+    """A JSON integer, or infinite past the largest double, as a fraction past it reads: no
+    field takes a number that no double holds, and each refuses infinity by name."""
+    # float() of the digits, not int(): int() refuses more than 4,300 digits.
+    return int(digits) if math.isfinite(float(digits)) else math.copysign(math.inf, float(digits))
+
+
 def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
     """The boxes of a document or of a bare list, in order (at most ``max_boxes``: a
     document that could hold more is refused before it is parsed)."""
@@ -81,7 +88,7 @@ def _parse(text: str) -> object:
         raise FormatError(f"{constant} is not a number JSON allows")
 
     try:
-        return json.loads(text, parse_constant=refuse)
+        return json.loads(text, parse_int=integer, parse_constant=refuse)
     except json.JSONDecodeError as error:
         raise FormatError(f"not valid JSON: {error.msg}", error.lineno) from None
     except RecursionError:

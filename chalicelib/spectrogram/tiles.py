@@ -13,8 +13,8 @@ Pixel ``x`` of level ``L`` is the maximum of pixels ``4x`` to ``4x + 3`` of leve
 ``L - 1`` (:data:`LEVEL_STEP`; the last pixel of a level whose width is not a multiple
 of 4 merges the 1 to 3 left), at ``px_per_s / 4**L`` px/s, so a call one frame long
 shows at every level. Merging 4 pixels rather than 2 makes all levels together 1.33x
-level 0's pixels instead of 2x (one hour at 48 kHz: 113 MB of tiles instead of 165),
-and the viewer still has a level within 4x of any zoom. A level exists if the one
+level 0's pixels instead of 2x (a third fewer tile bytes), and the viewer still has a
+level within 4x of any zoom. A level exists if the one
 below it is wider than one tile, so the coarsest level is a single tile of at most
 :data:`TILE_WIDTH` px (roughly the overview's scale).
 

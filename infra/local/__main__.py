@@ -103,7 +103,7 @@ class Stack:
         ui = self.start(
             "UI",
             [sys.executable, "-m", "infra.local.ui", "--port", str(self.ui_port)]
-            + ["--api-url", api_url, "--cloud-url", self.settings.cloud_endpoint],
+            + ["--api-url", api_url],
         )
         ui_url = f"http://127.0.0.1:{self.ui_port}"
         wait_until_up(api_url + "/health", process=api)

@@ -61,11 +61,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--api-url", required=True)
-    parser.add_argument("--cloud-url", required=True)
     args = parser.parse_args()
     # The stage's settings come in the environment, as the API's and the bridge's do.
-    config = ui_config(Settings.from_environ(), api_url=args.api_url, auth={"kind": "local"})
-    policy = content_security_policy(api_origin=args.api_url, bucket_origins=[args.cloud_url])
+    settings = Settings.from_environ()
+    config = ui_config(settings, api_url=args.api_url, auth={"kind": "local"})
+    policy = content_security_policy(
+        api_origin=args.api_url, bucket_origins=[settings.cloud_endpoint]
+    )
     handler = partial(UiHandler, config=json.dumps(config).encode(), policy=policy)
     with ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         server.serve_forever()

@@ -85,9 +85,11 @@ def test_a_bad_annotation_refuses_the_file_naming_its_index(second, complaint):
     assert refused.value.line == 2
 
 
-def test_a_number_too_large_to_be_finite_is_refused():
+# A fraction past the largest double, an integer past it, one past Python's 4,300 digits.
+@pytest.mark.parametrize("number", ["1e999", "1" + "0" * 400, "1" + "0" * 5_000])
+def test_a_number_too_large_to_be_finite_is_refused(number):
     with pytest.raises(FormatError) as refused:
-        read(b'[{"start_s": 1, "end_s": 1e999}]')
+        read(f'[{{"start_s": 1, "end_s": {number}}}]'.encode())
     assert str(refused.value) == "annotation 1: end_s Infinity is not a finite number"
 
 
