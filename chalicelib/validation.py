@@ -8,7 +8,7 @@ import sys
 
 from chalicelib.audio_types import CONTROL_CHARACTER
 from chalicelib.errors import BadRequestError
-from chalicelib.formats.json_document import containers, integer
+from chalicelib.json_text import containers, integer
 
 # The largest finite double: JSON Schema's numbers (and the browser's) go no further.
 LARGEST_NUMBER = sys.float_info.max

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable
 
 from chalicelib.formats.box import FormatError, ImportedBox, new_box, too_many
 from chalicelib.formats.text import MAX_CELLS, not_negative
+from chalicelib.json_text import containers, integer
 
 _DOCUMENT_FIELDS = ("recording", "duration_s", "annotations", "version")
 # Arrays and objects per box: the box, its measurements and its attributes.
 CONTAINERS_PER_BOX = 3
-# A JSON string, escapes and all: brackets inside it are text.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 # Given by the API, not part of a box.
 _IGNORED = ("id",)
 _PLACE = "annotation"
@@ -30,25 +28,6 @@ _PLACE = "annotation"
 def recognises(text: str) -> bool:
     """Whether a file is a JSON object or array."""
     return text.lstrip()[:1] in ("{", "[")
-
-
-def containers(text: str, most: int) -> int:
-    """How many arrays and objects a JSON text holds, counted without making them.
-
-    A count up to ``most`` may include brackets inside strings: only one over it is made
-    exact (an unterminated string's brackets still count)."""
-    brackets = text.count("[") + text.count("{")
-    if brackets <= most:  # even if none were in strings: no need to find the strings
-        return brackets
-    bare = _STRING.sub("", text)
-    return bare.count("[") + bare.count("{")
-
-
-def integer(digits: str) -> int | float:
-    """A JSON integer, or infinite past the largest double, as a fraction past it reads: no
-    field takes a number that no double holds, and each refuses infinity by name."""
-    # float() of the digits, not int(): int() refuses more than 4,300 digits.
-    return int(digits) if math.isfinite(float(digits)) else math.copysign(math.inf, float(digits))
 
 
 def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
