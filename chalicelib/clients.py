@@ -52,9 +52,20 @@ def sqs(settings: Settings | None = None):
     )
 
 
+@functools.cache
+def lambda_(settings: Settings | None = None):
+    settings = settings or get_settings()
+    return boto3.client(
+        "lambda",
+        region_name=settings.region,
+        endpoint_url=settings.cloud_endpoint,
+        config=retries(settings),
+    )
+
+
 def reset() -> None:
     """Forget every cached client (tests that switch endpoints)."""
-    for getter in (s3, sqs, storage, bind_tables):
+    for getter in (s3, sqs, lambda_, storage, bind_tables):
         getter.cache_clear()
 
 

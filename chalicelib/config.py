@@ -56,6 +56,9 @@ class Settings:
     projects_table: str = "sonagram-projects"
     annotations_table: str = "sonagram-annotations"
     jobs_queue: str = "sonagram-spectrogram-jobs"
+    # The worker Lambda that tasks (chalicelib/tasks.py) are sent to in the cloud; None on the
+    # local stage, where they go on the jobs queue the bridge polls.
+    worker_function: str | None = None
     # Per stage: the cloud stage's is in .chalice/config.json, 1 byte .. MAX_UPLOAD_LIMIT.
     max_upload_bytes: int = 100 * MIB
     # Files larger than this upload in parts (S3 multipart), so a dropped connection resumes;
@@ -119,6 +122,7 @@ class Settings:
             projects_table=env.get("PROJECTS_TABLE", cls.projects_table),
             annotations_table=env.get("ANNOTATIONS_TABLE", cls.annotations_table),
             jobs_queue=env.get("JOBS_QUEUE", cls.jobs_queue),
+            worker_function=env.get("WORKER_FUNCTION") or None,
             max_upload_bytes=_whole(env, "MAX_UPLOAD_BYTES", cls.max_upload_bytes),
             multipart_threshold_bytes=_whole(
                 env, "MULTIPART_THRESHOLD_BYTES", cls.multipart_threshold_bytes
