@@ -145,6 +145,121 @@ def open_audio(
     FileNotFoundError
         ``path`` does not exist.
     """
+    opened = _open_checked(path, name, max_duration_s)
+    if isinstance(opened, sf.SoundFile):
+        blocks = _soundfile_blocks(opened, name, max_duration_s, block_size)
+        return AudioStream(opened.samplerate, opened.channels, _closing(blocks, opened.close))
+    container, stream = opened
+    blocks = _ffmpeg_blocks(container, stream, name, max_duration_s, block_size)
+    return AudioStream(
+        stream.codec_context.sample_rate,
+        stream.codec_context.layout.nb_channels,
+        _closing(blocks, container.close),
+    )
+
+
+class SeekableAudio:
+    """An opened audio file whose mono float32 blocks can start at any sample.
+
+    Attributes
+    ----------
+    sample_rate : int
+        The file's own sample rate, in Hz.
+    channels : int
+        Channels in the file (the blocks are their mean).
+    """
+
+    def __init__(self, sample_rate: int, channels: int, blocks_from, close) -> None:
+        self.sample_rate, self.channels = sample_rate, channels
+        self._blocks_from, self._close = blocks_from, close
+
+    def blocks_from(self, start: int) -> Iterator[np.ndarray]:
+        """Mono blocks from sample ``start`` (0-based, >= 0) to the end of the file.
+
+        The samples are those :func:`open_audio` decodes from the start, from ``start``
+        on (lossy formats: to within the decoder's rounding). Close or exhaust one
+        iterator before asking for the next: they share the file.
+        """
+        if start < 0:
+            raise ValueError(f"start must be >= 0, got {start}")
+        return self._blocks_from(start)
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> SeekableAudio:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def open_seekable(
+    path: str | os.PathLike | BinaryIO,
+    *,
+    name: str,
+    max_duration_s: float,
+    block_size: int = BLOCK_SAMPLES,
+) -> SeekableAudio:
+    """Open ``path`` to decode spans of it alone; checks and errors as :func:`open_audio`.
+
+    libsndfile seeks itself; FFmpeg seeks to a packet at least :data:`SEEK_PREROLL_S`
+    before the span (so the decoder's state is warm at the span's first sample) and the
+    samples before it are dropped, placed by their timestamps counted from the first
+    packet's.
+    """
+    opened = _open_checked(path, name, max_duration_s)
+    named = CONTAINERS[os.path.splitext(name)[1].lower()]
+    if isinstance(opened, sf.SoundFile):
+
+        def soundfile_from(start: int) -> Iterator[np.ndarray]:
+            try:
+                opened.seek(start)
+            except sf.LibsndfileError:
+                return  # past the end: libsndfile refuses to seek there
+            yield from _soundfile_blocks(opened, name, max_duration_s, block_size, start=start)
+
+        return SeekableAudio(opened.samplerate, opened.channels, soundfile_from, opened.close)
+    opened_ffmpeg = list(opened)  # the container and its stream, replaced on a reopen
+    rate = opened_ffmpeg[1].codec_context.sample_rate
+    # Samples are placed by timestamps counted from the stream's first (rarely 0: encoder
+    # delay), as a decode from the start counts them.
+    origin_pts = opened_ffmpeg[1].start_time or 0
+    used = False
+
+    def ffmpeg_from(start: int) -> Iterator[np.ndarray]:
+        nonlocal used
+        if start > SEEK_PREROLL_S * rate:
+            used = True
+            container, stream = opened_ffmpeg
+            return _ffmpeg_blocks(
+                container,
+                stream,
+                name,
+                max_duration_s,
+                block_size,
+                start=start,
+                origin_pts=origin_pts,
+            )
+        # Near the start, decode from the start as open_audio does: a decoder that has
+        # run before decodes the first packets again slightly differently (AAC).
+        if used:
+            opened_ffmpeg[0].close()
+            opened_ffmpeg[:] = _open_ffmpeg(_rewound(path), name, named, max_duration_s)
+        used = True
+        container, stream = opened_ffmpeg
+        return _ffmpeg_blocks(container, stream, name, max_duration_s, block_size, start=start)
+
+    return SeekableAudio(
+        rate,
+        opened_ffmpeg[1].codec_context.layout.nb_channels,
+        ffmpeg_from,
+        lambda: opened_ffmpeg[0].close(),
+    )
+
+
+def _open_checked(path, name: str, max_duration_s: float):
+    """The opened file, libsndfile's handle or FFmpeg's (container, audio stream)."""
     extension = os.path.splitext(name)[1].lower()
     container = CONTAINERS.get(extension)
     if container is None:
@@ -160,7 +275,7 @@ def open_audio(
     try:
         handle = sf.SoundFile(path)
     except sf.LibsndfileError:
-        return _open_with_ffmpeg(_rewound(path), name, container, max_duration_s, block_size)
+        return _open_ffmpeg(_rewound(path), name, container, max_duration_s)
     if handle.format not in container.soundfile:
         found = handle.format
         handle.close()
@@ -171,15 +286,19 @@ def open_audio(
         )
     if handle.subtype == "OPUS":
         handle.close()
-        return _open_with_ffmpeg(_rewound(path), name, container, max_duration_s, block_size)
+        return _open_ffmpeg(_rewound(path), name, container, max_duration_s)
     if handle.frames > max_duration_s * handle.samplerate:
         handle.close()
         raise _too_long(name, handle.frames / handle.samplerate, max_duration_s)
-    return AudioStream(
-        handle.samplerate,
-        handle.channels,
-        _soundfile_blocks(handle, name, max_duration_s, block_size),
-    )
+    return handle
+
+
+def _closing(blocks: Iterator[np.ndarray], close) -> Iterator[np.ndarray]:
+    """``blocks``, then ``close()`` once they are exhausted or closed."""
+    try:
+        yield from blocks
+    finally:
+        close()
 
 
 def _size(source: str | os.PathLike | BinaryIO) -> int:
@@ -212,27 +331,25 @@ def _damaged(name: str, decoded_s: float, cause: str) -> NotAudioError:
 
 
 def _soundfile_blocks(
-    handle: sf.SoundFile, name: str, max_duration_s: float, block_size: int
+    handle: sf.SoundFile, name: str, max_duration_s: float, block_size: int, *, start: int = 0
 ) -> Iterator[np.ndarray]:
-    with handle:
-        buffer = np.empty((block_size, handle.channels), dtype=np.float32)
-        decoded = 0
-        while True:
-            try:
-                data = handle.read(block_size, dtype="float32", always_2d=True, out=buffer)
-            except sf.LibsndfileError as e:
-                raise _damaged(name, decoded / handle.samplerate, e.error_string) from e
-            if not len(data):
-                return
-            decoded += len(data)
-            _check_length(decoded, handle.samplerate, name, max_duration_s)
-            # The buffer is reused for the next read, so the mono block must be a copy.
-            yield data[:, 0].copy() if handle.channels == 1 else data.mean(axis=1)
+    """Blocks from where ``handle`` stands, sample ``start``, to the end."""
+    buffer = np.empty((block_size, handle.channels), dtype=np.float32)
+    decoded = start
+    while True:
+        try:
+            data = handle.read(block_size, dtype="float32", always_2d=True, out=buffer)
+        except sf.LibsndfileError as e:
+            raise _damaged(name, decoded / handle.samplerate, e.error_string) from e
+        if not len(data):
+            return
+        decoded += len(data)
+        _check_length(decoded, handle.samplerate, name, max_duration_s)
+        # The buffer is reused for the next read, so the mono block must be a copy.
+        yield data[:, 0].copy() if handle.channels == 1 else data.mean(axis=1)
 
 
-def _open_with_ffmpeg(
-    path, name: str, named: Container, max_duration_s: float, block_size: int
-) -> AudioStream:
+def _open_ffmpeg(path, name: str, named: Container, max_duration_s: float):
     import av
 
     try:
@@ -258,11 +375,13 @@ def _open_with_ffmpeg(
     if announced_s > max_duration_s:
         container.close()
         raise _too_long(name, announced_s, max_duration_s)
-    return AudioStream(
-        rate,
-        stream.codec_context.layout.nb_channels,
-        _ffmpeg_blocks(container, stream, name, max_duration_s, block_size),
-    )
+    return container, stream
+
+
+#: How far before a span FFmpeg seeks, at least, in seconds: decoders of lossy formats
+#: (MP3's bit reservoir, AAC's overlapping transforms) need the packets before a sample
+#: to decode it as a decode from the start does.
+SEEK_PREROLL_S = 0.5
 
 
 def _mono(frame: av.AudioFrame) -> np.ndarray:
@@ -270,30 +389,88 @@ def _mono(frame: av.AudioFrame) -> np.ndarray:
     return planes[0] if len(planes) == 1 else planes.mean(axis=0)
 
 
-def _ffmpeg_blocks(container, stream, name: str, max_duration_s: float, block_size: int):
+def _ffmpeg_frames(container, stream) -> Iterator[tuple[int | None, np.ndarray]]:
+    """Each decoded frame's timestamp (None when unknown) and mono samples."""
+    import av
+
+    # Planar float keeps the channels apart, so the mono mix is one mean per frame; the
+    # fixed rate guards against streams that change rate midway (joined MP3s).
+    resampler = av.AudioResampler(format="fltp", rate=stream.codec_context.sample_rate)
+    for frame in container.decode(stream):
+        pts = frame.pts
+        for converted in resampler.resample(frame):
+            yield pts, _mono(converted)
+            pts = None
+    for converted in resampler.resample(None):
+        yield None, _mono(converted)
+
+
+def _ffmpeg_blocks(
+    container,
+    stream,
+    name: str,
+    max_duration_s: float,
+    block_size: int,
+    *,
+    start: int = 0,
+    origin_pts: int | None = None,
+):
+    """Blocks from sample ``start`` on: from the file's start, or (with the first frame's
+    timestamp, ``origin_pts``) after a seek, each frame placed by its timestamp."""
     import av
 
     rate = stream.codec_context.sample_rate
-    # Planar float keeps the channels apart, so the mono mix is one mean per frame; the
-    # fixed rate guards against streams that change rate midway (joined MP3s).
-    resampler = av.AudioResampler(format="fltp", rate=rate)
     pending: list[np.ndarray] = []
-    pending_len = decoded = 0
-    with container:
-        try:
-            for frame in container.decode(stream):
-                for converted in resampler.resample(frame):
-                    pending.append(_mono(converted))
-                    pending_len += len(pending[-1])
-                if pending_len >= block_size:
-                    decoded += pending_len
-                    _check_length(decoded, rate, name, max_duration_s)
-                    yield np.concatenate(pending)
-                    pending, pending_len = [], 0
-            pending.extend(_mono(converted) for converted in resampler.resample(None))
-        except av.error.FFmpegError as e:
-            raise _damaged(name, decoded / rate, e.strerror) from e
+    pending_len = 0
+    decoded = position = 0
+    try:
+        frames = _ffmpeg_frames(container, stream)
+        if origin_pts is not None:
+            frames, position = _seek(container, stream, start, origin_pts)
+            decoded = start
+        for pts, samples in frames:
+            if origin_pts is not None and pts is not None:
+                position = round((pts - origin_pts) * stream.time_base * rate)
+            first, position = position, position + len(samples)
+            if first < start:
+                samples = samples[start - first :]
+            if not len(samples):
+                continue
+            pending.append(samples)
+            pending_len += len(samples)
+            if pending_len >= block_size:
+                decoded += pending_len
+                _check_length(decoded, rate, name, max_duration_s)
+                yield np.concatenate(pending)
+                pending, pending_len = [], 0
+    except av.error.FFmpegError as e:
+        raise _damaged(name, decoded / rate, e.strerror) from e
     block = np.concatenate(pending) if pending else np.empty(0, np.float32)
     if len(block):
         _check_length(decoded + len(block), rate, name, max_duration_s)
         yield block
+
+
+def _seek(container, stream, start: int, origin_pts: int):
+    """Frames from a packet at or before sample ``start`` (at least the preroll before),
+    and the index of their first sample if it has no timestamp."""
+    rate = stream.codec_context.sample_rate
+    preroll_s = SEEK_PREROLL_S
+    while True:
+        target_s = max(0.0, start / rate - preroll_s)
+        container.seek(origin_pts + int(target_s / stream.time_base), stream=stream, backward=True)
+        frames = _ffmpeg_frames(container, stream)
+        first = next(frames, None)
+        if first is None:
+            return iter(()), start
+        pts, samples = first
+        position = 0 if pts is None else round((pts - origin_pts) * stream.time_base * rate)
+        if position <= start or target_s == 0.0:
+            return _chain(first, frames), position
+        # Landed after the span's start: the container's index is coarse; seek further back.
+        preroll_s *= 4
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest

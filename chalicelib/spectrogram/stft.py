@@ -67,6 +67,11 @@ class StreamingSTFT:
         Frame length, in samples.
     hop_length : int > 0
         Frame step, in samples.
+    centred : bool
+        True (default): the blocks start at the signal's start, padded by ``n_fft // 2``
+        zeros, so frame ``t`` is centred on sample ``t * hop_length``. False: they start
+        mid-signal at the first sample of a frame, and frame 0 is that one (a span of a
+        recording decoded alone gives the frames of the whole recording's transform).
 
     Notes
     -----
@@ -74,13 +79,20 @@ class StreamingSTFT:
     they return exactly the frames of the whole signal, whatever the block sizes.
     """
 
-    def __init__(self, *, n_bins: int, n_fft: int = N_FFT, hop_length: int = HOP_LENGTH):
+    def __init__(
+        self,
+        *,
+        n_bins: int,
+        n_fft: int = N_FFT,
+        hop_length: int = HOP_LENGTH,
+        centred: bool = True,
+    ):
         if not 1 <= n_bins <= n_fft // 2 + 1:
             raise ValueError(f"n_bins={n_bins} is outside 1..{n_fft // 2 + 1}")
         self.n_bins, self.n_fft, self.hop_length = n_bins, n_fft, hop_length
         # Scaled by n_fft for the FFT's norm="forward" (see push).
         self._window = hann_window(n_fft) * np.float32(n_fft)
-        self._pending = np.zeros(n_fft // 2, dtype=np.float32)
+        self._pending = np.zeros(n_fft // 2 if centred else 0, dtype=np.float32)
         self.n_frames = 0
         # Work arrays for one FFT batch, reused across batches and blocks.
         self._windowed = np.empty((_FFT_BATCH, n_fft), dtype=np.float32)
