@@ -34,6 +34,7 @@ from chalicelib.formats.text import (
     shortest,
     spreadsheet_safe,
 )
+from chalicelib.measurement_names import NAMES
 
 BEGIN, END = "Begin Time (s)", "End Time (s)"
 LOW, HIGH = "Low Freq (Hz)", "High Freq (Hz)"
@@ -51,6 +52,8 @@ _BOX_COLUMNS = frozenset(
     + CONFIDENCES
 )
 _UNIT = re.compile(r"\([^()]*\)$")
+# The measurements Sonagram computes, by their place among the columns.
+_COMPUTED = {name: place for place, name in enumerate(NAMES)}
 
 
 def recognises(text: str) -> bool:
@@ -184,8 +187,10 @@ def write(boxes: list[dict], *, nyquist_hz: float | None) -> str:
     """A selection table Raven opens: one row per box, CRLF line ends.
 
     Columns: Selection, View, Channel, the bounds, Annotation; then Confidence when any box
-    has one, each measurement and each attribute any box has (sorted by name; a name the
-    reader would take for the box itself is left out), and Notes when any box has notes.
+    has one, each measurement any box has (the computed ones, ``measurement_names.NAMES``,
+    in that order, then the others) and each attribute any box has (sorted by name; a
+    name the reader would take for the box itself is left out), and Notes when any box
+    has notes.
     A box without frequencies spans 0 Hz to ``nyquist_hz``, as Raven writes a waveform
     selection (empty cells when ``nyquist_hz`` is None).
     """
@@ -217,9 +222,11 @@ def write(boxes: list[dict], *, nyquist_hz: float | None) -> str:
 
 
 def _new_names(boxes: list[dict], field: str, taken: set[str]) -> list[str]:
-    """The names under ``field`` of any box, sorted, but those ``taken`` (which grows)."""
+    """The names under ``field`` of any box, but those ``taken`` (which grows): the
+    computed measurements' in their order first, then the rest sorted."""
     names = []
-    for name in sorted({one_line(name) for box in boxes for name in box.get(field, {})}):
+    found = {one_line(name) for box in boxes for name in box.get(field, {})}
+    for name in sorted(found, key=lambda name: (_COMPUTED.get(name, len(_COMPUTED)), name)):
         if name.casefold() not in taken and name != FREQUENCY_BAND:
             taken.add(name.casefold())
             names.append(name)

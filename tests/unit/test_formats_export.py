@@ -5,6 +5,7 @@ import json
 import pytest
 
 from chalicelib.formats import EXPORT_FORMATS, Export, FormatError, read, write
+from chalicelib.measurement_names import NAMES
 from tests.annotation_files import box
 
 FROG = box(
@@ -40,6 +41,16 @@ def test_a_raven_table_has_the_box_columns_then_confidence_measurements_attribut
         "text/plain; charset=utf-8",
         "dawn chorus.Table.1.selections.txt",
     )
+
+
+def test_raven_measurement_columns_are_the_computed_ones_in_order_then_the_others():
+    measured = box(
+        0.5,
+        1.0,
+        measurements={"Avg Power Density (dB FS/Hz)": -60.0, **{name: 1.0 for name in NAMES}},
+    )
+    header = export([measured, FROG], "raven").data.decode().split("\r\n")[0].split("\t")
+    assert header[9:] == [*NAMES, "Avg Power Density (dB FS/Hz)", "Call Type", "Notes"]
 
 
 def test_a_raven_table_of_boxes_without_extras_has_only_the_box_columns():
