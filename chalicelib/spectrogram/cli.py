@@ -13,6 +13,13 @@ name, instead of line by line.
 
 Exit status: 0 if every file rendered, 1 if any failed (the others are still
 rendered), 2 for bad arguments.
+
+``sonagram measure AUDIO TABLE -o OUT`` reads the boxes of a Raven, BirdNET or Audacity
+table (any format ``chalicelib.formats`` reads), measures each on AUDIO
+(:mod:`.measure`) and writes them to OUT as a Raven selection table with the
+measurement columns filled (computed values replace any the table had; its other
+measurements are kept). Exit status: 0 when written, 1 when the audio or the table
+cannot be read, 2 for bad arguments.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -55,6 +64,26 @@ def _parser() -> argparse.ArgumentParser:
         help="output folder, created if missing (default: the current folder)",
     )
     render_cmd.add_argument("--tiles", action="store_true", help="also write the zoom tiles")
+    measure_cmd = commands.add_parser(
+        "measure",
+        help="measure the boxes of an annotation table on its recording",
+        description=(
+            "Read the boxes of a Raven, BirdNET or Audacity table, measure each on AUDIO "
+            "(Raven's measurements and SNR) and write a Raven selection table with the "
+            "measurement columns filled."
+        ),
+        epilog="Exit status: 0 when written, 1 when the audio or the table cannot be read.",
+    )
+    measure_cmd.add_argument("audio", type=Path, metavar="AUDIO", help="the recording")
+    measure_cmd.add_argument("table", type=Path, metavar="TABLE", help="its annotation table")
+    measure_cmd.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="the Raven table to write (a folder: <stem>.Table.1.selections.txt in it)",
+    )
     return parser
 
 
@@ -111,6 +140,25 @@ def _warnings(path: Path, messages: list[str]) -> list[str]:
     ]
 
 
+def _run(path: Path, work: Callable[[], None], progress: _Progress) -> bool:
+    """Run ``work`` on the file ``path``: report its error, or what its decoder printed, on
+    stderr, in the file's name. Whether it succeeded."""
+    messages: list[str] = []
+    try:
+        with collected_stderr(messages):
+            work()
+    except (AudioError, OSError) as e:
+        progress.clear()
+        message = str(e) if isinstance(e, AudioError) else f"'{path}' could not be read: {e}"
+        print(f"error: {message}", file=sys.stderr)
+        return False
+    finally:
+        if messages:
+            progress.clear()
+            print(*_warnings(path, messages), sep="\n", file=sys.stderr)
+    return True
+
+
 def _render_one(path: Path, out_dir: Path, stem: str, *, tiles: bool) -> None:
     tile_dir = out_dir / f"{stem}.tiles"
 
@@ -135,6 +183,10 @@ def _render_one(path: Path, out_dir: Path, stem: str, *, tiles: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    return _measure(args) if args.command == "measure" else _render(args)
+
+
+def _render(args: argparse.Namespace) -> int:
     files, errors = find_inputs(args.paths)
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
@@ -146,18 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         progress.show(done, path.name)
         used[path.stem] = used.get(path.stem, 0) + 1
         stem = path.stem if used[path.stem] == 1 else f"{path.stem}_{used[path.stem]}"
-        messages: list[str] = []
-        try:
-            with collected_stderr(messages):
-                _render_one(path, args.output, stem, tiles=args.tiles)
-        except (AudioError, OSError) as e:
-            progress.clear()
-            message = str(e) if isinstance(e, AudioError) else f"'{path}' could not be read: {e}"
-            print(f"error: {message}", file=sys.stderr)
+        work = partial(_render_one, path, args.output, stem, tiles=args.tiles)
+        if not _run(path, work, progress):
             failed += 1
-        if messages:
-            progress.clear()
-            print(*_warnings(path, messages), sep="\n", file=sys.stderr)
     progress.show(len(files), "done")
     progress.clear()
     if not files and not errors:
@@ -166,3 +209,54 @@ def main(argv: list[str] | None = None) -> int:
     rendered = len(files) + len(errors) - failed
     print(f"{rendered} rendered, {failed} failed, in {args.output}")
     return 1 if failed else 0
+
+
+def _measure(args: argparse.Namespace) -> int:
+    # The annotation formats and the measurement names are the domain's (pure standard
+    # library); only this command needs them, so `sonagram render` starts without them.
+    from chalicelib import formats
+    from chalicelib.measurement_names import NAMES
+
+    from .decode import open_seekable
+    from .engine import MAX_DURATION_S
+    from .measure import measure_boxes
+
+    audio, table = args.audio, args.table
+    try:
+        _, imported = formats.read(table.read_bytes())
+    except (formats.FormatError, OSError) as e:
+        print(f"error: '{table}' could not be read: {e}", file=sys.stderr)
+        return 1
+    boxes = [entry.box for entry in imported]
+    progress = _Progress(len(boxes), sys.stderr)
+    measured: list[dict[str, float]] = []
+    sample_rate = 0
+
+    def measure() -> None:
+        nonlocal measured, sample_rate
+        with open_seekable(audio, name=audio.name, max_duration_s=MAX_DURATION_S) as opened:
+            sample_rate = opened.sample_rate
+        measured = measure_boxes(
+            audio,
+            name=audio.name,
+            boxes=boxes,
+            progress=lambda done: progress.show(done, audio.name),
+        )
+
+    try:
+        if not _run(audio, measure, progress):
+            return 1
+    except ValueError as e:  # a box the measurement refuses (high below low)
+        print(f"error: '{table}': {e}", file=sys.stderr)
+        return 1
+    progress.clear()
+    for box, values in zip(boxes, measured, strict=True):
+        kept = {k: v for k, v in box["measurements"].items() if k not in NAMES}
+        box["measurements"] = {**values, **kept}
+    export = formats.write(
+        boxes, "raven", recording=audio.name, duration_s=None, nyquist_hz=sample_rate / 2
+    )
+    out = args.output / export.filename if args.output.is_dir() else args.output
+    out.write_bytes(export.data)
+    print(f"{len(boxes)} boxes measured, in {out}")
+    return 0

@@ -199,6 +199,7 @@ def measure_boxes(
     boxes: list[dict],
     deadline: float | None = None,
     clock: Callable[[], float] = time.monotonic,
+    progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, float]]:
     """Raven's measurements (and SNR) of each box of one recording.
 
@@ -219,6 +220,8 @@ def measure_boxes(
         the first decoded block after it.
     clock : callable() -> float
         Where the deadline's time comes from (default :func:`time.monotonic`).
+    progress : callable(int) -> None, optional
+        Called with the number of boxes measured so far, each time a span is done.
 
     Returns
     -------
@@ -244,8 +247,12 @@ def measure_boxes(
             _BoxSums(box, sample_rate=audio.sample_rate, n_fft=N_FFT, hop_length=HOP_LENGTH)
             for box in boxes
         ]
+        done = 0
         for span in _spans(sums, merge_gap=round(MERGE_GAP_S * audio.sample_rate / HOP_LENGTH)):
             _measure_span(audio, span, name=name, deadline=deadline, clock=clock)
+            done += len(span)
+            if progress is not None:
+                progress(done)
     return [box.values() for box in sums]
 
 
