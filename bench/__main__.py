@@ -16,6 +16,7 @@ from bench.e2e import e2e_rows
 from bench.fanout import fanout_rows
 from bench.imports import import_rows
 from bench.long_render import long_rows, longest_rows
+from bench.measurement import measurement_rows
 from bench.plan import BENCH, FULL, QUICK, WORK, Plan
 from bench.report import Row
 from bench.viewer import viewer_rows
@@ -30,6 +31,7 @@ SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
     ("fanout", "1,000 renders at once, projected", fanout_rows),
     ("viewer", "viewer in Chromium", viewer_rows),
     ("banding", "horizontal stripes in white noise", banding_rows),
+    ("measurement", "measurements of boxes", measurement_rows),
 ]
 
 

@@ -18,6 +18,11 @@
     tile's pixels again with the engine's encoder, one after another: ``encode_s`` is
     what encoding the tiles costs at the least, the part of the floor that tiles add.
 
+``measure``
+    Measure 1,000 seeded boxes (:func:`bench.measurement.bench_boxes`), made untimed.
+``measure_one``
+    Measure one box, 2 s over 2-6 kHz in the middle of the recording.
+
 ``--warm-up`` first renders (with tiles) and floors a short file, untimed, so that
 every child starts in the same, warm, state (imports done, caches and allocator
 primed), as a warm Lambda would. The warm-up can only add to the peak memory
@@ -48,7 +53,7 @@ from chalicelib.spectrogram import render
 from chalicelib.spectrogram.png import encode_png
 
 ROOT = Path(__file__).resolve().parents[1]
-MODES = ("import", "engine", "tiles", "floor", "tile_png")
+MODES = ("import", "engine", "tiles", "floor", "tile_png", "measure", "measure_one")
 
 
 def measure(
@@ -92,6 +97,8 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
         return lambda: floor.run(audio, image)
     if mode == "tile_png":
         return _tile_encoding(audio)
+    if mode in ("measure", "measure_one"):
+        return _measurement(audio, one=mode == "measure_one")
     objects: dict[str, int] = {}
 
     def count_tiles(key: str, data: bytearray) -> None:
@@ -137,6 +144,26 @@ def _tile_encoding(audio: Path) -> Callable[[], dict]:
         return {"tiles": len(tiles), "encode_s": encode_s}
 
     return encode_tiles
+
+
+def _measurement(audio: Path, *, one: bool) -> Callable[[], dict]:
+    import soundfile as sf
+
+    from bench.measurement import BOXES, bench_boxes
+    from chalicelib.spectrogram.measure import measure_boxes
+
+    info = sf.info(audio)
+    if one:
+        middle = info.duration / 2
+        boxes = [{"start_s": middle, "end_s": middle + 2, "low_hz": 2000.0, "high_hz": 6000.0}]
+    else:
+        boxes = bench_boxes(info.duration, info.samplerate, BOXES)
+
+    def measure_file() -> dict:
+        measured = measure_boxes(audio, name=audio.name, boxes=boxes)
+        return {"boxes": len(measured), "with_snr": sum("SNR (dB)" in m for m in measured)}
+
+    return measure_file
 
 
 def main(argv: list[str]) -> None:

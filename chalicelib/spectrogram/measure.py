@@ -51,6 +51,8 @@ NOISE_MAX_S = 5.0
 MERGE_GAP_S = 1.0
 #: Fractions of a box's energy its percentile measurements stand at.
 _PERCENTILES = (0.05, 0.5, 0.95)
+# Smallest power a logarithm is taken of: below any float32 cell that is not 0.
+_TINY = np.float32(1e-38)
 # Tolerance of frame and bin edges: a box starting exactly on a frame's centre holds it.
 _EDGE = 1e-9
 
@@ -146,14 +148,16 @@ class _BoxSums:
             self.max_frame, self.max_bin = a + frame, self.low_bin + k
         # Shannon entropy of each frame's spectrum as a distribution, in bits:
         # log2(E) - sum(p log2 p) / E with E the frame's energy; silent frames have none.
+        # A silent cell adds 0 * log2(tiny) = 0, as p log p does at p = 0.
         sounding = energies > 0
-        if sounding.any():
-            cells = cells[sounding].astype(np.float64)
-            logs = np.log2(cells, out=np.zeros_like(cells), where=cells > 0)
-            energy = energies[sounding]
-            entropy = np.log2(energy) - (cells * logs).sum(axis=1) / energy
+        if not sounding.all():
+            cells, energies = cells[sounding], energies[sounding]
+        if len(energies):
+            logs = np.log2(np.maximum(cells, _TINY))
+            weighted = np.einsum("ij,ij->i", cells, logs, dtype=np.float64)
+            entropy = np.log2(energies) - weighted / energies
             self.entropy_sum += float(entropy.sum())
-            self.entropy_frames += len(energy)
+            self.entropy_frames += len(energies)
 
     def values(self) -> dict[str, float]:
         values = dict(self.deltas)

@@ -241,3 +241,23 @@ def test_overview_colours_read_back_as_the_db_they_stand_for():
     # Viridis repeats two colours (entries 112 and 113, 129 and 130): one step at most.
     read = banding.overview_db(rgb_png.getvalue())
     assert np.abs(read - expected).max() == pytest.approx(80 / 256)
+
+
+def test_measurement_boxes_are_seeded_mixed_and_inside_the_recording():
+    from bench.measurement import bench_boxes
+
+    boxes = bench_boxes(60.0, 48000, 500)
+    assert boxes == bench_boxes(60.0, 48000, 500)
+    assert all(0 <= b["start_s"] <= b["end_s"] <= 60.0 for b in boxes)
+    assert all(b["high_hz"] is None or 0 <= b["low_hz"] < b["high_hz"] <= 24000 for b in boxes)
+    assert any(b["start_s"] == b["end_s"] for b in boxes)
+    assert any(b["low_hz"] is None for b in boxes) and any(b["low_hz"] for b in boxes)
+    assert max(b["end_s"] - b["start_s"] for b in boxes) > 5
+
+
+@pytest.mark.parametrize("mode", ["measure", "measure_one"])
+def test_the_measurement_child_measures_every_box(inputs, mode):
+    path = ensure(Spec(3, 48000, "wav"), inputs)
+    run = child.measure(mode, path)
+    assert run["boxes"] == (1000 if mode == "measure" else 1)
+    assert run["elapsed_s"] > 0 and run["peak_rss_mb"] > 0

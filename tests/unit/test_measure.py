@@ -87,7 +87,7 @@ def expected(power: np.ndarray, b: dict) -> dict[str, float]:
 def assert_same(got: dict, want: dict) -> None:
     assert list(got) == list(want)
     for key in want:
-        assert got[key] == pytest.approx(want[key], rel=1e-5, abs=1e-9), key
+        assert got[key] == pytest.approx(want[key], rel=1e-5, abs=1e-5), key
 
 
 def noise(rng, seconds: float, rms: float = 0.05) -> np.ndarray:
