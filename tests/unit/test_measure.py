@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from chalicelib.measurement_names import NAMES
+from chalicelib.measurement_names import MEASUREMENTS, NAMES
 from chalicelib.ranged_file import RangedFile
 from chalicelib.spectrogram.decode import open_audio, open_seekable
 from chalicelib.spectrogram.errors import RenderTimeout
@@ -333,3 +334,13 @@ def test_the_deadline_stops_measuring(write_audio, recording):
         measure_boxes(
             path, name="rec.wav", boxes=EDGE_BOXES, deadline=0.5, clock=lambda: next(ticks)
         )
+
+
+def test_the_docs_define_every_measurement_as_the_names_module_does():
+    page = (Path(__file__).resolve().parents[2] / "docs" / "measurements.md").read_text()
+    rows = [
+        f"| {m.key} | {m.short} | {m.definition.replace('|', chr(92) + '|')} |"
+        for m in MEASUREMENTS
+    ]
+    table = "\n".join(["| Column | Short | Definition |", "|---|---|---|", *rows])
+    assert table in page
