@@ -84,6 +84,9 @@ class _BoxSums:
 
     def __init__(self, box: dict, *, sample_rate: int, n_fft: int, hop_length: int) -> None:
         start_s, end_s = float(box["start_s"]), float(box["end_s"])
+        bounds = (start_s, end_s, box.get("low_hz") or 0.0, box.get("high_hz") or 0.0)
+        if not all(map(math.isfinite, bounds)):
+            raise ValueError(f"a box's times and frequencies must be finite numbers: {bounds}")
         if not end_s >= start_s:
             raise ValueError(f"a box ends at {end_s!r} s, before it starts at {start_s!r} s")
         nyquist = sample_rate / 2
@@ -238,7 +241,8 @@ def measure_boxes(
     Raises
     ------
     ValueError
-        A box ends before it starts, or its high frequency is below its low.
+        A box ends before it starts, its high frequency is below its low, or a bound is
+        not a finite number.
     NotAudioError, EmptyAudioError, TooLongError
         The file cannot be read (as :func:`~chalicelib.spectrogram.render`).
     RenderTimeout

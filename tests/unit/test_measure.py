@@ -305,6 +305,14 @@ def test_a_span_decoded_alone_is_the_same_samples_and_frames(
         assert list(audio.blocks_from(len(whole) + 10)) == []
 
 
+def test_an_m4a_file_object_decodes_its_start_again_after_a_seek(write_audio, recording):
+    data = write_audio("rec.m4a", recording, SR).read_bytes()
+    with open_seekable(io.BytesIO(data), name="rec.m4a", max_duration_s=60) as audio:
+        first = np.concatenate(list(audio.blocks_from(1000)))
+        assert len(list(audio.blocks_from(150_000)))
+        assert np.array_equal(np.concatenate(list(audio.blocks_from(1000))), first)
+
+
 def test_an_m4a_span_decoded_alone_starts_on_the_same_sample(write_audio, recording):
     path = write_audio("rec.m4a", recording, SR)
     whole = np.concatenate(list(open_audio(path, name=path.name, max_duration_s=60).blocks))
@@ -321,6 +329,10 @@ def test_a_box_ending_before_it_starts_is_refused(write_audio, recording):
         measure(path, box(2.0, 1.0))
     with pytest.raises(ValueError, match="below its low"):
         measure(path, box(1.0, 2.0, 3000, 2000))
+    with pytest.raises(ValueError, match="finite"):
+        measure(path, box(1.0, math.inf))
+    with pytest.raises(ValueError, match="finite"):
+        measure(path, box(1.0, 2.0, math.nan, 300))
 
 
 def test_no_boxes_read_nothing(tmp_path):
