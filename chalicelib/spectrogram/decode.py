@@ -5,7 +5,8 @@ that or refused. libsndfile (via soundfile) reads WAV, FLAC, OGG/Vorbis, MP3 and
 everything it refuses, and Opus, goes through FFmpeg (via PyAV) told the container, which
 adds M4A/AAC and Opus. PyAV is imported only when a file needs it: importing it costs
 ~60 ms, a third of the CLI's start. Only one block is held at a time, so memory does not
-grow with the file's length.
+grow with the file's length. :func:`open_seekable` decodes spans of a file alone, from
+any sample (the measurements read only what their boxes need).
 """
 
 from __future__ import annotations
@@ -241,8 +242,9 @@ def open_seekable(
                 start=start,
                 origin_pts=origin_pts,
             )
-        # Near the start, decode from the start as open_audio does: a decoder that has
-        # run before decodes the first packets again slightly differently (AAC).
+        # Near the start, decode from the start as open_audio does, in a fresh decoder:
+        # one that has run before decodes the first packets again differently (AAC's
+        # noise substitution draws on the decoder's own random state).
         if used:
             opened_ffmpeg[0].close()
             opened_ffmpeg[:] = _open_ffmpeg(_rewound(path), name, named, max_duration_s)
@@ -453,7 +455,7 @@ def _ffmpeg_blocks(
 
 def _seek(container, stream, start: int, origin_pts: int):
     """Frames from a packet at or before sample ``start`` (at least the preroll before),
-    and the index of their first sample if it has no timestamp."""
+    and the index of their first sample."""
     rate = stream.codec_context.sample_rate
     preroll_s = SEEK_PREROLL_S
     while True:
@@ -464,7 +466,11 @@ def _seek(container, stream, start: int, origin_pts: int):
         if first is None:
             return iter(()), start
         pts, samples = first
-        position = 0 if pts is None else round((pts - origin_pts) * stream.time_base * rate)
+        if pts is None:
+            # Frames without timestamps cannot be placed: count them from the start.
+            container.seek(origin_pts, stream=stream, backward=True)
+            return _ffmpeg_frames(container, stream), 0
+        position = round((pts - origin_pts) * stream.time_base * rate)
         if position <= start or target_s == 0.0:
             return _chain(first, frames), position
         # Landed after the span's start: the container's index is coarse; seek further back.
