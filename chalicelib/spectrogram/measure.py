@@ -8,7 +8,8 @@ the mono mix, over its whole band up to the Nyquist frequency -- not the 8-bit t
   (a point box, or one shorter than a hop between two centres), the frame nearest its
   middle. Its **bins** are those whose frequency ``k * sample_rate / n_fft`` lies in
   ``[low_hz, high_hz]`` (null low: 0 Hz, null high: the Nyquist frequency); when none does,
-  the bin nearest the band's middle. Frames past the recording's end do not exist.
+  the bin nearest the band's middle (above the Nyquist frequency: the top bin). Frames
+  past the recording's end do not exist.
 - **SNR**: the mean power of the box's cells against the mean power of the same bins in
   two noise windows, before and after the box, each as long as the box clamped to
   :data:`NOISE_MIN_S` .. :data:`NOISE_MAX_S`, and apart from it by half a window
@@ -106,7 +107,7 @@ class _BoxSums:
         self.low_bin = min(top, max(0, math.ceil(low * per_hz - _EDGE)))
         self.high_bin = min(top, math.floor(high * per_hz + _EDGE))
         if self.low_bin > self.high_bin:
-            self.low_bin = self.high_bin = min(top, round((low + high) / 2 * per_hz))
+            self.low_bin = self.high_bin = min(top, max(0, round((low + high) / 2 * per_hz)))
 
         noise = min(NOISE_MAX_S, max(NOISE_MIN_S, end_s - start_s)) * per_s
         guard = n_fft // 2 / hop_length

@@ -47,6 +47,8 @@ def expected(power: np.ndarray, b: dict) -> dict[str, float]:
     if first > last:
         first = last = round((b["start_s"] + b["end_s"]) / 2 * per_s)
     lo, hi = math.ceil(low * per_hz - 1e-9), min(N_FFT // 2, math.floor(high * per_hz + 1e-9))
+    if lo > hi:  # no bin in the band: the one nearest its middle
+        lo = hi = min(N_FFT // 2, round((low + high) / 2 * per_hz))
     cells = power[max(0, first) : last + 1, lo : hi + 1]
     if not cells.size:
         return values
@@ -209,6 +211,7 @@ EDGE_BOXES = [
     box(0.0, 6.0),  # all of it: no noise window, no SNR
     box(4.99, 5.01, 10_000, None),
     box(2.5, 2.5, 3000, 3000),  # one cell
+    box(1.5, 2.5, 30_000, 40_000),  # above Nyquist: the top bin
 ]
 
 
@@ -242,6 +245,7 @@ def test_the_keys_follow_the_names_order(write_audio, recording):
     path = write_audio("rec.wav", recording, SR)
     (values,) = measure(path, box(2.0, 4.0, 2500, 3500))
     assert tuple(values) == NAMES
+    assert all(type(value) is float for value in values.values())  # JSON and DynamoDB alike
 
 
 def test_wav_and_flac_of_the_same_audio_measure_the_same(write_audio, recording):
