@@ -14,13 +14,14 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import soundfile as sf
 
-from .errors import EmptyAudioError, NotAudioError, TooLongError
+from .errors import AudioError, EmptyAudioError, NotAudioError, TooLongError
 
 if TYPE_CHECKING:
     import av
@@ -204,60 +205,114 @@ def open_seekable(
 ) -> SeekableAudio:
     """Open ``path`` to decode spans of it alone; checks and errors as :func:`open_audio`.
 
-    libsndfile seeks itself; FFmpeg seeks to a packet at least :data:`SEEK_PREROLL_S`
-    before the span (so the decoder's state is warm at the span's first sample) and the
-    samples before it are dropped, placed by their timestamps counted from the first
-    packet's.
+    libsndfile seeks WAV, FLAC, OGG and AIFF itself. FFmpeg seeks to a packet at least
+    :data:`SEEK_PREROLL_S` before the span (so the decoder's state is warm at the span's
+    first sample) and drops the samples before it, placed by their timestamps counted
+    from the stream's first. MP3 goes through FFmpeg too when both decoders give the
+    same first seconds: libsndfile's MP3 seek reads the file up to the span (an hour's
+    MP3 read through to measure one box at its end), FFmpeg's jumps there.
     """
     opened = _open_checked(path, name, max_duration_s)
     named = CONTAINERS[os.path.splitext(name)[1].lower()]
-    if isinstance(opened, sf.SoundFile):
+    if not isinstance(opened, sf.SoundFile):
+        spans = _FFmpegSpans(path, name, named, max_duration_s, block_size, opened)
+        return SeekableAudio(spans.sample_rate, spans.channels, spans.blocks_from, spans.close)
+    if opened.format == "MP3":
+        spans = _ffmpeg_if_same(opened, path, name, named, max_duration_s, block_size)
+        opened.close()
+        if spans is not None:
+            return SeekableAudio(spans.sample_rate, spans.channels, spans.blocks_from, spans.close)
+        # Opened again: FFmpeg moved a shared file object under libsndfile's reader.
+        opened = sf.SoundFile(_rewound(path))
 
-        def soundfile_from(start: int) -> Iterator[np.ndarray]:
-            try:
-                opened.seek(start)
-            except sf.LibsndfileError:
-                return  # past the end: libsndfile refuses to seek there
-            yield from _soundfile_blocks(opened, name, max_duration_s, block_size, start=start)
+    def soundfile_from(start: int) -> Iterator[np.ndarray]:
+        try:
+            opened.seek(start)
+        except sf.LibsndfileError:
+            return  # past the end: libsndfile refuses to seek there
+        yield from _soundfile_blocks(opened, name, max_duration_s, block_size, start=start)
 
-        return SeekableAudio(opened.samplerate, opened.channels, soundfile_from, opened.close)
-    opened_ffmpeg = list(opened)  # the container and its stream, replaced on a reopen
-    rate = opened_ffmpeg[1].codec_context.sample_rate
-    # Samples are placed by timestamps counted from the stream's first (rarely 0: encoder
-    # delay), as a decode from the start counts them.
-    origin_pts = opened_ffmpeg[1].start_time or 0
-    used = False
+    return SeekableAudio(opened.samplerate, opened.channels, soundfile_from, opened.close)
 
-    def ffmpeg_from(start: int) -> Iterator[np.ndarray]:
-        nonlocal used
-        if start > SEEK_PREROLL_S * rate:
-            used = True
-            container, stream = opened_ffmpeg
-            return _ffmpeg_blocks(
-                container,
-                stream,
-                name,
-                max_duration_s,
-                block_size,
-                start=start,
-                origin_pts=origin_pts,
+
+#: Seconds of an MP3's start that libsndfile and FFmpeg must decode alike (within
+#: :data:`_SAME_SAMPLES`, float rounding) for FFmpeg to decode its spans: the two agree on
+#: the encoder's delay when the file says it (LAME's header), and may not otherwise.
+_SAME_START_S = 2.0
+_SAME_SAMPLES = 1e-4
+#: Below this peak the start is too quiet to show whether the decoders agree.
+_AUDIBLE = 1e-3
+
+
+def _ffmpeg_if_same(handle: sf.SoundFile, path, name, named, max_duration_s, block_size):
+    """FFmpeg's spans of an MP3 libsndfile opened, if FFmpeg decodes its start alike."""
+    wanted = round(_SAME_START_S * handle.samplerate)
+    start = handle.read(wanted, dtype="float32", always_2d=True).mean(axis=1)
+    try:
+        spans = _FFmpegSpans(
+            path,
+            name,
+            named,
+            max_duration_s,
+            block_size,
+            _open_ffmpeg(_rewound(path), name, named, max_duration_s),
+        )
+    except AudioError:
+        return None
+    decoded: list[np.ndarray] = []
+    with closing(spans.blocks_from(0)) as blocks:
+        for block in blocks:
+            decoded.append(block)
+            if sum(map(len, decoded)) >= wanted:
+                break
+    theirs = np.concatenate(decoded)[:wanted] if decoded else np.empty(0, np.float32)
+    if (
+        len(theirs) == len(start)
+        and np.abs(start).max(initial=0) > _AUDIBLE
+        and np.abs(theirs - start).max() <= _SAME_SAMPLES
+    ):
+        return spans
+    spans.close()
+    return None
+
+
+class _FFmpegSpans:
+    """Spans of a file FFmpeg decodes: sought, or from the start in a fresh decoder."""
+
+    def __init__(self, path, name, named, max_duration_s, block_size, opened) -> None:
+        self._path, self._name, self._named = path, name, named
+        self._max_duration_s, self._block_size = max_duration_s, block_size
+        self._container, self._stream = opened
+        self.sample_rate = self._stream.codec_context.sample_rate
+        self.channels = self._stream.codec_context.layout.nb_channels
+        # Samples are placed by timestamps counted from the stream's first (rarely 0:
+        # encoder delay), as a decode from the start counts them.
+        self._origin_pts = self._stream.start_time or 0
+        self._used = False
+
+    def blocks_from(self, start: int) -> Iterator[np.ndarray]:
+        near_start = start <= SEEK_PREROLL_S * self.sample_rate
+        if near_start and self._used:
+            # Near the start, decode from the start as open_audio does, in a fresh
+            # decoder: one that has run before decodes the first packets again
+            # differently (AAC's noise substitution draws on the decoder's own state).
+            self._container.close()
+            self._container, self._stream = _open_ffmpeg(
+                _rewound(self._path), self._name, self._named, self._max_duration_s
             )
-        # Near the start, decode from the start as open_audio does, in a fresh decoder:
-        # one that has run before decodes the first packets again differently (AAC's
-        # noise substitution draws on the decoder's own random state).
-        if used:
-            opened_ffmpeg[0].close()
-            opened_ffmpeg[:] = _open_ffmpeg(_rewound(path), name, named, max_duration_s)
-        used = True
-        container, stream = opened_ffmpeg
-        return _ffmpeg_blocks(container, stream, name, max_duration_s, block_size, start=start)
+        self._used = True
+        return _ffmpeg_blocks(
+            self._container,
+            self._stream,
+            self._name,
+            self._max_duration_s,
+            self._block_size,
+            start=start,
+            origin_pts=None if near_start else self._origin_pts,
+        )
 
-    return SeekableAudio(
-        rate,
-        opened_ffmpeg[1].codec_context.layout.nb_channels,
-        ffmpeg_from,
-        lambda: opened_ffmpeg[0].close(),
-    )
+    def close(self) -> None:
+        self._container.close()
 
 
 def _open_checked(path, name: str, max_duration_s: float):

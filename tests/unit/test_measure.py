@@ -87,10 +87,10 @@ def expected(power: np.ndarray, b: dict) -> dict[str, float]:
     return {key: values[key] for key in NAMES if key in values}
 
 
-def assert_same(got: dict, want: dict) -> None:
+def assert_same(got: dict, want: dict, *, tolerance: float = 1e-5) -> None:
     assert list(got) == list(want)
     for key in want:
-        assert got[key] == pytest.approx(want[key], rel=1e-5, abs=1e-5), key
+        assert got[key] == pytest.approx(want[key], rel=tolerance, abs=tolerance), key
 
 
 def noise(rng, seconds: float, rms: float = 0.05) -> np.ndarray:
@@ -255,11 +255,23 @@ def test_wav_and_flac_of_the_same_audio_measure_the_same(write_audio, recording)
     assert measure(write_audio("rec.flac", pcm, SR), *EDGE_BOXES) == wav
 
 
-def test_an_mp3_measures_as_its_whole_decode(write_audio, recording):
-    path = write_audio("rec.mp3", recording, SR)
+@pytest.mark.parametrize("quiet_s", [0, 3])
+def test_an_mp3_measures_as_its_whole_decode(write_audio, recording, rng, quiet_s):
+    # Spans of an MP3 are FFmpeg's when its start decodes as libsndfile's (within 2e-6 of
+    # full scale here); a start too quiet to show that has libsndfile seek instead.
+    quiet = noise(rng, quiet_s, rms=1e-4)
+    path = write_audio("rec.mp3", np.concatenate([quiet, recording]), SR)
     power = whole_power(path)
-    for got, b in zip(measure(path, *EDGE_BOXES), EDGE_BOXES, strict=True):
-        assert_same(got, expected(power, b))
+    # Above the encoder's low-pass only the decoders' rounding is left, and they round apart.
+    boxes = [
+        {**b, "start_s": b["start_s"] + quiet_s, "end_s": b["end_s"] + quiet_s}
+        for b in EDGE_BOXES
+        if (b["low_hz"] or 0) < 10_000
+    ]
+    measured = measure(path, *boxes)
+    for got, b in zip(measured, boxes, strict=True):
+        assert_same(got, expected(power, b), tolerance=1e-4)
+    assert measure_boxes(io.BytesIO(path.read_bytes()), name=path.name, boxes=boxes) == measured
 
 
 def test_an_m4a_measures_as_its_whole_decode_but_for_the_decoders_noise(write_audio, recording):
@@ -287,7 +299,7 @@ def test_a_file_object_and_ranged_reads_measure_as_the_path(write_audio, recordi
 
 
 @pytest.mark.parametrize(
-    ("extension", "tolerance"), [(".wav", 0), (".flac", 0), (".opus", 0), (".mp3", 1e-6)]
+    ("extension", "tolerance"), [(".wav", 0), (".flac", 0), (".opus", 0), (".mp3", 1e-5)]
 )
 def test_a_span_decoded_alone_is_the_same_samples_and_frames(
     write_audio, recording, extension, tolerance
