@@ -108,16 +108,21 @@ their message is a sentence for the user that names the file. :class:`RenderTime
 means the deadline passed.
 """
 
-from .engine import ENGINE_VERSION, Rendering, render
+from .detector import BandEnergyDetector, Detections, Event
+from .engine import ENGINE_VERSION, Rendering, detect, render
 from .errors import AudioError, EmptyAudioError, NotAudioError, RenderTimeout, TooLongError
 
 __all__ = [
     "ENGINE_VERSION",
     "AudioError",
+    "BandEnergyDetector",
+    "Detections",
     "EmptyAudioError",
+    "Event",
     "NotAudioError",
     "Rendering",
     "RenderTimeout",
     "TooLongError",
+    "detect",
     "render",
 ]

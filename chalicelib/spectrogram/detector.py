@@ -143,6 +143,9 @@ class BandEnergyDetector:
     low_hz, high_hz : float
         The band listened to, in Hz: the preset's, its top clipped to Nyquist. A band
         holding no bin (``min_freq_hz`` above Nyquist) detects nothing.
+    pooled_bins : int
+        Adjacent in-band bins summed in the spectra kept for energy bands (1 unless
+        :data:`SPECTRA_BUDGET_BYTES` would be exceeded): the energy band's resolution.
     """
 
     def __init__(
@@ -179,13 +182,14 @@ class BandEnergyDetector:
         self._candidates = 0
         self._refused = dict.fromkeys(REFUSALS, 0)
         self._energy = preset.band == "energy" and not self._silent
+        self.pooled_bins = 1
         if self._energy:
             n_in_band = self._high_bin + 1 - self._low_bin
             waiting = self._block // 2 + self._hop + 1
-            pool = max(1, math.ceil(waiting * n_in_band * 4 / SPECTRA_BUDGET_BYTES))
+            pooled = max(1, math.ceil(waiting * n_in_band * 4 / SPECTRA_BUDGET_BYTES))
             # Each pooled band sums bins starts[i] .. starts[i + 1] - 1 (relative to low).
-            self._starts = np.arange(0, n_in_band, pool)
-            self._pool = pool
+            self._starts = np.arange(0, n_in_band, pooled)
+            self.pooled_bins = pooled
             self._waiting: deque[tuple[int, np.ndarray]] = deque()
             self._noise_sum = np.zeros(len(self._starts))
             self._noise_weight = 0.0
@@ -209,7 +213,9 @@ class BandEnergyDetector:
             self._power = grown
         self._power[self._n : self._n + n] = in_band.sum(axis=1, dtype=np.float64)
         if self._energy:
-            pooled = in_band if self._pool == 1 else np.add.reduceat(in_band, self._starts, axis=1)
+            pooled = (
+                in_band if self.pooled_bins == 1 else np.add.reduceat(in_band, self._starts, axis=1)
+            )
             self._waiting.append((self._n, np.array(pooled, dtype=np.float32)))
         self._n += n
         if self._n >= self._block:
@@ -360,7 +366,7 @@ class BandEnergyDetector:
         low_band = int(np.searchsorted(cumulative, ENERGY_LOW, "left"))
         high_band = int(np.searchsorted(cumulative, ENERGY_HIGH, "left"))
         low_bin = self._low_bin + int(self._starts[low_band])
-        high_bin = self._low_bin + int(self._starts[high_band]) + self._pool - 1
+        high_bin = self._low_bin + int(self._starts[high_band]) + self.pooled_bins - 1
         return (
             max(self.low_hz, (low_bin - 0.5) * self._bin_hz),
             min(self.high_hz, (high_bin + 0.5) * self._bin_hz),
