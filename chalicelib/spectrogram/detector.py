@@ -167,6 +167,7 @@ class BandEnergyDetector:
         self._low_bin = math.ceil(self.low_hz / self._bin_hz - 1e-9)
         self._high_bin = math.floor(self.high_hz / self._bin_hz + 1e-9)
         self._silent = self._low_bin > self._high_bin
+        self._ones = np.ones(max(0, self._high_bin + 1 - self._low_bin), dtype=np.float32)
         self.n_bins = 1 if self._silent else self._high_bin + 1
         self._block = max(1, round(preset.noise_block_s / self._frame_s))
         self._hop = max(1, round(preset.noise_hop_s / self._frame_s))
@@ -200,8 +201,10 @@ class BandEnergyDetector:
         Parameters
         ----------
         power : np.ndarray [shape=(frames, >= n_bins), dtype=float32]
-            ``|STFT|**2`` of consecutive frames (bins beyond :attr:`n_bins` are ignored);
-            not modified, not kept.
+            ``|STFT|**2`` of consecutive frames (bins beyond :attr:`n_bins` are ignored).
+            Not modified; with ``band="energy"`` a view of its in-band part is kept until
+            its frames' noise is known, so it must not be changed afterwards (the STFT
+            returns a new array each time).
         """
         if self._silent or not len(power):
             return
@@ -211,12 +214,13 @@ class BandEnergyDetector:
             grown = np.empty(max(2 * len(self._power), self._n + n), dtype=np.float64)
             grown[: self._n] = self._power[: self._n]
             self._power = grown
-        self._power[self._n : self._n + n] = in_band.sum(axis=1, dtype=np.float64)
+        # A matrix-vector product: the cheapest sum over bins (this runs in the render).
+        self._power[self._n : self._n + n] = in_band @ self._ones
         if self._energy:
             pooled = (
                 in_band if self.pooled_bins == 1 else np.add.reduceat(in_band, self._starts, axis=1)
             )
-            self._waiting.append((self._n, np.array(pooled, dtype=np.float32)))
+            self._waiting.append((self._n, pooled))
         self._n += n
         if self._n >= self._block:
             last_complete = (self._n - self._block) // self._hop
@@ -253,16 +257,16 @@ class BandEnergyDetector:
         return np.maximum(np.floor(centred + 0.5), 0).astype(np.int64)
 
     def _decidable(self, last_complete: int) -> int:
-        """Frames before this one have their noise block complete."""
-        pending = np.arange(self._decided, self._n)
-        return self._decided + int(np.searchsorted(self._block_of(pending), last_complete, "right"))
+        """Frames before this one have their noise block complete: those whose nearest
+        block is ``last_complete`` or earlier (:meth:`_block_of` solved for the frame)."""
+        end = math.ceil((last_complete + 0.5) * self._hop + (self._block - 1) / 2)
+        return min(end, self._n)
 
     def _noise_of(self, block: int) -> float:
         if block not in self._noise:
             start = block * self._hop
             values = self._power[start : min(start + self._block, self._n)]
-            level = float(np.percentile(values, self.preset.noise_percentile))
-            self._noise[block] = max(level, POWER_MIN)
+            self._noise[block] = max(percentile(values, self.preset.noise_percentile), POWER_MIN)
         return self._noise[block]
 
     def _decide(self, end: int, last_block: int) -> None:
@@ -271,23 +275,24 @@ class BandEnergyDetector:
         if end <= start:
             return
         blocks = np.minimum(self._block_of(np.arange(start, end)), last_block)
-        used = np.unique(blocks)
-        noise = np.array([self._noise_of(int(block)) for block in used])
-        noise = noise[np.searchsorted(used, blocks)]
+        # Blocks never decrease from frame to frame.
+        first_block, final_block = int(blocks[0]), int(blocks[-1])
+        noise = np.array([self._noise_of(b) for b in range(first_block, final_block + 1)])
+        noise = noise[blocks - first_block]
         # Later frames take this step's last block or later ones: forget the others.
-        for block in [b for b in self._noise if b < used[-1]]:
+        for block in [b for b in self._noise if b < final_block]:
             del self._noise[block]
         power = self._power[start:end]
         loud = power >= noise * self._threshold
         spectra = self._take_spectra(end) if self._energy else None
         if spectra is not None:
-            self._learn_noise(spectra[~loud])
+            self._learn_noise(spectra, quiet=~loud)
         # Runs of loud frames: [run_starts[i], run_ends[i]) relative to start.
         edges = np.diff(np.concatenate(([0], loud.view(np.int8), [0])))
         run_starts, run_ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
         for first, stop in zip(run_starts, run_ends, strict=True):
             snr_db = 10 * math.log10(float((power[first:stop] / noise[first:stop]).max()))
-            summed = None if spectra is None else spectra[first:stop].sum(axis=0, dtype=np.float64)
+            summed = None if spectra is None else spectra[first:stop].sum(axis=0)
             self._add_run(start + int(first), start + int(stop) - 1, snr_db, summed)
         if self._open is not None and end - 1 - self._open.last >= self._join_gap:
             self._close()
@@ -319,13 +324,15 @@ class BandEnergyDetector:
             taken.append(spectra)
         return np.concatenate(taken) if len(taken) > 1 else taken[0]
 
-    def _learn_noise(self, quiet: np.ndarray) -> None:
-        """Fold quiet frames into the noise spectrum, older frames fading over a block."""
-        if not len(quiet):
+    def _learn_noise(self, spectra: np.ndarray, *, quiet: np.ndarray) -> None:
+        """Fold the ``quiet`` frames of ``spectra`` into the noise spectrum, older frames
+        fading over a block."""
+        n_quiet = int(quiet.sum())
+        if not n_quiet:
             return
-        fade = math.exp(-len(quiet) / self._block)
-        self._noise_sum = self._noise_sum * fade + quiet.sum(axis=0, dtype=np.float64)
-        self._noise_weight = self._noise_weight * fade + len(quiet)
+        fade = math.exp(-n_quiet / self._block)
+        self._noise_sum = self._noise_sum * fade + quiet.astype(np.float32) @ spectra
+        self._noise_weight = self._noise_weight * fade + n_quiet
 
     def _close(self) -> None:
         event, self._open = self._open, None
@@ -371,3 +378,14 @@ class BandEnergyDetector:
             max(self.low_hz, (low_bin - 0.5) * self._bin_hz),
             min(self.high_hz, (high_bin + 0.5) * self._bin_hz),
         )
+
+
+def percentile(values: np.ndarray, q: float) -> float:
+    """``np.percentile(values, q)`` (linear interpolation), from a partial sort: a noise
+    block's level is taken every noise hop, inside the render."""
+    position = q / 100 * (len(values) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(values) - 1)
+    ordered = np.partition(values, (below, above))
+    low, high = float(ordered[below]), float(ordered[above])
+    return low + (high - low) * (position - below)

@@ -12,7 +12,7 @@ import soundfile as sf
 from bench.calls import TARGET_PRECISION, TARGET_RECALL, quality
 from chalicelib.detector_presets import DetectorPreset
 from chalicelib.spectrogram import detect, render
-from chalicelib.spectrogram.detector import PEAK_SNR, BandEnergyDetector, Detections
+from chalicelib.spectrogram.detector import PEAK_SNR, BandEnergyDetector, Detections, percentile
 from chalicelib.spectrogram.stft import HOP_LENGTH, N_FFT, StreamingSTFT
 
 # 100 frames a second (10 ms each) and 25 Hz bins: frame and bin arithmetic stays exact.
@@ -119,6 +119,13 @@ def test_a_recording_shorter_than_a_noise_block_is_one_block():
     levels = np.ones(150)
     levels[50:70] = 100.0
     assert times(run(levels, noise_block_s=10.0, noise_hop_s=1.0)) == [(0.495, 0.695)]
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 469])
+@pytest.mark.parametrize("q", [0.0, 20.0, 33.3, 50.0, 99.9, 100.0])
+def test_the_noise_percentile_is_numpys(rng, n, q):
+    values = rng.random(n)
+    assert percentile(values, q) == pytest.approx(np.percentile(values, q), rel=1e-12)
 
 
 def test_digital_silence_is_never_loud():
