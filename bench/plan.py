@@ -71,7 +71,7 @@ FULL = Plan(
     fanout_renders=1000,
     viewed=Spec(4 * 3600, 48000, "mp3", bit_rate=32_000),
     viewer_rounds=3,
-    labelled_s=600.0,
+    labelled_s=300.0,
 )
 
 

@@ -128,7 +128,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "%",
         # Not Raven's 70: trills (notes with gaps) and calls joined to a nearby rain drop
         # fall below 70 % at 10 dB SNR; at 50 the labelled set's recall there goes from
-        # 0.82-0.85 to 1.00 at a precision of 0.97-0.98 (docs/detection.md, bench/calls.py).
+        # 0.85 to 1.00, its precision from 0.96 to 0.90 (docs/detection.md).
         50.0,
         0.0,
         100.0,

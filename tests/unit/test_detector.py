@@ -4,13 +4,14 @@ render's pass, and scored on the generated labelled set."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
 from bench.calls import TARGET_PRECISION, TARGET_RECALL, quality
-from chalicelib.detector_presets import DetectorPreset
+from chalicelib.detector_presets import PARAMETERS, DetectorPreset
 from chalicelib.spectrogram import detect, render
 from chalicelib.spectrogram.detector import PEAK_SNR, BandEnergyDetector, Detections, percentile
 from chalicelib.spectrogram.stft import HOP_LENGTH, N_FFT, StreamingSTFT
@@ -251,3 +252,14 @@ def test_the_default_preset_finds_the_labelled_calls_at_10_db_and_more():
     for scored in quality(duration_s=40.0, preset=DetectorPreset(name="default"), snrs_db=(10, 20)):
         assert scored.recall >= TARGET_RECALL, scored
         assert scored.precision >= TARGET_PRECISION, scored
+
+
+def test_the_parameter_table_in_the_docs_is_the_presets():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "detection.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    expected = [
+        f"| `{p.name}` | {p.label} | {p.unit} | {p.default:g} | {p.minimum:g} – {p.maximum:g} "
+        f"| {p.explanation} |"
+        for p in PARAMETERS
+    ]
+    assert rows == expected
