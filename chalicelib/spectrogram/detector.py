@@ -30,10 +30,10 @@ block): the band from the bin where 5 % of that excess energy is reached to the 
 where 95 % is, each widened by half a bin and kept inside the preset's band. Its score is
 its peak frame SNR, in dB.
 
-Memory: one float a frame (``p``) plus, with ``band="energy"``, the in-band spectra of the
-frames still waiting for their noise block (about ``B / 2 + H`` frames); adjacent bins are
-summed in those spectra when more would exceed :data:`SPECTRA_BUDGET_BYTES`. No spectrum
-of the recording is kept.
+Memory does not grow with the recording: ``p`` of the frames a noise block may still need
+(about ``B + H``) plus, with ``band="energy"``, the in-band spectra of the frames still
+waiting for their noise block (about ``B / 2 + H`` frames); adjacent bins are summed in
+those spectra when more would exceed :data:`SPECTRA_BUDGET_BYTES`.
 """
 
 from __future__ import annotations
@@ -174,7 +174,9 @@ class BandEnergyDetector:
         self._threshold = 10 ** (preset.snr_threshold_db / 10)
         # Gaps shorter than this many frames join two loud runs.
         self._join_gap = preset.min_separation_s / self._frame_s
-        self._power = np.empty(1024, dtype=np.float64)
+        # In-band power of frames _first .. _n - 1: those a noise block may still need.
+        self._power = np.empty(4 * self._block + 1024, dtype=np.float32)
+        self._first = 0
         self._n = 0  # frames pushed
         self._decided = 0  # frames classified loud or quiet
         self._noise: dict[int, float] = {}
@@ -210,12 +212,10 @@ class BandEnergyDetector:
             return
         in_band = power[:, self._low_bin : self._high_bin + 1]
         n = len(power)
-        if self._n + n > len(self._power):
-            grown = np.empty(max(2 * len(self._power), self._n + n), dtype=np.float64)
-            grown[: self._n] = self._power[: self._n]
-            self._power = grown
+        if self._n + n - self._first > len(self._power):
+            self._make_room(n)
         # A matrix-vector product: the cheapest sum over bins (this runs in the render).
-        self._power[self._n : self._n + n] = in_band @ self._ones
+        self._power[self._n - self._first : self._n + n - self._first] = in_band @ self._ones
         if self._energy:
             pooled = (
                 in_band if self.pooled_bins == 1 else np.add.reduceat(in_band, self._starts, axis=1)
@@ -251,6 +251,20 @@ class BandEnergyDetector:
             ]
         return Detections(events, self._candidates, dict(self._refused))
 
+    def _make_room(self, n: int) -> None:
+        """Room for ``n`` more frames: the frames no block needs any more are dropped.
+
+        Frames not yet classified take their nearest block or, at the end, the last whole
+        one: neither comes before the earlier of these two blocks.
+        """
+        nearest = int(self._block_of(np.array([self._decided]))[0])
+        needed = min(nearest, max(0, (self._n - self._block) // self._hop)) * self._hop
+        kept = self._power[needed - self._first : self._n - self._first]
+        if len(kept) + n > len(self._power) // 2:
+            self._power = np.empty(2 * (len(kept) + n), dtype=np.float32)
+        self._power[: len(kept)] = kept
+        self._first = needed
+
     def _block_of(self, frames: np.ndarray) -> np.ndarray:
         """Each frame's nearest noise block, not yet limited to the blocks that exist."""
         centred = (frames - (self._block - 1) / 2) / self._hop
@@ -265,7 +279,9 @@ class BandEnergyDetector:
     def _noise_of(self, block: int) -> float:
         if block not in self._noise:
             start = block * self._hop
-            values = self._power[start : min(start + self._block, self._n)]
+            values = self._power[
+                start - self._first : min(start + self._block, self._n) - self._first
+            ]
             self._noise[block] = max(percentile(values, self.preset.noise_percentile), POWER_MIN)
         return self._noise[block]
 
@@ -282,7 +298,7 @@ class BandEnergyDetector:
         # Later frames take this step's last block or later ones: forget the others.
         for block in [b for b in self._noise if b < final_block]:
             del self._noise[block]
-        power = self._power[start:end]
+        power = self._power[start - self._first : end - self._first]
         loud = power >= noise * self._threshold
         spectra = self._take_spectra(end) if self._energy else None
         if spectra is not None:

@@ -4,6 +4,7 @@ render's pass, and scored on the generated labelled set."""
 from __future__ import annotations
 
 import io
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,28 @@ def test_block_sizes_do_not_change_what_is_found():
     whole = run(levels)
     assert times(run(levels, chunk=1)) == times(run(levels, chunk=37)) == times(whole)
     assert whole.candidates == 4  # 700 and 710 are joined
+
+
+def test_frames_no_noise_block_needs_are_let_go_without_changing_what_is_found(rng):
+    levels = rng.exponential(1.0, 30_000)
+    for at in rng.integers(0, 29_900, 200):
+        levels[at : at + int(rng.integers(3, 60))] *= 30
+    short_blocks = {"noise_block_s": 1.0, "noise_hop_s": 0.3}
+    whole = run(levels, **short_blocks)
+    assert len(whole.events) > 50
+    assert run(levels, chunk=37, **short_blocks) == whole
+    assert run(levels, chunk=1000, band="energy", **short_blocks).events != []
+
+
+def test_memory_stays_bounded_however_long_the_recording():
+    detector = BandEnergyDetector(preset(), sample_rate=FRAME_RATE_SR)
+    chunk = frames(np.ones(1000))
+    tracemalloc.start()
+    for _ in range(1000):  # 10^6 frames: 4 MB if every frame's power were kept
+        detector.push(chunk)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1_000_000
 
 
 def test_too_short_too_long_and_sparse_events_are_refused_and_counted():
