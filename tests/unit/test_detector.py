@@ -13,7 +13,7 @@ import soundfile as sf
 
 from bench.calls import TARGET_PRECISION, TARGET_RECALL, quality
 from chalicelib.detector_presets import PARAMETERS, DetectorPreset
-from chalicelib.spectrogram import detect, render
+from chalicelib.spectrogram import RenderTimeout, detect, render
 from chalicelib.spectrogram.detector import PEAK_SNR, BandEnergyDetector, Detections, percentile
 from chalicelib.spectrogram.stft import HOP_LENGTH, N_FFT, StreamingSTFT
 
@@ -253,6 +253,18 @@ def test_detect_refuses_no_presets_and_twin_names(rng):
     twins = [DetectorPreset(name="d"), DetectorPreset(name="d", min_freq_hz=500.0)]
     with pytest.raises(ValueError, match="distinct names"):
         detect(wav(tone_burst(rng, seconds=1.0, at_s=0.2)), name="a.wav", presets=twins)
+
+
+def test_detect_stops_at_its_deadline(rng):
+    ticks = iter(range(100))
+    with pytest.raises(RenderTimeout, match="Detecting in 'a.wav' ran out of time after"):
+        detect(
+            wav(tone_burst(rng)),
+            name="a.wav",
+            presets=[DetectorPreset(name="d")],
+            deadline=1.0,
+            clock=lambda: next(ticks),
+        )
 
 
 def test_energy_bands_of_pooled_spectra_still_bracket_the_tone(rng):
