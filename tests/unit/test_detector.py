@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from bench import child
 from bench.calls import TARGET_PRECISION, TARGET_RECALL, quality
+from bench.signals import Spec, ensure
 from chalicelib.detector_presets import PARAMETERS, DetectorPreset
 from chalicelib.spectrogram import RenderTimeout, detect, render
 from chalicelib.spectrogram.detector import PEAK_SNR, BandEnergyDetector, Detections, percentile
@@ -298,3 +300,15 @@ def test_the_parameter_table_in_the_docs_is_the_presets():
         for p in PARAMETERS
     ]
     assert rows == expected
+
+
+def test_the_bench_children_render_with_the_detector_and_run_it_alone(tmp_path):
+    path = ensure(Spec(4.0, 48000, "wav"), tmp_path)
+    with_detector = child.measure("detect_tiles", path, warm_up=path)
+    alone = child.measure("detect", path, warm_up=path)
+    # The bench recording calls every 0.25 s at 60 %: some are proposed, the same each way.
+    assert with_detector["proposals"] == alone["proposals"] > 0
+    assert with_detector["candidates"] == alone["candidates"]
+    assert with_detector["tiles"] > 0 and "tiles" not in alone
+    for run in (with_detector, alone):
+        assert run["elapsed_s"] > 0 and 10 < run["peak_rss_mb"] < 1000
