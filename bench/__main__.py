@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from bench import machine, report
 from bench.banding import banding_rows
 from bench.compare import compared_rows
+from bench.detection import detection_rows
 from bench.e2e import e2e_rows
 from bench.fanout import fanout_rows
 from bench.imports import import_rows
@@ -32,6 +33,7 @@ SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
     ("viewer", "viewer in Chromium", viewer_rows),
     ("banding", "horizontal stripes in white noise", banding_rows),
     ("measurement", "measurements of boxes", measurement_rows),
+    ("detection", "band-limited energy detector", detection_rows),
 ]
 
 

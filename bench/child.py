@@ -10,6 +10,11 @@
     Render the overview and every tile, to a sink that counts the objects and bytes
     and drops them: the upload to storage is not the engine's work, and holding them
     would be the sink's memory, not the engine's.
+``detect_tiles``
+    As ``tiles``, with the default detector preset in the same pass.
+``detect``
+    Run the default detector preset alone (``detect``: decoding and the STFT, no drawing),
+    as a re-run does.
 ``floor``
     Do the floor's work (:mod:`bench.floor`), encoding the overview read from
     ``--overview``.
@@ -23,7 +28,8 @@
 ``measure_one``
     Measure one box, 2 s over 2-6 kHz in the middle of the recording.
 
-``--warm-up`` first renders (with tiles) and floors a short file, untimed, so that
+``--warm-up`` first renders (with tiles, and the detector in the detection modes) and
+floors a short file, untimed, so that
 every child starts in the same, warm, state (imports done, caches and allocator
 primed), as a warm Lambda would. The warm-up can only add to the peak memory
 reported, never hide any.
@@ -49,11 +55,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import floor
-from chalicelib.spectrogram import render
+from chalicelib.detector_presets import DetectorPreset
+from chalicelib.spectrogram import detect, render
 from chalicelib.spectrogram.png import encode_png
 
 ROOT = Path(__file__).resolve().parents[1]
-MODES = ("import", "engine", "tiles", "floor", "tile_png", "measure", "measure_one")
+MODES = (
+    "import",
+    "engine",
+    "tiles",
+    "detect_tiles",
+    "detect",
+    "floor",
+    "tile_png",
+    "measure",
+    "measure_one",
+)
+#: The preset the detection modes run: the defaults.
+DEFAULT_PRESET = DetectorPreset(name="default")
 
 
 def measure(
@@ -83,8 +102,9 @@ def _discard_tile(key: str, data: bytearray) -> None:
     """A tile sink that keeps nothing."""
 
 
-def _warm_up(audio: Path) -> None:
-    rendering = render(audio, name=audio.name, tile_sink=_discard_tile)
+def _warm_up(audio: Path, mode: str) -> None:
+    detectors = [DEFAULT_PRESET] if mode.startswith("detect") else []
+    rendering = render(audio, name=audio.name, tile_sink=_discard_tile, detectors=detectors)
     floor.run(audio, floor.overview_indices(rendering.overview_png))
 
 
@@ -99,14 +119,17 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
         return _tile_encoding(audio)
     if mode in ("measure", "measure_one"):
         return _measurement(audio, one=mode == "measure_one")
+    if mode == "detect":
+        return lambda: _proposals(detect(audio, name=audio.name, presets=[DEFAULT_PRESET]))
     objects: dict[str, int] = {}
 
     def count_tiles(key: str, data: bytearray) -> None:
         objects[key] = len(data)
 
     def render_file() -> dict:
-        sink = count_tiles if mode == "tiles" else None
-        rendering = render(audio, name=audio.name, tile_sink=sink)
+        sink = count_tiles if mode in ("tiles", "detect_tiles") else None
+        detectors = [DEFAULT_PRESET] if mode == "detect_tiles" else []
+        rendering = render(audio, name=audio.name, tile_sink=sink, detectors=detectors)
         if overview is not None:
             overview.write_bytes(rendering.overview_png)
         return {
@@ -118,9 +141,18 @@ def _job(mode: str, audio: Path, overview: Path | None) -> Callable[[], dict]:
             "tile_object_bytes": objects,
             "overview_bytes": len(rendering.overview_png),
             "tile_levels": len(rendering.manifest["tile_levels"]),
+            **_proposals(rendering.detections),
         }
 
     return render_file
+
+
+def _proposals(detections: dict) -> dict:
+    """How many proposals and candidates the detectors made."""
+    return {
+        "proposals": sum(len(found.events) for found in detections.values()),
+        "candidates": sum(found.candidates for found in detections.values()),
+    }
 
 
 def _tile_encoding(audio: Path) -> Callable[[], dict]:
@@ -174,7 +206,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--warm-up", type=Path)
     args = parser.parse_args(argv)
     if args.warm_up is not None:
-        _warm_up(args.warm_up)
+        _warm_up(args.warm_up, args.mode)
     job = _job(args.mode, args.audio, args.overview)
     wall, cpu = time.perf_counter(), time.process_time()
     report = job()

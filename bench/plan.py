@@ -42,6 +42,8 @@ class Plan:
     # Opened in the viewer after it renders on the local stack (kept under the upload limit).
     viewed: Spec
     viewer_rounds: int
+    # Seconds of labelled calls per SNR the detector is scored on (one call per 2 s).
+    labelled_s: float
 
 
 FULL = Plan(
@@ -69,6 +71,7 @@ FULL = Plan(
     fanout_renders=1000,
     viewed=Spec(4 * 3600, 48000, "mp3", bit_rate=32_000),
     viewer_rounds=3,
+    labelled_s=300.0,
 )
 
 
@@ -88,6 +91,7 @@ QUICK = Plan(
     fanout_renders=1000,
     viewed=Spec(60, 48000, "mp3"),
     viewer_rounds=1,
+    labelled_s=40.0,
 )
 
 

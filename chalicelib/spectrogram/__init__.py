@@ -5,6 +5,7 @@ by the block size and the output size, not by the recording's length.
 
 >>> from chalicelib.spectrogram import render
 >>> rendering = render("dawn.wav", name="dawn.wav", tile_sink=store)  # doctest: +SKIP
+>>> found = detect("dawn.wav", name="dawn.wav", presets=[preset])  # doctest: +SKIP
 
 Pipeline
 --------
@@ -34,6 +35,14 @@ Pipeline
    absolute dB on a fixed scale, so the viewer sets the reference and floor live. A
    level's tiles are stored back to back in objects of at most 16 MiB; the manifest
    gives each tile's object and byte range.
+6. **Detection** (only with ``detectors``, a sequence of ``DetectorPreset``): each
+   preset's :class:`BandEnergyDetector` (:mod:`.detector`, Raven's band-limited energy
+   detector) reads the same STFT frames; the STFT keeps the bins the widest of the drawing
+   and the detectors needs, and the drawing crops to its own, so the images and manifest
+   are the same with or without detectors. ``Rendering.detections`` maps each preset's
+   name to its :class:`Detections` (events, candidates, refusals);
+   ``Detections.boxes(preset)`` makes them proposed annotation boxes.
+   :func:`detect` runs steps 1, 2 and 6 alone (a re-run, nothing drawn).
 
 Manifest
 --------
@@ -108,16 +117,21 @@ their message is a sentence for the user that names the file. :class:`RenderTime
 means the deadline passed.
 """
 
-from .engine import ENGINE_VERSION, Rendering, render
+from .detector import BandEnergyDetector, Detections, Event
+from .engine import ENGINE_VERSION, Rendering, detect, render
 from .errors import AudioError, EmptyAudioError, NotAudioError, RenderTimeout, TooLongError
 
 __all__ = [
     "ENGINE_VERSION",
     "AudioError",
+    "BandEnergyDetector",
+    "Detections",
     "EmptyAudioError",
+    "Event",
     "NotAudioError",
     "Rendering",
     "RenderTimeout",
     "TooLongError",
+    "detect",
     "render",
 ]

@@ -1,18 +1,23 @@
-"""``sonagram render``: spectrograms of local recordings, no cloud involved.
+"""``sonagram render``, ``sonagram detect`` and ``sonagram measure``: local recordings, no
+cloud involved.
 
-For each input file (folders are searched recursively for audio extensions) it
-writes ``<stem>.png`` (the overview) and ``<stem>.json`` (the manifest) into the
-output folder, and with ``--tiles`` the objects of tiles under ``<stem>.tiles/``.
+For each input file (folders are searched recursively for audio extensions),
+``render`` writes ``<stem>.png`` (the overview) and ``<stem>.json`` (the manifest) into
+the output folder, and with ``--tiles`` the objects of tiles under ``<stem>.tiles/``.
 The manifest's ``key``, ``object`` and ``objects`` fields are rewritten to these paths,
-relative to the JSON file. When two inputs share a stem, the later one is written as
-``<stem>_2`` (``_3``, ...).
+relative to the JSON file. ``detect`` runs band-limited energy detector presets
+(``--preset PRESET.json``: one preset object or a list of them, as a project holds them;
+the default preset without it) and writes ``<stem>.Table.1.selections.txt``: a Raven
+selection table of the proposals, each labelled with its preset's name, with its peak
+SNR and the measurement columns (:mod:`.measure`), as the worker stores them. When two
+inputs share a stem, the later one is written as ``<stem>_2`` (``_3``, ...).
 
 What the decoding libraries print while a file renders (libmpg123 prints a line for
 each MP3 frame it finds damaged) is collected and reported once per file, with its
 name, instead of line by line.
 
-Exit status: 0 if every file rendered, 1 if any failed (the others are still
-rendered), 2 for bad arguments.
+Exit status: 0 if every file rendered (or was searched), 1 if any failed (the others
+are still done), 2 for bad arguments (a preset file that is not one included).
 
 ``sonagram measure AUDIO TABLE -o OUT`` reads the boxes of a Raven, BirdNET or Audacity
 table (any format ``chalicelib.formats`` reads), measures each on AUDIO
@@ -30,11 +35,14 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from . import AudioError, render
+from . import AudioError, detect, render
 from .decode import AUDIO_EXTENSIONS
 from .stderr import collected_stderr, tally
+
+if TYPE_CHECKING:
+    from chalicelib.detector_presets import DetectorPreset
 
 _BAR_WIDTH = 24
 
@@ -54,16 +62,27 @@ def _parser() -> argparse.ArgumentParser:
         ),
         epilog="Exit status: 0 if every file rendered, 1 if any failed (the rest still are).",
     )
-    render_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
-    render_cmd.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="output folder, created if missing (default: the current folder)",
-    )
+    _inputs_and_output(render_cmd)
     render_cmd.add_argument("--tiles", action="store_true", help="also write the zoom tiles")
+    detect_cmd = commands.add_parser(
+        "detect",
+        help="propose boxes where a band is loud (band-limited energy detector)",
+        description=(
+            "Write <stem>.Table.1.selections.txt, a Raven selection table of the detector's "
+            "proposals, for each audio file; folders are searched recursively."
+        ),
+        epilog=(
+            "Exit status: 0 if every file was searched, 1 if any failed (the rest still are), "
+            "2 if the preset file is refused."
+        ),
+    )
+    _inputs_and_output(detect_cmd)
+    detect_cmd.add_argument(
+        "--preset",
+        type=Path,
+        metavar="PRESET.json",
+        help="a detector preset (JSON object) or a list of them (default: the default preset)",
+    )
     measure_cmd = commands.add_parser(
         "measure",
         help="measure the boxes of an annotation table on its recording",
@@ -85,6 +104,18 @@ def _parser() -> argparse.ArgumentParser:
         help="the Raven table to write (a folder: <stem>.Table.1.selections.txt in it)",
     )
     return parser
+
+
+def _inputs_and_output(command: argparse.ArgumentParser) -> None:
+    command.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="file or folder")
+    command.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="output folder, created if missing (default: the current folder)",
+    )
 
 
 def find_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -180,13 +211,66 @@ def _render_one(path: Path, out_dir: Path, stem: str, *, tiles: bool) -> None:
     (out_dir / f"{stem}.json").write_text(json.dumps(manifest, indent=1) + "\n")
 
 
+def read_presets(path: Path | None) -> list[DetectorPreset]:
+    """The presets of a ``--preset`` file (one object or a list), or the default preset.
+
+    Raises
+    ------
+    PresetError
+        The file is not JSON, or not presets; the message names the file.
+    """
+    from chalicelib.detector_presets import DetectorPreset, PresetError, presets_from_json
+
+    if path is None:
+        return [DetectorPreset(name="default")]
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise PresetError(f"'{path}' is not a JSON file of presets: {e}") from e
+    if isinstance(raw, list):
+        return presets_from_json(raw, where=f"'{path}'")
+    return [DetectorPreset.from_json(raw, where=f"'{path}'")]
+
+
+def _detect_one(path: Path, out_dir: Path, stem: str, *, presets: list[DetectorPreset]) -> None:
+    from chalicelib import formats
+
+    from .measure import measure_boxes
+
+    found = detect(path, name=path.name, presets=presets)
+    boxes = [box for preset in presets for box in found[preset.name].boxes(preset)]
+    boxes.sort(key=lambda box: (box["start_s"], box["end_s"], box["label"]))
+    for box, values in zip(boxes, measure_boxes(path, name=path.name, boxes=boxes), strict=True):
+        box["measurements"] = {**values, **box["measurements"]}
+    # Named after the recording's stem: the export's name when the stem is this file's.
+    table = formats.write(
+        boxes, "raven", recording=f"{stem}{path.suffix}", duration_s=None, nyquist_hz=None
+    )
+    (out_dir / table.filename).write_bytes(table.data)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
-    return _measure(args) if args.command == "measure" else _render(args)
+    if args.command == "measure":
+        return _measure(args)
+    if args.command == "detect":
+        from chalicelib.detector_presets import PresetError
+
+        try:
+            presets = read_presets(args.preset)
+        except PresetError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        return _each_file(args, partial(_detect_one, presets=presets), done="searched")
+    return _each_file(args, partial(_render_one, tiles=args.tiles), done="rendered")
 
 
-def _render(args: argparse.Namespace) -> int:
+def _each_file(
+    args: argparse.Namespace, work: Callable[[Path, Path, str], None], *, done: str
+) -> int:
+    """Do ``work(path, output folder, stem)`` on each input with a progress bar, reporting
+    each file's error and its decoder's warnings; return the exit status."""
     files, errors = find_inputs(args.paths)
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
@@ -194,20 +278,19 @@ def _render(args: argparse.Namespace) -> int:
     progress = _Progress(len(files), sys.stderr)
     used: dict[str, int] = {}
     failed = len(errors)
-    for done, path in enumerate(files):
-        progress.show(done, path.name)
+    for count, path in enumerate(files):
+        progress.show(count, path.name)
         used[path.stem] = used.get(path.stem, 0) + 1
         stem = path.stem if used[path.stem] == 1 else f"{path.stem}_{used[path.stem]}"
-        work = partial(_render_one, path, args.output, stem, tiles=args.tiles)
-        if not _run(path, work, progress):
+        if not _run(path, partial(work, path, args.output, stem), progress):
             failed += 1
     progress.show(len(files), "done")
     progress.clear()
     if not files and not errors:
         print("error: no audio files found.", file=sys.stderr)
         return 1
-    rendered = len(files) + len(errors) - failed
-    print(f"{rendered} rendered, {failed} failed, in {args.output}")
+    succeeded = len(files) + len(errors) - failed
+    print(f"{succeeded} {done}, {failed} failed, in {args.output}")
     return 1 if failed else 0
 
 

@@ -6,20 +6,24 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, closing, suppress
-from dataclasses import dataclass
-from typing import BinaryIO
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
 from .axes import HEIGHT, FrequencyRows, overview_width
 from .decode import AudioStream, open_audio
+from .detector import BandEnergyDetector, Detections
 from .errors import EmptyAudioError, RenderTimeout
 from .overview import OverviewColumns, overview_png
 from .scale import TILE_DB_AT_0, TILE_DB_STEP, TOP_DB, power_db, tile_values
 from .stft import HOP_LENGTH, N_FFT, StreamingSTFT, band
 from .tiles import TilePyramid, TileSink
+
+if TYPE_CHECKING:
+    from chalicelib.detector_presets import DetectorPreset
 
 # 1.1: float32 FFT (within 0.002 dB of 1.0; a rare pixel moves one palette step).
 # 1.2: level 0 at the frame rate, each level's tiles in one object with a byte index.
@@ -43,6 +47,8 @@ class Rendering:
         JSON-serialisable description; see the package docstring.
     sample_rate, channels, duration_s, width, height
         Copies of the manifest fields of the same names (Hz, count, s, px, px).
+    detections : dict of str to Detections
+        What each detector preset passed to :func:`render` found, by preset name.
     """
 
     overview_png: bytes
@@ -52,6 +58,7 @@ class Rendering:
     duration_s: float
     width: int
     height: int
+    detections: dict[str, Detections] = field(default_factory=dict)
 
 
 def render(
@@ -59,6 +66,7 @@ def render(
     *,
     name: str,
     tile_sink: TileSink | None = None,
+    detectors: Sequence[DetectorPreset] = (),
     max_duration_s: float = MAX_DURATION_S,
     deadline: float | None = None,
     clock: Callable[[], float] = time.monotonic,
@@ -76,6 +84,9 @@ def render(
         Receives each object of tiles, whole (key like ``'tiles/3-0.pngs'``, at most
         16 MiB), as soon as it is full; every object is handed over when this returns.
         Tiles are not kept. Without it no tiles are made.
+    detectors : sequence of DetectorPreset
+        Band-limited energy detectors (:mod:`.detector`) to run on the same STFT frames;
+        their names must differ. The drawing is the same with or without them.
     max_duration_s : float > 0
         Longest accepted recording, in seconds (default 4 h).
     deadline : float, optional
@@ -102,7 +113,109 @@ def render(
     if tile_sink is not None and not callable(tile_sink):
         raise TypeError(f"tile_sink must be callable or None, got {tile_sink!r}")
     stream = open_audio(source, name=name, max_duration_s=max_duration_s)
-    return render_stream(stream, name=name, tile_sink=tile_sink, deadline=deadline, clock=clock)
+    return render_stream(
+        stream,
+        name=name,
+        tile_sink=tile_sink,
+        detectors=detectors,
+        deadline=deadline,
+        clock=clock,
+    )
+
+
+def detect(
+    source: str | os.PathLike | BinaryIO,
+    *,
+    name: str,
+    presets: Sequence[DetectorPreset],
+    max_duration_s: float = MAX_DURATION_S,
+    deadline: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> dict[str, Detections]:
+    """Run detector presets over an audio file without drawing: :func:`render`'s
+    detections, at the cost of decoding and the STFT alone.
+
+    Parameters
+    ----------
+    source, name, max_duration_s, deadline, clock
+        As for :func:`render`.
+    presets : sequence of DetectorPreset
+        At least one; their names must differ.
+
+    Returns
+    -------
+    dict of str to Detections
+        By preset name; equal to ``render(..., detectors=presets).detections``.
+
+    Raises
+    ------
+    AudioError, RenderTimeout
+        As :func:`render`.
+    """
+    if not presets:
+        raise ValueError("detect needs at least one preset")
+    stream = open_audio(source, name=name, max_duration_s=max_duration_s)
+    detectors = _detectors(presets, stream.sample_rate)
+    stft = StreamingSTFT(n_bins=max(d.n_bins for d in detectors.values()))
+
+    def consume(power: np.ndarray) -> None:
+        for detector in detectors.values():
+            detector.push(power)
+
+    with closing(stream.blocks) as blocks:
+        n_samples = _transform(
+            blocks,
+            stft,
+            consume,
+            name=name,
+            sample_rate=stream.sample_rate,
+            what="Detecting in",
+            deadline=deadline,
+            clock=clock,
+        )
+    duration_s = n_samples / stream.sample_rate
+    return {preset: d.finish(duration_s=duration_s) for preset, d in detectors.items()}
+
+
+def _detectors(
+    presets: Sequence[DetectorPreset], sample_rate: int
+) -> dict[str, BandEnergyDetector]:
+    detectors = {p.name: BandEnergyDetector(p, sample_rate=sample_rate) for p in presets}
+    if len(detectors) < len(presets):
+        raise ValueError(f"detector presets need distinct names, got {[p.name for p in presets]}")
+    return detectors
+
+
+def _transform(
+    blocks: Iterator[np.ndarray],
+    stft: StreamingSTFT,
+    consume: Callable[[np.ndarray], None],
+    *,
+    name: str,
+    sample_rate: int,
+    what: str,
+    deadline: float | None,
+    clock: Callable[[], float],
+) -> int:
+    """Feed the STFT power of the decoded ``blocks`` to ``consume``; return the samples.
+
+    Raises :class:`RenderTimeout` at the first block after ``deadline`` and
+    :class:`EmptyAudioError` when there was no sample.
+    """
+    n_samples = 0
+    with closing(_read_ahead(blocks)) as ahead:
+        for block in ahead:
+            if deadline is not None and clock() > deadline:
+                raise RenderTimeout(
+                    f"{what} '{name}' ran out of time after "
+                    f"{n_samples / sample_rate:.1f} s of audio."
+                )
+            n_samples += len(block)
+            consume(stft.push(block))
+    if not n_samples:
+        raise EmptyAudioError(f"'{name}' contains no audio samples.")
+    consume(stft.finish())
+    return n_samples
 
 
 #: Decoded blocks waiting for the transform, at most (256 KB each at 44.1 kHz).
@@ -155,6 +268,7 @@ def render_stream(
     *,
     name: str,
     tile_sink: TileSink | None = None,
+    detectors: Sequence[DetectorPreset] = (),
     deadline: float | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> Rendering:
@@ -162,18 +276,23 @@ def render_stream(
     sample_rate = stream.sample_rate
     f_max, n_bins = band(sample_rate)
     rows = FrequencyRows(sample_rate, N_FFT, f_max)
-    stft = StreamingSTFT(n_bins=rows.n_bins)
+    detecting = _detectors(detectors, sample_rate)
+    stft = StreamingSTFT(n_bins=max([rows.n_bins, *(d.n_bins for d in detecting.values())]))
     columns = OverviewColumns(rows=HEIGHT)
     pyramid = None
     if tile_sink is not None:
         pyramid = TilePyramid(tile_sink, sample_rate=sample_rate, hop_length=HOP_LENGTH)
     ref_power = 0.0
-    n_samples = 0
 
     def consume(power: np.ndarray) -> None:
         nonlocal ref_power
         if not len(power):
             return
+        for detector in detecting.values():
+            detector.push(power)
+        if power.shape[1] > rows.n_bins:
+            # The drawing reads its own bins, laid out as without detectors.
+            power = np.ascontiguousarray(power[:, : rows.n_bins])
         power = columns.push_mapped(power, rows)
         ref_power = max(ref_power, float(power.max()))
         if pyramid is not None:
@@ -183,18 +302,17 @@ def render_stream(
         blocks = cleanup.enter_context(closing(stream.blocks))
         if pyramid is not None:
             cleanup.callback(pyramid.close)
-        # Registered last, closed first: the reader thread stops before the file closes.
-        for block in cleanup.enter_context(closing(_read_ahead(blocks))):
-            if deadline is not None and clock() > deadline:
-                raise RenderTimeout(
-                    f"Rendering '{name}' ran out of time after "
-                    f"{n_samples / sample_rate:.1f} s of audio."
-                )
-            n_samples += len(block)
-            consume(stft.push(block))
-        if not n_samples:
-            raise EmptyAudioError(f"'{name}' contains no audio samples.")
-        consume(stft.finish())
+        # The reader thread (in _transform) stops before the file closes.
+        n_samples = _transform(
+            blocks,
+            stft,
+            consume,
+            name=name,
+            sample_rate=sample_rate,
+            what="Rendering",
+            deadline=deadline,
+            clock=clock,
+        )
         duration_s = n_samples / sample_rate
         tile_levels = pyramid.finish(duration_s) if pyramid is not None else []
 
@@ -241,4 +359,5 @@ def render_stream(
         duration_s=duration_s,
         width=width,
         height=HEIGHT,
+        detections={preset: d.finish(duration_s=duration_s) for preset, d in detecting.items()},
     )

@@ -8,9 +8,11 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 from fresh import modules_after
 from PIL import Image
 
+from chalicelib import formats
 from chalicelib.spectrogram.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,3 +109,72 @@ def test_what_the_mp3_decoder_prints_is_one_warning_naming_the_file(tmp_path, ca
     # The process's stderr is its own again.
     os.write(2, b"after\n")
     assert capfd.readouterr().err == "after\n"
+
+
+def burst(seconds: float, at_s: float, hz: float, sample_rate: int) -> np.ndarray:
+    """Quiet noise with a loud 0.3 s tone at ``at_s``, faded in and out over 30 ms (an abrupt
+    onset would click across every band)."""
+    samples = np.random.default_rng(17).standard_normal(round(seconds * sample_rate)) * 0.001
+    t = np.arange(round(0.3 * sample_rate)) / sample_rate
+    fade = np.clip(np.minimum(t, 0.3 - t) / 0.03, 0, 1)
+    start = round(at_s * sample_rate)
+    samples[start : start + len(t)] += (
+        0.2 * np.sin(np.pi / 2 * fade) ** 2 * np.sin(2 * np.pi * hz * t)
+    )
+    return samples
+
+
+def test_detect_writes_a_raven_table_of_proposals_per_file(tmp_path, write_audio, capsys):
+    folder = tmp_path / "field"
+    folder.mkdir()
+    write_audio("dawn.wav", burst(8.0, 3.0, 4000, 22050), 22050).rename(folder / "dawn.wav")
+    (folder / "broken.flac").write_text("not audio")
+    out = tmp_path / "out"
+
+    status = main(["detect", str(folder), "-o", str(out)])
+
+    assert status == 1
+    assert [p.name for p in out.iterdir()] == ["dawn.Table.1.selections.txt"]
+    found, boxes = formats.read((out / "dawn.Table.1.selections.txt").read_bytes())
+    assert found == "raven" and len(boxes) == 1
+    box = boxes[0].box
+    assert box["label"] == "default"
+    assert box["start_s"] == pytest.approx(3.0, abs=0.05)
+    assert box["end_s"] == pytest.approx(3.3, abs=0.05)
+    assert box["low_hz"] < 4000 < box["high_hz"]
+    assert box["measurements"]["Peak SNR (dB)"] > 20
+    printed = capsys.readouterr()
+    assert printed.err.startswith("error: 'broken.flac' is not an audio file")
+    assert printed.out == f"1 searched, 1 failed, in {out}\n"
+
+
+def test_detect_runs_every_preset_of_a_preset_file(tmp_path, write_audio):
+    path = write_audio("dusk.wav", burst(6.0, 2.0, 3000, 16000), 16000)
+    presets = tmp_path / "presets.json"
+    presets.write_text(
+        json.dumps(
+            [
+                {"name": "low", "min_freq_hz": 2000, "max_freq_hz": 4000, "band": "preset"},
+                {"name": "high", "min_freq_hz": 5000, "max_freq_hz": 8000},
+                {"name": "all", "min_freq_hz": 500},
+            ]
+        )
+    )
+
+    assert main(["detect", str(path), "-o", str(tmp_path), "--preset", str(presets)]) == 0
+
+    _, boxes = formats.read((tmp_path / "dusk.Table.1.selections.txt").read_bytes())
+    assert sorted(b.box["label"] for b in boxes) == ["all", "low"]
+    low = next(b.box for b in boxes if b.box["label"] == "low")
+    assert (low["low_hz"], low["high_hz"]) == (2000.0, 4000.0)
+
+
+def test_detect_refuses_a_preset_file_that_holds_no_preset(tmp_path, write_audio, capsys):
+    path = write_audio("dusk.wav", burst(2.0, 1.0, 3000, 16000), 16000)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "x", "snr_threshold_db": -3}')
+
+    assert main(["detect", str(path), "-o", str(tmp_path / "out"), "--preset", str(bad)]) == 2
+
+    assert "snr_threshold_db must be a number from 0 to 100 dB" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
