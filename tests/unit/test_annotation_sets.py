@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from chalicelib import annotation_sets, annotations, clients, validation
+from chalicelib import annotation_sets, annotations, chunks, clients, validation
 from chalicelib.annotations import Bounds, check_box
 from chalicelib.errors import BadRequestError, ConflictError, TooLargeError
 from chalicelib.models import AnnotationChunkModel, RecordingModel
@@ -60,6 +60,8 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
         "measurements": {},
         "attributes": {},
         "channel": 1,
+        "source": None,
+        "review": None,
     }
 
 
@@ -89,8 +91,8 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
         (box(label="\ud800"), "annotation 4: label is not valid Unicode text"),
         (box(notes=3), "annotation 4: notes must be a string, not 3"),
         (
-            box(measurements={"Peak Freq (Hz)": "3k"}),
-            "annotation 4: measurements['Peak Freq (Hz)'] must be a number",
+            box(measurements={"Peak SNR (dB)": "3k"}),
+            "annotation 4: measurements['Peak SNR (dB)'] must be a number",
         ),
         (box(measurements=[1]), "annotation 4: measurements must be an object"),
         (box(attributes={"site": 4}), "annotation 4: attributes['site'] must be a string"),
@@ -220,7 +222,7 @@ def test_one_box_over_the_limit_is_refused(recording):
 
 PUT, PATCH = '{"version":0,"annotations":[', '{"version":0,"upsert":['
 TINY_BOX = '{"start_s":0,"end_s":1},'
-TOO_MANY_BRACKETS = "JSON arrays and objects; a request takes at most 30003"
+TOO_MANY_BRACKETS = "JSON arrays and objects; a request takes at most 40003"
 # (the change, the body, what the refusal says)
 WORST_BODIES = {
     "PUT: boxes": (annotation_sets.replace, filled(PUT, TINY_BOX, "{}]}"), TOO_MANY_BRACKETS),
@@ -240,7 +242,7 @@ WORST_BODIES = {
         many_entries(PUT + '{"start_s":0,"end_s":1,"measurements":', "0", "}]}"),
         "annotations[0]: measurements has 426413 entries, over 50",
     ),
-    "PATCH: upserted boxes": (annotation_sets.patch, filled(PATCH, TINY_BOX, "{}]}"), "30003"),
+    "PATCH: upserted boxes": (annotation_sets.patch, filled(PATCH, TINY_BOX, "{}]}"), "40003"),
     "PATCH: deleted ids": (
         annotation_sets.patch,
         filled('{"version":0,"delete":[', '"ab",', '"ab"]}'),
@@ -303,5 +305,5 @@ def test_a_reader_pointed_at_a_replaced_set_reads_the_new_one(recording):
 def test_deleting_a_recording_deletes_every_chunk(recording):
     annotation_sets.replace(recording, {"annotations": [box()], "version": 0})
     AnnotationChunkModel(recording.id, "orphan#00000", data=b"x").save()  # a crashed writer's
-    annotation_sets.delete_all(recording.id)
+    chunks.delete_all(recording.id)
     assert chunks_of(recording.id) == []
