@@ -65,6 +65,24 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
     }
 
 
+def test_a_reviewed_proposal_keeps_its_source_and_a_whole_review():
+    raw = box(source="detector:wrens", review={"state": "accepted", "at": "2026-12-07T12:00:00Z"})
+    checked = check_box(raw, where="a", bounds=BOUNDS)
+    assert (checked["source"], checked["review"]) == (
+        "detector:wrens",
+        {"state": "accepted", "by": None, "at": "2026-12-07T12:00:00Z", "label_before": None},
+    )
+    # An empty source says as little as none: a person's box.
+    assert check_box(box(source=""), where="a", bounds=BOUNDS)["source"] is None
+
+
+def test_computed_measurements_are_dropped_before_counting_the_entries():
+    own = {f"m{i}": 1.0 for i in range(annotations.MAX_ENTRIES)}
+    computed = {"Peak Freq (Hz)": 1.0, "SNR (dB)": 2.0}
+    checked = check_box(box(measurements={**own, **computed}), where="a", bounds=BOUNDS)
+    assert checked["measurements"] == own
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
@@ -105,6 +123,22 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
         (box(channel=0), "annotation 4: channel must be an integer from 1, not 0"),
         (box(id="no spaces"), "annotation 4: id must be 1-64 letters, digits, '_' or '-'"),
         (box(id="b1", end_s=0.5), "annotation 4 (id 'b1'): end_s 0.5 must not be before"),
+        (box(source=7), "annotation 4: source must be a string, not 7"),
+        (box(source="s" * 101), "annotation 4: source is 101 characters, over 100"),
+        (box(source="a\nb"), "annotation 4: source 'a\\nb' holds control characters"),
+        (box(review="accepted"), "annotation 4: review must be an object or null"),
+        (box(review={}), "annotation 4: review.state must be one of accepted, rejected, not None"),
+        (box(review={"state": "maybe"}), "annotation 4: review.state must be one of accepted"),
+        (box(review={"state": "accepted", "why": "x"}), "annotation 4: unknown review field(s)"),
+        (box(review={"state": "accepted", "by": 3}), "annotation 4: review.by must be a string"),
+        (
+            box(review={"state": "rejected", "at": "yesterday"}),
+            "annotation 4: review.at must be an ISO 8601 time such as 2026-12-07T12:00:00Z",
+        ),
+        (
+            box(review={"state": "accepted", "label_before": "x" * 201}),
+            "annotation 4: review.label_before is 201 characters, over 200",
+        ),
     ],
 )
 def test_a_bad_box_is_refused_naming_the_box_and_the_field(raw, message):
