@@ -254,3 +254,21 @@ def test_bad_detector_presets_are_refused_and_change_nothing(alice: ApiUser, det
         answer = alice.request(method, where, json=body)
         assert answer.status_code == 400 and complaint in answer.json()["error"], answer.text
     assert alice.request("GET", f"/projects/{project_id}").json()["detectors"] == []
+
+
+def test_deleting_a_recording_deletes_its_measurements(stack: RunningStack, alice: ApiUser, tables):
+    recording_id = unmeasured(alice)
+    put = alice.request("PUT", path(recording_id), json={"annotations": [DRAWN], "version": 0})
+    worker_measures(recording_id, "alice", put.json()["annotations"], peak=700.0)
+
+    def chunks() -> list[str]:
+        stored = stack.client("dynamodb").query(
+            TableName="sonagram-annotations",
+            KeyConditionExpression="recording_id = :id",
+            ExpressionAttributeValues={":id": {"S": recording_id}},
+        )
+        return [item["chunk"]["S"] for item in stored["Items"]]
+
+    assert any(chunk.startswith("m") for chunk in chunks())
+    assert alice.request("DELETE", f"/recordings/{recording_id}").status_code == 204
+    assert chunks() == []
