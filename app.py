@@ -15,6 +15,7 @@ from chalicelib import (
     annotations,
     auth,
     clients,
+    measurements,
     openapi,
     validation,
 )
@@ -263,10 +264,25 @@ def delete_project(project_id):
     return Response(body="", status_code=204)
 
 
+def measured(recording, boxes: list[dict]) -> list[dict]:
+    """After a write of the recording's set: ``boxes`` with their computed measurements, and a
+    measure task queued when any box of the set lacks them."""
+    return measurements.merged(boxes, measurements.after_write(get_settings(), recording))
+
+
 @app.route("/recordings/{recording_id}/annotations", methods=["GET"], authorizer=USERS)
 @api
 def get_annotations(recording_id):
-    return annotation_sets.get(owned(recording_id))
+    recording = owned(recording_id)
+    read = annotation_sets.get(recording)
+    read["annotations"] = measurements.merged(read["annotations"], measurements.load(recording))
+    return read
+
+
+@app.route("/recordings/{recording_id}/measurements", methods=["GET"], authorizer=USERS)
+@api
+def get_measurements(recording_id):
+    return measurements.state(owned(recording_id))
 
 
 @app.route(
@@ -277,7 +293,10 @@ def get_annotations(recording_id):
 )
 @api
 def replace_annotations(recording_id):
-    return annotation_sets.replace(owned(recording_id), json_body())
+    recording = owned(recording_id)
+    written = annotation_sets.replace(recording, json_body())
+    written["annotations"] = measured(recording, written["annotations"])
+    return written
 
 
 @app.route(
@@ -288,7 +307,10 @@ def replace_annotations(recording_id):
 )
 @api
 def change_annotations(recording_id):
-    return annotation_sets.patch(owned(recording_id), json_body())
+    recording = owned(recording_id)
+    changed = annotation_sets.patch(recording, json_body())
+    changed["upserted"] = measured(recording, changed["upserted"])
+    return changed
 
 
 @app.route("/recordings/{recording_id}/annotations/export", methods=["GET"], authorizer=USERS)
@@ -316,12 +338,15 @@ def export_annotations(recording_id):
 @api
 def import_annotations(recording_id):
     query = app.current_request.query_params or {}
-    return annotation_files.import_file(
-        owned(recording_id),
+    recording = owned(recording_id)
+    imported = annotation_files.import_file(
+        recording,
         app.current_request.raw_body or b"",
         format=query.get("format"),
         mode=query.get("mode"),
     )
+    imported["annotations"] = measured(recording, imported["annotations"])
+    return imported
 
 
 @app.route("/openapi.json")

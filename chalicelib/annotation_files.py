@@ -4,7 +4,7 @@ and any of those (or BirdNET's) added to it, all of the file or none.
 
 from __future__ import annotations
 
-from chalicelib import annotation_sets, annotations, formats
+from chalicelib import annotation_sets, annotations, formats, measurements
 from chalicelib.errors import BadRequestError, TooLargeError
 from chalicelib.models import RecordingModel
 
@@ -22,7 +22,8 @@ def _choice(value: str | None, name: str, choices: tuple[str, ...]) -> None:
 def import_file(
     recording: RecordingModel, data: bytes, *, format: str | None, mode: str | None
 ) -> dict:
-    """Add (or, with mode=replace, swap in) the boxes of an annotation file."""
+    """Add (or, with mode=replace, swap in) the boxes of an annotation file (a computed
+    measurement it carries is dropped, to be computed again from the audio)."""
     mode = mode or "append"
     _choice(mode, "mode", IMPORT_MODES)
     if format is not None:
@@ -55,9 +56,11 @@ def import_file(
 
 
 def export_file(recording: RecordingModel, format: str | None) -> formats.Export:
-    """The set as a file, boxes in time order, named after the recording."""
+    """The set as a file, boxes in time order with their computed measurements, named after
+    the recording."""
     _choice(format, "format", formats.EXPORT_FORMATS)
-    _, boxes = annotation_sets.load(recording)
+    recording, boxes = annotation_sets.load(recording)
+    boxes = measurements.merged(boxes, measurements.load(recording))
     bounds = annotations.Bounds.of(recording)
     return formats.write(
         [

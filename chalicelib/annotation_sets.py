@@ -2,19 +2,15 @@
 
 Every write names the version it read; a stale version changes nothing (409), so two
 editors never overwrite each other unseen. The set is stored as compressed JSON chunks
-(models.AnnotationChunkModel) under a fresh set id, then the recording row is switched to
-that set in one conditional update: a reader sees the old set or the new one, never a mix.
+(chalicelib/chunks.py) under a fresh set id, then the recording row is switched to that set
+in one conditional update: a reader sees the old set or the new one, never a mix.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import reprlib
-import uuid
-import zlib
 
-from chalicelib import database
+from chalicelib import chunks, database
 from chalicelib.annotations import (
     MAX_ANNOTATIONS,
     MAX_SET_BYTES,
@@ -22,15 +18,9 @@ from chalicelib.annotations import (
     check_boxes,
     check_set,
 )
-from chalicelib.errors import BadRequestError, ConflictError, StorageError, TooLargeError
-from chalicelib.models import AnnotationChunkModel, RecordingModel
-from chalicelib.paging import ISSUED_ID
+from chalicelib.errors import BadRequestError, ConflictError, TooLargeError
+from chalicelib.models import RecordingModel
 from chalicelib.validation import fields, whole_number
-
-# Compressed bytes in one chunk: well under the 400 KB item limit with the keys.
-CHUNK_BYTES = 350_000
-# Reads racing a write may find the set they were pointed at already replaced.
-READ_ATTEMPTS = 3
 
 
 def _version(value: object) -> int:
@@ -48,112 +38,45 @@ def _stale(version: int) -> ConflictError:
     )
 
 
-# Storage: chunks under a set id, switched to in one conditional update.
-
-
-def _pack(boxes: list[dict]) -> list[bytes]:
-    text = json.dumps(boxes, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    if len(text.encode()) > MAX_SET_BYTES:
-        raise TooLargeError(
-            f"these annotations take {len(text.encode()) / 1e6:.1f} MB as JSON, over the "
-            f"{MAX_SET_BYTES / 1e6:.0f} MB a recording's annotations may take: shorten notes "
-            "or attributes"
-        )
-    packed = zlib.compress(text.encode(), 6)
-    return [packed[i : i + CHUNK_BYTES] for i in range(0, len(packed), CHUNK_BYTES)] or [b""]
-
-
-def _unpack(chunks: list[bytes]) -> list[dict]:
-    packed = b"".join(chunks)
-    return json.loads(zlib.decompress(packed)) if packed else []
-
-
-def _chunk_keys(set_id: str, count: int) -> list[str]:
-    return [f"{set_id}#{index:05d}" for index in range(count)]
-
-
-def _delete_chunks(recording_id: str, keys: list[str]) -> None:
-    with (
-        database.translated("delete old annotations"),
-        AnnotationChunkModel.batch_write() as batch,
-    ):
-        for key in keys:
-            batch.delete(AnnotationChunkModel(recording_id, key))
-
-
-def delete_all(recording_id: str) -> None:
-    """Every chunk of every set of a recording (the recording is being deleted)."""
-    with database.translated("delete the annotations"):
-        keys = [
-            item.chunk
-            for item in AnnotationChunkModel.query(
-                recording_id, attributes_to_get=["recording_id", "chunk"]
-            )
-        ]
-    _delete_chunks(recording_id, keys)
+ANNOTATIONS = chunks.Pointer(
+    set_attribute="annotation_set",
+    count_attribute="annotation_chunks",
+    prefix="",
+    what="annotations",
+)
 
 
 def load(recording: RecordingModel) -> tuple[RecordingModel, list[dict]]:
     """The set the recording row points at, and the row it was read with."""
-    for _ in range(READ_ATTEMPTS):
-        if recording.annotation_set is None:
-            return recording, []
-        with database.translated("read the annotations"):
-            chunks = list(
-                AnnotationChunkModel.query(
-                    recording.id,
-                    AnnotationChunkModel.chunk.startswith(f"{recording.annotation_set}#"),
-                    consistent_read=True,
-                )
-            )
-        if len(chunks) == recording.annotation_chunks:
-            return recording, _unpack([chunk.data for chunk in chunks])
-        # A write replaced the set meanwhile: read the row again for the new one.
-        recording = database.owned(
-            RecordingModel, recording.id, recording.owner, what="recording", issued=ISSUED_ID
-        )
-    raise StorageError("could not read the annotations: they kept changing", retryable=True)
+    recording, boxes = chunks.load(recording, ANNOTATIONS)
+    return recording, boxes or []
 
 
 def store(recording: RecordingModel, boxes: list[dict], *, version: int) -> int:
     """Make ``boxes`` the recording's set if its version is still ``version``; the new one."""
-    chunks = _pack(check_set(boxes))
-    set_id = uuid.uuid4().hex
-    keys = _chunk_keys(set_id, len(chunks))
-    old_keys = (
-        _chunk_keys(recording.annotation_set, int(recording.annotation_chunks))
-        if recording.annotation_set
-        else []
-    )
-    with (
-        database.translated("save the annotations"),
-        AnnotationChunkModel.batch_write() as batch,
-    ):
-        for key, data in zip(keys, chunks, strict=True):
-            batch.save(AnnotationChunkModel(recording.id, key, data=data))
+    data = chunks.encode(check_set(boxes))
+    if len(data) > MAX_SET_BYTES:
+        raise TooLargeError(
+            f"these annotations take {len(data) / 1e6:.1f} MB as JSON, over the "
+            f"{MAX_SET_BYTES / 1e6:.0f} MB a recording's annotations may take: shorten notes "
+            "or attributes"
+        )
     unchanged = RecordingModel.annotation_version == version
     if version == 0:  # rows written before annotations existed have no version yet
         unchanged |= RecordingModel.annotation_version.does_not_exist()
     try:
-        with database.translated("save the annotations"):
-            recording.update(
-                actions=[
-                    RecordingModel.annotation_version.set(version + 1),
-                    RecordingModel.annotation_count.set(len(boxes)),
-                    RecordingModel.annotation_set.set(set_id),
-                    RecordingModel.annotation_chunks.set(len(chunks)),
-                ],
-                condition=(RecordingModel.owner == recording.owner) & unchanged,
-            )
-    except (database.ConditionFailed, StorageError) as e:
-        with contextlib.suppress(StorageError):
-            _delete_chunks(recording.id, keys)
-        if isinstance(e, database.ConditionFailed):
-            raise _stale(version) from e
-        raise
-    # Readers may still hold the old set's id; they notice it is gone and read again.
-    with contextlib.suppress(StorageError):
-        _delete_chunks(recording.id, old_keys)
+        chunks.switch(
+            recording,
+            ANNOTATIONS,
+            data,
+            actions=[
+                RecordingModel.annotation_version.set(version + 1),
+                RecordingModel.annotation_count.set(len(boxes)),
+            ],
+            condition=unchanged,
+        )
+    except database.ConditionFailed as e:
+        raise _stale(version) from e
     return version + 1
 
 

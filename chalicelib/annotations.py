@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.errors import BadRequestError
 from chalicelib.formats.json_document import CONTAINERS_PER_BOX
+from chalicelib.measurement_names import NAMES as COMPUTED
 from chalicelib.models import RecordingModel
 from chalicelib.validation import whole_number
 
@@ -49,6 +50,18 @@ FIELDS = (
     "measurements",
     "attributes",
     "channel",
+    "source",
+    "review",
+)
+# Where a box came from: null for a person's; "detector:<preset>" or an importer's name.
+MAX_SOURCE = 100
+REVIEW_STATES = ("accepted", "rejected")
+REVIEW_FIELDS = ("state", "by", "at", "label_before")
+MAX_REVIEWER = 100
+# When a box was reviewed: ISO 8601 / RFC 3339 date and time, as a browser's toISOString()
+# writes it (the offset may be left out, as Python's isoformat() does for a naive time).
+REVIEW_AT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?"
 )
 
 
@@ -113,11 +126,46 @@ def _given(raw: dict, name: str, default: object) -> object:
     return default if value is None else value
 
 
+def _review(value: object, where: str) -> dict | None:
+    """A box's review: null (not reviewed) or who accepted or rejected it, when, and the
+    label it had before (a person relabelling a proposal accepts it)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BadRequestError(f"{where}: review must be an object or null, not {value!r:.80}")
+    unknown = sorted(set(value) - set(REVIEW_FIELDS), key=str)
+    if unknown:
+        raise BadRequestError(
+            f"{where}: unknown review field(s) {', '.join(map(repr, unknown))}; "
+            f"a review has {', '.join(REVIEW_FIELDS)}"
+        )
+    state = value.get("state")
+    if state not in REVIEW_STATES:
+        raise BadRequestError(
+            f"{where}: review.state must be one of {', '.join(REVIEW_STATES)}, not {state!r:.80}"
+        )
+    by, at, before = (value.get(name) for name in ("by", "at", "label_before"))
+    if by is not None and not LABEL.fullmatch(_text(by, "review.by", where, MAX_REVIEWER)):
+        raise BadRequestError(f"{where}: review.by {by!r} holds control characters")
+    if at is not None and not (isinstance(at, str) and REVIEW_AT.fullmatch(at)):
+        raise BadRequestError(
+            f"{where}: review.at must be an ISO 8601 time such as 2026-12-07T12:00:00Z, "
+            f"not {at!r:.80}"
+        )
+    if before is not None and not LABEL.fullmatch(
+        _text(before, "review.label_before", where, MAX_LABEL)
+    ):
+        raise BadRequestError(f"{where}: review.label_before {before!r} holds control characters")
+    return {"state": state, "by": by, "at": at, "label_before": before}
+
+
 def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
     """One annotation as stored and shown: every field present, each checked.
 
     A point (a click, an Audacity point label) has ``end_s == start_s``. ``where`` names
     the box in errors ("annotation 3", "line 12"). A box without an id gets a new one.
+    Computed measurements (measurement_names.NAMES) are dropped: they are the server's,
+    recomputed from the audio (chalicelib/measurements.py), whoever sends them.
     """
     if not isinstance(raw, dict):
         raise BadRequestError(
@@ -179,7 +227,10 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
     box["label"] = label
     notes = raw.get("notes")
     box["notes"] = None if notes is None else _text(notes, "notes", where, MAX_NOTES)
-    box["measurements"] = _entries(_given(raw, "measurements", {}), "measurements", where, _number)
+    measured = _given(raw, "measurements", {})
+    if isinstance(measured, dict):
+        measured = {key: value for key, value in measured.items() if key not in COMPUTED}
+    box["measurements"] = _entries(measured, "measurements", where, _number)
     box["attributes"] = _entries(_given(raw, "attributes", {}), "attributes", where, _attribute)
     given = _given(raw, "channel", 1)
     channel = whole_number(given)
@@ -190,6 +241,12 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
             f"{where}: channel {channel} does not exist; the recording has {bounds.channels}"
         )
     box["channel"] = channel
+    source = raw.get("source")
+    if source is not None and not LABEL.fullmatch(_text(source, "source", where, MAX_SOURCE)):
+        raise BadRequestError(f"{where}: source {source!r} holds control characters")
+    # An empty source says as little as none: the box is a person's.
+    box["source"] = source or None
+    box["review"] = _review(raw.get("review"), where)
     return {name: box[name] for name in FIELDS}
 
 

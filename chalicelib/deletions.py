@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from chalicelib import annotation_sets, database, multipart, status
+from chalicelib import chunks, database, multipart, status
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
 from chalicelib.errors import NotFoundError, StorageError
@@ -123,7 +123,8 @@ class Deletions:
                 bucket=self._settings.spectrograms_bucket,
                 prefix=spectrogram_prefix(recording.object_key),
             )
-        annotation_sets.delete_all(recording_id)
+        # The annotation set and the computed measurements alike.
+        chunks.delete_all(recording_id)
         with database.translated("delete the recording"), database.transaction() as transaction:
             transaction.delete(RecordingModel(recording_id))
             transaction.delete(SpectrogramModel(recording_id))

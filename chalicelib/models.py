@@ -68,6 +68,10 @@ class RecordingModel(Model):
     annotation_count = NumberAttribute(default=0)
     annotation_set = UnicodeAttribute(null=True)
     annotation_chunks = NumberAttribute(default=0)
+    # The boxes' computed measurements (chalicelib/measurements.py), stored apart from the
+    # versioned set so that the worker writing them never makes an editor's save a 409.
+    measurement_set = UnicodeAttribute(null=True)
+    measurement_chunks = NumberAttribute(default=0)
 
     by_owner = OwnerIndex()
     by_project = ProjectIndex()
@@ -137,6 +141,8 @@ class ProjectModel(Model):
     f_max_hz = NumberAttribute(null=True)
     n_fft = NumberAttribute(null=True)
     hop_length = NumberAttribute(null=True)
+    # Detector presets (chalicelib/detector_presets.py), a JSON list; null is none.
+    detectors = UnicodeAttribute(null=True)
     # Set when its deletion begins: from then on no recording may join it.
     deleting = BooleanAttribute(null=True)
 
@@ -144,7 +150,8 @@ class ProjectModel(Model):
 
 
 class AnnotationChunkModel(Model):
-    """One piece of a recording's annotation set: compressed JSON, split to fit an item.
+    """One piece of a recording's annotation set, or of its boxes' computed measurements
+    (chalicelib/chunks.py): compressed JSON, split to fit an item.
 
     10 000 boxes are megabytes of JSON, past DynamoDB's 400 KB item limit; a set is written
     as new chunks under a fresh set id, never over the chunks readers may be reading.
@@ -154,7 +161,8 @@ class AnnotationChunkModel(Model):
         table_name = Settings.annotations_table
 
     recording_id = UnicodeAttribute(hash_key=True)
-    # "<set id>#<index, 5 digits>": a set's chunks sort together and in order.
+    # "<set id>#<index, 5 digits>": a set's chunks sort together and in order. Measurement
+    # set ids start with "m", annotation set ids (hex) never do.
     chunk = UnicodeAttribute(range_key=True)
     data = BinaryAttribute(legacy_encoding=False)
 

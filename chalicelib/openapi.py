@@ -11,9 +11,19 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from chalicelib import annotation_files, annotations, auth, formats, multipart, projects, status
+from chalicelib import (
+    annotation_files,
+    annotations,
+    auth,
+    detector_presets,
+    formats,
+    multipart,
+    projects,
+    status,
+)
 from chalicelib.audio_types import AUDIO_TYPES, filename_pattern
 from chalicelib.config import Settings
+from chalicelib.measurement_names import NAMES as COMPUTED
 from chalicelib.paging import CURSOR, MAX_PAGE
 from chalicelib.recordings import MAX_DELETED_AT_ONCE, MAX_SEARCH, RECORDING_ID
 from chalicelib.validation import LARGEST_NUMBER
@@ -213,21 +223,71 @@ def _project_schemas(count: dict) -> dict:
         "pattern": _anchored(projects.NAME),
     }
     given_presets = _nullable(_ref("NewPresets"))
+    given_detectors = {
+        "type": "array",
+        "items": _ref("NewDetectorPreset"),
+        "maxItems": detector_presets.MAX_PRESETS,
+        "description": "the project's detector presets, replacing any it had; names unique",
+    }
+    detector, new_detector = _detector_preset_schemas()
     return {
         "Presets": {**_object(presets), "description": meaning},
         "NewPresets": new_presets,
+        "DetectorPreset": detector,
+        "NewDetectorPreset": new_detector,
         "Project": _object(
             {
                 "id": _A_PROJECT_ID,
                 "name": name,
                 "created_at": {"type": "string", "format": "date-time"},
                 "presets": _ref("Presets"),
+                "detectors": {
+                    "type": "array",
+                    "items": _ref("DetectorPreset"),
+                    "maxItems": detector_presets.MAX_PRESETS,
+                },
                 "recording_count": count,
             }
         ),
-        "NewProject": _object({"name": name}, optional={"presets": given_presets}),
-        "ProjectChange": _object({}, optional={"name": name, "presets": given_presets}),
+        "NewProject": _object(
+            {"name": name}, optional={"presets": given_presets, "detectors": given_detectors}
+        ),
+        "ProjectChange": _object(
+            {}, optional={"name": name, "presets": given_presets, "detectors": given_detectors}
+        ),
     }
+
+
+def _detector_preset_schemas() -> tuple[dict, dict]:
+    """A detector preset as stored (every field) and as sent (a name; the rest defaults).
+
+    The server alone checks what relates two fields: min below max frequency and duration,
+    the noise hop at most the noise block.
+    """
+    properties = {
+        "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": detector_presets.MAX_NAME,
+            "pattern": _anchored(detector_presets.NAME),
+        },
+        "enabled": {"type": "boolean", "description": "run on every upload into the project"},
+        "band": {
+            "enum": list(detector_presets.BANDS),
+            "description": "a proposal spans the event's 5-95 % energy band, or the preset's",
+        },
+    }
+    for parameter in detector_presets.PARAMETERS:
+        properties[parameter.name] = {
+            "type": "number",
+            "minimum": parameter.minimum,
+            "maximum": parameter.maximum,
+            "default": parameter.default,
+            "description": f"{parameter.explanation} ({parameter.unit})",
+        }
+    sent = _object(properties)
+    sent["required"] = ["name"]
+    return _object(properties), sent
 
 
 def _annotation(*, stored: bool) -> dict:
@@ -257,7 +317,9 @@ def _annotation(*, stored: bool) -> dict:
         "notes": _nullable({"type": "string", "maxLength": annotations.MAX_NOTES}),
         "measurements": {
             "type": "object",
-            "maxProperties": annotations.MAX_ENTRIES,
+            # Served: the box's own and the computed ones (measurement_names); sent: the
+            # box's own (a computed one sent is dropped).
+            "maxProperties": annotations.MAX_ENTRIES + (len(COMPUTED) if stored else 0),
             "propertyNames": names,
             "additionalProperties": number,
         },
@@ -268,6 +330,18 @@ def _annotation(*, stored: bool) -> dict:
             "additionalProperties": {"type": "string", "maxLength": annotations.MAX_VALUE},
         },
         "channel": {"type": "integer", "minimum": 1},
+        "source": _nullable(
+            {
+                "type": "string",
+                "minLength": 1 if stored else 0,
+                "maxLength": annotations.MAX_SOURCE,
+                "pattern": _anchored(annotations.LABEL),
+                "description": "where the box came from: null for a person's, "
+                "`detector:<preset>` for a detector's proposal, or the importer's name "
+                "(`raven`, `birdnet`, `audacity`, `csv`); empty is null",
+            }
+        ),
+        "review": _nullable(_review(stored=stored)),
     }
     if stored:
         return _object(properties)
@@ -278,6 +352,21 @@ def _annotation(*, stored: bool) -> dict:
         sent[name] = _nullable(properties[name])
     schema = _object(sent)
     schema["required"] = ["start_s", "end_s"]
+    return schema
+
+
+def _review(*, stored: bool) -> dict:
+    """Who accepted or rejected a box, when, and its label before; null is not reviewed."""
+    text = {"type": "string", "pattern": _anchored(annotations.LABEL)}
+    properties = {
+        "state": {"enum": list(annotations.REVIEW_STATES)},
+        "by": _nullable({**text, "maxLength": annotations.MAX_REVIEWER}),
+        "at": _nullable({"type": "string", "pattern": _anchored(annotations.REVIEW_AT)}),
+        "label_before": _nullable({**text, "maxLength": annotations.MAX_LABEL}),
+    }
+    schema = _object(properties)
+    if not stored:
+        schema["required"] = ["state"]
     return schema
 
 
@@ -650,7 +739,8 @@ def _project_paths() -> dict:
                 params=_PROJECT_ID,
             ),
             "patch": _op(
-                "Rename the project or replace its presets; a field left out stays as it is",
+                "Rename the project or replace its presets or detector presets; a field left "
+                "out stays as it is",
                 {"200": project, **_errors(400, 401), **_not_found("project")},
                 params=_PROJECT_ID,
                 body=_ref("ProjectChange"),
@@ -928,6 +1018,37 @@ def document(settings: Settings) -> dict:
                     params=_ID,
                     body=_patch_body(),
                 ),
+            },
+            "/recordings/{recording_id}/measurements": {
+                "get": _op(
+                    "The boxes' computed measurements, and the boxes still being measured",
+                    {
+                        "200": _json(
+                            _object(
+                                {
+                                    "measurements": {
+                                        "type": "object",
+                                        "additionalProperties": {
+                                            "type": "object",
+                                            "propertyNames": {"enum": list(COMPUTED)},
+                                            "additionalProperties": {"type": "number"},
+                                        },
+                                        "description": "box id: its current values",
+                                    },
+                                    "pending": {
+                                        "type": "array",
+                                        "items": {"type": "string"},
+                                        "description": "ids of boxes without current values "
+                                        "(new or moved): poll until empty",
+                                    },
+                                }
+                            ),
+                            "every box's current values",
+                        ),
+                        **_errors(401, 404),
+                    },
+                    params=_ID,
+                )
             },
             "/recordings/{recording_id}/annotations/export": {
                 "get": _op(

@@ -1,4 +1,5 @@
-"""Projects: a user's groups of recordings, each with spectrogram presets for later.
+"""Projects: a user's groups of recordings, each with spectrogram presets for later and the
+detector presets the worker runs on its recordings (chalicelib/detector_presets.py).
 
 Like recordings, every read and write is scoped to one owner; another user's project is
 indistinguishable from one that does not exist. A recording names its project
@@ -9,6 +10,7 @@ recordings' by-project index.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib import database
 from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.clock import Clock, iso
+from chalicelib.detector_presets import DetectorPreset, PresetError, presets_from_json
 from chalicelib.errors import BadRequestError, NotFoundError
 from chalicelib.models import ProjectModel, RecordingModel
 from chalicelib.paging import ISSUED_ID, decode_cursor, newest_first, page_size
@@ -85,6 +88,20 @@ class Presets:
         return cls(f_max_hz, window, hop)
 
 
+def detectors_from_request(value: object) -> str | None:
+    """A request's ``detectors`` (a list of presets) as stored: JSON text, None for none."""
+    try:
+        presets = presets_from_json(value)
+    except PresetError as e:
+        raise BadRequestError(str(e)) from e
+    return json.dumps([preset.to_json() for preset in presets]) if presets else None
+
+
+def detectors_of(project: ProjectModel) -> list[DetectorPreset]:
+    """The project's detector presets, in the order people listed them."""
+    return presets_from_json(json.loads(project.detectors)) if project.detectors else []
+
+
 def given_id(value: object) -> str | None:
     """A ``project_id`` of a request body: null for none, else the id of a project.
 
@@ -132,6 +149,7 @@ def _as_view(project: ProjectModel) -> dict:
         "name": project.name,
         "created_at": project.created_at,
         "presets": {name: getattr(project, name) for name in PRESETS},
+        "detectors": [preset.to_json() for preset in detectors_of(project)],
         "recording_count": recording_count,
     }
 
@@ -146,12 +164,13 @@ class Projects:
         self._clock = clock
 
     def create(self, owner: str, body: object) -> dict:
-        name, presets = fields(body, "name", optional=("presets",))
+        name, presets, detectors = fields(body, "name", optional=("presets", "detectors"))
         project = ProjectModel(
             id=str(uuid.uuid4()),
             owner=owner,
             name=text(name, field="name", max_length=MAX_NAME),
             created_at=iso(self._clock()),
+            detectors=detectors_from_request([] if detectors is None else detectors),
             **asdict(Presets.from_request(presets)),
         )
         with database.translated("save the new project"):
@@ -170,8 +189,9 @@ class Projects:
         return _as_view(owned(owner, project_id))
 
     def change(self, owner: str, project_id: str, body: object) -> dict:
-        """Rename the project or replace its presets (a field left out stays as it is)."""
-        given = some_fields(body, "name", "presets")
+        """Rename the project or replace its presets or its detector presets (a field left out
+        stays as it is)."""
+        given = some_fields(body, "name", "presets", "detectors")
         actions = []
         if "name" in given:
             name = text(given["name"], field="name", max_length=MAX_NAME)
@@ -180,6 +200,13 @@ class Projects:
             for attribute, value in asdict(Presets.from_request(given["presets"])).items():
                 preset = getattr(ProjectModel, attribute)
                 actions.append(preset.remove() if value is None else preset.set(value))
+        if "detectors" in given:
+            detectors = detectors_from_request(given["detectors"])
+            actions.append(
+                ProjectModel.detectors.remove()
+                if detectors is None
+                else ProjectModel.detectors.set(detectors)
+            )
         project = owned(owner, project_id)
         if actions:
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 ANNOTATIONS = Path(__file__).parent / "fixtures" / "annotations"
@@ -22,5 +23,13 @@ def box(start_s: float, end_s: float, **fields: object) -> dict:
         "measurements": {},
         "attributes": {},
         "channel": 1,
+        "source": None,
+        "review": None,
     }
     return {"start_s": start_s, "end_s": end_s, **defaults, **fields}
+
+
+def read_by(format: str):
+    """``box`` as the reader of ``format`` gives it: a file naming no source gets the
+    format's name as its boxes' source."""
+    return functools.partial(box, source=format)

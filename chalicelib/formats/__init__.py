@@ -104,7 +104,9 @@ def read(
     Returns
     -------
     (format, boxes) : tuple[str, list[ImportedBox]]
-        Each box with the 1-based line of the file it came from (JSON: its index).
+        Each box with the 1-based line of the file it came from (JSON: its index). A box's
+        ``source`` is the file's (a Source column, a JSON field), else the format's name
+        ("raven", "birdnet", "audacity", "csv"); JSON's null stays null.
 
     Raises
     ------
@@ -116,7 +118,11 @@ def read(
         format = _detect(text)
     elif format not in FORMATS:
         raise FormatError(f"unknown format '{format}': one of {', '.join(FORMATS)}")
-    return format, _READERS[format].read(text, max_boxes)
+    boxes = _READERS[format].read(text, max_boxes)
+    if format != "json":  # our JSON keeps what it says, a person's box (null) included
+        for imported in boxes:
+            imported.box["source"] = imported.box["source"] or format
+    return format, boxes
 
 
 def write(

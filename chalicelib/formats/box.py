@@ -43,6 +43,8 @@ def new_box(
     measurements: dict[str, float] | None = None,
     attributes: dict[str, str] | None = None,
     channel: int = 1,
+    source: str | None = None,
+    review: dict | None = None,
 ) -> dict:
     """A box as the API's annotation shape (without ``id``).
 
@@ -62,6 +64,8 @@ def new_box(
         "measurements": measurements or {},
         "attributes": attributes or {},
         "channel": channel,
+        "source": source,
+        "review": review,
     }
 
 

@@ -18,8 +18,8 @@ from chalicelib.formats.text import MAX_CELLS, not_negative
 from chalicelib.json_text import containers, integer
 
 _DOCUMENT_FIELDS = ("recording", "duration_s", "annotations", "version")
-# Arrays and objects per box: the box, its measurements and its attributes.
-CONTAINERS_PER_BOX = 3
+# Arrays and objects per box: the box, its measurements, its attributes and its review.
+CONTAINERS_PER_BOX = 4
 # Given by the API, not part of a box.
 _IGNORED = ("id",)
 _PLACE = "annotation"
@@ -110,6 +110,13 @@ def _channel(value: object, name: str) -> int:
     return value
 
 
+def _review(value: object, name: str) -> dict:
+    # Its fields are checked with the box's (chalicelib.annotations), as a request's are.
+    if not isinstance(value, dict):
+        raise FormatError(f"{name} {json.dumps(value)} is not an object")
+    return value
+
+
 def _optional(check: Callable[[object, str], object]) -> Callable[[object, str], object]:
     return lambda value, name: None if value is None else check(value, name)
 
@@ -137,6 +144,8 @@ _CHECKS = {
     "measurements": _mapping_of(_finite),
     "attributes": _mapping_of(_string),
     "channel": _channel,
+    "source": _optional(_string),
+    "review": _optional(_review),
 }
 _DEFAULTS = new_box(0.0, 0.0)
 

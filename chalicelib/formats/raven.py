@@ -3,7 +3,8 @@
 Columns are found by name, in any order and case. Besides the box's own columns:
 
 - the label is the first present of Annotation, Species, Label, Common Name, Species Code;
-- the confidence is Confidence, else Score; a column named Notes fills ``notes``;
+- the confidence is Confidence, else Score; a column named Notes fills ``notes``, one
+  named Source (Sonagram writes it) the box's ``source``;
 - a column whose name ends in a unit in parentheses (``Delta Time (s)``,
   ``Avg Power Density (dB FS/Hz)``) and whose cell is a number is a measurement;
 - any other non-empty cell is kept as a string attribute under its column's name
@@ -34,11 +35,12 @@ from chalicelib.formats.text import (
     shortest,
     spreadsheet_safe,
 )
-from chalicelib.measurement_names import NAMES
+from chalicelib.measurement_names import NAMES as COMPUTED
 
 BEGIN, END = "Begin Time (s)", "End Time (s)"
 LOW, HIGH = "Low Freq (Hz)", "High Freq (Hz)"
 FILE_OFFSET = "File Offset (s)"
+SOURCE = "Source"
 LABELS = ("Annotation", "Species", "Label", "Common Name", "Species Code")
 CONFIDENCES = ("Confidence", "Score")
 # What BirdNET's tables add to a box: its Low/High Freq are the analysis band, not the call's.
@@ -48,12 +50,19 @@ _FIXED = ("Selection", "View", "Channel", BEGIN, END, LOW, HIGH, "Annotation")
 # table back would take them for the box (a stale File Offset would move it).
 _BOX_COLUMNS = frozenset(
     name.casefold()
-    for name in (*_FIXED, "Low Frequency (Hz)", "High Frequency (Hz)", FILE_OFFSET, "Notes")
+    for name in (
+        *_FIXED,
+        "Low Frequency (Hz)",
+        "High Frequency (Hz)",
+        FILE_OFFSET,
+        "Notes",
+        SOURCE,
+    )
     + CONFIDENCES
 )
 _UNIT = re.compile(r"\([^()]*\)$")
-# The measurements Sonagram computes, by their place among the columns.
-_COMPUTED = {name: place for place, name in enumerate(NAMES)}
+# Measurement columns: the computed ones in their order, then any other by name.
+_COMPUTED_ORDER = {name: index for index, name in enumerate(COMPUTED)}
 
 
 def recognises(text: str) -> bool:
@@ -76,6 +85,7 @@ class _Columns:
     label: int | None
     confidence: int | None
     notes: int | None
+    source: int | None
     # Every other named column: (index, name, whether a number there is a measurement).
     others: tuple[tuple[int, str, bool], ...]
 
@@ -95,6 +105,7 @@ class _Columns:
             "label": column(names, *LABELS),
             "confidence": column(names, *CONFIDENCES),
             "notes": column(names, "Notes"),
+            "source": column(names, SOURCE),
         }
         # The File Offset moves the box and is also kept, as Begin Path and Begin File are.
         taken = {begin, end, *roles.values()} - {roles["file_offset"], None}
@@ -133,6 +144,7 @@ class _Columns:
             measurements=measurements,
             attributes=attributes,
             channel=channel(_cell(cells, self.channel), "Channel"),
+            source=_cell(cells, self.source) or None,
         )
 
 
@@ -187,10 +199,10 @@ def write(boxes: list[dict], *, nyquist_hz: float | None) -> str:
     """A selection table Raven opens: one row per box, CRLF line ends.
 
     Columns: Selection, View, Channel, the bounds, Annotation; then Confidence when any box
-    has one, each measurement any box has (the computed ones, ``measurement_names.NAMES``,
-    in that order, then the others) and each attribute any box has (sorted by name; a
-    name the reader would take for the box itself is left out), and Notes when any box
-    has notes.
+    has one, each measurement any box has (the computed ones in measurement_names order,
+    then the others by name), each attribute any box has (by name; a name the reader would
+    take for the box itself is left out), Notes when any box has notes and Source when any
+    box has one.
     A box without frequencies spans 0 Hz to ``nyquist_hz``, as Raven writes a waveform
     selection (empty cells when ``nyquist_hz`` is None).
     """
@@ -199,9 +211,12 @@ def write(boxes: list[dict], *, nyquist_hz: float | None) -> str:
     attributes = _new_names(boxes, "attributes", taken)
     confidence = any(box.get("confidence") is not None for box in boxes)
     notes = any(box.get("notes") for box in boxes)
+    sources = any(box.get("source") for box in boxes)
     names = [*_FIXED, *(["Confidence"] if confidence else []), *measurements, *attributes]
     if notes:
         names.append("Notes")
+    if sources:
+        names.append(SOURCE)
     table = ["\t".join(spreadsheet_safe(name) for name in names)]
     for selection, box in enumerate(boxes, start=1):
         low, high = _band(box, nyquist_hz)
@@ -217,6 +232,8 @@ def write(boxes: list[dict], *, nyquist_hz: float | None) -> str:
         cells += [str(values.get(name, "")) for name in attributes]
         if notes:
             cells.append(box.get("notes") or "")
+        if sources:
+            cells.append(box.get("source") or "")
         table.append("\t".join(spreadsheet_safe(one_line(cell)) for cell in cells))
     return "\r\n".join(table) + "\r\n"
 
@@ -226,7 +243,7 @@ def _new_names(boxes: list[dict], field: str, taken: set[str]) -> list[str]:
     computed measurements' in their order first, then the rest sorted."""
     names = []
     found = {one_line(name) for box in boxes for name in box.get(field, {})}
-    for name in sorted(found, key=lambda name: (_COMPUTED.get(name, len(_COMPUTED)), name)):
+    for name in sorted(found, key=lambda name: (_COMPUTED_ORDER.get(name, len(COMPUTED)), name)):
         if name.casefold() not in taken and name != FREQUENCY_BAND:
             taken.add(name.casefold())
             names.append(name)

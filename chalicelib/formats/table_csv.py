@@ -1,8 +1,10 @@
 """Our CSV, whose columns are OpenSoundscape's, and other CSV or TSV tables of boxes.
 
 ``audio_file,annotation_file,annotation,start_time,end_time,low_f,high_f,confidence,channel``
-with RFC 4180 quoting. Reading also takes other names for each column, in any case
-(``_ALIASES``), and TAB-separated tables.
+then Sonagram's ``source,review_state,reviewer,reviewed_at,label_before`` and the computed
+measurements any box has (measurement_names.NAMES, in that order), with RFC 4180 quoting.
+Reading also takes other names for each column, in any case (``_ALIASES``), and
+TAB-separated tables; computed measurement columns are not read (the server computes them).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from chalicelib.formats.text import (
     shortest,
     spreadsheet_safe,
 )
+from chalicelib.measurement_names import NAMES as COMPUTED
 
 COLUMNS = (
     "audio_file",
@@ -38,6 +41,11 @@ COLUMNS = (
     "high_f",
     "confidence",
     "channel",
+    "source",
+    "review_state",
+    "reviewer",
+    "reviewed_at",
+    "label_before",
 )
 # Each part of a box and the names its column goes by, the first present taken.
 _ALIASES = {
@@ -48,9 +56,15 @@ _ALIASES = {
     "label": ("annotation", "label", "Common name"),
     "confidence": ("confidence",),
     "channel": ("channel",),
+    "source": ("source",),
+    "review_state": ("review_state",),
+    "reviewer": ("reviewer",),
+    "reviewed_at": ("reviewed_at",),
+    "label_before": ("label_before",),
 }
-# The files a row names: we import into one recording, so they are not the box's.
-_FILES = ("audio_file", "annotation_file")
+# Columns that are not the box's: the files a row names (we import into one recording) and
+# the computed measurements (recomputed from the audio).
+_NOT_READ = frozenset(name.casefold() for name in ("audio_file", "annotation_file", *COMPUTED))
 
 
 def _delimiter(first_line: str) -> str:
@@ -91,7 +105,7 @@ def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
     others = [
         (index, name)
         for index, name in enumerate(names)
-        if name and index not in at.values() and name.casefold() not in _FILES
+        if name and index not in at.values() and name.casefold() not in _NOT_READ
     ]
     boxes = []
     for line, cells in rows:
@@ -109,11 +123,25 @@ def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
                 else None,
                 attributes={name: cells[index] for index, name in others if cells[index]},
                 channel=channel(cell["channel"], named["channel"]),
+                source=cell["source"] or None,
+                review=_review(cell),
             )
         except FormatError as error:
             raise error.at(line) from None
         add(boxes, ImportedBox(line, box), max_boxes)
     return boxes
+
+
+def _review(cell: dict[str, str]) -> dict | None:
+    """A row's review; its values are checked with the box's (chalicelib.annotations)."""
+    if not cell["review_state"]:
+        return None
+    return {
+        "state": cell["review_state"],
+        "by": cell["reviewer"] or None,
+        "at": cell["reviewed_at"] or None,
+        "label_before": cell["label_before"] or None,
+    }
 
 
 def _rows(text: str, delimiter: str, max_boxes: int | None) -> Iterator[tuple[int, list[str]]]:
@@ -139,11 +167,16 @@ def _rows(text: str, delimiter: str, max_boxes: int | None) -> Iterator[tuple[in
 
 
 def write(boxes: list[dict], *, audio_file: str, annotation_file: str) -> str:
-    """Our CSV: ``COLUMNS``, RFC 4180 quoting, CRLF line ends, empty cells for None."""
+    """Our CSV: ``COLUMNS`` and the computed measurements any box has, RFC 4180 quoting, CRLF
+    line ends, empty cells for None."""
+    measured = [
+        name for name in COMPUTED if any(name in box.get("measurements", {}) for box in boxes)
+    ]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow([*COLUMNS, *measured])
     for box in boxes:
+        review = box.get("review") or {}
         cells = [
             audio_file,
             annotation_file,
@@ -151,6 +184,9 @@ def write(boxes: list[dict], *, audio_file: str, annotation_file: str) -> str:
             *(shortest(box.get(key)) for key in ("start_s", "end_s", "low_hz", "high_hz")),
             shortest(box.get("confidence")),
             str(box.get("channel", 1)),
+            box.get("source") or "",
+            *(review.get(key) or "" for key in ("state", "by", "at", "label_before")),
+            *(shortest(box.get("measurements", {}).get(name)) for name in measured),
         ]
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()

@@ -306,11 +306,16 @@ def _measure(args: argparse.Namespace) -> int:
 
     audio, table = args.audio, args.table
     try:
-        _, imported = formats.read(table.read_bytes())
+        read_as, imported = formats.read(table.read_bytes())
     except (formats.FormatError, OSError) as e:
         print(f"error: '{table}' could not be read: {e}", file=sys.stderr)
         return 1
     boxes = [entry.box for entry in imported]
+    for box in boxes:
+        # The reader names the format as the boxes' source; the table written back is the
+        # same table with its measurements, not a record of where it came from.
+        if box["source"] == read_as:
+            box["source"] = None
     progress = _Progress(len(boxes), sys.stderr)
     measured: list[dict[str, float]] = []
     sample_rate = 0

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "./config";
 
 const PIPELINE = { jobBudgetS: 300, leaseS: 20, sweepEveryS: 300, uploadUrlS: 900, lateUploadS: 300 };
-const BASE = { apiUrl: "http://127.0.0.1:8000", maxUploadBytes: 100, pipeline: PIPELINE };
+const TABLES = {
+  detectorParameters: [
+    { name: "min_freq_hz", label: "Min frequency", unit: "Hz", default: 1000, minimum: 0, maximum: 500000, explanation: "Lowest." },
+  ],
+  detectorBands: ["energy", "preset"],
+  maxDetectorPresets: 10,
+  measurements: [{ key: "Peak Freq (Hz)", short: "Peak F", definition: "Loudest." }],
+};
+const BASE = { apiUrl: "http://127.0.0.1:8000", maxUploadBytes: 100, pipeline: PIPELINE, ...TABLES };
 const COGNITO = {
   kind: "cognito",
   domain: "sonagram-1.auth.eu-west-1.amazoncognito.com",
@@ -31,6 +39,20 @@ describe("parseConfig", () => {
         "needs pipeline.sweepEveryS (seconds, a number of 0 or more)",
       );
     }
+  });
+
+  it("takes the detector's parameters and the computed measurements the server serves", () => {
+    const config = parseConfig(BASE);
+    expect(config.detectorParameters[0].unit).toBe("Hz");
+    expect([config.detectorBands, config.maxDetectorPresets]).toEqual([["energy", "preset"], 10]);
+    expect(config.measurements.map((measurement) => measurement.key)).toEqual(["Peak Freq (Hz)"]);
+  });
+
+  it("names a table that is missing or not the server's", () => {
+    expect(() => parseConfig({ ...BASE, measurements: undefined })).toThrow("needs measurements, the list");
+    expect(() => parseConfig({ ...BASE, detectorParameters: [{ name: "x" }] })).toThrow("needs detectorParameters");
+    expect(() => parseConfig({ ...BASE, detectorBands: [1] })).toThrow("needs detectorBands");
+    expect(() => parseConfig({ ...BASE, maxDetectorPresets: 1.5 })).toThrow("needs maxDetectorPresets (a whole number)");
   });
 
   it("names what is wrong", () => {

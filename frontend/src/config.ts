@@ -22,12 +22,39 @@ export interface PipelineTimings {
 
 const TIMINGS: (keyof PipelineTimings)[] = ["jobBudgetS", "leaseS", "sweepEveryS", "uploadUrlS", "lateUploadS"];
 
+/** One number of a detector preset as its form shows it (chalicelib/detector_presets.py). */
+export interface DetectorParameter {
+  name: string;
+  label: string;
+  unit: string;
+  default: number;
+  minimum: number;
+  maximum: number;
+  /** One sentence for the people who set it. */
+  explanation: string;
+}
+
+/** A measurement the server computes on every box (chalicelib/measurement_names.py). */
+export interface ComputedMeasurement {
+  /** Its key in a box's measurements: Raven's column name, unit in brackets. */
+  key: string;
+  /** A short name for narrow columns. */
+  short: string;
+  definition: string;
+}
+
 /** What the server running the page tells it (/config.json, from the stage's settings). */
 export interface Config {
   apiUrl: string;
   maxUploadBytes: number;
   auth: AuthConfig;
   pipeline: PipelineTimings;
+  detectorParameters: DetectorParameter[];
+  /** Where a proposal's band comes from: "energy" (the event's) or "preset" (the preset's). */
+  detectorBands: string[];
+  maxDetectorPresets: number;
+  /** The computed measurements, in column order. */
+  measurements: ComputedMeasurement[];
 }
 
 export async function loadConfig(): Promise<Config> {
@@ -47,7 +74,31 @@ export function parseConfig(raw: unknown): Config {
     maxUploadBytes: given.maxUploadBytes,
     auth: parseAuth(given.auth),
     pipeline: parsePipeline(given.pipeline),
+    detectorParameters: listOf<DetectorParameter>(given.detectorParameters, "detectorParameters", ["name", "label", "unit", "explanation"]),
+    detectorBands: listOf<string>(given.detectorBands, "detectorBands", []),
+    maxDetectorPresets: count(given.maxDetectorPresets, "maxDetectorPresets"),
+    measurements: listOf<ComputedMeasurement>(given.measurements, "measurements", ["key", "short", "definition"]),
   };
+}
+
+/** A list /config.json must hold; each item an object with the string fields ``texts``
+ * (or, with none named, a string). */
+function listOf<T>(raw: unknown, name: string, texts: string[]): T[] {
+  const fine = (item: unknown) =>
+    texts.length === 0
+      ? typeof item === "string"
+      : typeof item === "object" && item !== null && texts.every((text) => typeof (item as Record<string, unknown>)[text] === "string");
+  if (!Array.isArray(raw) || !raw.every(fine)) {
+    throw new Error(`/config.json needs ${name}, the list the server serves, not ${JSON.stringify(raw)?.slice(0, 80)}.`);
+  }
+  return raw as T[];
+}
+
+function count(raw: unknown, name: string): number {
+  if (typeof raw !== "number" || !Number.isInteger(raw) || raw < 0) {
+    throw new Error(`/config.json needs ${name} (a whole number), not ${JSON.stringify(raw)}.`);
+  }
+  return raw;
 }
 
 function parsePipeline(raw: unknown): PipelineTimings {

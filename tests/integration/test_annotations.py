@@ -179,6 +179,6 @@ def test_4_mib_of_tiny_boxes_is_400_before_they_are_made(alice: ApiUser, method,
     )
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"] == (
-        "the request body holds 174764 JSON arrays and objects; a request takes at most 30003"
+        "the request body holds 174764 JSON arrays and objects; a request takes at most 40003"
     )
     assert alice.request("GET", path(recording_id)).json() == {"annotations": [], "version": 0}

@@ -105,7 +105,14 @@ def loaded_schema(stack: RunningStack, alice: ApiUser, *, gone: list[str] = ()):
                             "expected-statuses": ["2xx", "400", "409", *gone]
                         }
                     },
-                }
+                },
+                {
+                    # Nor that a detector preset's minimum is below its maximum.
+                    "include-name": ["POST /projects", "PATCH /projects/{project_id}"],
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", *gone]}
+                    },
+                },
             ],
         }
     )

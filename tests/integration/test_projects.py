@@ -113,9 +113,9 @@ def test_a_project_changes_what_the_patch_names(alice: ApiUser):
     ("body", "complaint"),
     [
         ({"name": None}, "name must be a string"),
-        ({"title": "x"}, "unknown field(s): title; send only name and presets"),
+        ({"title": "x"}, "unknown field(s): title; send only name, presets and detectors"),
         ({"presets": {"hop_length": 0}}, "presets.hop_length must be"),
-        ("rename", "send a JSON object with any of name and presets"),
+        ("rename", "send a JSON object with any of name, presets and detectors"),
     ],
 )
 def test_a_bad_change_is_refused_naming_the_field(alice: ApiUser, body, complaint: str):

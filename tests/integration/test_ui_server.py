@@ -6,6 +6,8 @@ from pathlib import Path
 
 import requests
 
+from chalicelib.detector_presets import parameters_json
+from chalicelib.measurement_names import measurements_json
 from infra.csp import content_security_policy
 from infra.local.harness import RunningStack
 
@@ -33,6 +35,11 @@ def test_the_page_learns_the_api_url_limits_and_timings_from_config_json(stack: 
             "uploadUrlS": 900,
             "lateUploadS": 300,
         },
+        # Tables the page shows and never copies.
+        "detectorParameters": parameters_json(),
+        "detectorBands": ["energy", "preset"],
+        "maxDetectorPresets": 10,
+        "measurements": measurements_json(),
     }
 
 

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from chalicelib import annotation_sets, annotations, clients, validation
+from chalicelib import annotation_sets, annotations, chunks, clients, validation
 from chalicelib.annotations import Bounds, check_box
 from chalicelib.errors import BadRequestError, ConflictError, TooLargeError
 from chalicelib.models import AnnotationChunkModel, RecordingModel
@@ -60,7 +60,27 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
         "measurements": {},
         "attributes": {},
         "channel": 1,
+        "source": None,
+        "review": None,
     }
+
+
+def test_a_reviewed_proposal_keeps_its_source_and_a_whole_review():
+    raw = box(source="detector:wrens", review={"state": "accepted", "at": "2026-12-07T12:00:00Z"})
+    checked = check_box(raw, where="a", bounds=BOUNDS)
+    assert (checked["source"], checked["review"]) == (
+        "detector:wrens",
+        {"state": "accepted", "by": None, "at": "2026-12-07T12:00:00Z", "label_before": None},
+    )
+    # An empty source says as little as none: a person's box.
+    assert check_box(box(source=""), where="a", bounds=BOUNDS)["source"] is None
+
+
+def test_computed_measurements_are_dropped_before_counting_the_entries():
+    own = {f"m{i}": 1.0 for i in range(annotations.MAX_ENTRIES)}
+    computed = {"Peak Freq (Hz)": 1.0, "SNR (dB)": 2.0}
+    checked = check_box(box(measurements={**own, **computed}), where="a", bounds=BOUNDS)
+    assert checked["measurements"] == own
 
 
 @pytest.mark.parametrize(
@@ -89,8 +109,8 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
         (box(label="\ud800"), "annotation 4: label is not valid Unicode text"),
         (box(notes=3), "annotation 4: notes must be a string, not 3"),
         (
-            box(measurements={"Peak Freq (Hz)": "3k"}),
-            "annotation 4: measurements['Peak Freq (Hz)'] must be a number",
+            box(measurements={"Peak SNR (dB)": "3k"}),
+            "annotation 4: measurements['Peak SNR (dB)'] must be a number",
         ),
         (box(measurements=[1]), "annotation 4: measurements must be an object"),
         (box(attributes={"site": 4}), "annotation 4: attributes['site'] must be a string"),
@@ -103,6 +123,22 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
         (box(channel=0), "annotation 4: channel must be an integer from 1, not 0"),
         (box(id="no spaces"), "annotation 4: id must be 1-64 letters, digits, '_' or '-'"),
         (box(id="b1", end_s=0.5), "annotation 4 (id 'b1'): end_s 0.5 must not be before"),
+        (box(source=7), "annotation 4: source must be a string, not 7"),
+        (box(source="s" * 101), "annotation 4: source is 101 characters, over 100"),
+        (box(source="a\nb"), "annotation 4: source 'a\\nb' holds control characters"),
+        (box(review="accepted"), "annotation 4: review must be an object or null"),
+        (box(review={}), "annotation 4: review.state must be one of accepted, rejected, not None"),
+        (box(review={"state": "maybe"}), "annotation 4: review.state must be one of accepted"),
+        (box(review={"state": "accepted", "why": "x"}), "annotation 4: unknown review field(s)"),
+        (box(review={"state": "accepted", "by": 3}), "annotation 4: review.by must be a string"),
+        (
+            box(review={"state": "rejected", "at": "yesterday"}),
+            "annotation 4: review.at must be an ISO 8601 time such as 2026-12-07T12:00:00Z",
+        ),
+        (
+            box(review={"state": "accepted", "label_before": "x" * 201}),
+            "annotation 4: review.label_before is 201 characters, over 200",
+        ),
     ],
 )
 def test_a_bad_box_is_refused_naming_the_box_and_the_field(raw, message):
@@ -220,7 +256,7 @@ def test_one_box_over_the_limit_is_refused(recording):
 
 PUT, PATCH = '{"version":0,"annotations":[', '{"version":0,"upsert":['
 TINY_BOX = '{"start_s":0,"end_s":1},'
-TOO_MANY_BRACKETS = "JSON arrays and objects; a request takes at most 30003"
+TOO_MANY_BRACKETS = "JSON arrays and objects; a request takes at most 40003"
 # (the change, the body, what the refusal says)
 WORST_BODIES = {
     "PUT: boxes": (annotation_sets.replace, filled(PUT, TINY_BOX, "{}]}"), TOO_MANY_BRACKETS),
@@ -240,7 +276,7 @@ WORST_BODIES = {
         many_entries(PUT + '{"start_s":0,"end_s":1,"measurements":', "0", "}]}"),
         "annotations[0]: measurements has 426413 entries, over 50",
     ),
-    "PATCH: upserted boxes": (annotation_sets.patch, filled(PATCH, TINY_BOX, "{}]}"), "30003"),
+    "PATCH: upserted boxes": (annotation_sets.patch, filled(PATCH, TINY_BOX, "{}]}"), "40003"),
     "PATCH: deleted ids": (
         annotation_sets.patch,
         filled('{"version":0,"delete":[', '"ab",', '"ab"]}'),
@@ -303,5 +339,5 @@ def test_a_reader_pointed_at_a_replaced_set_reads_the_new_one(recording):
 def test_deleting_a_recording_deletes_every_chunk(recording):
     annotation_sets.replace(recording, {"annotations": [box()], "version": 0})
     AnnotationChunkModel(recording.id, "orphan#00000", data=b"x").save()  # a crashed writer's
-    annotation_sets.delete_all(recording.id)
+    chunks.delete_all(recording.id)
     assert chunks_of(recording.id) == []

@@ -36,6 +36,7 @@ PROJECT = {
     "name": "pond",
     "created_at": "2026-12-03T18:41:58.336263Z",
     "presets": {"f_max_hz": 8000, "n_fft": None, "hop_length": None},
+    "detectors": [],
     "recording_count": 1,
 }
 

@@ -3,7 +3,9 @@
 import pytest
 
 from chalicelib.formats import FormatError, ImportedBox, read
-from tests.annotation_files import box, fixture
+from tests.annotation_files import fixture, read_by
+
+box = read_by("audacity")
 
 
 def test_standard_labels_are_start_end_and_label():

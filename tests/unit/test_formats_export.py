@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.formats import EXPORT_FORMATS, Export, FormatError, read, write
 from chalicelib.measurement_names import NAMES
-from tests.annotation_files import box
+from tests.annotation_files import box, read_by
 
 FROG = box(
     1.5,
@@ -22,6 +22,16 @@ FROG = box(
 )
 # No frequencies; a label with a TAB, a quote and a line break.
 CLICK = box(3.0, 3.000001, label='click\t"sharp"\nloud')
+# A detector's proposal a person accepted, relabelling it.
+REVIEWED = {
+    "source": "detector:frogs",
+    "review": {
+        "state": "accepted",
+        "by": "ana",
+        "at": "2026-12-07T12:00:00+00:00",
+        "label_before": "frogs",
+    },
+}
 
 
 def export(boxes, format, *, recording="field/2026/dawn chorus.wav", nyquist_hz=22050.0):
@@ -76,19 +86,42 @@ def test_a_box_without_frequencies_comes_back_from_raven_as_the_full_band():
     boxes = [box(0.5, 1.0, label="frog"), box(2.0, 3.0, label="toad")]
     back = [imported.box for imported in read(export(boxes, "raven").data)[1]]
     assert back == [
-        box(0.5, 1.0, low_hz=0.0, high_hz=22050.0, label="frog"),
-        box(2.0, 3.0, low_hz=0.0, high_hz=22050.0, label="toad"),
+        read_by("raven")(0.5, 1.0, low_hz=0.0, high_hz=22050.0, label="frog"),
+        read_by("raven")(2.0, 3.0, low_hz=0.0, high_hz=22050.0, label="toad"),
     ]
     without_nyquist = read(export(boxes, "raven", nyquist_hz=None).data)[1]
-    assert [imported.box for imported in without_nyquist] == boxes
+    assert [imported.box for imported in without_nyquist] == [
+        {**box, "source": "raven"} for box in boxes
+    ]
 
 
 def test_raven_round_trip():
     boxes = [
-        {**FROG, "attributes": {"Call Type": "advertisement"}},
-        box(4.0, 4.5, low_hz=100.0, high_hz=900.0, label="toad", channel=1),
+        {**FROG, "attributes": {"Call Type": "advertisement"}, "source": "detector:frogs"},
+        box(4.0, 4.5, low_hz=100.0, high_hz=900.0, label="toad", channel=1, source="birdnet"),
     ]
     assert [imported.box for imported in read(export(boxes, "raven").data)[1]] == boxes
+
+
+def test_a_raven_table_names_the_source_of_each_box_when_any_has_one():
+    boxes = [{**FROG, "source": "detector:frogs"}, CLICK]
+    table = export(boxes, "raven").data.decode().split("\r\n")
+    assert [line.split("\t")[-1] for line in table[:3]] == ["Source", "detector:frogs", ""]
+    # A box whose Source cell is empty came from this table, as any imported box does.
+    assert [imported.box["source"] for imported in read(export(boxes, "raven").data)[1]] == [
+        "detector:frogs",
+        "raven",
+    ]
+
+
+def test_raven_measurement_columns_put_the_computed_ones_first_in_their_order():
+    measured = box(
+        0.5,
+        1.0,
+        measurements={"SNR (dB)": 3.0, "Avg Power (dB)": -40.0, "Peak Freq (Hz)": 900.0},
+    )
+    header = export([measured], "raven").data.decode().split("\r\n")[0].split("\t")
+    assert header[8:] == ["Peak Freq (Hz)", "SNR (dB)", "Avg Power (dB)"]
 
 
 def test_an_audacity_track_has_a_frequency_line_with_minus_one_for_a_missing_side():
@@ -112,18 +145,21 @@ def test_audacity_round_trip():
         box(3.0, 3.0, label="click"),
         box(4.0, 5.0, low_hz=250.5, label="toad"),
     ]
-    assert [imported.box for imported in read(export(boxes, "audacity").data)[1]] == boxes
+    assert [imported.box for imported in read(export(boxes, "audacity").data)[1]] == [
+        {**box, "source": "audacity"} for box in boxes
+    ]
 
 
 def test_our_csv_names_the_audio_and_itself_and_quotes_as_rfc_4180():
     assert export([FROG, CLICK], "csv") == Export(
         (
             b"audio_file,annotation_file,annotation,start_time,end_time,low_f,high_f,confidence"
-            b",channel\r\n"
+            b",channel,source,review_state,reviewer,reviewed_at,label_before"
+            b",Delta Time (s),Peak Freq (Hz)\r\n"
             b'dawn chorus.wav,dawn chorus.annotations.csv,"frog, green",1.5,2.25,500.0,1234.567'
-            b",0.9,2\r\n"
+            b",0.9,2,,,,,,0.75,812.5\r\n"
             b'dawn chorus.wav,dawn chorus.annotations.csv,"click\t""sharp""\nloud",3.0,3.000001'
-            b",,,,1\r\n"
+            b",,,,1,,,,,,,\r\n"
         ),
         "text/csv; charset=utf-8",
         "dawn chorus.annotations.csv",
@@ -131,8 +167,18 @@ def test_our_csv_names_the_audio_and_itself_and_quotes_as_rfc_4180():
 
 
 def test_csv_round_trip():
-    boxes = [{**FROG, "notes": None, "measurements": {}, "attributes": {}}, CLICK]
+    boxes = [
+        {**FROG, "notes": None, "measurements": {}, "attributes": {}, **REVIEWED},
+        {**CLICK, "source": "birdnet"},
+    ]
     assert [imported.box for imported in read(export(boxes, "csv").data)[1]] == boxes
+
+
+def test_a_csv_without_sources_reads_back_as_csv_imports_without_its_computed_columns():
+    boxes = [box(0.5, 1.0, measurements={"Peak Freq (Hz)": 900.0})]
+    assert [imported.box for imported in read(export(boxes, "csv").data)[1]] == [
+        read_by("csv")(0.5, 1.0)
+    ]
 
 
 def test_a_json_document_names_the_recording_and_leaves_ids_out():
@@ -148,12 +194,13 @@ def test_a_json_document_names_the_recording_and_leaves_ids_out():
 
 
 def test_json_round_trip():
-    exported = export([FROG, CLICK], "json")
+    exported = export([{**FROG, **REVIEWED}, CLICK], "json")
     assert (exported.content_type, exported.filename) == (
         "application/json",
         "dawn chorus.annotations.json",
     )
-    assert [imported.box for imported in read(exported.data)[1]] == [FROG, CLICK]
+    # Our JSON keeps a person's box (source null) a person's.
+    assert [imported.box for imported in read(exported.data)[1]] == [{**FROG, **REVIEWED}, CLICK]
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,7 @@ WORST: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "json: boxes": (
         "json",
         lambda: filled("[", '{"start_s":0,"end_s":1},', "{}]"),
-        "the file holds 174764 JSON arrays and objects; 10000 annotations take at most 30002",
+        "the file holds 174764 JSON arrays and objects; 10000 annotations take at most 40002",
     ),
     "json: empty objects": ("json", lambda: filled("[", "{},", "{}]"), "JSON arrays and objects"),
     "json: nested lists": (

@@ -7,7 +7,10 @@ import pytest
 from chalicelib import formats
 from chalicelib.formats import FORMATS, FormatError, ImportedBox, detect, read
 from chalicelib.formats.text import parse_number
-from tests.annotation_files import box, fixture
+from tests.annotation_files import fixture, read_by
+
+# Every table read here is Raven's.
+box = read_by("raven")
 
 TABLE = (
     "Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)"

@@ -28,6 +28,8 @@ from samtranslator.translator.translator import Translator
 import app
 from chalicelib import auth
 from chalicelib.annotations import MAX_SET_BYTES
+from chalicelib.detector_presets import parameters_json
+from chalicelib.measurement_names import measurements_json
 from chalicelib.models import (
     AnnotationChunkModel,
     ProjectModel,
@@ -948,6 +950,11 @@ def test_the_ui_gets_a_config_json_naming_this_stage(stack, synthesized, templat
             "uploadUrlS": 900,
             "lateUploadS": 300,
         },
+        # Tables the page shows and never copies.
+        "detectorParameters": parameters_json(),
+        "detectorBands": ["energy", "preset"],
+        "maxDetectorPresets": 10,
+        "measurements": measurements_json(),
     }
 
 

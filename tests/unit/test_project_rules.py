@@ -8,6 +8,7 @@ import pytest
 
 from chalicelib import clients
 from chalicelib.deletions import Deletions
+from chalicelib.detector_presets import DetectorPreset
 from chalicelib.errors import BadRequestError, NotFoundError
 from chalicelib.models import ProjectModel
 from chalicelib.projects import ENGINE_N_FFT, Presets, Projects
@@ -93,8 +94,11 @@ def test_presets_out_of_range_are_named(body, complaint):
         ({"name": 5}, "name must be a string"),
         ({"name": "dawn\nchorus"}, "name 'dawn\\nchorus' holds control characters"),
         ({"name": "\ud800"}, "name '\\ud800' is not valid Unicode text"),
-        ({"name": "a", "colour": "red"}, "unknown field(s): colour; send only name and presets"),
-        ("a", "send a JSON object with name (and optionally presets)"),
+        (
+            {"name": "a", "colour": "red"},
+            "unknown field(s): colour; send only name, presets and detectors",
+        ),
+        ("a", "send a JSON object with name (and optionally presets and detectors)"),
         ({"name": "a", "presets": {"n_fft": 3}}, "presets.n_fft must be"),
     ],
 )
@@ -138,6 +142,48 @@ def test_a_change_replaces_what_it_names_and_keeps_the_rest(projects):
     assert changed["presets"] == {"f_max_hz": None, "n_fft": 4096, "hop_length": None}
     assert projects.change("xia", project["id"], {"presets": None})["presets"] == Presets().__dict__
     assert projects.change("xia", project["id"], {}) == projects.get("xia", project["id"])
+
+
+def test_detector_presets_are_stored_whole_with_their_defaults_and_replaced_whole(projects):
+    project = projects.create("yan", {"name": "marsh", "detectors": [{"name": "wrens"}]})
+    (wrens,) = project["detectors"]
+    assert wrens == DetectorPreset("wrens").to_json()
+    assert projects.get("yan", project["id"])["detectors"] == [wrens]
+    given = [{"name": "owls", "max_freq_hz": 2000, "enabled": False}, {"name": "bats"}]
+    changed = projects.change("yan", project["id"], {"detectors": given})
+    assert [(d["name"], d["max_freq_hz"], d["enabled"]) for d in changed["detectors"]] == [
+        ("owls", 2000.0, False),
+        ("bats", 10_000.0, True),
+    ]
+    assert (
+        projects.change("yan", project["id"], {"name": "fen"})["detectors"] == changed["detectors"]
+    )
+    assert projects.change("yan", project["id"], {"detectors": []})["detectors"] == []
+    assert projects.create("yan", {"name": "none"})["detectors"] == []
+
+
+@pytest.mark.parametrize(
+    ("detectors", "complaint"),
+    [
+        ({"name": "x"}, "detectors must be a list of presets"),
+        ([{"name": "x"}, {"name": "x"}], "detectors: two presets are named 'x'"),
+        (
+            [{"name": "x", "min_freq_hz": 5000, "max_freq_hz": 4000}],
+            "detectors[0] ('x'): min_freq_hz",
+        ),
+        ([{"name": f"p{i}"} for i in range(11)], "detectors lists 11 presets"),
+    ],
+)
+def test_bad_detector_presets_are_refused_naming_the_preset(projects, detectors, complaint):
+    project = projects.create("zed", {"name": "heath"})
+    for change in (
+        lambda: projects.create("zed", {"name": "x", "detectors": detectors}),
+        lambda: projects.change("zed", project["id"], {"detectors": detectors}),
+    ):
+        with pytest.raises(BadRequestError) as refused:
+            change()
+        assert refused.value.message.startswith(complaint), refused.value.message
+    assert projects.get("zed", project["id"])["detectors"] == []
 
 
 def test_another_users_project_is_not_found(projects, recordings):

@@ -1129,6 +1129,71 @@ export interface paths {
         };
         trace?: never;
     };
+    "/recordings/{recording_id}/measurements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The boxes' computed measurements, and the boxes still being measured */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recording_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description every box's current values */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description box id: its current values */
+                            measurements: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
+                            /** @description ids of boxes without current values (new or moved): poll until empty */
+                            pending: string[];
+                        };
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/recordings/{recording_id}/annotations/export": {
         parameters: {
             query?: never;
@@ -1557,7 +1622,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename the project or replace its presets; a field left out stays as it is */
+        /** Rename the project or replace its presets or detector presets; a field left out stays as it is */
         patch: {
             parameters: {
                 query?: never;
@@ -1756,6 +1821,14 @@ export interface components {
                 [key: string]: string;
             };
             channel: number;
+            source: string | null;
+            review: {
+                /** @enum {unknown} */
+                state: "accepted" | "rejected";
+                by: string | null;
+                at: string | null;
+                label_before: string | null;
+            } | null;
         };
         NewAnnotation: {
             start_s: number;
@@ -1770,6 +1843,14 @@ export interface components {
             } | null;
             attributes?: {
                 [key: string]: string;
+            } | null;
+            source?: string | null;
+            review?: {
+                /** @enum {unknown} */
+                state: "accepted" | "rejected";
+                by?: string | null;
+                at?: string | null;
+                label_before?: string | null;
             } | null;
             id?: string | null;
             channel?: number | null;
@@ -1792,6 +1873,14 @@ export interface components {
                     [key: string]: string;
                 };
                 channel: number;
+                source: string | null;
+                review: {
+                    /** @enum {unknown} */
+                    state: "accepted" | "rejected";
+                    by: string | null;
+                    at: string | null;
+                    label_before: string | null;
+                } | null;
             }[];
         };
         Annotations: {
@@ -1856,21 +1945,146 @@ export interface components {
             n_fft?: unknown;
             hop_length?: unknown;
         };
+        DetectorPreset: {
+            name: string;
+            /** @description run on every upload into the project */
+            enabled: boolean;
+            /**
+             * @description a proposal spans the event's 5-95 % energy band, or the preset's
+             * @enum {unknown}
+             */
+            band: "energy" | "preset";
+            /**
+             * @description Lowest frequency of the band the detector listens to. (Hz)
+             * @default 1000
+             */
+            min_freq_hz: number;
+            /**
+             * @description Highest frequency of the band; above a recording's Nyquist frequency it stops there. (Hz)
+             * @default 10000
+             */
+            max_freq_hz: number;
+            /**
+             * @description Events shorter than this are refused as too short. (s)
+             * @default 0.05
+             */
+            min_duration_s: number;
+            /**
+             * @description Events longer than this are refused as too long. (s)
+             * @default 5
+             */
+            max_duration_s: number;
+            /**
+             * @description Loud stretches closer together than this are joined into one event. (s)
+             * @default 0.1
+             */
+            min_separation_s: number;
+            /**
+             * @description Length of the stretch of audio whose quiet part estimates the background noise. (s)
+             * @default 5
+             */
+            noise_block_s: number;
+            /**
+             * @description How far the noise block slides between two noise estimates. (s)
+             * @default 1
+             */
+            noise_hop_s: number;
+            /**
+             * @description Which percentile of the block's in-band power is taken as the noise level. (%)
+             * @default 20
+             */
+            noise_percentile: number;
+            /**
+             * @description A frame is loud when its in-band power is this far above the noise level. (dB)
+             * @default 6
+             */
+            snr_threshold_db: number;
+            /**
+             * @description Share of an event's frames that must be loud; sparser events are refused. (%)
+             * @default 70
+             */
+            min_occupancy_pct: number;
+        };
+        NewDetectorPreset: {
+            name: string;
+            /** @description run on every upload into the project */
+            enabled?: boolean;
+            /**
+             * @description a proposal spans the event's 5-95 % energy band, or the preset's
+             * @enum {unknown}
+             */
+            band?: "energy" | "preset";
+            /**
+             * @description Lowest frequency of the band the detector listens to. (Hz)
+             * @default 1000
+             */
+            min_freq_hz: number;
+            /**
+             * @description Highest frequency of the band; above a recording's Nyquist frequency it stops there. (Hz)
+             * @default 10000
+             */
+            max_freq_hz: number;
+            /**
+             * @description Events shorter than this are refused as too short. (s)
+             * @default 0.05
+             */
+            min_duration_s: number;
+            /**
+             * @description Events longer than this are refused as too long. (s)
+             * @default 5
+             */
+            max_duration_s: number;
+            /**
+             * @description Loud stretches closer together than this are joined into one event. (s)
+             * @default 0.1
+             */
+            min_separation_s: number;
+            /**
+             * @description Length of the stretch of audio whose quiet part estimates the background noise. (s)
+             * @default 5
+             */
+            noise_block_s: number;
+            /**
+             * @description How far the noise block slides between two noise estimates. (s)
+             * @default 1
+             */
+            noise_hop_s: number;
+            /**
+             * @description Which percentile of the block's in-band power is taken as the noise level. (%)
+             * @default 20
+             */
+            noise_percentile: number;
+            /**
+             * @description A frame is loud when its in-band power is this far above the noise level. (dB)
+             * @default 6
+             */
+            snr_threshold_db: number;
+            /**
+             * @description Share of an event's frames that must be loud; sparser events are refused. (%)
+             * @default 70
+             */
+            min_occupancy_pct: number;
+        };
         Project: {
             id: string;
             name: string;
             /** Format: date-time */
             created_at: string;
             presets: components["schemas"]["Presets"];
+            detectors: components["schemas"]["DetectorPreset"][];
             recording_count: number;
         };
         NewProject: {
             name: string;
             presets?: components["schemas"]["NewPresets"] | null;
+            /** @description the project's detector presets, replacing any it had; names unique */
+            detectors?: components["schemas"]["NewDetectorPreset"][];
         };
         ProjectChange: {
             name?: string;
             presets?: components["schemas"]["NewPresets"] | null;
+            /** @description the project's detector presets, replacing any it had; names unique */
+            detectors?: components["schemas"]["NewDetectorPreset"][];
         };
         SpectrogramStatus: {
             /** @enum {unknown} */

@@ -1,0 +1,143 @@
+"""A recording's values too large for one DynamoDB item: its annotation set
+(annotation_sets) and its boxes' computed measurements (measurements), each stored as
+compressed JSON chunks (models.AnnotationChunkModel) under a fresh set id.
+
+A write stores the new chunks first, then points the recording row at them in one
+conditional update and removes the chunks it replaced: a reader sees the old value or the
+new one, never a mix; a reader still holding the old set id finds it gone and reads again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+import zlib
+from dataclasses import dataclass
+
+from chalicelib import database
+from chalicelib.errors import StorageError
+from chalicelib.models import AnnotationChunkModel, RecordingModel
+from chalicelib.paging import ISSUED_ID
+
+# Compressed bytes in one chunk: well under the 400 KB item limit with the keys.
+CHUNK_BYTES = 350_000
+# Reads racing a write may find the set they were pointed at already replaced.
+READ_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """The recording attributes that point at one kind of chunked value, the start of its set
+    ids (so that the kinds' chunks never share a key), and what it is, for messages."""
+
+    set_attribute: str
+    count_attribute: str
+    prefix: str
+    what: str
+
+    def of(self, recording: RecordingModel) -> tuple[str | None, int]:
+        """The set id the row points at (None: none yet) and its number of chunks."""
+        set_id = getattr(recording, self.set_attribute)
+        return set_id, int(getattr(recording, self.count_attribute) or 0)
+
+
+def encode(value: object) -> bytes:
+    """``value`` as compact JSON text, UTF-8."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+
+
+def _pack(data: bytes) -> list[bytes]:
+    packed = zlib.compress(data, 6)
+    return [packed[i : i + CHUNK_BYTES] for i in range(0, len(packed), CHUNK_BYTES)] or [b""]
+
+
+def _unpack(chunks: list[bytes]) -> object:
+    packed = b"".join(chunks)
+    return json.loads(zlib.decompress(packed)) if packed else None
+
+
+def _keys(set_id: str, count: int) -> list[str]:
+    return [f"{set_id}#{index:05d}" for index in range(count)]
+
+
+def _delete(recording_id: str, keys: list[str]) -> None:
+    with (
+        database.translated("delete replaced annotation data"),
+        AnnotationChunkModel.batch_write() as batch,
+    ):
+        for key in keys:
+            batch.delete(AnnotationChunkModel(recording_id, key))
+
+
+def delete_all(recording_id: str) -> None:
+    """Every chunk of every kind and set of a recording (the recording is being deleted)."""
+    with database.translated("delete the annotations"):
+        keys = [
+            item.chunk
+            for item in AnnotationChunkModel.query(
+                recording_id, attributes_to_get=["recording_id", "chunk"]
+            )
+        ]
+    _delete(recording_id, keys)
+
+
+def load(recording: RecordingModel, pointer: Pointer) -> tuple[RecordingModel, object | None]:
+    """The value the recording row points at (None: none stored yet), and the row it was
+    read with (read again when a write replaced the set meanwhile)."""
+    for _ in range(READ_ATTEMPTS):
+        set_id, count = pointer.of(recording)
+        if set_id is None:
+            return recording, None
+        with database.translated(f"read the {pointer.what}"):
+            chunks = list(
+                AnnotationChunkModel.query(
+                    recording.id,
+                    AnnotationChunkModel.chunk.startswith(f"{set_id}#"),
+                    consistent_read=True,
+                )
+            )
+        if len(chunks) == count:
+            return recording, _unpack([chunk.data for chunk in chunks])
+        recording = database.owned(
+            RecordingModel, recording.id, recording.owner, what="recording", issued=ISSUED_ID
+        )
+    raise StorageError(f"could not read the {pointer.what}: they kept changing", retryable=True)
+
+
+def switch(
+    recording: RecordingModel, pointer: Pointer, data: bytes, *, actions: list, condition
+) -> None:
+    """Store ``data`` (JSON text, :func:`encode`) as a new set and point the row at it, with
+    ``actions`` in the same update, if ``condition`` (and the owner) still hold.
+
+    Raises ``database.ConditionFailed`` when the condition fails, StorageError when storage
+    does; either way the new chunks are removed and the row is unchanged.
+    """
+    chunks = _pack(data)
+    set_id = f"{pointer.prefix}{uuid.uuid4().hex}"
+    keys = _keys(set_id, len(chunks))
+    old_id, old_count = pointer.of(recording)
+    old_keys = _keys(old_id, old_count) if old_id else []
+    with (
+        database.translated(f"save the {pointer.what}"),
+        AnnotationChunkModel.batch_write() as batch,
+    ):
+        for key, chunk in zip(keys, chunks, strict=True):
+            batch.save(AnnotationChunkModel(recording.id, key, data=chunk))
+    try:
+        with database.translated(f"save the {pointer.what}"):
+            recording.update(
+                actions=[
+                    getattr(RecordingModel, pointer.set_attribute).set(set_id),
+                    getattr(RecordingModel, pointer.count_attribute).set(len(chunks)),
+                    *actions,
+                ],
+                condition=(RecordingModel.owner == recording.owner) & condition,
+            )
+    except (database.ConditionFailed, StorageError):
+        with contextlib.suppress(StorageError):
+            _delete(recording.id, keys)
+        raise
+    with contextlib.suppress(StorageError):
+        _delete(recording.id, old_keys)
