@@ -68,6 +68,9 @@ class RecordingModel(Model):
     annotation_count = NumberAttribute(default=0)
     annotation_set = UnicodeAttribute(null=True)
     annotation_chunks = NumberAttribute(default=0)
+    # The last run of its project's detector presets (chalicelib/detections.py): queued,
+    # running, done or failed, with what each preset found.
+    detection = MapAttribute(null=True)
 
     by_owner = OwnerIndex()
     by_project = ProjectIndex()
@@ -137,6 +140,8 @@ class ProjectModel(Model):
     f_max_hz = NumberAttribute(null=True)
     n_fft = NumberAttribute(null=True)
     hop_length = NumberAttribute(null=True)
+    # Detector presets as JSON text: json.dumps([preset.to_json(), ...]).
+    detectors = UnicodeAttribute(null=True)
     # Set when its deletion begins: from then on no recording may join it.
     deleting = BooleanAttribute(null=True)
 
