@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from chalicelib import annotation_sets, database, detections, proposals, status, tasks
 from chalicelib.clock import Clock, system_clock
 from chalicelib.config import Settings
-from chalicelib.detector_presets import DetectorPreset, PresetError
+from chalicelib.detector_presets import DetectorPreset
 from chalicelib.errors import ChangedError, ConflictError, NotFoundError, SonagramError
 from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
 from chalicelib.spectrogram import AudioError, RenderTimeout
@@ -103,7 +103,7 @@ class BoxJob:
             return []
         try:
             return [p for p in detections.project_presets(project) if p.enabled]
-        except PresetError as e:
+        except ValueError as e:  # a PresetError, or text that is not JSON
             message = f"The project's detector presets are unreadable: {e}"
             self._record_failure(recording.id, message)
             return []

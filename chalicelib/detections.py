@@ -21,7 +21,7 @@ import logging
 from chalicelib import database, projects, status, tasks
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
-from chalicelib.detector_presets import DetectorPreset, PresetError, presets_from_json
+from chalicelib.detector_presets import DetectorPreset, presets_from_json
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
 from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
 from chalicelib.validation import some_fields
@@ -76,7 +76,7 @@ def chosen(project: ProjectModel, names: list[str] | None) -> list[DetectorPrese
     """
     try:
         presets = project_presets(project)
-    except PresetError as e:
+    except ValueError as e:  # a PresetError, or text that is not JSON
         raise ConflictError(
             f"project {project.name!r} holds detector presets Sonagram cannot read ({e}): "
             "save them again on the project page"
