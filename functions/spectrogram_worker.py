@@ -15,6 +15,7 @@ cold start) and its metrics in CloudWatch's embedded metric format, namespace ``
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import time
@@ -26,7 +27,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib import clients, events, tasks
 from chalicelib.box_jobs import BoxJob, TaskOutcome
-from chalicelib.config import get_settings
+from chalicelib.config import Settings, get_settings
 from chalicelib.jobs import SKIPPED, SpectrogramJob
 from chalicelib.spectrogram.stderr import collected_stderr, tally
 
@@ -42,17 +43,26 @@ metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 copy_config_to_registered_loggers(source_logger=logger, include={"chalicelib"})
 
 
-@functools.cache
-def job() -> SpectrogramJob:
+def settings_of(function_name: str) -> Settings:
+    """The stage's settings, with the worker itself as where its own tasks go in AWS: a
+    function's environment cannot name the function (a cycle CloudFormation refuses), its
+    context does."""
     settings = get_settings()
     clients.bind_tables(settings)
+    if settings.is_local or settings.worker_function is not None:
+        return settings
+    return dataclasses.replace(settings, worker_function=function_name)
+
+
+@functools.cache
+def job(function_name: str) -> SpectrogramJob:
+    settings = settings_of(function_name)
     return SpectrogramJob(settings=settings, storage=clients.storage(settings))
 
 
 @functools.cache
-def box_job() -> BoxJob:
-    settings = get_settings()
-    clients.bind_tables(settings)
+def box_job(function_name: str) -> BoxJob:
+    settings = settings_of(function_name)
     return BoxJob(settings=settings, storage=clients.storage(settings))
 
 
@@ -69,7 +79,7 @@ def handler(event: dict, context) -> dict:
     deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - WATCHDOG_MARGIN_S
     task = tasks.task_of(event)
     if task is not None:
-        return {"outcomes": [asdict(run_task(task, deadline))]}
+        return {"outcomes": [asdict(run_task(box_job(context.function_name), task, deadline))]}
     outcomes = []
     for upload in events.uploads(event):
         # Until the job has found the recording, its object key is what names it.
@@ -78,7 +88,7 @@ def handler(event: dict, context) -> dict:
         printed: list[str] = []
         try:
             with collected_stderr(printed):
-                outcome = job().run(upload, deadline=deadline)
+                outcome = job(context.function_name).run(upload, deadline=deadline)
             logger.append_keys(recording_id=outcome.recording_id)
         finally:
             # One JSON line keyed like the rest, not a raw line per damaged MP3 frame.
@@ -99,12 +109,12 @@ def handler(event: dict, context) -> dict:
     return {"outcomes": [asdict(outcome) for outcome in outcomes]}
 
 
-def run_task(task: dict, deadline: float) -> TaskOutcome:
+def run_task(boxes: BoxJob, task: dict, deadline: float) -> TaskOutcome:
     """One task, logged and measured as a render is; a retryable error is re-raised for
     Lambda (or the local queue) to deliver the task again."""
     logger.append_keys(object_key=None, recording_id=task.get("recording_id"))
     started = time.monotonic()
-    outcome = box_job().run(task, deadline=deadline)
+    outcome = boxes.run(task, deadline=deadline)
     seconds = time.monotonic() - started
     kind = metric_name(task[tasks.KEY])
     logger.info(
