@@ -27,7 +27,13 @@ from chalicelib import annotation_sets, database, detections, proposals, status,
 from chalicelib.clock import Clock, system_clock
 from chalicelib.config import Settings
 from chalicelib.detector_presets import DetectorPreset
-from chalicelib.errors import ChangedError, ConflictError, NotFoundError, SonagramError
+from chalicelib.errors import (
+    ChangedError,
+    ConflictError,
+    NotFoundError,
+    SonagramError,
+    StorageError,
+)
 from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
 from chalicelib.spectrogram import AudioError, RenderTimeout
 from chalicelib.storage import Storage
@@ -171,6 +177,18 @@ class BoxJob:
                 f"The detector took longer than the {budget} s processing budget on "
                 f"{recording.filename!r}; split the recording into shorter files.",
             )
+        except StorageError as e:
+            if e.retryable:
+                raise  # delivered again; the state says running meanwhile
+            return self._failed(key, recording_id, f"Storage refused the detection: {e}")
+        except SonagramError as e:
+            return self._failed(
+                key, recording_id, f"The proposals could not be stored: {e.message}"
+            )
+        except Exception:
+            # A bug, not the user's file: record it so the state never hangs, keep the trace.
+            logger.exception("detection on %s failed unexpectedly", recording_id)
+            return self._failed(key, recording_id, INTERNAL_ERROR)
         return TaskOutcome(key, DONE, recording_id)
 
     def measure(self, recording_id: str, *, deadline: float | None) -> TaskOutcome:

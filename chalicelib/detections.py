@@ -16,17 +16,14 @@ scoring are kept).
 from __future__ import annotations
 
 import json
-import logging
 
 from chalicelib import database, projects, status, tasks
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
 from chalicelib.detector_presets import DetectorPreset, presets_from_json
-from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
+from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, StorageError
 from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
 from chalicelib.validation import some_fields
-
-logger = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STATES = (QUEUED, RUNNING, DONE, FAILED)
@@ -51,15 +48,7 @@ def record(recording_id: str, detection: dict) -> None:
 
 def view(recording: RecordingModel) -> dict | None:
     """The recording's detection state as plain JSON (None: never run)."""
-    if recording.detection is None:
-        return None
-    shown = recording.detection.as_dict()
-    return json.loads(json.dumps(shown, default=_number))
-
-
-def _number(value: object) -> int | float:
-    # DynamoDB hands numbers back as Decimal; counts are integers.
-    return int(value) if value == int(value) else float(value)
+    return None if recording.detection is None else recording.detection.as_dict()
 
 
 def project_presets(project: ProjectModel) -> list[DetectorPreset]:
@@ -146,14 +135,19 @@ class Detections:
                 "COMPLETED: the detector runs on a rendered recording (a render in progress "
                 "runs the enabled presets itself)"
             )
+        # Queued before it is sent: the worker's "running" and "done" must come after it.
         queued = state(QUEUED, at=self._clock())
         record(recording.id, queued)
-        tasks.send(
-            self._settings,
-            tasks.DETECT,
-            recording_id=recording.id,
-            presets=None if names is None else [preset.name for preset in presets],
-        )
+        try:
+            tasks.send(
+                self._settings,
+                tasks.DETECT,
+                recording_id=recording.id,
+                presets=None if names is None else [preset.name for preset in presets],
+            )
+        except StorageError as e:
+            record(recording.id, state(FAILED, at=self._clock(), error=f"{e.message}; try again"))
+            raise
         return {"detection": queued}
 
     def run_project(self, owner: str, project_id: str, body: object) -> dict:

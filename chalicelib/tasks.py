@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib import clients
 from chalicelib.config import Settings
 from chalicelib.errors import StorageError
@@ -46,6 +48,13 @@ def send_many(settings: Settings, kind: str, many: list[dict]) -> None:
     """Queue one task of ``kind`` for each dict of JSON fields in ``many``: locally in
     batches of ten messages; Lambda takes one asynchronous invocation at a time."""
     bodies = [_body(kind, fields) for fields in many]
+    try:
+        _send(settings, bodies)
+    except (BotoCoreError, ClientError) as e:
+        raise StorageError(f"could not queue the {kind} task: {e}", retryable=True) from e
+
+
+def _send(settings: Settings, bodies: list[str]) -> None:
     if settings.worker_function is None:
         sqs = clients.sqs(settings)
         queue_url = sqs.get_queue_url(QueueName=settings.jobs_queue)["QueueUrl"]

@@ -8,6 +8,7 @@ are skipped where those are missing.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import sys
@@ -15,8 +16,9 @@ import time
 
 import pytest
 
-from chalicelib import annotation_sets, box_jobs, clients, detections, jobs
+from chalicelib import annotation_sets, box_jobs, clients, detections, jobs, tasks
 from chalicelib.detector_presets import DetectorPreset
+from chalicelib.errors import StorageError
 from chalicelib.events import Upload
 from chalicelib.models import ProjectModel, RecordingModel
 from chalicelib.projects import Projects
@@ -256,3 +258,10 @@ def test_an_upload_into_a_project_with_a_preset_gets_its_proposals_and_a_rerun_r
     _, boxes = annotation_sets.load(RecordingModel.get(recording.id, consistent_read=True))
     again = [b for b in boxes if b["source"] == WHISTLES.source]
     assert len(again) == 3 and not first_ids & {b["id"] for b in again}
+
+
+def test_a_task_the_queue_refuses_is_a_retryable_storage_error(settings):
+    nowhere = dataclasses.replace(settings, jobs_queue="no-such-queue")
+    with pytest.raises(StorageError, match="could not queue the measure task") as raised:
+        tasks.send(nowhere, tasks.MEASURE, recording_id="r1")
+    assert raised.value.retryable

@@ -184,3 +184,19 @@ def test_measuring_out_of_time_leaves_the_rest_to_a_new_measure_task(
     url = sqs.get_queue_url(QueueName=cloud_settings.jobs_queue)["QueueUrl"]
     (message,) = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
     assert json.loads(message["Body"]) == {"sonagram_task": "measure", "recording_id": recording.id}
+
+
+def test_a_proposal_the_recording_cannot_hold_fails_the_detection_with_a_sentence(
+    cloud_settings, recording, stand_ins, monkeypatch
+):
+    def above_nyquist(self, preset):
+        return [{**new_box(0.5, 0.6, low_hz=2000.0, high_hz=9000.0), "source": None}]
+
+    monkeypatch.setattr(StandInDetections, "boxes", above_nyquist)
+    box_job = box_jobs.BoxJob(settings=cloud_settings, storage=clients.storage(cloud_settings))
+    task = {"sonagram_task": "detect", "recording_id": recording.id, "presets": ["whistles"]}
+    assert box_job.run(task).status == box_jobs.FAILED
+    state = detections.view(RecordingModel.get(recording.id, consistent_read=True))
+    assert state["state"] == "failed"
+    assert state["error"].startswith("The proposals could not be stored")
+    assert "above the recording's highest frequency" in state["error"]
