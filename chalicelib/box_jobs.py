@@ -126,17 +126,21 @@ class BoxJob:
         """Write what the render's detectors ``found`` ({preset name: Detections}) and measure
         the boxes; whatever goes wrong is recorded in the detection state, never raised."""
         try:
-            self._propose_and_measure(recording_id, presets, found, audio, deadline)
+            self._propose(recording_id, presets, found)
         except (NotFoundError, ChangedError):
             logger.info("%s was deleted or uploaded again: its detection is moot", recording_id)
+            return
         except SonagramError as e:
             self._record_failure(
                 recording_id, f"The proposals could not be stored ({e}); run the detector again."
             )
+            return
         except Exception:
             # The spectrogram is COMPLETED and stays so: the detection alone failed.
             logger.exception("detection after the render of %s failed", recording_id)
             self._record_failure(recording_id, INTERNAL_ERROR)
+            return
+        self._measure_proposals(recording_id, audio, deadline)
 
     # Tasks.
 
@@ -164,7 +168,7 @@ class BoxJob:
         try:
             audio = self._audio(recording)
             found = self._detect(recording, presets, audio, deadline)
-            self._propose_and_measure(recording_id, presets, found, audio, deadline)
+            self._propose(recording_id, presets, found)
         except (NotFoundError, ChangedError):
             return TaskOutcome(key, SKIPPED, recording_id, "deleted or uploaded again")
         except AudioError as e:
@@ -189,6 +193,7 @@ class BoxJob:
             # A bug, not the user's file: record it so the state never hangs, keep the trace.
             logger.exception("detection on %s failed unexpectedly", recording_id)
             return self._failed(key, recording_id, INTERNAL_ERROR)
+        self._measure_proposals(recording_id, audio, deadline)
         return TaskOutcome(key, DONE, recording_id)
 
     def measure(self, recording_id: str, *, deadline: float | None) -> TaskOutcome:
@@ -240,14 +245,8 @@ class BoxJob:
 
     # Steps.
 
-    def _propose_and_measure(
-        self,
-        recording_id: str,
-        presets: list[DetectorPreset],
-        found: dict,
-        audio: AudioVersion,
-        deadline: float | None,
-    ) -> None:
+    def _propose(self, recording_id: str, presets: list[DetectorPreset], found: dict) -> None:
+        """Write the proposals and record the detection done, with what each preset found."""
         proposed = [proposals.Proposed(p, found[p.name].boxes(p)) for p in presets]
         written = proposals.write(recording_id, proposed)
         summary = {
@@ -264,7 +263,27 @@ class BoxJob:
         detections.record(
             recording_id, detections.state(detections.DONE, at=self._clock(), presets=summary)
         )
-        self._measure(recording_id, audio, deadline)
+
+    def _measure_proposals(
+        self, recording_id: str, audio: AudioVersion, deadline: float | None
+    ) -> None:
+        """Measure the new proposals (and any box lacking values) in the same invocation.
+
+        The detection is done whatever happens here: boxes left unmeasured show as pending,
+        and a storage hiccup sends a ``measure`` task to try again.
+        """
+        try:
+            self._measure(recording_id, audio, deadline)
+        except (NotFoundError, ChangedError):
+            logger.info("%s was deleted or uploaded again: nothing to measure", recording_id)
+        except StorageError as e:
+            logger.warning("measuring %s failed: %s", recording_id, e)
+            # Not sent either: the next save of the set sends one, and the viewer shows pending.
+            if e.retryable:
+                with contextlib.suppress(StorageError):
+                    tasks.send(self._settings, tasks.MEASURE, recording_id=recording_id)
+        except Exception:
+            logger.exception("measuring %s after its detection failed", recording_id)
 
     def _detect(
         self,

@@ -200,3 +200,17 @@ def test_a_proposal_the_recording_cannot_hold_fails_the_detection_with_a_sentenc
     assert state["state"] == "failed"
     assert state["error"].startswith("The proposals could not be stored")
     assert "above the recording's highest frequency" in state["error"]
+
+
+def test_measuring_that_fails_leaves_the_detection_done(
+    cloud_settings, recording, stand_ins, monkeypatch
+):
+    def broken(source, **_):
+        raise RuntimeError("a bug in measuring")
+
+    monkeypatch.setattr(sys.modules["chalicelib.spectrogram.measure"], "measure_boxes", broken)
+    box_job = box_jobs.BoxJob(settings=cloud_settings, storage=clients.storage(cloud_settings))
+    task = {"sonagram_task": "detect", "recording_id": recording.id, "presets": ["whistles"]}
+    assert box_job.run(task).status == box_jobs.DONE
+    state = detections.view(RecordingModel.get(recording.id, consistent_read=True))
+    assert (state["state"], state["presets"]["whistles"]["proposals"]) == ("done", 2)
