@@ -1,10 +1,11 @@
 """The worker's work on a recording's boxes: detector proposals and their measurements.
 
-Three ways in, each safe to run twice (deliveries come at least once):
+Four ways in, each safe to run twice (deliveries come at least once):
 
 - after a render that ran the project's enabled presets in the same pass
   (:meth:`BoxJob.after_render`, called by chalicelib/jobs.py): write the proposals, then
-  measure what lacks values; a failure here is the detection's, never the render's;
+  measure what lacks values; a failure here is the detection's, never the render's (and a
+  failure to measure leaves the detection done, the boxes pending);
 - a ``detect`` task: the same from the audio, without drawing (**Run detector**);
 - a ``measure`` task: measure the boxes without current values, in batches, each saved as
   it is done; near the deadline the rest goes to a new ``measure`` task;
