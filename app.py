@@ -20,7 +20,7 @@ from chalicelib import (
 )
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
-from chalicelib.detections import Detections
+from chalicelib.detections import DetectorRuns
 from chalicelib.errors import NotFoundError, SonagramError
 from chalicelib.http_headers import content_disposition
 from chalicelib.projects import Projects
@@ -69,9 +69,9 @@ def projects() -> Projects:
 
 
 @functools.cache
-def detections() -> Detections:
+def detector_runs() -> DetectorRuns:
     clients.bind_tables(get_settings())
-    return Detections(settings=get_settings(), clock=system_clock)
+    return DetectorRuns(settings=get_settings(), clock=system_clock)
 
 
 def owned(recording_id: str):
@@ -346,7 +346,7 @@ def import_annotations(recording_id):
 def detect_recording(recording_id):
     clients.bind_tables(get_settings())
     recording, spectrogram = owned_with_spectrogram(current_user(), recording_id)
-    queued = detections().run_recording(recording, spectrogram, optional_json_body())
+    queued = detector_runs().run_recording(recording, spectrogram, optional_json_body())
     return Response(body=queued, status_code=202)
 
 
@@ -358,7 +358,7 @@ def detect_recording(recording_id):
 )
 @api
 def detect_project(project_id):
-    queued = detections().run_project(current_user(), project_id, optional_json_body())
+    queued = detector_runs().run_project(current_user(), project_id, optional_json_body())
     return Response(body=queued, status_code=202)
 
 

@@ -108,7 +108,7 @@ def requested_names(body: object) -> list[str] | None:
     return names
 
 
-class Detections:
+class DetectorRuns:
     def __init__(self, *, settings: Settings, clock: Clock) -> None:
         self._settings = settings
         self._clock = clock
