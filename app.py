@@ -21,10 +21,11 @@ from chalicelib import (
 )
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
+from chalicelib.detections import DetectorRuns
 from chalicelib.errors import NotFoundError, SonagramError
 from chalicelib.http_headers import content_disposition
 from chalicelib.projects import Projects
-from chalicelib.recordings import Recordings, owned_recording
+from chalicelib.recordings import Recordings, owned_recording, owned_with_spectrogram
 from chalicelib.spectrograms import Spectrograms
 
 app = Chalice(app_name="sonagram")
@@ -68,6 +69,12 @@ def projects() -> Projects:
     return Projects(recordings=recordings(), clock=system_clock)
 
 
+@functools.cache
+def detector_runs() -> DetectorRuns:
+    clients.bind_tables(get_settings())
+    return DetectorRuns(settings=get_settings(), clock=system_clock)
+
+
 def owned(recording_id: str):
     """The signed-in user's recording row, or NotFoundError."""
     clients.bind_tables(get_settings())
@@ -101,6 +108,11 @@ def json_body() -> object:
     return validation.json_body(
         app.current_request.raw_body, max_containers=annotations.MAX_BODY_CONTAINERS
     )
+
+
+def optional_json_body() -> object:
+    """The JSON body, or None when the request has none."""
+    return json_body() if app.current_request.raw_body else None
 
 
 @app.route("/health")
@@ -347,6 +359,32 @@ def import_annotations(recording_id):
     )
     imported["annotations"] = measured(recording, imported["annotations"])
     return imported
+
+
+@app.route(
+    "/recordings/{recording_id}/detect",
+    methods=["POST"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def detect_recording(recording_id):
+    clients.bind_tables(get_settings())
+    recording, spectrogram = owned_with_spectrogram(current_user(), recording_id)
+    queued = detector_runs().run_recording(recording, spectrogram, optional_json_body())
+    return Response(body=queued, status_code=202)
+
+
+@app.route(
+    "/projects/{project_id}/detect",
+    methods=["POST"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def detect_project(project_id):
+    queued = detector_runs().run_project(current_user(), project_id, optional_json_body())
+    return Response(body=queued, status_code=202)
 
 
 @app.route("/openapi.json")

@@ -30,8 +30,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from chalicelib import database, status
+from chalicelib.box_jobs import AudioVersion, BoxJob
 from chalicelib.clock import Clock, iso, system_clock
 from chalicelib.config import Settings, readable_bytes
+from chalicelib.detector_presets import DetectorPreset
 from chalicelib.errors import ChangedError, NotFoundError, StorageError
 from chalicelib.events import Upload
 from chalicelib.models import RecordingModel, SpectrogramModel
@@ -126,6 +128,7 @@ class SpectrogramJob:
         self._clock = clock
         self._monotonic = monotonic
         self._sleep = sleep
+        self._boxes = BoxJob(settings=settings, storage=storage, clock=clock, monotonic=monotonic)
 
     def run(self, upload: Upload, *, deadline: float | None = None) -> Outcome:
         """Render one uploaded recording, once per version, however often its event arrives."""
@@ -225,7 +228,8 @@ class SpectrogramJob:
             with self._heartbeat(claim):
                 if claim.size > self._settings.max_upload_bytes:
                     return self._fail(claim, self._too_large(claim), started)
-                rendering, timings = self._render(claim, upload, deadline)
+                presets = self._boxes.presets_for(claim.recording)
+                rendering, timings = self._render(claim, upload, deadline, presets)
                 self._complete(claim, rendering, timings, started)
                 completed = True
         except AudioError as e:
@@ -265,6 +269,11 @@ class SpectrogramJob:
                 self._discard(claim.prefix)
         # The rendering served until now is replaced.
         self._discard(claim.previous.prefix)
+        if presets:
+            audio = AudioVersion(upload.bucket, upload.key, claim.etag, claim.size)
+            self._boxes.after_render(
+                claim.recording.id, presets, rendering.detections, audio=audio, deadline=deadline
+            )
         return Outcome(upload.key, COMPLETED, claim.recording.id)
 
     def _too_large(self, claim: Claim) -> str:
@@ -303,9 +312,10 @@ class SpectrogramJob:
             thread.join()
 
     def _render(
-        self, claim: Claim, upload: Upload, deadline: float | None
+        self, claim: Claim, upload: Upload, deadline: float | None, presets: list[DetectorPreset]
     ) -> tuple[Rendering, dict]:
-        """Render into the claim's prefix; the caller removes it if anything fails."""
+        """Render into the claim's prefix, running the detector presets in the same pass; the
+        caller removes it if anything fails."""
         bucket = self._settings.spectrograms_bucket
         t1 = self._monotonic()
         # The audio is decoded straight from S3 in ranges (no copy on /tmp, whatever its
@@ -326,6 +336,8 @@ class SpectrogramJob:
                 max_duration_s=self._settings.max_duration_s,
                 deadline=deadline,
                 clock=self._monotonic,
+                # A project's enabled presets, searched in the same pass as the drawing.
+                detectors=presets,
             )
         self._storage.put(
             bucket=bucket,

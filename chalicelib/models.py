@@ -72,6 +72,9 @@ class RecordingModel(Model):
     # versioned set so that the worker writing them never makes an editor's save a 409.
     measurement_set = UnicodeAttribute(null=True)
     measurement_chunks = NumberAttribute(default=0)
+    # The last run of its project's detector presets (chalicelib/detections.py): queued,
+    # running, done or failed, with what each preset found.
+    detection = MapAttribute(null=True)
 
     by_owner = OwnerIndex()
     by_project = ProjectIndex()

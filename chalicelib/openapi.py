@@ -15,6 +15,7 @@ from chalicelib import (
     annotation_files,
     annotations,
     auth,
+    detections,
     detector_presets,
     formats,
     multipart,
@@ -611,8 +612,11 @@ def _schemas(settings: Settings) -> dict:
                     "minimum": 0,
                     "maximum": annotations.MAX_ANNOTATIONS,
                 },
+                # Null until a detector preset first runs on it.
+                "detection": _nullable(_ref("Detection")),
             }
         ),
+        **_detection_schemas(),
         "Annotation": _annotation(stored=True),
         "NewAnnotation": _annotation(stored=False),
         "AnnotationFile": _object(
@@ -714,6 +718,96 @@ def _schemas(settings: Settings) -> dict:
             },
             more=True,
         ),
+    }
+
+
+def _detection_schemas() -> dict:
+    count = {"type": "integer", "minimum": 0}
+    return {
+        "Detection": _object(
+            {
+                "state": {"enum": list(detections.STATES)},
+                "at": {"type": "string", "format": "date-time"},
+                "error": _nullable({"type": "string"}),
+                "presets": {
+                    "type": "object",
+                    "description": "what each preset found, by preset name (when done)",
+                    "additionalProperties": _ref("PresetDetections"),
+                },
+            }
+        ),
+        "PresetDetections": _object(
+            {
+                "proposals": count,
+                "candidates": count,
+                "dropped": count,
+                "refused": _object({reason: count for reason in detections.REFUSALS}),
+            }
+        ),
+        "RunDetector": _object(
+            {},
+            optional={
+                "presets": _nullable(
+                    {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": "string", "maxLength": detector_presets.MAX_NAME},
+                        "description": "the presets to run, by name; null or left out: the "
+                        "project's enabled presets",
+                    }
+                )
+            },
+        ),
+    }
+
+
+def _detection_paths() -> dict:
+    body = {
+        "required": False,
+        "content": {"application/json": {"schema": _ref("RunDetector")}},
+    }
+    no_preset = _json(
+        _ref("Error"),
+        "nothing to run: the recording is in no project, the project has no (enabled) "
+        "preset or none of that name, or the spectrogram is not rendered yet; `error` "
+        "names the fix",
+    )
+    return {
+        "/recordings/{recording_id}/detect": {
+            "post": {
+                **_op(
+                    "Run the project's detector presets on the recording again (no new render):"
+                    " each preset's unreviewed proposals are replaced",
+                    {
+                        "202": _json(
+                            _object({"detection": _ref("Detection")}), "queued for the worker"
+                        ),
+                        "409": no_preset,
+                        **_errors(400, 401, 404),
+                    },
+                    params=_ID,
+                ),
+                "requestBody": body,
+            }
+        },
+        "/projects/{project_id}/detect": {
+            "post": {
+                **_op(
+                    "Run the detector presets on every recording of the project",
+                    {
+                        "202": _json(
+                            _object({"recordings": {"type": "integer", "minimum": 0}}),
+                            "queued: the worker runs them on this many recordings",
+                        ),
+                        "409": no_preset,
+                        **_errors(400, 401),
+                        **_not_found("project"),
+                    },
+                    params=_PROJECT_ID,
+                ),
+                "requestBody": body,
+            }
+        },
     }
 
 
@@ -1148,6 +1242,7 @@ def document(settings: Settings) -> dict:
                 )
             },
             **_project_paths(),
+            **_detection_paths(),
         },
         "components": {
             "securitySchemes": {

@@ -11,7 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from chalicelib import database, multipart, projects, status
+from chalicelib import database, detections, multipart, projects, status
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings, readable_bytes
@@ -59,6 +59,7 @@ def _as_view(recording: RecordingModel, spectrogram: SpectrogramModel | None) ->
         "channels": int(recording.channels) if recording.channels else None,
         "project_id": recording.project_id,
         "annotation_count": int(recording.annotation_count or 0),
+        "detection": detections.view(recording),
     }
 
 

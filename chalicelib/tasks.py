@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chalicelib import clients
 from chalicelib.config import Settings
+from chalicelib.errors import StorageError
 
 MEASURE = "measure"
 DETECT = "detect"
@@ -26,16 +29,51 @@ def task_of(event: dict) -> dict | None:
     return event if event.get(KEY) in KINDS else None
 
 
-def send(settings: Settings, kind: str, **fields: object) -> None:
-    """Queue one task of ``kind`` (one of :data:`KINDS`) with its JSON ``fields``."""
+# Messages in one SQS SendMessageBatch, at most.
+SQS_BATCH = 10
+
+
+def _body(kind: str, fields: dict) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown task {kind!r}; one of {', '.join(KINDS)}")
-    body = json.dumps({KEY: kind, **fields})
+    return json.dumps({KEY: kind, **fields})
+
+
+def send(settings: Settings, kind: str, **fields: object) -> None:
+    """Queue one task of ``kind`` (one of :data:`KINDS`) with its JSON ``fields``."""
+    send_many(settings, kind, [fields])
+
+
+def send_many(settings: Settings, kind: str, many: list[dict]) -> None:
+    """Queue one task of ``kind`` for each dict of JSON fields in ``many``: locally in
+    batches of ten messages; Lambda takes one asynchronous invocation at a time."""
+    bodies = [_body(kind, fields) for fields in many]
+    try:
+        _send(settings, bodies)
+    except (BotoCoreError, ClientError) as e:
+        raise StorageError(f"could not queue the {kind} task: {e}", retryable=True) from e
+
+
+def _send(settings: Settings, bodies: list[str]) -> None:
     if settings.worker_function is None:
         sqs = clients.sqs(settings)
         queue_url = sqs.get_queue_url(QueueName=settings.jobs_queue)["QueueUrl"]
-        sqs.send_message(QueueUrl=queue_url, MessageBody=body)
+        for start in range(0, len(bodies), SQS_BATCH):
+            entries = [
+                {"Id": str(i), "MessageBody": body}
+                for i, body in enumerate(bodies[start : start + SQS_BATCH])
+            ]
+            answer = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
+            if answer.get("Failed"):
+                failed = answer["Failed"][0]
+                raise StorageError(
+                    f"the jobs queue refused {len(answer['Failed'])} task(s): "
+                    f"{failed.get('Code')} {failed.get('Message', '')}".strip(),
+                    retryable=not failed.get("SenderFault", False),
+                )
     else:
-        clients.lambda_(settings).invoke(
-            FunctionName=settings.worker_function, InvocationType="Event", Payload=body.encode()
-        )
+        lambda_ = clients.lambda_(settings)
+        for body in bodies:
+            lambda_.invoke(
+                FunctionName=settings.worker_function, InvocationType="Event", Payload=body.encode()
+            )

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from chalice.cdk import Chalice
 from chalice.config import Config as ChaliceConfig
 from constructs import Construct
@@ -87,6 +88,7 @@ class Api(Concern):
         storage: Storage,
         tables: Tables,
         environment: dict[str, str],
+        worker: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
         self.options = options
@@ -98,9 +100,16 @@ class Api(Concern):
                 domain_prefix=sign_in_domain_prefix(cdk.Stack.of(self), options)
             ),
         )
-        # Only the API deals with projects.
+        # Its tasks (measure, detect) go to the worker, invoked asynchronously.
         self.chalice = self._chalice(
-            {**environment, "PROJECTS_TABLE": tables.projects.table_name}, storage, tables
+            {
+                **environment,
+                "PROJECTS_TABLE": tables.projects.table_name,
+                "WORKER_FUNCTION": worker.function_name,
+            },
+            storage,
+            tables,
+            worker,
         )
         self.url = cdk.Fn.sub(
             API_ORIGIN + "/" + chalice_stage_config()["api_gateway_stage"],
@@ -176,7 +185,13 @@ class Api(Concern):
             refresh_token_validity=REFRESH_TOKEN_LIFETIME,
         )
 
-    def _chalice(self, environment: dict[str, str], storage: Storage, tables: Tables) -> Chalice:
+    def _chalice(
+        self,
+        environment: dict[str, str],
+        storage: Storage,
+        tables: Tables,
+        worker: lambda_.IFunction,
+    ) -> Chalice:
         """The Chalice app, with the prod stage of .chalice/config.json and the real names.
 
         chalice.cdk names the Chalice stage after the stack, not "prod": the prod stage's
@@ -218,6 +233,11 @@ class Api(Concern):
         grant_objects(role, storage.spectrograms, "GetObject", "DeleteObject")
         for table in (tables.recordings, tables.spectrograms, tables.projects, tables.annotations):
             table.grant_read_write_data(role)
+        # Run detector and measuring after a save send the worker a task (chalicelib/tasks.py):
+        # the function itself, none of its versions or aliases (grant_invoke's ":*").
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[worker.function_arn])
+        )
         # CDK names the role's policy after the role's path: keep the name it had before.
         stack = cdk.Stack.of(self)
         for policy in api.node.find_all():

@@ -7,6 +7,7 @@ from pathlib import Path
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
@@ -82,9 +83,11 @@ class Rendering(Concern):
         self.worker, self.failures = self._worker()
         self.sweeper = self._sweeper()
 
-    def _function(self, construct_id: str, **settings) -> lambda_.Function:
+    def _function(
+        self, construct_id: str, *, environment: dict[str, str] | None = None, **settings
+    ) -> lambda_.Function:
         """A function of ours: our code and layer on the layer's runtime, every function's
-        environment, and a log group kept for the stage's retention."""
+        environment (and its own), and a log group kept for the stage's retention."""
         function = lambda_.Function(
             self,
             construct_id,
@@ -92,7 +95,7 @@ class Rendering(Concern):
             architecture=ARCHITECTURE,
             code=self.code,
             layers=[self.layer],
-            environment=self.environment,
+            environment={**self.environment, **(environment or {})},
             log_group=log_group(self, f"{construct_id}Logs", self.options.log_retention_days),
             **settings,
         )
@@ -122,6 +125,8 @@ class Rendering(Concern):
             on_failure=destinations.SqsDestination(failures),
             # The rest of the account's concurrency stays free for the API (infra/options.py).
             reserved_concurrent_executions=self.options.worker_concurrency,
+            # It reads the detector presets of a recording's project.
+            environment={"PROJECTS_TABLE": self.tables.projects.table_name},
         )
         acknowledge(
             failures,
@@ -138,11 +143,38 @@ class Rendering(Concern):
         grant_objects(worker, self.storage.spectrograms, "PutObject", "DeleteObject")
         self.tables.recordings.grant_read_write_data(worker)
         self.tables.spectrograms.grant_read_write_data(worker)
+        # Detector proposals go into the annotation sets, measurements beside them; the
+        # presets are the project's.
+        self.tables.annotations.grant_read_write_data(worker)
+        worker.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:GetItem"], resources=[self.tables.projects.table_arn]
+            )
+        )
+        self._invoking_itself(worker)
         self.storage.recordings.add_event_notification(
             s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(worker)
         )
         cdk.CfnOutput(self, "WorkerFailuresQueueUrl", value=failures.queue_url)
         return worker, failures
+
+    def _invoking_itself(self, worker: lambda_.Function) -> None:
+        """Let the worker queue tasks for itself (a project's detection fans out into one
+        task per recording; measuring left over at the deadline goes on in a new task).
+
+        A policy of its own: in the role's default policy, which the function waits for, the
+        function's own ARN would be a cycle CloudFormation refuses.
+        """
+        iam.Policy(
+            self,
+            "WorkerInvokesItself",
+            roles=[worker.role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["lambda:InvokeFunction"], resources=[worker.function_arn]
+                )
+            ],
+        )
 
     def _sweeper(self) -> lambda_.Function:
         sweeper = self._function(

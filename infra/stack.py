@@ -137,6 +137,7 @@ class SonagramStack(cdk.Stack):
             storage=self.storage,
             tables=self.tables,
             environment=environment,
+            worker=self.worker,
         )
         self.users, self.web_client, self.hosted_ui = (
             self.api.users,

@@ -1,5 +1,8 @@
 """The local stand-in for S3 -> Lambda: long-poll the jobs queue, run the real handler.
 
+The queue carries the bucket's upload events and the worker's tasks (chalicelib/tasks.py),
+each message's body handed to the handler as Lambda would hand it the event.
+
 Each job runs in its own process, like a Lambda invocation: at most
 ``concurrency`` at once, killed when it overruns the function's timeout, and
 its message deleted only on success, so a failed job is delivered again (and
@@ -20,7 +23,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from chalicelib import clients, events
+from chalicelib import clients, events, tasks
 from chalicelib.config import Settings, get_settings
 
 logger = logging.getLogger("sonagram.bridge")
@@ -47,7 +50,7 @@ class LocalContext:
 
 
 def invoke_worker(event: dict, budget_s: float) -> None:
-    """Child-process entry: the spectrogram function with the real S3 event."""
+    """Child-process entry: the spectrogram function with the real S3 event or task."""
     from functions.spectrogram_worker import handler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
@@ -123,7 +126,7 @@ class Bridge:
         )
         for message in answer.get("Messages", []):
             event = json.loads(message["Body"])
-            if not events.uploads(event):
+            if tasks.task_of(event) is None and not events.uploads(event):
                 # The s3:TestEvent sent when the notification is wired, or a non-upload event.
                 self._delete(message["ReceiptHandle"])
                 continue

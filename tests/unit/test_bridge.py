@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib import clients
+from chalicelib import clients, tasks
 from chalicelib.errors import StorageError
 from infra.local.bridge import Bridge
 from infra.local.cloud import MAX_RECEIVES, create_jobs_queue
@@ -40,6 +40,10 @@ def hang(event: dict, budget_s: float) -> None:
     with Path(event["marker"]).open("a") as tries:
         tries.write("tried\n")
     time.sleep(3600)
+
+
+def note_the_event(event: dict, budget_s: float) -> None:
+    Path(event["marker"]).write_text(json.dumps(event))
 
 
 def upload_event(marker: Path) -> str:
@@ -113,6 +117,21 @@ def test_a_job_that_never_succeeds_lands_in_the_dead_letter_queue(queue, tmp_pat
     run_bridge_until(settings, url, target, lambda: waiting(sqs, dead_letters) == 1)
     assert marker.read_text().count("tried") == MAX_RECEIVES
     assert waiting(sqs, url) == 0
+
+
+def test_a_task_sent_to_the_jobs_queue_is_handed_to_the_worker_as_its_event(queue, tmp_path):
+    settings, sqs, url, _ = queue
+    marker = tmp_path / "job"
+    tasks.send(settings, tasks.DETECT, recording_id="r1", presets=None, marker=str(marker))
+    run_bridge_until(
+        settings, url, note_the_event, lambda: marker.exists() and waiting(sqs, url) == 0
+    )
+    assert json.loads(marker.read_text()) == {
+        "sonagram_task": "detect",
+        "recording_id": "r1",
+        "presets": None,
+        "marker": str(marker),
+    }
 
 
 def test_the_test_event_is_dropped_without_a_job(queue, tmp_path):

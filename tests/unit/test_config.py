@@ -94,12 +94,28 @@ def test_a_function_with_no_stage_refuses_to_start(monkeypatch, unset):
         for start in (
             get_settings,
             lambda: sweeper.handler({}, None),
-            lambda: spectrogram_worker.job(),
+            lambda: spectrogram_worker.job("sonagram-worker"),
         ):
             with pytest.raises(SettingsError, match="SONAGRAM_STAGE is not set"):
                 start()
     finally:
         get_settings.cache_clear()
+
+
+def test_the_worker_sends_its_own_tasks_to_itself_in_aws_and_to_the_queue_locally(monkeypatch):
+    spectrogram_worker.get_settings.cache_clear()
+    try:
+        monkeypatch.setenv("SONAGRAM_STAGE", "prod")
+        assert spectrogram_worker.settings_of("w1").worker_function == "w1"
+        monkeypatch.setenv("WORKER_FUNCTION", "named")
+        spectrogram_worker.get_settings.cache_clear()
+        assert spectrogram_worker.settings_of("w1").worker_function == "named"
+        monkeypatch.delenv("WORKER_FUNCTION")
+        monkeypatch.setenv("SONAGRAM_STAGE", "local")
+        spectrogram_worker.get_settings.cache_clear()
+        assert spectrogram_worker.settings_of("sonagram-local").worker_function is None
+    finally:
+        spectrogram_worker.get_settings.cache_clear()
 
 
 def test_a_function_reads_the_stage_it_is_given(monkeypatch):

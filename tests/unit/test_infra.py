@@ -629,11 +629,17 @@ ITEM_ACTIONS = {
 }
 
 
-def test_only_the_api_may_use_the_projects_table_and_only_its_items(stack, template_json):
+def test_the_api_uses_the_projects_table_the_worker_reads_a_project_and_the_sweeper_never(
+    stack, template_json
+):
     table = logical_id(stack, stack.projects_table)
-    for function in (stack.worker, stack.sweeper):
-        assert not [arn for _, arn in allowed(template_json, stack, function) if table in arn]
-        assert "PROJECTS_TABLE" not in environments(template_json)[logical_id(stack, function)]
+    assert not [arn for _, arn in allowed(template_json, stack, stack.sweeper) if table in arn]
+    assert "PROJECTS_TABLE" not in environments(template_json)[logical_id(stack, stack.sweeper)]
+    # The worker reads a recording's project for its detector presets, nothing more.
+    assert {
+        (action, arn) for action, arn in allowed(template_json, stack, stack.worker) if table in arn
+    } == {("dynamodb:GetItem", json.dumps(arn_of(stack, stack.projects_table)))}
+    assert "PROJECTS_TABLE" in environments(template_json)[logical_id(stack, stack.worker)]
     statements = [
         (role, statement)
         for resource in template_json["Resources"].values()
@@ -641,11 +647,54 @@ def test_only_the_api_may_use_the_projects_table_and_only_its_items(stack, templ
         for statement in resource["Properties"]["PolicyDocument"]["Statement"]
         if table in json.dumps(statement["Resource"])
         for role in resource["Properties"]["Roles"]
+        if role != {"Ref": logical_id(stack, stack.worker.role)}
     ]
     # Chalice's role, named through its ARN.
     (role,) = {json.dumps(role) for role, _ in statements}
     assert role.count('{"Fn::GetAtt": ["DefaultRole", "Arn"]}') == 1
     assert {action for _, statement in statements for action in statement["Action"]} == ITEM_ACTIONS
+
+
+def api_role_allowed(template_json: dict) -> set[tuple[str, str]]:
+    """Every (action, resource) the policies of Chalice's role allow."""
+    pairs = set()
+    for resource in template_json["Resources"].values():
+        if resource["Type"] != "AWS::IAM::Policy":
+            continue
+        if '"DefaultRole"' not in json.dumps(resource["Properties"]["Roles"]):
+            continue
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+            actions = statement["Action"]
+            for action in [actions] if isinstance(actions, str) else actions:
+                pairs.add((action, json.dumps(statement["Resource"], sort_keys=True)))
+    return pairs
+
+
+def test_the_api_and_the_worker_itself_may_invoke_the_worker_and_nothing_else(stack, template_json):
+    worker = json.dumps(arn_of(stack, stack.worker), sort_keys=True)
+    invoking = {
+        name: {arn for action, arn in pairs if action.startswith("lambda:")}
+        for name, pairs in {
+            "api": api_role_allowed(template_json),
+            "worker": allowed(template_json, stack, stack.worker),
+            "sweeper": allowed(template_json, stack, stack.sweeper),
+        }.items()
+    }
+    assert invoking == {"api": {worker}, "worker": {worker}, "sweeper": set()}
+    assert {
+        action
+        for action, arn in api_role_allowed(template_json)
+        | allowed(template_json, stack, stack.worker)
+        if arn == worker
+    } == {"lambda:InvokeFunction"}
+    # The API names the worker; the worker learns its own name from its context.
+    api_environment = next(
+        variables
+        for variables in environments(template_json).values()
+        if "PROJECTS_TABLE" in variables and "WORKER_FUNCTION" in variables
+    )
+    assert api_environment["WORKER_FUNCTION"] == {"Ref": logical_id(stack, stack.worker)}
+    assert "WORKER_FUNCTION" not in environments(template_json)[logical_id(stack, stack.worker)]
 
 
 def cfn_lint_findings(template_json: dict) -> list[str]:

@@ -1678,6 +1678,166 @@ export interface paths {
         };
         trace?: never;
     };
+    "/recordings/{recording_id}/detect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the project's detector presets on the recording again (no new render): each preset's unreviewed proposals are replaced */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recording_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RunDetector"];
+                };
+            };
+            responses: {
+                /** @description queued for the worker */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detection: components["schemas"]["Detection"];
+                        };
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description nothing to run: the recording is in no project, the project has no (enabled) preset or none of that name, or the spectrogram is not rendered yet; `error` names the fix */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/detect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the detector presets on every recording of the project */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RunDetector"];
+                };
+            };
+            responses: {
+                /** @description queued: the worker runs them on this many recordings */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recordings: number;
+                        };
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description nothing to run: the recording is in no project, the project has no (enabled) preset or none of that name, or the spectrogram is not rendered yet; `error` names the fix */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1804,6 +1964,31 @@ export interface components {
             channels: number | null;
             project_id: string | null;
             annotation_count: number;
+            detection: components["schemas"]["Detection"] | null;
+        };
+        Detection: {
+            /** @enum {unknown} */
+            state: "queued" | "running" | "done" | "failed";
+            /** Format: date-time */
+            at: string;
+            error: string | null;
+            /** @description what each preset found, by preset name (when done) */
+            presets: {
+                [key: string]: components["schemas"]["PresetDetections"];
+            };
+        };
+        PresetDetections: {
+            proposals: number;
+            candidates: number;
+            dropped: number;
+            refused: {
+                too_short: number;
+                too_long: number;
+                low_occupancy: number;
+            };
+        };
+        RunDetector: {
+            presets?: string[] | null;
         };
         Annotation: {
             id: string;
