@@ -15,6 +15,7 @@ from chalicelib import (
     annotations,
     auth,
     clients,
+    deployment_imports,
     openapi,
     validation,
 )
@@ -321,6 +322,27 @@ def import_annotations(recording_id):
         app.current_request.raw_body or b"",
         format=query.get("format"),
         mode=query.get("mode"),
+    )
+
+
+# A project's detector output, one result file a request (the browser sends a few at once):
+# matched to the project's recordings by the audio names in it (docs/annotations.md).
+@app.route(
+    "/projects/{project_id}/annotations/import",
+    methods=["POST"],
+    content_types=["*/*"],
+    authorizer=USERS,
+)
+@api
+def import_detector_output(project_id):
+    clients.bind_tables(get_settings())
+    query = app.current_request.query_params or {}
+    return deployment_imports.import_file(
+        current_user(),
+        project_id,
+        app.current_request.raw_body or b"",
+        file=query.get("file"),
+        format=query.get("format"),
     )
 
 

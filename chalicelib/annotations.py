@@ -29,6 +29,8 @@ MAX_NOTES = 2_000
 MAX_ENTRIES = 50
 MAX_NAME = 100
 MAX_VALUE = 1_000
+# Who made a box: null for a person, else "detector:<preset>", "birdnet", "raven", ...
+MAX_SOURCE = 100
 # The whole set as JSON: a Lambda answer carries at most 6 MB.
 MAX_SET_BYTES = 5_000_000
 # Exports write times to the microsecond: a box ending at the recording's end may read back
@@ -49,6 +51,7 @@ FIELDS = (
     "measurements",
     "attributes",
     "channel",
+    "source",
 )
 
 
@@ -190,6 +193,10 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
             f"{where}: channel {channel} does not exist; the recording has {bounds.channels}"
         )
     box["channel"] = channel
+    source = raw.get("source")
+    box["source"] = None if source is None else _text(source, "source", where, MAX_SOURCE)
+    if source is not None and not LABEL.fullmatch(source):
+        raise BadRequestError(f"{where}: source {source!r} holds control characters")
     return {name: box[name] for name in FIELDS}
 
 

@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from chalicelib import annotation_files, annotations, auth, formats, multipart, projects, status
+from chalicelib import (
+    annotation_files,
+    annotations,
+    auth,
+    deployment_imports,
+    formats,
+    multipart,
+    projects,
+    status,
+)
 from chalicelib.audio_types import AUDIO_TYPES, filename_pattern
 from chalicelib.config import Settings
 from chalicelib.paging import CURSOR, MAX_PAGE
@@ -269,14 +278,24 @@ def _annotation(*, stored: bool) -> dict:
         },
         "channel": {"type": "integer", "minimum": 1},
     }
+    # Who made the box (null: a person); optional until every stored set carries it.
+    source = {
+        "source": _nullable(
+            {
+                "type": "string",
+                "maxLength": annotations.MAX_SOURCE,
+                "pattern": _anchored(annotations.LABEL),
+            }
+        )
+    }
     if stored:
-        return _object(properties)
+        return _object(properties, optional=source)
     sent = {name: schema for name, schema in properties.items() if name not in ("id", "channel")}
     sent["id"] = _nullable(properties["id"])
     sent["channel"] = _nullable(properties["channel"])
     for name in ("label", "measurements", "attributes"):
         sent[name] = _nullable(properties[name])
-    schema = _object(sent)
+    schema = _object(sent, optional=source)
     schema["required"] = ["start_s", "end_s"]
     return schema
 
@@ -533,6 +552,24 @@ def _schemas(settings: Settings) -> dict:
                 "annotations": {"type": "array", "items": _exported(_annotation(stored=True))},
             }
         ),
+        "DetectorOutputImport": _object(
+            {
+                "file": {"type": "string"},
+                "format": {"enum": list(formats.FORMATS)},
+                "matched": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "recording_id": {"type": "string"},
+                            "filename": {"type": "string"},
+                            "boxes": {"type": "integer", "minimum": 1},
+                        }
+                    ),
+                },
+                "unmatched": {"type": "array", "items": {"type": "string"}},
+                "boxes": {"type": "integer", "minimum": 0},
+            }
+        ),
         "Annotations": _object(
             {
                 "annotations": {
@@ -671,6 +708,57 @@ def _project_paths() -> dict:
                 },
                 params=_PROJECT_ID,
             ),
+        },
+        "/projects/{project_id}/annotations/import": {
+            "post": _op(
+                "Add one result file of a deployment's detector output to the project's "
+                "recordings it names (docs/annotations.md)",
+                {
+                    "200": _json(
+                        _ref("DetectorOutputImport"),
+                        "imported into each matched recording; names of recordings the "
+                        "project lacks listed in `unmatched`",
+                    ),
+                    **_errors(400, 401, 413),
+                    **_not_found("project"),
+                    "409": _json(
+                        _ref("Error"),
+                        "two recordings of the project have a name the file gives, or a "
+                        "recording's annotations kept changing: nothing was imported",
+                    ),
+                },
+                params=[
+                    *_PROJECT_ID,
+                    {
+                        "name": "file",
+                        "in": "query",
+                        "required": True,
+                        "description": "the result file's name: without a column naming "
+                        "the audio, it names the recording; boxes it brought before are "
+                        "replaced",
+                        "schema": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": deployment_imports.MAX_FILE_NAME,
+                        },
+                    },
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "description": "omitted: detected from the content",
+                        "schema": {"enum": list(formats.FORMATS)},
+                    },
+                ],
+                body={
+                    "type": "string",
+                    "format": "binary",
+                    "maxLength": annotation_files.MAX_IMPORT_BYTES,
+                    "description": "the file's bytes: BirdNET's tables and CSVs (a combined "
+                    "CSV too), Raven selection tables (Begin File / Begin Path split one over "
+                    "several recordings), Audacity labels, CSV or Sonagram's JSON",
+                },
+                media="application/octet-stream",
+            )
         },
     }
 

@@ -60,6 +60,7 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
         "measurements": {},
         "attributes": {},
         "channel": 1,
+        "source": None,
     }
 
 
