@@ -30,7 +30,7 @@ from chalicelib import (
     status,
 )
 from chalicelib.errors import BadRequestError, ConflictError
-from chalicelib.formats import ImportedBox
+from chalicelib.formats import ImportedBox, raven
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.recordings import owned_recording
 from chalicelib.validation import text
@@ -218,13 +218,18 @@ def import_file(
 
 
 def _checked(item: ImportedBox, recording: RecordingModel, *, file: str, source: str) -> dict:
+    bounds = annotations.Bounds.of(recording)
     box = {
         **item.box,
         "source": source,
         "attributes": {**item.box["attributes"], IMPORTED_FROM: file},
     }
+    # BirdNET writes the band its model analyses (0-15 kHz) whatever the recording's rate:
+    # on a recording sampled lower, that band ends at the recording's highest frequency.
+    analysis_band = box["attributes"].get(raven.FREQUENCY_BAND) == "analysis"
+    high = box["high_hz"]
+    if analysis_band and None not in (high, bounds.nyquist_hz) and high > bounds.nyquist_hz:
+        box["high_hz"] = bounds.nyquist_hz
     return annotations.check_box(
-        box,
-        where=f"not imported: line {item.line} (for {recording.filename})",
-        bounds=annotations.Bounds.of(recording),
+        box, where=f"not imported: line {item.line} (for {recording.filename})", bounds=bounds
     )

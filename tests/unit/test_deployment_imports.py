@@ -252,3 +252,14 @@ def test_a_file_is_read_within_the_single_imports_limits(ana_project):
     too_large = b"1\t2\t" + b"o" * annotation_files.MAX_IMPORT_BYTES
     with pytest.raises(TooLargeError):
         import_file(owner, project_id, too_large, file="dawn.labels.txt", format=None)
+
+
+def test_birdnets_analysis_band_ends_at_a_lower_sampled_recordings_highest_frequency(
+    ana_project,
+):
+    owner, project_id, ids = ana_project
+    owned_recording(owner, ids["dawn.wav"]).update(actions=[RecordingModel.sample_rate.set(22050)])
+    table = fixture("birdnet_v2.4.BirdNET.selection.table.txt")
+    import_file(owner, project_id, table, file="dawn.BirdNET.selection.table.txt", format=None)
+    bands = {(b["low_hz"], b["high_hz"]) for b in boxes_of(owner, ids["dawn.wav"])}
+    assert bands == {(0.0, 11025.0)}
