@@ -29,6 +29,7 @@ from chalicelib import (
     projects,
     status,
 )
+from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.errors import BadRequestError, ConflictError
 from chalicelib.formats import ImportedBox, raven
 from chalicelib.models import RecordingModel, SpectrogramModel
@@ -47,6 +48,8 @@ RESULT_ENDING = re.compile(
     re.IGNORECASE,
 )
 MAX_FILE_NAME = 255
+# What the document says of the name; validation.text checks the same.
+FILE_NAME = re.compile(PLAIN_TEXT)
 # One file may hold the output for many recordings: five recordings' worth of boxes. Each
 # read box takes about a kilobyte of the API function's memory.
 MAX_FILE_BOXES = 5 * annotations.MAX_ANNOTATIONS
@@ -173,10 +176,10 @@ def import_file(
     Returns ``{"file", "format", "matched": [{"recording_id", "filename", "boxes"}],
     "unmatched": [audio names], "boxes": total}``.
     """
+    projects.owned(owner, project_id)
     if file is None:
         raise BadRequestError("name the result file: ?file=<its name>")
     file = text(file, field="file", max_length=MAX_FILE_NAME)
-    projects.owned(owner, project_id)
     format, imported = annotation_files.read_file(data, format, max_boxes=MAX_FILE_BOXES)
     matcher = Matcher(_project_recordings(project_id, owner))
     own_name = result_stem(file)

@@ -740,6 +740,7 @@ def _project_paths() -> dict:
                             "type": "string",
                             "minLength": 1,
                             "maxLength": deployment_imports.MAX_FILE_NAME,
+                            "pattern": _anchored(deployment_imports.FILE_NAME),
                         },
                     },
                     {
