@@ -76,14 +76,25 @@ def result_stem(name: str) -> str:
     return name[: ending.start()] if ending and ending.start() else audio_stem(name)
 
 
-def named_audio(box: dict) -> str | None:
-    """The audio file a row names in one of ``FILE_COLUMNS``, if it names one."""
-    by_name = {name.casefold(): value for name, value in box["attributes"].items()}
-    for column in FILE_COLUMNS:
-        value = by_name.get(column.casefold(), "").strip()
-        if value:
-            return value
-    return None
+@dataclass(frozen=True)
+class AudioName:
+    """The audio a row is for: its file name as the result file gives it (without folders),
+    or the stem the result file is named after, and the stem recordings are matched by."""
+
+    name: str
+    stem: str
+
+    @classmethod
+    def of_row(cls, box: dict, result_file: str) -> AudioName:
+        """The audio named in the row's first filled ``FILE_COLUMNS`` cell, else the one the
+        result file is named after."""
+        by_name = {name.casefold(): value for name, value in box["attributes"].items()}
+        for column in FILE_COLUMNS:
+            value = by_name.get(column.casefold(), "").strip()
+            if value:
+                return cls(base_name(value), audio_stem(value))
+        stem = result_stem(result_file)
+        return cls(stem, stem)
 
 
 @dataclass
@@ -102,35 +113,36 @@ class Matcher:
         for recording in recordings:
             self._by_stem.setdefault(audio_stem(recording.filename), []).append(recording)
 
-    def recording(self, name: str) -> RecordingModel | None:
-        """The recording ``name`` (an audio file's name or a stem) stands for, or None.
+    def recording(self, audio: AudioName) -> RecordingModel | None:
+        """The recording ``audio`` stands for, or None.
 
         Raises
         ------
         ConflictError
             When several recordings have its stem and its whole name tells none apart.
         """
-        same_stem = self._by_stem.get(audio_stem(name), [])
+        same_stem = self._by_stem.get(audio.stem, [])
         if len(same_stem) <= 1:
             return same_stem[0] if same_stem else None
-        same_name = [r for r in same_stem if base_name(r.filename) == base_name(name)]
+        same_name = [r for r in same_stem if base_name(r.filename) == audio.name]
         if len(same_name) == 1:
             return same_name[0]
         listed = ", ".join(sorted(r.filename for r in same_stem))
         raise ConflictError(
-            f"not imported: {base_name(name)!r} may be any of the project's recordings "
+            f"not imported: {audio.name!r} may be any of the project's recordings "
             f"{listed}: give them different names (or import into each on its page)"
         )
 
 
-def _project_recordings(project_id: str, owner: str) -> list[RecordingModel]:
-    """The project's recordings found through its index, without those being deleted."""
+def _project_recordings(project_id: str, owner: str, stems: set[str]) -> list[RecordingModel]:
+    """The project's recordings of these stems, found through its index, without those
+    being deleted."""
     with database.translated("find the project's recordings"):
         ids = [r.id for r in RecordingModel.by_project.query(project_id)]
         rows = [
             r
             for r in RecordingModel.batch_get(ids, attributes_to_get=["id", "owner", "filename"])
-            if r.owner == owner
+            if r.owner == owner and audio_stem(r.filename) in stems
         ]
         deleting = {
             s.recording_id
@@ -181,16 +193,15 @@ def import_file(
         raise BadRequestError("name the result file: ?file=<its name>")
     file = text(file, field="file", max_length=MAX_FILE_NAME)
     format, imported = annotation_files.read_file(data, format, max_boxes=MAX_FILE_BOXES)
-    matcher = Matcher(_project_recordings(project_id, owner))
-    own_name = result_stem(file)
+    audio_names = [AudioName.of_row(item.box, file) for item in imported]
+    stems = {audio.stem for audio in audio_names}
+    matcher = Matcher(_project_recordings(project_id, owner, stems))
     targets: dict[str, Target] = {}
     unmatched: dict[str, None] = {}
-    for item in imported:
-        name = named_audio(item.box)
-        audio = name if name is not None else own_name
+    for item, audio in zip(imported, audio_names, strict=True):
         recording = matcher.recording(audio)
         if recording is None:
-            unmatched[base_name(audio)] = None
+            unmatched[audio.name] = None
             continue
         if recording.id not in targets:
             targets[recording.id] = Target(owned_recording(owner, recording.id), [])

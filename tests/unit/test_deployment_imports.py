@@ -119,6 +119,22 @@ def test_a_file_without_a_file_column_names_its_recording_by_its_own_name(ana_pr
     assert {b["source"] for b in boxes_of(owner, ids["dusk.flac"])} == {"audacity"}
 
 
+def test_a_stem_with_dots_is_matched_whole(ana_project, cloud_settings):
+    owner, project_id, _ = ana_project
+    recordings = Recordings(
+        settings=cloud_settings, storage=clients.storage(cloud_settings), clock=lambda: 1.9e9
+    )
+    body = {"filename": "dawn.2024.wav", "size": 1, "content_type": "", "project_id": project_id}
+    dotted = recordings.create(owner, body)["recording"]["id"]
+    labels = b"1.0\t2.5\towl\n"
+    answer = import_file(owner, project_id, labels, file="dawn.2024.labels.txt", format=None)
+    assert [m["recording_id"] for m in answer["matched"]] == [dotted]
+    row = b"Start (s),End (s),Scientific name,Common name,Confidence,File\n"
+    row += b"0,3,a,Owl,0.9,dawn.2024.flac\n"
+    answer = import_file(owner, project_id, row, file="combined.csv", format=None)
+    assert [m["recording_id"] for m in answer["matched"]] == [dotted]
+
+
 def test_a_combined_birdnet_csv_is_split_by_its_file_column(ana_project):
     owner, project_id, ids = ana_project
     combined = (
