@@ -303,7 +303,9 @@ def _annotation(*, stored: bool) -> dict:
 def _exported(annotation: dict) -> dict:
     """An annotation in our JSON file: the same, without the id an import would not keep."""
     properties = {name: schema for name, schema in annotation["properties"].items() if name != "id"}
-    return _object(properties)
+    schema = _object(properties)
+    schema["required"] = [name for name in annotation["required"] if name != "id"]
+    return schema
 
 
 def _patch_body() -> dict:

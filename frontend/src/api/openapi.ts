@@ -1886,7 +1886,7 @@ export interface components {
                     [key: string]: string;
                 };
                 channel: number;
-                source: string | null;
+                source?: string | null;
             }[];
         };
         DetectorOutputImport: {
