@@ -15,6 +15,7 @@ from chalicelib import (
     annotations,
     auth,
     clients,
+    deployment_imports,
     measurements,
     openapi,
     validation,
@@ -385,6 +386,28 @@ def detect_recording(recording_id):
 def detect_project(project_id):
     queued = detector_runs().run_project(current_user(), project_id, optional_json_body())
     return Response(body=queued, status_code=202)
+
+
+# A project's detector output, one result file a request (the browser sends a few at once):
+# matched to the project's recordings by the audio names in it (docs/annotations.md).
+@app.route(
+    "/projects/{project_id}/annotations/import",
+    methods=["POST"],
+    content_types=["*/*"],
+    authorizer=USERS,
+)
+@api
+def import_detector_output(project_id):
+    clients.bind_tables(get_settings())
+    query = app.current_request.query_params or {}
+    return deployment_imports.import_file(
+        get_settings(),
+        current_user(),
+        project_id,
+        app.current_request.raw_body or b"",
+        file=query.get("file"),
+        format=query.get("format"),
+    )
 
 
 @app.route("/openapi.json")

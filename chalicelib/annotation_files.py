@@ -19,13 +19,10 @@ def _choice(value: str | None, name: str, choices: tuple[str, ...]) -> None:
         raise BadRequestError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
 
 
-def import_file(
-    recording: RecordingModel, data: bytes, *, format: str | None, mode: str | None
-) -> dict:
-    """Add (or, with mode=replace, swap in) the boxes of an annotation file (a computed
-    measurement it carries is dropped, to be computed again from the audio)."""
-    mode = mode or "append"
-    _choice(mode, "mode", IMPORT_MODES)
+def read_file(
+    data: bytes, format: str | None, *, max_boxes: int
+) -> tuple[str, list[formats.ImportedBox]]:
+    """The boxes of an import's body, within the limits of an import; the format read."""
     if format is not None:
         _choice(format, "format", formats.FORMATS)
     if not data:
@@ -36,9 +33,19 @@ def import_file(
             f"{MAX_IMPORT_BYTES // (1024 * 1024)} MiB"
         )
     try:
-        format, imported = formats.read(data, format, max_boxes=annotations.MAX_ANNOTATIONS)
+        return formats.read(data, format, max_boxes=max_boxes)
     except formats.FormatError as e:
         raise BadRequestError(f"not imported: {e}") from e
+
+
+def import_file(
+    recording: RecordingModel, data: bytes, *, format: str | None, mode: str | None
+) -> dict:
+    """Add (or, with mode=replace, swap in) the boxes of an annotation file (a computed
+    measurement it carries is dropped, to be computed again from the audio)."""
+    mode = mode or "append"
+    _choice(mode, "mode", IMPORT_MODES)
+    format, imported = read_file(data, format, max_boxes=annotations.MAX_ANNOTATIONS)
     bounds = annotations.Bounds.of(recording)
     boxes = [
         annotations.check_box(item.box, where=f"not imported: line {item.line}", bounds=bounds)

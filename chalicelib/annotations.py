@@ -30,6 +30,8 @@ MAX_NOTES = 2_000
 MAX_ENTRIES = 50
 MAX_NAME = 100
 MAX_VALUE = 1_000
+# Who made a box: null for a person, else "detector:<preset>", "birdnet", "raven", ...
+MAX_SOURCE = 100
 # The whole set as JSON: a Lambda answer carries at most 6 MB.
 MAX_SET_BYTES = 5_000_000
 # Exports write times to the microsecond: a box ending at the recording's end may read back

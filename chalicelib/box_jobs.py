@@ -133,10 +133,12 @@ class BoxJob:
         audio: AudioVersion,
         deadline: float | None,
     ) -> None:
-        """Write what the render's detectors ``found`` ({preset name: Detections}) and measure
-        the boxes; whatever goes wrong is recorded in the detection state, never raised."""
+        """Write what the render's detectors ``found`` ({preset name: Detections}), if any ran,
+        and measure the boxes; whatever goes wrong is recorded in the detection state, never
+        raised."""
         try:
-            self._propose(recording_id, presets, found)
+            if presets:
+                self._propose(recording_id, presets, found)
         except (NotFoundError, ChangedError):
             logger.info("%s was deleted or uploaded again: its detection is moot", recording_id)
             return

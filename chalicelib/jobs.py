@@ -269,11 +269,12 @@ class SpectrogramJob:
                 self._discard(claim.prefix)
         # The rendering served until now is replaced.
         self._discard(claim.previous.prefix)
-        if presets:
-            audio = AudioVersion(upload.bucket, upload.key, claim.etag, claim.size)
-            self._boxes.after_render(
-                claim.recording.id, presets, rendering.detections, audio=audio, deadline=deadline
-            )
+        # Boxes may have been added before the audio was decoded (nothing could measure them
+        # then): they are measured now, with the proposals of the project's presets.
+        audio = AudioVersion(upload.bucket, upload.key, claim.etag, claim.size)
+        self._boxes.after_render(
+            claim.recording.id, presets, rendering.detections, audio=audio, deadline=deadline
+        )
         return Outcome(upload.key, COMPLETED, claim.recording.id)
 
     def _too_large(self, claim: Claim) -> str:

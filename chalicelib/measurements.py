@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import logging
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from chalicelib import annotation_sets, chunks, database, tasks
 from chalicelib.config import Settings
+from chalicelib.errors import StorageError
 from chalicelib.measurement_names import NAMES
 from chalicelib.models import RecordingModel
 from chalicelib.paging import ISSUED_ID
@@ -139,6 +138,6 @@ def after_write(settings: Settings, recording: RecordingModel) -> dict:
     if recording.duration_s is not None and missing(boxes, stored):
         try:
             tasks.send(settings, tasks.MEASURE, recording_id=recording.id)
-        except (BotoCoreError, ClientError):
+        except StorageError:
             logger.warning("could not ask to measure recording %s", recording.id, exc_info=True)
     return stored

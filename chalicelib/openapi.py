@@ -15,6 +15,7 @@ from chalicelib import (
     annotation_files,
     annotations,
     auth,
+    deployment_imports,
     detections,
     detector_presets,
     formats,
@@ -626,6 +627,24 @@ def _schemas(settings: Settings) -> dict:
                 "annotations": {"type": "array", "items": _exported(_annotation(stored=True))},
             }
         ),
+        "DetectorOutputImport": _object(
+            {
+                "file": {"type": "string"},
+                "format": {"enum": list(formats.FORMATS)},
+                "matched": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "recording_id": {"type": "string"},
+                            "filename": {"type": "string"},
+                            "boxes": {"type": "integer", "minimum": 1},
+                        }
+                    ),
+                },
+                "unmatched": {"type": "array", "items": {"type": "string"}},
+                "boxes": {"type": "integer", "minimum": 0},
+            }
+        ),
         "Annotations": _object(
             {
                 "annotations": {
@@ -855,6 +874,58 @@ def _project_paths() -> dict:
                 },
                 params=_PROJECT_ID,
             ),
+        },
+        "/projects/{project_id}/annotations/import": {
+            "post": _op(
+                "Add one result file of a deployment's detector output to the project's "
+                "recordings it names (docs/annotations.md)",
+                {
+                    "200": _json(
+                        _ref("DetectorOutputImport"),
+                        "imported into each matched recording; names of recordings the "
+                        "project lacks listed in `unmatched`",
+                    ),
+                    **_errors(400, 401, 413),
+                    **_not_found("project"),
+                    "409": _json(
+                        _ref("Error"),
+                        "two recordings of the project have a name the file gives, or a "
+                        "recording's annotations kept changing: nothing was imported",
+                    ),
+                },
+                params=[
+                    *_PROJECT_ID,
+                    {
+                        "name": "file",
+                        "in": "query",
+                        "required": True,
+                        "description": "the result file's name: without a column naming "
+                        "the audio, it names the recording; boxes it brought before are "
+                        "replaced",
+                        "schema": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": deployment_imports.MAX_FILE_NAME,
+                            "pattern": _anchored(deployment_imports.FILE_NAME),
+                        },
+                    },
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "description": "omitted: detected from the content",
+                        "schema": {"enum": list(formats.FORMATS)},
+                    },
+                ],
+                body={
+                    "type": "string",
+                    "format": "binary",
+                    "maxLength": annotation_files.MAX_IMPORT_BYTES,
+                    "description": "the file's bytes: BirdNET's tables and CSVs (a combined "
+                    "CSV too), Raven selection tables (Begin File / Begin Path split one over "
+                    "several recordings), Audacity labels, CSV or Sonagram's JSON",
+                },
+                media="application/octet-stream",
+            )
         },
     }
 

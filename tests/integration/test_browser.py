@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 
 from infra.local.harness import ROOT, RunningStack
+from tests.annotation_files import ANNOTATIONS as FIXTURES
 from tests.integration.conftest import SAMPLES
 
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -25,3 +26,20 @@ def test_upload_open_zoom_play_box_reload_and_export(stack: RunningStack):
     )
     assert run.returncode == 0, f"screenshots in {ARTIFACTS}\n{run.stdout}\n{run.stderr}"
     assert "flows passed" in run.stdout
+
+
+def test_a_folder_of_birdnet_results_lands_on_a_projects_recordings(stack: RunningStack):
+    """frontend/e2e/detector-output.mjs: choose a folder of result files on a project, read
+    the summary, see the boxes on a recording."""
+    # Beside the other flow's folder, which it empties file by file: this one holds folders.
+    artifacts = ARTIFACTS.parent / "detector-output"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    run = subprocess.run(
+        ["node", "e2e/detector-output.mjs", stack.ui_url, str(FIXTURES), str(artifacts)],
+        cwd=ROOT / "frontend",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, f"screenshots in {artifacts}\n{run.stdout}\n{run.stderr}"
+    assert "detector output flow passed" in run.stdout

@@ -99,6 +99,7 @@ def loaded_schema(stack: RunningStack, alice: ApiUser, *, gone: list[str] = ()):
                         "PUT /recordings/{recording_id}/annotations",
                         "PATCH /recordings/{recording_id}/annotations",
                         "POST /recordings/{recording_id}/annotations/import",
+                        "POST /projects/{project_id}/annotations/import",
                     ],
                     "checks": {
                         "positive_data_acceptance": {

@@ -4,6 +4,7 @@ import type {
   AnnotationChanges,
   AnnotationSet,
   Created,
+  DetectorOutputImport,
   Manifest,
   PartUrls,
   Project,
@@ -190,6 +191,14 @@ export class ApiClient {
     const path = `${recordingPath(id)}/annotations/import${query(options)}`;
     return this.send("POST", path, { body: file, type: "application/octet-stream" }).then((answer) =>
       this.read<AnnotationSet>("POST", path, answer),
+    );
+  }
+
+  /** One result file of detector output, matched to the project's recordings by the audio names in it. */
+  importDetectorOutput(projectId: string, name: string, file: Blob): Promise<DetectorOutputImport> {
+    const path = `/projects/${encodeURIComponent(projectId)}/annotations/import${query({ file: name })}`;
+    return this.send("POST", path, { body: file, type: "application/octet-stream" }).then((answer) =>
+      this.read<DetectorOutputImport>("POST", path, answer),
     );
   }
 

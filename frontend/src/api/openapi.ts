@@ -1678,6 +1678,98 @@ export interface paths {
         };
         trace?: never;
     };
+    "/projects/{project_id}/annotations/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add one result file of a deployment's detector output to the project's recordings it names (docs/annotations.md) */
+        post: {
+            parameters: {
+                query: {
+                    /** @description the result file's name: without a column naming the audio, it names the recording; boxes it brought before are replaced */
+                    file: string;
+                    /** @description omitted: detected from the content */
+                    format?: "raven" | "birdnet" | "audacity" | "csv" | "json";
+                };
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description imported into each matched recording; names of recordings the project lacks listed in `unmatched` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DetectorOutputImport"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description two recordings of the project have a name the file gives, or a recording's annotations kept changing: nothing was imported */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too large, as `error` says */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/recordings/{recording_id}/detect": {
         parameters: {
             query?: never;
@@ -2068,6 +2160,18 @@ export interface components {
                 } | null;
             }[];
         };
+        DetectorOutputImport: {
+            file: string;
+            /** @enum {unknown} */
+            format: "raven" | "birdnet" | "audacity" | "csv" | "json";
+            matched: {
+                recording_id: string;
+                filename: string;
+                boxes: number;
+            }[];
+            unmatched: string[];
+            boxes: number;
+        };
         Annotations: {
             annotations: components["schemas"]["Annotation"][];
             version: number;
@@ -2186,7 +2290,7 @@ export interface components {
             snr_threshold_db: number;
             /**
              * @description Share of an event's frames that must be loud; sparser events are refused. (%)
-             * @default 70
+             * @default 50
              */
             min_occupancy_pct: number;
         };
@@ -2246,7 +2350,7 @@ export interface components {
             snr_threshold_db: number;
             /**
              * @description Share of an event's frames that must be loud; sparser events are refused. (%)
-             * @default 70
+             * @default 50
              */
             min_occupancy_pct: number;
         };

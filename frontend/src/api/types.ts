@@ -47,3 +47,5 @@ export type AnnotationSet = Schemas["Annotations"];
 export type AnnotationChanges = Answer<paths["/recordings/{recording_id}/annotations"]["patch"], 200>;
 
 export type Project = Schemas["Project"];
+/** One result file of a deployment's detector output, imported into a project's recordings it names. */
+export type DetectorOutputImport = Schemas["DetectorOutputImport"];

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Project, Recording } from "../api/types";
 import type { PipelineTimings } from "../config";
+import { DetectorOutput } from "../detector-output/DetectorOutput";
 import { Uploads } from "../upload/Uploads";
 import { ListingControls } from "./ListingControls";
 import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
@@ -138,6 +139,7 @@ export function Recordings({
     <main>
       <h1>Recordings</h1>
       <Uploads api={api} maxUploadBytes={maxUploadBytes} projectId={choice.projectId} onCreated={pollSoon} />
+      {choice.projectId !== null && <DetectorOutput api={api} projectId={choice.projectId} onImported={pollSoon} />}
       <ListingControls
         search={typed}
         onSearch={setTyped}

@@ -15,8 +15,11 @@ export interface UploadItem {
   inPartsOf?: string;
 }
 
-/** The waiting items to start now, oldest first, so that at most `limit` upload at a time. */
-export function toStart(items: UploadItem[], limit = MAX_CONCURRENT_UPLOADS): UploadItem[] {
+/**
+ * The waiting items to start now, oldest first, so that at most `limit` upload at a time
+ * (uploads of audio, and of detector output files alike).
+ */
+export function toStart<Item extends { state: string }>(items: Item[], limit = MAX_CONCURRENT_UPLOADS): Item[] {
   const running = items.filter((i) => i.state === "uploading").length;
   return items.filter((i) => i.state === "waiting").slice(0, Math.max(0, limit - running));
 }

@@ -1,0 +1,151 @@
+import { type DragEvent, useEffect, useEffectEvent, useId, useRef, useState } from "react";
+import type { ApiClient } from "../api/client";
+import { droppedEntries, filesIn } from "../upload/folders";
+import { toStart } from "../upload/queue";
+import { type ResultFile, ended, matchedWords, resultFiles, summarise, summaryLine } from "./imports";
+
+const STATE_WORDS = {
+  skipped: "Skipped",
+  waiting: "Waiting",
+  uploading: "Sending",
+  imported: "Imported",
+  refused: "Refused",
+  failed: "Failed",
+} as const;
+
+/**
+ * A deployment's detector output (BirdNET tables and CSVs, Raven selection tables, ...) for
+ * the chosen project: choose or drop a folder of result files; each is sent, a few at a time,
+ * and the server puts its boxes on the recordings it names. A summary says where they went,
+ * which audio names no recording has, and why a file was refused.
+ */
+export function DetectorOutput({
+  api,
+  projectId,
+  onImported,
+}: {
+  api: ApiClient;
+  projectId: string;
+  onImported: () => void;
+}) {
+  const [items, setItems] = useState<ResultFile[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const nextKey = useRef(0);
+  const started = useRef(new Set<number>());
+  const headingId = useId();
+
+  const update = (key: number, change: Partial<ResultFile>) =>
+    setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
+
+  function add(files: Iterable<File>) {
+    const added = resultFiles(files, projectId, nextKey.current);
+    nextKey.current += added.length;
+    setItems((all) => [...all, ...added]);
+  }
+
+  async function send(item: ResultFile) {
+    try {
+      const answer = await api.importDetectorOutput(item.projectId, item.file.name, item.file);
+      update(item.key, { state: "imported", answer, reason: null });
+      if (answer.boxes > 0) onImported();
+    } catch (failure) {
+      update(item.key, ended(failure));
+    }
+  }
+
+  // Started from the effect below with this render's API and callback.
+  const start = useEffectEvent((item: ResultFile) => void send(item));
+  useEffect(() => {
+    // `started` keeps a render before the state update lands from sending a file twice.
+    const starting = toStart(items).filter((i) => !started.current.has(i.key));
+    if (starting.length === 0) return;
+    const keys = new Set(starting.map((i) => i.key));
+    for (const key of keys) started.current.add(key);
+    setItems((all) => all.map((i) => (keys.has(i.key) ? { ...i, state: "uploading" } : i)));
+    for (const item of starting) start(item);
+  }, [items]);
+
+  function drop(event: DragEvent) {
+    event.preventDefault();
+    setDragging(false);
+    setProblem(null);
+    const entries = droppedEntries(event.dataTransfer);
+    if (entries === null) {
+      add(event.dataTransfer.files);
+      return;
+    }
+    filesIn(entries).then(add, (failure: unknown) =>
+      setProblem(`The dropped folder could not be read: ${failure instanceof Error ? failure.message : String(failure)}`),
+    );
+  }
+
+  /** A folder picker made on demand, as the audio uploads' "Choose a folder". */
+  function chooseFolder() {
+    const input = document.createElement("input");
+    input.type = "file";
+    input.webkitdirectory = true;
+    input.addEventListener("change", () => add(input.files ?? []));
+    input.click();
+  }
+
+  const summary = summarise(items);
+  return (
+    <section className="detector-output" aria-labelledby={headingId}>
+      <h2 id={headingId}>Detector output</h2>
+      <div
+        className={dragging ? "dropzone dragging" : "dropzone"}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={drop}
+      >
+        <button type="button" onClick={chooseFolder}>
+          Import detector output
+        </button>
+        <label>
+          Choose result files
+          <input
+            type="file"
+            multiple
+            accept=".txt,.csv,.tsv,.json"
+            onChange={(e) => {
+              add(e.target.files ?? []);
+              e.target.value = "";
+            }}
+          />
+        </label>
+        <span>
+          or drop a folder of BirdNET or Raven results here: each file goes to the recordings it names (by file
+          name, without folders or extension)
+        </span>
+      </div>
+      {problem && <p role="alert">{problem}</p>}
+      {items.length > 0 && (
+        <>
+          <p role="status">{summaryLine(summary)}</p>
+          {summary.unmatched.length > 0 && (
+            <p className="unmatched">
+              No recording in this project for: <span className="names">{summary.unmatched.join(", ")}</span>
+            </p>
+          )}
+          <ul className="result-files">
+            {items.map((item) => (
+              <li key={item.key} className={`result-file ${item.state}`}>
+                <span className="name">{item.file.name}</span>
+                <span className="state">{STATE_WORDS[item.state]}</span>
+                {item.answer && <span className="matched">{matchedWords(item.answer)}</span>}
+                {item.answer && item.answer.unmatched.length > 0 && (
+                  <span className="unmatched">no recording for {item.answer.unmatched.join(", ")}</span>
+                )}
+                {item.reason && <span className="message">{item.reason}</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
