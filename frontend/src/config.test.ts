@@ -12,7 +12,12 @@ const COGNITO = {
 
 describe("parseConfig", () => {
   it("signs in locally when the config names no method, as the local stack writes it", () => {
-    expect(parseConfig(BASE)).toEqual({ ...BASE, auth: { kind: "local" } });
+    expect(parseConfig(BASE)).toEqual({
+      ...BASE,
+      auth: { kind: "local" },
+      detector: { parameters: [], bands: [], maxPresets: 0 },
+      measurements: [],
+    });
     expect(parseConfig({ ...BASE, auth: { kind: "local" } }).auth).toEqual({ kind: "local" });
   });
 
@@ -31,6 +36,32 @@ describe("parseConfig", () => {
         "needs pipeline.sweepEveryS (seconds, a number of 0 or more)",
       );
     }
+  });
+
+  it("takes the detector's parameters and the measurements as the server lists them", () => {
+    const snr = {
+      name: "snr_threshold_db",
+      label: "SNR threshold",
+      unit: "dB",
+      default: 6,
+      minimum: 0,
+      maximum: 100,
+      explanation: "A frame is loud when its in-band power is this far above the noise level.",
+    };
+    const peak = { key: "Peak Freq (Hz)", short: "Peak F", definition: "Frequency of the loudest cell." };
+    const config = parseConfig({
+      ...BASE,
+      detectorParameters: [snr],
+      detectorBands: ["energy", "preset"],
+      maxDetectorPresets: 10,
+      measurements: [peak],
+    });
+    expect(config.detector).toEqual({ parameters: [snr], bands: ["energy", "preset"], maxPresets: 10 });
+    expect(config.measurements).toEqual([peak]);
+    expect(() => parseConfig({ ...BASE, detectorParameters: [{ ...snr, maximum: "100" }] })).toThrow(
+      "detectorParameters is not a list as the server writes it",
+    );
+    expect(() => parseConfig({ ...BASE, measurements: { key: "x" } })).toThrow("measurements is not a list");
   });
 
   it("names what is wrong", () => {

@@ -22,12 +22,41 @@ export interface PipelineTimings {
 
 const TIMINGS: (keyof PipelineTimings)[] = ["jobBudgetS", "leaseS", "sweepEveryS", "uploadUrlS", "lateUploadS"];
 
+/** One number of a detector preset as the form shows it (chalicelib/detector_presets.py). */
+export interface DetectorParameter {
+  name: string;
+  label: string;
+  unit: string;
+  default: number;
+  minimum: number;
+  maximum: number;
+  /** One sentence: what the number does. */
+  explanation: string;
+}
+
+/** The presets' form: its numbers, the band choices, how many presets a project may have. */
+export interface DetectorSettings {
+  parameters: DetectorParameter[];
+  bands: string[];
+  maxPresets: number;
+}
+
+/** A measurement computed on every box: its key in `measurements`, a short name, its definition. */
+export interface MeasurementName {
+  key: string;
+  short: string;
+  definition: string;
+}
+
 /** What the server running the page tells it (/config.json, from the stage's settings). */
 export interface Config {
   apiUrl: string;
   maxUploadBytes: number;
   auth: AuthConfig;
   pipeline: PipelineTimings;
+  /** Empty lists where a server predates detectors and measurements: the page then offers neither. */
+  detector: DetectorSettings;
+  measurements: MeasurementName[];
 }
 
 export async function loadConfig(): Promise<Config> {
@@ -47,7 +76,32 @@ export function parseConfig(raw: unknown): Config {
     maxUploadBytes: given.maxUploadBytes,
     auth: parseAuth(given.auth),
     pipeline: parsePipeline(given.pipeline),
+    detector: {
+      parameters: listOf(given.detectorParameters, "detectorParameters", isParameter),
+      bands: listOf(given.detectorBands, "detectorBands", (band): band is string => typeof band === "string"),
+      maxPresets: typeof given.maxDetectorPresets === "number" ? given.maxDetectorPresets : 0,
+    },
+    measurements: listOf(given.measurements, "measurements", isMeasurement),
   };
+}
+
+function listOf<T>(raw: unknown, name: string, valid: (item: unknown) => item is T): T[] {
+  if (raw === undefined) return [];
+  if (Array.isArray(raw) && raw.every(valid)) return raw;
+  throw new Error(`/config.json's ${name} is not a list as the server writes it: ${JSON.stringify(raw).slice(0, 120)}`);
+}
+
+function isParameter(raw: unknown): raw is DetectorParameter {
+  const p = (raw ?? {}) as Record<string, unknown>;
+  return (
+    ["name", "label", "unit", "explanation"].every((key) => typeof p[key] === "string") &&
+    ["default", "minimum", "maximum"].every((key) => typeof p[key] === "number")
+  );
+}
+
+function isMeasurement(raw: unknown): raw is MeasurementName {
+  const m = (raw ?? {}) as Record<string, unknown>;
+  return typeof m.key === "string" && typeof m.short === "string" && typeof m.definition === "string";
 }
 
 function parsePipeline(raw: unknown): PipelineTimings {

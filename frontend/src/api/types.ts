@@ -3,6 +3,9 @@
  * (/openapi.json), which `make types` turns into ./openapi.ts: a change to the document shows
  * here, and `make test` fails while the two differ.
  */
+// Issue 17's fields, from ./detection until openapi.ts is regenerated from the merged server:
+// then each `& Partial<…>` below goes.
+import type { BoxOrigin, WithDetection, WithDetectors } from "./detection";
 import type { components, paths } from "./openapi";
 
 type Schemas = components["schemas"];
@@ -13,7 +16,7 @@ type Answer<Operation, Code extends number> = Operation extends {
   ? Body
   : never;
 
-export type Recording = Schemas["Recording"];
+export type Recording = Schemas["Recording"] & Partial<WithDetection>;
 /** A spectrogram's status; a listed recording's is null only once it was deleted meanwhile. */
 export type Status = NonNullable<Recording["status"]>;
 /** A page of GET /recordings; `server_time` is when the API read it, by the clock `updated_at` is written with. */
@@ -41,9 +44,9 @@ export type TileLevel = Manifest["tile_levels"][number];
 export type Tile = Manifest["tiles"][number];
 
 /** A box in seconds and hertz (never pixels); low_hz/high_hz null = the whole band. */
-export type Annotation = Schemas["Annotation"];
+export type Annotation = Schemas["Annotation"] & Partial<BoxOrigin>;
 export type AnnotationSet = Schemas["Annotations"];
 /** PATCH's answer: the new version and what it applied. */
 export type AnnotationChanges = Answer<paths["/recordings/{recording_id}/annotations"]["patch"], 200>;
 
-export type Project = Schemas["Project"];
+export type Project = Schemas["Project"] & Partial<WithDetectors>;
