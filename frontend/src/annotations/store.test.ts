@@ -111,3 +111,74 @@ describe("AnnotationStore", () => {
     expect(store.getSnapshot().loadError).toBe("no recording 'r1'");
   });
 });
+
+describe("AnnotationStore with proposals and measurements", () => {
+  const proposal = (id: string, start_s: number): Annotation => ({
+    ...box(id, start_s),
+    label: "Whistles",
+    source: "detector:Whistles",
+    review: null,
+  });
+
+  it("accepts a proposal a person moves, in the page and on the server", async () => {
+    const server = new FakeServer([proposal("p", 1)]);
+    const store = new AnnotationStore(server, "r1", { username: "ana", now: () => new Date("2026-12-07T12:00:00Z") });
+    await store.load();
+    const [p] = store.getSnapshot().boxes;
+    store.change({ ...p, start_s: 1.25 });
+    await store.flush();
+    expect(server.boxes.get("p")?.review).toEqual({
+      state: "accepted",
+      by: "ana",
+      at: "2026-12-07T12:00:00.000Z",
+      label_before: "Whistles",
+    });
+    store.undo();
+    expect(store.getSnapshot().boxes[0].review).toBeNull();
+  });
+
+  it("merges computed values into the boxes without marking anything unsaved, and says which are measuring", async () => {
+    const server = new FakeServer([box("a", 1), box("b", 2)]);
+    server.measurementAnswers = [
+      { measurements: { a: { "Peak Freq (Hz)": 1500 } }, pending: ["b"] },
+      { measurements: { a: { "Peak Freq (Hz)": 1500 }, b: { "Peak Freq (Hz)": 1800 } }, pending: [] },
+    ];
+    const store = new AnnotationStore(server, "r1");
+    await store.load();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = store.getSnapshot();
+    expect(first.boxes.find((b) => b.id === "a")?.measurements).toEqual({ "Peak Freq (Hz)": 1500 });
+    expect([...first.measuring]).toEqual(["b"]);
+    expect(statusText(first.save)).toBe("Saved");
+    await vi.advanceTimersByTimeAsync(1000);
+    const later = store.getSnapshot();
+    expect(later.boxes.find((b) => b.id === "b")?.measurements).toEqual({ "Peak Freq (Hz)": 1800 });
+    expect(later.measuring.size).toBe(0);
+    expect(later.canUndo).toBe(false);
+    expect(statusText(later.save)).toBe("Saved");
+    await store.flush();
+    expect(server.patches).toEqual([]);
+  });
+
+  it("keeps values of old bounds off a box edited since, and takes the new ones after its save", async () => {
+    const server = new FakeServer([box("a", 1)]);
+    server.measurementAnswers = [
+      { measurements: {}, pending: ["a"] },
+      { measurements: { a: { "Delta Time (s)": 1 } }, pending: [] },
+      { measurements: { a: { "Delta Time (s)": 2 } }, pending: [] },
+    ];
+    const store = new AnnotationStore(server, "r1");
+    await store.load();
+    const [a] = store.getSnapshot().boxes;
+    server.hold();
+    store.change({ ...a, end_s: 3 });
+    // The first round asks again at 1 s, while the edit is still on its way.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(store.getSnapshot().boxes[0].measurements).toEqual({});
+    server.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.patches).toHaveLength(1);
+    expect(store.getSnapshot().boxes[0].measurements).toEqual({ "Delta Time (s)": 2 });
+    expect(statusText(store.getSnapshot().save)).toBe("Saved");
+  });
+});
