@@ -20,6 +20,7 @@ export type Annotations = Snapshot &
     | "keepMine"
     | "exportFile"
     | "importFile"
+    | "reload"
   > & {
     /** The save state as the page words it: "Saved", "Saving…", "Unsaved changes", "Conflict", "Not saved: …". */
     status: string;
@@ -28,10 +29,18 @@ export type Annotations = Snapshot &
 /**
  * Loads a recording's boxes and keeps them saved: autosave after a pause and when the page
  * is hidden, undo/redo and delete from the keyboard, M marks a point at `playheadS()` (the
- * playback position, s).
+ * playback position, s); a proposal `reviewer` edits becomes theirs, accepted.
  */
-export function useAnnotations(api: AnnotationsApi, recordingId: string, playheadS?: () => number): Annotations {
-  const store = useMemo(() => new AnnotationStore(api, recordingId), [api, recordingId]);
+export function useAnnotations(
+  api: AnnotationsApi,
+  recordingId: string,
+  playheadS?: () => number,
+  reviewer: string | null = null,
+): Annotations {
+  const store = useMemo(
+    () => new AnnotationStore(api, recordingId, { username: reviewer, now: () => new Date() }),
+    [api, recordingId, reviewer],
+  );
   useEffect(() => {
     void store.load();
     return store.close;
@@ -48,6 +57,7 @@ export function useAnnotations(api: AnnotationsApi, recordingId: string, playhea
     expose("annotations", {
       boxes: (): Annotation[] => [...store.getSnapshot().boxes],
       status: (): string => statusText(store.getSnapshot().save),
+      measuring: (): string[] => [...store.getSnapshot().measuring],
     });
   }, [store]);
 
@@ -66,6 +76,7 @@ export function useAnnotations(api: AnnotationsApi, recordingId: string, playhea
       keepMine: store.keepMine,
       exportFile: store.exportFile,
       importFile: store.importFile,
+      reload: store.reload,
     }),
     [snapshot, store],
   );
