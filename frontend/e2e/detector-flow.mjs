@@ -122,8 +122,8 @@ try {
   await shot("proposals");
 
   // Columns: Peak F shows each proposal's peak in kHz, and is still there after a reload.
-  await list.getByText("Columns").click();
-  await list.getByLabel("Peak F").check();
+  await list.locator(".column-picker summary").click();
+  await list.getByLabel("Peak F", { exact: true }).check();
   await list.getByRole("columnheader", { name: "Peak F" }).waitFor();
   check(
     (await list.locator("tr.proposal td.number").allTextContents()).some((cell) => / kHz$/.test(cell)),

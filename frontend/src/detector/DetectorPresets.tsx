@@ -62,8 +62,13 @@ export function DetectorPresets({
   const unsaved = JSON.stringify(drafts) !== JSON.stringify(saved);
 
   function update(index: number, change: Partial<PresetDraft>) {
-    setDrafts((all) => all.map((d, i) => (i === index ? { ...d, ...change } : d)));
-    setServerProblem(null);
+    const before = drafts[index];
+    const after = { ...before, ...change };
+    setDrafts((all) => all.map((d, i) => (i === index ? after : d)));
+    // The server's sentence stays by its field until that field is changed.
+    if (serverProblem?.index === index && fieldOf(after, serverProblem.field) !== fieldOf(before, serverProblem.field)) {
+      setServerProblem(null);
+    }
     setNote(null);
   }
 
@@ -226,6 +231,10 @@ export function DetectorPresets({
       {error && <p role="alert">{error}</p>}
     </section>
   );
+}
+
+function fieldOf(draft: PresetDraft, field: string): unknown {
+  return field === "name" || field === "band" || field === "enabled" ? draft[field] : draft.values[field];
 }
 
 /** "2–4 kHz": the band the preset listens to. */
