@@ -181,4 +181,21 @@ describe("AnnotationStore with proposals and measurements", () => {
     expect(store.getSnapshot().boxes[0].measurements).toEqual({ "Delta Time (s)": 2 });
     expect(statusText(store.getSnapshot().save)).toBe("Saved");
   });
+
+  it("reads the boxes again after a detector run, once the person's changes are saved", async () => {
+    const server = new FakeServer([box("a", 1)]);
+    const store = new AnnotationStore(server, "r1");
+    await store.load();
+    store.add(box("mine", 3));
+    // The worker writes its proposals meanwhile, in a version of its own.
+    server.theirEdit((boxes) => boxes.set("p", proposal("p", 5)));
+    await store.reload();
+    expect(statusText(store.getSnapshot().save)).toBe("Conflict");
+    expect(store.getSnapshot().notice).toBe("New boxes are on the server; they show once yours are saved (Conflict).");
+    await store.keepMine();
+    await store.flush();
+    await store.reload();
+    expect(store.getSnapshot().boxes.map((b) => b.id)).toEqual(["a", "mine", "p"]);
+    expect(store.getSnapshot().boxes[2].source).toBe("detector:Whistles");
+  });
 });

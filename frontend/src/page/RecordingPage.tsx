@@ -6,6 +6,7 @@ import { BoxLayer } from "../annotations/BoxLayer";
 import { BoxList } from "../annotations/BoxList";
 import { ExportMenu } from "../annotations/ExportMenu";
 import { ImportAnnotations } from "../annotations/ImportAnnotations";
+import { isProposal } from "../annotations/proposals";
 import { SaveStatus } from "../annotations/SaveStatus";
 import { useAnnotations } from "../annotations/useAnnotations";
 import { Cursor } from "../audio/Cursor";
@@ -111,7 +112,16 @@ function Explorer({
           <ImportAnnotations annotations={annotations} />
         </details>
         <label className="show-proposals">
-          <input type="checkbox" checked={showProposals} onChange={(e) => setShowProposals(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={showProposals}
+            onChange={(e) => {
+              setShowProposals(e.target.checked);
+              // A hidden proposal must not stay selected: Delete would delete what nobody sees.
+              const selected = annotations.boxes.find((box) => box.id === annotations.selectedId);
+              if (!e.target.checked && selected && isProposal(selected)) annotations.select(null);
+            }}
+          />
           Show proposals
         </label>
         <RecordingDetection api={api} recording={recording} onDone={annotations.reload} />
