@@ -25,11 +25,14 @@ export function DetectorPresets({
   projectId,
   settings,
   onClose,
+  onRun,
 }: {
   api: PresetsApi;
   projectId: string;
   settings: DetectorSettings;
   onClose: () => void;
+  /** The detector was queued on the project's recordings: the list follows them. */
+  onRun: () => void;
 }) {
   const [project, setProject] = useState<Project | null>(null);
   const [drafts, setDrafts] = useState<PresetDraft[]>([]);
@@ -113,6 +116,7 @@ export function DetectorPresets({
     setError(null);
     try {
       const { recordings } = await api.detectProject(projectId);
+      onRun();
       setNote(`Detector queued on ${recordings} ${recordings === 1 ? "recording" : "recordings"}; each shows its proposals when done.`);
     } catch (failure) {
       setError(message(failure));

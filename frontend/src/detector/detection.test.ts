@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/client";
 import type { Detection } from "../api/detection";
-import { detectionHeadline, followDetection, outcomeWords, underWay } from "./detection";
+import { detectionHeadline, detectionShort, followDetection, outcomeWords, underWay } from "./detection";
 
 const at = "2026-12-07T12:00:00Z";
 const queued: Detection = { state: "queued", at, error: null, presets: {} };
@@ -30,6 +30,8 @@ describe("detection state", () => {
       "Detector failed: the audio could not be read",
     );
     expect(underWay(queued) && underWay(running) && !underWay(done) && !underWay(null)).toBe(true);
+    expect(detectionShort(done)).toBe("Detector: 12 proposals");
+    expect(detectionShort(queued)).toBe("Detector queued");
   });
 
   it("is followed with growing pauses until done, through a failed read", async () => {

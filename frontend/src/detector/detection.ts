@@ -20,6 +20,13 @@ export function detectionHeadline(detection: Detection): string {
   return detection.state === "failed" && detection.error ? `${words}: ${detection.error}` : words;
 }
 
+/** The list's line for a recording: the state, and once done how many proposals in all. */
+export function detectionShort(detection: Detection): string {
+  if (detection.state !== "done") return detectionHeadline(detection);
+  const proposals = Object.values(detection.presets).reduce((n, outcome) => n + outcome.proposals, 0);
+  return `Detector: ${proposals} ${proposals === 1 ? "proposal" : "proposals"}`;
+}
+
 /**
  * One preset's diagnostics as Raven gives them: "12 proposals from 40 candidates; refused:
  * 20 too short, 8 too long" (a refusal that did not happen is left out).

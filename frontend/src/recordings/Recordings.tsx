@@ -170,6 +170,7 @@ export function Recordings({
           projectId={choice.projectId}
           settings={detector}
           onClose={() => setPresetsOf(null)}
+          onRun={pollSoon}
         />
       )}
       {error && <p role="alert">{error}</p>}
