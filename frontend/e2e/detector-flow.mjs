@@ -185,6 +185,12 @@ try {
   await page.getByRole("button", { name: "Detector presets" }).click();
   await presets.getByRole("button", { name: "Run detector" }).click();
   await presets.getByText("Detector queued on 1 recording").waitFor();
+  // The list follows the run until its row says how many proposals it made.
+  await page
+    .getByRole("row")
+    .filter({ hasText: "detector whistles.wav" })
+    .getByText(/^Detector: \d+ proposals?$/)
+    .waitFor({ timeout: 120_000 });
   await shot("project-run");
 } catch (failure) {
   await page.screenshot({ path: join(artifacts, "detector-failed.png"), fullPage: true });
