@@ -146,7 +146,7 @@ try {
 
   // Relabelling a proposal accepts it: reviewed by this user, its label before remembered.
   const first = found[0];
-  await list.getByRole("button", { name: first.label, exact: true }).first().click();
+  await list.getByRole("button", { name: first.label || "unlabelled", exact: true }).first().click();
   await page.evaluate(() => document.activeElement?.blur());
   await page.keyboard.press("Enter");
   await page.getByLabel("Label").fill("whistle");
