@@ -122,7 +122,9 @@ describe("AnnotationStore with proposals and measurements", () => {
 
   it("accepts a proposal a person moves, in the page and on the server", async () => {
     const server = new FakeServer([proposal("p", 1)]);
-    const store = new AnnotationStore(server, "r1", { username: "ana", now: () => new Date("2026-12-07T12:00:00Z") });
+    const store = new AnnotationStore(server, "r1", {
+      reviewer: { username: "ana", now: () => new Date("2026-12-07T12:00:00Z") },
+    });
     await store.load();
     const [p] = store.getSnapshot().boxes;
     store.change({ ...p, start_s: 1.25 });
@@ -158,6 +160,16 @@ describe("AnnotationStore with proposals and measurements", () => {
     expect(statusText(later.save)).toBe("Saved");
     await store.flush();
     expect(server.patches).toEqual([]);
+  });
+
+  it("replaces every computed value, keeping the box's own", async () => {
+    const scored = { ...box("a", 1), measurements: { "Peak SNR (dB)": 14, "SNR (dB)": 9, "Peak Freq (Hz)": 1200 } };
+    const server = new FakeServer([scored]);
+    server.measurementAnswers = [{ measurements: { a: { "Peak Freq (Hz)": 1500 } }, pending: [] }];
+    const store = new AnnotationStore(server, "r1", { computed: ["Peak Freq (Hz)", "SNR (dB)"] });
+    await store.load();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getSnapshot().boxes[0].measurements).toEqual({ "Peak SNR (dB)": 14, "Peak Freq (Hz)": 1500 });
   });
 
   it("keeps values of old bounds off a box edited since, and takes the new ones after its save", async () => {

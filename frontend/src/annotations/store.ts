@@ -31,6 +31,15 @@ export interface Snapshot {
   measuring: ReadonlySet<string>;
 }
 
+export interface StoreOptions {
+  /** Who accepts the proposals this page edits, and when. */
+  reviewer?: Reviewer;
+  /** The measurement keys the server computes (/config.json): its answer replaces them all. */
+  computed?: readonly string[];
+}
+
+const NOBODY: Reviewer = { username: null, now: () => new Date() };
+
 /**
  * A recording's boxes in the page: loaded from the API, edited through the undo history,
  * every edit handed to autosave. Components read `getSnapshot()` and call the actions.
@@ -57,7 +66,7 @@ export class AnnotationStore {
   constructor(
     private readonly api: AnnotationsApi,
     private readonly recordingId: string,
-    private readonly reviewer: Reviewer = { username: null, now: () => new Date() },
+    private readonly options: StoreOptions = {},
   ) {
     this.measurements = new MeasurementPoll({
       getMeasurements: (id) => api.getMeasurements(id),
@@ -105,7 +114,7 @@ export class AnnotationStore {
   /** A person's edit of a box; editing a proposal accepts it (proposals.ts). */
   change = (box: Annotation): void => {
     const before = this.boxes.get(box.id);
-    if (before && !sameBox(before, box)) this.edit([{ id: box.id, before, after: acceptedOnEdit(before, box, this.reviewer) }]);
+    if (before && !sameBox(before, box)) this.edit([{ id: box.id, before, after: acceptedOnEdit(before, box, this.options.reviewer ?? NOBODY) }]);
   };
 
   remove = (id: string): void => {
@@ -178,15 +187,19 @@ export class AnnotationStore {
 
   /**
    * Computed values merged into the boxes as they are shown and as autosave knows them
-   * saved: the server computed them, so nothing becomes unsaved. A box edited since it was
-   * saved keeps what it has (the values are of its old bounds; the next save measures it).
+   * saved: the server computed them, so nothing becomes unsaved. They replace every computed
+   * key (one the server left out, SNR of a box no louder than around it, goes); the box's
+   * own values (a detector's score, BirdNET's) stay. A box edited since it was saved keeps
+   * what it has (the values are of its old bounds; the next save measures it).
    */
   private measured = (answer: MeasurementsAnswer): void => {
+    const computed = new Set(this.options.computed ?? []);
     let changed = false;
     for (const [id, values] of Object.entries(answer.measurements)) {
       const box = this.boxes.get(id);
       if (!box || this.autosave?.isUnsaved(id)) continue;
-      const merged = { ...box, measurements: { ...box.measurements, ...values } };
+      const own = Object.entries(box.measurements).filter(([key]) => !computed.has(key));
+      const merged = { ...box, measurements: { ...Object.fromEntries(own), ...values } };
       if (sameBox(box, merged)) continue;
       this.boxes.set(id, merged);
       this.autosave?.measured(merged);

@@ -5,6 +5,8 @@ import { statusText } from "./autosave";
 import { newPoint } from "./box";
 import { type AnnotationsApi, AnnotationStore, type Snapshot } from "./store";
 
+const NONE: readonly string[] = [];
+
 /** A recording's boxes and what can be done with them: what BoxLayer, BoxList and the menus take. */
 export type Annotations = Snapshot &
   Pick<
@@ -29,17 +31,18 @@ export type Annotations = Snapshot &
 /**
  * Loads a recording's boxes and keeps them saved: autosave after a pause and when the page
  * is hidden, undo/redo and delete from the keyboard, M marks a point at `playheadS()` (the
- * playback position, s); a proposal `reviewer` edits becomes theirs, accepted.
+ * playback position, s); a proposal `reviewer` edits becomes theirs, accepted; `computed`
+ * names the measurement keys the server computes.
  */
 export function useAnnotations(
   api: AnnotationsApi,
   recordingId: string,
   playheadS?: () => number,
-  reviewer: string | null = null,
+  { reviewer = null, computed = NONE }: { reviewer?: string | null; computed?: readonly string[] } = {},
 ): Annotations {
   const store = useMemo(
-    () => new AnnotationStore(api, recordingId, { username: reviewer, now: () => new Date() }),
-    [api, recordingId, reviewer],
+    () => new AnnotationStore(api, recordingId, { reviewer: { username: reviewer, now: () => new Date() }, computed }),
+    [api, recordingId, reviewer, computed],
   );
   useEffect(() => {
     void store.load();

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Manifest, Recording } from "../api/types";
 import type { MeasurementName } from "../config";
@@ -89,12 +89,13 @@ function Explorer({
     } else setView(next);
   };
   useUrlFollows(recording.id, view);
+  const computed = useMemo(() => measurements.map((m) => m.key), [measurements]);
   const playback = usePlayback({ audioUrl: manifest.audio_url, urlsExpireAt: manifest.urls_expire_at, refresh: onStale });
   const annotations = useAnnotations(
     api,
     recording.id,
     () => Math.min(manifest.duration_s, playback.clock.now().seconds),
-    session.username(),
+    { reviewer: session.username(), computed },
   );
   const [follow, setFollow] = useState(true);
   const [showProposals, setShowProposals] = useState(true);
