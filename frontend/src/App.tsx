@@ -52,7 +52,16 @@ export function App({ config }: { config: Config }) {
           Sign out
         </button>
       </header>
-      {place ? <RecordingPage api={api} place={place} /> : <Recordings api={api} maxUploadBytes={config.maxUploadBytes} pipeline={config.pipeline} />}
+      {place ? (
+        <RecordingPage api={api} place={place} measurements={config.measurements} />
+      ) : (
+        <Recordings
+          api={api}
+          maxUploadBytes={config.maxUploadBytes}
+          pipeline={config.pipeline}
+          detector={config.detector}
+        />
+      )}
     </>
   );
 }

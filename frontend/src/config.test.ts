@@ -20,7 +20,12 @@ const COGNITO = {
 
 describe("parseConfig", () => {
   it("signs in locally when the config names no method, as the local stack writes it", () => {
-    expect(parseConfig(BASE)).toEqual({ ...BASE, auth: { kind: "local" } });
+    expect(parseConfig(BASE)).toEqual({
+      ...BASE,
+      auth: { kind: "local" },
+      detector: { parameters: [], bands: [], maxPresets: 0 },
+      measurements: [],
+    });
     expect(parseConfig({ ...BASE, auth: { kind: "local" } }).auth).toEqual({ kind: "local" });
   });
 
@@ -41,18 +46,30 @@ describe("parseConfig", () => {
     }
   });
 
-  it("takes the detector's parameters and the computed measurements the server serves", () => {
-    const config = parseConfig(BASE);
-    expect(config.detectorParameters[0].unit).toBe("Hz");
-    expect([config.detectorBands, config.maxDetectorPresets]).toEqual([["energy", "preset"], 10]);
-    expect(config.measurements.map((measurement) => measurement.key)).toEqual(["Peak Freq (Hz)"]);
-  });
-
-  it("names a table that is missing or not the server's", () => {
-    expect(() => parseConfig({ ...BASE, measurements: undefined })).toThrow("needs measurements, the list");
-    expect(() => parseConfig({ ...BASE, detectorParameters: [{ name: "x" }] })).toThrow("needs detectorParameters");
-    expect(() => parseConfig({ ...BASE, detectorBands: [1] })).toThrow("needs detectorBands");
-    expect(() => parseConfig({ ...BASE, maxDetectorPresets: 1.5 })).toThrow("needs maxDetectorPresets (a whole number)");
+  it("takes the detector's parameters and the measurements as the server lists them", () => {
+    const snr = {
+      name: "snr_threshold_db",
+      label: "SNR threshold",
+      unit: "dB",
+      default: 6,
+      minimum: 0,
+      maximum: 100,
+      explanation: "A frame is loud when its in-band power is this far above the noise level.",
+    };
+    const peak = { key: "Peak Freq (Hz)", short: "Peak F", definition: "Frequency of the loudest cell." };
+    const config = parseConfig({
+      ...BASE,
+      detectorParameters: [snr],
+      detectorBands: ["energy", "preset"],
+      maxDetectorPresets: 10,
+      measurements: [peak],
+    });
+    expect(config.detector).toEqual({ parameters: [snr], bands: ["energy", "preset"], maxPresets: 10 });
+    expect(config.measurements).toEqual([peak]);
+    expect(() => parseConfig({ ...BASE, detectorParameters: [{ ...snr, maximum: "100" }] })).toThrow(
+      "detectorParameters is not a list as the server writes it",
+    );
+    expect(() => parseConfig({ ...BASE, measurements: { key: "x" } })).toThrow("measurements is not a list");
   });
 
   it("names what is wrong", () => {

@@ -22,7 +22,7 @@ export interface PipelineTimings {
 
 const TIMINGS: (keyof PipelineTimings)[] = ["jobBudgetS", "leaseS", "sweepEveryS", "uploadUrlS", "lateUploadS"];
 
-/** One number of a detector preset as its form shows it (chalicelib/detector_presets.py). */
+/** One number of a detector preset as the form shows it (chalicelib/detector_presets.py). */
 export interface DetectorParameter {
   name: string;
   label: string;
@@ -30,15 +30,20 @@ export interface DetectorParameter {
   default: number;
   minimum: number;
   maximum: number;
-  /** One sentence for the people who set it. */
+  /** One sentence: what the number does. */
   explanation: string;
 }
 
-/** A measurement the server computes on every box (chalicelib/measurement_names.py). */
-export interface ComputedMeasurement {
-  /** Its key in a box's measurements: Raven's column name, unit in brackets. */
+/** The presets' form: its numbers, the band choices, how many presets a project may have. */
+export interface DetectorSettings {
+  parameters: DetectorParameter[];
+  bands: string[];
+  maxPresets: number;
+}
+
+/** A measurement computed on every box: its key in `measurements`, a short name, its definition. */
+export interface MeasurementName {
   key: string;
-  /** A short name for narrow columns. */
   short: string;
   definition: string;
 }
@@ -49,12 +54,9 @@ export interface Config {
   maxUploadBytes: number;
   auth: AuthConfig;
   pipeline: PipelineTimings;
-  detectorParameters: DetectorParameter[];
-  /** Where a proposal's band comes from: "energy" (the event's) or "preset" (the preset's). */
-  detectorBands: string[];
-  maxDetectorPresets: number;
-  /** The computed measurements, in column order. */
-  measurements: ComputedMeasurement[];
+  /** Empty lists where a server predates detectors and measurements: the page then offers neither. */
+  detector: DetectorSettings;
+  measurements: MeasurementName[];
 }
 
 export async function loadConfig(): Promise<Config> {
@@ -74,31 +76,32 @@ export function parseConfig(raw: unknown): Config {
     maxUploadBytes: given.maxUploadBytes,
     auth: parseAuth(given.auth),
     pipeline: parsePipeline(given.pipeline),
-    detectorParameters: listOf<DetectorParameter>(given.detectorParameters, "detectorParameters", ["name", "label", "unit", "explanation"]),
-    detectorBands: listOf<string>(given.detectorBands, "detectorBands", []),
-    maxDetectorPresets: count(given.maxDetectorPresets, "maxDetectorPresets"),
-    measurements: listOf<ComputedMeasurement>(given.measurements, "measurements", ["key", "short", "definition"]),
+    detector: {
+      parameters: listOf(given.detectorParameters, "detectorParameters", isParameter),
+      bands: listOf(given.detectorBands, "detectorBands", (band): band is string => typeof band === "string"),
+      maxPresets: typeof given.maxDetectorPresets === "number" ? given.maxDetectorPresets : 0,
+    },
+    measurements: listOf(given.measurements, "measurements", isMeasurement),
   };
 }
 
-/** A list /config.json must hold; each item an object with the string fields ``texts``
- * (or, with none named, a string). */
-function listOf<T>(raw: unknown, name: string, texts: string[]): T[] {
-  const fine = (item: unknown) =>
-    texts.length === 0
-      ? typeof item === "string"
-      : typeof item === "object" && item !== null && texts.every((text) => typeof (item as Record<string, unknown>)[text] === "string");
-  if (!Array.isArray(raw) || !raw.every(fine)) {
-    throw new Error(`/config.json needs ${name}, the list the server serves, not ${JSON.stringify(raw)?.slice(0, 80)}.`);
-  }
-  return raw as T[];
+function listOf<T>(raw: unknown, name: string, valid: (item: unknown) => item is T): T[] {
+  if (raw === undefined) return [];
+  if (Array.isArray(raw) && raw.every(valid)) return raw;
+  throw new Error(`/config.json's ${name} is not a list as the server writes it: ${JSON.stringify(raw).slice(0, 120)}`);
 }
 
-function count(raw: unknown, name: string): number {
-  if (typeof raw !== "number" || !Number.isInteger(raw) || raw < 0) {
-    throw new Error(`/config.json needs ${name} (a whole number), not ${JSON.stringify(raw)}.`);
-  }
-  return raw;
+function isParameter(raw: unknown): raw is DetectorParameter {
+  const p = (raw ?? {}) as Record<string, unknown>;
+  return (
+    ["name", "label", "unit", "explanation"].every((key) => typeof p[key] === "string") &&
+    ["default", "minimum", "maximum"].every((key) => typeof p[key] === "number")
+  );
+}
+
+function isMeasurement(raw: unknown): raw is MeasurementName {
+  const m = (raw ?? {}) as Record<string, unknown>;
+  return typeof m.key === "string" && typeof m.short === "string" && typeof m.definition === "string";
 }
 
 function parsePipeline(raw: unknown): PipelineTimings {

@@ -18,6 +18,7 @@ import {
   resizedBox,
   visibleBoxes,
 } from "./geometry";
+import { isProposal } from "./proposals";
 import type { Annotations } from "./useAnnotations";
 
 export interface BoxLayerProps {
@@ -31,6 +32,8 @@ export interface BoxLayerProps {
   onSeek?: (seconds: number) => void;
   /** A double-click on a box or a point. */
   onPlayBox?: (box: Annotation) => void;
+  /** Whether proposals (proposals.ts) are drawn, and so can be picked. */
+  showProposals?: boolean;
 }
 
 /** What the pointer is doing since it went down on the plot. */
@@ -63,8 +66,12 @@ const CURSORS: Record<Part, string> = {
  * a point (its label typed next, as after drawing a box). Shift+pointer belongs to the
  * viewer's pan: those events are left alone and bubble to it.
  */
-export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayBox }: BoxLayerProps) {
-  const { boxes, selectedId, editingId } = annotations;
+export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayBox, showProposals = true }: BoxLayerProps) {
+  const { selectedId, editingId } = annotations;
+  const shown = useMemo(
+    () => (showProposals ? annotations.boxes : annotations.boxes.filter((box) => !isProposal(box))),
+    [annotations.boxes, showProposals],
+  );
   const canvas = useRef<HTMLCanvasElement>(null);
   const gesture = useRef<Gesture | null>(null);
   // The box under the pointer as it will be once the drag ends: drawn, moved or resized.
@@ -72,9 +79,9 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
   const [cursor, setCursor] = useState("crosshair");
   const limits: Limits = useMemo(() => ({ durationS, fMaxHz }), [durationS, fMaxHz]);
 
-  const visible = useMemo(() => visibleBoxes(view, boxes), [view, boxes]);
-  const selected = useMemo(() => boxes.find((box) => box.id === selectedId) ?? null, [boxes, selectedId]);
-  const editing = useMemo(() => boxes.find((box) => box.id === editingId) ?? null, [boxes, editingId]);
+  const visible = useMemo(() => visibleBoxes(view, shown), [view, shown]);
+  const selected = useMemo(() => shown.find((box) => box.id === selectedId) ?? null, [shown, selectedId]);
+  const editing = useMemo(() => shown.find((box) => box.id === editingId) ?? null, [shown, editingId]);
 
   useLayoutEffect(() => {
     const element = canvas.current;
@@ -191,7 +198,7 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
         </output>
       )}
       {editing && (
-        <LabelEditor key={editing.id} view={view} box={editing} boxes={boxes} annotations={annotations} />
+        <LabelEditor key={editing.id} view={view} box={editing} boxes={shown} annotations={annotations} />
       )}
     </div>
   );

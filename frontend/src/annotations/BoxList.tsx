@@ -1,14 +1,22 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { Annotation } from "../api/types";
+import type { MeasurementName } from "../config";
 import "./annotations.css";
 import { isPoint } from "./box";
+import { ColumnPicker } from "./ColumnPicker";
+import { formatMeasurement, readColumns, saveColumns } from "./columns";
 import { kHz } from "./geometry";
+import { isProposal, proposalCount, sourceWords } from "./proposals";
 import type { Annotations } from "./useAnnotations";
 
 export interface BoxListProps {
   annotations: Annotations;
   /** A box chosen in the list: the page brings it into view. */
   onJump: (box: Annotation) => void;
+  /** The measurements the server computes (/config.json), offered as columns. */
+  measurements?: readonly MeasurementName[];
+  /** Whether proposals are listed (they are counted either way). */
+  showProposals?: boolean;
 }
 
 // Rows in the page at once: a 10 000-box recording stays quick to render.
@@ -17,9 +25,23 @@ const ROWS = 100;
 const seconds = (s: number) => s.toFixed(3);
 const band = (hz: number | null, missing: string) => (hz === null ? missing : kHz(hz));
 
-/** The boxes in time order, with their label, bounds and a Delete button each; a point says so. */
-export function BoxList({ annotations, onJump }: BoxListProps) {
-  const { boxes, selectedId } = annotations;
+/**
+ * The boxes in time order, with their label, bounds, the measurement columns chosen and a
+ * Delete button each; a point, a proposal and a box being measured say so.
+ */
+export function BoxList({ annotations, onJump, measurements = [], showProposals = true }: BoxListProps) {
+  const { selectedId, measuring } = annotations;
+  const proposals = proposalCount(annotations.boxes);
+  const boxes = useMemo(
+    () => (showProposals ? annotations.boxes : annotations.boxes.filter((box) => !isProposal(box))),
+    [annotations.boxes, showProposals],
+  );
+  const [columns, setColumns] = useState(() => readColumns(localStorage, measurements));
+  const shortNames = new Map(measurements.map((m) => [m.key, m]));
+  function chooseColumns(keys: string[]) {
+    setColumns(keys);
+    saveColumns(localStorage, keys);
+  }
   const selectedIndex = boxes.findIndex((box) => box.id === selectedId);
   const [page, setPage] = useState(0);
   // The page shows the selected box when it changes: chosen on the spectrogram, or by Next.
@@ -44,8 +66,16 @@ export function BoxList({ annotations, onJump }: BoxListProps) {
 
   return (
     <section className="box-list" aria-label="Boxes">
-      <h2>Boxes ({boxes.length})</h2>
-      <div>
+      <h2>
+        Boxes ({annotations.boxes.length})
+        {proposals > 0 && (
+          <span className="proposal-count">
+            {proposals} {proposals === 1 ? "proposal" : "proposals"}
+            {!showProposals && " (hidden)"}
+          </span>
+        )}
+      </h2>
+      <div className="box-list-tools">
         <button type="button" onClick={() => step(-1)} disabled={boxes.length === 0 || selectedIndex === 0}>
           Previous box
         </button>{" "}
@@ -56,6 +86,7 @@ export function BoxList({ annotations, onJump }: BoxListProps) {
         >
           Next box
         </button>
+        {measurements.length > 0 && <ColumnPicker available={measurements} chosen={columns} onChange={chooseColumns} />}
       </div>
       {boxes.length === 0 ? (
         <p>No boxes yet: drag on the spectrogram to draw one; double-click, or press M while listening, to mark a point.</p>
@@ -68,6 +99,11 @@ export function BoxList({ annotations, onJump }: BoxListProps) {
               <th className="number">End (s)</th>
               <th className="number">Low (kHz)</th>
               <th className="number">High (kHz)</th>
+              {columns.map((key) => (
+                <th key={key} className="number" title={`${key}: ${shortNames.get(key)?.definition ?? ""}`}>
+                  {shortNames.get(key)?.short ?? key}
+                </th>
+              ))}
               <th>
                 <span className="visually-hidden">Delete</span>
               </th>
@@ -75,17 +111,32 @@ export function BoxList({ annotations, onJump }: BoxListProps) {
           </thead>
           <tbody>
             {rows.map((box) => (
-              <tr key={box.id} className={box.id === selectedId ? "selected" : undefined} aria-current={box.id === selectedId ? "true" : undefined}>
+              <tr
+                key={box.id}
+                className={[box.id === selectedId && "selected", isProposal(box) && "proposal"].filter(Boolean).join(" ") || undefined}
+                aria-current={box.id === selectedId ? "true" : undefined}
+              >
                 <td>
                   <button type="button" className="label" onClick={() => choose(box)}>
                     {box.label || <span className="unlabelled">unlabelled</span>}
                   </button>
                   {isPoint(box) && <span className="point-tag">point</span>}
+                  {isProposal(box) && (
+                    <span className="proposal-tag" title={`Proposed by ${sourceWords(box.source ?? "")}; not reviewed yet`}>
+                      proposal
+                    </span>
+                  )}
+                  {measuring.has(box.id) && <span className="measuring">measuring…</span>}
                 </td>
                 <td className="number">{seconds(box.start_s)}</td>
                 <td className="number">{seconds(box.end_s)}</td>
                 <td className="number">{band(box.low_hz, "0")}</td>
                 <td className="number">{band(box.high_hz, "top")}</td>
+                {columns.map((key) => (
+                  <td key={key} className="number">
+                    {key in box.measurements ? formatMeasurement(key, box.measurements[key]) : ""}
+                  </td>
+                ))}
                 <td>
                   <button
                     type="button"

@@ -129,6 +129,16 @@ export class Autosave {
     return [...merged.values()];
   }
 
+  /** Whether the box has changes not saved yet. */
+  isUnsaved(id: string): boolean {
+    return this.pending.has(id);
+  }
+
+  /** The server's own values of a saved box (its computed measurements): nothing to send. */
+  measured(box: Annotation): void {
+    if (this.saved.has(box.id)) this.saved.set(box.id, box);
+  }
+
   /** The server's set replaced ours (an import): nothing of ours is pending any more. */
   reset(set: AnnotationSet): void {
     this.pending.clear();

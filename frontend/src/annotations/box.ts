@@ -2,7 +2,10 @@ import type { Annotation } from "../api/types";
 
 export type Bounds = Pick<Annotation, "start_s" | "end_s" | "low_hz" | "high_hz">;
 
-/** A box just drawn: unlabelled, on the first channel, a person's (no source, nothing to review), with an id of our own (the server takes any [A-Za-z0-9_-]{1,64}). */
+/**
+ * A box just drawn: unlabelled, on the first channel, with an id of our own (the server takes
+ * any [A-Za-z0-9_-]{1,64}); a person's (no source) and so never a proposal.
+ */
 export function newBox(bounds: Bounds, id: string = crypto.randomUUID()): Annotation {
   return {
     id,

@@ -2,11 +2,16 @@ import type { Annotation } from "../api/types";
 import type { View } from "../viewer/view";
 import { type Bounds, isPoint } from "./box";
 import { boxRect, FLAG_PX, markerRect, type Rect } from "./geometry";
+import { isProposal } from "./proposals";
 
 // Light lines over a dark outline read on every colour of viridis, dark purple to yellow.
 const OUTLINE = "rgba(0, 0, 0, 0.65)";
 const LINE = "rgba(255, 255, 255, 0.95)";
 const FILL = "rgba(255, 255, 255, 0.07)";
+// Proposals: magenta, a colour viridis never uses, and dashed, so they read apart from people's boxes.
+const PROPOSAL = "rgba(255, 110, 240, 0.95)";
+const PROPOSAL_FILL = "rgba(255, 110, 240, 0.06)";
+const PROPOSAL_DASH = [6, 4];
 const SELECTED = "#ff8c1a";
 const SELECTED_FILL = "rgba(255, 140, 26, 0.18)";
 const FONT = "12px system-ui, sans-serif";
@@ -23,31 +28,27 @@ export interface Scene {
   drawing: Bounds | null;
 }
 
+/** How a group of boxes is drawn: people's boxes solid white, proposals dashed magenta. */
+interface Style {
+  line: string;
+  fill: string;
+  dash: number[];
+}
+const PERSON: Style = { line: LINE, fill: FILL, dash: [] };
+const PROPOSED: Style = { line: PROPOSAL, fill: PROPOSAL_FILL, dash: PROPOSAL_DASH };
+
 /**
- * All boxes on one canvas: the unselected ones as one path (one fill, two strokes, however
- * many there are), their points' markers as another, then their labels as text, then the
- * selected box with its handles (a selected point: its marker in the selection's colour).
+ * All boxes on one canvas: people's unselected boxes as one path (one fill, two strokes,
+ * however many there are), their points' markers as another, their labels as text; then the
+ * proposals the same way, dashed; then the selected box with its handles (a selected point:
+ * its marker in the selection's colour), still dashed while it is a proposal.
  */
 export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
   const { view, selected } = scene;
   ctx.clearRect(0, 0, view.widthPx, view.heightPx);
   const others = scene.boxes.filter((box) => box.id !== selected?.id);
-  const boxes = others.filter((box) => !isPoint(box));
-  const points = others.filter(isPoint);
-  const rects = boxes.map((box) => boxRect(view, box));
-  const markers = points.map((point) => markerRect(view, point));
-
-  ctx.beginPath();
-  for (const r of rects) ctx.rect(r.x, r.y, r.w, r.h);
-  ctx.fillStyle = FILL;
-  ctx.fill();
-  outline(ctx, LINE, 1.5);
-  drawMarkers(ctx, markers, LINE, 1.5);
-
-  ctx.font = FONT;
-  ctx.textBaseline = "top";
-  boxes.forEach((box, i) => label(ctx, box.label, rects[i]));
-  points.forEach((point, i) => pointLabel(ctx, point.label, markers[i], view.widthPx));
+  drawGroup(ctx, view, others.filter((box) => !isProposal(box)), PERSON);
+  drawGroup(ctx, view, others.filter(isProposal), PROPOSED);
 
   if (selected && isPoint(selected)) {
     const r = markerRect(view, selected);
@@ -59,7 +60,9 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
     ctx.rect(r.x, r.y, r.w, r.h);
     ctx.fillStyle = SELECTED_FILL;
     ctx.fill();
+    ctx.setLineDash(isProposal(selected) ? PROPOSAL_DASH : []);
     outline(ctx, SELECTED, 2);
+    ctx.setLineDash([]);
     label(ctx, selected.label, r);
     handles(ctx, r);
   }
@@ -72,6 +75,26 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
     outline(ctx, LINE, 1.5);
     ctx.setLineDash([]);
   }
+}
+
+/** Boxes and points of one style: outlines first, labels over them. */
+function drawGroup(ctx: CanvasRenderingContext2D, view: View, group: readonly Annotation[], style: Style): void {
+  const boxes = group.filter((box) => !isPoint(box));
+  const points = group.filter(isPoint);
+  const rects = boxes.map((box) => boxRect(view, box));
+  const markers = points.map((point) => markerRect(view, point));
+  ctx.setLineDash(style.dash);
+  ctx.beginPath();
+  for (const r of rects) ctx.rect(r.x, r.y, r.w, r.h);
+  ctx.fillStyle = style.fill;
+  ctx.fill();
+  outline(ctx, style.line, 1.5);
+  drawMarkers(ctx, markers, style.line, 1.5);
+  ctx.setLineDash([]);
+  ctx.font = FONT;
+  ctx.textBaseline = "top";
+  boxes.forEach((box, i) => label(ctx, box.label, rects[i]));
+  points.forEach((point, i) => pointLabel(ctx, point.label, markers[i], view.widthPx));
 }
 
 /** Points' markers as one path: a vertical line over the band, a flag at its top pointing right. */

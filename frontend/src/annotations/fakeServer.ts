@@ -1,4 +1,5 @@
 import { ApiError, ConflictError, type ExportFormat, type ImportFormat } from "../api/client";
+import type { MeasurementsAnswer } from "../api/types";
 import type { Annotation, AnnotationChanges, AnnotationSet } from "../api/types";
 import type { AnnotationsApi } from "./store";
 
@@ -14,6 +15,8 @@ export class FakeServer implements AnnotationsApi {
   version = 0;
   patches: Patch[] = [];
   failNext: Error[] = [];
+  /** What GET .../measurements answers next (each answer taken in turn; the last one stays). */
+  measurementAnswers: MeasurementsAnswer[] = [{ measurements: {}, pending: [] }];
   /** The next request reaches the server but its answer is lost. */
   loseNextAnswer = false;
   private held: (() => void)[] = [];
@@ -62,6 +65,10 @@ export class FakeServer implements AnnotationsApi {
       throw new ApiError(0, "PATCH could not reach the API: TypeError: Failed to fetch");
     }
     return { version: this.version, annotation_count: this.boxes.size, upserted: patch.upsert, deleted: patch.delete };
+  }
+
+  async getMeasurements(): Promise<MeasurementsAnswer> {
+    return this.measurementAnswers.length > 1 ? this.measurementAnswers.shift()! : this.measurementAnswers[0];
   }
 
   /** JSON export of what the server holds, named as the API names it. */

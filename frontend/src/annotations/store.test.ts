@@ -111,3 +111,103 @@ describe("AnnotationStore", () => {
     expect(store.getSnapshot().loadError).toBe("no recording 'r1'");
   });
 });
+
+describe("AnnotationStore with proposals and measurements", () => {
+  const proposal = (id: string, start_s: number): Annotation => ({
+    ...box(id, start_s),
+    label: "Whistles",
+    source: "detector:Whistles",
+    review: null,
+  });
+
+  it("accepts a proposal a person moves, in the page and on the server", async () => {
+    const server = new FakeServer([proposal("p", 1)]);
+    const store = new AnnotationStore(server, "r1", {
+      reviewer: { username: "ana", now: () => new Date("2026-12-07T12:00:00Z") },
+    });
+    await store.load();
+    const [p] = store.getSnapshot().boxes;
+    store.change({ ...p, start_s: 1.25 });
+    await store.flush();
+    expect(server.boxes.get("p")?.review).toEqual({
+      state: "accepted",
+      by: "ana",
+      at: "2026-12-07T12:00:00.000Z",
+      label_before: "Whistles",
+    });
+    store.undo();
+    expect(store.getSnapshot().boxes[0].review).toBeNull();
+  });
+
+  it("merges computed values into the boxes without marking anything unsaved, and says which are measuring", async () => {
+    const server = new FakeServer([box("a", 1), box("b", 2)]);
+    server.measurementAnswers = [
+      { measurements: { a: { "Peak Freq (Hz)": 1500 } }, pending: ["b"] },
+      { measurements: { a: { "Peak Freq (Hz)": 1500 }, b: { "Peak Freq (Hz)": 1800 } }, pending: [] },
+    ];
+    const store = new AnnotationStore(server, "r1");
+    await store.load();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = store.getSnapshot();
+    expect(first.boxes.find((b) => b.id === "a")?.measurements).toEqual({ "Peak Freq (Hz)": 1500 });
+    expect([...first.measuring]).toEqual(["b"]);
+    expect(statusText(first.save)).toBe("Saved");
+    await vi.advanceTimersByTimeAsync(1000);
+    const later = store.getSnapshot();
+    expect(later.boxes.find((b) => b.id === "b")?.measurements).toEqual({ "Peak Freq (Hz)": 1800 });
+    expect(later.measuring.size).toBe(0);
+    expect(later.canUndo).toBe(false);
+    expect(statusText(later.save)).toBe("Saved");
+    await store.flush();
+    expect(server.patches).toEqual([]);
+  });
+
+  it("replaces every computed value, keeping the box's own", async () => {
+    const scored = { ...box("a", 1), measurements: { "Peak SNR (dB)": 14, "SNR (dB)": 9, "Peak Freq (Hz)": 1200 } };
+    const server = new FakeServer([scored]);
+    server.measurementAnswers = [{ measurements: { a: { "Peak Freq (Hz)": 1500 } }, pending: [] }];
+    const store = new AnnotationStore(server, "r1", { computed: ["Peak Freq (Hz)", "SNR (dB)"] });
+    await store.load();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getSnapshot().boxes[0].measurements).toEqual({ "Peak SNR (dB)": 14, "Peak Freq (Hz)": 1500 });
+  });
+
+  it("keeps values of old bounds off a box edited since, and takes the new ones after its save", async () => {
+    const server = new FakeServer([box("a", 1)]);
+    server.measurementAnswers = [
+      { measurements: {}, pending: ["a"] },
+      { measurements: { a: { "Delta Time (s)": 1 } }, pending: [] },
+      { measurements: { a: { "Delta Time (s)": 2 } }, pending: [] },
+    ];
+    const store = new AnnotationStore(server, "r1");
+    await store.load();
+    const [a] = store.getSnapshot().boxes;
+    server.hold();
+    store.change({ ...a, end_s: 3 });
+    // The first round asks again at 1 s, while the edit is still on its way.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(store.getSnapshot().boxes[0].measurements).toEqual({});
+    server.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.patches).toHaveLength(1);
+    expect(store.getSnapshot().boxes[0].measurements).toEqual({ "Delta Time (s)": 2 });
+    expect(statusText(store.getSnapshot().save)).toBe("Saved");
+  });
+
+  it("reads the boxes again after a detector run, once the person's changes are saved", async () => {
+    const server = new FakeServer([box("a", 1)]);
+    const store = new AnnotationStore(server, "r1");
+    await store.load();
+    store.add(box("mine", 3));
+    // The worker writes its proposals meanwhile, in a version of its own.
+    server.theirEdit((boxes) => boxes.set("p", proposal("p", 5)));
+    await store.reload();
+    expect(statusText(store.getSnapshot().save)).toBe("Conflict");
+    expect(store.getSnapshot().notice).toBe("New boxes are on the server; they show once yours are saved (Conflict).");
+    await store.keepMine();
+    await store.flush();
+    await store.reload();
+    expect(store.getSnapshot().boxes.map((b) => b.id)).toEqual(["a", "mine", "p"]);
+    expect(store.getSnapshot().boxes[2].source).toBe("detector:Whistles");
+  });
+});

@@ -1,12 +1,15 @@
 import type { ApiClient, ExportFormat, ImportFormat } from "../api/client";
+import type { MeasurementsAnswer } from "../api/types";
 import type { Annotation, AnnotationSet } from "../api/types";
 import { Autosave, type SaveState, statusText } from "./autosave";
 import { byStart, sameBox } from "./box";
 import { applyEdits, type Edit, History } from "./history";
+import { MeasurementPoll } from "./measuring";
+import { acceptedOnEdit, type Reviewer } from "./proposals";
 
 export type AnnotationsApi = Pick<
   ApiClient,
-  "getAnnotations" | "changeAnnotations" | "exportAnnotations" | "importAnnotations"
+  "getAnnotations" | "changeAnnotations" | "exportAnnotations" | "importAnnotations" | "getMeasurements"
 >;
 
 /** What the page shows of a recording's boxes at one moment; a new object after every change. */
@@ -24,7 +27,18 @@ export interface Snapshot {
   canRedo: boolean;
   /** A sentence about the last import or conflict answer ("... the undo history starts again"). */
   notice: string | null;
+  /** Boxes the server is still measuring (their values are not current yet). */
+  measuring: ReadonlySet<string>;
 }
+
+export interface StoreOptions {
+  /** Who accepts the proposals this page edits, and when. */
+  reviewer?: Reviewer;
+  /** The measurement keys the server computes (/config.json): its answer replaces them all. */
+  computed?: readonly string[];
+}
+
+const NOBODY: Reviewer = { username: null, now: () => new Date() };
 
 /**
  * A recording's boxes in the page: loaded from the API, edited through the undo history,
@@ -44,13 +58,23 @@ export class AnnotationStore {
     canUndo: false,
     canRedo: false,
     notice: null,
+    measuring: new Set(),
   };
   private readonly listeners = new Set<() => void>();
+  private readonly measurements: MeasurementPoll;
 
   constructor(
     private readonly api: AnnotationsApi,
     private readonly recordingId: string,
-  ) {}
+    private readonly options: StoreOptions = {},
+  ) {
+    this.measurements = new MeasurementPoll({
+      getMeasurements: (id) => api.getMeasurements(id),
+      recordingId,
+      onAnswer: this.measured,
+      onGiveUp: () => this.publish({ measuring: new Set() }),
+    });
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -67,10 +91,15 @@ export class AnnotationStore {
         api: this.api,
         recordingId: this.recordingId,
         loaded: set,
-        onState: (save) => this.publish({ save }),
+        onState: (save) => {
+          this.publish({ save });
+          // Whatever was just saved may lack its computed values: the worker is measuring it.
+          if (save.kind === "saved") void this.measurements.start();
+        },
       });
       this.show(set.annotations, null);
       this.publish({ loaded: true, loadError: null });
+      void this.measurements.start();
     } catch (error) {
       this.publish({ loadError: error instanceof Error ? error.message : String(error) });
     }
@@ -82,9 +111,10 @@ export class AnnotationStore {
     this.publish({ selectedId: box.id, editingId: box.id });
   };
 
+  /** A person's edit of a box; editing a proposal accepts it (proposals.ts). */
   change = (box: Annotation): void => {
     const before = this.boxes.get(box.id);
-    if (before && !sameBox(before, box)) this.edit([{ id: box.id, before, after: box }]);
+    if (before && !sameBox(before, box)) this.edit([{ id: box.id, before, after: acceptedOnEdit(before, box, this.options.reviewer ?? NOBODY) }]);
   };
 
   remove = (id: string): void => {
@@ -138,10 +168,46 @@ export class AnnotationStore {
     return set;
   };
 
+  /**
+   * The server's boxes again, once ours are saved (a detector run added proposals): with
+   * changes still unsaved nothing is replaced, and the notice says why.
+   */
+  reload = async (): Promise<void> => {
+    await this.flush();
+    if (this.snapshot.save.kind === "saved") return this.load();
+    this.publish({ notice: `New boxes are on the server; they show once yours are saved (${statusText(this.snapshot.save)}).` });
+  };
+
   /** Saves what is pending before leaving the recording; stops the timers. */
   close = (): void => {
     void this.flush();
     this.autosave?.dispose();
+    this.measurements.stop();
+  };
+
+  /**
+   * Computed values merged into the boxes as they are shown and as autosave knows them
+   * saved: the server computed them, so nothing becomes unsaved. They replace every computed
+   * key (one the server left out, SNR of a box no louder than around it, goes); the box's
+   * own values (a detector's score, BirdNET's) stay. A box edited since it was saved keeps
+   * what it has (the values are of its old bounds; the next save measures it).
+   */
+  private measured = (answer: MeasurementsAnswer): void => {
+    const computed = new Set(this.options.computed ?? []);
+    let changed = false;
+    for (const [id, values] of Object.entries(answer.measurements)) {
+      const box = this.boxes.get(id);
+      if (!box || this.autosave?.isUnsaved(id)) continue;
+      const own = Object.entries(box.measurements).filter(([key]) => !computed.has(key));
+      const merged = { ...box, measurements: { ...Object.fromEntries(own), ...values } };
+      if (sameBox(box, merged)) continue;
+      this.boxes.set(id, merged);
+      this.autosave?.measured(merged);
+      changed = true;
+    }
+    const measuring = new Set(answer.pending);
+    if (changed) this.publishBoxes({ measuring });
+    else this.publish({ measuring });
   };
 
   /** A conflict's answer: their boxes read again, shown as the answer gives them. */

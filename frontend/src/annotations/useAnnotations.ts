@@ -5,6 +5,8 @@ import { statusText } from "./autosave";
 import { newPoint } from "./box";
 import { type AnnotationsApi, AnnotationStore, type Snapshot } from "./store";
 
+const NONE: readonly string[] = [];
+
 /** A recording's boxes and what can be done with them: what BoxLayer, BoxList and the menus take. */
 export type Annotations = Snapshot &
   Pick<
@@ -20,6 +22,7 @@ export type Annotations = Snapshot &
     | "keepMine"
     | "exportFile"
     | "importFile"
+    | "reload"
   > & {
     /** The save state as the page words it: "Saved", "Saving…", "Unsaved changes", "Conflict", "Not saved: …". */
     status: string;
@@ -28,10 +31,19 @@ export type Annotations = Snapshot &
 /**
  * Loads a recording's boxes and keeps them saved: autosave after a pause and when the page
  * is hidden, undo/redo and delete from the keyboard, M marks a point at `playheadS()` (the
- * playback position, s).
+ * playback position, s); a proposal `reviewer` edits becomes theirs, accepted; `computed`
+ * names the measurement keys the server computes.
  */
-export function useAnnotations(api: AnnotationsApi, recordingId: string, playheadS?: () => number): Annotations {
-  const store = useMemo(() => new AnnotationStore(api, recordingId), [api, recordingId]);
+export function useAnnotations(
+  api: AnnotationsApi,
+  recordingId: string,
+  playheadS?: () => number,
+  { reviewer = null, computed = NONE }: { reviewer?: string | null; computed?: readonly string[] } = {},
+): Annotations {
+  const store = useMemo(
+    () => new AnnotationStore(api, recordingId, { reviewer: { username: reviewer, now: () => new Date() }, computed }),
+    [api, recordingId, reviewer, computed],
+  );
   useEffect(() => {
     void store.load();
     return store.close;
@@ -48,6 +60,7 @@ export function useAnnotations(api: AnnotationsApi, recordingId: string, playhea
     expose("annotations", {
       boxes: (): Annotation[] => [...store.getSnapshot().boxes],
       status: (): string => statusText(store.getSnapshot().save),
+      measuring: (): string[] => [...store.getSnapshot().measuring],
     });
   }, [store]);
 
@@ -66,6 +79,7 @@ export function useAnnotations(api: AnnotationsApi, recordingId: string, playhea
       keepMine: store.keepMine,
       exportFile: store.exportFile,
       importFile: store.importFile,
+      reload: store.reload,
     }),
     [snapshot, store],
   );

@@ -4,8 +4,11 @@ import type {
   AnnotationChanges,
   AnnotationSet,
   Created,
+  Detection,
   DetectorOutputImport,
+  DetectorPreset,
   Manifest,
+  MeasurementsAnswer,
   PartUrls,
   Project,
   Recording,
@@ -202,6 +205,30 @@ export class ApiClient {
     );
   }
 
+  /** The computed values of the boxes whose bounds are current, and the boxes still being measured. */
+  getMeasurements(id: string): Promise<MeasurementsAnswer> {
+    return this.request("GET", `${recordingPath(id)}/measurements`);
+  }
+
+  /** Runs the project's presets (``presets``: these names only) on the recording again; answers the queued state. */
+  detectRecording(id: string, presets?: string[]): Promise<{ detection: Detection }> {
+    return this.request("POST", `${recordingPath(id)}/detect`, presets ? { presets } : {});
+  }
+
+  /** The same on each recording of the project; answers how many were queued. */
+  detectProject(id: string, presets?: string[]): Promise<{ recordings: number }> {
+    return this.request("POST", `${projectPath(id)}/detect`, presets ? { presets } : {});
+  }
+
+  getProject(id: string): Promise<Project> {
+    return this.request("GET", projectPath(id));
+  }
+
+  /** Replaces the project's detector presets; the server checks them (400 names the preset and field). */
+  changeDetectors(id: string, detectors: DetectorPreset[]): Promise<Project> {
+    return this.request("PATCH", projectPath(id), { detectors });
+  }
+
   listProjects(cursor?: string): Promise<{ projects: Project[]; next: string | null }> {
     return this.request("GET", `/projects${query({ cursor })}`);
   }
@@ -228,6 +255,10 @@ export type RecordingFilters = {
 
 function recordingPath(id: string): string {
   return `/recordings/${encodeURIComponent(id)}`;
+}
+
+function projectPath(id: string): string {
+  return `/projects/${encodeURIComponent(id)}`;
 }
 
 function query(params: Record<string, string | number | undefined>): string {

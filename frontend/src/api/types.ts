@@ -14,6 +14,10 @@ type Answer<Operation, Code extends number> = Operation extends {
   : never;
 
 export type Recording = Schemas["Recording"];
+/** A recording's last detector run: queued, running, done or failed, with what each preset found. */
+export type Detection = Schemas["Detection"];
+/** One preset's part of a run: proposals kept, candidates found, refused and why. */
+export type PresetOutcome = Schemas["PresetDetections"];
 /** A spectrogram's status; a listed recording's is null only once it was deleted meanwhile. */
 export type Status = NonNullable<Recording["status"]>;
 /** A page of GET /recordings; `server_time` is when the API read it, by the clock `updated_at` is written with. */
@@ -42,10 +46,16 @@ export type Tile = Manifest["tiles"][number];
 
 /** A box in seconds and hertz (never pixels); low_hz/high_hz null = the whole band. */
 export type Annotation = Schemas["Annotation"];
+/** Who reviewed a box, when, and its label before that review. */
+export type Review = NonNullable<Annotation["review"]>;
 export type AnnotationSet = Schemas["Annotations"];
 /** PATCH's answer: the new version and what it applied. */
 export type AnnotationChanges = Answer<paths["/recordings/{recording_id}/annotations"]["patch"], 200>;
+/** GET /recordings/{id}/measurements: computed values per box, and the boxes still being measured. */
+export type MeasurementsAnswer = Answer<paths["/recordings/{recording_id}/measurements"]["get"], 200>;
 
 export type Project = Schemas["Project"];
 /** One result file of a deployment's detector output, imported into a project's recordings it names. */
 export type DetectorOutputImport = Schemas["DetectorOutputImport"];
+/** A project's band-limited energy detector settings (chalicelib/detector_presets.py). */
+export type DetectorPreset = Schemas["DetectorPreset"];

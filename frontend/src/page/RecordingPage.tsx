@@ -1,15 +1,19 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Manifest, Recording } from "../api/types";
+import type { MeasurementName } from "../config";
 import { BoxLayer } from "../annotations/BoxLayer";
 import { BoxList } from "../annotations/BoxList";
 import { ExportMenu } from "../annotations/ExportMenu";
 import { ImportAnnotations } from "../annotations/ImportAnnotations";
+import { isProposal } from "../annotations/proposals";
 import { SaveStatus } from "../annotations/SaveStatus";
 import { useAnnotations } from "../annotations/useAnnotations";
 import { Cursor } from "../audio/Cursor";
 import { Player } from "../audio/Player";
 import { usePlayback } from "../audio/usePlayback";
+import { RecordingDetection } from "../detector/RecordingDetection";
+import { session } from "../signin/session";
 import { openingView } from "../viewer/limits";
 import type { View } from "../viewer/view";
 import { Viewer } from "../viewer/Viewer";
@@ -23,7 +27,16 @@ const PLOT_HEIGHT_PX = 400;
 const URL_EVERY_MS = 300;
 
 /** One recording: its spectrogram to explore, listen to and annotate. */
-export function RecordingPage({ api, place }: { api: ApiClient; place: Place }) {
+export function RecordingPage({
+  api,
+  place,
+  measurements,
+}: {
+  api: ApiClient;
+  place: Place;
+  /** The measurements the server computes on every box (/config.json): the box list's columns. */
+  measurements: readonly MeasurementName[];
+}) {
   const { rendering, refresh } = useSpectrogram(api, place.recordingId);
   return (
     <main className="recording-page">
@@ -38,7 +51,14 @@ export function RecordingPage({ api, place }: { api: ApiClient; place: Place }) 
       )}
       {rendering.state === "failed" && <p role="alert">{rendering.error}</p>}
       {rendering.state === "ready" && (
-        <Explorer api={api} recording={rendering.recording} manifest={rendering.manifest} place={place} onStale={refresh} />
+        <Explorer
+          api={api}
+          recording={rendering.recording}
+          manifest={rendering.manifest}
+          place={place}
+          measurements={measurements}
+          onStale={refresh}
+        />
       )}
     </main>
   );
@@ -49,12 +69,14 @@ function Explorer({
   recording,
   manifest,
   place,
+  measurements,
   onStale,
 }: {
   api: ApiClient;
   recording: Recording;
   manifest: Manifest;
   place: Place;
+  measurements: readonly MeasurementName[];
   onStale: () => Promise<Manifest>;
 }) {
   const [view, setView] = useState<View>(() => placedView(manifest, place));
@@ -67,11 +89,16 @@ function Explorer({
     } else setView(next);
   };
   useUrlFollows(recording.id, view);
+  const computed = useMemo(() => measurements.map((m) => m.key), [measurements]);
   const playback = usePlayback({ audioUrl: manifest.audio_url, urlsExpireAt: manifest.urls_expire_at, refresh: onStale });
-  const annotations = useAnnotations(api, recording.id, () =>
-    Math.min(manifest.duration_s, playback.clock.now().seconds),
+  const annotations = useAnnotations(
+    api,
+    recording.id,
+    () => Math.min(manifest.duration_s, playback.clock.now().seconds),
+    { reviewer: session.username(), computed },
   );
   const [follow, setFollow] = useState(true);
+  const [showProposals, setShowProposals] = useState(true);
   return (
     <>
       <header className="recording-header">
@@ -85,6 +112,20 @@ function Explorer({
           <summary>Import…</summary>
           <ImportAnnotations annotations={annotations} />
         </details>
+        <label className="show-proposals">
+          <input
+            type="checkbox"
+            checked={showProposals}
+            onChange={(e) => {
+              setShowProposals(e.target.checked);
+              // A hidden proposal must not stay selected: Delete would delete what nobody sees.
+              const selected = annotations.boxes.find((box) => box.id === annotations.selectedId);
+              if (!e.target.checked && selected && isProposal(selected)) annotations.select(null);
+            }}
+          />
+          Show proposals
+        </label>
+        <RecordingDetection api={api} recording={recording} onDone={annotations.reload} />
       </div>
       <Viewer
         key={recording.id}
@@ -101,6 +142,7 @@ function Explorer({
           fMaxHz={manifest.f_max_hz}
           onSeek={(seconds) => playback.seek(seconds)}
           onPlayBox={(box) => playback.seek(box.start_s)}
+          showProposals={showProposals}
         />
         <Cursor
           view={view}
@@ -110,7 +152,12 @@ function Explorer({
           onFollow={(startS) => setView((now) => ({ ...now, startS }))}
         />
       </Viewer>
-      <BoxList annotations={annotations} onJump={(box) => setView(centredOn(view, box.start_s, box.end_s))} />
+      <BoxList
+        annotations={annotations}
+        onJump={(box) => setView(centredOn(view, box.start_s, box.end_s))}
+        measurements={measurements}
+        showProposals={showProposals}
+      />
     </>
   );
 }

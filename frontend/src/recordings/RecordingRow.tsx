@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { Project, Recording } from "../api/types";
 import type { PipelineTimings } from "../config";
 import { durationText } from "../clock";
+import { detectionShort } from "../detector/detection";
 import { ProjectOptions } from "./ProjectOptions";
 import { stuckSentence } from "./stuck";
 import { STATUS_WORDS } from "./words";
@@ -47,6 +48,7 @@ export function RecordingRow({
           </button>
         )}
         {problem && <div className="error">{problem}</div>}
+        {r.detection && <div className={`detection-state ${r.detection.state}`}>{detectionShort(r.detection)}</div>}
       </td>
       <td>{durationText(r.duration_s)}</td>
       <td>{r.sample_rate === null ? "" : `${r.sample_rate} Hz`}</td>

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Project, Recording } from "../api/types";
-import type { PipelineTimings } from "../config";
+import type { DetectorSettings, PipelineTimings } from "../config";
 import { DetectorOutput } from "../detector-output/DetectorOutput";
+import { DetectorPresets } from "../detector/DetectorPresets";
 import { Uploads } from "../upload/Uploads";
 import { ListingControls } from "./ListingControls";
 import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
@@ -26,10 +27,13 @@ export function Recordings({
   api,
   maxUploadBytes,
   pipeline,
+  detector,
 }: {
   api: ApiClient;
   maxUploadBytes: number;
   pipeline: PipelineTimings;
+  /** The detector presets' form, as /config.json describes it. */
+  detector: DetectorSettings;
 }) {
   const [choice, setChoice] = useState<ListingChoice>(EVERYTHING);
   const [typed, setTyped] = useState("");
@@ -40,6 +44,8 @@ export function Recordings({
   const [projects, setProjects] = useState<Project[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [problems, setProblems] = useState<Record<string, string>>({});
+  // The project whose detector presets are open (only while that project is the one chosen).
+  const [presetsOf, setPresetsOf] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const quietPolls = useRef(0);
   const shown = useRef<Recording[]>([]);
@@ -155,6 +161,20 @@ export function Recordings({
           setPages([]);
         }}
       />
+      {choice.projectId !== null && presetsOf !== choice.projectId && (
+        <button type="button" className="open-presets" onClick={() => setPresetsOf(choice.projectId)}>
+          Detector presets
+        </button>
+      )}
+      {choice.projectId !== null && presetsOf === choice.projectId && (
+        <DetectorPresets
+          api={api}
+          projectId={choice.projectId}
+          settings={detector}
+          onClose={() => setPresetsOf(null)}
+          onRun={pollSoon}
+        />
+      )}
       {error && <p role="alert">{error}</p>}
       {recordings === null ? (
         <p>Loading…</p>

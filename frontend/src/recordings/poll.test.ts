@@ -15,6 +15,15 @@ describe("nextPollDelay", () => {
     ]);
     expect(nextPollDelay([recording("c", "PENDING")], 0)).toBe(1000);
   });
+
+  it("goes on while a detector run is queued or running on a rendered recording", () => {
+    const detection = { at: null, error: null, presets: {} };
+    const running = { ...recording("a", "COMPLETED"), detection: { ...detection, state: "running" as const } };
+    expect(nextPollDelay([running], 0)).toBe(1000);
+    const done = { ...running, detection: { ...detection, state: "done" as const } };
+    expect(nextPollDelay([done], 0)).toBeNull();
+    expect(changed([running], [done])).toBe(true);
+  });
 });
 
 describe("changed", () => {

@@ -1,11 +1,13 @@
 import { backoffDelay } from "../api/backoff";
 import type { Recording } from "../api/types";
+import { underWay } from "../detector/detection";
 
 export const POLL_FIRST_MS = 1000;
 export const POLL_MAX_MS = 15000;
 
+/** Whether any recording's spectrogram, or its detector run, is still to finish. */
 export function unfinished(recordings: Recording[]): boolean {
-  return recordings.some((r) => r.status === "PENDING" || r.status === "PROCESSING");
+  return recordings.some((r) => r.status === "PENDING" || r.status === "PROCESSING" || underWay(r.detection));
 }
 
 /**
@@ -20,6 +22,7 @@ export function nextPollDelay(recordings: Recording[], quietPolls: number): numb
 
 /** Whether two lists differ in what the page shows while it polls. */
 export function changed(before: Recording[], after: Recording[]): boolean {
-  const key = (rs: Recording[]) => rs.map((r) => `${r.id}:${r.status}:${r.annotation_count}`).join(",");
+  const key = (rs: Recording[]) =>
+    rs.map((r) => `${r.id}:${r.status}:${r.annotation_count}:${r.detection?.state ?? ""}`).join(",");
   return key(before) !== key(after);
 }
