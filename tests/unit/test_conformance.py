@@ -30,6 +30,7 @@ RECORDING = {
     "channels": None,
     "project_id": PROJECT_ID,
     "annotation_count": 0,
+    "detection": None,
 }
 PROJECT = {
     "id": PROJECT_ID,
