@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus
 
-from bench.annotations import AnnotationTimings, annotation_rows, annotation_timings
+from bench.annotations import (
+    AnnotationTimings,
+    MeasurementTimings,
+    annotation_rows,
+    annotation_timings,
+    measurement_rows,
+    measurement_timings,
+)
 from bench.plan import INPUTS, SHARED_MP3, Plan, progress
 from bench.report import Row, Target, percentile
 from bench.signals import Spec, ensure
@@ -39,6 +46,8 @@ PAGE = 100
 #: ``GET /recordings`` without ``limit``.
 DEFAULT_PAGE = 50
 ALONE_REPEATS = 5
+#: Boxes moved one at a time, each timed until its values are served.
+MEASURED_EDITS = 10
 #: What the burst uploads, as users do: (extension, sample rate, channels) of voice and
 #: field recorders, phones and sound archives, at every length in BURST_LENGTHS_S.
 BURST_FORMATS = (
@@ -377,7 +386,7 @@ def end_to_end(
     burst_uploads: int,
     list_requests: int,
     inputs: Path,
-) -> tuple[Latency, AnnotationTimings, Burst, Lists]:
+) -> tuple[Latency, AnnotationTimings, MeasurementTimings, Burst, Lists]:
     """Start the local stack; measure upload latency of ``audio``, annotations, a burst,
     lists; stop it.
 
@@ -392,10 +401,12 @@ def end_to_end(
         annotated = annotation_timings(
             user, newest, count=annotation_boxes, repeats=annotation_repeats
         )
+        # The worker measures what the rounds saved; the burst starts once it is done.
+        measured_boxes = measurement_timings(user, newest, edits=MEASURED_EDITS)
         burst_result = burst(stack, mix=burst_mix(burst_uploads, audio), inputs=inputs)
         page_size = min(burst_result.uploads, DEFAULT_PAGE)
         lists = concurrent_lists(stack, "burst", requests=list_requests, page_size=page_size)
-        return measured, annotated, burst_result, lists
+        return measured, annotated, measured_boxes, burst_result, lists
 
 
 def e2e_rows(plan: Plan) -> list[Row]:
@@ -403,7 +414,7 @@ def e2e_rows(plan: Plan) -> list[Row]:
         f"local stack: {plan.latency_repeats} timed uploads, a burst of {plan.burst_uploads}, "
         f"{plan.list_requests} lists at once"
     )
-    latency, annotated, burst, lists = end_to_end(
+    latency, annotated, measured_boxes, burst, lists = end_to_end(
         SHARED_MP3,
         latency_repeats=plan.latency_repeats,
         annotation_boxes=plan.annotation_boxes,
@@ -417,7 +428,8 @@ def e2e_rows(plan: Plan) -> list[Row]:
     latencies = burst.latencies_s or [float("nan")]
     listing = f"{lists.requests} at once, page of {lists.page_size}"
     alone_s = statistics.median(lists.alone_s)
-    return annotation_rows(annotated) + [
+    rows = annotation_rows(annotated) + measurement_rows(measured_boxes, "shared MP3 (102 s)")
+    return rows + [
         Row(
             "e2e: upload → COMPLETED",
             "shared MP3 (102 s)",
