@@ -1,7 +1,5 @@
-// NOT RUN YET — issue 17's detector flow, written by the browser side before the server,
-// tasks and detector pieces are merged; the coordinator adds it to
-// tests/integration/test_browser.py once they are (as flows.mjs runs there):
-//   node e2e/detector-flow.mjs UI_URL ARTIFACTS_DIR
+// Issue 17's detector flow in real Chromium against the stack `make run` starts.
+// Run by tests/integration/test_browser.py: node e2e/detector-flow.mjs UI_URL ARTIFACTS_DIR
 // A project with an enabled preset → upload a WAV of whistles → the proposals appear dashed,
 // counted, with measurements → Columns shows one (remembered over a reload) → Show proposals
 // hides and shows them → relabelling one accepts it → Run detector re-runs the recording (the
@@ -54,7 +52,8 @@ try {
   await signIn(page, uiUrl, username);
 
   // A project with one enabled preset listening at 2-6 kHz, where the whistles are.
-  await page.getByLabel("New project").fill(`Whistles ${Date.now()}`);
+  const projectName = `Whistles ${Date.now()}`;
+  await page.getByLabel("New project").fill(projectName);
   await page.getByRole("button", { name: "Create project" }).click();
   await page.getByRole("button", { name: "Detector presets" }).click();
   const presets = page.getByRole("region", { name: "Detector presets" });
@@ -180,8 +179,8 @@ try {
   await page.getByRole("link", { name: "← All recordings" }).click();
   await page.getByRole("heading", { name: "Recordings" }).waitFor();
   // The listing opens on all recordings: choose the project again.
-  const projects = page.getByLabel("Project", { exact: true });
-  await projects.selectOption({ label: await projects.locator("option").nth(-1).textContent() });
+  // (By name: selectOption waits for the option, which comes once the projects are read.)
+  await page.getByLabel("Project", { exact: true }).selectOption({ label: projectName });
   await page.getByRole("button", { name: "Detector presets" }).click();
   await presets.getByRole("button", { name: "Run detector" }).click();
   await presets.getByText("Detector queued on 1 recording").waitFor();
