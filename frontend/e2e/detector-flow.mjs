@@ -128,10 +128,18 @@ try {
     (await list.locator("tr.proposal td.number").allTextContents()).some((cell) => / kHz$/.test(cell)),
     "no proposal shows its peak frequency in kHz",
   );
+  const whole = await viewer("view");
   await page.reload();
   await page.getByRole("img", { name: /^Spectrogram/ }).waitFor();
   await list.getByRole("columnheader", { name: "Peak F" }).waitFor();
   await viewer("drawn");
+  // The link's zoom out to the whole recording opens the whole recording again, not the zoom
+  // the window's width would give.
+  const reopened = await viewer("view");
+  check(
+    Math.abs(reopened.pxPerS - whole.pxPerS) <= whole.pxPerS * 1e-3 && reopened.startS === whole.startS,
+    `the reload showed ${JSON.stringify(reopened)}, not ${JSON.stringify(whole)}`,
+  );
   await shot("peak-column");
 
   // Show proposals off: none drawn, none listed, still counted.
