@@ -146,6 +146,8 @@ try {
   await page.getByLabel("Show proposals").uncheck();
   await list.getByText(`${found.length} proposals (hidden)`).waitFor();
   check((await list.locator(".proposal-tag").count()) === 0, "hidden proposals are still listed");
+  // Every box is a hidden proposal here: the list says so rather than "No boxes yet".
+  await list.getByText("Every box here is a hidden proposal: tick Show proposals to list them").waitFor();
   await viewer("drawn");
   check((await magentaAt(found[0].start_s)).magenta === 0, "hidden proposals are still drawn");
   await shot("proposals-hidden");
