@@ -78,6 +78,7 @@ try {
   await presets.getByLabel("Max frequency (Hz)").fill("6000");
   await presets.getByRole("button", { name: "Save presets" }).click();
   await presets.getByText("Presets saved.").waitFor();
+  check((await presets.locator(".field-problem").count()) === 0, "the server's refusal still shows after the save");
   check(await presets.getByLabel("Enable Whistles").isChecked(), "the new preset is not enabled");
   await shot("preset-saved");
 

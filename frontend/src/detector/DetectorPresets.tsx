@@ -100,14 +100,13 @@ export function DetectorPresets({
     setBusy(true);
     setError(null);
     try {
-      const answer = await api.changeDetectors(
-        projectId,
-        drafts.map(toPreset),
-      );
+      const answer = await api.changeDetectors(projectId, drafts.map(toPreset));
       const now = (answer.detectors ?? []).map((preset) => toDraft(preset, parameters));
       setProject(answer);
       setDrafts(now);
       setSaved(now);
+      // A refusal answered before is over once the server takes the presets.
+      setServerProblem(null);
       setNote("Presets saved.");
     } catch (failure) {
       const placed = failure instanceof ApiError && failure.status === 400 ? problemOfServer(failure.message, parameters) : null;
