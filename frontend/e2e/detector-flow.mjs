@@ -1,7 +1,5 @@
-// NOT RUN YET — issue 17's detector flow, written by the browser side before the server,
-// tasks and detector pieces are merged; the coordinator adds it to
-// tests/integration/test_browser.py once they are (as flows.mjs runs there):
-//   node e2e/detector-flow.mjs UI_URL ARTIFACTS_DIR
+// Issue 17's detector flow in real Chromium against the stack `make run` starts.
+// Run by tests/integration/test_browser.py: node e2e/detector-flow.mjs UI_URL ARTIFACTS_DIR
 // A project with an enabled preset → upload a WAV of whistles → the proposals appear dashed,
 // counted, with measurements → Columns shows one (remembered over a reload) → Show proposals
 // hides and shows them → relabelling one accepts it → Run detector re-runs the recording (the
@@ -54,7 +52,8 @@ try {
   await signIn(page, uiUrl, username);
 
   // A project with one enabled preset listening at 2-6 kHz, where the whistles are.
-  await page.getByLabel("New project").fill(`Whistles ${Date.now()}`);
+  const projectName = `Whistles ${Date.now()}`;
+  await page.getByLabel("New project").fill(projectName);
   await page.getByRole("button", { name: "Create project" }).click();
   await page.getByRole("button", { name: "Detector presets" }).click();
   const presets = page.getByRole("region", { name: "Detector presets" });
@@ -79,6 +78,7 @@ try {
   await presets.getByLabel("Max frequency (Hz)").fill("6000");
   await presets.getByRole("button", { name: "Save presets" }).click();
   await presets.getByText("Presets saved.").waitFor();
+  check((await presets.locator(".field-problem").count()) === 0, "the server's refusal still shows after the save");
   check(await presets.getByLabel("Enable Whistles").isChecked(), "the new preset is not enabled");
   await shot("preset-saved");
 
@@ -129,16 +129,26 @@ try {
     (await list.locator("tr.proposal td.number").allTextContents()).some((cell) => / kHz$/.test(cell)),
     "no proposal shows its peak frequency in kHz",
   );
+  const whole = await viewer("view");
   await page.reload();
   await page.getByRole("img", { name: /^Spectrogram/ }).waitFor();
   await list.getByRole("columnheader", { name: "Peak F" }).waitFor();
   await viewer("drawn");
+  // The link's zoom out to the whole recording opens the whole recording again, not the zoom
+  // the window's width would give.
+  const reopened = await viewer("view");
+  check(
+    Math.abs(reopened.pxPerS - whole.pxPerS) <= whole.pxPerS * 1e-3 && reopened.startS === whole.startS,
+    `the reload showed ${JSON.stringify(reopened)}, not ${JSON.stringify(whole)}`,
+  );
   await shot("peak-column");
 
   // Show proposals off: none drawn, none listed, still counted.
   await page.getByLabel("Show proposals").uncheck();
   await list.getByText(`${found.length} proposals (hidden)`).waitFor();
   check((await list.locator(".proposal-tag").count()) === 0, "hidden proposals are still listed");
+  // Every box is a hidden proposal here: the list says so rather than "No boxes yet".
+  await list.getByText("Every box here is a hidden proposal: tick Show proposals to list them").waitFor();
   await viewer("drawn");
   check((await magentaAt(found[0].start_s)).magenta === 0, "hidden proposals are still drawn");
   await shot("proposals-hidden");
@@ -180,8 +190,8 @@ try {
   await page.getByRole("link", { name: "← All recordings" }).click();
   await page.getByRole("heading", { name: "Recordings" }).waitFor();
   // The listing opens on all recordings: choose the project again.
-  const projects = page.getByLabel("Project", { exact: true });
-  await projects.selectOption({ label: await projects.locator("option").nth(-1).textContent() });
+  // (By name: selectOption waits for the option, which comes once the projects are read.)
+  await page.getByLabel("Project", { exact: true }).selectOption({ label: projectName });
   await page.getByRole("button", { name: "Detector presets" }).click();
   await presets.getByRole("button", { name: "Run detector" }).click();
   await presets.getByText("Detector queued on 1 recording").waitFor();

@@ -1,16 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "./config";
+import { DETECTOR_PARAMETERS } from "./detector/fixture";
 
 const PIPELINE = { jobBudgetS: 300, leaseS: 20, sweepEveryS: 300, uploadUrlS: 900, lateUploadS: 300 };
 const TABLES = {
-  detectorParameters: [
-    { name: "min_freq_hz", label: "Min frequency", unit: "Hz", default: 1000, minimum: 0, maximum: 500000, explanation: "Lowest." },
-  ],
+  detectorParameters: DETECTOR_PARAMETERS,
   detectorBands: ["energy", "preset"],
   maxDetectorPresets: 10,
   measurements: [{ key: "Peak Freq (Hz)", short: "Peak F", definition: "Loudest." }],
 };
-const BASE = { apiUrl: "http://127.0.0.1:8000", maxUploadBytes: 100, pipeline: PIPELINE, ...TABLES };
+const BASE = { apiUrl: "http://127.0.0.1:8000", maxUploadBytes: 100, pipeline: PIPELINE };
 const COGNITO = {
   kind: "cognito",
   domain: "sonagram-1.auth.eu-west-1.amazoncognito.com",
@@ -47,27 +46,20 @@ describe("parseConfig", () => {
   });
 
   it("takes the detector's parameters and the measurements as the server lists them", () => {
-    const snr = {
-      name: "snr_threshold_db",
-      label: "SNR threshold",
-      unit: "dB",
-      default: 6,
-      minimum: 0,
-      maximum: 100,
-      explanation: "A frame is loud when its in-band power is this far above the noise level.",
-    };
-    const peak = { key: "Peak Freq (Hz)", short: "Peak F", definition: "Frequency of the loudest cell." };
-    const config = parseConfig({
-      ...BASE,
-      detectorParameters: [snr],
-      detectorBands: ["energy", "preset"],
-      maxDetectorPresets: 10,
-      measurements: [peak],
-    });
-    expect(config.detector).toEqual({ parameters: [snr], bands: ["energy", "preset"], maxPresets: 10 });
-    expect(config.measurements).toEqual([peak]);
-    expect(() => parseConfig({ ...BASE, detectorParameters: [{ ...snr, maximum: "100" }] })).toThrow(
-      "detectorParameters is not a list as the server writes it",
+    const config = parseConfig({ ...BASE, ...TABLES });
+    expect(config.detector).toEqual({ parameters: DETECTOR_PARAMETERS, bands: ["energy", "preset"], maxPresets: 10 });
+    expect(config.measurements).toEqual(TABLES.measurements);
+    const [first, ...others] = DETECTOR_PARAMETERS;
+    for (const wrong of [{ ...first, maximum: "100" }, { ...first, name: "loudness" }]) {
+      expect(() => parseConfig({ ...BASE, ...TABLES, detectorParameters: [wrong, ...others] })).toThrow(
+        "detectorParameters is not a list as the server writes it",
+      );
+    }
+    expect(() => parseConfig({ ...BASE, ...TABLES, detectorParameters: others })).toThrow(
+      "detectorParameters lack some of a preset's numbers",
+    );
+    expect(() => parseConfig({ ...BASE, ...TABLES, detectorBands: ["energy", "loudest"] })).toThrow(
+      "detectorBands is not a list",
     );
     expect(() => parseConfig({ ...BASE, measurements: { key: "x" } })).toThrow("measurements is not a list");
   });

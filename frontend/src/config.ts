@@ -1,3 +1,5 @@
+import type { DetectorPreset } from "./api/types";
+import { isBand, isPresetNumber, type PresetNumber, setsEveryNumber } from "./detector/presets";
 import type { CognitoAuth } from "./signin/cognito";
 
 /** How people sign in on this stage: a username (local), or Cognito's hosted UI (cloud). */
@@ -24,7 +26,7 @@ const TIMINGS: (keyof PipelineTimings)[] = ["jobBudgetS", "leaseS", "sweepEveryS
 
 /** One number of a detector preset as the form shows it (chalicelib/detector_presets.py). */
 export interface DetectorParameter {
-  name: string;
+  name: PresetNumber;
   label: string;
   unit: string;
   default: number;
@@ -37,7 +39,7 @@ export interface DetectorParameter {
 /** The presets' form: its numbers, the band choices, how many presets a project may have. */
 export interface DetectorSettings {
   parameters: DetectorParameter[];
-  bands: string[];
+  bands: DetectorPreset["band"][];
   maxPresets: number;
 }
 
@@ -76,12 +78,21 @@ export function parseConfig(raw: unknown): Config {
     maxUploadBytes: given.maxUploadBytes,
     auth: parseAuth(given.auth),
     pipeline: parsePipeline(given.pipeline),
-    detector: {
-      parameters: listOf(given.detectorParameters, "detectorParameters", isParameter),
-      bands: listOf(given.detectorBands, "detectorBands", (band): band is string => typeof band === "string"),
-      maxPresets: typeof given.maxDetectorPresets === "number" ? given.maxDetectorPresets : 0,
-    },
+    detector: parseDetector(given),
     measurements: listOf(given.measurements, "measurements", isMeasurement),
+  };
+}
+
+function parseDetector(given: Record<string, unknown>): DetectorSettings {
+  const parameters = listOf(given.detectorParameters, "detectorParameters", isParameter);
+  // The form sends whole presets: a parameter missing here would go out as no number at all.
+  if (parameters.length > 0 && !setsEveryNumber(parameters.map((p) => p.name))) {
+    throw new Error("/config.json's detectorParameters lack some of a preset's numbers: the page and the API differ.");
+  }
+  return {
+    parameters,
+    bands: listOf(given.detectorBands, "detectorBands", (band): band is DetectorPreset["band"] => typeof band === "string" && isBand(band)),
+    maxPresets: typeof given.maxDetectorPresets === "number" ? given.maxDetectorPresets : 0,
   };
 }
 
@@ -94,7 +105,9 @@ function listOf<T>(raw: unknown, name: string, valid: (item: unknown) => item is
 function isParameter(raw: unknown): raw is DetectorParameter {
   const p = (raw ?? {}) as Record<string, unknown>;
   return (
-    ["name", "label", "unit", "explanation"].every((key) => typeof p[key] === "string") &&
+    typeof p.name === "string" &&
+    isPresetNumber(p.name) &&
+    ["label", "unit", "explanation"].every((key) => typeof p[key] === "string") &&
     ["default", "minimum", "maximum"].every((key) => typeof p[key] === "number")
   );
 }

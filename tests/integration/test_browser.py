@@ -43,3 +43,22 @@ def test_a_folder_of_birdnet_results_lands_on_a_projects_recordings(stack: Runni
     )
     assert run.returncode == 0, f"screenshots in {artifacts}\n{run.stdout}\n{run.stderr}"
     assert "detector output flow passed" in run.stdout
+
+
+def test_a_preset_proposes_boxes_that_a_person_reviews_and_runs_again(stack: RunningStack):
+    """frontend/e2e/detector-flow.mjs: a preset on a project, an upload whose render proposes
+    boxes (dashed, counted, measured), measurement columns, Show proposals, relabelling a
+    proposal accepts it, Run detector on the recording and on the project."""
+    artifacts = ARTIFACTS.parent / "detector-flow"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for old in artifacts.iterdir():
+        old.unlink()
+    run = subprocess.run(
+        ["node", "e2e/detector-flow.mjs", stack.ui_url, str(artifacts)],
+        cwd=ROOT / "frontend",
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert run.returncode == 0, f"screenshots in {artifacts}\n{run.stdout}\n{run.stderr}"
+    assert "detector flow passed" in run.stdout

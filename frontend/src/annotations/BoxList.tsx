@@ -88,7 +88,9 @@ export function BoxList({ annotations, onJump, measurements = [], showProposals 
         </button>
         {measurements.length > 0 && <ColumnPicker available={measurements} chosen={columns} onChange={chooseColumns} />}
       </div>
-      {boxes.length === 0 ? (
+      {boxes.length === 0 && proposals > 0 ? (
+        <p>Every box here is a hidden proposal: tick Show proposals to list them, or draw a box of your own.</p>
+      ) : boxes.length === 0 ? (
         <p>No boxes yet: drag on the spectrogram to draw one; double-click, or press M while listening, to mark a point.</p>
       ) : (
         <table>

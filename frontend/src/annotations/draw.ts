@@ -38,17 +38,18 @@ const PERSON: Style = { line: LINE, fill: FILL, dash: [] };
 const PROPOSED: Style = { line: PROPOSAL, fill: PROPOSAL_FILL, dash: PROPOSAL_DASH };
 
 /**
- * All boxes on one canvas: people's unselected boxes as one path (one fill, two strokes,
- * however many there are), their points' markers as another, their labels as text; then the
- * proposals the same way, dashed; then the selected box with its handles (a selected point:
- * its marker in the selection's colour), still dashed while it is a proposal.
+ * All boxes on one canvas: the proposals as one path (one fill, two strokes, however many
+ * there are), dashed, their points' markers as another, their labels as text; then people's
+ * unselected boxes the same way, over them (a re-run proposes again where a person accepted
+ * a box: the person's box and label stay readable); then the selected box with its handles
+ * (a selected point: its marker in the selection's colour), still dashed while it is a proposal.
  */
 export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
   const { view, selected } = scene;
   ctx.clearRect(0, 0, view.widthPx, view.heightPx);
   const others = scene.boxes.filter((box) => box.id !== selected?.id);
-  drawGroup(ctx, view, others.filter((box) => !isProposal(box)), PERSON);
   drawGroup(ctx, view, others.filter(isProposal), PROPOSED);
+  drawGroup(ctx, view, others.filter((box) => !isProposal(box)), PERSON);
 
   if (selected && isPoint(selected)) {
     const r = markerRect(view, selected);

@@ -12,9 +12,9 @@ describe("proposals", () => {
     expect(isProposal(proposal)).toBe(true);
     expect(isProposal(drawn)).toBe(false);
     expect(isProposal({ ...proposal, source: "birdnet" })).toBe(true);
-    const reviewed = { ...proposal, review: { state: "rejected" as const, by: "ana", at: null, label_before: null } };
+    const reviewed = { ...proposal, review: { state: "rejected" as const, by: "ana", at: "2026-12-07T11:00:00Z", label_before: "Whistles" } };
     expect(isProposal(reviewed)).toBe(false);
-    // A box from a server before issue 17 carries neither field: a person's.
+    // A box of a set stored before boxes had a source and a review carries neither: a person's.
     const { source: _s, review: _r, ...older } = drawn;
     expect(isProposal(older)).toBe(false);
     expect(proposalCount([proposal, drawn, { ...proposal, id: "q" }])).toBe(2);

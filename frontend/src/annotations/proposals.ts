@@ -1,13 +1,18 @@
-import type { Review } from "../api/types";
-import type { Annotation } from "../api/types";
+import type { Annotation, Review } from "../api/types";
 
 /**
  * A box a machine proposed (a detector, an imported BirdNET table) that nobody has reviewed
  * yet: drawn dashed, counted apart, hidden on request. A box a person drew has no source.
  */
-export function isProposal(box: Annotation): boolean {
-  return (box.source ?? null) !== null && (box.review ?? null) === null;
+export function isProposal(box: Annotation | OlderBox): boolean {
+  return "source" in box && box.source !== null && box.review === null;
 }
+
+/**
+ * A box of a set stored before boxes had a source and a review: the API serves a set as it
+ * was stored, so such a box lacks both fields. A person drew it.
+ */
+export type OlderBox = Omit<Annotation, "source" | "review">;
 
 /** Who is editing, and the clock the review's time is read from. */
 export interface Reviewer {

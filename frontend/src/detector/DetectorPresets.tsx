@@ -3,7 +3,16 @@ import { ApiError, type ApiClient } from "../api/client";
 import type { Project } from "../api/types";
 import type { DetectorSettings } from "../config";
 import "./detector.css";
-import { checkDrafts, hasProblems, newDraft, type PresetDraft, problemOfServer, toDraft, toPreset } from "./presets";
+import {
+  checkDrafts,
+  hasProblems,
+  isBand,
+  newDraft,
+  type PresetDraft,
+  problemOfServer,
+  toDraft,
+  toPreset,
+} from "./presets";
 
 export type PresetsApi = Pick<ApiClient, "getProject" | "changeDetectors" | "detectProject">;
 
@@ -91,14 +100,13 @@ export function DetectorPresets({
     setBusy(true);
     setError(null);
     try {
-      const answer = await api.changeDetectors(
-        projectId,
-        drafts.map((d) => toPreset(d, parameters)),
-      );
+      const answer = await api.changeDetectors(projectId, drafts.map(toPreset));
       const now = (answer.detectors ?? []).map((preset) => toDraft(preset, parameters));
       setProject(answer);
       setDrafts(now);
       setSaved(now);
+      // A refusal answered before is over once the server takes the presets.
+      setServerProblem(null);
       setNote("Presets saved.");
     } catch (failure) {
       const placed = failure instanceof ApiError && failure.status === 400 ? problemOfServer(failure.message, parameters) : null;
@@ -296,7 +304,10 @@ function PresetForm({
       </div>
       <div className="preset-field">
         <label htmlFor={`${id}-band`}>Proposal band</label>
-        <select id={`${id}-band`} value={draft.band} onChange={(e) => onChange({ band: e.target.value })}>
+        <select id={`${id}-band`} value={draft.band} onChange={(e) => {
+            const band = e.target.value;
+            if (isBand(band)) onChange({ band });
+          }}>
           {settings.bands.map((band) => (
             <option key={band} value={band}>
               {band}

@@ -3,24 +3,27 @@ import { ApiError } from "../api/client";
 import type { Detection } from "../api/types";
 import { detectionHeadline, detectionShort, followDetection, outcomeWords, underWay } from "./detection";
 
-const at = "2026-12-07T12:00:00Z";
+const at = "2026-12-07T12:00:00.000000Z"; // as the server writes it (chalicelib/clock.py iso)
 const queued: Detection = { state: "queued", at, error: null, presets: {} };
 const running: Detection = { ...queued, state: "running" };
 const done: Detection = {
   state: "done",
   at,
   error: null,
-  presets: { Whistles: { proposals: 12, candidates: 40, refused: { too_short: 20, too_long: 8, low_occupancy: 0 } } },
+  presets: { Whistles: { proposals: 12, candidates: 40, dropped: 0, refused: { too_short: 20, too_long: 8, low_occupancy: 0 } } },
 };
 
 describe("detection state", () => {
   it("says what the detector did and why candidates were refused", () => {
     expect(outcomeWords(done.presets.Whistles)).toBe("12 proposals from 40 candidates; refused: 20 too short, 8 too long");
-    expect(outcomeWords({ proposals: 1, candidates: 1, refused: { too_short: 0, too_long: 0, low_occupancy: 0 } })).toBe(
+    expect(outcomeWords({ proposals: 1, candidates: 1, dropped: 0, refused: { too_short: 0, too_long: 0, low_occupancy: 0 } })).toBe(
       "1 proposal from 1 candidate",
     );
-    expect(outcomeWords({ proposals: 0, candidates: 3, refused: { too_short: 0, too_long: 0, low_occupancy: 3 } })).toBe(
+    expect(outcomeWords({ proposals: 0, candidates: 3, dropped: 0, refused: { too_short: 0, too_long: 0, low_occupancy: 3 } })).toBe(
       "0 proposals from 3 candidates; refused: 3 too sparse (low occupancy)",
+    );
+    expect(outcomeWords({ proposals: 2, candidates: 5, dropped: 3, refused: { too_short: 0, too_long: 0, low_occupancy: 0 } })).toBe(
+      "2 proposals from 5 candidates; 3 left out (a recording holds at most 10 000 boxes)",
     );
   });
 

@@ -29,7 +29,8 @@ export function detectionShort(detection: Detection): string {
 
 /**
  * One preset's diagnostics as Raven gives them: "12 proposals from 40 candidates; refused:
- * 20 too short, 8 too long" (a refusal that did not happen is left out).
+ * 20 too short, 8 too long" (a refusal that did not happen is left out). Proposals left out
+ * because the recording's set would have held too many boxes are said last.
  */
 export function outcomeWords(outcome: PresetOutcome): string {
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -41,7 +42,10 @@ export function outcomeWords(outcome: PresetOutcome): string {
   ]
     .filter(([n]) => Number(n) > 0)
     .map(([n, why]) => `${n} ${why}`);
-  return refused.length ? `${found}; refused: ${refused.join(", ")}` : found;
+  const words = refused.length ? `${found}; refused: ${refused.join(", ")}` : found;
+  return outcome.dropped > 0
+    ? `${words}; ${outcome.dropped} left out (a recording holds at most 10 000 boxes)`
+    : words;
 }
 
 export interface FollowOptions {

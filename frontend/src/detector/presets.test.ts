@@ -1,66 +1,63 @@
 import { describe, expect, it } from "vitest";
+import type { DetectorPreset } from "../api/types";
 import type { DetectorSettings } from "../config";
-import { checkDraft, checkDrafts, hasProblems, newDraft, problemOfServer, toDraft, toPreset } from "./presets";
+import {
+  checkDraft,
+  checkDrafts,
+  hasProblems,
+  newDraft,
+  problemOfServer,
+  toDraft,
+  toPreset,
+} from "./presets";
+import { DETECTOR_PARAMETERS } from "./fixture";
 
-// As /config.json serves them (chalicelib/detector_presets.py), two of the ten.
 const SETTINGS: DetectorSettings = {
-  parameters: [
-    {
-      name: "min_freq_hz",
-      label: "Min frequency",
-      unit: "Hz",
-      default: 1000,
-      minimum: 0,
-      maximum: 500_000,
-      explanation: "Lowest frequency of the band the detector listens to.",
-    },
-    {
-      name: "max_freq_hz",
-      label: "Max frequency",
-      unit: "Hz",
-      default: 10_000,
-      minimum: 1,
-      maximum: 500_000,
-      explanation: "Highest frequency of the band.",
-    },
-    {
-      name: "snr_threshold_db",
-      label: "SNR threshold",
-      unit: "dB",
-      default: 6,
-      minimum: 0,
-      maximum: 100,
-      explanation: "A frame is loud when its in-band power is this far above the noise level.",
-    },
-  ],
+  parameters: DETECTOR_PARAMETERS,
   bands: ["energy", "preset"],
   maxPresets: 2,
+};
+// Each parameter's default as the form shows it, and as the server stores it.
+const DEFAULTS = Object.fromEntries(DETECTOR_PARAMETERS.map((p) => [p.name, String(p.default)]));
+const SAVED: DetectorPreset = {
+  name: "Whistles",
+  enabled: false,
+  band: "preset",
+  min_freq_hz: 2000,
+  max_freq_hz: 4000,
+  min_duration_s: 0.05,
+  max_duration_s: 5,
+  min_separation_s: 0.1,
+  noise_block_s: 5,
+  noise_hop_s: 1,
+  noise_percentile: 20,
+  snr_threshold_db: 10,
+  min_occupancy_pct: 50,
 };
 
 describe("detector preset drafts", () => {
   it("start from the parameters' defaults, enabled, with a name not taken", () => {
-    expect(newDraft(SETTINGS, ["Preset 2"])).toEqual({
-      name: "Preset 3",
-      enabled: true,
-      band: "energy",
-      values: { min_freq_hz: "1000", max_freq_hz: "10000", snr_threshold_db: "6" },
-    });
+    expect(newDraft(SETTINGS, ["Preset 2"])).toEqual({ name: "Preset 3", enabled: true, band: "energy", values: DEFAULTS });
   });
 
-  it("go to the server as numbers and come back the same", () => {
-    const draft = { ...newDraft(SETTINGS, []), name: " Whistles ", values: { min_freq_hz: "2000", max_freq_hz: "4e3", snr_threshold_db: "10" } };
-    const preset = toPreset(draft, SETTINGS.parameters);
-    expect(preset).toEqual({ name: "Whistles", enabled: true, band: "energy", min_freq_hz: 2000, max_freq_hz: 4000, snr_threshold_db: 10 });
-    expect(toDraft(preset, SETTINGS.parameters).values).toEqual({ min_freq_hz: "2000", max_freq_hz: "4000", snr_threshold_db: "10" });
-  });
-
-  it("fill a parameter a saved preset lacks with its default", () => {
-    const draft = toDraft({ name: "Old", enabled: false, band: "preset", min_freq_hz: 500 }, SETTINGS.parameters);
-    expect(draft.values).toEqual({ min_freq_hz: "500", max_freq_hz: "10000", snr_threshold_db: "6" });
+  it("go to the server as numbers, every one of them, and come back the same", () => {
+    const draft = {
+      ...newDraft(SETTINGS, []),
+      name: " Whistles ",
+      enabled: false,
+      band: "preset" as const,
+      values: { ...DEFAULTS, min_freq_hz: "2000", max_freq_hz: "4e3", snr_threshold_db: "10" },
+    };
+    expect(toPreset(draft)).toEqual(SAVED);
+    expect(toDraft(SAVED, SETTINGS.parameters)).toEqual({ ...draft, name: "Whistles", values: { ...draft.values, max_freq_hz: "4000" } });
   });
 
   it("name each field out of its parameter's limits, or not a number, with the unit", () => {
-    const draft = { ...newDraft(SETTINGS, []), name: "  ", values: { min_freq_hz: "-1", max_freq_hz: "", snr_threshold_db: "1e" } };
+    const draft = {
+      ...newDraft(SETTINGS, []),
+      name: "  ",
+      values: { ...DEFAULTS, min_freq_hz: "-1", max_freq_hz: "", snr_threshold_db: "1e" },
+    };
     expect(checkDraft(draft, SETTINGS.parameters)).toEqual({
       name: "A preset needs a name.",
       min_freq_hz: "Min frequency must be from 0 to 500000 Hz.",

@@ -8,8 +8,47 @@ import type { DetectorParameter, DetectorSettings } from "../config";
 export interface PresetDraft {
   name: string;
   enabled: boolean;
-  band: string;
+  band: DetectorPreset["band"];
   values: Record<string, string>;
+}
+
+/** A preset's numbers: every field of the server's preset but its name, switch and band. */
+export type PresetNumber = Exclude<keyof DetectorPreset, "name" | "enabled" | "band">;
+
+/**
+ * Each of a preset's numbers, read by name. The schema has no index signature, so the numbers
+ * are listed here: the compiler then checks that each is set, and this list fails the build
+ * when the server's schema (src/api/openapi.ts) gains or loses one.
+ */
+function presetNumbers(read: (name: PresetNumber) => number): Record<PresetNumber, number> {
+  return {
+    min_freq_hz: read("min_freq_hz"),
+    max_freq_hz: read("max_freq_hz"),
+    min_duration_s: read("min_duration_s"),
+    max_duration_s: read("max_duration_s"),
+    min_separation_s: read("min_separation_s"),
+    noise_block_s: read("noise_block_s"),
+    noise_hop_s: read("noise_hop_s"),
+    noise_percentile: read("noise_percentile"),
+    snr_threshold_db: read("snr_threshold_db"),
+    min_occupancy_pct: read("min_occupancy_pct"),
+  };
+}
+
+const PRESET_NUMBERS: ReadonlySet<string> = new Set(Object.keys(presetNumbers(() => 0)));
+
+export function isPresetNumber(name: string): name is PresetNumber {
+  return PRESET_NUMBERS.has(name);
+}
+
+/** Whether a form with these parameters sets every number of a preset. */
+export function setsEveryNumber(names: readonly string[]): boolean {
+  return [...PRESET_NUMBERS].every((name) => names.includes(name));
+}
+
+/** The bands a proposal may span, as the server's schema names them. */
+export function isBand(band: string): band is DetectorPreset["band"] {
+  return band === "energy" || band === "preset";
 }
 
 /** What is wrong with one preset, by field ("name", "band" or a parameter's name); empty when nothing. */
@@ -22,27 +61,31 @@ export function newDraft(settings: DetectorSettings, taken: readonly string[]): 
   return {
     name: `Preset ${n}`,
     enabled: true,
-    band: settings.bands[0] ?? "",
+    band: settings.bands[0] ?? "energy",
     values: Object.fromEntries(settings.parameters.map((p) => [p.name, String(p.default)])),
   };
 }
 
-/** A saved preset in the form; a parameter it lacks (a server that added one since) takes its default. */
+/** A saved preset in the form. */
 export function toDraft(preset: DetectorPreset, parameters: readonly DetectorParameter[]): PresetDraft {
   return {
     name: preset.name,
     enabled: preset.enabled,
     band: preset.band,
     values: Object.fromEntries(
-      parameters.map((p) => [p.name, String(typeof preset[p.name] === "number" ? preset[p.name] : p.default)]),
+      parameters.map((p) => [p.name, String(preset[p.name])]),
     ),
   };
 }
 
-export function toPreset(draft: PresetDraft, parameters: readonly DetectorParameter[]): DetectorPreset {
-  const preset: DetectorPreset = { name: draft.name.trim(), enabled: draft.enabled, band: draft.band };
-  for (const p of parameters) preset[p.name] = Number(draft.values[p.name]);
-  return preset;
+/** The preset the server stores: /config.json lists every number (`parseConfig` checks), so the form sets each. */
+export function toPreset(draft: PresetDraft): DetectorPreset {
+  return {
+    name: draft.name.trim(),
+    enabled: draft.enabled,
+    band: draft.band,
+    ...presetNumbers((name) => Number(draft.values[name])),
+  };
 }
 
 /**

@@ -14,8 +14,8 @@ import { Player } from "../audio/Player";
 import { usePlayback } from "../audio/usePlayback";
 import { RecordingDetection } from "../detector/RecordingDetection";
 import { session } from "../signin/session";
-import { openingView } from "../viewer/limits";
-import type { View } from "../viewer/view";
+import { limitsOf, openingView } from "../viewer/limits";
+import { clampView, type View } from "../viewer/view";
 import { Viewer } from "../viewer/Viewer";
 import { centredOn } from "./jump";
 import { writePlace, type Place } from "./link";
@@ -79,13 +79,15 @@ function Explorer({
   measurements: readonly MeasurementName[];
   onStale: () => Promise<Manifest>;
 }) {
-  const [view, setView] = useState<View>(() => placedView(manifest, place));
-  // Without a zoom in the link the whole recording is shown, once the plot's width is known.
-  const fitted = useRef(place.pxPerS !== undefined);
+  const [view, setView] = useState<View>(() => placedView(manifest, place, window.innerWidth, PLOT_HEIGHT_PX));
+  // The first view guesses the plot's width (the window's), and the plot keeps its views
+  // within limits that depend on it: a link's zoom out to the whole recording came back
+  // raised. Once the width is known, the view is placed again from the link.
+  const sized = useRef(false);
   const changeView = (next: View) => {
-    if (!fitted.current && next.widthPx !== view.widthPx) {
-      fitted.current = true;
-      setView(openingView(manifest, next.widthPx, next.heightPx));
+    if (!sized.current && next.widthPx !== view.widthPx) {
+      sized.current = true;
+      setView(placedView(manifest, place, next.widthPx, next.heightPx));
     } else setView(next);
   };
   useUrlFollows(recording.id, view);
@@ -162,16 +164,19 @@ function Explorer({
   );
 }
 
-/** The link's view where it gave one, the whole recording otherwise. */
-function placedView(manifest: Manifest, place: Place): View {
-  const opening = openingView(manifest, window.innerWidth, PLOT_HEIGHT_PX);
-  return {
-    ...opening,
-    startS: place.startS ?? opening.startS,
-    pxPerS: place.pxPerS ?? opening.pxPerS,
-    fMinHz: place.fMinHz ?? opening.fMinHz,
-    fMaxHz: place.fMaxHz ?? opening.fMaxHz,
-  };
+/** The link's view on a plot this wide where it gave one, the whole recording otherwise. */
+function placedView(manifest: Manifest, place: Place, widthPx: number, heightPx: number): View {
+  const opening = openingView(manifest, widthPx, heightPx);
+  return clampView(
+    {
+      ...opening,
+      startS: place.startS ?? opening.startS,
+      pxPerS: place.pxPerS ?? opening.pxPerS,
+      fMinHz: place.fMinHz ?? opening.fMinHz,
+      fMaxHz: place.fMaxHz ?? opening.fMaxHz,
+    },
+    limitsOf(manifest),
+  );
 }
 
 function useUrlFollows(recordingId: string, view: View): void {

@@ -17,7 +17,7 @@ describe("nextPollDelay", () => {
   });
 
   it("goes on while a detector run is queued or running on a rendered recording", () => {
-    const detection = { at: null, error: null, presets: {} };
+    const detection = { at: "2026-12-07T12:00:00.000000Z", error: null, presets: {} };
     const running = { ...recording("a", "COMPLETED"), detection: { ...detection, state: "running" as const } };
     expect(nextPollDelay([running], 0)).toBe(1000);
     const done = { ...running, detection: { ...detection, state: "done" as const } };
