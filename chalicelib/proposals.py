@@ -25,8 +25,10 @@ logger = logging.getLogger(__name__)
 SCORE = "Peak SNR (dB)"
 # Editors saving while the proposals are written: read again and lay them over, this often.
 MAX_TRIES = 5
-# A proposal's fields that check_box does not judge: the detector sets them.
-OWN_FIELDS = ("source", "review")
+# A new proposal over a box of its preset that someone reviewed (accepted, relabelled or
+# rejected) is that box found again: not proposed twice. Over: overlapping in time by at
+# least this share of the shorter, and in band.
+SAME_EVENT_OVERLAP = 0.5
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,36 @@ def _score(box: dict) -> float:
     return box.get("measurements", {}).get(SCORE, -math.inf)
 
 
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return min(a[1], b[1]) - max(a[0], b[0])
+
+
+def _same_event(new: dict, reviewed: dict, nyquist_hz: float) -> bool:
+    times = (new["start_s"], new["end_s"]), (reviewed["start_s"], reviewed["end_s"])
+    shorter = min(end - start for start, end in times)
+    if _overlap(*times) < SAME_EVENT_OVERLAP * shorter or _overlap(*times) < 0:
+        return False
+    bands = [
+        (box["low_hz"] or 0.0, nyquist_hz if box["high_hz"] is None else box["high_hz"])
+        for box in (new, reviewed)
+    ]
+    return _overlap(*bands) >= 0
+
+
+def _not_reviewed_yet(new: list[dict], kept: list[dict], bounds: Bounds) -> list[dict]:
+    """``new`` without the proposals someone already reviewed as a box of the same preset."""
+    nyquist_hz = bounds.nyquist_hz or math.inf
+    reviewed: dict[str, list[dict]] = {}
+    for box in kept:
+        if box.get("source") and box.get("review") is not None:
+            reviewed.setdefault(box["source"], []).append(box)
+    return [
+        box
+        for box in new
+        if not any(_same_event(box, seen, nyquist_hz) for seen in reviewed.get(box["source"], []))
+    ]
+
+
 def _checked(box: dict, preset: DetectorPreset, bounds: Bounds) -> dict:
     """A proposal as stored: a new id, the box checked against the recording, its source."""
     fields = {name: value for name, value in box.items() if name != "id"}
@@ -70,19 +102,23 @@ def _laid_over(
     boxes: list[dict], proposed: list[Proposed], bounds: Bounds
 ) -> tuple[list[dict], dict[str, int], dict[str, int]]:
     """The set with the presets' unreviewed proposals replaced; the count kept and dropped
-    per preset. When the set would hold more than MAX_ANNOTATIONS, the highest scoring
-    proposals are kept."""
+    per preset. An event someone already reviewed is not proposed again. When the set
+    would hold more than MAX_ANNOTATIONS, the highest scoring proposals are kept."""
     sources = {run.preset.source for run in proposed}
     kept = [box for box in boxes if not is_replaced(box, sources)]
     new = [_checked(box, run.preset, bounds) for run in proposed for box in run.boxes]
+    new = _not_reviewed_yet(new, kept, bounds)
+    names = {run.preset.source: run.preset.name for run in proposed}
+    fresh = dict.fromkeys(names.values(), 0)
+    for box in new:
+        fresh[names[box["source"]]] += 1
     room = max(0, MAX_ANNOTATIONS - len(kept))
     if len(new) > room:
         new = sorted(new, key=_score, reverse=True)[:room]
-    names = {run.preset.source: run.preset.name for run in proposed}
     stored = dict.fromkeys(names.values(), 0)
     for box in new:
         stored[names[box["source"]]] += 1
-    dropped = {run.preset.name: len(run.boxes) - stored[run.preset.name] for run in proposed}
+    dropped = {name: fresh[name] - stored[name] for name in names.values()}
     return kept + new, stored, dropped
 
 

@@ -170,3 +170,21 @@ def test_a_full_set_keeps_the_highest_scoring_proposals_and_counts_the_rest(reco
     kept = sorted(b["start_s"] for b in after if b["source"] == WHISTLES.source)
     assert (len(after), kept) == (MAX_ANNOTATIONS, [11.0, 12.0])
     assert (written.stored, written.dropped) == ({"whistles": 2}, {"whistles": 1})
+
+
+def test_an_event_someone_reviewed_is_not_proposed_again(recording, mixed_set):
+    # "accepted" spans 3.0-3.5 s and "rejected" 4.0-4.5 s at 1-3 kHz; the detector finds
+    # both again (overlapping 2-4 kHz), and one new event besides.
+    again = [proposal(3.1), proposal(4.2), proposal(30.0)]
+    written = proposals.write(recording.id, [proposals.Proposed(WHISTLES, again)])
+    after = stored(recording)
+    whistles = [b for b in after if b["source"] == WHISTLES.source]
+    assert sorted((b["start_s"], b["review"] is None) for b in whistles) == [
+        (3.0, False),
+        (4.0, False),
+        (30.0, True),
+    ]
+    assert (written.stored, written.dropped) == ({"whistles": 1}, {"whistles": 0})
+    # Another preset's review does not hide this preset's event.
+    clicks = proposals.write(recording.id, [proposals.Proposed(CLICKS, [proposal(3.1)])])
+    assert clicks.stored == {"clicks": 1}
