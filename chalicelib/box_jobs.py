@@ -228,19 +228,19 @@ class BoxJob:
         start: dict | None = None,
         deadline: float | None,
     ) -> TaskOutcome:
-        """Send one ``detect`` task per recording of the project (from ``start``, where a
-        task that ran out of time stopped)."""
+        """Send one ``detect`` task per rendered recording of the project (from ``start``,
+        where a task that ran out of time stopped). A recording still rendering is left out:
+        its render runs the project's enabled presets itself."""
         key = f"{tasks.DETECT_PROJECT} {project_id}"
         sent = 0
-        batch: list[dict] = []
+        batch: list[str] = []
         with database.translated(f"list the recordings of project {project_id}"):
             listing = RecordingModel.by_project.query(project_id, last_evaluated_key=start)
             for row in listing:
-                batch.append({"recording_id": row.id, "presets": names})
+                batch.append(row.id)
                 if len(batch) < FAN_OUT_BATCH:
                     continue
-                tasks.send_many(self._settings, tasks.DETECT, batch)
-                sent += len(batch)
+                sent += self._send_detects(batch, names)
                 batch = []
                 if self._past(deadline) and listing.last_evaluated_key is not None:
                     tasks.send(
@@ -251,9 +251,27 @@ class BoxJob:
                         start=listing.last_evaluated_key,
                     )
                     return TaskOutcome(key, DONE, detail=f"{sent} recordings, the rest queued")
-        tasks.send_many(self._settings, tasks.DETECT, batch)
-        sent += len(batch)
+        sent += self._send_detects(batch, names)
         return TaskOutcome(key, DONE, detail=f"{sent} recordings")
+
+    def _send_detects(self, recording_ids: list[str], names: list[str] | None) -> int:
+        """A ``detect`` task for each of these recordings whose spectrogram is COMPLETED."""
+        if not recording_ids:
+            return 0
+        with database.translated("read the spectrograms of a project's recordings"):
+            rendered = [
+                row.recording_id
+                for row in SpectrogramModel.batch_get(
+                    recording_ids, attributes_to_get=["recording_id", "status"]
+                )
+                if row.status == status.COMPLETED
+            ]
+        tasks.send_many(
+            self._settings,
+            tasks.DETECT,
+            [{"recording_id": recording_id, "presets": names} for recording_id in rendered],
+        )
+        return len(rendered)
 
     # Steps.
 

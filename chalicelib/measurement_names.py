@@ -21,6 +21,15 @@ class Measurement:
     short: str
     definition: str
 
+    @property
+    def decimals(self) -> int:
+        """Decimals a value keeps, by its unit: finer than a sample (s), a bin (Hz) and any
+        reading (dB, bits), as Raven writes its tables."""
+        return _DECIMALS[self.key[self.key.rindex("(") :]]
+
+
+_DECIMALS = {"(s)": 6, "(Hz)": 3, "(dB)": 2, "(bits)": 3}
+
 
 MEASUREMENTS: tuple[Measurement, ...] = (
     Measurement("Delta Time (s)", "ΔT", "End time minus begin time."),
@@ -60,6 +69,8 @@ MEASUREMENTS: tuple[Measurement, ...] = (
 )
 #: Every computed key, in column order.
 NAMES: tuple[str, ...] = tuple(measurement.key for measurement in MEASUREMENTS)
+#: Decimals each computed key keeps.
+DECIMALS: dict[str, int] = {measurement.key: measurement.decimals for measurement in MEASUREMENTS}
 
 
 def measurements_json() -> list[dict]:

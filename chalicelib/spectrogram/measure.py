@@ -35,7 +35,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from chalicelib.measurement_names import NAMES
+from chalicelib.measurement_names import DECIMALS, NAMES
 
 from .decode import SeekableAudio, open_seekable
 from .engine import MAX_DURATION_S
@@ -190,7 +190,8 @@ class _BoxSums:
             noise = self.noise_sum / self.noise_cells
             if box > noise:
                 values[SNR] = 10 * math.log10((box - noise) / noise)
-        return {key: values[key] for key in NAMES if key in values}
+        # Rounded as Raven writes them: the JSON of 10,000 boxes stays small.
+        return {key: round(values[key], DECIMALS[key]) for key in NAMES if key in values}
 
 
 def _percentiles(energy: np.ndarray, total: float) -> Iterable[int]:
