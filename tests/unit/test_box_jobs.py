@@ -15,7 +15,7 @@ from chalicelib import annotation_sets, box_jobs, clients, detections, jobs, tas
 from chalicelib.detector_presets import DetectorPreset
 from chalicelib.errors import StorageError
 from chalicelib.events import Upload
-from chalicelib.models import ProjectModel, RecordingModel
+from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Recordings
 from chalicelib.renderings import recording_id_in
@@ -138,13 +138,27 @@ def test_unreadable_presets_fail_the_detection_not_the_render(
     assert state["error"].startswith("The project's detector presets are unreadable")
 
 
-def test_a_project_fans_out_one_detect_task_per_recording_in_batches(
-    settings, recordings, project, box_job, monkeypatch
-):
+def rendered_in(settings, recordings, project, count: int) -> set[str]:
+    """``count`` recordings of the project whose spectrograms are COMPLETED."""
     ids = {
         recording_id_in(upload(settings, recordings, b"x", project_id=project.id).key)
-        for _ in range(5)
+        for _ in range(count)
     }
+    for recording_id in ids:
+        SpectrogramModel(recording_id).update(
+            actions=[
+                SpectrogramModel.status.set(jobs.COMPLETED),
+                SpectrogramModel.unfinished.remove(),
+            ]
+        )
+    return ids
+
+
+def test_a_project_fans_out_one_detect_task_per_rendered_recording_in_batches(
+    settings, recordings, project, box_job, monkeypatch
+):
+    ids = rendered_in(settings, recordings, project, 5)
+    upload(settings, recordings, b"x", project_id=project.id)  # still to render: its render runs
     upload(settings, recordings, b"x")  # in no project
     monkeypatch.setattr(box_jobs, "FAN_OUT_BATCH", 2)
     task = {"sonagram_task": "detect_project", "project_id": project.id, "presets": ["resting"]}
@@ -161,10 +175,7 @@ def test_a_project_fans_out_one_detect_task_per_recording_in_batches(
 def test_a_fan_out_out_of_time_queues_the_rest_of_the_project(
     settings, recordings, project, monkeypatch
 ):
-    ids = {
-        recording_id_in(upload(settings, recordings, b"x", project_id=project.id).key)
-        for _ in range(5)
-    }
+    ids = rendered_in(settings, recordings, project, 5)
     monkeypatch.setattr(box_jobs, "FAN_OUT_BATCH", 2)
     ticks = iter(range(1000))
     box_job = box_jobs.BoxJob(
