@@ -361,13 +361,20 @@ class BoxJob:
                 left = len(todo) - measured
                 logger.info("%s: %d boxes left to a new measure task", recording_id, left)
                 return measured
-            measurements.save(
-                recording,
-                {
-                    box["id"]: (measurements.geometry(box), box_values)
-                    for box, box_values in zip(batch, values, strict=True)
-                },
-            )
+            try:
+                measurements.save(
+                    recording,
+                    {
+                        box["id"]: (measurements.geometry(box), box_values)
+                        for box, box_values in zip(batch, values, strict=True)
+                    },
+                )
+            except database.ConditionFailed:
+                # Another task is saving this recording's values at the same time (each write
+                # sends one): this one stands aside, and a new task measures what is left.
+                tasks.send(self._settings, tasks.MEASURE, recording_id=recording_id)
+                logger.info("%s: measured by another task meanwhile; the rest queued", recording_id)
+                return measured
             measured += len(batch)
         return measured
 

@@ -11,7 +11,18 @@ import time
 
 import pytest
 
-from chalicelib import annotation_sets, box_jobs, clients, detections, jobs, tasks
+from chalicelib import (
+    annotation_sets,
+    annotations,
+    box_jobs,
+    clients,
+    database,
+    detections,
+    jobs,
+    measurements,
+    tasks,
+)
+from chalicelib.annotations import Bounds
 from chalicelib.detector_presets import DetectorPreset
 from chalicelib.errors import StorageError
 from chalicelib.events import Upload
@@ -260,3 +271,30 @@ def test_a_task_the_queue_refuses_is_a_retryable_storage_error(settings):
     with pytest.raises(StorageError, match="could not queue the measure task") as raised:
         tasks.send(nowhere, tasks.MEASURE, recording_id="r1")
     assert raised.value.retryable
+
+
+def test_a_measure_task_racing_another_stands_aside_and_queues_the_rest(
+    settings, recordings, box_job, tone_wav, monkeypatch
+):
+    recording = rendered(settings, recordings, tone_wav)
+    boxes = [{"start_s": 0.2 * i, "end_s": 0.2 * i + 0.1, "label": f"b{i}"} for i in range(5)]
+    annotation_sets.store(
+        recording, annotations.check_boxes(boxes, "boxes", Bounds.of(recording)), version=0
+    )
+    queued_tasks(settings)  # what the render queued
+    saves = []
+
+    def another_task_saved_first(recording, values):
+        saves.append(values)
+        raise database.ConditionFailed("the measurements kept changing")
+
+    monkeypatch.setattr(measurements, "save", another_task_saved_first)
+    task = {"sonagram_task": "measure", "recording_id": recording.id}
+    assert box_job.run(task).status == box_jobs.DONE
+    assert len(saves) == 1
+    assert queued_tasks(settings) == [task]
+    monkeypatch.undo()
+    assert box_job.run(task).status == box_jobs.DONE
+    stored = measurements.load(RecordingModel.get(recording.id, consistent_read=True))
+    _, boxes = annotation_sets.load(RecordingModel.get(recording.id, consistent_read=True))
+    assert measurements.missing(boxes, stored) == []
