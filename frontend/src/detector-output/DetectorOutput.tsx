@@ -1,6 +1,6 @@
-import { type DragEvent, useEffect, useEffectEvent, useId, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
-import { droppedEntries, filesIn } from "../upload/folders";
+import { useDropZone } from "../upload/useDropZone";
 import { toStart } from "../upload/queue";
 import { type ResultFile, ended, matchedWords, resultFiles, summarise, summaryLine } from "./imports";
 
@@ -29,8 +29,6 @@ export function DetectorOutput({
   onImported: () => void;
 }) {
   const [items, setItems] = useState<ResultFile[]>([]);
-  const [dragging, setDragging] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
   const nextKey = useRef(0);
   const started = useRef(new Set<number>());
   const headingId = useId();
@@ -43,6 +41,7 @@ export function DetectorOutput({
     nextKey.current += added.length;
     setItems((all) => [...all, ...added]);
   }
+  const { zone, problem, chooseFolder } = useDropZone(add);
 
   async function send(item: ResultFile) {
     try {
@@ -66,42 +65,13 @@ export function DetectorOutput({
     for (const item of starting) start(item);
   }, [items]);
 
-  function drop(event: DragEvent) {
-    event.preventDefault();
-    setDragging(false);
-    setProblem(null);
-    const entries = droppedEntries(event.dataTransfer);
-    if (entries === null) {
-      add(event.dataTransfer.files);
-      return;
-    }
-    filesIn(entries).then(add, (failure: unknown) =>
-      setProblem(`The dropped folder could not be read: ${failure instanceof Error ? failure.message : String(failure)}`),
-    );
-  }
 
-  /** A folder picker made on demand, as the audio uploads' "Choose a folder". */
-  function chooseFolder() {
-    const input = document.createElement("input");
-    input.type = "file";
-    input.webkitdirectory = true;
-    input.addEventListener("change", () => add(input.files ?? []));
-    input.click();
-  }
 
   const summary = summarise(items);
   return (
     <section className="detector-output" aria-labelledby={headingId}>
       <h2 id={headingId}>Detector output</h2>
-      <div
-        className={dragging ? "dropzone dragging" : "dropzone"}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={drop}
-      >
+      <div {...zone}>
         <button type="button" onClick={chooseFolder}>
           Import detector output
         </button>

@@ -1,8 +1,8 @@
-import { type DragEvent, useEffect, useEffectEvent, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Created, PartsPlan } from "../api/types";
 import { refusal } from "./checks";
-import { droppedEntries, filesIn } from "./folders";
+import { useDropZone } from "./useDropZone";
 import { type UploadItem, toStart } from "./queue";
 import { heldParts, sendParts } from "./parts";
 import { putPart, sendToBucket } from "./send";
@@ -32,8 +32,6 @@ export function Uploads({
   onCreated: () => void;
 }) {
   const [items, setItems] = useState<UploadItem[]>([]);
-  const [dragging, setDragging] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
   const nextKey = useRef(0);
   const cancels = useRef(new Map<number, AbortController>());
   const started = useRef(new Set<number>());
@@ -49,6 +47,7 @@ export function Uploads({
     });
     setItems((all) => [...all, ...added]);
   }
+  const { zone, problem, chooseFolder } = useDropZone(add);
 
   async function upload(item: UploadItem) {
     const cancel = new AbortController();
@@ -132,40 +131,11 @@ export function Uploads({
     else cancels.current.get(item.key)?.abort();
   }
 
-  function drop(event: DragEvent) {
-    event.preventDefault();
-    setDragging(false);
-    setProblem(null);
-    const entries = droppedEntries(event.dataTransfer);
-    if (entries === null) {
-      add(event.dataTransfer.files);
-      return;
-    }
-    filesIn(entries).then(add, (failure: unknown) =>
-      setProblem(`The dropped folder could not be read: ${failure instanceof Error ? failure.message : String(failure)}`),
-    );
-  }
 
-  /** A folder picker made on demand: the page keeps one file input, which tests and people find. */
-  function chooseFolder() {
-    const input = document.createElement("input");
-    input.type = "file";
-    input.webkitdirectory = true;
-    input.addEventListener("change", () => add(input.files ?? []));
-    input.click();
-  }
 
   return (
     <section className="uploads" aria-label="Upload">
-      <div
-        className={dragging ? "dropzone dragging" : "dropzone"}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={drop}
-      >
+      <div {...zone}>
         <label>
           Add recordings
           <input
