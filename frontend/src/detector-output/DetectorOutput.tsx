@@ -1,7 +1,7 @@
-import { useEffect, useEffectEvent, useId, useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import { useDropZone } from "../upload/useDropZone";
-import { toStart } from "../upload/queue";
+import { useSending } from "../upload/useSending";
 import { type ResultFile, ended, matchedWords, resultFiles, summarise, summaryLine } from "./imports";
 
 const STATE_WORDS = {
@@ -30,7 +30,6 @@ export function DetectorOutput({
 }) {
   const [items, setItems] = useState<ResultFile[]>([]);
   const nextKey = useRef(0);
-  const started = useRef(new Set<number>());
   const headingId = useId();
 
   const update = (key: number, change: Partial<ResultFile>) =>
@@ -53,17 +52,7 @@ export function DetectorOutput({
     }
   }
 
-  // Started from the effect below with this render's API and callback.
-  const start = useEffectEvent((item: ResultFile) => void send(item));
-  useEffect(() => {
-    // `started` keeps a render before the state update lands from sending a file twice.
-    const starting = toStart(items).filter((i) => !started.current.has(i.key));
-    if (starting.length === 0) return;
-    const keys = new Set(starting.map((i) => i.key));
-    for (const key of keys) started.current.add(key);
-    setItems((all) => all.map((i) => (keys.has(i.key) ? { ...i, state: "uploading" } : i)));
-    for (const item of starting) start(item);
-  }, [items]);
+  useSending(items, setItems, (item) => void send(item));
 
 
 

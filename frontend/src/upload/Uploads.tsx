@@ -1,9 +1,10 @@
-import { useEffect, useEffectEvent, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Created, PartsPlan } from "../api/types";
 import { refusal } from "./checks";
 import { useDropZone } from "./useDropZone";
-import { type UploadItem, toStart } from "./queue";
+import { useSending } from "./useSending";
+import type { UploadItem } from "./queue";
 import { heldParts, sendParts } from "./parts";
 import { putPart, sendToBucket } from "./send";
 
@@ -34,7 +35,6 @@ export function Uploads({
   const [items, setItems] = useState<UploadItem[]>([]);
   const nextKey = useRef(0);
   const cancels = useRef(new Map<number, AbortController>());
-  const started = useRef(new Set<number>());
 
   const update = (key: number, change: Partial<UploadItem>) =>
     setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
@@ -113,18 +113,7 @@ export function Uploads({
     }
   }
 
-  // Started from the effect below with this render's API, project and callbacks.
-  const start = useEffectEvent((item: UploadItem) => void upload(item));
-  useEffect(() => {
-    // An item is "waiting" here until the state update lands: `started` keeps a render
-    // in between from sending it twice.
-    const starting = toStart(items).filter((i) => !started.current.has(i.key));
-    if (starting.length === 0) return;
-    const keys = new Set(starting.map((i) => i.key));
-    for (const key of keys) started.current.add(key);
-    setItems((all) => all.map((i) => (keys.has(i.key) ? { ...i, state: "uploading" } : i)));
-    for (const item of starting) start(item);
-  }, [items]);
+  useSending(items, setItems, (item) => void upload(item));
 
   function cancel(item: UploadItem) {
     if (item.state === "waiting") update(item.key, { state: "cancelled" });
