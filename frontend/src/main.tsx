@@ -1,3 +1,5 @@
+import { Theme } from "@radix-ui/themes";
+import "@radix-ui/themes/styles.css";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { loadConfig } from "./config";
@@ -5,6 +7,12 @@ import "./style.css";
 
 const root = createRoot(document.getElementById("root")!);
 loadConfig().then(
-  (config) => root.render(<App config={config} />),
+  // One theme for every control (Radix Themes): compact, as a tool used all day should be.
+  (config) =>
+    root.render(
+      <Theme accentColor="teal" grayColor="slate" radius="small" scaling="90%">
+        <App config={config} />
+      </Theme>,
+    ),
   (failure: unknown) => root.render(<p role="alert">{String(failure)}</p>),
 );
