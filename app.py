@@ -16,6 +16,7 @@ from chalicelib import (
     auth,
     clients,
     deployment_imports,
+    formats,
     measurements,
     openapi,
     validation,
@@ -326,17 +327,36 @@ def change_annotations(recording_id):
     return changed
 
 
-@app.route("/recordings/{recording_id}/annotations/export", methods=["GET"], authorizer=USERS)
-@api
-def export_annotations(recording_id):
-    query = app.current_request.query_params or {}
-    exported = annotation_files.export_file(owned(recording_id), query.get("format"))
+def download(exported: formats.Export) -> Response:
     return Response(
         body=exported.data.decode(),
         headers={
             "Content-Type": exported.content_type,
             "Content-Disposition": content_disposition(exported.filename, "attachment"),
         },
+    )
+
+
+@app.route("/recordings/{recording_id}/annotations/export", methods=["GET"], authorizer=USERS)
+@api
+def export_annotations(recording_id):
+    query = app.current_request.query_params or {}
+    return download(
+        annotation_files.export_file(
+            owned(recording_id), query.get("format"), review=query.get("review")
+        )
+    )
+
+
+@app.route("/projects/{project_id}/annotations/export", methods=["GET"], authorizer=USERS)
+@api
+def export_project_annotations(project_id):
+    clients.bind_tables(get_settings())
+    query = app.current_request.query_params or {}
+    return download(
+        annotation_files.export_project(
+            current_user(), project_id, query.get("format"), review=query.get("review")
+        )
     )
 
 

@@ -1,17 +1,26 @@
 """Annotation files in and out: a recording's set as a Raven, Audacity, CSV or JSON file,
-and any of those (or BirdNET's) added to it, all of the file or none.
+and any of those (or BirdNET's) added to it, all of the file or none; a project's boxes as
+one Raven, CSV or JSON file. Exports keep every box, or only those a person accepted.
 """
 
 from __future__ import annotations
 
-from chalicelib import annotation_sets, annotations, formats, measurements
+from chalicelib import annotation_sets, annotations, formats, measurements, projects
 from chalicelib.errors import BadRequestError, TooLargeError
 from chalicelib.models import RecordingModel
+from chalicelib.recordings import in_project
 
 IMPORT_MODES = ("append", "replace")
 # The file reaches the API function base64-encoded (a third larger) inside Lambda's 6 MB
 # invocation: 4 MiB (5.6 MB encoded) fits with the request around it, 10 000 boxes take ~1 MB.
 MAX_IMPORT_BYTES = 4 * 1024 * 1024
+# What ?review= may keep of the boxes (absent: all of them).
+REVIEW_FILTERS = ("accepted",)
+# A download is one Lambda answer (6 MB at most, its text escaped as JSON): a project's file
+# of 5 MB fits. Reading stops at the boxes such a file could hold, 100 bytes the least a box
+# takes in any format.
+MAX_EXPORT_BYTES = 5_000_000
+MAX_EXPORT_BOXES = MAX_EXPORT_BYTES // 100
 
 
 def _choice(value: str | None, name: str, choices: tuple[str, ...]) -> None:
@@ -62,20 +71,81 @@ def import_file(
     }
 
 
-def export_file(recording: RecordingModel, format: str | None) -> formats.Export:
-    """The set as a file, boxes in time order with their computed measurements, named after
-    the recording."""
-    _choice(format, "format", formats.EXPORT_FORMATS)
+def _check_review(review: str | None) -> None:
+    if review is not None:
+        _choice(review, "review", REVIEW_FILTERS)
+
+
+def _for_export(recording: RecordingModel, review: str | None) -> formats.RecordingBoxes:
+    """The recording's boxes an export keeps (``review="accepted"``: those a person accepted),
+    in time order with their computed measurements, without ids."""
     recording, boxes = annotation_sets.load(recording)
+    if review is not None:
+        boxes = [box for box in boxes if (box.get("review") or {}).get("state") == review]
     boxes = measurements.merged(boxes, measurements.load(recording))
     bounds = annotations.Bounds.of(recording)
-    return formats.write(
+    return formats.RecordingBoxes(
         [
             {name: value for name, value in box.items() if name != "id"}
             for box in sorted(boxes, key=lambda box: (box["start_s"], box["end_s"]))
         ],
-        format,
-        recording=recording.filename,
+        filename=recording.filename,
         duration_s=bounds.duration_s,
         nyquist_hz=bounds.nyquist_hz,
+        recording_id=recording.id,
+    )
+
+
+def export_file(
+    recording: RecordingModel, format: str | None, *, review: str | None = None
+) -> formats.Export:
+    """The set as a file, boxes in time order with their computed measurements, named after
+    the recording; with ``review="accepted"`` only the boxes a person accepted."""
+    _choice(format, "format", formats.EXPORT_FORMATS)
+    _check_review(review)
+    kept = _for_export(recording, review)
+    return formats.write(
+        kept.boxes,
+        format,
+        recording=kept.filename,
+        duration_s=kept.duration_s,
+        nyquist_hz=kept.nyquist_hz,
+    )
+
+
+def export_project(
+    owner: str, project_id: str, format: str | None, *, review: str | None = None
+) -> formats.Export:
+    """The boxes of every recording of the project (oldest recording first, each one's in
+    time order) as one file named after the project, each box naming its recording; with
+    ``review="accepted"`` only the boxes a person accepted.
+
+    Raises
+    ------
+    NotFoundError
+        When the owner has no such project.
+    TooLargeError
+        When the file would be more than one answer carries (``MAX_EXPORT_BYTES``).
+    """
+    project = projects.owned(owner, project_id)
+    _choice(format, "format", formats.PROJECT_EXPORT_FORMATS)
+    _check_review(review)
+    kept: list[formats.RecordingBoxes] = []
+    boxes = 0
+    for recording in in_project(owner, project_id):
+        kept.append(_for_export(recording, review))
+        boxes += len(kept[-1].boxes)
+        if boxes > MAX_EXPORT_BOXES:
+            raise _too_large(f"would hold more than {MAX_EXPORT_BOXES} boxes")
+    exported = formats.write_project(kept, format, project=project.name)
+    if len(exported.data) > MAX_EXPORT_BYTES:
+        raise _too_large(f"would take {len(exported.data) / 1e6:.1f} MB")
+    return exported
+
+
+def _too_large(what: str) -> TooLargeError:
+    return TooLargeError(
+        f"the project's export {what}, and one download carries "
+        f"{MAX_EXPORT_BYTES / 1e6:.0f} MB at most: export only the accepted boxes "
+        "(review=accepted), or each recording on its own"
     )

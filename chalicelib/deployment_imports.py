@@ -25,17 +25,16 @@ from chalicelib import (
     annotation_files,
     annotation_sets,
     annotations,
-    database,
     measurements,
     projects,
-    status,
 )
 from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ConflictError
 from chalicelib.formats import ImportedBox, raven
-from chalicelib.models import RecordingModel, SpectrogramModel
-from chalicelib.recordings import owned_recording
+from chalicelib.formats.text import base_name
+from chalicelib.models import RecordingModel
+from chalicelib.recordings import in_project, owned_recording
 from chalicelib.validation import text
 
 IMPORTED_FROM = "Imported from"
@@ -57,11 +56,6 @@ FILE_NAME = re.compile(PLAIN_TEXT)
 MAX_FILE_BOXES = 5 * annotations.MAX_ANNOTATIONS
 # Writes racing an editor's save read the set again and redo the file's part.
 WRITE_ATTEMPTS = 3
-
-
-def base_name(name: str) -> str:
-    """``name`` without its folders, whichever separator wrote them."""
-    return re.split(r"[/\\]", name)[-1]
 
 
 def audio_stem(name: str) -> str:
@@ -137,23 +131,8 @@ class Matcher:
 
 
 def _project_recordings(project_id: str, owner: str, stems: set[str]) -> list[RecordingModel]:
-    """The project's recordings of these stems, found through its index, without those
-    being deleted."""
-    with database.translated("find the project's recordings"):
-        ids = [r.id for r in RecordingModel.by_project.query(project_id)]
-        rows = [
-            r
-            for r in RecordingModel.batch_get(ids, attributes_to_get=["id", "owner", "filename"])
-            if r.owner == owner and audio_stem(r.filename) in stems
-        ]
-        deleting = {
-            s.recording_id
-            for s in SpectrogramModel.batch_get(
-                [r.id for r in rows], attributes_to_get=["recording_id", "status"]
-            )
-            if s.status == status.DELETING
-        }
-    return [r for r in rows if r.id not in deleting]
+    """The project's recordings of these stems, without those being deleted."""
+    return [r for r in in_project(owner, project_id) if audio_stem(r.filename) in stems]
 
 
 def _brought_by(source: str, file: str) -> Callable[[dict], bool]:

@@ -372,10 +372,23 @@ def _review(*, stored: bool) -> dict:
     return schema
 
 
-def _exported(annotation: dict) -> dict:
-    """An annotation in our JSON file: the same, without the id an import would not keep."""
+def _exported(annotation: dict, *, whose: bool = False) -> dict:
+    """An annotation in our JSON file: the same, without the id an import would not keep;
+    in a project's file (``whose``), led by its recording's id and file name."""
     properties = {name: schema for name, schema in annotation["properties"].items() if name != "id"}
+    if whose:
+        recording = {"type": "string", "pattern": _anchored(RECORDING_ID)}
+        properties = {"recording_id": recording, "filename": {"type": "string"}, **properties}
     return _object(properties)
+
+
+# ?review= of the exports.
+_REVIEW_FILTER = {
+    "name": "review",
+    "in": "query",
+    "description": "accepted: only the boxes a person accepted; omitted: every box",
+    "schema": {"enum": list(annotation_files.REVIEW_FILTERS)},
+}
 
 
 def _patch_body() -> dict:
@@ -627,6 +640,15 @@ def _schemas(settings: Settings) -> dict:
                 "annotations": {"type": "array", "items": _exported(_annotation(stored=True))},
             }
         ),
+        "ProjectAnnotationFile": _object(
+            {
+                "project": {"type": "string"},
+                "annotations": {
+                    "type": "array",
+                    "items": _exported(_annotation(stored=True), whose=True),
+                },
+            }
+        ),
         "DetectorOutputImport": _object(
             {
                 "file": {"type": "string"},
@@ -874,6 +896,45 @@ def _project_paths() -> dict:
                 },
                 params=_PROJECT_ID,
             ),
+        },
+        "/projects/{project_id}/annotations/export": {
+            "get": _op(
+                "The boxes of every recording of the project as one Raven, CSV or JSON file, "
+                "each box naming its recording (docs/formats.md)",
+                {
+                    "200": {
+                        "description": "the file, named after the project",
+                        "headers": {
+                            "Content-Disposition": {
+                                "required": True,
+                                "schema": {"type": "string", "pattern": "^attachment; "},
+                            }
+                        },
+                        "content": {
+                            "text/plain": {"schema": {"type": "string"}},
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/json": {"schema": _ref("ProjectAnnotationFile")},
+                        },
+                    },
+                    **_errors(400, 401),
+                    "413": _json(
+                        _ref("Error"),
+                        "more than one download carries: export only the accepted boxes, or "
+                        "each recording on its own",
+                    ),
+                    **_not_found("project"),
+                },
+                params=[
+                    *_PROJECT_ID,
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"enum": list(formats.PROJECT_EXPORT_FORMATS)},
+                    },
+                    _REVIEW_FILTER,
+                ],
+            )
         },
         "/projects/{project_id}/annotations/import": {
             "post": _op(
@@ -1243,6 +1304,7 @@ def document(settings: Settings) -> dict:
                             "required": True,
                             "schema": {"enum": list(formats.EXPORT_FORMATS)},
                         },
+                        _REVIEW_FILTER,
                     ],
                 )
             },

@@ -161,6 +161,22 @@ def owned_recording(owner: str, recording_id: str) -> RecordingModel:
     )
 
 
+def in_project(owner: str, project_id: str) -> list[RecordingModel]:
+    """The owner's recordings in the project, oldest first, without those being deleted
+    (found through the by-project index, whose rows hold keys only, then read by BatchGet)."""
+    with database.translated("find the project's recordings"):
+        ids = [r.id for r in RecordingModel.by_project.query(project_id)]
+        rows = {r.id: r for r in RecordingModel.batch_get(ids) if r.owner == owner}
+        deleting = {
+            s.recording_id
+            for s in SpectrogramModel.batch_get(
+                list(rows), attributes_to_get=["recording_id", "status"]
+            )
+            if s.status == status.DELETING
+        }
+    return [rows[id] for id in ids if id in rows and id not in deleting]
+
+
 def owned_with_spectrogram(
     owner: str, recording_id: str
 ) -> tuple[RecordingModel, SpectrogramModel]:

@@ -14,22 +14,24 @@ docs/formats.md says what each importer accepts and each exporter writes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from chalicelib.formats import audacity, birdnet, json_document, raven, table_csv
-from chalicelib.formats.box import FormatError, ImportedBox
-from chalicelib.formats.text import decode
+from chalicelib.formats.box import FormatError, ImportedBox, RecordingBoxes
+from chalicelib.formats.text import base_name, decode
 
 __all__ = [
     "EXPORT_FORMATS",
     "FORMATS",
+    "PROJECT_EXPORT_FORMATS",
     "Export",
     "FormatError",
     "ImportedBox",
+    "RecordingBoxes",
     "detect",
     "read",
     "write",
+    "write_project",
 ]
 
 # Each readable format's module, in the order detect() tries them (BirdNET's table is a
@@ -43,12 +45,20 @@ _READERS = {
 }
 FORMATS: tuple[str, ...] = ("raven", "birdnet", "audacity", "csv", "json")
 EXPORT_FORMATS: tuple[str, ...] = ("raven", "audacity", "csv", "json")
+# The formats that can say which recording each box is of (Audacity's cannot).
+PROJECT_EXPORT_FORMATS: tuple[str, ...] = ("raven", "csv", "json")
 # Each export's media type and the end of its file name after the recording's stem.
 _EXPORTS = {
     "raven": ("text/plain; charset=utf-8", ".Table.1.selections.txt"),
     "audacity": ("text/plain; charset=utf-8", ".labels.txt"),
     "csv": ("text/csv; charset=utf-8", ".annotations.csv"),
     "json": ("application/json", ".annotations.json"),
+}
+# A project's export is named after the project; its name's end is Raven's without a table
+# number (the table is no recording's).
+_PROJECT_ENDINGS = {
+    **{name: ending for name, (_, ending) in _EXPORTS.items()},
+    "raven": ".selections.txt",
 }
 _UNRECOGNISED = (
     "not an annotation file Sonagram reads; looked for a Raven selection table (a 'Begin "
@@ -148,15 +158,45 @@ def write(
     """
     if format not in EXPORT_FORMATS:
         raise FormatError(f"unknown export format '{format}': one of {', '.join(EXPORT_FORMATS)}")
-    name = re.split(r"[/\\]", recording)[-1]
+    name = base_name(recording)
     content_type, ending = _EXPORTS[format]
     filename = f"{name.rpartition('.')[0] or name or 'recording'}{ending}"
+    recordings = [RecordingBoxes(boxes, recording, duration_s, nyquist_hz)]
     if format == "raven":
-        text = raven.write(boxes, nyquist_hz=nyquist_hz)
+        text = raven.write(recordings)
     elif format == "audacity":
         text = audacity.write(boxes)
     elif format == "csv":
-        text = table_csv.write(boxes, audio_file=name, annotation_file=filename)
+        text = table_csv.write(recordings, annotation_file=filename)
     else:
-        text = json_document.write(boxes, recording=name, duration_s=duration_s)
+        text = json_document.write(recordings)
     return Export(text.encode("utf-8"), content_type, filename)
+
+
+def write_project(recordings: list[RecordingBoxes], format: str, *, project: str) -> Export:
+    """The boxes of several recordings as one file in ``format`` (one of
+    ``PROJECT_EXPORT_FORMATS``), each box saying which recording it is of.
+
+    Parameters
+    ----------
+    recordings : list of RecordingBoxes
+        Each recording's boxes, written in this order; a recording's ``recording_id`` and
+        ``filename`` name its boxes (Raven: a Begin File column; CSV: ``audio_file`` and
+        ``recording_id``; JSON: ``recording_id`` and ``filename`` in each box).
+    project : str
+        The project's name: the file is named after it (``/`` and ``\\`` made ``-``).
+    """
+    if format not in PROJECT_EXPORT_FORMATS:
+        raise FormatError(
+            f"unknown format '{format}' for a project's export: one of "
+            f"{', '.join(PROJECT_EXPORT_FORMATS)}"
+        )
+    stem = project.replace("/", "-").replace("\\", "-") or "project"
+    filename = f"{stem}{_PROJECT_ENDINGS[format]}"
+    if format == "raven":
+        text = raven.write(recordings, begin_file=True)
+    elif format == "csv":
+        text = table_csv.write(recordings, annotation_file=filename, recording_ids=True)
+    else:
+        text = json_document.write(recordings, project=project)
+    return Export(text.encode("utf-8"), _EXPORTS[format][0], filename)

@@ -23,6 +23,10 @@ class FormatError(ValueError):
         return self if self.line is not None else FormatError(self.message, line)
 
 
+# A box's review as a table's cells: its state, who, when and the label before a relabel.
+REVIEW_FIELDS = ("state", "by", "at", "label_before")
+
+
 @dataclass(frozen=True)
 class ImportedBox:
     """A box and the 1-based line of the file it came from (JSON: its 1-based index)."""
@@ -67,6 +71,38 @@ def new_box(
         "source": source,
         "review": review,
     }
+
+
+@dataclass(frozen=True)
+class RecordingBoxes:
+    """One recording's boxes as an export writes them: the user's file name for it (folders
+    and all), its length (s) and Nyquist frequency (Hz) where known, and its id (a file over
+    several recordings names each box's)."""
+
+    boxes: list[dict]
+    filename: str
+    duration_s: float | None = None
+    nyquist_hz: float | None = None
+    recording_id: str | None = None
+
+
+def review_of(state: str, by: str, at: str, label_before: str) -> dict | None:
+    """A review from a table's cells (``REVIEW_FIELDS``): None when the state is empty.
+    The values are checked with the box's (chalicelib.annotations)."""
+    if not state:
+        return None
+    return {
+        "state": state.casefold(),
+        "by": by or None,
+        "at": at or None,
+        "label_before": label_before or None,
+    }
+
+
+def review_cells(box: dict) -> list[str]:
+    """A box's review as a table's cells (``REVIEW_FIELDS``), empty when it has none."""
+    review = box.get("review") or {}
+    return [review.get(name) or "" for name in REVIEW_FIELDS]
 
 
 def add(boxes: list[ImportedBox], imported: ImportedBox, max_boxes: int | None) -> None:

@@ -5,6 +5,10 @@ list of boxes, or what ``GET .../annotations`` answered (its ``version`` and the
 ``id`` are dropped: imported boxes are new ones) and, since the format is ours, refuses any
 other field. A box's place is its 1-based index in the list (``ImportedBox.line``,
 ``FormatError.line``).
+
+A project's export, ``{"project": name, "annotations": [...]}``, leads each box with its
+``recording_id`` and ``filename``; it is written for other programs, not read back (its
+boxes belong to several recordings).
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ import json
 import math
 from collections.abc import Callable
 
-from chalicelib.formats.box import FormatError, ImportedBox, new_box, too_many
-from chalicelib.formats.text import MAX_CELLS, not_negative
+from chalicelib.formats.box import FormatError, ImportedBox, RecordingBoxes, new_box, too_many
+from chalicelib.formats.text import MAX_CELLS, base_name, not_negative
 from chalicelib.json_text import containers, integer
 
 _DOCUMENT_FIELDS = ("recording", "duration_s", "annotations", "version")
@@ -43,6 +47,11 @@ def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
             )
     document = _parse(text)
     if isinstance(document, dict):
+        if "project" in document:
+            raise FormatError(
+                "this is a project's export, of several recordings: import each recording's "
+                "own file into it"
+            )
         unknown = sorted(set(document) - set(_DOCUMENT_FIELDS))
         if unknown:
             raise FormatError(f"unknown field '{unknown[0]}' in the document")
@@ -150,16 +159,36 @@ _CHECKS = {
 _DEFAULTS = new_box(0.0, 0.0)
 
 
-def write(boxes: list[dict], *, recording: str, duration_s: float | None) -> str:
+def write(recordings: list[RecordingBoxes], *, project: str | None = None) -> str:
     """The document, one annotation a line, each with exactly the fields a box has (no
-    ``id``)."""
-    document = _dumps({"recording": recording, "duration_s": duration_s, "annotations": []})
+    ``id``): of one recording, ``{"recording": its file name without folders, "duration_s",
+    "annotations"}``; of a project's (``project`` its name), ``{"project", "annotations"}``
+    with each annotation's ``recording_id`` and ``filename`` first."""
+    if project is None:
+        (recording,) = recordings
+        head = {"recording": base_name(recording.filename), "duration_s": recording.duration_s}
+    else:
+        head = {"project": project}
     annotations = ",\n".join(
-        "  " + _dumps({name: box.get(name, _DEFAULTS[name]) for name in _CHECKS}) for box in boxes
+        "  " + _dumps({**_whose(recording, project), **_fields(box)})
+        for recording in recordings
+        for box in recording.boxes
     )
+    document = _dumps({**head, "annotations": []})
     # Written around the list, since json's indent= would take each number to a line of
     # its own (and its pure-Python encoder is slow for ten thousand boxes).
-    return f"{document[:-3]}[\n{annotations}\n]}}\n" if boxes else f"{document}\n"
+    return f"{document[:-3]}[\n{annotations}\n]}}\n" if annotations else f"{document}\n"
+
+
+def _whose(recording: RecordingBoxes, project: str | None) -> dict:
+    """What a project's file says of each box's recording."""
+    if project is None:
+        return {}
+    return {"recording_id": recording.recording_id, "filename": recording.filename}
+
+
+def _fields(box: dict) -> dict:
+    return {name: box.get(name, _DEFAULTS[name]) for name in _CHECKS}
 
 
 def _dumps(value: object) -> str:

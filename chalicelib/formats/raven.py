@@ -4,7 +4,8 @@ Columns are found by name, in any order and case. Besides the box's own columns:
 
 - the label is the first present of Annotation, Species, Label, Common Name, Species Code;
 - the confidence is Confidence, else Score; a column named Notes fills ``notes``, one
-  named Source (Sonagram writes it) the box's ``source``;
+  named Source (Sonagram writes it) the box's ``source``, and Review, Reviewer, Reviewed At
+  and Label Before (Sonagram writes them too) its ``review``;
 - a column whose name ends in a unit in parentheses (``Delta Time (s)``,
   ``Avg Power Density (dB FS/Hz)``) and whose cell is a number is a measurement;
 - any other non-empty cell is kept as a string attribute under its column's name
@@ -17,8 +18,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chalicelib.formats.box import FormatError, ImportedBox, add, new_box
+from chalicelib.formats.box import (
+    FormatError,
+    ImportedBox,
+    RecordingBoxes,
+    add,
+    new_box,
+    review_cells,
+    review_of,
+)
 from chalicelib.formats.text import (
+    base_name,
     channel,
     column,
     first_record,
@@ -41,6 +51,11 @@ BEGIN, END = "Begin Time (s)", "End Time (s)"
 LOW, HIGH = "Low Freq (Hz)", "High Freq (Hz)"
 FILE_OFFSET = "File Offset (s)"
 SOURCE = "Source"
+# A box's review (box.REVIEW_FIELDS): its state (accepted, rejected or empty), who, when, and
+# the label it had before a person relabelled it.
+REVIEW_COLUMNS = ("Review", "Reviewer", "Reviewed At", "Label Before")
+# The audio file of each row in a table over several recordings (as BirdNET and Raven name it).
+BEGIN_FILE = "Begin File"
 LABELS = ("Annotation", "Species", "Label", "Common Name", "Species Code")
 CONFIDENCES = ("Confidence", "Score")
 # What BirdNET's tables add to a box: its Low/High Freq are the analysis band, not the call's.
@@ -59,6 +74,7 @@ _BOX_COLUMNS = frozenset(
         SOURCE,
     )
     + CONFIDENCES
+    + REVIEW_COLUMNS
 )
 _UNIT = re.compile(r"\([^()]*\)$")
 # Measurement columns: the computed ones in their order, then any other by name.
@@ -86,6 +102,8 @@ class _Columns:
     confidence: int | None
     notes: int | None
     source: int | None
+    # The review's columns, in REVIEW_COLUMNS order.
+    review: tuple[int | None, ...]
     # Every other named column: (index, name, whether a number there is a measurement).
     others: tuple[tuple[int, str, bool], ...]
 
@@ -107,14 +125,15 @@ class _Columns:
             "notes": column(names, "Notes"),
             "source": column(names, SOURCE),
         }
+        review = tuple(column(names, name) for name in REVIEW_COLUMNS)
         # The File Offset moves the box and is also kept, as Begin Path and Begin File are.
-        taken = {begin, end, *roles.values()} - {roles["file_offset"], None}
+        taken = {begin, end, *roles.values(), *review} - {roles["file_offset"], None}
         others = tuple(
             (index, name, index != roles["file_offset"] and bool(_UNIT.search(name)))
             for index, name in enumerate(names)
             if name and index not in taken
         )
-        return cls(begin=begin, end=end, others=others, **roles)
+        return cls(begin=begin, end=end, review=review, others=others, **roles)
 
     def box(self, cells: list[str]) -> dict:
         begin, end = seconds(cells[self.begin], BEGIN), seconds(cells[self.end], END)
@@ -145,6 +164,7 @@ class _Columns:
             attributes=attributes,
             channel=channel(_cell(cells, self.channel), "Channel"),
             source=_cell(cells, self.source) or None,
+            review=review_of(*(_cell(cells, index) for index in self.review)),
         )
 
 
@@ -195,35 +215,43 @@ def read(
     return boxes
 
 
-def write(boxes: list[dict], *, nyquist_hz: float | None) -> str:
-    """A selection table Raven opens: one row per box, CRLF line ends.
+def write(recordings: list[RecordingBoxes], *, begin_file: bool = False) -> str:
+    """A selection table Raven opens: one row per box, recording after recording, CRLF line
+    ends.
 
-    Columns: Selection, View, Channel, the bounds, Annotation; then Confidence when any box
-    has one, each measurement any box has (the computed ones in measurement_names order,
-    then the others by name), each attribute any box has (by name; a name the reader would
-    take for the box itself is left out), Notes when any box has notes and Source when any
-    box has one.
-    A box without frequencies spans 0 Hz to ``nyquist_hz``, as Raven writes a waveform
-    selection (empty cells when ``nyquist_hz`` is None).
+    Columns: Selection, View, Channel, then Begin File (each recording's file name, without
+    folders) when ``begin_file``, the bounds, Annotation; then Confidence when any box has
+    one, each measurement any box has (the computed ones in measurement_names order, then
+    the others by name), each attribute any box has (by name; a name the reader would take
+    for the box itself is left out), Notes when any box has notes, Source when any box has
+    one and REVIEW_COLUMNS when any box has a review.
+    A box without frequencies spans 0 Hz to its recording's ``nyquist_hz``, as Raven writes
+    a waveform selection (empty cells when ``nyquist_hz`` is None).
     """
-    taken = set(_BOX_COLUMNS)
+    boxes = [box for recording in recordings for box in recording.boxes]
+    taken = set(_BOX_COLUMNS) | ({BEGIN_FILE.casefold()} if begin_file else set())
     measurements = _new_names(boxes, "measurements", taken)
     attributes = _new_names(boxes, "attributes", taken)
     confidence = any(box.get("confidence") is not None for box in boxes)
     notes = any(box.get("notes") for box in boxes)
     sources = any(box.get("source") for box in boxes)
-    names = [*_FIXED, *(["Confidence"] if confidence else []), *measurements, *attributes]
+    reviews = any(box.get("review") for box in boxes)
+    fixed = [*_FIXED[:3], *([BEGIN_FILE] if begin_file else []), *_FIXED[3:]]
+    names = [*fixed, *(["Confidence"] if confidence else []), *measurements, *attributes]
     if notes:
         names.append("Notes")
     if sources:
         names.append(SOURCE)
+    if reviews:
+        names += REVIEW_COLUMNS
     table = ["\t".join(spreadsheet_safe(name) for name in names)]
-    for selection, box in enumerate(boxes, start=1):
-        low, high = _band(box, nyquist_hz)
-        cells = [
-            *(str(selection), "Spectrogram 1", str(box.get("channel", 1))),
-            *(f"{box['start_s']:.6f}", f"{box['end_s']:.6f}", low, high, box.get("label") or ""),
-        ]
+    rows = ((recording, box) for recording in recordings for box in recording.boxes)
+    for selection, (recording, box) in enumerate(rows, start=1):
+        low, high = _band(box, recording.nyquist_hz)
+        cells = [str(selection), "Spectrogram 1", str(box.get("channel", 1))]
+        if begin_file:
+            cells.append(base_name(recording.filename))
+        cells += [f"{box['start_s']:.6f}", f"{box['end_s']:.6f}", low, high, box.get("label") or ""]
         if confidence:
             cells.append(shortest(box.get("confidence")))
         values = _by_written_name(box.get("measurements", {}))
@@ -234,6 +262,8 @@ def write(boxes: list[dict], *, nyquist_hz: float | None) -> str:
             cells.append(box.get("notes") or "")
         if sources:
             cells.append(box.get("source") or "")
+        if reviews:
+            cells += review_cells(box)
         table.append("\t".join(spreadsheet_safe(one_line(cell)) for cell in cells))
     return "\r\n".join(table) + "\r\n"
 

@@ -1,8 +1,9 @@
 """Our CSV, whose columns are OpenSoundscape's, and other CSV or TSV tables of boxes.
 
 ``audio_file,annotation_file,annotation,start_time,end_time,low_f,high_f,confidence,channel``
-then Sonagram's ``source,review_state,reviewer,reviewed_at,label_before`` and the computed
-measurements any box has (measurement_names.NAMES, in that order), with RFC 4180 quoting.
+then Sonagram's ``source,review,reviewer,reviewed_at,label_before`` (a file over several
+recordings adds ``recording_id``) and the computed measurements any box has
+(measurement_names.NAMES, in that order), with RFC 4180 quoting.
 Reading also takes other names for each column, in any case (``_ALIASES``), and
 TAB-separated tables; computed measurement columns are not read (the server computes them).
 """
@@ -13,8 +14,17 @@ import csv
 import io
 from collections.abc import Iterator
 
-from chalicelib.formats.box import FormatError, ImportedBox, add, new_box
+from chalicelib.formats.box import (
+    FormatError,
+    ImportedBox,
+    RecordingBoxes,
+    add,
+    new_box,
+    review_cells,
+    review_of,
+)
 from chalicelib.formats.text import (
+    base_name,
     channel,
     column,
     first_record,
@@ -42,11 +52,14 @@ COLUMNS = (
     "confidence",
     "channel",
     "source",
-    "review_state",
+    "review",
     "reviewer",
     "reviewed_at",
     "label_before",
 )
+# Written after COLUMNS in a file over several recordings: the box's recording, as the API
+# names it (audio_file is that recording's file name).
+RECORDING_ID = "recording_id"
 # Each part of a box and the names its column goes by, the first present taken.
 _ALIASES = {
     "start": ("start_time", "start", "Start (s)", "Begin Time (s)"),
@@ -57,14 +70,17 @@ _ALIASES = {
     "confidence": ("confidence",),
     "channel": ("channel",),
     "source": ("source",),
-    "review_state": ("review_state",),
+    # Files exported before this column was named review called it review_state.
+    "review": ("review", "review_state"),
     "reviewer": ("reviewer",),
     "reviewed_at": ("reviewed_at",),
     "label_before": ("label_before",),
 }
 # Columns that are not the box's: the files a row names (we import into one recording) and
 # the computed measurements (recomputed from the audio).
-_NOT_READ = frozenset(name.casefold() for name in ("audio_file", "annotation_file", *COMPUTED))
+_NOT_READ = frozenset(
+    name.casefold() for name in ("audio_file", "annotation_file", RECORDING_ID, *COMPUTED)
+)
 
 
 def _delimiter(first_line: str) -> str:
@@ -124,24 +140,14 @@ def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
                 attributes={name: cells[index] for index, name in others if cells[index]},
                 channel=channel(cell["channel"], named["channel"]),
                 source=cell["source"] or None,
-                review=_review(cell),
+                review=review_of(
+                    cell["review"], cell["reviewer"], cell["reviewed_at"], cell["label_before"]
+                ),
             )
         except FormatError as error:
             raise error.at(line) from None
         add(boxes, ImportedBox(line, box), max_boxes)
     return boxes
-
-
-def _review(cell: dict[str, str]) -> dict | None:
-    """A row's review; its values are checked with the box's (chalicelib.annotations)."""
-    if not cell["review_state"]:
-        return None
-    return {
-        "state": cell["review_state"],
-        "by": cell["reviewer"] or None,
-        "at": cell["reviewed_at"] or None,
-        "label_before": cell["label_before"] or None,
-    }
 
 
 def _rows(text: str, delimiter: str, max_boxes: int | None) -> Iterator[tuple[int, list[str]]]:
@@ -166,27 +172,33 @@ def _rows(text: str, delimiter: str, max_boxes: int | None) -> Iterator[tuple[in
             yield start, cells
 
 
-def write(boxes: list[dict], *, audio_file: str, annotation_file: str) -> str:
-    """Our CSV: ``COLUMNS`` and the computed measurements any box has, RFC 4180 quoting, CRLF
-    line ends, empty cells for None."""
+def write(
+    recordings: list[RecordingBoxes], *, annotation_file: str, recording_ids: bool = False
+) -> str:
+    """Our CSV: ``COLUMNS`` (then ``recording_id`` when ``recording_ids``) and the computed
+    measurements any box has, RFC 4180 quoting, CRLF line ends, empty cells for None; each
+    row's ``audio_file`` is its recording's file name without folders."""
+    boxes = [box for recording in recordings for box in recording.boxes]
     measured = [
         name for name in COMPUTED if any(name in box.get("measurements", {}) for box in boxes)
     ]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*COLUMNS, *measured])
-    for box in boxes:
-        review = box.get("review") or {}
-        cells = [
-            audio_file,
-            annotation_file,
-            box.get("label", ""),
-            *(shortest(box.get(key)) for key in ("start_s", "end_s", "low_hz", "high_hz")),
-            shortest(box.get("confidence")),
-            str(box.get("channel", 1)),
-            box.get("source") or "",
-            *(review.get(key) or "" for key in ("state", "by", "at", "label_before")),
-            *(shortest(box.get("measurements", {}).get(name)) for name in measured),
-        ]
-        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    writer.writerow([*COLUMNS, *([RECORDING_ID] if recording_ids else []), *measured])
+    for recording in recordings:
+        audio_file = base_name(recording.filename)
+        for box in recording.boxes:
+            cells = [
+                audio_file,
+                annotation_file,
+                box.get("label", ""),
+                *(shortest(box.get(key)) for key in ("start_s", "end_s", "low_hz", "high_hz")),
+                shortest(box.get("confidence")),
+                str(box.get("channel", 1)),
+                box.get("source") or "",
+                *review_cells(box),
+                *([recording.recording_id or ""] if recording_ids else []),
+                *(shortest(box.get("measurements", {}).get(name)) for name in measured),
+            ]
+            writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()

@@ -186,6 +186,11 @@ def channel(cell: str, what: str) -> int:
     return int(cell)
 
 
+def base_name(path: str) -> str:
+    """A file name without its folders, whichever separator wrote them."""
+    return re.split(r"[/\\]", path)[-1]
+
+
 def shortest(value: float | None) -> str:
     """The shortest text that reads back as the same float; "" for None."""
     return "" if value is None else repr(float(value))

@@ -168,12 +168,12 @@ def test_every_export_serves_the_computed_values(alice: ApiUser, measured):
     raven = export(alice, measured, "raven").split("\r\n")
     header = raven[0].split("\t")
     assert header[8:11] == [PEAK, "SNR (dB)", "Peak SNR (dB)"]
-    assert header[-1] == "Source"
+    assert header[-5:] == ["Source", "Review", "Reviewer", "Reviewed At", "Label Before"]
     assert raven[1].split("\t")[8:11] == ["1234.5", "9.0", "14.5"]
     csv_header = export(alice, measured, "csv").split("\r\n")[0].split(",")
     assert csv_header[-7:] == [
         "source",
-        "review_state",
+        "review",
         "reviewer",
         "reviewed_at",
         "label_before",
@@ -195,8 +195,8 @@ def test_every_export_serves_the_computed_values(alice: ApiUser, measured):
         ("json", ["detector:wrens", "birdnet", None], [None, REVIEW, None]),
         # Our CSV keeps sources and reviews; a box without a source came from the file.
         ("csv", ["detector:wrens", "birdnet", "csv"], [None, REVIEW, None]),
-        # Raven keeps sources only.
-        ("raven", ["detector:wrens", "birdnet", "raven"], [None, None, None]),
+        # Raven keeps sources and reviews too.
+        ("raven", ["detector:wrens", "birdnet", "raven"], [None, REVIEW, None]),
         # Audacity keeps neither: every box came from the file.
         ("audacity", ["audacity"] * 3, [None] * 3),
     ],

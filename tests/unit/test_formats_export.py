@@ -154,7 +154,7 @@ def test_our_csv_names_the_audio_and_itself_and_quotes_as_rfc_4180():
     assert export([FROG, CLICK], "csv") == Export(
         (
             b"audio_file,annotation_file,annotation,start_time,end_time,low_f,high_f,confidence"
-            b",channel,source,review_state,reviewer,reviewed_at,label_before"
+            b",channel,source,review,reviewer,reviewed_at,label_before"
             b",Delta Time (s),Peak Freq (Hz)\r\n"
             b'dawn chorus.wav,dawn chorus.annotations.csv,"frog, green",1.5,2.25,500.0,1234.567'
             b",0.9,2,,,,,,0.75,812.5\r\n"

@@ -1206,6 +1206,8 @@ export interface paths {
             parameters: {
                 query: {
                     format: "raven" | "audacity" | "csv" | "json";
+                    /** @description accepted: only the boxes a person accepted; omitted: every box */
+                    review?: "accepted";
                 };
                 header?: never;
                 path: {
@@ -1678,6 +1680,87 @@ export interface paths {
         };
         trace?: never;
     };
+    "/projects/{project_id}/annotations/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The boxes of every recording of the project as one Raven, CSV or JSON file, each box naming its recording (docs/formats.md) */
+        get: {
+            parameters: {
+                query: {
+                    format: "raven" | "csv" | "json";
+                    /** @description accepted: only the boxes a person accepted; omitted: every box */
+                    review?: "accepted";
+                };
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file, named after the project */
+                200: {
+                    headers: {
+                        "Content-Disposition": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                        "text/csv": string;
+                        "application/json": components["schemas"]["ProjectAnnotationFile"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description more than one download carries: export only the accepted boxes, or each recording on its own */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{project_id}/annotations/import": {
         parameters: {
             query?: never;
@@ -2136,6 +2219,35 @@ export interface components {
             recording: string;
             duration_s: number | null;
             annotations: {
+                start_s: number;
+                end_s: number;
+                low_hz: number | null;
+                high_hz: number | null;
+                label: string;
+                confidence: number | null;
+                notes: string | null;
+                measurements: {
+                    [key: string]: number;
+                };
+                attributes: {
+                    [key: string]: string;
+                };
+                channel: number;
+                source: string | null;
+                review: {
+                    /** @enum {unknown} */
+                    state: "accepted" | "rejected";
+                    by: string | null;
+                    at: string | null;
+                    label_before: string | null;
+                } | null;
+            }[];
+        };
+        ProjectAnnotationFile: {
+            project: string;
+            annotations: {
+                recording_id: string;
+                filename: string;
                 start_s: number;
                 end_s: number;
                 low_hz: number | null;
