@@ -114,7 +114,7 @@ export function PrecisionPanel({
                   aria-invalid={parsed !== null && "problem" in parsed}
                 />
               </Text>
-              <Button size="1" variant="soft" disabled={table === null} onClick={() => void downloadCsv()}>
+              <Button size="1" variant="soft" highContrast disabled={table === null} onClick={() => void downloadCsv()}>
                 Download CSV
               </Button>
             </Flex>
@@ -165,6 +165,17 @@ export function PrecisionPanel({
   );
 }
 
+// Short enough for a side column without sideways scrolling; the full name is what is read out.
+const COLUMNS: [short: string, full: string][] = [
+  ["Threshold", "Threshold"],
+  ["Boxes", "Boxes"],
+  ["Rev.", "Reviewed"],
+  ["Acc.", "Accepted"],
+  ["Rej.", "Rejected"],
+  ["Prec.", "Precision"],
+  ["95 % CI", "95 % interval"],
+];
+
 /** One label: what was reviewed, the chart, the accept offer and the table. */
 function LabelPrecisionView({
   label,
@@ -193,12 +204,19 @@ function LabelPrecisionView({
         <PrecisionChart label={label} target={target} />
         <Flex align="center" gap="2" wrap="wrap">
           <Text size="2">
-            {label.threshold === null
-              ? `No threshold reaches ${target} yet.`
-              : `Reaches ${target} from ${thresholdText(label.threshold)}.`}
+            {label.threshold === null ? (
+              `No threshold reaches ${target} yet.`
+            ) : (
+              <>
+                Reaches {target} from{" "}
+                <Badge size="2" color="orange">
+                  ≥ {thresholdText(label.threshold)}
+                </Badge>
+              </>
+            )}
           </Text>
           {offer && (
-            <Button size="1" disabled={busy} onClick={() => onAccept(offer)}>
+            <Button size="1" variant="soft" highContrast disabled={busy} onClick={() => onAccept(offer)}>
               {offerText(offer)}
             </Button>
           )}
@@ -209,13 +227,12 @@ function LabelPrecisionView({
           </VisuallyHidden>
           <Table.Header>
             <Table.Row>
-              <Table.ColumnHeaderCell>Threshold</Table.ColumnHeaderCell>
-              <Table.ColumnHeaderCell justify="end">Boxes</Table.ColumnHeaderCell>
-              <Table.ColumnHeaderCell justify="end">Reviewed</Table.ColumnHeaderCell>
-              <Table.ColumnHeaderCell justify="end">Accepted</Table.ColumnHeaderCell>
-              <Table.ColumnHeaderCell justify="end">Rejected</Table.ColumnHeaderCell>
-              <Table.ColumnHeaderCell justify="end">Precision</Table.ColumnHeaderCell>
-              <Table.ColumnHeaderCell justify="end">95 % interval</Table.ColumnHeaderCell>
+              {COLUMNS.map(([short, full], i) => (
+                <Table.ColumnHeaderCell key={full} justify={i === 0 ? "start" : "end"} title={full}>
+                  <span aria-hidden>{short}</span>
+                  <VisuallyHidden>{full}</VisuallyHidden>
+                </Table.ColumnHeaderCell>
+              ))}
             </Table.Row>
           </Table.Header>
           <Table.Body>
@@ -224,11 +241,15 @@ function LabelPrecisionView({
               return (
                 <Table.Row key={row.threshold} data-chosen={chosen}>
                   <Table.RowHeaderCell>
-                    ≥ {thresholdText(row.threshold)}{" "}
+                    ≥ {thresholdText(row.threshold)}
                     {chosen && (
-                      <Badge size="1" color="orange">
-                        reaches {target}
-                      </Badge>
+                      <>
+                        {" "}
+                        <Badge size="1" color="orange" aria-hidden>
+                          ✓
+                        </Badge>
+                        <VisuallyHidden>lowest threshold reaching {target}</VisuallyHidden>
+                      </>
                     )}
                   </Table.RowHeaderCell>
                   <Table.Cell justify="end">{row.boxes}</Table.Cell>
