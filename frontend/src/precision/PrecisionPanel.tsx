@@ -1,5 +1,5 @@
 import { Badge, Button, Card, Flex, Heading, Table, Text, TextField, VisuallyHidden } from "@radix-ui/themes";
-import { useEffect, useId, useMemo, useState, useSyncExternalStore } from "react";
+import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { ApiClient } from "../api/client";
 import { saveFile } from "../api/download";
 import { BulkAccept } from "./bulkAccept";
@@ -12,6 +12,8 @@ export type PrecisionApi = Pick<ApiClient, "getPrecision" | "precisionCsv" | "ac
 
 // Typing pauses this long before the table is asked for again: one request per pause, not per key.
 const TYPING_PAUSE_MS = 400;
+// Decisions come several a second while reviewing: the table follows them at most this often.
+const DECISIONS_EVERY_MS = 1500;
 
 const message = (failure: unknown) => (failure instanceof Error ? failure.message : String(failure));
 
@@ -19,8 +21,8 @@ const message = (failure: unknown) => (failure instanceof Error ? failure.messag
  * Precision by confidence for each label of a project (GET /projects/{id}/precision): a chart
  * and a table per label, the lowest threshold reaching the **Target precision** marked, the
  * table as CSV, and "Accept N unreviewed at ≥ t" with an **Undo** of the last one. Read again
- * when `version` changes (decisions were sent) and after an accept or undo, which `onChanged`
- * reports (the queue then shows the boxes' new states).
+ * when `version` changes (decisions were saved; at most every 1.5 s) and after an accept or
+ * undo, which `onChanged` reports (the queue then shows the boxes' new states).
  */
 export function PrecisionPanel({
   api,
@@ -48,8 +50,17 @@ export function PrecisionPanel({
   const actions = useMemo(() => new BulkAccept(api, projectId), [api, projectId]);
   const acting = useSyncExternalStore(actions.subscribe, actions.getSnapshot);
   const id = useId();
+  const [readVersion, setReadVersion] = useState(version);
+  const lastRead = useRef(0);
 
   useEffect(() => {
+    if (version === readVersion) return;
+    const pause = setTimeout(() => setReadVersion(version), lastRead.current + DECISIONS_EVERY_MS - Date.now());
+    return () => clearTimeout(pause);
+  }, [version, readVersion]);
+
+  useEffect(() => {
+    lastRead.current = Date.now();
     let current = true;
     api.getPrecision(projectId, { target, source, label }).then(
       (answer) => {
@@ -63,7 +74,7 @@ export function PrecisionPanel({
     return () => {
       current = false;
     };
-  }, [api, projectId, target, source, label, version, reads]);
+  }, [api, projectId, target, source, label, readVersion, reads]);
 
   const parsed = typed === null ? null : parseTarget(typed);
   const typedTarget = parsed && "target" in parsed ? parsed.target : null;
