@@ -1,5 +1,7 @@
+import { Checkbox, Text } from "@radix-ui/themes";
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
 import type { ExportFormat } from "../api/client";
+import { saveFile } from "../api/download";
 import "./annotations.css";
 import type { Annotations } from "./useAnnotations";
 
@@ -10,22 +12,13 @@ const FORMATS: { format: ExportFormat; name: string }[] = [
   { format: "json", name: "JSON" },
 ];
 
-/** Hands a file to the browser's downloads under the name the server gave it. */
-function download(filename: string, data: Blob): void {
-  const url = URL.createObjectURL(data);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has started by the next turn; the URL only holds the blob in memory.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
-
-/** An Export button and its menu of formats; the boxes are saved first so the file holds them. */
+/**
+ * An Export button and its menu of formats, and **Only accepted boxes** (the boxes a reviewer
+ * accepted); the boxes are saved first so the file holds them.
+ */
 export function ExportMenu({ annotations }: { annotations: Annotations }) {
   const [open, setOpen] = useState(false);
+  const [onlyAccepted, setOnlyAccepted] = useState(false);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const button = useRef<HTMLButtonElement>(null);
   const items = useRef<(HTMLButtonElement | null)[]>([]);
@@ -43,8 +36,8 @@ export function ExportMenu({ annotations }: { annotations: Annotations }) {
     close();
     setMessage({ text: `Exporting ${name}…`, error: false });
     try {
-      const file = await annotations.exportFile(format);
-      download(file.filename, file.data);
+      const file = await annotations.exportFile(format, onlyAccepted ? "accepted" : undefined);
+      saveFile(file);
       setMessage({ text: `Exported ${file.filename}`, error: false });
     } catch (failure) {
       setMessage({ text: failure instanceof Error ? failure.message : String(failure), error: true });
@@ -105,6 +98,10 @@ export function ExportMenu({ annotations }: { annotations: Annotations }) {
           ))}
         </ul>
       )}
+      <Text as="label" size="2">
+        <Checkbox checked={onlyAccepted} onCheckedChange={(checked) => setOnlyAccepted(checked === true)} />
+        {" Only accepted boxes"}
+      </Text>
       {message && (
         <span role={message.error ? "alert" : "status"} className={message.error ? "failed" : undefined}>
           {" "}

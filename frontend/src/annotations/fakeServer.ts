@@ -1,6 +1,7 @@
-import { ApiError, ConflictError, type ExportFormat, type ImportFormat } from "../api/client";
+import { ApiError, ConflictError, type DownloadedFile, type ExportFormat, type ImportFormat } from "../api/client";
 import type { MeasurementsAnswer } from "../api/types";
 import type { Annotation, AnnotationChanges, AnnotationSet } from "../api/types";
+import type { ReviewFilter } from "../precision/shapes";
 import type { AnnotationsApi } from "./store";
 
 type Patch = { version: number; upsert: Annotation[]; delete: string[] };
@@ -71,9 +72,10 @@ export class FakeServer implements AnnotationsApi {
     return this.measurementAnswers.length > 1 ? this.measurementAnswers.shift()! : this.measurementAnswers[0];
   }
 
-  /** JSON export of what the server holds, named as the API names it. */
-  async exportAnnotations(_id: string, format: ExportFormat): Promise<{ filename: string; data: Blob }> {
-    return { filename: `song.${format}`, data: new Blob([JSON.stringify(this.set())]) };
+  /** JSON export of what the server holds (only the accepted boxes for `review` "accepted"), named as the API names it. */
+  async exportAnnotations(_id: string, format: ExportFormat, review?: ReviewFilter): Promise<DownloadedFile> {
+    const boxes = [...this.boxes.values()].filter((b) => review === undefined || b.review?.state === review);
+    return { filename: `song.${format}`, data: new Blob([JSON.stringify({ annotations: boxes, version: this.version })]) };
   }
 
   /** Takes a JSON list of boxes; `mode` as the API's. */

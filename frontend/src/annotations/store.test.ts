@@ -71,6 +71,16 @@ describe("AnnotationStore", () => {
     expect(await file.data.text()).toContain('"id":"a"');
   });
 
+  it("exports only the accepted boxes when asked", async () => {
+    const accepted = { ...box("a", 1), review: { state: "accepted" as const, by: "ann", at: null, label_before: null } };
+    const rejected = { ...box("b", 2), review: { state: "rejected" as const, by: "ann", at: null, label_before: null } };
+    const { store } = await opened([accepted, rejected, box("c", 3)]);
+    const ids = async (file: { data: Blob }) =>
+      (JSON.parse(await file.data.text()) as { annotations: Annotation[] }).annotations.map((b) => b.id);
+    expect(await ids(await store.exportFile("json", "accepted"))).toEqual(["a"]);
+    expect(await ids(await store.exportFile("json"))).toEqual(["a", "b", "c"]);
+  });
+
   it("refuses to export while in conflict", async () => {
     const { store, server } = await opened([box("a", 1)]);
     server.theirEdit((boxes) => boxes.clear());

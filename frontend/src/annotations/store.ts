@@ -1,6 +1,7 @@
-import type { ApiClient, ExportFormat, ImportFormat } from "../api/client";
+import type { ApiClient, DownloadedFile, ExportFormat, ImportFormat } from "../api/client";
 import type { MeasurementsAnswer } from "../api/types";
 import type { Annotation, AnnotationSet } from "../api/types";
+import type { ReviewFilter } from "../precision/shapes";
 import { Autosave, type SaveState, statusText } from "./autosave";
 import { byStart, sameBox } from "./box";
 import { applyEdits, type Edit, History } from "./history";
@@ -153,10 +154,13 @@ export class AnnotationStore {
       "Your changes were put on top of theirs and saved with them; the undo history starts again.",
     );
 
-  /** The file as the server writes it, once every change is saved (the server exports what it has). */
-  exportFile = async (format: ExportFormat): Promise<{ filename: string; data: Blob }> => {
+  /**
+   * The file as the server writes it, once every change is saved (the server exports what it
+   * has); `review` "accepted" keeps only the boxes a reviewer accepted.
+   */
+  exportFile = async (format: ExportFormat, review?: ReviewFilter): Promise<DownloadedFile> => {
     await this.saveFirst("export");
-    return this.api.exportAnnotations(this.recordingId, format);
+    return this.api.exportAnnotations(this.recordingId, format, review);
   };
 
   /** Imports a file into the saved boxes; the boxes shown become the server's answer. */

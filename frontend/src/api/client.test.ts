@@ -94,3 +94,58 @@ describe("ApiClient", () => {
     });
   });
 });
+
+describe("ApiClient's review routes", () => {
+  const csv = (name: string) =>
+    new Response("label,threshold\n", { status: 200, headers: { "Content-Disposition": `attachment; filename="${name}"` } });
+
+  it("asks for precision with the panel's filter, and for the same table as CSV", async () => {
+    const table = { target: 0.8, method: "…", labels: [] };
+    const { api, calls } = client([json(200, table), csv("precision-Dawn chorus.csv")]);
+    await expect(api.getPrecision("p 1", { target: 0.8, source: "detector", label: "Wren" })).resolves.toEqual(table);
+    const file = await api.precisionCsv("p 1", { target: 0.8, source: "detector" });
+    expect(calls.map((c) => c.url)).toEqual([
+      "http://api/projects/p%201/precision?target=0.8&source=detector&label=Wren",
+      "http://api/projects/p%201/precision?target=0.8&source=detector&format=csv",
+    ]);
+    expect(file.filename).toBe("precision-Dawn chorus.csv");
+    expect(await file.data.text()).toBe("label,threshold\n");
+  });
+
+  it("leaves the target to the server when the panel has none yet", async () => {
+    const { api, calls } = client([json(200, { target: 0.9, method: "", labels: [] })]);
+    await api.getPrecision("p1");
+    expect(calls[0].url).toBe("http://api/projects/p1/precision");
+  });
+
+  it("posts a bulk accept and its undo by the action's id", async () => {
+    const { api, calls } = client([
+      json(200, { action: "2026-12-07T15:00:00.000001Z", accepted: 12, recordings: 3 }),
+      json(200, { undone: 12 }),
+    ]);
+    const done = await api.acceptAbove("p1", { label: "Wren", min_confidence: 0.7 });
+    await api.undoAccept("p1", done.action);
+    expect(calls.map((c) => [c.init.method, c.url, c.init.body])).toEqual([
+      ["POST", "http://api/projects/p1/reviews/accept", '{"label":"Wren","min_confidence":0.7}'],
+      ["POST", "http://api/projects/p1/reviews/accept/undo", '{"action":"2026-12-07T15:00:00.000001Z"}'],
+    ]);
+  });
+
+  it("exports only accepted boxes of a recording or of a whole project", async () => {
+    const { api, calls } = client([csv("song.selections.txt"), csv("Dawn.csv"), csv("Dawn.json")]);
+    await api.exportAnnotations("r1", "raven", "accepted");
+    await api.exportProjectAnnotations("p1", "csv", "accepted");
+    const every = await api.exportProjectAnnotations("p1", "json");
+    expect(calls.map((c) => c.url)).toEqual([
+      "http://api/recordings/r1/annotations/export?format=raven&review=accepted",
+      "http://api/projects/p1/annotations/export?format=csv&review=accepted",
+      "http://api/projects/p1/annotations/export?format=json",
+    ]);
+    expect(every.filename).toBe("Dawn.json");
+  });
+
+  it("names a refused download in the server's words", async () => {
+    const { api } = client([json(404, { error: "No project 'p9'." })]);
+    await expect(api.exportProjectAnnotations("p9", "raven")).rejects.toMatchObject({ status: 404, message: "No project 'p9'." });
+  });
+});

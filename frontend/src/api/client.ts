@@ -16,6 +16,15 @@ import type {
   Status,
   UploadProgress,
 } from "./types";
+import type {
+  AcceptRequest,
+  Accepted,
+  PrecisionQuery,
+  PrecisionTable,
+  ProjectExportFormat,
+  ReviewFilter,
+  Undone,
+} from "../precision/shapes";
 
 /** An answer the API refused: its status and the server's own sentence. */
 export class ApiError extends Error {
@@ -100,6 +109,13 @@ export class ApiClient {
     }
   }
 
+  /** A file and the name the server gave it (Content-Disposition), ``fallback`` when it gave none. */
+  private async file(path: string, fallback: string): Promise<DownloadedFile> {
+    const answer = await this.send("GET", path);
+    if (!answer.ok) await this.read("GET", path, answer);
+    return { filename: attachmentName(answer) ?? fallback, data: await answer.blob() };
+  }
+
   private async read<T>(method: string, path: string, answer: Response): Promise<T> {
     const text = await answer.text();
     if (answer.ok) return (text ? JSON.parse(text) : undefined) as T;
@@ -177,12 +193,34 @@ export class ApiClient {
     return this.request("PUT", `${recordingPath(id)}/annotations`, set);
   }
 
-  /** The exported file and the name the server gave it (Content-Disposition). */
-  async exportAnnotations(id: string, format: ExportFormat): Promise<{ filename: string; data: Blob }> {
-    const path = `${recordingPath(id)}/annotations/export${query({ format })}`;
-    const answer = await this.send("GET", path);
-    if (!answer.ok) await this.read("GET", path, answer);
-    return { filename: attachmentName(answer) ?? `annotations.${format}`, data: await answer.blob() };
+  /** The exported file and the name the server gave it; ``review`` "accepted" keeps only accepted boxes. */
+  exportAnnotations(id: string, format: ExportFormat, review?: ReviewFilter): Promise<DownloadedFile> {
+    return this.file(`${recordingPath(id)}/annotations/export${query({ format, review })}`, `annotations.${format}`);
+  }
+
+  /** One file over every recording of the project, as exportAnnotations writes one. */
+  exportProjectAnnotations(id: string, format: ProjectExportFormat, review?: ReviewFilter): Promise<DownloadedFile> {
+    return this.file(`${projectPath(id)}/annotations/export${query({ format, review })}`, `annotations.${format}`);
+  }
+
+  /** Precision by confidence for each label of the project (or the query's one label, source, recording). */
+  getPrecision(id: string, filter: PrecisionQuery = {}): Promise<PrecisionTable> {
+    return this.request("GET", `${projectPath(id)}/precision${query({ ...filter })}`);
+  }
+
+  /** The same table as a CSV file. */
+  precisionCsv(id: string, filter: PrecisionQuery = {}): Promise<DownloadedFile> {
+    return this.file(`${projectPath(id)}/precision${query({ ...filter, format: "csv" })}`, "precision.csv");
+  }
+
+  /** Accepts every unreviewed box of a label at or above a confidence, as one action that can be undone. */
+  acceptAbove(id: string, request: AcceptRequest): Promise<Accepted> {
+    return this.request("POST", `${projectPath(id)}/reviews/accept`, request);
+  }
+
+  /** Makes the boxes of one bulk accept (its `action`) unreviewed again. */
+  undoAccept(id: string, action: string): Promise<Undone> {
+    return this.request("POST", `${projectPath(id)}/reviews/accept/undo`, { action });
   }
 
   /** The file's bytes as they are; ``format`` undefined lets the server detect it. */
@@ -243,6 +281,8 @@ export class ApiClient {
 }
 
 export type ExportFormat = "raven" | "audacity" | "csv" | "json";
+/** A downloaded file, under the name to save it as. */
+export type DownloadedFile = { filename: string; data: Blob };
 export type ImportFormat = ExportFormat | "birdnet";
 
 export type RecordingFilters = {

@@ -8,6 +8,7 @@ import { Uploads } from "../upload/Uploads";
 import { ListingControls } from "./ListingControls";
 import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
 import { changed, nextPollDelay } from "./poll";
+import { ProjectExport } from "./ProjectExport";
 import { everyProject } from "./projects";
 import { RecordingRow, type RowActions } from "./RecordingRow";
 import { clockSkewMs } from "./stuck";
@@ -161,6 +162,7 @@ export function Recordings({
           setPages([]);
         }}
       />
+      {choice.projectId !== null && <ProjectExport api={api} projectId={choice.projectId} />}
       {choice.projectId !== null && presetsOf !== choice.projectId && (
         <button type="button" className="open-presets" onClick={() => setPresetsOf(choice.projectId)}>
           Detector presets
