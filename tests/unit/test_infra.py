@@ -30,6 +30,7 @@ from chalicelib import auth
 from chalicelib.annotations import MAX_SET_BYTES
 from chalicelib.detector_presets import parameters_json
 from chalicelib.measurement_names import measurements_json
+from chalicelib.review_names import review_json
 from chalicelib.models import (
     AnnotationChunkModel,
     ProjectModel,
@@ -1004,6 +1005,7 @@ def test_the_ui_gets_a_config_json_naming_this_stage(stack, synthesized, templat
         "detectorBands": ["energy", "preset"],
         "maxDetectorPresets": 10,
         "measurements": measurements_json(),
+        "review": review_json(),
     }
 
 
