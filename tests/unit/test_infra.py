@@ -30,13 +30,13 @@ from chalicelib import auth
 from chalicelib.annotations import MAX_SET_BYTES
 from chalicelib.detector_presets import parameters_json
 from chalicelib.measurement_names import measurements_json
-from chalicelib.review_names import review_json
 from chalicelib.models import (
     AnnotationChunkModel,
     ProjectModel,
     RecordingModel,
     SpectrogramModel,
 )
+from chalicelib.review_names import review_json
 from infra import logical_ids
 from infra.csp import content_security_policy
 from infra.options import StageOptions
