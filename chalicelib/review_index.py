@@ -53,7 +53,8 @@ LAYOUT = 1
 
 
 class Box(NamedTuple):
-    """One box as the queue needs it (a field of the stored set each, but the recording)."""
+    """One box as the queue needs it (a field of the stored set each, but the recording and
+    the label it came in with)."""
 
     recording_id: str
     annotation_id: str
@@ -65,17 +66,26 @@ class Box(NamedTuple):
     confidence: float | None
     source: str | None
     review: dict | None
+    # The label before a relabel, else its label: what the Label filter and the sample's
+    # strata go by, so relabelling never moves a box out of its queue or sample.
+    given_label: str
 
-    @property
-    def given_label(self) -> str:
-        """The label the box came in with: the one before a relabel, else its label."""
-        before = self.review and self.review.get("label_before")
-        return before or self.label
+    @classmethod
+    def of(cls, recording_id: str, annotation_id: str, *fields) -> Box:
+        """A box from the stored set's fields, in :data:`STORED` order."""
+        review = fields[-1]
+        label = fields[4]
+        given = (review.get("label_before") if review else None) or label
+        return cls(recording_id, annotation_id, *fields, given)
 
     @property
     def state(self) -> str | None:
         """accepted, rejected, or None (not reviewed)."""
         return self.review["state"] if self.review else None
+
+
+# The fields of a stored box a row keeps, after its id.
+STORED = ("start_s", "end_s", "low_hz", "high_hz", "label", "confidence", "source", "review")
 
 
 @dataclass(frozen=True)
@@ -122,21 +132,7 @@ def forget() -> None:
 
 
 def _rows(recording_id: str, stored: list[dict]) -> tuple[Box, ...]:
-    return tuple(
-        Box(
-            recording_id,
-            box["id"],
-            box["start_s"],
-            box["end_s"],
-            box["low_hz"],
-            box["high_hz"],
-            box["label"],
-            box["confidence"],
-            box["source"],
-            box["review"],
-        )
-        for box in stored
-    )
+    return tuple(Box.of(recording_id, box["id"], *(box[name] for name in STORED)) for box in stored)
 
 
 def _entry(recording: RecordingModel) -> _Entry:
@@ -176,7 +172,7 @@ def _from_stored(stored: object) -> _Kept:
     entries = {
         recording_id: _Entry(
             kept["set"],
-            tuple(Box(recording_id, *row) for row in kept["boxes"]),
+            tuple(Box.of(recording_id, *row) for row in kept["boxes"]),
         )
         for recording_id, kept in stored["recordings"].items()
     }
@@ -188,7 +184,10 @@ def _as_stored(entries: dict[str, _Entry]) -> bytes:
         {
             "layout": LAYOUT,
             "recordings": {
-                recording_id: {"set": entry.set_id, "boxes": [list(box[1:]) for box in entry.boxes]}
+                recording_id: {
+                    "set": entry.set_id,
+                    "boxes": [list(box[1:-1]) for box in entry.boxes],
+                }
                 for recording_id, entry in entries.items()
             },
         }

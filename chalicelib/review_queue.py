@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bisect
 import hashlib
+import heapq
 import json
 import math
 import re
@@ -29,6 +29,9 @@ from chalicelib.review_index import Box, Scope
 
 WHOLE = re.compile(r"[0-9]{1,9}")
 NO_BIN = "none"
+# Lifts a product just under a bin's edge by float error onto it (far below any real
+# difference of confidences).
+BIN_SLACK = 1e-9
 
 
 def _whole(params: dict, name: str, default: int, highest: int, lowest: int = 1) -> int:
@@ -155,37 +158,41 @@ def confidence_bin(confidence: float | None, bins: int) -> int | str:
     (k+1)/bins, the last holds 1 too; out-of-range values the nearest); "none" without one."""
     if confidence is None:
         return NO_BIN
-    # Rounded first: 0.57 * 100 is 56.99999999999999, which belongs to bin 57.
-    return min(max(math.floor(round(confidence * bins, 9)), 0), bins - 1)
+    # Nudged up first: 0.57 * 100 is 56.99999999999999, which belongs to bin 57.
+    return min(max(int(confidence * bins + BIN_SLACK), 0), bins - 1)
 
 
-def sample_rank(seed: int, box: Box) -> str:
-    """A box's place in its stratum: a keyed hash, stable for a seed, independent of the
-    others, so adding or deciding boxes never reorders the rest."""
-    key = f"{seed}|{box.recording_id}|{box.annotation_id}".encode()
-    return hashlib.blake2b(key, digest_size=8).hexdigest()
+def sample_rank(seed: int, recording_id: str, annotation_id: str) -> int:
+    """A box's place in its stratum: a keyed hash (BLAKE2b, 8 bytes) of the seed and the
+    box's ids, stable for a seed and independent of the other boxes, so adding or deciding
+    boxes never reorders the rest."""
+    key = f"{seed}|{recording_id}|{annotation_id}".encode()
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest())
 
 
 @dataclass(frozen=True)
 class Sampled:
     box: Box
     bin: int | str
-    rank: str
+    rank: int
 
 
 def stratified_sample(boxes: Iterable[Box], *, per_stratum: int, bins: int, seed: int) -> list:
     """The ``per_stratum`` boxes of lowest :func:`sample_rank` in each stratum (the label a
     box came in with x its confidence bin), in sample order: label, bin, rank."""
-    strata: dict[tuple[str, int | str], list[Sampled]] = {}
+    strata: dict[tuple[str, int | str], list[Box]] = {}
     for box in boxes:
-        place = confidence_bin(box.confidence, bins)
-        strata.setdefault((box.given_label, place), []).append(
-            Sampled(box, place, sample_rank(seed, box))
-        )
+        strata.setdefault((box.given_label, confidence_bin(box.confidence, bins)), []).append(box)
     sample = []
-    for stratum in strata.values():
-        stratum.sort(key=lambda s: (s.rank, s.box.recording_id, s.box.annotation_id))
-        sample += stratum[:per_stratum]
+    for (_, place), members in strata.items():
+        # Ties of rank (never seen in 8 bytes) go by the ids, unique in a scope.
+        ranked = (
+            (sample_rank(seed, b.recording_id, b.annotation_id), b.recording_id, b.annotation_id, b)
+            for b in members
+        )
+        sample += [
+            Sampled(box, place, rank) for rank, *_, box in heapq.nsmallest(per_stratum, ranked)
+        ]
     return sorted(sample, key=lambda s: _sample_key(s, bins))
 
 
@@ -277,17 +284,28 @@ def _item(box: Box, scope: Scope) -> dict:
     }
 
 
+def _after(keyed: Iterable[tuple], cursor: tuple | None, limit: int) -> list[tuple]:
+    """The first ``limit`` + 1 of (key, box) pairs whose key comes after ``cursor``."""
+    try:
+        if cursor is not None:
+            keyed = (pair for pair in keyed if pair[0] > cursor)
+        return heapq.nsmallest(limit + 1, keyed, key=lambda pair: pair[0])
+    except TypeError as e:  # a made-up cursor whose key does not compare with ours
+        raise BadRequestError("the cursor is not valid: pass the next_cursor of a page") from e
+
+
 def page(scope: Scope, query: Query) -> dict:
     """One page of the queue (the answer of GET .../review; docs/api.md)."""
     digest = query.digest()
     after = None if query.cursor is None else _decode_cursor(query.cursor, digest)
-    chosen = [box for box in scope.boxes if query.filter.holds(box)]
+    holds = query.filter.holds
+    chosen = scope.boxes if query.filter == Filter() else [b for b in scope.boxes if holds(b)]
     if query.order == "sample":
         sample = stratified_sample(
             chosen, per_stratum=query.per_stratum, bins=query.bins, seed=query.seed
         )
         counted = [s.box for s in sample]
-        ordered = [(_sample_key(s, query.bins), s) for s in sample if state_is(s.box, query.state)]
+        keyed = ((_sample_key(s, query.bins), s) for s in sample if state_is(s.box, query.state))
     else:
         counted = chosen
         if query.order == "time":
@@ -297,13 +315,10 @@ def page(scope: Scope, query: Query) -> dict:
                 return (created[box.recording_id], box.recording_id, box.start_s, box.annotation_id)
         else:
             key = _confidence_key(query.order == "confidence_desc")
-        ordered = sorted((key(box), box) for box in chosen if state_is(box, query.state))
-    keys = [k for k, _ in ordered]
-    try:
-        start = 0 if after is None else bisect.bisect_right(keys, after)
-    except TypeError as e:  # a made-up cursor whose key does not compare with ours
-        raise BadRequestError("the cursor is not valid: pass the next_cursor of a page") from e
-    shown = ordered[start : start + query.limit]
+        keyed = ((key(box), box) for box in chosen if state_is(box, query.state))
+    shown = _after(keyed, after, query.limit)
+    more = len(shown) > query.limit
+    shown = shown[: query.limit]
     items = []
     for _, entry in shown:
         if isinstance(entry, Sampled):
@@ -312,7 +327,6 @@ def page(scope: Scope, query: Query) -> dict:
         else:
             item = _item(entry, scope)
         items.append(item)
-    more = start + query.limit < len(ordered)
     return {
         "items": items,
         "next_cursor": _encode_cursor(shown[-1][0], digest) if more else None,

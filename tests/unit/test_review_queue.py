@@ -27,7 +27,7 @@ def made_boxes(count: int, seed: int = 3) -> list[Box]:
         start = round(rng.uniform(0, 50), 3)
         confidence = None if i % 9 == 0 else round(rng.random(), 3)
         boxes.append(
-            Box(
+            Box.of(
                 rng.choice(("r1", "r2")),
                 f"b{i:04d}",
                 start,
@@ -58,7 +58,7 @@ def reviewed(boxes: list[Box], ids: set[str], state: str = "accepted", label=Non
         if box.annotation_id in ids:
             stored = {"label": box.label, "review": box.review}
             decided(stored, state, label, by="alice", at="2026-12-07T12:00:00.000000Z")
-            box = box._replace(label=stored["label"], review=stored["review"])
+            box = Box.of(*box[:6], stored["label"], *box[7:9], stored["review"])
         changed.append(box)
     return changed
 
