@@ -1063,7 +1063,14 @@ def _review_schemas() -> dict:
         ),
         "AcceptAbove": _object(
             {"label": {**label, "minLength": 1}, "min_confidence": fraction},
-            optional={"source": {"type": "string", "minLength": 1}},
+            optional={
+                "source": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": annotations.MAX_SOURCE,
+                    "pattern": _anchored(annotations.LABEL),
+                }
+            },
         ),
         "Accepted": _object(
             {

@@ -151,9 +151,12 @@ def _project_recordings(project_id: str, owner: str) -> list[RecordingModel]:
     """The project's recordings, oldest first, without those being deleted."""
     with database.translated("find the project's recordings"):
         ids = [r.id for r in RecordingModel.by_project.query(project_id)]
+        # Consistent: a decision just written shows in the next page, as its set id moved.
         rows = {
             r.id: r
-            for r in RecordingModel.batch_get(ids, attributes_to_get=RECORDING_ATTRIBUTES)
+            for r in RecordingModel.batch_get(
+                ids, consistent_read=True, attributes_to_get=RECORDING_ATTRIBUTES
+            )
             if r.owner == owner
         }
         deleting = {

@@ -27,7 +27,8 @@ from chalicelib.errors import BadRequestError
 from chalicelib.precision import Scored
 from chalicelib.review_index import Box, Scope
 
-WHOLE = re.compile(r"[0-9]{1,9}")
+# ASCII digits only, few enough for int() (a seed goes to 2**31 - 1, ten digits).
+WHOLE = re.compile(r"[0-9]{1,10}")
 NO_BIN = "none"
 # Lifts a product just under a bin's edge by float error onto it (far below any real
 # difference of confidences).
@@ -78,9 +79,8 @@ class Filter:
     def read(cls, params: dict, *, project: bool) -> Filter:
         if not project and "recording" in params:
             raise BadRequestError("recording filters a project's queue: this is one recording's")
+        # A minimum above the maximum is a range no box is in: an empty queue.
         low, high = _fraction(params, "min_confidence"), _fraction(params, "max_confidence")
-        if None not in (low, high) and low > high:
-            raise BadRequestError(f"min_confidence {low} is above max_confidence {high}")
         return cls(params.get("label"), params.get("source"), low, high, params.get("recording"))
 
     def holds(self, box: Box) -> bool:
