@@ -9,19 +9,26 @@ import pytest
 
 from chalicelib import annotation_sets, clients, review_index
 from chalicelib.errors import NotFoundError
-from chalicelib.models import ProjectModel
+from chalicelib.models import AnnotationChunkModel, ProjectModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Recordings, owned_recording
 
 
 @pytest.fixture
-def project(cloud_settings) -> tuple[str, list[str]]:
-    """A project of 'ana' with three recordings of two boxes each."""
+def recordings(cloud_settings) -> Recordings:
     ticks = itertools.count(1_800_000_000)
-    recordings = Recordings(
-        settings=cloud_settings, storage=clients.storage(cloud_settings), clock=lambda: next(ticks)
-    )
-    projects = Projects(recordings=recordings, clock=lambda: next(ticks))
+    storage = clients.storage(cloud_settings)
+    return Recordings(settings=cloud_settings, storage=storage, clock=lambda: next(ticks))
+
+
+@pytest.fixture
+def projects(recordings) -> Projects:
+    return Projects(recordings=recordings, clock=lambda: 1_800_000_000)
+
+
+@pytest.fixture
+def project(recordings, projects) -> tuple[str, list[str]]:
+    """A project of 'ana' with three recordings of two boxes each."""
     project_id = projects.create("ana", {"name": "marsh"})["id"]
     ids = []
     for n in range(3):
@@ -93,3 +100,11 @@ def test_a_rewrite_redoes_its_change_after_another_writer_stored_first(project):
     assert calls == [["Wren", "Wren"], ["Wren", "Robin"]]
     _, stored = annotation_sets.load(owned_recording("ana", ids[0]))
     assert [box["label"] for box in stored] == ["Dunnock", "Robin"]
+
+
+def test_deleting_the_project_deletes_its_index(projects, project):
+    project_id, _ = project
+    review_index.project_scope("ana", project_id)
+    assert list(AnnotationChunkModel.query(project_id))
+    assert projects.delete("ana", project_id) == 0
+    assert list(AnnotationChunkModel.query(project_id)) == []
