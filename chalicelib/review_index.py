@@ -71,12 +71,14 @@ class Box(NamedTuple):
     given_label: str
 
     @classmethod
-    def of(cls, recording_id: str, annotation_id: str, *fields) -> Box:
-        """A box from the stored set's fields, in :data:`STORED` order."""
-        review = fields[-1]
-        label = fields[4]
-        given = (review.get("label_before") if review else None) or label
-        return cls(recording_id, annotation_id, *fields, given)
+    def of(cls, recording_id: str, row: list | tuple) -> Box:
+        """A box from a stored row: its id, then the fields of :data:`STORED`.
+
+        Built with ``_make``: a cold index makes 100,000 of them.
+        """
+        review = row[8]
+        given = (review.get("label_before") if review else None) or row[5]
+        return cls._make((recording_id, *row, given))
 
     @property
     def state(self) -> str | None:
@@ -132,7 +134,7 @@ def forget() -> None:
 
 
 def _rows(recording_id: str, stored: list[dict]) -> tuple[Box, ...]:
-    return tuple(Box.of(recording_id, box["id"], *(box[name] for name in STORED)) for box in stored)
+    return tuple(Box.of(recording_id, [box["id"], *(box[n] for n in STORED)]) for box in stored)
 
 
 def _entry(recording: RecordingModel) -> _Entry:
@@ -175,7 +177,7 @@ def _from_stored(stored: object) -> _Kept:
     entries = {
         recording_id: _Entry(
             kept["set"],
-            tuple(Box.of(recording_id, *row) for row in kept["boxes"]),
+            tuple(Box.of(recording_id, row) for row in kept["boxes"]),
         )
         for recording_id, kept in stored["recordings"].items()
     }

@@ -29,15 +29,17 @@ def made_boxes(count: int, seed: int = 3) -> list[Box]:
         boxes.append(
             Box.of(
                 rng.choice(("r1", "r2")),
-                f"b{i:04d}",
-                start,
-                start + 1,
-                1000.0,
-                4000.0,
-                rng.choice(LABELS),
-                confidence,
-                SOURCES[i % len(SOURCES)],
-                None,
+                [
+                    f"b{i:04d}",
+                    start,
+                    start + 1,
+                    1000.0,
+                    4000.0,
+                    rng.choice(LABELS),
+                    confidence,
+                    SOURCES[i % len(SOURCES)],
+                    None,
+                ],
             )
         )
     return boxes
@@ -58,7 +60,7 @@ def reviewed(boxes: list[Box], ids: set[str], state: str = "accepted", label=Non
         if box.annotation_id in ids:
             stored = {"label": box.label, "review": box.review}
             decided(stored, state, label, by="alice", at="2026-12-07T12:00:00.000000Z")
-            box = Box.of(*box[:6], stored["label"], *box[7:9], stored["review"])
+            box = Box.of(box[0], [*box[1:6], stored["label"], *box[7:9], stored["review"]])
         changed.append(box)
     return changed
 
