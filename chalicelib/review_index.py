@@ -34,8 +34,10 @@ REVIEW_INDEX = chunks.Pointer(
 )
 # Recordings whose rows differ from the stored index before it is stored again.
 SAVE_AFTER = 20
-# Sets read at once when many changed (each a query, mostly waiting).
+# Requests at once: sets read when many changed, batches of rows (each mostly waiting).
 AT_ONCE = 8
+# Keys in one BatchGet, DynamoDB's most.
+BATCH = 100
 # Projects whose index a warm function keeps in memory.
 KEPT_PROJECTS = 4
 RECORDING_ATTRIBUTES = [
@@ -149,26 +151,27 @@ def recording_scope(recording: RecordingModel) -> Scope:
     return Scope({recording.id: about}, list(entry.boxes))
 
 
+def _read_rows(model: type, ids: list[str], attributes: list[str]) -> list:
+    """The rows of these ids (consistent: a decision just written shows in the next page, as
+    its set id moved), a BatchGet of at most :data:`BATCH` keys at a time, :data:`AT_ONCE`
+    at once."""
+
+    def batch(group: list[str]) -> list:
+        return list(model.batch_get(group, consistent_read=True, attributes_to_get=attributes))
+
+    groups = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        return [row for rows in pool.map(batch, groups) for row in rows]
+
+
 def _project_recordings(project_id: str, owner: str) -> list[RecordingModel]:
     """The project's recordings, oldest first, without those being deleted."""
     with database.translated("find the project's recordings"):
         ids = [r.id for r in RecordingModel.by_project.query(project_id)]
-        # Consistent: a decision just written shows in the next page, as its set id moved.
-        rows = {
-            r.id: r
-            for r in RecordingModel.batch_get(
-                ids, consistent_read=True, attributes_to_get=RECORDING_ATTRIBUTES
-            )
-            if r.owner == owner
-        }
-        deleting = {
-            s.recording_id
-            for s in SpectrogramModel.batch_get(
-                list(rows), attributes_to_get=["recording_id", "status"]
-            )
-            if s.status == status.DELETING
-        }
-    return [rows[i] for i in ids if i in rows and i not in deleting]
+        rows = {r.id: r for r in _read_rows(RecordingModel, ids, RECORDING_ATTRIBUTES)}
+        statuses = _read_rows(SpectrogramModel, ids, ["recording_id", "status"])
+    deleting = {s.recording_id for s in statuses if s.status == status.DELETING}
+    return [rows[i] for i in ids if i in rows and rows[i].owner == owner and i not in deleting]
 
 
 def _from_stored(stored: object) -> _Kept:
