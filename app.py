@@ -6,6 +6,7 @@ Never imports numpy (or the spectrogram engine): HTTP cold starts stay small.
 from __future__ import annotations
 
 import functools
+import re
 
 from chalice import Chalice, CognitoUserPoolAuthorizer, CORSConfig, Response
 
@@ -19,6 +20,10 @@ from chalicelib import (
     formats,
     measurements,
     openapi,
+    precision,
+    review_index,
+    review_queue,
+    reviews,
     validation,
 )
 from chalicelib.clock import system_clock
@@ -27,6 +32,7 @@ from chalicelib.detections import DetectorRuns
 from chalicelib.errors import NotFoundError, SonagramError
 from chalicelib.http_headers import content_disposition
 from chalicelib.projects import Projects
+from chalicelib.projects import owned as owned_project
 from chalicelib.recordings import Recordings, owned_recording, owned_with_spectrogram
 from chalicelib.spectrograms import Spectrograms
 
@@ -427,6 +433,74 @@ def import_detector_output(project_id):
         app.current_request.raw_body or b"",
         file=query.get("file"),
         format=query.get("format"),
+    )
+
+
+def project_boxes(project_id: str) -> review_index.Scope:
+    clients.bind_tables(get_settings())
+    return review_index.project_scope(current_user(), project_id)
+
+
+@app.route("/projects/{project_id}/review", methods=["GET"], authorizer=USERS)
+@api
+def project_review(project_id):
+    query = review_queue.Query.read(app.current_request.query_params, project=True)
+    return review_queue.page(project_boxes(project_id), query)
+
+
+@app.route("/recordings/{recording_id}/review", methods=["GET"], authorizer=USERS)
+@api
+def recording_review(recording_id):
+    query = review_queue.Query.read(app.current_request.query_params, project=False)
+    return review_queue.page(review_index.recording_scope(owned(recording_id)), query)
+
+
+@app.route("/reviews", methods=["POST"], content_types=JSON_BODY_TYPES, authorizer=USERS)
+@api
+def decide_reviews():
+    clients.bind_tables(get_settings())
+    return reviews.decide(current_user(), json_body(), clock=system_clock)
+
+
+@app.route(
+    "/projects/{project_id}/reviews/accept",
+    methods=["POST"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def accept_above(project_id):
+    clients.bind_tables(get_settings())
+    return reviews.accept_above(current_user(), project_id, json_body(), clock=system_clock)
+
+
+@app.route(
+    "/projects/{project_id}/reviews/accept/undo",
+    methods=["POST"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def undo_accept_above(project_id):
+    clients.bind_tables(get_settings())
+    return reviews.undo_accept(current_user(), project_id, json_body())
+
+
+@app.route("/projects/{project_id}/precision", methods=["GET"], authorizer=USERS)
+@api
+def project_precision(project_id):
+    query = review_queue.PrecisionQuery.read(app.current_request.query_params)
+    table = precision.by_label(query.scored(project_boxes(project_id)), target=query.target)
+    if query.format == "json":
+        return precision.as_json(table, query.target)
+    # Folders in a name would cut it short (content_disposition keeps the last part).
+    name = re.sub(r"[/\\]", "-", owned_project(current_user(), project_id).name)
+    return Response(
+        body=precision.as_csv(table, query.target),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": content_disposition(f"precision-{name}.csv", "attachment"),
+        },
     )
 
 

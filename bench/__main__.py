@@ -20,6 +20,7 @@ from bench.long_render import long_rows, longest_rows
 from bench.measurement import measurement_rows
 from bench.plan import BENCH, FULL, QUICK, WORK, Plan
 from bench.report import Row
+from bench.review import review_rows
 from bench.viewer import viewer_rows
 
 #: (name for --only, title, benchmark): each section module makes its own rows.
@@ -34,6 +35,7 @@ SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
     ("banding", "horizontal stripes in white noise", banding_rows),
     ("measurement", "measurements of boxes", measurement_rows),
     ("detection", "band-limited energy detector", detection_rows),
+    ("review", "review queue of 1,000 recordings", review_rows),
 ]
 
 

@@ -44,6 +44,12 @@ class Plan:
     viewer_rounds: int
     # Seconds of labelled calls per SNR the detector is scored on (one call per 2 s).
     labelled_s: float
+    # The review queue's project (bench/review.py): recordings, boxes over them all, rounds
+    # of first pages timed, pages read while deciding.
+    review_recordings: int
+    review_boxes: int
+    review_rounds: int
+    review_pages: int
 
 
 FULL = Plan(
@@ -72,6 +78,10 @@ FULL = Plan(
     viewed=Spec(4 * 3600, 48000, "mp3", bit_rate=32_000),
     viewer_rounds=3,
     labelled_s=300.0,
+    review_recordings=1000,
+    review_boxes=100_000,
+    review_rounds=10,
+    review_pages=20,
 )
 
 
@@ -92,6 +102,10 @@ QUICK = Plan(
     viewed=Spec(60, 48000, "mp3"),
     viewer_rounds=1,
     labelled_s=40.0,
+    review_recordings=20,
+    review_boxes=2_000,
+    review_rounds=2,
+    review_pages=3,
 )
 
 

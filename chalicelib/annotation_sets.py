@@ -9,6 +9,7 @@ in one conditional update: a reader sees the old set or the new one, never a mix
 from __future__ import annotations
 
 import reprlib
+from collections.abc import Callable
 
 from chalicelib import chunks, database
 from chalicelib.annotations import (
@@ -20,6 +21,7 @@ from chalicelib.annotations import (
 )
 from chalicelib.errors import BadRequestError, ConflictError, TooLargeError
 from chalicelib.models import RecordingModel
+from chalicelib.paging import ISSUED_ID
 from chalicelib.validation import fields, whole_number
 
 
@@ -78,6 +80,35 @@ def store(recording: RecordingModel, boxes: list[dict], *, version: int) -> int:
     except database.ConditionFailed as e:
         raise _stale(version) from e
     return version + 1
+
+
+def rewrite[Outcome](
+    recording: RecordingModel,
+    change: Callable[[list[dict]], tuple[list[dict] | None, Outcome]],
+    *,
+    attempts: int,
+) -> tuple[Outcome, int | None]:
+    """Store what ``change`` makes of the set, at the version it was read; when another
+    writer got there first, read the set again and redo ``change``, up to ``attempts`` times.
+
+    ``change`` returns the new set (None: nothing to write) and what it did; the answer is
+    what the last attempt did and the new version (None when nothing was written).
+    """
+    for attempt in range(attempts):
+        recording, boxes = load(recording)
+        version = int(recording.annotation_version or 0)
+        changed, outcome = change(boxes)
+        if changed is None:
+            return outcome, None
+        try:
+            return outcome, store(recording, changed, version=version)
+        except ConflictError:
+            if attempt == attempts - 1:
+                raise
+            recording = database.owned(
+                RecordingModel, recording.id, recording.owner, what="recording", issued=ISSUED_ID
+            )
+    raise AssertionError("unreachable: attempts must be at least 1")
 
 
 def get(recording: RecordingModel) -> dict:

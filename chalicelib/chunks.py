@@ -1,10 +1,11 @@
-"""A recording's values too large for one DynamoDB item: its annotation set
-(annotation_sets) and its boxes' computed measurements (measurements), each stored as
-compressed JSON chunks (models.AnnotationChunkModel) under a fresh set id.
+"""Values too large for one DynamoDB item: a recording's annotation set (annotation_sets)
+and its boxes' computed measurements (measurements), and a project's review index
+(review_index), each stored as compressed JSON chunks (models.AnnotationChunkModel, keyed
+by the recording's or the project's id) under a fresh set id.
 
-A write stores the new chunks first, then points the recording row at them in one
-conditional update and removes the chunks it replaced: a reader sees the old value or the
-new one, never a mix; a reader still holding the old set id finds it gone and reads again.
+A write stores the new chunks first, then points the row at them in one conditional update
+and removes the chunks it replaced: a reader sees the old value or the new one, never a
+mix; a reader still holding the old set id finds it gone and reads again.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from chalicelib import database
 from chalicelib.errors import StorageError
-from chalicelib.models import AnnotationChunkModel, RecordingModel
+from chalicelib.models import AnnotationChunkModel, ProjectModel, RecordingModel
 from chalicelib.paging import ISSUED_ID
 
 # Compressed bytes in one chunk: well under the 400 KB item limit with the keys.
@@ -28,7 +29,7 @@ READ_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class Pointer:
-    """The recording attributes that point at one kind of chunked value, the start of its set
+    """The row attributes that point at one kind of chunked value, the start of its set
     ids (so that the kinds' chunks never share a key), and what it is, for messages."""
 
     set_attribute: str
@@ -36,10 +37,15 @@ class Pointer:
     prefix: str
     what: str
 
-    def of(self, recording: RecordingModel) -> tuple[str | None, int]:
+    def of(self, row: RecordingModel | ProjectModel) -> tuple[str | None, int]:
         """The set id the row points at (None: none yet) and its number of chunks."""
-        set_id = getattr(recording, self.set_attribute)
-        return set_id, int(getattr(recording, self.count_attribute) or 0)
+        set_id = getattr(row, self.set_attribute)
+        return set_id, int(getattr(row, self.count_attribute) or 0)
+
+
+def _read_again(row: RecordingModel | ProjectModel) -> RecordingModel | ProjectModel:
+    what = "project" if isinstance(row, ProjectModel) else "recording"
+    return database.owned(type(row), row.id, row.owner, what=what, issued=ISSUED_ID)
 
 
 def encode(value: object) -> bytes:
@@ -70,43 +76,43 @@ def _delete(recording_id: str, keys: list[str]) -> None:
             batch.delete(AnnotationChunkModel(recording_id, key))
 
 
-def delete_all(recording_id: str) -> None:
-    """Every chunk of every kind and set of a recording (the recording is being deleted)."""
+def delete_all(row_id: str) -> None:
+    """Every chunk of every kind and set of a recording or a project (it is being deleted)."""
     with database.translated("delete the annotations"):
         keys = [
             item.chunk
             for item in AnnotationChunkModel.query(
-                recording_id, attributes_to_get=["recording_id", "chunk"]
+                row_id, attributes_to_get=["recording_id", "chunk"]
             )
         ]
-    _delete(recording_id, keys)
+    _delete(row_id, keys)
 
 
-def load(recording: RecordingModel, pointer: Pointer) -> tuple[RecordingModel, object | None]:
-    """The value the recording row points at (None: none stored yet), and the row it was
-    read with (read again when a write replaced the set meanwhile)."""
+def load[Row: (RecordingModel, ProjectModel)](
+    row: Row, pointer: Pointer
+) -> tuple[Row, object | None]:
+    """The value the row points at (None: none stored yet), and the row it was read with
+    (read again when a write replaced the set meanwhile)."""
     for _ in range(READ_ATTEMPTS):
-        set_id, count = pointer.of(recording)
+        set_id, count = pointer.of(row)
         if set_id is None:
-            return recording, None
+            return row, None
         with database.translated(f"read the {pointer.what}"):
             chunks = list(
                 AnnotationChunkModel.query(
-                    recording.id,
+                    row.id,
                     AnnotationChunkModel.chunk.startswith(f"{set_id}#"),
                     consistent_read=True,
                 )
             )
         if len(chunks) == count:
-            return recording, _unpack([chunk.data for chunk in chunks])
-        recording = database.owned(
-            RecordingModel, recording.id, recording.owner, what="recording", issued=ISSUED_ID
-        )
+            return row, _unpack([chunk.data for chunk in chunks])
+        row = _read_again(row)
     raise StorageError(f"could not read the {pointer.what}: they kept changing", retryable=True)
 
 
 def switch(
-    recording: RecordingModel, pointer: Pointer, data: bytes, *, actions: list, condition
+    row: RecordingModel | ProjectModel, pointer: Pointer, data: bytes, *, actions: list, condition
 ) -> None:
     """Store ``data`` (JSON text, :func:`encode`) as a new set and point the row at it, with
     ``actions`` in the same update, if ``condition`` (and the owner) still hold.
@@ -114,30 +120,31 @@ def switch(
     Raises ``database.ConditionFailed`` when the condition fails, StorageError when storage
     does; either way the new chunks are removed and the row is unchanged.
     """
+    model = type(row)
     chunks = _pack(data)
     set_id = f"{pointer.prefix}{uuid.uuid4().hex}"
     keys = _keys(set_id, len(chunks))
-    old_id, old_count = pointer.of(recording)
+    old_id, old_count = pointer.of(row)
     old_keys = _keys(old_id, old_count) if old_id else []
     with (
         database.translated(f"save the {pointer.what}"),
         AnnotationChunkModel.batch_write() as batch,
     ):
         for key, chunk in zip(keys, chunks, strict=True):
-            batch.save(AnnotationChunkModel(recording.id, key, data=chunk))
+            batch.save(AnnotationChunkModel(row.id, key, data=chunk))
     try:
         with database.translated(f"save the {pointer.what}"):
-            recording.update(
+            row.update(
                 actions=[
-                    getattr(RecordingModel, pointer.set_attribute).set(set_id),
-                    getattr(RecordingModel, pointer.count_attribute).set(len(chunks)),
+                    getattr(model, pointer.set_attribute).set(set_id),
+                    getattr(model, pointer.count_attribute).set(len(chunks)),
                     *actions,
                 ],
-                condition=(RecordingModel.owner == recording.owner) & condition,
+                condition=(model.owner == row.owner) & condition,
             )
     except (database.ConditionFailed, StorageError):
         with contextlib.suppress(StorageError):
-            _delete(recording.id, keys)
+            _delete(row.id, keys)
         raise
     with contextlib.suppress(StorageError):
-        _delete(recording.id, old_keys)
+        _delete(row.id, old_keys)

@@ -146,19 +146,13 @@ def _merged(existing: list[dict], target: Target, brought: Callable[[dict], bool
     return annotations.check_set([box for box in existing if not brought(box)] + target.boxes)
 
 
-def _write(target: Target, owner: str, brought: Callable[[dict], bool]) -> None:
+def _write(target: Target, brought: Callable[[dict], bool]) -> None:
     """Swap the file's boxes into the recording's set, reading it again after a race."""
-    recording = target.recording
-    for attempt in range(WRITE_ATTEMPTS):
-        recording, existing = annotation_sets.load(recording)
-        version = int(recording.annotation_version or 0)
-        try:
-            annotation_sets.store(recording, _merged(existing, target, brought), version=version)
-            return
-        except ConflictError:
-            if attempt == WRITE_ATTEMPTS - 1:
-                raise
-            recording = owned_recording(owner, recording.id)
+    annotation_sets.rewrite(
+        target.recording,
+        lambda existing: (_merged(existing, target, brought), None),
+        attempts=WRITE_ATTEMPTS,
+    )
 
 
 def import_file(
@@ -200,7 +194,7 @@ def import_file(
         _, existing = annotation_sets.load(target.recording)
         _merged(existing, target, brought)
     for target in targets.values():
-        _write(target, owner, brought)
+        _write(target, brought)
         measurements.after_write(settings, target.recording)
     matched = [
         {

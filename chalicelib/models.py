@@ -148,13 +148,17 @@ class ProjectModel(Model):
     detectors = UnicodeAttribute(null=True)
     # Set when its deletion begins: from then on no recording may join it.
     deleting = BooleanAttribute(null=True)
+    # The review queue's index of every box of its recordings (chalicelib/review_index.py),
+    # stored as chunks (chalicelib/chunks.py) under the project's id.
+    review_index_set = UnicodeAttribute(null=True)
+    review_index_chunks = NumberAttribute(default=0)
 
     by_owner = OwnerIndex()
 
 
 class AnnotationChunkModel(Model):
-    """One piece of a recording's annotation set, or of its boxes' computed measurements
-    (chalicelib/chunks.py): compressed JSON, split to fit an item.
+    """One piece of a recording's annotation set, or of its boxes' computed measurements, or
+    of a project's review index (chalicelib/chunks.py): compressed JSON, split to fit an item.
 
     10 000 boxes are megabytes of JSON, past DynamoDB's 400 KB item limit; a set is written
     as new chunks under a fresh set id, never over the chunks readers may be reading.
@@ -163,6 +167,7 @@ class AnnotationChunkModel(Model):
     class Meta:
         table_name = Settings.annotations_table
 
+    # The recording's id, or the project's for its review index.
     recording_id = UnicodeAttribute(hash_key=True)
     # "<set id>#<index, 5 digits>": a set's chunks sort together and in order. Measurement
     # set ids start with "m", annotation set ids (hex) never do.

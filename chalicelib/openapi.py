@@ -21,12 +21,14 @@ from chalicelib import (
     formats,
     multipart,
     projects,
+    review_names,
+    review_queue,
     status,
 )
 from chalicelib.audio_types import AUDIO_TYPES, filename_pattern
 from chalicelib.config import Settings
 from chalicelib.measurement_names import NAMES as COMPUTED
-from chalicelib.paging import CURSOR, MAX_PAGE
+from chalicelib.paging import CURSOR, MAX_PAGE, TIMESTAMP
 from chalicelib.recordings import MAX_DELETED_AT_ONCE, MAX_SEARCH, RECORDING_ID
 from chalicelib.validation import LARGEST_NUMBER
 
@@ -696,6 +698,7 @@ def _schemas(settings: Settings) -> dict:
             }
         ),
         **_project_schemas(count),
+        **_review_schemas(),
         "SpectrogramStatus": _object(
             {
                 "status": {"enum": STATUSES},
@@ -986,6 +989,325 @@ def _project_paths() -> dict:
                     "several recordings), Audacity labels, CSV or Sonagram's JSON",
                 },
                 media="application/octet-stream",
+            )
+        },
+    }
+
+
+def _review_schemas() -> dict:
+    count = {"type": "integer", "minimum": 0}
+    fraction = {"type": "number", "minimum": 0, "maximum": 1}
+    label = {
+        "type": "string",
+        "maxLength": annotations.MAX_LABEL,
+        "pattern": _anchored(annotations.LABEL),
+    }
+    box = _annotation(stored=True)["properties"]
+    item = _object(
+        {
+            "recording_id": {"type": "string", "pattern": _anchored(RECORDING_ID)},
+            "filename": {"type": "string"},
+            "annotation_id": box["id"],
+            **{name: box[name] for name in ("start_s", "end_s", "low_hz", "high_hz", "label")},
+            "confidence": box["confidence"],
+            "source": box["source"],
+            "review": box["review"],
+            "duration_s": {
+                **_nullable({"type": "number", "minimum": 0}),
+                "description": "the recording's length (null until its audio is decoded)",
+            },
+        },
+        optional={
+            "stratum": {
+                **_object(
+                    {
+                        "label": {"type": "string"},
+                        "bin": {
+                            "anyOf": [
+                                {"type": "integer", "minimum": 0},
+                                {"const": review_queue.NO_BIN},
+                            ]
+                        },
+                    }
+                ),
+                "description": "order=sample: the label the box came in with and its "
+                "confidence bin (`bins` equal bins on [0, 1]; none: no confidence)",
+            }
+        },
+    )
+    decision = _object(
+        {
+            "recording_id": {"type": "string"},
+            "annotation_id": {"type": "string"},
+            "state": {
+                "enum": [*annotations.REVIEW_STATES, None],
+                "description": "null: not reviewed (undoes a decision)",
+            },
+        },
+        optional={
+            "label": {
+                **label,
+                "minLength": 1,
+                "description": "relabel the box; the label it came in with is kept in "
+                "`review.label_before`",
+            }
+        },
+    )
+    ids = {"recording_id": {"type": "string"}, "annotation_id": {"type": "string"}}
+    return {
+        "ReviewItem": item,
+        "ReviewPage": _object(
+            {
+                "items": {"type": "array", "items": _ref("ReviewItem")},
+                "next_cursor": _nullable({"type": "string"}),
+                "counts": {
+                    **_object(
+                        {"boxes": count, "reviewed": count, "accepted": count, "rejected": count}
+                    ),
+                    "description": "over the filter but not the review state (for "
+                    "order=sample, over the sample)",
+                },
+                "labels": {
+                    "type": "array",
+                    "items": _object({"label": {"type": "string"}, "boxes": count}),
+                    "description": "every label of the project (or recording), with the boxes "
+                    "that came in with it",
+                },
+                "sources": {
+                    "type": "array",
+                    "items": _object({"source": _nullable({"type": "string"}), "boxes": count}),
+                    "description": "every source and its boxes; null: people's",
+                },
+            }
+        ),
+        "Decisions": _object(
+            {
+                "decisions": {
+                    "type": "array",
+                    "items": decision,
+                    "minItems": 1,
+                    "maxItems": review_names.MAX_DECISIONS,
+                }
+            }
+        ),
+        "DecisionResults": _object(
+            {
+                "results": {
+                    "type": "array",
+                    "items": {
+                        "oneOf": [
+                            _object(
+                                {
+                                    **ids,
+                                    "ok": {"const": True},
+                                    "review": box["review"],
+                                    "label": box["label"],
+                                }
+                            ),
+                            _object(
+                                {
+                                    **ids,
+                                    "ok": {"const": False},
+                                    "error": {"type": "string", "minLength": 1},
+                                }
+                            ),
+                        ]
+                    },
+                    "description": "one per decision, in the order sent",
+                },
+                "versions": {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer", "minimum": 1},
+                    "description": "each recording written: its annotations' new version",
+                },
+            }
+        ),
+        "AcceptAbove": _object(
+            {"label": {**label, "minLength": 1}, "min_confidence": fraction},
+            optional={
+                "source": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": annotations.MAX_SOURCE,
+                    "pattern": _anchored(annotations.LABEL),
+                }
+            },
+        ),
+        "Accepted": _object(
+            {
+                "action": {
+                    "type": "string",
+                    "pattern": _anchored(TIMESTAMP),
+                    "description": "the `review.at` of every box accepted: undo with it",
+                },
+                "accepted": count,
+                "recordings": count,
+            }
+        ),
+        "Precision": _object(
+            {
+                "target": fraction,
+                "method": {"type": "string"},
+                "labels": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "label": {"type": "string"},
+                            "boxes": count,
+                            "reviewed": count,
+                            "accepted": count,
+                            "rejected": count,
+                            "threshold": _nullable(fraction),
+                            "rows": {"type": "array", "items": {"type": "object"}},
+                        },
+                        more=True,
+                    ),
+                },
+            },
+            more=True,
+        ),
+    }
+
+
+def _queue_params(*, project: bool) -> list[dict]:
+    def query(name: str, schema: dict, description: str) -> dict:
+        return {"name": name, "in": "query", "description": description, "schema": schema}
+
+    fraction = {"type": "number", "minimum": 0, "maximum": 1}
+    params = [
+        query("label", {"type": "string"}, "the label boxes came in with (before a relabel)"),
+        query(
+            "source",
+            {"type": "string"},
+            "people (a person's boxes), detector (any detector preset's) or one exact source",
+        ),
+        query("state", {"enum": list(review_names.STATES)}, "default all"),
+        query("min_confidence", fraction, "boxes without a confidence are left out"),
+        query("max_confidence", fraction, "boxes without a confidence are left out"),
+        query("order", {"enum": list(review_names.ORDERS)}, "default confidence_desc"),
+        query(
+            "per_stratum",
+            {"type": "integer", "minimum": 1, "maximum": review_names.MAX_PER_STRATUM},
+            f"order=sample: boxes per stratum (default {review_names.DEFAULT_PER_STRATUM})",
+        ),
+        query(
+            "bins",
+            {"type": "integer", "minimum": 1, "maximum": review_names.MAX_BINS},
+            f"order=sample: confidence bins (default {review_names.DEFAULT_BINS})",
+        ),
+        query(
+            "seed",
+            {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+            f"order=sample (default {review_names.DEFAULT_SEED})",
+        ),
+        query(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": review_names.MAX_LIMIT},
+            f"default {review_names.DEFAULT_LIMIT}",
+        ),
+        query("cursor", {"type": "string"}, "the `next_cursor` of the page before"),
+    ]
+    if project:
+        params.append(
+            query(
+                "recording",
+                {"type": "string"},
+                "only this recording's boxes",
+            )
+        )
+    return params
+
+
+def _review_paths() -> dict:
+    page = {
+        "200": _json(_ref("ReviewPage"), "a page of the queue"),
+        **_errors(400, 401),
+    }
+    body_or_missing = _errors(400, 401)
+    return {
+        "/projects/{project_id}/review": {
+            "get": _op(
+                "The review queue of the project's boxes: filtered, ordered, a page at a time "
+                "(docs/review.md)",
+                {**page, **_not_found("project")},
+                params=[*_PROJECT_ID, *_queue_params(project=True)],
+            )
+        },
+        "/recordings/{recording_id}/review": {
+            "get": _op(
+                "The review queue of one recording's boxes",
+                {**page, **_not_found("recording")},
+                params=[*_ID, *_queue_params(project=False)],
+            )
+        },
+        "/reviews": {
+            "post": _op(
+                "Accept, reject, relabel or undo boxes, over several recordings; each "
+                "decision succeeds or fails alone",
+                {"200": _json(_ref("DecisionResults"), "what became of each"), **body_or_missing},
+                body=_ref("Decisions"),
+            )
+        },
+        "/projects/{project_id}/reviews/accept": {
+            "post": _op(
+                "Accept every unreviewed box of a label at or above a confidence, as one action",
+                {
+                    "200": _json(_ref("Accepted"), "accepted"),
+                    **body_or_missing,
+                    **_not_found("project"),
+                },
+                params=_PROJECT_ID,
+                body=_ref("AcceptAbove"),
+            )
+        },
+        "/projects/{project_id}/reviews/accept/undo": {
+            "post": _op(
+                "Undo an accept: the boxes it accepted (and nobody decided since) are "
+                "unreviewed again",
+                {
+                    "200": _json(_object({"undone": {"type": "integer", "minimum": 0}}), "undone"),
+                    **body_or_missing,
+                    **_not_found("project"),
+                },
+                params=_PROJECT_ID,
+                body=_object({"action": {"type": "string", "pattern": _anchored(TIMESTAMP)}}),
+            )
+        },
+        "/projects/{project_id}/precision": {
+            "get": _op(
+                "Precision by confidence threshold for each label, from the reviewed boxes "
+                "(docs/review.md)",
+                {
+                    "200": {
+                        "description": "the table: JSON, or CSV as an attachment",
+                        "content": {
+                            "application/json": {"schema": _ref("Precision")},
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
+                    },
+                    **_errors(400, 401),
+                    **_not_found("project"),
+                },
+                params=[
+                    *_PROJECT_ID,
+                    *[
+                        p
+                        for p in _queue_params(project=True)
+                        if p["name"] in ("label", "source", "recording")
+                    ],
+                    {
+                        "name": "target",
+                        "in": "query",
+                        "description": "the precision a threshold must reach (default "
+                        f"{review_names.DEFAULT_TARGET_PRECISION})",
+                        "schema": {"type": "number", "minimum": 0, "maximum": 1},
+                    },
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "schema": {"enum": list(review_queue.PRECISION_FORMATS)},
+                    },
+                ],
             )
         },
     }
@@ -1376,6 +1698,7 @@ def document(settings: Settings) -> dict:
             },
             **_project_paths(),
             **_detection_paths(),
+            **_review_paths(),
         },
         "components": {
             "securitySchemes": {

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import database
+from chalicelib import chunks, database
 from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.clock import Clock, iso
 from chalicelib.detector_presets import DetectorPreset, PresetError, presets_from_json
@@ -241,5 +241,6 @@ class Projects:
             return len(marked.untried)
         with database.translated("delete the project"):
             project.delete()
+        chunks.delete_all(project_id)  # its review index
         deletions.purge_until(marked.marked, deadline=deadline)
         return 0

@@ -1,7 +1,8 @@
 """The browser app's /config.json: where its API is, how people sign in, and the stage's own
 limits and pipeline timings, so that the page waits as long as this stage's pipeline may take
 before calling a spectrogram stuck, and the tables the page shows but never copies: the
-detector's parameters and the computed measurements (frontend/src/config.ts reads it).
+detector's parameters, the computed measurements and the review queue's names and defaults
+(frontend/src/config.ts reads it).
 
 The local UI server (infra/local/ui.py) and the cloud stack (infra/stack.py) both write it
 from the stage's :class:`Settings`.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from chalicelib.config import Settings
 from chalicelib.detector_presets import BANDS, MAX_PRESETS, parameters_json
 from chalicelib.measurement_names import measurements_json
+from chalicelib.review_names import review_json
 from chalicelib.sweeper import LATE_UPLOAD_S
 
 
@@ -33,4 +35,5 @@ def ui_config(settings: Settings, *, api_url: str, auth: dict) -> dict:
         "detectorBands": list(BANDS),
         "maxDetectorPresets": MAX_PRESETS,
         "measurements": measurements_json(),
+        "review": review_json(),
     }

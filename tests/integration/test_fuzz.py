@@ -108,6 +108,16 @@ def loaded_schema(stack: RunningStack, alice: ApiUser, *, gone: list[str] = ()):
                     },
                 },
                 {
+                    # Nor which cursors a queue's pages gave, for which filters.
+                    "include-name": [
+                        "GET /projects/{project_id}/review",
+                        "GET /recordings/{recording_id}/review",
+                    ],
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", *gone]}
+                    },
+                },
+                {
                     # Nor that a detector preset's minimum is below its maximum.
                     "include-name": ["POST /projects", "PATCH /projects/{project_id}"],
                     "checks": {

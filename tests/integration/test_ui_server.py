@@ -8,6 +8,7 @@ import requests
 
 from chalicelib.detector_presets import parameters_json
 from chalicelib.measurement_names import measurements_json
+from chalicelib.review_names import review_json
 from infra.csp import content_security_policy
 from infra.local.harness import RunningStack
 
@@ -40,6 +41,7 @@ def test_the_page_learns_the_api_url_limits_and_timings_from_config_json(stack: 
         "detectorBands": ["energy", "preset"],
         "maxDetectorPresets": 10,
         "measurements": measurements_json(),
+        "review": review_json(),
     }
 
 

@@ -18,6 +18,7 @@ from PIL import Image
 
 from bench import annotations as annotations_bench
 from bench import banding, child, e2e, floor, imports, reference, report
+from bench import review as review_bench
 from bench.report import Row, Target, percentile
 from bench.signals import Spec, chunks, ensure
 from chalicelib.annotations import Bounds, check_box
@@ -261,3 +262,11 @@ def test_the_measurement_child_measures_every_box(inputs, mode):
     run = child.measure(mode, path)
     assert run["boxes"] == (1000 if mode == "measure" else 1)
     assert run["elapsed_s"] > 0 and run["peak_rss_mb"] > 0
+
+
+def test_the_review_bench_s_boxes_are_valid_seeded_and_distinct():
+    made = review_bench.boxes_of(3, 50)
+    assert made == review_bench.boxes_of(3, 50) != review_bench.boxes_of(4, 50)
+    assert len({box["id"] for box in made}) == 50
+    assert {box["label"] for box in made} <= set(review_bench.SPECIES)
+    assert all(0 <= box["confidence"] <= 1 and box["end_s"] <= 60 for box in made)

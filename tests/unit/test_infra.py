@@ -36,6 +36,7 @@ from chalicelib.models import (
     RecordingModel,
     SpectrogramModel,
 )
+from chalicelib.review_names import review_json
 from infra import logical_ids
 from infra.csp import content_security_policy
 from infra.options import StageOptions
@@ -1004,6 +1005,7 @@ def test_the_ui_gets_a_config_json_naming_this_stage(stack, synthesized, templat
         "detectorBands": ["energy", "preset"],
         "maxDetectorPresets": 10,
         "measurements": measurements_json(),
+        "review": review_json(),
     }
 
 

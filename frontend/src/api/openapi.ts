@@ -2013,6 +2013,460 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{project_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue of the project's boxes: filtered, ordered, a page at a time (docs/review.md) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the label boxes came in with (before a relabel) */
+                    label?: string;
+                    /** @description people (a person's boxes), detector (any detector preset's) or one exact source */
+                    source?: string;
+                    /** @description default all */
+                    state?: "unreviewed" | "accepted" | "rejected" | "reviewed" | "all";
+                    /** @description boxes without a confidence are left out */
+                    min_confidence?: number;
+                    /** @description boxes without a confidence are left out */
+                    max_confidence?: number;
+                    /** @description default confidence_desc */
+                    order?: "confidence_desc" | "confidence_asc" | "time" | "sample";
+                    /** @description order=sample: boxes per stratum (default 10) */
+                    per_stratum?: number;
+                    /** @description order=sample: confidence bins (default 10) */
+                    bins?: number;
+                    /** @description order=sample (default 1) */
+                    seed?: number;
+                    /** @description default 24 */
+                    limit?: number;
+                    /** @description the `next_cursor` of the page before */
+                    cursor?: string;
+                    /** @description only this recording's boxes */
+                    recording?: string;
+                };
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page of the queue */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewPage"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recordings/{recording_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue of one recording's boxes */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the label boxes came in with (before a relabel) */
+                    label?: string;
+                    /** @description people (a person's boxes), detector (any detector preset's) or one exact source */
+                    source?: string;
+                    /** @description default all */
+                    state?: "unreviewed" | "accepted" | "rejected" | "reviewed" | "all";
+                    /** @description boxes without a confidence are left out */
+                    min_confidence?: number;
+                    /** @description boxes without a confidence are left out */
+                    max_confidence?: number;
+                    /** @description default confidence_desc */
+                    order?: "confidence_desc" | "confidence_asc" | "time" | "sample";
+                    /** @description order=sample: boxes per stratum (default 10) */
+                    per_stratum?: number;
+                    /** @description order=sample: confidence bins (default 10) */
+                    bins?: number;
+                    /** @description order=sample (default 1) */
+                    seed?: number;
+                    /** @description default 24 */
+                    limit?: number;
+                    /** @description the `next_cursor` of the page before */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    recording_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page of the queue */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewPage"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept, reject, relabel or undo boxes, over several recordings; each decision succeeds or fails alone */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Decisions"];
+                };
+            };
+            responses: {
+                /** @description what became of each */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DecisionResults"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/reviews/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept every unreviewed box of a label at or above a confidence, as one action */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AcceptAbove"];
+                };
+            };
+            responses: {
+                /** @description accepted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/reviews/accept/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo an accept: the boxes it accepted (and nobody decided since) are unreviewed again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        action: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description undone */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            undone: number;
+                        };
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/precision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Precision by confidence threshold for each label, from the reviewed boxes (docs/review.md) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the label boxes came in with (before a relabel) */
+                    label?: string;
+                    /** @description people (a person's boxes), detector (any detector preset's) or one exact source */
+                    source?: string;
+                    /** @description only this recording's boxes */
+                    recording?: string;
+                    /** @description the precision a threshold must reach (default 0.9) */
+                    target?: number;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the table: JSON, or CSV as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Precision"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2486,6 +2940,117 @@ export interface components {
             presets?: components["schemas"]["NewPresets"] | null;
             /** @description the project's detector presets, replacing any it had; names unique */
             detectors?: components["schemas"]["NewDetectorPreset"][];
+        };
+        ReviewItem: {
+            recording_id: string;
+            filename: string;
+            annotation_id: string;
+            start_s: number;
+            end_s: number;
+            low_hz: number | null;
+            high_hz: number | null;
+            label: string;
+            confidence: number | null;
+            source: string | null;
+            review: {
+                /** @enum {unknown} */
+                state: "accepted" | "rejected";
+                by: string | null;
+                at: string | null;
+                label_before: string | null;
+            } | null;
+            /** @description the recording's length (null until its audio is decoded) */
+            duration_s: number | null;
+            /** @description order=sample: the label the box came in with and its confidence bin (`bins` equal bins on [0, 1]; none: no confidence) */
+            stratum?: {
+                label: string;
+                bin: number | "none";
+            };
+        };
+        ReviewPage: {
+            items: components["schemas"]["ReviewItem"][];
+            next_cursor: string | null;
+            /** @description over the filter but not the review state (for order=sample, over the sample) */
+            counts: {
+                boxes: number;
+                reviewed: number;
+                accepted: number;
+                rejected: number;
+            };
+            /** @description every label of the project (or recording), with the boxes that came in with it */
+            labels: {
+                label: string;
+                boxes: number;
+            }[];
+            /** @description every source and its boxes; null: people's */
+            sources: {
+                source: string | null;
+                boxes: number;
+            }[];
+        };
+        Decisions: {
+            decisions: {
+                recording_id: string;
+                annotation_id: string;
+                /**
+                 * @description null: not reviewed (undoes a decision)
+                 * @enum {unknown}
+                 */
+                state: "accepted" | "rejected" | null;
+                /** @description relabel the box; the label it came in with is kept in `review.label_before` */
+                label?: string;
+            }[];
+        };
+        DecisionResults: {
+            /** @description one per decision, in the order sent */
+            results: ({
+                recording_id: string;
+                annotation_id: string;
+                /** @constant */
+                ok: true;
+                review: {
+                    /** @enum {unknown} */
+                    state: "accepted" | "rejected";
+                    by: string | null;
+                    at: string | null;
+                    label_before: string | null;
+                } | null;
+                label: string;
+            } | {
+                recording_id: string;
+                annotation_id: string;
+                /** @constant */
+                ok: false;
+                error: string;
+            })[];
+            /** @description each recording written: its annotations' new version */
+            versions: {
+                [key: string]: number;
+            };
+        };
+        AcceptAbove: {
+            label: string;
+            min_confidence: number;
+            source?: string;
+        };
+        Accepted: {
+            /** @description the `review.at` of every box accepted: undo with it */
+            action: string;
+            accepted: number;
+            recordings: number;
+        };
+        Precision: {
+            target: number;
+            method: string;
+            labels: {
+                label: string;
+                boxes: number;
+                reviewed: number;
+                accepted: number;
+                rejected: number;
+                threshold: number | null;
+                rows: Record<string, never>[];
+            }[];
         };
         SpectrogramStatus: {
             /** @enum {unknown} */
