@@ -58,17 +58,6 @@ class Scored:
     confidence: float | None
     state: str | None
 
-    @classmethod
-    def of(cls, box: dict) -> Scored:
-        """A box of the API's shape. A relabelled box (``review.label_before`` differs from
-        its label) is a rejection of the label it had: its confidence was the score for that
-        label, not for the one a person gave it."""
-        review = box.get("review") or {}
-        before = review.get("label_before")
-        if before is not None and before != box["label"]:
-            return cls(before, box.get("confidence"), "rejected")
-        return cls(box["label"], box.get("confidence"), review.get("state"))
-
 
 @dataclass(frozen=True)
 class ThresholdRow:

@@ -146,24 +146,6 @@ def test_a_target_that_is_not_a_precision_is_refused_quoting_it(target):
         by_label(WREN, target=target)
 
 
-def test_a_relabelled_box_is_a_rejection_of_the_label_it_had():
-    box = {
-        "label": "robin",
-        "confidence": 0.7,
-        "review": {
-            "state": "accepted",
-            "by": "ana",
-            "at": "2026-12-07T12:00:00Z",
-            "label_before": "wren",
-        },
-    }
-    assert Scored.of(box) == Scored("wren", 0.7, "rejected")
-    assert Scored.of({**box, "label": "wren"}) == Scored("wren", 0.7, "accepted")
-    assert Scored.of({"label": "wren", "confidence": None, "review": None}) == Scored(
-        "wren", None, None
-    )
-
-
 def test_the_json_answer_names_the_target_the_method_and_every_label():
     answer = as_json(by_label(WREN), 0.9)
     assert set(answer) == {"target", "method", "labels"}
