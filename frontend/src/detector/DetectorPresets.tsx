@@ -212,7 +212,7 @@ export function DetectorPresets({
                       </Button>{" "}
                       <Button
                         size="1"
-                        variant="ghost"
+                        variant="soft"
                         color="red"
                         onClick={() => remove(i)}
                         aria-label={`Delete preset ${draft.name}`}

@@ -89,7 +89,7 @@ export function RecordingRow({
             </Button>
           </span>
         ) : (
-          <Button size="1" variant="ghost" color="red" onClick={() => setConfirming(true)} aria-label={`Delete ${r.filename}`}>
+          <Button size="1" variant="soft" color="red" onClick={() => setConfirming(true)} aria-label={`Delete ${r.filename}`}>
             Delete
           </Button>
         )}
