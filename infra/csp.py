@@ -15,7 +15,7 @@ from collections.abc import Sequence
 # (Table, ScrollArea) and Select lists render to hide the native scrollbar, allowed by their
 # SHA-256 (docs/security.md). Each must match node_modules' text byte for byte
 # (tests/unit/test_csp.py checks); any other inline style stays refused. Radix's scroll lock
-# writes its CSS through the CSSOM instead (frontend/src/csp/styleSingleton.ts).
+# writes its CSS through the CSSOM instead (frontend/src/radix/styleSingleton.ts).
 RADIX_STYLES = tuple(
     f"[data-radix-{part}-viewport]{{scrollbar-width:none;-ms-overflow-style:none;"
     f"-webkit-overflow-scrolling:touch;}}[data-radix-{part}-viewport]::-webkit-scrollbar{{display:none}}"

@@ -151,6 +151,18 @@ try {
   check(asAuthored(reloaded) === asAuthored(drawn), `the reload gave ${JSON.stringify(reloaded)}`);
   await shot("reloaded");
 
+  // The import form and a list to choose from (Speed) are readable and named too.
+  await page.getByRole("button", { name: "Import…" }).click();
+  await page.getByLabel("Import annotations").waitFor();
+  await checkAccessibility(page, "import form");
+  await page.keyboard.press("Escape");
+  await page.getByLabel("Import annotations").waitFor({ state: "detached" });
+  await page.getByRole("combobox", { name: "Speed" }).click();
+  await page.getByRole("option", { name: "1×" }).waitFor();
+  await checkAccessibility(page, "speed list");
+  await page.getByRole("option", { name: "1×" }).click();
+  await page.getByRole("option", { name: "1×" }).waitFor({ state: "detached" });
+
   // Export Raven: the downloaded table holds the box.
   await page.getByRole("button", { name: "Export" }).click();
   await shot("export-menu");

@@ -120,7 +120,7 @@ function Explorer({
               Import…
             </Button>
           </Popover.Trigger>
-          <Popover.Content size="1" aria-label="Import annotations">
+          <Popover.Content size="1" aria-label="Import boxes">
             <ImportAnnotations annotations={annotations} />
           </Popover.Content>
         </Popover.Root>
