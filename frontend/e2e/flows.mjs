@@ -357,7 +357,8 @@ try {
   );
   await viewer("drawn");
   await shot("point-by-key");
-  // Let go (Escape, from the page rather than the Pause button): a point unselected is white.
+  // Let go (Escape, from the page rather than the Pause button): an unselected point is drawn
+  // in its label's colour.
   await page.evaluate(() => document.activeElement?.blur());
   await page.keyboard.press("Escape");
   await page.locator('tr[aria-current="true"]').waitFor({ state: "detached" });

@@ -3,7 +3,8 @@
  *
  * The palette's colours are bright and apart from one another, and all read over the dark
  * outline boxes get on every colour map (viridis, grey, inverted grey); none is the
- * selection's orange. A box without a label is white, as boxes were before labels had colours.
+ * selection's orange nor near it. A box without a label is white, as boxes were before labels
+ * had colours.
  */
 export const PALETTE: readonly string[] = [
   "#4dc3ff", // sky blue
@@ -14,7 +15,6 @@ export const PALETTE: readonly string[] = [
   "#3ee0c0", // aqua
   "#ff9ecf", // pink
   "#9fb4ff", // periwinkle
-  "#f0a860", // sand
   "#7cf08c", // mint
 ];
 export const UNLABELLED = "#ffffff";
