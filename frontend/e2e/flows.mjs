@@ -154,6 +154,7 @@ try {
   // The import form and a list to choose from (Speed) are readable and named too.
   await page.getByRole("button", { name: "Import…" }).click();
   await page.getByLabel("Import annotations").waitFor();
+  await shot("import-form");
   await checkAccessibility(page, "import form");
   await page.keyboard.press("Escape");
   await page.getByLabel("Import annotations").waitFor({ state: "detached" });

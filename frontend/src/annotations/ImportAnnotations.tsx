@@ -1,4 +1,4 @@
-import { Button, Select } from "@radix-ui/themes";
+import { Button, RadioGroup, Select } from "@radix-ui/themes";
 import { type FormEvent, useId, useState } from "react";
 import type { ImportFormat } from "../api/client";
 import "./annotations.css";
@@ -26,7 +26,7 @@ export function ImportAnnotations({ annotations }: { annotations: Annotations })
   const [mode, setMode] = useState<"append" | "replace">("append");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const modeName = useId();
+  const modeLegend = useId();
   const formatId = useId();
 
   async function submit(event: FormEvent) {
@@ -63,15 +63,16 @@ export function ImportAnnotations({ annotations }: { annotations: Annotations })
         </Select.Root>
       </span>{" "}
       <fieldset>
-        <legend>Imported boxes</legend>
-        <label>
-          <input type="radio" name={modeName} checked={mode === "append"} onChange={() => setMode("append")} />
-          Append
-        </label>{" "}
-        <label>
-          <input type="radio" name={modeName} checked={mode === "replace"} onChange={() => setMode("replace")} />
-          Replace
-        </label>
+        <legend id={modeLegend}>Imported boxes</legend>
+        <RadioGroup.Root
+          size="1"
+          aria-labelledby={modeLegend}
+          value={mode}
+          onValueChange={(value) => setMode(value === "replace" ? "replace" : "append")}
+        >
+          <RadioGroup.Item value="append">Append</RadioGroup.Item>
+          <RadioGroup.Item value="replace">Replace</RadioGroup.Item>
+        </RadioGroup.Root>
       </fieldset>{" "}
       <Button size="1" type="submit" disabled={!file || busy}>
         {busy ? "Importing…" : "Import"}
