@@ -19,7 +19,11 @@ export async function launch() {
   });
 }
 
-/** A fresh page; `problems` collects uncaught page errors (a test fails on any). */
+/**
+ * A fresh page; `problems` collects uncaught page errors and every refusal of the UI server's
+ * Content-Security-Policy (a flow fails on any: Chromium logs each refusal; the event also
+ * names what was refused).
+ */
 export async function openPage(browser, options = {}) {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
@@ -30,6 +34,13 @@ export async function openPage(browser, options = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  await page.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`Content Security Policy: ${e.effectiveDirective} refused ${e.blockedURI}`)),
+  );
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) problems.push(message.text());
+  });
   return { context, page, problems };
 }
 

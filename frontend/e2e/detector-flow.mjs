@@ -6,6 +6,7 @@
 // accepted box stays) → Run detector on the project queues its recording.
 // Screenshots of each step go to ARTIFACTS_DIR.
 import { join } from "node:path";
+import { checkAccessibility } from "./axe.mjs";
 import { launch, openPage, signIn } from "./browser.mjs";
 import { writeWhistles } from "./wav.mjs";
 
@@ -30,22 +31,30 @@ const viewer = (name, ...args) =>
     const hook = window.sonagram.viewer;
     return typeof hook[n] === "function" ? hook[n](...a) : hook[n];
   }, [name, args]);
-/** Pixels of the proposals' magenta down the plot's column at time `seconds`, and all pixels there. */
-const magentaAt = (seconds) =>
+/**
+ * Pixels of the colour `hex` (a label's, as the legend gives it) down the plot's column at
+ * time `seconds`, and all pixels there.
+ */
+const colourAt = (seconds, hex) =>
   viewer("timeToX", seconds).then((x) =>
-    page.evaluate((plotX) => {
+    page.evaluate(([plotX, wanted]) => {
       const canvas = document.querySelector(".box-layer canvas");
       const left = canvas.getBoundingClientRect().left;
       const ratio = canvas.width / canvas.clientWidth;
       const column = Math.round((plotX - left) * ratio);
       const pixels = canvas.getContext("2d").getImageData(column, 0, 1, canvas.height).data;
-      let magenta = 0;
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(wanted.slice(i, i + 2), 16));
+      let coloured = 0;
       for (let i = 0; i < pixels.length; i += 4) {
-        if (pixels[i] > 200 && pixels[i + 1] < 170 && pixels[i + 2] > 200 && pixels[i + 3] > 200) magenta++;
+        const near = Math.abs(pixels[i] - r) < 40 && Math.abs(pixels[i + 1] - g) < 40 && Math.abs(pixels[i + 2] - b) < 40;
+        if (near && pixels[i + 3] > 200) coloured++;
       }
-      return { magenta, rows: canvas.height };
-    }, x),
+      return { coloured, rows: canvas.height };
+    }, [x, hex]),
   );
+/** The colour the legend gives `label`. */
+const legendColour = (label) =>
+  page.getByRole("list", { name: "Colour key" }).getByRole("listitem").filter({ hasText: label }).getAttribute("data-colour");
 
 try {
   const username = `detector-${Date.now()}`;
@@ -65,6 +74,7 @@ try {
   // Every number is explained beside its field, with its default and limits.
   await presets.getByText("Lowest frequency of the band the detector listens to.").waitFor();
   await shot("preset-form");
+  await checkAccessibility(page, "preset form");
   // A field out of its limits is named before anything is sent.
   await presets.getByLabel("SNR threshold (dB)").fill("-3");
   await presets.getByText("SNR threshold must be from 0 to 100 dB.").waitFor();
@@ -75,6 +85,7 @@ try {
   await presets.getByRole("button", { name: "Save presets" }).click();
   await presets.locator(".field-problem").filter({ hasText: "min_freq_hz" }).waitFor();
   await shot("preset-refused");
+  await checkAccessibility(page, "preset refused");
   await presets.getByLabel("Max frequency (Hz)").fill("6000");
   await presets.getByRole("button", { name: "Save presets" }).click();
   await presets.getByText("Presets saved.").waitFor();
@@ -116,14 +127,20 @@ try {
   const list = page.getByRole("region", { name: "Boxes" });
   await list.getByText(`${found.length} proposals`).waitFor();
   check((await list.locator(".proposal-tag").count()) === found.length, "the list does not mark every proposal");
-  // Drawn dashed in magenta: down a proposal's left edge some pixels are magenta, not all.
-  const edge = await magentaAt(found[0].start_s);
-  check(edge.magenta > 0 && edge.magenta < edge.rows, `the proposal's edge has ${edge.magenta} magenta pixels of ${edge.rows}`);
+  // Drawn dashed in their label's colour, which the legend shows: down a proposal's left edge
+  // some pixels have it, not all.
+  const colour = await legendColour(found[0].label);
+  const edge = await colourAt(found[0].start_s, colour);
+  check(edge.coloured > 0 && edge.coloured < edge.rows, `the proposal's edge has ${edge.coloured} pixels of ${colour} of ${edge.rows}`);
   await shot("proposals");
+  await checkAccessibility(page, "proposals");
 
   // Columns: Peak F shows each proposal's peak in kHz, and is still there after a reload.
-  await list.locator(".column-picker summary").click();
-  await list.getByLabel("Peak F", { exact: true }).check();
+  await list.getByRole("button", { name: "Columns" }).click();
+  const columnPicker = page.getByRole("dialog", { name: "Measurement columns" });
+  await columnPicker.getByLabel("Peak F", { exact: true }).check();
+  await checkAccessibility(page, "column picker");
+  await page.keyboard.press("Escape");
   await list.getByRole("columnheader", { name: "Peak F" }).waitFor();
   check(
     (await list.locator("tr.proposal td.number").allTextContents()).some((cell) => / kHz$/.test(cell)),
@@ -142,6 +159,7 @@ try {
     `the reload showed ${JSON.stringify(reopened)}, not ${JSON.stringify(whole)}`,
   );
   await shot("peak-column");
+  await checkAccessibility(page, "measurement column");
 
   // Show proposals off: none drawn, none listed, still counted.
   await page.getByLabel("Show proposals").uncheck();
@@ -150,7 +168,7 @@ try {
   // Every box is a hidden proposal here: the list says so rather than "No boxes yet".
   await list.getByText("Every box here is a hidden proposal: tick Show proposals to list them").waitFor();
   await viewer("drawn");
-  check((await magentaAt(found[0].start_s)).magenta === 0, "hidden proposals are still drawn");
+  check((await colourAt(found[0].start_s, colour)).coloured === 0, "hidden proposals are still drawn");
   await shot("proposals-hidden");
   await page.getByLabel("Show proposals").check();
 
@@ -185,13 +203,15 @@ try {
     `after the re-run ${after.length} boxes: ${JSON.stringify(after.map((b) => [b.source, b.review?.state]))}`,
   );
   await shot("re-run");
+  await checkAccessibility(page, "re-run");
 
   // Run detector on the whole project: its one recording is queued.
   await page.getByRole("link", { name: "← All recordings" }).click();
   await page.getByRole("heading", { name: "Recordings" }).waitFor();
   // The listing opens on all recordings: choose the project again.
-  // (By name: selectOption waits for the option, which comes once the projects are read.)
-  await page.getByLabel("Project", { exact: true }).selectOption({ label: projectName });
+  // (By name: the click waits for the option, which comes once the projects are read.)
+  await page.getByLabel("Project", { exact: true }).click();
+  await page.getByRole("option", { name: projectName }).click();
   await page.getByRole("button", { name: "Detector presets" }).click();
   await presets.getByRole("button", { name: "Run detector" }).click();
   await presets.getByText("Detector queued on 1 recording").waitFor();
@@ -202,6 +222,7 @@ try {
     .getByText(/^Detector: \d+ proposals?$/)
     .waitFor({ timeout: 120_000 });
   await shot("project-run");
+  await checkAccessibility(page, "project run");
 } catch (failure) {
   await page.screenshot({ path: join(artifacts, "detector-failed.png"), fullPage: true });
   throw failure;

@@ -8,6 +8,7 @@
 // (FIXTURES_DIR: tests/fixtures/annotations). Screenshots of each step go to ARTIFACTS_DIR.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkAccessibility } from "./axe.mjs";
 import { launch, openPage, signIn } from "./browser.mjs";
 import { writeWhistles } from "./wav.mjs";
 
@@ -53,6 +54,7 @@ try {
     await row(name).getByText("Completed").waitFor({ timeout: 120_000 });
   }
   await shot("project-with-recordings");
+  await checkAccessibility(page, "project with recordings");
 
   // The folder, through the picker "Import detector output" opens.
   const [chooser] = await Promise.all([
@@ -69,6 +71,7 @@ try {
   await file("BirdNET_analysis_params.csv").getByText("Refused").waitFor();
   await file("BirdNET_analysis_params.csv").getByText(/not an annotation file/).waitFor();
   await shot("summary");
+  await checkAccessibility(page, "import summary");
 
   // The list counts the boxes; dawn.wav shows BirdNET's detections.
   await row("dawn.wav").getByRole("cell", { name: "2", exact: true }).waitFor();
@@ -83,6 +86,7 @@ try {
     `dawn.wav holds ${JSON.stringify(labels)}`,
   );
   await shot("boxes-on-dawn");
+  await checkAccessibility(page, "boxes on a recording");
 } catch (failure) {
   await page.screenshot({ path: join(artifacts, "detector-failed.png"), fullPage: true });
   throw failure;

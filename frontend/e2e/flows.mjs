@@ -8,6 +8,7 @@
 // Screenshots of each step go to ARTIFACTS_DIR.
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { checkAccessibility } from "./axe.mjs";
 import { launch, openPage, signIn } from "./browser.mjs";
 import { writeWhistles } from "./wav.mjs";
 
@@ -21,15 +22,7 @@ writeFileSync(notes, "not audio");
 
 const browser = await launch();
 const { page, problems } = await openPage(browser);
-// Every step runs under the UI server's Content-Security-Policy: whatever it blocks fails the
-// run (Chromium logs each refusal; the event also names what a script was refused).
-await page.addInitScript(() =>
-  document.addEventListener("securitypolicyviolation", (e) =>
-    console.error(`Content Security Policy: ${e.effectiveDirective} refused ${e.blockedURI}`)),
-);
-page.on("console", (message) => {
-  if (message.text().includes("Content Security Policy")) problems.push(message.text());
-});
+// Every step runs under the UI server's Content-Security-Policy: openPage fails the run on any refusal.
 let step = 0;
 const shot = (name) => page.screenshot({ path: join(artifacts, `${String(step++).padStart(2, "0")}-${name}.png`) });
 const check = (ok, message) => {
@@ -48,9 +41,11 @@ try {
   await page.goto(uiUrl);
   await page.getByLabel("Username").waitFor();
   await shot("sign-in");
+  await checkAccessibility(page, "sign-in");
   // A name of its own: the rows below are this run's uploads only, on any stack.
   await signIn(page, uiUrl, `annotator-${Date.now()}`);
   await shot("signed-in");
+  await checkAccessibility(page, "signed-in");
 
   // Uploads: progress bars, a refusal before upload, a server-side failure on the file.
   await page.getByLabel("Add recordings").setInputFiles([sampleMp3, wav, fakeMp3, notes]);
@@ -64,6 +59,7 @@ try {
   await row("field notes.mp3").getByText("Failed").waitFor({ timeout: 120_000 });
   await row("field notes.mp3").getByText(/not an audio file/).waitFor();
   await shot("rendered-and-failed");
+  await checkAccessibility(page, "listing");
 
   // Open the WAV: the URL names it, the spectrogram is drawn.
   await page.getByRole("link", { name: "whistles.wav" }).click();
@@ -73,6 +69,7 @@ try {
   await spectrogram.waitFor();
   await viewer("drawn");
   await shot("opened");
+  await checkAccessibility(page, "recording opened");
 
   // Zoom at the cursor onto the whistle at 4 s until at least 200 px/s.
   const plot = await spectrogram.boundingBox();
@@ -127,6 +124,7 @@ try {
   await page.getByRole("region", { name: "Boxes" }).getByText("rising whistle").waitFor();
   await page.waitForFunction(() => window.sonagram.annotations.status() === "Saved");
   await shot("boxed");
+  await checkAccessibility(page, "box labelled");
   const [drawn] = await page.evaluate(() => window.sonagram.annotations.boxes());
   const view = await viewer("view");
   const secondsPerPx = 1 / view.pxPerS;
@@ -153,9 +151,23 @@ try {
   check(asAuthored(reloaded) === asAuthored(drawn), `the reload gave ${JSON.stringify(reloaded)}`);
   await shot("reloaded");
 
+  // The import form and a list to choose from (Speed) are readable and named too.
+  await page.getByRole("button", { name: "Import…" }).click();
+  await page.getByLabel("Import annotations").waitFor();
+  await shot("import-form");
+  await checkAccessibility(page, "import form");
+  await page.keyboard.press("Escape");
+  await page.getByLabel("Import annotations").waitFor({ state: "detached" });
+  await page.getByRole("combobox", { name: "Speed" }).click();
+  await page.getByRole("option", { name: "1×" }).waitFor();
+  await checkAccessibility(page, "speed list");
+  await page.getByRole("option", { name: "1×" }).click();
+  await page.getByRole("option", { name: "1×" }).waitFor({ state: "detached" });
+
   // Export Raven: the downloaded table holds the box.
   await page.getByRole("button", { name: "Export" }).click();
   await shot("export-menu");
+  await checkAccessibility(page, "export menu");
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("menuitem", { name: "Raven" }).click(),
@@ -189,6 +201,7 @@ try {
   await label.press("Enter");
   await page.getByText("Someone else changed these boxes").waitFor();
   await shot("conflict");
+  await checkAccessibility(page, "conflict");
   await page.getByRole("button", { name: "Keep mine" }).click();
   await page.waitForFunction(() => window.sonagram.annotations.status() === "Saved");
   const kept = (await read()).annotations.map((box) => box.label).sort();
@@ -334,6 +347,7 @@ try {
   await label.waitFor();
   await label.fill("tap");
   await shot("point-label-field");
+  await checkAccessibility(page, "label field");
   await label.press("Enter");
   await page.getByRole("button", { name: "Pause" }).click();
   await saved();
@@ -344,7 +358,8 @@ try {
   );
   await viewer("drawn");
   await shot("point-by-key");
-  // Let go (Escape, from the page rather than the Pause button): a point unselected is white.
+  // Let go (Escape, from the page rather than the Pause button): an unselected point is drawn
+  // in its label's colour.
   await page.evaluate(() => document.activeElement?.blur());
   await page.keyboard.press("Escape");
   await page.locator('tr[aria-current="true"]').waitFor({ state: "detached" });

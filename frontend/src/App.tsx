@@ -1,3 +1,5 @@
+import { Button } from "@radix-ui/themes";
+import { AudioLines, LogOut } from "lucide-react";
 import { useMemo, useState } from "react";
 import { ApiClient } from "./api/client";
 import type { Config } from "./config";
@@ -39,18 +41,25 @@ export function App({ config }: { config: Config }) {
     );
   }
   return (
-    <>
-      <header>
-        <button
-          type="button"
+    <div className="app">
+      <header className="app-header">
+        <a className="product" href="./" aria-label="Sonagram: all recordings">
+          <AudioLines size={18} aria-hidden="true" />
+          Sonagram
+        </a>
+        <Button
+          size="1"
+          variant="soft"
+          color="gray"
           onClick={() => {
             session.forget();
             setToken(null);
             method.signOut?.();
           }}
         >
+          <LogOut size={14} aria-hidden="true" />
           Sign out
-        </button>
+        </Button>
       </header>
       {place ? (
         <RecordingPage api={api} place={place} measurements={config.measurements} />
@@ -62,6 +71,6 @@ export function App({ config }: { config: Config }) {
           detector={config.detector}
         />
       )}
-    </>
+    </div>
   );
 }

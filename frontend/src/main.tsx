@@ -7,10 +7,11 @@ import "./style.css";
 
 const root = createRoot(document.getElementById("root")!);
 loadConfig().then(
-  // One theme for every control (Radix Themes): compact, as a tool used all day should be.
+  // One theme for every control (Radix Themes): compact, as a tool used all day should be;
+  // indigo, whose solid and soft buttons keep their text at WCAG AA contrast (teal does not).
   (config) =>
     root.render(
-      <Theme accentColor="teal" grayColor="slate" radius="small" scaling="90%">
+      <Theme accentColor="indigo" grayColor="slate" radius="small" scaling="90%">
         <App config={config} />
       </Theme>,
     ),

@@ -1,3 +1,5 @@
+import { Badge, Button, IconButton, Tooltip } from "@radix-ui/themes";
+import { ChevronDown, ChevronUp, Trash } from "lucide-react";
 import { useMemo, useState } from "react";
 import type { Annotation } from "../api/types";
 import type { MeasurementName } from "../config";
@@ -6,6 +8,7 @@ import { isPoint } from "./box";
 import { ColumnPicker } from "./ColumnPicker";
 import { formatMeasurement, readColumns, saveColumns } from "./columns";
 import { kHz } from "./geometry";
+import { colourOf } from "./labelColours";
 import { isProposal, proposalCount, sourceWords } from "./proposals";
 import type { Annotations } from "./useAnnotations";
 
@@ -66,102 +69,130 @@ export function BoxList({ annotations, onJump, measurements = [], showProposals 
 
   return (
     <section className="box-list" aria-label="Boxes">
-      <h2>
-        Boxes ({annotations.boxes.length})
-        {proposals > 0 && (
-          <span className="proposal-count">
-            {proposals} {proposals === 1 ? "proposal" : "proposals"}
-            {!showProposals && " (hidden)"}
-          </span>
-        )}
-      </h2>
-      <div className="box-list-tools">
-        <button type="button" onClick={() => step(-1)} disabled={boxes.length === 0 || selectedIndex === 0}>
-          Previous box
-        </button>{" "}
-        <button
-          type="button"
-          onClick={() => step(1)}
-          disabled={boxes.length === 0 || selectedIndex === boxes.length - 1}
-        >
-          Next box
-        </button>
-        {measurements.length > 0 && <ColumnPicker available={measurements} chosen={columns} onChange={chooseColumns} />}
-      </div>
+      <header>
+        <h2>
+          Boxes ({annotations.boxes.length})
+          {proposals > 0 && (
+            <Badge highContrast className="proposal-count" color="plum" variant="soft" size="1">
+              {proposals} {proposals === 1 ? "proposal" : "proposals"}
+              {!showProposals && " (hidden)"}
+            </Badge>
+          )}
+        </h2>
+        <div className="box-list-tools">
+          <Tooltip content="Previous box">
+            <IconButton
+              size="1"
+              variant="soft"
+              aria-label="Previous box"
+              onClick={() => step(-1)}
+              disabled={boxes.length === 0 || selectedIndex === 0}
+            >
+              <ChevronUp size={14} aria-hidden="true" />
+            </IconButton>
+          </Tooltip>
+          <Tooltip content="Next box">
+            <IconButton
+              size="1"
+              variant="soft"
+              aria-label="Next box"
+              onClick={() => step(1)}
+              disabled={boxes.length === 0 || selectedIndex === boxes.length - 1}
+            >
+              <ChevronDown size={14} aria-hidden="true" />
+            </IconButton>
+          </Tooltip>
+          {measurements.length > 0 && <ColumnPicker available={measurements} chosen={columns} onChange={chooseColumns} />}
+        </div>
+      </header>
       {boxes.length === 0 && proposals > 0 ? (
         <p>Every box here is a hidden proposal: tick Show proposals to list them, or draw a box of your own.</p>
       ) : boxes.length === 0 ? (
         <p>No boxes yet: drag on the spectrogram to draw one; double-click, or press M while listening, to mark a point.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Label</th>
-              <th className="number">Start (s)</th>
-              <th className="number">End (s)</th>
-              <th className="number">Low (kHz)</th>
-              <th className="number">High (kHz)</th>
-              {columns.map((key) => (
-                <th key={key} className="number" title={`${key}: ${shortNames.get(key)?.definition ?? ""}`}>
-                  {shortNames.get(key)?.short ?? key}
-                </th>
-              ))}
-              <th>
-                <span className="visually-hidden">Delete</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((box) => (
-              <tr
-                key={box.id}
-                className={[box.id === selectedId && "selected", isProposal(box) && "proposal"].filter(Boolean).join(" ") || undefined}
-                aria-current={box.id === selectedId ? "true" : undefined}
-              >
-                <td>
-                  <button type="button" className="label" onClick={() => choose(box)}>
-                    {box.label || <span className="unlabelled">unlabelled</span>}
-                  </button>
-                  {isPoint(box) && <span className="point-tag">point</span>}
-                  {isProposal(box) && (
-                    <span className="proposal-tag" title={`Proposed by ${sourceWords(box.source ?? "")}; not reviewed yet`}>
-                      proposal
-                    </span>
-                  )}
-                  {measuring.has(box.id) && <span className="measuring">measuring…</span>}
-                </td>
-                <td className="number">{seconds(box.start_s)}</td>
-                <td className="number">{seconds(box.end_s)}</td>
-                <td className="number">{band(box.low_hz, "0")}</td>
-                <td className="number">{band(box.high_hz, "top")}</td>
+        <div className="box-list-rows">
+          <table>
+            <thead>
+              <tr>
+                <th>Label</th>
+                <th className="number">Start (s)</th>
+                <th className="number">End (s)</th>
+                <th className="number">Low (kHz)</th>
+                <th className="number">High (kHz)</th>
                 {columns.map((key) => (
-                  <td key={key} className="number">
-                    {key in box.measurements ? formatMeasurement(key, box.measurements[key]) : ""}
-                  </td>
+                  <th key={key} className="number" title={`${key}: ${shortNames.get(key)?.definition ?? ""}`}>
+                    {shortNames.get(key)?.short ?? key}
+                  </th>
                 ))}
-                <td>
-                  <button
-                    type="button"
-                    aria-label={`Delete ${box.label || (isPoint(box) ? "point" : "box")} at ${seconds(box.start_s)} s`}
-                    onClick={() => annotations.remove(box.id)}
-                  >
-                    Delete
-                  </button>
-                </td>
+                <th>
+                  <span className="visually-hidden">Delete</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((box) => (
+                <tr
+                  key={box.id}
+                  className={[box.id === selectedId && "selected", isProposal(box) && "proposal"].filter(Boolean).join(" ") || undefined}
+                  aria-current={box.id === selectedId ? "true" : undefined}
+                >
+                  <td>
+                    <button type="button" className="label" onClick={() => choose(box)}>
+                      <span className="swatch" style={{ color: colourOf(box.label) }} />
+                      {box.label || <span className="unlabelled">unlabelled</span>}
+                    </button>
+                    {isPoint(box) && (
+                      <Badge highContrast className="point-tag" color="gray" size="1">
+                        point
+                      </Badge>
+                    )}
+                    {isProposal(box) && (
+                      <Badge
+                        className="proposal-tag"
+                        color="plum"
+                        size="1"
+                        title={`Proposed by ${sourceWords(box.source ?? "")}; not reviewed yet`}
+                      >
+                        proposal
+                      </Badge>
+                    )}
+                    {measuring.has(box.id) && <span className="measuring">measuring…</span>}
+                  </td>
+                  <td className="number">{seconds(box.start_s)}</td>
+                  <td className="number">{seconds(box.end_s)}</td>
+                  <td className="number">{band(box.low_hz, "0")}</td>
+                  <td className="number">{band(box.high_hz, "top")}</td>
+                  {columns.map((key) => (
+                    <td key={key} className="number">
+                      {key in box.measurements ? formatMeasurement(key, box.measurements[key]) : ""}
+                    </td>
+                  ))}
+                  <td>
+                    <IconButton
+                      size="1"
+                      variant="ghost"
+                      color="red"
+                      aria-label={`Delete ${box.label || (isPoint(box) ? "point" : "box")} at ${seconds(box.start_s)} s`}
+                      onClick={() => annotations.remove(box.id)}
+                    >
+                      <Trash size={13} aria-hidden="true" />
+                    </IconButton>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {pages > 1 && (
         <nav aria-label="Box list pages">
-          <button type="button" onClick={() => setPage(shown - 1)} disabled={shown === 0}>
+          <Button size="1" variant="soft" onClick={() => setPage(shown - 1)} disabled={shown === 0}>
             Earlier boxes
-          </button>{" "}
-          Boxes {shown * ROWS + 1}–{shown * ROWS + rows.length} of {boxes.length}{" "}
-          <button type="button" onClick={() => setPage(shown + 1)} disabled={shown === pages - 1}>
+          </Button>
+          Boxes {shown * ROWS + 1}–{shown * ROWS + rows.length} of {boxes.length}
+          <Button size="1" variant="soft" onClick={() => setPage(shown + 1)} disabled={shown === pages - 1}>
             Later boxes
-          </button>
+          </Button>
         </nav>
       )}
     </section>

@@ -1,3 +1,5 @@
+import { Button, Checkbox, Popover } from "@radix-ui/themes";
+import { Columns3 } from "lucide-react";
 import type { MeasurementName } from "../config";
 
 /**
@@ -21,17 +23,24 @@ export function ColumnPicker({
   }
 
   return (
-    <details className="column-picker">
-      <summary>Columns{chosen.length > 0 && ` (${chosen.length})`}</summary>
-      <fieldset>
-        <legend className="visually-hidden">Measurement columns</legend>
-        {available.map((m) => (
-          <label key={m.key} title={`${m.key}: ${m.definition}`}>
-            <input type="checkbox" checked={chosen.includes(m.key)} onChange={(e) => toggle(m.key, e.target.checked)} />
-            {m.short}
-          </label>
-        ))}
-      </fieldset>
-    </details>
+    <Popover.Root>
+      <Popover.Trigger>
+        <Button size="1" variant="soft" color="gray">
+          <Columns3 size={14} aria-hidden="true" />
+          Columns{chosen.length > 0 && ` (${chosen.length})`}
+        </Button>
+      </Popover.Trigger>
+      <Popover.Content size="1" aria-label="Measurement columns">
+        <fieldset className="column-picker">
+          <legend className="visually-hidden">Measurement columns</legend>
+          {available.map((m) => (
+            <label key={m.key} title={`${m.key}: ${m.definition}`}>
+              <Checkbox size="1" checked={chosen.includes(m.key)} onCheckedChange={(on) => toggle(m.key, on === true)} />
+              {m.short}
+            </label>
+          ))}
+        </fieldset>
+      </Popover.Content>
+    </Popover.Root>
   );
 }

@@ -1,5 +1,6 @@
-import { Checkbox, Text } from "@radix-ui/themes";
-import { type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { Button, Checkbox, DropdownMenu, Text } from "@radix-ui/themes";
+import { Download } from "lucide-react";
+import { useState } from "react";
 import type { ExportFormat } from "../api/client";
 import { saveFile } from "../api/download";
 import "./annotations.css";
@@ -17,23 +18,10 @@ const FORMATS: { format: ExportFormat; name: string }[] = [
  * accepted); the boxes are saved first so the file holds them.
  */
 export function ExportMenu({ annotations }: { annotations: Annotations }) {
-  const [open, setOpen] = useState(false);
   const [onlyAccepted, setOnlyAccepted] = useState(false);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  const items = useRef<(HTMLButtonElement | null)[]>([]);
-
-  useEffect(() => {
-    if (open) items.current[0]?.focus();
-  }, [open]);
-
-  function close() {
-    setOpen(false);
-    button.current?.focus();
-  }
 
   async function choose(format: ExportFormat, name: string) {
-    close();
     setMessage({ text: `Exporting ${name}…`, error: false });
     try {
       const file = await annotations.exportFile(format, onlyAccepted ? "accepted" : undefined);
@@ -44,70 +32,34 @@ export function ExportMenu({ annotations }: { annotations: Annotations }) {
     }
   }
 
-  function menuKeys(event: KeyboardEvent<HTMLUListElement>) {
-    const buttons = items.current.filter((b): b is HTMLButtonElement => b !== null);
-    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
-    if (event.key === "Escape") close();
-    else if (event.key === "Tab") setOpen(false);
-    else if (to !== undefined) buttons[(to + buttons.length) % buttons.length]?.focus();
-    else return;
-    if (event.key !== "Tab") event.preventDefault();
-  }
-
-  function openKeys(event: KeyboardEvent<HTMLButtonElement>) {
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
-      setOpen(true);
-    }
-  }
-
   return (
-    <div
-      className="export-menu"
-      onBlur={(event) => {
-        if (!event.currentTarget.contains(event.relatedTarget)) setOpen(false);
-      }}
-    >
-      <button
-        ref={button}
-        type="button"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        onClick={() => setOpen(!open)}
-        onKeyDown={openKeys}
-      >
-        Export
-      </button>
-      {open && (
-        <ul role="menu" aria-label="Export format" onKeyDown={menuKeys}>
-          {FORMATS.map(({ format, name }, i) => (
-            <li key={format} role="none">
-              <button
-                ref={(element) => {
-                  items.current[i] = element;
-                }}
-                type="button"
-                role="menuitem"
-                tabIndex={-1}
-                onClick={() => void choose(format, name)}
-              >
-                {name}
-              </button>
-            </li>
+    <span className="toolbar-group">
+      {/* Not modal: the page stays readable to a screen reader (no aria-hidden round it) while the menu is open. */}
+      <DropdownMenu.Root modal={false}>
+        <DropdownMenu.Trigger>
+          <Button size="1" variant="soft">
+            <Download size={14} aria-hidden="true" />
+            Export
+            <DropdownMenu.TriggerIcon />
+          </Button>
+        </DropdownMenu.Trigger>
+        <DropdownMenu.Content size="1" aria-label="Export format">
+          {FORMATS.map(({ format, name }) => (
+            <DropdownMenu.Item key={format} onSelect={() => void choose(format, name)}>
+              {name}
+            </DropdownMenu.Item>
           ))}
-        </ul>
-      )}
-      <Text as="label" size="2">
-        <Checkbox checked={onlyAccepted} onCheckedChange={(checked) => setOnlyAccepted(checked === true)} />
+        </DropdownMenu.Content>
+      </DropdownMenu.Root>
+      <Text as="label" size="1">
+        <Checkbox size="1" checked={onlyAccepted} onCheckedChange={(checked) => setOnlyAccepted(checked === true)} />
         {" Only accepted boxes"}
       </Text>
       {message && (
-        <span role={message.error ? "alert" : "status"} className={message.error ? "failed" : undefined}>
-          {" "}
+        <span role={message.error ? "alert" : "status"} className={`export-status${message.error ? " failed" : ""}`}>
           {message.text}
         </span>
       )}
-    </div>
+    </span>
   );
 }

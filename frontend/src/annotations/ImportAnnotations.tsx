@@ -1,10 +1,13 @@
+import { Button, RadioGroup, Select } from "@radix-ui/themes";
 import { type FormEvent, useId, useState } from "react";
 import type { ImportFormat } from "../api/client";
 import "./annotations.css";
 import type { Annotations } from "./useAnnotations";
 
-const FORMATS: { value: ImportFormat | ""; name: string }[] = [
-  { value: "", name: "Detect" },
+// Detect: the server reads the format from the file (a Radix item's value is never "").
+const DETECT = "detect";
+const FORMATS: { value: ImportFormat | typeof DETECT; name: string }[] = [
+  { value: DETECT, name: "Detect" },
   { value: "raven", name: "Raven" },
   { value: "birdnet", name: "BirdNET" },
   { value: "audacity", name: "Audacity" },
@@ -19,11 +22,12 @@ const FORMATS: { value: ImportFormat | ""; name: string }[] = [
  */
 export function ImportAnnotations({ annotations }: { annotations: Annotations }) {
   const [file, setFile] = useState<File | null>(null);
-  const [format, setFormat] = useState<ImportFormat | "">("");
+  const [format, setFormat] = useState<ImportFormat | typeof DETECT>(DETECT);
   const [mode, setMode] = useState<"append" | "replace">("append");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const modeName = useId();
+  const modeLegend = useId();
+  const formatId = useId();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -31,7 +35,7 @@ export function ImportAnnotations({ annotations }: { annotations: Annotations })
     setBusy(true);
     setError(null);
     try {
-      await annotations.importFile(file, { format: format || undefined, mode });
+      await annotations.importFile(file, { format: format === DETECT ? undefined : format, mode });
     } catch (failure) {
       setError(`${file.name}: ${failure instanceof Error ? failure.message : String(failure)}`);
     } finally {
@@ -45,30 +49,34 @@ export function ImportAnnotations({ annotations }: { annotations: Annotations })
         Import annotations
         <input type="file" onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)} />
       </label>{" "}
-      <label>
-        Format
-        <select value={format} onChange={(event) => setFormat(event.currentTarget.value as ImportFormat | "")}>
-          {FORMATS.map(({ value, name }) => (
-            <option key={name} value={value}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>{" "}
+      <span className="field-label">
+        <label htmlFor={formatId}>Format</label>
+        <Select.Root size="1" value={format} onValueChange={(value) => setFormat(value as ImportFormat | typeof DETECT)}>
+          <Select.Trigger id={formatId} />
+          <Select.Content>
+            {FORMATS.map(({ value, name }) => (
+              <Select.Item key={name} value={value}>
+                {name}
+              </Select.Item>
+            ))}
+          </Select.Content>
+        </Select.Root>
+      </span>{" "}
       <fieldset>
-        <legend>Imported boxes</legend>
-        <label>
-          <input type="radio" name={modeName} checked={mode === "append"} onChange={() => setMode("append")} />
-          Append
-        </label>{" "}
-        <label>
-          <input type="radio" name={modeName} checked={mode === "replace"} onChange={() => setMode("replace")} />
-          Replace
-        </label>
+        <legend id={modeLegend}>Imported boxes</legend>
+        <RadioGroup.Root
+          size="1"
+          aria-labelledby={modeLegend}
+          value={mode}
+          onValueChange={(value) => setMode(value === "replace" ? "replace" : "append")}
+        >
+          <RadioGroup.Item value="append">Append</RadioGroup.Item>
+          <RadioGroup.Item value="replace">Replace</RadioGroup.Item>
+        </RadioGroup.Root>
       </fieldset>{" "}
-      <button type="submit" disabled={!file || busy}>
+      <Button size="1" type="submit" disabled={!file || busy}>
         {busy ? "Importing…" : "Import"}
-      </button>
+      </Button>
       {error && <p role="alert">{error}</p>}
     </form>
   );

@@ -1,3 +1,4 @@
+import { Button } from "@radix-ui/themes";
 import "./annotations.css";
 import type { Annotations } from "./useAnnotations";
 
@@ -13,12 +14,12 @@ export function SaveStatus({ annotations }: { annotations: Annotations }) {
       {save.kind === "conflict" && (
         <div role="alert" className="save-status conflict">
           Someone else changed these boxes since you opened them; your latest changes are not saved.{" "}
-          <button type="button" onClick={() => void annotations.loadTheirs()}>
+          <Button size="1" variant="soft" onClick={() => void annotations.loadTheirs()}>
             Load theirs
-          </button>{" "}
-          <button type="button" onClick={() => void annotations.keepMine()}>
+          </Button>{" "}
+          <Button size="1" onClick={() => void annotations.keepMine()}>
             Keep mine
-          </button>
+          </Button>
         </div>
       )}
       {notice && <p role="status">{notice}</p>}

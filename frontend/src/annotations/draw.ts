@@ -2,15 +2,14 @@ import type { Annotation } from "../api/types";
 import type { View } from "../viewer/view";
 import { type Bounds, isPoint } from "./box";
 import { boxRect, FLAG_PX, markerRect, type Rect } from "./geometry";
+import { colourOf } from "./labelColours";
 import { isProposal } from "./proposals";
 
-// Light lines over a dark outline read on every colour of viridis, dark purple to yellow.
+// Bright lines over a dark outline read on every colour of viridis, dark purple to yellow.
 const OUTLINE = "rgba(0, 0, 0, 0.65)";
 const LINE = "rgba(255, 255, 255, 0.95)";
-const FILL = "rgba(255, 255, 255, 0.07)";
-// Proposals: magenta, a colour viridis never uses, and dashed, so they read apart from people's boxes.
-const PROPOSAL = "rgba(255, 110, 240, 0.95)";
-const PROPOSAL_FILL = "rgba(255, 110, 240, 0.06)";
+const FILL_ALPHA = 0.07;
+// Proposals: dashed, so they read apart from people's boxes of the same label.
 const PROPOSAL_DASH = [6, 4];
 const SELECTED = "#ff8c1a";
 const SELECTED_FILL = "rgba(255, 140, 26, 0.18)";
@@ -26,30 +25,34 @@ export interface Scene {
   selected: Annotation | null;
   /** A box being drawn, not yet added. */
   drawing: Bounds | null;
+  /** The project's labels, in order: their colours (labelColours.ts). */
+  labels?: readonly string[];
 }
 
-/** How a group of boxes is drawn: people's boxes solid white, proposals dashed magenta. */
+/** How a group of boxes is drawn: its label's colour, proposals dashed. */
 interface Style {
   line: string;
-  fill: string;
   dash: number[];
 }
-const PERSON: Style = { line: LINE, fill: FILL, dash: [] };
-const PROPOSED: Style = { line: PROPOSAL, fill: PROPOSAL_FILL, dash: PROPOSAL_DASH };
 
 /**
- * All boxes on one canvas: the proposals as one path (one fill, two strokes, however many
- * there are), dashed, their points' markers as another, their labels as text; then people's
- * unselected boxes the same way, over them (a re-run proposes again where a person accepted
- * a box: the person's box and label stay readable); then the selected box with its handles
- * (a selected point: its marker in the selection's colour), still dashed while it is a proposal.
+ * All boxes on one canvas, one path per label colour (one fill, two strokes, however many
+ * boxes have it): the proposals first, dashed, their points' markers as another path, their
+ * labels as text; then people's unselected boxes the same way, over them (a re-run proposes
+ * again where a person accepted a box: the person's box and label stay readable); then the
+ * selected box with its handles (a selected point: its marker in the selection's colour),
+ * still dashed while it is a proposal.
  */
 export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
   const { view, selected } = scene;
   ctx.clearRect(0, 0, view.widthPx, view.heightPx);
   const others = scene.boxes.filter((box) => box.id !== selected?.id);
-  drawGroup(ctx, view, others.filter(isProposal), PROPOSED);
-  drawGroup(ctx, view, others.filter((box) => !isProposal(box)), PERSON);
+  for (const [dash, boxes] of [
+    [PROPOSAL_DASH, others.filter(isProposal)],
+    [[], others.filter((box) => !isProposal(box))],
+  ] as const) {
+    for (const [line, group] of byColour(boxes, scene.labels)) drawGroup(ctx, view, group, { line, dash: [...dash] });
+  }
 
   if (selected && isPoint(selected)) {
     const r = markerRect(view, selected);
@@ -78,6 +81,18 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
   }
 }
 
+/** The boxes grouped by their label's colour. */
+function byColour(boxes: readonly Annotation[], labels?: readonly string[]): Map<string, Annotation[]> {
+  const groups = new Map<string, Annotation[]>();
+  for (const box of boxes) {
+    const colour = colourOf(box.label, labels);
+    const group = groups.get(colour);
+    if (group) group.push(box);
+    else groups.set(colour, [box]);
+  }
+  return groups;
+}
+
 /** Boxes and points of one style: outlines first, labels over them. */
 function drawGroup(ctx: CanvasRenderingContext2D, view: View, group: readonly Annotation[], style: Style): void {
   const boxes = group.filter((box) => !isPoint(box));
@@ -87,15 +102,17 @@ function drawGroup(ctx: CanvasRenderingContext2D, view: View, group: readonly An
   ctx.setLineDash(style.dash);
   ctx.beginPath();
   for (const r of rects) ctx.rect(r.x, r.y, r.w, r.h);
-  ctx.fillStyle = style.fill;
+  ctx.fillStyle = style.line;
+  ctx.globalAlpha = FILL_ALPHA;
   ctx.fill();
+  ctx.globalAlpha = 1;
   outline(ctx, style.line, 1.5);
   drawMarkers(ctx, markers, style.line, 1.5);
   ctx.setLineDash([]);
   ctx.font = FONT;
   ctx.textBaseline = "top";
-  boxes.forEach((box, i) => label(ctx, box.label, rects[i]));
-  points.forEach((point, i) => pointLabel(ctx, point.label, markers[i], view.widthPx));
+  boxes.forEach((box, i) => label(ctx, box.label, rects[i], style.line));
+  points.forEach((point, i) => pointLabel(ctx, point.label, markers[i], view.widthPx, style.line));
 }
 
 /** Points' markers as one path: a vertical line over the band, a flag at its top pointing right. */
@@ -130,24 +147,24 @@ function outline(ctx: CanvasRenderingContext2D, colour: string, width: number): 
   ctx.stroke();
 }
 
-function label(ctx: CanvasRenderingContext2D, text: string, r: Rect): void {
+function label(ctx: CanvasRenderingContext2D, text: string, r: Rect, colour = LINE): void {
   if (!text || r.w < LABEL_MIN_WIDTH_PX) return;
   const x = Math.max(r.x, 0) + 3;
   const y = Math.max(r.y, 0) + 3;
   ctx.lineWidth = 3;
   ctx.strokeStyle = OUTLINE;
   ctx.strokeText(text, x, y);
-  ctx.fillStyle = LINE;
+  ctx.fillStyle = colour;
   ctx.fillText(text, x, y);
 }
 
 /** A point's label beside its flag, or left of its line where the plot ends on the right. */
-function pointLabel(ctx: CanvasRenderingContext2D, text: string, r: Rect, widthPx: number): void {
+function pointLabel(ctx: CanvasRenderingContext2D, text: string, r: Rect, widthPx: number, colour = LINE): void {
   if (!text) return;
   const width = ctx.measureText(text).width;
   const right = r.x + FLAG_PX + 1;
   const x = right + 3 + width <= widthPx ? right : r.x - width - 9;
-  label(ctx, text, { x, y: r.y - 1, w: Infinity, h: r.h });
+  label(ctx, text, { x, y: r.y - 1, w: Infinity, h: r.h }, colour);
 }
 
 function handles(ctx: CanvasRenderingContext2D, r: Rect): void {

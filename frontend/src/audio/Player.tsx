@@ -1,3 +1,5 @@
+import { Checkbox, IconButton, Select, Tooltip } from "@radix-ui/themes";
+import { Pause, Play } from "lucide-react";
 import { useCallback, useEffect, useRef, useSyncExternalStore } from "react";
 import { CLOCK_FROM_S, clockTime } from "../clock";
 import { spaceTogglesPlayback } from "./keys";
@@ -51,28 +53,25 @@ export function Player({ playback, durationS, follow, onFollowChange }: PlayerPr
   return (
     <div className="player">
       <audio ref={attach} preload="metadata" />
-      <button type="button" onClick={() => playback.toggle()}>
-        {state.paused ? "Play" : "Pause"}
-      </button>
-      <label>
-        Speed
-        <select
-          value={state.rate}
-          onChange={(event) => playback.setRate(Number(event.target.value))}
-        >
+      <Tooltip content={state.paused ? "Play (Space)" : "Pause (Space)"}>
+        <IconButton size="2" aria-label={state.paused ? "Play" : "Pause"} onClick={() => playback.toggle()}>
+          {state.paused ? <Play size={16} aria-hidden="true" /> : <Pause size={16} aria-hidden="true" />}
+        </IconButton>
+      </Tooltip>
+      <Select.Root size="1" value={String(state.rate)} onValueChange={(value) => playback.setRate(Number(value))}>
+        <Tooltip content="Playback speed">
+          <Select.Trigger aria-label="Speed" variant="soft" />
+        </Tooltip>
+        <Select.Content>
           {SPEEDS.map((speed) => (
-            <option key={speed} value={speed}>
+            <Select.Item key={speed} value={String(speed)}>
               {speed}×
-            </option>
+            </Select.Item>
           ))}
-        </select>
-      </label>
-      <label>
-        <input
-          type="checkbox"
-          checked={follow}
-          onChange={(event) => onFollowChange(event.target.checked)}
-        />
+        </Select.Content>
+      </Select.Root>
+      <label className="field-label">
+        <Checkbox size="1" checked={follow} onCheckedChange={(on) => onFollowChange(on === true)} />
         Follow
       </label>
       <span ref={time} className="time" role="timer">

@@ -1,3 +1,5 @@
+import { Button, Card } from "@radix-ui/themes";
+import { FileUp, FolderOpen } from "lucide-react";
 import { useId, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import { useDropZone } from "../upload/useDropZone";
@@ -54,20 +56,24 @@ export function DetectorOutput({
 
   useSending(items, setItems, (item) => void send(item));
 
-
-
   const summary = summarise(items);
   return (
-    <section className="detector-output" aria-labelledby={headingId}>
+    <Card asChild size="1" className="detector-output">
+    <section aria-labelledby={headingId}>
       <h2 id={headingId}>Detector output</h2>
       <div {...zone}>
-        <button type="button" onClick={chooseFolder}>
+        <Button size="1" onClick={chooseFolder}>
+          <FolderOpen size={14} aria-hidden="true" />
           Import detector output
-        </button>
-        <label>
+        </Button>
+        {/* The file input is reached through its label, drawn as a button. */}
+        <Button asChild size="1" variant="soft">
+        <label className="file-button">
+          <FileUp size={14} aria-hidden="true" />
           Choose result files
           <input
             type="file"
+            className="visually-hidden"
             multiple
             accept=".txt,.csv,.tsv,.json"
             onChange={(e) => {
@@ -76,6 +82,7 @@ export function DetectorOutput({
             }}
           />
         </label>
+        </Button>
         <span>
           or drop a folder of BirdNET or Raven results here: each file goes to the recordings it names (by file
           name, without folders or extension)
@@ -106,5 +113,6 @@ export function DetectorOutput({
         </>
       )}
     </section>
+    </Card>
   );
 }

@@ -1,3 +1,5 @@
+import { Badge, Button, Card, Checkbox, Select, Table, TextField } from "@radix-ui/themes";
+import { Play, Plus, Save, X } from "lucide-react";
 import { useEffect, useId, useMemo, useState } from "react";
 import { ApiError, type ApiClient } from "../api/client";
 import type { Project } from "../api/types";
@@ -144,12 +146,14 @@ export function DetectorPresets({
   // The list's one number beside the band: how loud a call must be.
   const threshold = parameters.find((p) => p.name === "snr_threshold_db");
   return (
-    <section className="detector-presets" aria-label="Detector presets">
+    <Card asChild size="2" className="detector-presets">
+    <section aria-label="Detector presets">
       <header>
         <h2>Detector presets{project && ` — ${project.name}`}</h2>
-        <button type="button" onClick={onClose}>
+        <Button size="1" variant="soft" color="gray" onClick={onClose}>
+          <X size={14} aria-hidden="true" />
           Close
-        </button>
+        </Button>
       </header>
       <p className="hint">
         Enabled presets run on every recording uploaded into this project; <strong>Run detector</strong> runs the saved
@@ -161,49 +165,65 @@ export function DetectorPresets({
           {drafts.length === 0 ? (
             <p>No presets yet.</p>
           ) : (
-            <table className="preset-list">
-              <thead>
-                <tr>
-                  <th>On</th>
-                  <th>Preset</th>
-                  <th>Band</th>
-                  {threshold && <th className="number">{threshold.label}</th>}
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
+            <Table.Root className="preset-list" size="1">
+              <Table.Header>
+                <Table.Row>
+                  <Table.ColumnHeaderCell>On</Table.ColumnHeaderCell>
+                  <Table.ColumnHeaderCell>Preset</Table.ColumnHeaderCell>
+                  <Table.ColumnHeaderCell>Band</Table.ColumnHeaderCell>
+                  {threshold && <Table.ColumnHeaderCell className="number">{threshold.label}</Table.ColumnHeaderCell>}
+                  <Table.ColumnHeaderCell>
+                    <span className="visually-hidden">Edit or delete</span>
+                  </Table.ColumnHeaderCell>
+                </Table.Row>
+              </Table.Header>
+              <Table.Body>
                 {drafts.map((draft, i) => (
-                  <tr key={i} className={editing === i ? "selected" : undefined}>
-                    <td>
-                      <input
-                        type="checkbox"
+                  <Table.Row key={i} className={editing === i ? "selected" : undefined}>
+                    <Table.Cell>
+                      <Checkbox
                         aria-label={`Enable ${draft.name}`}
                         checked={draft.enabled}
-                        onChange={(e) => update(i, { enabled: e.target.checked })}
+                        onCheckedChange={(on) => update(i, { enabled: on === true })}
                       />
-                    </td>
-                    <td>
+                    </Table.Cell>
+                    <Table.Cell>
                       {draft.name}
-                      {Object.keys(checked.presets[i]).length > 0 && <span className="problem-tag">needs a fix</span>}
-                    </td>
-                    <td className="number">{bandText(draft)}</td>
+                      {Object.keys(checked.presets[i]).length > 0 && (
+                        <Badge highContrast className="problem-tag" color="red" size="1">
+                          needs a fix
+                        </Badge>
+                      )}
+                    </Table.Cell>
+                    <Table.Cell className="number">{bandText(draft)}</Table.Cell>
                     {threshold && (
-                      <td className="number">
+                      <Table.Cell className="number">
                         {draft.values[threshold.name]} {threshold.unit}
-                      </td>
+                      </Table.Cell>
                     )}
-                    <td>
-                      <button type="button" onClick={() => setEditing(editing === i ? null : i)} aria-expanded={editing === i}>
+                    <Table.Cell>
+                      <Button
+                        size="1"
+                        variant="soft"
+                        onClick={() => setEditing(editing === i ? null : i)}
+                        aria-expanded={editing === i}
+                      >
                         {editing === i ? "Done" : "Edit"}
-                      </button>{" "}
-                      <button type="button" onClick={() => remove(i)} aria-label={`Delete preset ${draft.name}`}>
+                      </Button>{" "}
+                      <Button
+                        size="1"
+                        variant="soft"
+                        color="red"
+                        onClick={() => remove(i)}
+                        aria-label={`Delete preset ${draft.name}`}
+                      >
                         Delete
-                      </button>
-                    </td>
-                  </tr>
+                      </Button>
+                    </Table.Cell>
+                  </Table.Row>
                 ))}
-              </tbody>
-            </table>
+              </Table.Body>
+            </Table.Root>
           )}
           {editing !== null && drafts[editing] && (
             <PresetForm
@@ -218,21 +238,24 @@ export function DetectorPresets({
           {checked.list && <p role="alert">{checked.list}</p>}
           {serverProblem && serverProblem.index >= drafts.length && <p role="alert">{serverProblem.sentence}</p>}
           <div className="preset-actions">
-            <button type="button" onClick={add} disabled={drafts.length >= settings.maxPresets}>
+            <Button size="1" variant="soft" onClick={add} disabled={drafts.length >= settings.maxPresets}>
+              <Plus size={14} aria-hidden="true" />
               Add preset
-            </button>
-            <button type="button" onClick={() => void save()} disabled={busy || !unsaved || hasProblems(checked)}>
+            </Button>
+            <Button size="1" onClick={() => void save()} disabled={busy || !unsaved || hasProblems(checked)}>
+              <Save size={14} aria-hidden="true" />
               Save presets
-            </button>
+            </Button>
             {unsaved && <span className="unsaved">Unsaved changes</span>}
-            <button
-              type="button"
+            <Button
+              size="1"
               onClick={() => void run()}
               disabled={busy || unsaved || saved.length === 0}
               title={unsaved ? "Save the presets first: the detector runs the saved ones." : undefined}
             >
+              <Play size={14} aria-hidden="true" />
               Run detector
-            </button>
+            </Button>
             <span className="hint">
               {enabled} of {saved.length} saved {saved.length === 1 ? "preset" : "presets"} enabled
             </span>
@@ -242,6 +265,7 @@ export function DetectorPresets({
       {note && <p role="status">{note}</p>}
       {error && <p role="alert">{error}</p>}
     </section>
+    </Card>
   );
 }
 
@@ -289,7 +313,8 @@ function PresetForm({
       <legend>Edit {draft.name || "preset"}</legend>
       <div className="preset-field">
         <label htmlFor={`${id}-name`}>Name</label>
-        <input
+        <TextField.Root
+          size="1"
           id={`${id}-name`}
           value={draft.name}
           maxLength={60}
@@ -304,16 +329,22 @@ function PresetForm({
       </div>
       <div className="preset-field">
         <label htmlFor={`${id}-band`}>Proposal band</label>
-        <select id={`${id}-band`} value={draft.band} onChange={(e) => {
-            const band = e.target.value;
+        <Select.Root
+          size="1"
+          value={draft.band}
+          onValueChange={(band) => {
             if (isBand(band)) onChange({ band });
-          }}>
-          {settings.bands.map((band) => (
-            <option key={band} value={band}>
-              {band}
-            </option>
-          ))}
-        </select>
+          }}
+        >
+          <Select.Trigger id={`${id}-band`} />
+          <Select.Content>
+            {settings.bands.map((band) => (
+              <Select.Item key={band} value={band}>
+                {band}
+              </Select.Item>
+            ))}
+          </Select.Content>
+        </Select.Root>
         <span className="about">Each proposal spans {BAND_WORDS[draft.band] ?? draft.band}.</span>
         {problemLine("band")}
       </div>
@@ -322,7 +353,8 @@ function PresetForm({
           <label htmlFor={`${id}-${p.name}`}>
             {p.label} ({p.unit})
           </label>
-          <input
+          <TextField.Root
+            size="1"
             id={`${id}-${p.name}`}
             type="number"
             inputMode="decimal"

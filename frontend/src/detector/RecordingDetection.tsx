@@ -1,3 +1,5 @@
+import { Button } from "@radix-ui/themes";
+import { Radar } from "lucide-react";
 import { useEffect, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Detection } from "../api/types";
@@ -58,14 +60,16 @@ export function RecordingDetection({
   const outcomes = detection?.state === "done" ? Object.entries(detection.presets) : [];
   return (
     <div className="detection">
-      <button
-        type="button"
+      <Button
+        size="1"
+        variant="soft"
         onClick={() => void run()}
         disabled={underWay(detection)}
         title={recording.project_id === null ? "The detector runs a project's presets: move the recording into a project first." : undefined}
       >
+        <Radar size={14} aria-hidden="true" />
         Run detector
-      </button>
+      </Button>
       {detection && (
         <span role="status" className={`state ${detection.state}`}>
           {detectionHeadline(detection)}

@@ -1,3 +1,5 @@
+import { Button, Checkbox, Popover, Theme } from "@radix-ui/themes";
+import { FileDown } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Manifest, Recording } from "../api/types";
@@ -6,6 +8,7 @@ import { BoxLayer } from "../annotations/BoxLayer";
 import { BoxList } from "../annotations/BoxList";
 import { ExportMenu } from "../annotations/ExportMenu";
 import { ImportAnnotations } from "../annotations/ImportAnnotations";
+import { LabelLegend } from "../annotations/LabelLegend";
 import { isProposal } from "../annotations/proposals";
 import { SaveStatus } from "../annotations/SaveStatus";
 import { useAnnotations } from "../annotations/useAnnotations";
@@ -39,7 +42,7 @@ export function RecordingPage({
 }) {
   const { rendering, refresh } = useSpectrogram(api, place.recordingId);
   return (
-    <main className="recording-page">
+    <main className="app-main wide recording-page">
       <nav>
         <a href="./">← All recordings</a>
       </nav>
@@ -110,25 +113,37 @@ function Explorer({
       <div className="toolbar">
         <Player playback={playback} durationS={manifest.duration_s} follow={follow} onFollowChange={setFollow} />
         <ExportMenu annotations={annotations} />
-        <details className="import-menu">
-          <summary>Import…</summary>
-          <ImportAnnotations annotations={annotations} />
-        </details>
-        <label className="show-proposals">
-          <input
-            type="checkbox"
+        <Popover.Root>
+          <Popover.Trigger>
+            <Button size="1" variant="soft">
+              <FileDown size={14} aria-hidden="true" />
+              Import…
+            </Button>
+          </Popover.Trigger>
+          <Popover.Content size="1" aria-label="Import boxes">
+            <ImportAnnotations annotations={annotations} />
+          </Popover.Content>
+        </Popover.Root>
+        <label className="field-label show-proposals">
+          <Checkbox
+            size="1"
+            color="plum"
             checked={showProposals}
-            onChange={(e) => {
-              setShowProposals(e.target.checked);
+            onCheckedChange={(checked) => {
+              const on = checked === true;
+              setShowProposals(on);
               // A hidden proposal must not stay selected: Delete would delete what nobody sees.
               const selected = annotations.boxes.find((box) => box.id === annotations.selectedId);
-              if (!e.target.checked && selected && isProposal(selected)) annotations.select(null);
+              if (!on && selected && isProposal(selected)) annotations.select(null);
             }}
           />
           Show proposals
         </label>
         <RecordingDetection api={api} recording={recording} onDone={annotations.reload} />
       </div>
+      <div className="workspace">
+      {/* The spectrogram framed dark: its colours read truer there, and so do the boxes'. */}
+      <Theme appearance="dark" className="spectrogram-panel">
       <Viewer
         key={recording.id}
         manifest={manifest}
@@ -154,12 +169,15 @@ function Explorer({
           onFollow={(startS) => setView((now) => ({ ...now, startS }))}
         />
       </Viewer>
+      <LabelLegend boxes={showProposals ? annotations.boxes : annotations.boxes.filter((box) => !isProposal(box))} />
+      </Theme>
       <BoxList
         annotations={annotations}
         onJump={(box) => setView(centredOn(view, box.start_s, box.end_s))}
         measurements={measurements}
         showProposals={showProposals}
       />
+      </div>
     </>
   );
 }

@@ -1,9 +1,13 @@
+import { Button, Select, TextField } from "@radix-ui/themes";
+import { Search } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";
 import type { Project, Status } from "../api/types";
-import { ProjectOptions } from "./ProjectOptions";
+import { NO_PROJECT, ProjectOptions } from "./ProjectOptions";
 import { STATUS_WORDS } from "./words";
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
+// The status Select's first item (a Radix item's value is never "").
+const ANY_STATUS = "all";
 
 /** Search, status, project and page size of the list, and a new project. */
 export function ListingControls({
@@ -30,7 +34,7 @@ export function ListingControls({
   onPageSize: (size: number) => void;
 }) {
   const [name, setName] = useState("");
-  // Labels beside (not around) the selects: a wrapping label adds the chosen option to the name.
+  // Labels beside (not around) the selects: a wrapping label adds the chosen item to the name.
   const id = useId();
 
   async function create(event: FormEvent) {
@@ -41,45 +45,62 @@ export function ListingControls({
 
   return (
     <div className="listing-controls">
-      <span className="control">
+      <span className="field-label">
         <label htmlFor={`${id}-project`}>Project</label>
-        <select id={`${id}-project`} value={projectId ?? ""} onChange={(e) => onProject(e.target.value || null)}>
-          <ProjectOptions none="All recordings" projects={projects} />
-        </select>
+        <Select.Root size="1" value={projectId ?? NO_PROJECT} onValueChange={(v) => onProject(v === NO_PROJECT ? null : v)}>
+          <Select.Trigger id={`${id}-project`} />
+          <Select.Content>
+            <ProjectOptions none="All recordings" projects={projects} />
+          </Select.Content>
+        </Select.Root>
       </span>
       <form onSubmit={(e) => void create(e)} className="new-project">
-        <label>
+        <label className="field-label">
           New project
-          <input value={name} onChange={(e) => setName(e.target.value)} required />
+          <TextField.Root size="1" value={name} onChange={(e) => setName(e.target.value)} required />
         </label>
-        <button type="submit">Create project</button>
+        <Button size="1" type="submit" variant="soft">
+          Create project
+        </Button>
       </form>
-      <label>
+      <label className="field-label">
         Search
-        <input type="search" value={search} onChange={(e) => onSearch(e.target.value)} />
+        <TextField.Root size="1" type="search" value={search} onChange={(e) => onSearch(e.target.value)}>
+          <TextField.Slot>
+            <Search size={13} aria-hidden="true" />
+          </TextField.Slot>
+        </TextField.Root>
       </label>
-      <span className="control">
+      <span className="field-label">
         <label htmlFor={`${id}-status`}>Status</label>
-        <select
-          id={`${id}-status`}
-          value={status ?? ""}
-          onChange={(e) => onStatus((e.target.value || null) as Status | null)}
+        <Select.Root
+          size="1"
+          value={status ?? ANY_STATUS}
+          onValueChange={(v) => onStatus(v === ANY_STATUS ? null : (v as Status))}
         >
-          <option value="">All</option>
-          {Object.entries(STATUS_WORDS).map(([value, word]) => (
-            <option key={value} value={value}>
-              {word}
-            </option>
-          ))}
-        </select>
+          <Select.Trigger id={`${id}-status`} />
+          <Select.Content>
+            <Select.Item value={ANY_STATUS}>All</Select.Item>
+            {Object.entries(STATUS_WORDS).map(([value, word]) => (
+              <Select.Item key={value} value={value}>
+                {word}
+              </Select.Item>
+            ))}
+          </Select.Content>
+        </Select.Root>
       </span>
-      <span className="control">
+      <span className="field-label">
         <label htmlFor={`${id}-size`}>Per page</label>
-        <select id={`${id}-size`} value={pageSize} onChange={(e) => onPageSize(Number(e.target.value))}>
-          {PAGE_SIZES.map((size) => (
-            <option key={size}>{size}</option>
-          ))}
-        </select>
+        <Select.Root size="1" value={String(pageSize)} onValueChange={(v) => onPageSize(Number(v))}>
+          <Select.Trigger id={`${id}-size`} />
+          <Select.Content>
+            {PAGE_SIZES.map((size) => (
+              <Select.Item key={size} value={String(size)}>
+                {size}
+              </Select.Item>
+            ))}
+          </Select.Content>
+        </Select.Root>
       </span>
     </div>
   );

@@ -1,11 +1,14 @@
+import { Badge, Button, Select, Table } from "@radix-ui/themes";
 import { useState } from "react";
 import type { Project, Recording } from "../api/types";
 import type { PipelineTimings } from "../config";
 import { durationText } from "../clock";
 import { detectionShort } from "../detector/detection";
-import { ProjectOptions } from "./ProjectOptions";
+import { NO_PROJECT, ProjectOptions } from "./ProjectOptions";
 import { stuckSentence } from "./stuck";
 import { STATUS_WORDS } from "./words";
+
+const STATUS_COLOURS = { PENDING: "gray", PROCESSING: "blue", COMPLETED: "green", FAILED: "red" } as const;
 
 /** What a row can ask of the list; each answers once the API has. */
 export interface RowActions {
@@ -33,58 +36,64 @@ export function RecordingRow({
   const [confirming, setConfirming] = useState(false);
   const stuck = stuckSentence(r, nowMs, pipeline);
   return (
-    <tr>
-      <td>
+    <Table.Row>
+      <Table.RowHeaderCell>
         <a href={`?recording=${encodeURIComponent(r.id)}`}>{r.filename}</a>
-      </td>
+      </Table.RowHeaderCell>
       {/* A recording deleted while the list was read has no status. */}
-      <td className={`status ${r.status?.toLowerCase() ?? "deleted"}`}>
-        {r.status ? STATUS_WORDS[r.status] : "Deleted"}
+      <Table.Cell className={`status ${r.status?.toLowerCase() ?? "deleted"}`}>
+        <Badge highContrast color={r.status ? STATUS_COLOURS[r.status] : "gray"} variant="soft">
+          {r.status ? STATUS_WORDS[r.status] : "Deleted"}
+        </Badge>
         {r.status === "FAILED" && r.error && <div className="error">{r.error}</div>}
         {stuck && <div className="stuck">{stuck}</div>}
         {(r.status === "FAILED" || stuck) && (
-          <button type="button" onClick={() => void actions.regenerate(r)} aria-label={`Regenerate ${r.filename}`}>
+          <Button size="1" variant="soft" onClick={() => void actions.regenerate(r)} aria-label={`Regenerate ${r.filename}`}>
             Regenerate
-          </button>
+          </Button>
         )}
         {problem && <div className="error">{problem}</div>}
         {r.detection && <div className={`detection-state ${r.detection.state}`}>{detectionShort(r.detection)}</div>}
-      </td>
-      <td>{durationText(r.duration_s)}</td>
-      <td>{r.sample_rate === null ? "" : `${r.sample_rate} Hz`}</td>
-      <td>{r.annotation_count}</td>
-      <td>
-        <select
-          aria-label="Move to project"
-          value={r.project_id ?? ""}
-          onChange={(e) => void actions.move(r, e.target.value || null)}
+      </Table.Cell>
+      <Table.Cell>{durationText(r.duration_s)}</Table.Cell>
+      <Table.Cell>{r.sample_rate === null ? "" : `${r.sample_rate} Hz`}</Table.Cell>
+      <Table.Cell>{r.annotation_count}</Table.Cell>
+      <Table.Cell>
+        <Select.Root
+          size="1"
+          value={r.project_id ?? NO_PROJECT}
+          onValueChange={(v) => void actions.move(r, v === NO_PROJECT ? null : v)}
         >
-          <ProjectOptions none="No project" projects={projects} />
-        </select>
-      </td>
-      <td>
+          <Select.Trigger aria-label="Move to project" variant="ghost" />
+          <Select.Content>
+            <ProjectOptions none="No project" projects={projects} />
+          </Select.Content>
+        </Select.Root>
+      </Table.Cell>
+      <Table.Cell>
         {confirming ? (
           <span>
             Delete {r.filename}?{" "}
-            <button
-              type="button"
+            <Button
+              size="1"
+              color="red"
               onClick={() => {
                 setConfirming(false);
                 void actions.remove(r);
               }}
             >
               Yes, delete
-            </button>{" "}
-            <button type="button" onClick={() => setConfirming(false)}>
+            </Button>{" "}
+            <Button size="1" variant="soft" color="gray" onClick={() => setConfirming(false)}>
               Keep
-            </button>
+            </Button>
           </span>
         ) : (
-          <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${r.filename}`}>
+          <Button size="1" variant="soft" color="red" onClick={() => setConfirming(true)} aria-label={`Delete ${r.filename}`}>
             Delete
-          </button>
+          </Button>
         )}
-      </td>
-    </tr>
+      </Table.Cell>
+    </Table.Row>
   );
 }

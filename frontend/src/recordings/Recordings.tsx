@@ -1,3 +1,5 @@
+import { Button, Table } from "@radix-ui/themes";
+import { ChevronLeft, ChevronRight, Radar } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Project, Recording } from "../api/types";
@@ -143,7 +145,7 @@ export function Recordings({
 
   const filtered = choice.search !== "" || choice.status !== null || choice.projectId !== null;
   return (
-    <main>
+    <main className="app-main">
       <h1>Recordings</h1>
       <Uploads api={api} maxUploadBytes={maxUploadBytes} projectId={choice.projectId} onCreated={pollSoon} />
       {choice.projectId !== null && <DetectorOutput api={api} projectId={choice.projectId} onImported={pollSoon} />}
@@ -164,9 +166,10 @@ export function Recordings({
       />
       {choice.projectId !== null && <ProjectExport api={api} projectId={choice.projectId} />}
       {choice.projectId !== null && presetsOf !== choice.projectId && (
-        <button type="button" className="open-presets" onClick={() => setPresetsOf(choice.projectId)}>
+        <Button size="1" variant="soft" className="open-presets" onClick={() => setPresetsOf(choice.projectId)}>
+          <Radar size={14} aria-hidden="true" />
           Detector presets
-        </button>
+        </Button>
       )}
       {choice.projectId !== null && presetsOf === choice.projectId && (
         <DetectorPresets
@@ -183,19 +186,21 @@ export function Recordings({
       ) : recordings.length === 0 ? (
         <p>{filtered ? "No recordings match." : pages.length > 0 ? "No more recordings." : "No recordings yet."}</p>
       ) : (
-        <table className="recordings">
-          <thead>
-            <tr>
-              <th>File</th>
-              <th>Status</th>
-              <th>Duration</th>
-              <th>Sample rate</th>
-              <th>Boxes</th>
-              <th>Project</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
+        <Table.Root className="recordings" size="1" variant="surface">
+          <Table.Header>
+            <Table.Row>
+              <Table.ColumnHeaderCell>File</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>Status</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>Duration</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>Sample rate</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>Boxes</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>Project</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>
+                <span className="visually-hidden">Delete</span>
+              </Table.ColumnHeaderCell>
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
             {recordings.map((r) => (
               <RecordingRow
                 key={r.id}
@@ -207,17 +212,19 @@ export function Recordings({
                 actions={actions}
               />
             ))}
-          </tbody>
-        </table>
+          </Table.Body>
+        </Table.Root>
       )}
       <nav className="paging" aria-label="Pages">
-        <button type="button" disabled={pages.length === 0} onClick={() => setPages(previousPage)}>
+        <Button size="1" variant="soft" disabled={pages.length === 0} onClick={() => setPages(previousPage)}>
+          <ChevronLeft size={14} aria-hidden="true" />
           Previous page
-        </button>
+        </Button>
         <span>Page {pages.length + 1}</span>
-        <button type="button" disabled={next === null} onClick={() => next && setPages((p) => nextPage(p, next))}>
+        <Button size="1" variant="soft" disabled={next === null} onClick={() => next && setPages((p) => nextPage(p, next))}>
           Next page
-        </button>
+          <ChevronRight size={14} aria-hidden="true" />
+        </Button>
       </nav>
     </main>
   );

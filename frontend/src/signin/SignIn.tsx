@@ -1,3 +1,4 @@
+import { Button, Card, TextField } from "@radix-ui/themes";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { withoutAnswer } from "./cognito";
 import type { SignInMethod } from "./methods";
@@ -36,19 +37,21 @@ export function SignIn({ method, onSignedIn }: { method: SignInMethod; onSignedI
 
   return (
     <main className="signin">
-      <h1>Sonagram</h1>
-      <form onSubmit={submit}>
-        {method.kind === "username" && (
-          <label>
-            Username
-            <input value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required />
-          </label>
-        )}
-        <button type="submit" disabled={busy}>
-          Sign in
-        </button>
-        {error && <p role="alert">{error}</p>}
-      </form>
+      <Card size="3">
+        <h1>Sonagram</h1>
+        <form onSubmit={submit}>
+          {method.kind === "username" && (
+            <label>
+              Username
+              <TextField.Root value={username} onChange={(e) => setUsername(e.target.value)} autoFocus required />
+            </label>
+          )}
+          <Button type="submit" disabled={busy}>
+            Sign in
+          </Button>
+          {error && <p role="alert">{error}</p>}
+        </form>
+      </Card>
     </main>
   );
 }

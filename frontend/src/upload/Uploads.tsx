@@ -1,3 +1,5 @@
+import { Button, Card, Progress } from "@radix-ui/themes";
+import { FolderOpen, Upload } from "lucide-react";
 import { useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Created, PartsPlan } from "../api/types";
@@ -120,25 +122,30 @@ export function Uploads({
     else cancels.current.get(item.key)?.abort();
   }
 
-
-
   return (
+    <Card asChild size="1">
     <section className="uploads" aria-label="Upload">
       <div {...zone}>
-        <label>
-          Add recordings
-          <input
-            type="file"
-            multiple
-            onChange={(e) => {
-              add(e.target.files ?? []);
-              e.target.value = "";
-            }}
-          />
-        </label>
-        <button type="button" onClick={chooseFolder}>
+        {/* The file input is reached through its label, drawn as a button. */}
+        <Button asChild size="1">
+          <label className="file-button">
+            <Upload size={14} aria-hidden="true" />
+            Add recordings
+            <input
+              type="file"
+              className="visually-hidden"
+              multiple
+              onChange={(e) => {
+                add(e.target.files ?? []);
+                e.target.value = "";
+              }}
+            />
+          </label>
+        </Button>
+        <Button size="1" variant="soft" onClick={chooseFolder}>
+          <FolderOpen size={14} aria-hidden="true" />
           Choose a folder
-        </button>
+        </Button>
         <span>or drop audio files or folders here</span>
       </div>
       {problem && <p role="alert">{problem}</p>}
@@ -149,17 +156,17 @@ export function Uploads({
               <span className="name">{item.file.name}</span>
               <span className="state">{STATE_WORDS[item.state]}</span>
               {(item.state === "uploading" || item.state === "done") && (
-                <progress max={1} value={item.progress} aria-label={`Upload of ${item.file.name}`} />
+                <Progress className="progress" size="1" max={1} value={item.progress} aria-label={`Upload of ${item.file.name}`} />
               )}
               {(item.state === "waiting" || item.state === "uploading") && (
-                <button type="button" onClick={() => cancel(item)}>
+                <Button size="1" variant="soft" color="gray" onClick={() => cancel(item)}>
                   Cancel
-                </button>
+                </Button>
               )}
               {item.state === "failed" && item.inPartsOf && (
-                <button type="button" onClick={() => void resume(item, item.inPartsOf as string)}>
+                <Button size="1" variant="soft" onClick={() => void resume(item, item.inPartsOf as string)}>
                   Resume
-                </button>
+                </Button>
               )}
               {item.message && <span className="message">{item.message}</span>}
             </li>
@@ -167,5 +174,6 @@ export function Uploads({
         </ul>
       )}
     </section>
+    </Card>
   );
 }

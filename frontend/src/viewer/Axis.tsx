@@ -16,6 +16,8 @@ export interface AxisProps {
 
 const MARK_PX = 5;
 const FONT = "12px system-ui, sans-serif";
+// Light text: the axes are drawn on the spectrogram's dark panel.
+const INK = "#c9d1d9";
 
 /** An axis drawn as text on its own canvas beside the plot, at devicePixelRatio. */
 export function Axis({ side, lengthPx, depthPx, ticks, position, title }: AxisProps) {
@@ -33,7 +35,7 @@ export function Axis({ side, lengthPx, depthPx, ticks, position, title }: AxisPr
     context.setTransform(dpr, 0, 0, dpr, 0, 0);
     context.clearRect(0, 0, width, height);
     context.font = FONT;
-    context.fillStyle = context.strokeStyle = "#222";
+    context.fillStyle = context.strokeStyle = INK;
     context.beginPath();
     for (const tick of ticks) {
       // Half-pixel offsets keep one-pixel marks sharp.

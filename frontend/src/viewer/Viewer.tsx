@@ -1,4 +1,6 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { IconButton, Select, Tooltip } from "@radix-ui/themes";
+import { Maximize2, ZoomIn, ZoomOut } from "lucide-react";
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Manifest, Tile } from "../api/types";
 import { CLOCK_FROM_S } from "../clock";
 import { Axis } from "./Axis";
@@ -121,21 +123,24 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
     () => ticks(view.fMinHz, view.fMaxHz, view.heightPx, 36, 1000),
     [view],
   );
+  const colourMapId = useId();
   const spanS = view.widthPx / view.pxPerS;
   const latestStart = Math.max(0, limits.durationS - spanS);
 
   return (
     <div className="viewer">
       <div className="viewer-controls">
-        <button type="button" onClick={() => onViewChange(zoomAt(view, view.widthPx / 2, BUTTON_ZOOM, limits))}>
-          Zoom in
-        </button>
-        <button type="button" onClick={() => onViewChange(zoomAt(view, view.widthPx / 2, 1 / BUTTON_ZOOM, limits))}>
-          Zoom out
-        </button>
-        <button type="button" onClick={() => onViewChange(wholeRecording(view, limits))}>
-          Whole recording
-        </button>
+        <span className="zoom">
+          <ViewButton name="Zoom in" onClick={() => onViewChange(zoomAt(view, view.widthPx / 2, BUTTON_ZOOM, limits))}>
+            <ZoomIn size={15} aria-hidden="true" />
+          </ViewButton>
+          <ViewButton name="Zoom out" onClick={() => onViewChange(zoomAt(view, view.widthPx / 2, 1 / BUTTON_ZOOM, limits))}>
+            <ZoomOut size={15} aria-hidden="true" />
+          </ViewButton>
+          <ViewButton name="Whole recording" onClick={() => onViewChange(wholeRecording(view, limits))}>
+            <Maximize2 size={15} aria-hidden="true" />
+          </ViewButton>
+        </span>
         <DbSlider
           name="Floor (dB)"
           min={-120}
@@ -150,16 +155,19 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
           value={colours.ceilingDb}
           onChange={(db) => setColours({ ...colours, ceilingDb: Math.max(db, colours.floorDb + 1) })}
         />
-        <label>
-          Colour map
-          <select value={colours.map} onChange={(e) => setColours({ ...colours, map: e.target.value as ColourMap })}>
-            {COLOUR_MAPS.map((map) => (
-              <option key={map} value={map}>
-                {map[0].toUpperCase() + map.slice(1)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <span className="field-label">
+          <label htmlFor={colourMapId}>Colour map</label>
+          <Select.Root size="1" value={colours.map} onValueChange={(map) => setColours({ ...colours, map: map as ColourMap })}>
+            <Select.Trigger id={colourMapId} variant="soft" />
+            <Select.Content>
+              {COLOUR_MAPS.map((map) => (
+                <Select.Item key={map} value={map}>
+                  {map[0].toUpperCase() + map.slice(1)}
+                </Select.Item>
+              ))}
+            </Select.Content>
+          </Select.Root>
+        </span>
       </div>
       <div className="viewer-grid" ref={gridRef}>
         <div ref={axisRef}>
@@ -201,6 +209,17 @@ export function Viewer({ manifest, view, onViewChange, label, children, onTileFa
         />
       </div>
     </div>
+  );
+}
+
+/** An icon button named `name`, which its tooltip says too. */
+function ViewButton({ name, onClick, children }: { name: string; onClick: () => void; children: ReactNode }) {
+  return (
+    <Tooltip content={name}>
+      <IconButton size="1" variant="soft" aria-label={name} onClick={onClick}>
+        {children}
+      </IconButton>
+    </Tooltip>
   );
 }
 
