@@ -1622,7 +1622,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename the project or replace its presets or detector presets; a field left out stays as it is */
+        /** Rename the project or replace its presets, detector presets or label keys; a field left out stays as it is */
         patch: {
             parameters: {
                 query?: never;
@@ -2361,6 +2361,8 @@ export interface components {
             created_at: string;
             presets: components["schemas"]["Presets"];
             detectors: components["schemas"]["DetectorPreset"][];
+            /** @description the labels keys 1, 2, ... give the selected box in the viewer; null: that key gives none */
+            label_keys: (string | null)[];
             recording_count: number;
         };
         NewProject: {
@@ -2374,6 +2376,8 @@ export interface components {
             presets?: components["schemas"]["NewPresets"] | null;
             /** @description the project's detector presets, replacing any it had; names unique */
             detectors?: components["schemas"]["NewDetectorPreset"][];
+            /** @description the labels keys 1, 2, ... give the selected box in the viewer; null: that key gives none */
+            label_keys?: (string | null)[];
         };
         SpectrogramStatus: {
             /** @enum {unknown} */
