@@ -4,6 +4,7 @@ import type { Project, Recording } from "../api/types";
 import type { DetectorSettings, PipelineTimings } from "../config";
 import { DetectorOutput } from "../detector-output/DetectorOutput";
 import { DetectorPresets } from "../detector/DetectorPresets";
+import { LabelKeysButton } from "../keys/LabelKeys";
 import { Uploads } from "../upload/Uploads";
 import { ListingControls } from "./ListingControls";
 import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
@@ -161,6 +162,7 @@ export function Recordings({
           setPages([]);
         }}
       />
+      {choice.projectId !== null && <LabelKeysButton api={api} projectId={choice.projectId} />}
       {choice.projectId !== null && presetsOf !== choice.projectId && (
         <button type="button" className="open-presets" onClick={() => setPresetsOf(choice.projectId)}>
           Detector presets
