@@ -54,6 +54,7 @@ export function useAnnotations(
       boxes: (): Annotation[] => [...store.getSnapshot().boxes],
       status: (): string => statusText(store.getSnapshot().save),
       measuring: (): string[] => [...store.getSnapshot().measuring],
+      selectedId: (): string | null => store.getSnapshot().selectedId,
     });
   }, [store]);
 

@@ -78,7 +78,7 @@ export function LabelKeysEditor({
         </div>
       )}
       <Flex gap="3" align="center" mt="2">
-        <Button type="submit" size="1" disabled={fields === null || saving}>
+        <Button type="submit" size="1" highContrast disabled={fields === null || saving}>
           Save label keys
         </Button>
         <Text size="2" role="status">
@@ -102,7 +102,7 @@ export function LabelKeysButton({
   return (
     <Popover.Root>
       <Popover.Trigger>
-        <Button type="button" size="1" variant="soft">
+        <Button type="button" size="1" variant="soft" highContrast>
           <Tags size={14} aria-hidden /> Label keys
         </Button>
       </Popover.Trigger>

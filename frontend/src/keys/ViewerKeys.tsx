@@ -30,6 +30,8 @@ export function ViewerKeysBar({
         type="button"
         size="1"
         variant={keys.drawMode ? "solid" : "soft"}
+        // Radix's accent alone is too faint for small text (axe: colour contrast).
+        highContrast
         aria-pressed={keys.drawMode}
         onClick={() => keys.setDrawMode(!keys.drawMode)}
       >
@@ -39,7 +41,7 @@ export function ViewerKeysBar({
       {projectId !== null && (
         <LabelKeysButton api={api} projectId={projectId} onSaved={(project) => keys.setLabelKeys(project.label_keys)} />
       )}
-      <Button type="button" size="1" variant="soft" onClick={() => keys.setHelpOpen(true)}>
+      <Button type="button" size="1" variant="soft" highContrast onClick={() => keys.setHelpOpen(true)}>
         <Keyboard size={14} aria-hidden /> Shortcuts <Kbd size="1">?</Kbd>
       </Button>
       <ShortcutHelp scope="viewer" open={keys.helpOpen} onOpenChange={keys.setHelpOpen}>
