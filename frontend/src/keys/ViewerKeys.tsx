@@ -45,7 +45,7 @@ export function ViewerKeysBar({
         <Keyboard size={14} aria-hidden /> Shortcuts <Kbd size="1">?</Kbd>
       </Button>
       <ShortcutHelp scope="viewer" open={keys.helpOpen} onOpenChange={keys.setHelpOpen}>
-        <Heading as="h3" size="2" mt="4" mb="2">
+        <Heading as="h2" size="2" mt="4" mb="2">
           Label keys
         </Heading>
         <LabelKeysLegend labelKeys={keys.labelKeys} none={none} />
