@@ -69,16 +69,7 @@ const CURSORS: Record<Part, string> = {
  * a point (its label typed next, as after drawing a box). Shift+pointer belongs to the
  * viewer's pan: those events are left alone and bubble to it.
  */
-export function BoxLayer({
-  view,
-  annotations,
-  durationS,
-  fMaxHz,
-  onSeek,
-  onPlayBox,
-  showProposals = true,
-  drawMode = false,
-}: BoxLayerProps) {
+export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayBox, showProposals = true, drawMode = false }: BoxLayerProps) {
   const { selectedId, editingId } = annotations;
   const shown = useMemo(
     () => (showProposals ? annotations.boxes : annotations.boxes.filter((box) => !isProposal(box))),
