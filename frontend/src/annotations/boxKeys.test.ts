@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { View } from "../viewer/view";
 import { newBox, newPoint } from "./box";
-import { boxSpan, boxWords, labelOfKey, sameSpan, steppedBox, viewShowing } from "./boxKeys";
+import { boxPlay, boxWords, labelOfKey, steppedBox, viewShowing } from "./boxKeys";
 
 // 10 s to 20 s in view.
 const view: View = { startS: 10, pxPerS: 100, widthPx: 1000, heightPx: 400, fMinHz: 0, fMaxHz: 10_000 };
@@ -78,11 +78,24 @@ describe("boxWords", () => {
   });
 });
 
-describe("boxSpan", () => {
-  it("plays a box's time span, once or looped; a point has none", () => {
-    expect(boxSpan(boxes[1], true)).toEqual({ startS: 12, endS: 13, loop: true });
-    expect(boxSpan(newPoint(4, "p"), false)).toBeNull();
-    expect(sameSpan(boxSpan(boxes[1], true)!, { startS: 12, endS: 13, loop: true })).toBe(true);
-    expect(sameSpan(boxSpan(boxes[1], true)!, boxSpan(boxes[1], false)!)).toBe(false);
+describe("boxPlay", () => {
+  const still = { paused: true, span: null };
+  it("plays a box's time span, once or looped", () => {
+    expect(boxPlay(boxes[1], false, still)).toEqual({ kind: "span", span: { startS: 12, endS: 13, loop: false } });
+    expect(boxPlay(boxes[1], true, still)).toEqual({ kind: "span", span: { startS: 12, endS: 13, loop: true } });
+  });
+
+  it("stops the span that plays when pressed again", () => {
+    const looping = { paused: false, span: { startS: 12, endS: 13, loop: true } };
+    expect(boxPlay(boxes[1], true, looping)).toEqual({ kind: "stop" });
+    // p on the looping box plays it once instead; another box plays that one.
+    expect(boxPlay(boxes[1], false, looping).kind).toBe("span");
+    expect(boxPlay(boxes[2], true, looping)).toEqual({ kind: "span", span: { startS: 15, endS: 16, loop: true } });
+    // A span left paused plays again.
+    expect(boxPlay(boxes[1], true, { ...looping, paused: true }).kind).toBe("span");
+  });
+
+  it("plays on from a point, which has no span", () => {
+    expect(boxPlay(newPoint(4, "p"), true, still)).toEqual({ kind: "from", seconds: 4 });
   });
 });

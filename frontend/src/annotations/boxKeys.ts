@@ -1,7 +1,7 @@
 /** What the viewer's box keys decide, without React: the next box, the view that shows it,
  * the label a digit gives, the words a screen reader hears. */
 import type { Annotation } from "../api/types";
-import type { Span } from "../audio/playback";
+import type { PlaybackState, Span } from "../audio/playback";
 import { centredOn } from "../page/jump";
 import { endS, type View } from "../viewer/view";
 
@@ -29,13 +29,19 @@ export function viewShowing(view: View, box: Annotation): View {
   return inSight ? view : centredOn(view, box.start_s, box.end_s);
 }
 
-/** The box's time span to play once or loop; null for a point, which has no span. */
-export function boxSpan(box: Annotation, loop: boolean): Span | null {
-  return box.end_s > box.start_s ? { startS: box.start_s, endS: box.end_s, loop } : null;
-}
+/** What p (once) or o (`loop`) does with the selected box, given what plays now. */
+export type BoxPlay = { kind: "span"; span: Span } | { kind: "from"; seconds: number } | { kind: "stop" };
 
-export function sameSpan(a: Span, b: Span): boolean {
-  return a.startS === b.startS && a.endS === b.endS && a.loop === b.loop;
+/**
+ * Play the box's time span once or looped; pressed again while that span plays, stop it. A
+ * point has no span: playback starts at it and runs on.
+ */
+export function boxPlay(box: Annotation, loop: boolean, now: Pick<PlaybackState, "paused" | "span">): BoxPlay {
+  if (box.end_s <= box.start_s) return { kind: "from", seconds: box.start_s };
+  const span = { startS: box.start_s, endS: box.end_s, loop };
+  const playing = !now.paused && now.span;
+  if (playing && playing.startS === span.startS && playing.endS === span.endS && playing.loop === loop) return { kind: "stop" };
+  return { kind: "span", span };
 }
 
 /** The label key `digit` (1…9) gives, from the project's list (index 0 is key 1); null for none. */

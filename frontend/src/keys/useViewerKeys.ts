@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Annotation } from "../api/types";
 import { newPoint } from "../annotations/box";
-import { BOXES_ATTRIBUTE, boxSpan, labelOfKey, sameSpan, steppedBox, viewShowing } from "../annotations/boxKeys";
+import { BOXES_ATTRIBUTE, boxPlay, labelOfKey, steppedBox, viewShowing } from "../annotations/boxKeys";
 import { isProposal } from "../annotations/proposals";
 import type { Annotations } from "../annotations/useAnnotations";
 import type { Playback } from "../audio/playback";
@@ -82,16 +82,15 @@ export function useViewerKeys({
     onViewChange(viewShowing(view, box));
   };
 
-  // p and o start the box's span; pressed again on the span that plays, they stop it.
   const playBox = (loop: boolean) => {
     if (!selected) return false;
-    const span = boxSpan(selected, loop);
-    const now = playback.snapshot();
-    if (span === null) {
-      playback.seek(selected.start_s);
+    const play = boxPlay(selected, loop, playback.snapshot());
+    if (play.kind === "stop") playback.pause();
+    else if (play.kind === "span") playback.playSpan(play.span);
+    else {
+      playback.seek(play.seconds);
       void playback.play();
-    } else if (!now.paused && now.span && sameSpan(now.span, span)) playback.pause();
-    else playback.playSpan(span);
+    }
   };
 
   useShortcuts("viewer", {
