@@ -146,6 +146,9 @@ class ProjectModel(Model):
     hop_length = NumberAttribute(null=True)
     # Detector presets (chalicelib/detector_presets.py), a JSON list; null is none.
     detectors = UnicodeAttribute(null=True)
+    # The labels keys 1-9 give a box in the viewer (chalicelib/projects.py), a JSON list
+    # (index 0 is key 1, null a key without one); null is none.
+    label_keys = UnicodeAttribute(null=True)
     # Set when its deletion begins: from then on no recording may join it.
     deleting = BooleanAttribute(null=True)
     # The review queue's index of every box of its recordings (chalicelib/review_index.py),

@@ -233,6 +233,20 @@ def _project_schemas(count: dict) -> dict:
         "maxItems": detector_presets.MAX_PRESETS,
         "description": "the project's detector presets, replacing any it had; names unique",
     }
+    label_keys = {
+        "type": "array",
+        "items": _nullable(
+            {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": annotations.MAX_LABEL,
+                "pattern": _anchored(annotations.LABEL),
+            }
+        ),
+        "maxItems": projects.MAX_LABEL_KEYS,
+        "description": "the labels keys 1, 2, ... give the selected box in the viewer; null: "
+        "that key gives none",
+    }
     detector, new_detector = _detector_preset_schemas()
     return {
         "Presets": {**_object(presets), "description": meaning},
@@ -250,6 +264,7 @@ def _project_schemas(count: dict) -> dict:
                     "items": _ref("DetectorPreset"),
                     "maxItems": detector_presets.MAX_PRESETS,
                 },
+                "label_keys": label_keys,
                 "recording_count": count,
             }
         ),
@@ -257,7 +272,13 @@ def _project_schemas(count: dict) -> dict:
             {"name": name}, optional={"presets": given_presets, "detectors": given_detectors}
         ),
         "ProjectChange": _object(
-            {}, optional={"name": name, "presets": given_presets, "detectors": given_detectors}
+            {},
+            optional={
+                "name": name,
+                "presets": given_presets,
+                "detectors": given_detectors,
+                "label_keys": label_keys,
+            },
         ),
     }
 
@@ -877,8 +898,8 @@ def _project_paths() -> dict:
                 params=_PROJECT_ID,
             ),
             "patch": _op(
-                "Rename the project or replace its presets or detector presets; a field left "
-                "out stays as it is",
+                "Rename the project or replace its presets, detector presets or label keys; a "
+                "field left out stays as it is",
                 {"200": project, **_errors(400, 401), **_not_found("project")},
                 params=_PROJECT_ID,
                 body=_ref("ProjectChange"),

@@ -1,5 +1,6 @@
-"""Projects: a user's groups of recordings, each with spectrogram presets for later and the
-detector presets the worker runs on its recordings (chalicelib/detector_presets.py).
+"""Projects: a user's groups of recordings, each with spectrogram presets for later, the
+detector presets the worker runs on its recordings (chalicelib/detector_presets.py) and the
+labels keys 1-9 give a box in the viewer (``label_keys``).
 
 Like recordings, every read and write is scoped to one owner; another user's project is
 indistinguishable from one that does not exist. A recording names its project
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import chunks, database
+from chalicelib.annotations import MAX_LABEL
 from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.clock import Clock, iso
 from chalicelib.detector_presets import DetectorPreset, PresetError, presets_from_json
@@ -44,6 +46,8 @@ ENGINE_N_FFT = 2048
 # 1 Hz up: DynamoDB stores no number below 1e-130, and a band under 1 Hz shows nothing.
 # Bat detectors sample at up to about 1 MHz.
 MIN_F_MAX_HZ, MAX_F_MAX_HZ = 1, 1_000_000
+# Keys 1 to 9 of the viewer.
+MAX_LABEL_KEYS = 9
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,35 @@ def detectors_of(project: ProjectModel) -> list[DetectorPreset]:
     return presets_from_json(json.loads(project.detectors)) if project.detectors else []
 
 
+def label_keys_from_request(value: object) -> str | None:
+    """A request's ``label_keys`` as stored: JSON text without trailing nulls, None for none.
+
+    A list of up to MAX_LABEL_KEYS entries, index 0 for key 1: each a label as a box takes
+    it (1 to MAX_LABEL characters, no control characters) or null for a key without one.
+    """
+    if not isinstance(value, list):
+        raise BadRequestError(
+            f"label_keys must be a list of up to {MAX_LABEL_KEYS} labels (or nulls), not {value!r}"
+        )
+    if len(value) > MAX_LABEL_KEYS:
+        raise BadRequestError(
+            f"label_keys lists {len(value)} labels; keys 1 to {MAX_LABEL_KEYS} take at most "
+            f"{MAX_LABEL_KEYS}"
+        )
+    labels = [
+        None if label is None else text(label, field=f"label_keys[{i}]", max_length=MAX_LABEL)
+        for i, label in enumerate(value)
+    ]
+    while labels and labels[-1] is None:
+        labels.pop()
+    return json.dumps(labels) if labels else None
+
+
+def label_keys_of(project: ProjectModel) -> list[str | None]:
+    """The labels of keys 1, 2, ... (None: that key gives none); [] when no key has one."""
+    return json.loads(project.label_keys) if project.label_keys else []
+
+
 def given_id(value: object) -> str | None:
     """A ``project_id`` of a request body: null for none, else the id of a project.
 
@@ -150,6 +183,7 @@ def _as_view(project: ProjectModel) -> dict:
         "created_at": project.created_at,
         "presets": {name: getattr(project, name) for name in PRESETS},
         "detectors": [preset.to_json() for preset in detectors_of(project)],
+        "label_keys": label_keys_of(project),
         "recording_count": recording_count,
     }
 
@@ -189,9 +223,9 @@ class Projects:
         return _as_view(owned(owner, project_id))
 
     def change(self, owner: str, project_id: str, body: object) -> dict:
-        """Rename the project or replace its presets or its detector presets (a field left out
-        stays as it is)."""
-        given = some_fields(body, "name", "presets", "detectors")
+        """Rename the project or replace its presets, its detector presets or its label keys
+        (a field left out stays as it is)."""
+        given = some_fields(body, "name", "presets", "detectors", "label_keys")
         actions = []
         if "name" in given:
             name = text(given["name"], field="name", max_length=MAX_NAME)
@@ -206,6 +240,13 @@ class Projects:
                 ProjectModel.detectors.remove()
                 if detectors is None
                 else ProjectModel.detectors.set(detectors)
+            )
+        if "label_keys" in given:
+            labels = label_keys_from_request(given["label_keys"])
+            actions.append(
+                ProjectModel.label_keys.remove()
+                if labels is None
+                else ProjectModel.label_keys.set(labels)
             )
         project = owned(owner, project_id)
         if actions:

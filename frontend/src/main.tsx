@@ -3,6 +3,7 @@ import "@radix-ui/themes/styles.css";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { loadConfig } from "./config";
+import "./keys/focus.css";
 import "./style.css";
 
 const root = createRoot(document.getElementById("root")!);

@@ -62,3 +62,22 @@ def test_a_preset_proposes_boxes_that_a_person_reviews_and_runs_again(stack: Run
     )
     assert run.returncode == 0, f"screenshots in {artifacts}\n{run.stdout}\n{run.stderr}"
     assert "detector flow passed" in run.stdout
+
+
+def test_a_keyboard_first_viewer_draws_steps_labels_and_plays_boxes(stack: RunningStack):
+    """frontend/e2e/keys-flow.mjs: label keys set on a project, draw mode that stays on,
+    Tab and Shift+Tab through the boxes, a label key, a box played and looped, the ? help
+    drawn from the shortcut table; axe-core at each step."""
+    artifacts = ARTIFACTS.parent / "keys-flow"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for old in artifacts.iterdir():
+        old.unlink()
+    run = subprocess.run(
+        ["node", "e2e/keys-flow.mjs", stack.ui_url, str(artifacts)],
+        cwd=ROOT / "frontend",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, f"screenshots in {artifacts}\n{run.stdout}\n{run.stderr}"
+    assert "keys flow passed" in run.stdout

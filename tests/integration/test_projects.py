@@ -113,9 +113,14 @@ def test_a_project_changes_what_the_patch_names(alice: ApiUser):
     ("body", "complaint"),
     [
         ({"name": None}, "name must be a string"),
-        ({"title": "x"}, "unknown field(s): title; send only name, presets and detectors"),
+        (
+            {"title": "x"},
+            "unknown field(s): title; send only name, presets, detectors and label_keys",
+        ),
         ({"presets": {"hop_length": 0}}, "presets.hop_length must be"),
-        ("rename", "send a JSON object with any of name, presets and detectors"),
+        ("rename", "send a JSON object with any of name, presets, detectors and label_keys"),
+        ({"label_keys": ["Wren"] * 10}, "label_keys lists 10 labels"),
+        ({"label_keys": ["Wren", None, ""]}, "label_keys[2] must be a string of 1 to 200"),
     ],
 )
 def test_a_bad_change_is_refused_naming_the_field(alice: ApiUser, body, complaint: str):
@@ -124,6 +129,20 @@ def test_a_bad_change_is_refused_naming_the_field(alice: ApiUser, body, complain
     assert answer.status_code == 400
     assert complaint in answer.json()["error"]
     assert alice.request("GET", f"/projects/{project['id']}").json() == project
+
+
+def test_label_keys_are_set_by_patch_and_shown_with_the_project(alice: ApiUser):
+    project = new_project(alice, "Copse")
+    assert project["label_keys"] == []
+    path = f"/projects/{project['id']}"
+    answer = alice.request("PATCH", path, json={"label_keys": [None, "Wren", "Song Thrush"]})
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {**project, "label_keys": [None, "Wren", "Song Thrush"]}
+    assert alice.request("GET", path).json()["label_keys"] == [None, "Wren", "Song Thrush"]
+    listed = alice.request("GET", "/projects", params={"limit": 100}).json()["projects"]
+    assert next(p for p in listed if p["id"] == project["id"])["label_keys"][1] == "Wren"
+    cleared = alice.request("PATCH", path, json={"label_keys": []})
+    assert cleared.json() == project
 
 
 def test_a_recording_joins_a_project_when_created_and_by_patch(alice: ApiUser):

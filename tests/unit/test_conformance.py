@@ -38,6 +38,7 @@ PROJECT = {
     "created_at": "2026-12-03T18:41:58.336263Z",
     "presets": {"f_max_hz": 8000, "n_fft": None, "hop_length": None},
     "detectors": [],
+    "label_keys": ["Wren", None, "Song Thrush"],
     "recording_count": 1,
 }
 
@@ -102,6 +103,14 @@ def test_an_answer_the_document_allows_passes(method, path, status, headers, con
             JSON,
             body({**PROJECT, "recording_count": -1}),
             "-1 is less than the minimum of 0 at /recording_count",
+        ),
+        (
+            "GET",
+            f"/projects/{PROJECT_ID}",
+            200,
+            JSON,
+            body({**PROJECT, "label_keys": ["Wren"] * 10}),
+            "has more than 9 items at /label_keys",
         ),
         (
             "GET",

@@ -186,6 +186,49 @@ def test_bad_detector_presets_are_refused_naming_the_preset(projects, detectors,
     assert projects.get("zed", project["id"])["detectors"] == []
 
 
+def test_label_keys_are_stored_by_key_and_replaced_whole(projects):
+    project = projects.create("ada", {"name": "copse"})
+    assert project["label_keys"] == []
+    keys = projects.change("ada", project["id"], {"label_keys": ["Wren", None, "Robin 🐦"]})
+    assert keys["label_keys"] == ["Wren", None, "Robin 🐦"]
+    assert projects.get("ada", project["id"])["label_keys"] == ["Wren", None, "Robin 🐦"]
+    assert projects.change("ada", project["id"], {"name": "wood"})["label_keys"] == [
+        "Wren",
+        None,
+        "Robin 🐦",
+    ]
+    # Keys past the last label give none: trailing nulls are not kept.
+    assert projects.change("ada", project["id"], {"label_keys": [None, "Jay", None, None]})[
+        "label_keys"
+    ] == [None, "Jay"]
+    assert projects.change("ada", project["id"], {"label_keys": [None] * 9})["label_keys"] == []
+    nine = [f"label {n}" for n in range(1, 10)]
+    assert projects.change("ada", project["id"], {"label_keys": nine})["label_keys"] == nine
+    assert projects.change("ada", project["id"], {"label_keys": []})["label_keys"] == []
+
+
+@pytest.mark.parametrize(
+    ("label_keys", "complaint"),
+    [
+        ({"1": "Wren"}, "label_keys must be a list of up to 9 labels"),
+        (None, "label_keys must be a list of up to 9 labels"),
+        ([f"l{n}" for n in range(10)], "label_keys lists 10 labels; keys 1 to 9 take at most 9"),
+        (["Wren", ""], "label_keys[1] must be a string of 1 to 200 characters"),
+        (["Wren", 7], "label_keys[1] must be a string of 1 to 200 characters"),
+        ([None, None, "x" * 201], "label_keys[2] must be a string of 1 to 200 characters"),
+        (["tab\there"], "label_keys[0] 'tab\\there' holds control characters"),
+    ],
+)
+def test_bad_label_keys_are_refused_naming_the_key(projects, label_keys, complaint):
+    project = projects.change(
+        "bo", projects.create("bo", {"name": "dune"})["id"], {"label_keys": ["Tern"]}
+    )
+    with pytest.raises(BadRequestError) as refused:
+        projects.change("bo", project["id"], {"label_keys": label_keys})
+    assert refused.value.message.startswith(complaint), refused.value.message
+    assert projects.get("bo", project["id"])["label_keys"] == ["Tern"]
+
+
 def test_another_users_project_is_not_found(projects, recordings):
     project = projects.create("yann", {"name": "mine"})
     for attempt in (

@@ -3,6 +3,7 @@ import type { Annotation } from "../api/types";
 import { type View, xToTime } from "../viewer/view";
 import "./annotations.css";
 import { type Bounds, isPoint, newBox, newPoint } from "./box";
+import { BOXES_ATTRIBUTE } from "./boxKeys";
 import { drawScene } from "./draw";
 import {
   boundsText,
@@ -34,6 +35,8 @@ export interface BoxLayerProps {
   onPlayBox?: (box: Annotation) => void;
   /** Whether proposals (proposals.ts) are drawn, and so can be picked. */
   showProposals?: boolean;
+  /** Draw mode: every drag draws a new box (none moves or resizes one), its label left to the keys. */
+  drawMode?: boolean;
 }
 
 /** What the pointer is doing since it went down on the plot. */
@@ -66,7 +69,7 @@ const CURSORS: Record<Part, string> = {
  * a point (its label typed next, as after drawing a box). Shift+pointer belongs to the
  * viewer's pan: those events are left alone and bubble to it.
  */
-export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayBox, showProposals = true }: BoxLayerProps) {
+export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayBox, showProposals = true, drawMode = false }: BoxLayerProps) {
   const { selectedId, editingId } = annotations;
   const shown = useMemo(
     () => (showProposals ? annotations.boxes : annotations.boxes.filter((box) => !isProposal(box))),
@@ -115,7 +118,7 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
   function pointerDown(event: PointerEvent<HTMLCanvasElement>) {
     if (event.button !== 0 || event.shiftKey) return;
     const from = at(event);
-    const part = selected ? partAt(view, selected, from) : null;
+    const part = selected && !drawMode ? partAt(view, selected, from) : null;
     gesture.current =
       selected && part
         ? { kind: part === "move" ? "move" : "resize", from, dragged: false, result: null, box: selected, part }
@@ -131,8 +134,8 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
     const p = at(event);
     const g = gesture.current;
     if (!g) {
-      const part = selected && partAt(view, selected, p);
-      setCursor(part ? CURSORS[part] : boxAt(view, visible, p) ? "pointer" : "crosshair");
+      const part = selected && !drawMode && partAt(view, selected, p);
+      setCursor(part ? CURSORS[part] : !drawMode && boxAt(view, visible, p) ? "pointer" : "crosshair");
       return;
     }
     if (!g.dragged && Math.hypot(p.x - g.from.x, p.y - g.from.y) < DRAG_PX) return;
@@ -158,7 +161,7 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
       if (!hit) onSeek?.(timeAt(g.from.x));
     } else if (g.kind === "draw") {
       const rect = boxRect(view, g.result);
-      if (rect.w >= MIN_BOX_PX && rect.h >= MIN_BOX_PX) annotations.add(newBox(g.result));
+      if (rect.w >= MIN_BOX_PX && rect.h >= MIN_BOX_PX) annotations.add(newBox(g.result), { typeLabel: !drawMode });
     } else {
       annotations.change({ ...g.box, ...g.result });
     }
@@ -184,7 +187,11 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
     <div className="box-layer" style={{ width: view.widthPx, height: view.heightPx }}>
       <canvas
         ref={canvas}
-        tabIndex={-1}
+        // Tab reaches the boxes; there Tab and Shift+Tab step through them (keys/useViewerKeys.ts).
+        tabIndex={0}
+        role="application"
+        aria-label="Boxes: Tab and Shift+Tab select one after another, ? lists the keys"
+        {...{ [BOXES_ATTRIBUTE]: true }}
         style={{ width: view.widthPx, height: view.heightPx, cursor }}
         onPointerDown={pointerDown}
         onPointerMove={pointerMove}

@@ -106,10 +106,11 @@ export class AnnotationStore {
     }
   };
 
-  /** A box just drawn: it becomes the selected one and its label is typed next. */
-  add = (box: Annotation): void => {
+  /** A box just drawn: it becomes the selected one and its label is typed next, unless
+   * `typeLabel` is false (draw mode: the next drag draws, a label key labels it). */
+  add = (box: Annotation, { typeLabel = true }: { typeLabel?: boolean } = {}): void => {
     this.edit([{ id: box.id, before: null, after: box }]);
-    this.publish({ selectedId: box.id, editingId: box.id });
+    this.publish({ selectedId: box.id, editingId: typeLabel ? box.id : null });
   };
 
   /** A person's edit of a box; editing a proposal accepts it (proposals.ts). */

@@ -1,8 +1,7 @@
-import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useSyncExternalStore } from "react";
 import type { Annotation } from "../api/types";
 import { expose } from "../testhook";
 import { statusText } from "./autosave";
-import { newPoint } from "./box";
 import { type AnnotationsApi, AnnotationStore, type Snapshot } from "./store";
 
 const NONE: readonly string[] = [];
@@ -30,14 +29,13 @@ export type Annotations = Snapshot &
 
 /**
  * Loads a recording's boxes and keeps them saved: autosave after a pause and when the page
- * is hidden, undo/redo and delete from the keyboard, M marks a point at `playheadS()` (the
- * playback position, s); a proposal `reviewer` edits becomes theirs, accepted; `computed`
- * names the measurement keys the server computes.
+ * is hidden; a proposal `reviewer` edits becomes theirs, accepted; `computed` names the
+ * measurement keys the server computes. The keys that edit them are the viewer's
+ * (keys/useViewerKeys.ts).
  */
 export function useAnnotations(
   api: AnnotationsApi,
   recordingId: string,
-  playheadS?: () => number,
   { reviewer = null, computed = NONE }: { reviewer?: string | null; computed?: readonly string[] } = {},
 ): Annotations {
   const store = useMemo(
@@ -49,11 +47,6 @@ export function useAnnotations(
     return store.close;
   }, [store]);
   useSaveOnLeave(store);
-  const playhead = useRef(playheadS);
-  useEffect(() => {
-    playhead.current = playheadS;
-  }, [playheadS]);
-  useEditingKeys(store, playhead);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
 
   useEffect(() => {
@@ -61,6 +54,7 @@ export function useAnnotations(
       boxes: (): Annotation[] => [...store.getSnapshot().boxes],
       status: (): string => statusText(store.getSnapshot().save),
       measuring: (): string[] => [...store.getSnapshot().measuring],
+      selectedId: (): string | null => store.getSnapshot().selectedId,
     });
   }, [store]);
 
@@ -104,41 +98,4 @@ function useSaveOnLeave(store: AnnotationStore): void {
       window.removeEventListener("beforeunload", unload);
     };
   }, [store]);
-}
-
-/** Where keys belong to the focused control (typing, pressing a button) rather than to the boxes. */
-function typing(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || target.matches("input, textarea, select"));
-}
-
-function pressing(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && target.matches("button, a[href], summary, [role=menuitem], [role=button]");
-}
-
-/**
- * Ctrl/Cmd+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Delete/Backspace deletes the selected box,
- * Enter edits its label; M marks a point where the audio is (as Audacity's Ctrl+M), also
- * with a button focused (Play, most often) since no button takes M.
- */
-function useEditingKeys(store: AnnotationStore, playhead: { current?: () => number }): void {
-  useEffect(() => {
-    const keydown = (event: KeyboardEvent) => {
-      if (typing(event.target) || event.altKey) return;
-      const key = event.key.toLowerCase();
-      const command = event.ctrlKey || event.metaKey;
-      const { selectedId } = store.getSnapshot();
-      const at = playhead.current;
-      if (command && (key === "y" || (key === "z" && event.shiftKey))) store.redo();
-      else if (command && key === "z") store.undo();
-      else if (key === "m" && !command && !event.repeat && at) store.add(newPoint(at()));
-      else if (command || pressing(event.target) || selectedId === null) return;
-      else if (key === "delete" || key === "backspace") store.remove(selectedId);
-      else if (key === "enter") store.editLabel(selectedId);
-      else if (key === "escape") store.select(null);
-      else return;
-      event.preventDefault();
-    };
-    window.addEventListener("keydown", keydown);
-    return () => window.removeEventListener("keydown", keydown);
-  }, [store, playhead]);
 }

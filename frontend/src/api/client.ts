@@ -267,6 +267,11 @@ export class ApiClient {
     return this.request("PATCH", projectPath(id), { detectors });
   }
 
+  /** Replaces the labels keys 1–9 give a box in the viewer (index 0: key 1; null: none). */
+  changeLabelKeys(id: string, labelKeys: (string | null)[]): Promise<Project> {
+    return this.request("PATCH", projectPath(id), { label_keys: labelKeys });
+  }
+
   listProjects(cursor?: string): Promise<{ projects: Project[]; next: string | null }> {
     return this.request("GET", `/projects${query({ cursor })}`);
   }

@@ -1624,7 +1624,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename the project or replace its presets or detector presets; a field left out stays as it is */
+        /** Rename the project or replace its presets, detector presets or label keys; a field left out stays as it is */
         patch: {
             parameters: {
                 query?: never;
@@ -2927,6 +2927,8 @@ export interface components {
             created_at: string;
             presets: components["schemas"]["Presets"];
             detectors: components["schemas"]["DetectorPreset"][];
+            /** @description the labels keys 1, 2, ... give the selected box in the viewer; null: that key gives none */
+            label_keys: (string | null)[];
             recording_count: number;
         };
         NewProject: {
@@ -2940,6 +2942,8 @@ export interface components {
             presets?: components["schemas"]["NewPresets"] | null;
             /** @description the project's detector presets, replacing any it had; names unique */
             detectors?: components["schemas"]["NewDetectorPreset"][];
+            /** @description the labels keys 1, 2, ... give the selected box in the viewer; null: that key gives none */
+            label_keys?: (string | null)[];
         };
         ReviewItem: {
             recording_id: string;

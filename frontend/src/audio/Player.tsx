@@ -2,7 +2,6 @@ import { Checkbox, IconButton, Select, Tooltip } from "@radix-ui/themes";
 import { Pause, Play } from "lucide-react";
 import { useCallback, useEffect, useRef, useSyncExternalStore } from "react";
 import { CLOCK_FROM_S, clockTime } from "../clock";
-import { spaceTogglesPlayback } from "./keys";
 import { type Playback, SPEEDS } from "./playback";
 
 export interface PlayerProps {
@@ -20,7 +19,7 @@ export function readout(seconds: number, durationS: number): string {
   return `${seconds.toFixed(1)} s / ${durationS.toFixed(1)} s`;
 }
 
-/** The recording's one `<audio>` element and its controls; Space plays and pauses. */
+/** The recording's one `<audio>` element and its controls (Space plays and pauses: keys/useViewerKeys.ts). */
 export function Player({ playback, durationS, follow, onFollowChange }: PlayerProps) {
   const state = useSyncExternalStore(playback.subscribe, playback.snapshot);
   const time = useRef<HTMLSpanElement>(null);
@@ -39,16 +38,6 @@ export function Player({ playback, durationS, follow, onFollowChange }: PlayerPr
       }),
     [playback, durationS],
   );
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (!spaceTogglesPlayback(event)) return;
-      event.preventDefault(); // no page scroll
-      playback.toggle();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [playback]);
 
   return (
     <div className="player">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type KeyPress, spaceTogglesPlayback } from "./keys";
+import { focusedControlTakes } from "./keys";
 
 function element(tagName: string, attributes: Record<string, string> = {}, editable = false) {
   return {
@@ -9,42 +9,26 @@ function element(tagName: string, attributes: Record<string, string> = {}, edita
   } as unknown as EventTarget;
 }
 
-function space(target: EventTarget | null, change: Partial<KeyPress> = {}): KeyPress {
-  return {
-    key: " ",
-    repeat: false,
-    altKey: false,
-    ctrlKey: false,
-    metaKey: false,
-    shiftKey: false,
-    defaultPrevented: false,
-    target,
-    ...change,
-  };
-}
-
-describe("spaceTogglesPlayback", () => {
+describe("focusedControlTakes", () => {
   it.each([
-    ["the page", element("BODY"), true],
-    ["the spectrogram", element("DIV", { role: "img" }), true],
-    ["no target", null, true],
-    ["a text field", element("INPUT"), false],
-    ["a text area", element("TEXTAREA"), false],
-    ["a select", element("SELECT"), false],
-    ["a button (it presses it)", element("BUTTON"), false],
-    ["a menu item", element("LI", { role: "menuitem" }), false],
-    ["an editable text", element("DIV", {}, true), false],
-  ])("on %s: %s", (_, target, toggles) => {
-    expect(spaceTogglesPlayback(space(target))).toBe(toggles);
+    ["the page", element("BODY"), false],
+    ["the spectrogram", element("DIV", { role: "img" }), false],
+    ["the boxes", element("CANVAS", { role: "application" }), false],
+    ["no target", null, false],
+    ["a text field", element("INPUT"), true],
+    ["a text area", element("TEXTAREA"), true],
+    ["a select", element("SELECT"), true],
+    ["a button (it presses it)", element("BUTTON"), true],
+    ["a link", element("A"), true],
+    ["a menu item", element("LI", { role: "menuitem" }), true],
+    ["an editable text", element("DIV", {}, true), true],
+  ])("Space and Enter on %s: %s", (_, target, taken) => {
+    expect(focusedControlTakes({ key: " ", target })).toBe(taken);
+    expect(focusedControlTakes({ key: "Enter", target })).toBe(taken);
   });
 
-  it.each<[string, Partial<KeyPress>]>([
-    ["another key", { key: "k" }],
-    ["a held key", { repeat: true }],
-    ["with Ctrl", { ctrlKey: true }],
-    ["with Shift", { shiftKey: true }],
-    ["taken by someone else", { defaultPrevented: true }],
-  ])("not %s", (_, change) => {
-    expect(spaceTogglesPlayback(space(element("BODY"), change))).toBe(false);
+  it("leaves other keys to the shortcuts, even on a button", () => {
+    expect(focusedControlTakes({ key: "m", target: element("BUTTON") })).toBe(false);
+    expect(focusedControlTakes({ key: "Delete", target: element("BUTTON") })).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-/** Space plays and pauses anywhere on the page, except where Space already means something. */
+/** What a key press needs of a KeyboardEvent, and which keys the focused control keeps. */
 
 /** The parts of a KeyboardEvent the decision needs. */
 export interface KeyPress {
@@ -12,9 +12,9 @@ export interface KeyPress {
   target: EventTarget | null;
 }
 
-// Space types a space, presses a button, ticks a box or opens a list here.
-const OWN_SPACE_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT", "BUTTON", "SUMMARY", "A"]);
-const OWN_SPACE_ROLES = new Set([
+// Space and Enter type, press a button, tick a box, follow a link or open a list here.
+const OWN_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT", "BUTTON", "SUMMARY", "A"]);
+const OWN_ROLES = new Set([
   "button",
   "checkbox",
   "combobox",
@@ -39,22 +39,15 @@ interface Focusable {
   getAttribute?(name: string): string | null;
 }
 
-function spaceMeansSomethingOn(target: EventTarget | null): boolean {
-  const element = target as Focusable | null;
+/** Space and Enter on a button, a box to tick, a link or a field are the control's own
+ * (they press, tick, follow, type), not a shortcut's. */
+export function focusedControlTakes(press: Pick<KeyPress, "key" | "target">): boolean {
+  if (press.key !== " " && press.key !== "Enter") return false;
+  const element = press.target as Focusable | null;
   if (!element?.tagName) return false;
   return (
-    OWN_SPACE_TAGS.has(element.tagName.toUpperCase()) ||
+    OWN_TAGS.has(element.tagName.toUpperCase()) ||
     element.isContentEditable === true ||
-    OWN_SPACE_ROLES.has(element.getAttribute?.("role") ?? "")
-  );
-}
-
-export function spaceTogglesPlayback(press: KeyPress): boolean {
-  return (
-    press.key === " " &&
-    !press.repeat &&
-    !(press.altKey || press.ctrlKey || press.metaKey || press.shiftKey) &&
-    !press.defaultPrevented &&
-    !spaceMeansSomethingOn(press.target)
+    OWN_ROLES.has(element.getAttribute?.("role") ?? "")
   );
 }

@@ -116,7 +116,7 @@ describe("Playback", () => {
     await settled();
     expect(audio.loads).toEqual(["first", "second"]);
     expect([audio.currentTime, audio.playbackRate, audio.paused]).toEqual([42, 1.5, false]);
-    expect(playback.snapshot()).toEqual({ paused: false, rate: 1.5, problem: null });
+    expect(playback.snapshot()).toEqual({ paused: false, rate: 1.5, problem: null, span: null });
   });
 
   it("plays after a swap when Play was pressed during it", async () => {
@@ -199,7 +199,7 @@ describe("Playback", () => {
     await settled();
     await played;
     expect([audio.src, audio.paused]).toEqual(["renewed", false]);
-    expect(playback.snapshot()).toEqual({ paused: false, rate: 1, problem: null });
+    expect(playback.snapshot()).toEqual({ paused: false, rate: 1, problem: null, span: null });
   });
 
   it("says so when Play is pressed on audio that failed for good", async () => {
@@ -232,5 +232,77 @@ describe("Playback", () => {
     const { audio, playback } = await playingAt42("first", () => Promise.reject(new Error("unused")));
     audio.pause();
     expect(playback.snapshot().paused).toBe(true);
+  });
+
+  describe("a span", () => {
+    /** Frames run by hand: ``tick`` is one animation frame. */
+    function handFrames() {
+      let waiting: (() => void) | null = null;
+      const frames: Frames = {
+        request: (run) => {
+          waiting = run;
+          return 1;
+        },
+        cancel: () => {
+          waiting = null;
+        },
+      };
+      return { frames, tick: () => waiting?.(), running: () => waiting !== null };
+    }
+
+    async function playingSpan(loop: boolean) {
+      const audio = new FakeAudio();
+      const hand = handFrames();
+      const playback = new Playback(() => Promise.reject(new Error("unused")), hand.frames);
+      playback.attach(audio);
+      playback.setSource("first");
+      await settled();
+      playback.playSpan({ startS: 2, endS: 3.5, loop });
+      await settled();
+      return { audio, playback, ...hand };
+    }
+
+    it("plays from its start and pauses at its end", async () => {
+      const { audio, playback, tick, running } = await playingSpan(false);
+      expect([audio.currentTime, audio.paused]).toEqual([2, false]);
+      expect(playback.snapshot().span).toEqual({ startS: 2, endS: 3.5, loop: false });
+      audio.currentTime = 3.4;
+      tick();
+      expect(audio.paused).toBe(false);
+      audio.currentTime = 3.52;
+      tick();
+      expect([audio.paused, playback.snapshot().paused, playback.snapshot().span]).toEqual([true, true, null]);
+      expect(running()).toBe(false); // nobody hears the clock any more
+    });
+
+    it("starts over at its end when looped, until paused", async () => {
+      const { audio, playback, tick } = await playingSpan(true);
+      for (let round = 0; round < 3; round++) {
+        audio.currentTime = 3.51;
+        tick();
+        expect([audio.currentTime, audio.paused]).toEqual([2, false]);
+      }
+      playback.toggle();
+      expect([audio.paused, playback.snapshot().span]).toEqual([true, null]);
+    });
+
+    it("ends when the audio is sought elsewhere or paused by the element", async () => {
+      const sought = await playingSpan(true);
+      sought.playback.seek(10);
+      sought.tick();
+      expect([sought.audio.currentTime, sought.playback.snapshot().span]).toEqual([10, null]);
+      const paused = await playingSpan(true);
+      paused.audio.pause(); // a media key
+      expect(paused.playback.snapshot().span).toBeNull();
+    });
+
+    it("replaces the span playing", async () => {
+      const { audio, playback, tick } = await playingSpan(true);
+      playback.playSpan({ startS: 5, endS: 6, loop: false });
+      expect(audio.currentTime).toBe(5);
+      audio.currentTime = 6;
+      tick();
+      expect([audio.paused, playback.snapshot().span]).toEqual([true, null]);
+    });
   });
 });

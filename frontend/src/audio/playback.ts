@@ -24,12 +24,22 @@ export interface FreshUrls {
   urls_expire_at: string;
 }
 
+/** A stretch of the recording played on its own (a box's time span), s. */
+export interface Span {
+  startS: number;
+  endS: number;
+  /** Start over at the end, until stopped, rather than stop there. */
+  loop: boolean;
+}
+
 export interface PlaybackState {
   /** False from Play until Pause (or the end), also while a fresh URL loads. */
   paused: boolean;
   rate: number;
   /** What went wrong, as a sentence; null while all is well. */
   problem: string | null;
+  /** The span being played (playSpan), until it ends, loops no more or playback is paused or moved. */
+  span: Span | null;
 }
 
 /** Playback speeds offered (Chromium plays 0.0625 to 16). */
@@ -85,7 +95,9 @@ export class Playback {
   readonly clock: AudioClock;
   private media: Media | null = null;
   private url = "";
-  private state: PlaybackState = { paused: true, rate: 1, problem: null };
+  private state: PlaybackState = { paused: true, rate: 1, problem: null, span: null };
+  // Hears the clock while a span plays, to stop or start over at its end.
+  private spanWatch: (() => void) | null = null;
   private readonly listeners = new Set<() => void>();
   // A swap's own events are its business: its promise says how it went.
   private swapping = false;
@@ -148,8 +160,22 @@ export class Playback {
   }
 
   pause(): void {
+    this.endSpan();
     this.set({ paused: true });
     this.media?.pause();
+  }
+
+  /**
+   * Play ``span`` alone: from its start to its end, where playback pauses, or (``loop``)
+   * starts over. Checked on every frame of the clock: it stops within a frame of the end.
+   * Pausing or seeking ends it.
+   */
+  playSpan(span: Span): void {
+    this.endSpan();
+    this.set({ span });
+    if (this.media) this.media.currentTime = Math.max(0, span.startS);
+    this.spanWatch = this.clock.subscribe(({ seconds }) => this.atSpanEnd(seconds));
+    void this.play();
   }
 
   toggle(): void {
@@ -158,6 +184,7 @@ export class Playback {
   }
 
   seek(seconds: number): void {
+    this.endSpan();
     if (this.media) this.media.currentTime = Math.max(0, seconds);
   }
 
@@ -186,6 +213,19 @@ export class Playback {
     return this.media
       ? { seconds: this.media.currentTime, playing: !this.media.paused }
       : { seconds: 0, playing: false };
+  }
+
+  private atSpanEnd(seconds: number): void {
+    const span = this.state.span;
+    if (!span || seconds < span.endS) return;
+    if (!span.loop) this.pause();
+    else if (this.media) this.media.currentTime = Math.max(0, span.startS);
+  }
+
+  private endSpan(): void {
+    this.spanWatch?.();
+    this.spanWatch = null;
+    if (this.state.span) this.set({ span: null });
   }
 
   private set(change: Partial<PlaybackState>): void {
@@ -246,6 +286,7 @@ export class Playback {
   }
 
   private paused(): void {
+    this.endSpan();
     if (!this.state.paused) this.set({ paused: true });
   }
 

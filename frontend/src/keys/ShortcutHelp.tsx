@@ -1,10 +1,22 @@
 import { Dialog, Kbd, Table } from "@radix-ui/themes";
+import type { ReactNode } from "react";
 import { shortcutsOf, type Scope } from "./shortcuts";
 
 const TITLES: Record<Scope, string> = { viewer: "Keyboard shortcuts: viewer", review: "Keyboard shortcuts: review" };
 
-/** What `?` shows: every shortcut of the scope, read from the table the app binds. */
-export function ShortcutHelp({ scope, open, onOpenChange }: { scope: Scope; open: boolean; onOpenChange: (open: boolean) => void }) {
+/** What `?` shows: every shortcut of the scope, read from the table the app binds; `children`
+ * below it (the viewer's label keys). */
+export function ShortcutHelp({
+  scope,
+  open,
+  onOpenChange,
+  children,
+}: {
+  scope: Scope;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  children?: ReactNode;
+}) {
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Content maxWidth="560px" size="2">
@@ -35,6 +47,7 @@ export function ShortcutHelp({ scope, open, onOpenChange }: { scope: Scope; open
             ))}
           </Table.Body>
         </Table.Root>
+        {children}
       </Dialog.Content>
     </Dialog.Root>
   );

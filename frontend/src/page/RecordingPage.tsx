@@ -16,6 +16,8 @@ import { Cursor } from "../audio/Cursor";
 import { Player } from "../audio/Player";
 import { usePlayback } from "../audio/usePlayback";
 import { RecordingDetection } from "../detector/RecordingDetection";
+import { useViewerKeys } from "../keys/useViewerKeys";
+import { ViewerKeysBar } from "../keys/ViewerKeys";
 import { session } from "../signin/session";
 import { limitsOf, openingView } from "../viewer/limits";
 import { clampView, type View } from "../viewer/view";
@@ -96,14 +98,19 @@ function Explorer({
   useUrlFollows(recording.id, view);
   const computed = useMemo(() => measurements.map((m) => m.key), [measurements]);
   const playback = usePlayback({ audioUrl: manifest.audio_url, urlsExpireAt: manifest.urls_expire_at, refresh: onStale });
-  const annotations = useAnnotations(
-    api,
-    recording.id,
-    () => Math.min(manifest.duration_s, playback.clock.now().seconds),
-    { reviewer: session.username(), computed },
-  );
+  const annotations = useAnnotations(api, recording.id, { reviewer: session.username(), computed });
   const [follow, setFollow] = useState(true);
   const [showProposals, setShowProposals] = useState(true);
+  const keys = useViewerKeys({
+    api,
+    projectId: recording.project_id,
+    annotations,
+    playback,
+    durationS: manifest.duration_s,
+    view,
+    onViewChange: setView,
+    showProposals,
+  });
   return (
     <>
       <header className="recording-header">
@@ -140,6 +147,7 @@ function Explorer({
           Show proposals
         </label>
         <RecordingDetection api={api} recording={recording} onDone={annotations.reload} />
+        <ViewerKeysBar keys={keys} api={api} projectId={recording.project_id} selectedId={annotations.selectedId} />
       </div>
       <div className="workspace">
       {/* The spectrogram framed dark: its colours read truer there, and so do the boxes'. */}
@@ -160,6 +168,7 @@ function Explorer({
           onSeek={(seconds) => playback.seek(seconds)}
           onPlayBox={(box) => playback.seek(box.start_s)}
           showProposals={showProposals}
+          drawMode={keys.drawMode}
         />
         <Cursor
           view={view}

@@ -6,6 +6,7 @@ import type { Project, Recording } from "../api/types";
 import type { DetectorSettings, PipelineTimings } from "../config";
 import { DetectorOutput } from "../detector-output/DetectorOutput";
 import { DetectorPresets } from "../detector/DetectorPresets";
+import { LabelKeysButton } from "../keys/LabelKeys";
 import { Uploads } from "../upload/Uploads";
 import { ListingControls } from "./ListingControls";
 import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
@@ -165,6 +166,7 @@ export function Recordings({
         }}
       />
       {choice.projectId !== null && <ProjectExport api={api} projectId={choice.projectId} />}
+      {choice.projectId !== null && <LabelKeysButton api={api} projectId={choice.projectId} />}
       {choice.projectId !== null && presetsOf !== choice.projectId && (
         <Button size="1" variant="soft" className="open-presets" onClick={() => setPresetsOf(choice.projectId)}>
           <Radar size={14} aria-hidden="true" />
