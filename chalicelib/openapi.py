@@ -1179,7 +1179,24 @@ def _review_schemas() -> dict:
                             "accepted": count,
                             "rejected": count,
                             "threshold": _nullable(fraction),
-                            "rows": {"type": "array", "items": {"type": "object"}},
+                            "rows": {
+                                "type": "array",
+                                "description": "one a threshold, 0.10 to 0.95: the boxes "
+                                "scoring at least it, their reviews, and the precision those "
+                                "estimate with its 95 % Wilson interval (null: none reviewed)",
+                                "items": _object(
+                                    {
+                                        "threshold": fraction,
+                                        "boxes": count,
+                                        "reviewed": count,
+                                        "accepted": count,
+                                        "rejected": count,
+                                        "precision": _nullable(fraction),
+                                        "low": _nullable(fraction),
+                                        "high": _nullable(fraction),
+                                    }
+                                ),
+                            },
                         },
                         more=True,
                     ),

@@ -1,7 +1,7 @@
 import { ApiError, ConflictError, type DownloadedFile, type ExportFormat, type ImportFormat } from "../api/client";
 import type { MeasurementsAnswer } from "../api/types";
 import type { Annotation, AnnotationChanges, AnnotationSet } from "../api/types";
-import type { ReviewFilter } from "../precision/shapes";
+import type { ReviewFilter } from "../api/types";
 import type { AnnotationsApi } from "./store";
 
 type Patch = { version: number; upsert: Annotation[]; delete: string[] };

@@ -1,7 +1,7 @@
 import type { ApiClient, DownloadedFile, ExportFormat, ImportFormat } from "../api/client";
 import type { MeasurementsAnswer } from "../api/types";
 import type { Annotation, AnnotationSet } from "../api/types";
-import type { ReviewFilter } from "../precision/shapes";
+import type { ReviewFilter } from "../api/types";
 import { Autosave, type SaveState, statusText } from "./autosave";
 import { byStart, sameBox } from "./box";
 import { applyEdits, type Edit, History } from "./history";

@@ -15,8 +15,6 @@ import type {
   RecordingPage,
   Status,
   UploadProgress,
-} from "./types";
-import type {
   AcceptRequest,
   Accepted,
   PrecisionQuery,
@@ -24,7 +22,7 @@ import type {
   ProjectExportFormat,
   ReviewFilter,
   Undone,
-} from "../precision/shapes";
+} from "./types";
 
 /** An answer the API refused: its status and the server's own sentence. */
 export class ApiError extends Error {

@@ -3053,7 +3053,17 @@ export interface components {
                 accepted: number;
                 rejected: number;
                 threshold: number | null;
-                rows: Record<string, never>[];
+                /** @description one a threshold, 0.10 to 0.95: the boxes scoring at least it, their reviews, and the precision those estimate with its 95 % Wilson interval (null: none reviewed) */
+                rows: {
+                    threshold: number;
+                    boxes: number;
+                    reviewed: number;
+                    accepted: number;
+                    rejected: number;
+                    precision: number | null;
+                    low: number | null;
+                    high: number | null;
+                }[];
             }[];
         };
         SpectrogramStatus: {

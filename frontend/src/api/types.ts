@@ -59,3 +59,21 @@ export type Project = Schemas["Project"];
 export type DetectorOutputImport = Schemas["DetectorOutputImport"];
 /** A project's band-limited energy detector settings (chalicelib/detector_presets.py). */
 export type DetectorPreset = Schemas["DetectorPreset"];
+
+/** Precision by confidence per label (GET /projects/{id}/precision; docs/review.md). */
+export type PrecisionTable = Schemas["Precision"];
+export type LabelPrecision = PrecisionTable["labels"][number];
+/** Precision over the label's boxes scoring at least `threshold`. */
+export type ThresholdRow = LabelPrecision["rows"][number];
+type PrecisionParams = NonNullable<paths["/projects/{project_id}/precision"]["get"]["parameters"]["query"]>;
+/** Which boxes precision is estimated from, and for which target; `format` is the client's. */
+export type PrecisionQuery = Omit<PrecisionParams, "format">;
+/** Every unreviewed box of a label at or above a confidence, accepted in one action. */
+export type AcceptRequest = Schemas["AcceptAbove"];
+export type Accepted = Schemas["Accepted"];
+export type Undone = Answer<paths["/projects/{project_id}/reviews/accept/undo"]["post"], 200>;
+type ProjectExportParams = paths["/projects/{project_id}/annotations/export"]["get"]["parameters"]["query"];
+/** The project export's formats (Audacity's labels hold one recording only). */
+export type ProjectExportFormat = ProjectExportParams["format"];
+/** `accepted`: only boxes a reviewer accepted; absent: every box. */
+export type ReviewFilter = NonNullable<ProjectExportParams["review"]>;

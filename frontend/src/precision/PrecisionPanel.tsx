@@ -5,7 +5,7 @@ import { saveFile } from "../api/download";
 import { BulkAccept } from "./bulkAccept";
 import { CHART_BOX, chartGeometry, chartName, thresholdText } from "./chart";
 import "./precision.css";
-import type { LabelPrecision, PrecisionTable } from "./shapes";
+import type { LabelPrecision, PrecisionTable } from "../api/types";
 import { type AcceptOffer, acceptOffer, intervalText, isChosen, offerText, parseTarget, ratioText } from "./table";
 
 export type PrecisionApi = Pick<ApiClient, "getPrecision" | "precisionCsv" | "acceptAbove" | "undoAccept">;

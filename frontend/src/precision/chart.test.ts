@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type ChartBox, chartGeometry, chartName } from "./chart";
-import type { LabelPrecision, ThresholdRow } from "./shapes";
+import type { LabelPrecision, ThresholdRow } from "../api/types";
 
 // A plot 100 px wide from x = 0 and 100 px tall from y = 0: thresholds 0 … 1 map to 0 … 100 px.
 const BOX: ChartBox = { widthPx: 100, heightPx: 100, leftPx: 0, bottomPx: 0, edgePx: 0 };

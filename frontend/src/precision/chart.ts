@@ -1,4 +1,4 @@
-import type { LabelPrecision, ThresholdRow } from "./shapes";
+import type { LabelPrecision, ThresholdRow } from "../api/types";
 
 /** The chart's size in CSS px, and the room kept for the axes' numbers. */
 export interface ChartBox {

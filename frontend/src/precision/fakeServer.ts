@@ -1,6 +1,6 @@
 import type { DownloadedFile } from "../api/client";
 import type { PrecisionApi } from "./PrecisionPanel";
-import type { Accepted, AcceptRequest, LabelPrecision, PrecisionQuery, PrecisionTable, Undone } from "./shapes";
+import type { Accepted, AcceptRequest, LabelPrecision, PrecisionQuery, PrecisionTable, Undone } from "../api/types";
 
 /** A box as the precision routes see it. */
 export interface ScoredBox {

@@ -1,5 +1,5 @@
 import { thresholdText } from "./chart";
-import type { LabelPrecision, ThresholdRow } from "./shapes";
+import type { LabelPrecision, ThresholdRow } from "../api/types";
 
 /** What one click may accept: the label's unreviewed boxes at or above its chosen threshold. */
 export interface AcceptOffer {

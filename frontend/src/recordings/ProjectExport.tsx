@@ -2,7 +2,7 @@ import { Button, Checkbox, Flex, Select, Text } from "@radix-ui/themes";
 import { useState } from "react";
 import type { ApiClient } from "../api/client";
 import { saveFile } from "../api/download";
-import type { ProjectExportFormat } from "../precision/shapes";
+import type { ProjectExportFormat } from "../api/types";
 
 export type ProjectExportApi = Pick<ApiClient, "exportProjectAnnotations">;
 
