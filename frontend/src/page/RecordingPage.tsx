@@ -18,7 +18,7 @@ import { limitsOf, openingView } from "../viewer/limits";
 import { clampView, type View } from "../viewer/view";
 import { Viewer } from "../viewer/Viewer";
 import { centredOn } from "./jump";
-import { writePlace, type Place } from "./link";
+import { writePlace, writeReviewPlace, type Place } from "./link";
 import { useSpectrogram } from "./useSpectrogram";
 
 /** The plot's height in CSS px: the tiles' own 400 rows, one to one. */
@@ -128,6 +128,7 @@ function Explorer({
           Show proposals
         </label>
         <RecordingDetection api={api} recording={recording} onDone={annotations.reload} />
+        <a href={writeReviewPlace({ projectId: recording.project_id ?? null, recordingId: recording.id, filters: {} })}>Review</a>
       </div>
       <Viewer
         key={recording.id}

@@ -6,6 +6,7 @@ import { DetectorOutput } from "../detector-output/DetectorOutput";
 import { DetectorPresets } from "../detector/DetectorPresets";
 import { Uploads } from "../upload/Uploads";
 import { ListingControls } from "./ListingControls";
+import { writeReviewPlace } from "../page/link";
 import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
 import { changed, nextPollDelay } from "./poll";
 import { everyProject } from "./projects";
@@ -161,6 +162,11 @@ export function Recordings({
           setPages([]);
         }}
       />
+      {choice.projectId !== null && (
+        <a className="open-review" href={writeReviewPlace({ projectId: choice.projectId, recordingId: null, filters: {} })}>
+          Review
+        </a>
+      )}
       {choice.projectId !== null && presetsOf !== choice.projectId && (
         <button type="button" className="open-presets" onClick={() => setPresetsOf(choice.projectId)}>
           Detector presets

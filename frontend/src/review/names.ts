@@ -1,0 +1,19 @@
+import type { ReviewNames } from "./shapes";
+
+/**
+ * /config.json's `review` (chalicelib/review_names.py via chalicelib/ui_config.py), checked;
+ * null from a server without the review queue, whose page then offers no review.
+ */
+export function parseReviewNames(raw: unknown): ReviewNames | null {
+  if (raw === undefined) return null;
+  const given = (raw ?? {}) as Record<string, unknown>;
+  const defaults = (given.defaults ?? {}) as Record<string, unknown>;
+  const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === "string");
+  const numbers = ["limit", "maxLimit", "perStratum", "bins", "seed"].every((key) => typeof defaults[key] === "number");
+  if (!strings(given.orders) || !strings(given.states) || !strings(given.sourceKinds) || !numbers || typeof given.maxDecisions !== "number") {
+    throw new Error(
+      `/config.json's review needs orders, states, sourceKinds (lists of names), defaults (limit, maxLimit, perStratum, bins, seed) and maxDecisions: ${JSON.stringify(raw).slice(0, 160)}`,
+    );
+  }
+  return given as unknown as ReviewNames;
+}
