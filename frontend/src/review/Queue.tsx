@@ -12,7 +12,7 @@ import { clipView } from "./clip";
 import type { ClipTiles } from "./clipTiles";
 import { boxKey, type Choice, decide, type Locals, refused, reviewedNow, shownVerdict, type Step, undo, withUnsent } from "./decisions";
 import type { Choices } from "./FilterBar";
-import { type GridFit, moveFocus } from "./grid";
+import { type GridFit, moveFocus, nextClip } from "./grid";
 import type { Outbox } from "./outbox";
 import type { ReviewApi, Scope } from "./queue";
 import { Relabel } from "./Relabel";
@@ -133,8 +133,9 @@ export function Queue(props: QueueProps) {
 
   const advance = useCallback(() => {
     const now = latest.current;
-    if (now.focus + 1 < now.items.length) setFocus(now.focus + 1);
-    else if (now.pages[now.at + 1]) goToPage(now.at + 1, 0);
+    const next = nextClip(now.focus, now.items.length, now.pages[now.at + 1] !== undefined);
+    if (next.page) goToPage(now.at + 1, next.index);
+    else setFocus(next.index);
   }, [goToPage]);
 
   const choose = useCallback(

@@ -14,25 +14,27 @@ export const FEWEST_CLIPS = 12;
 export const MOST_CLIPS = 24;
 /** A clip smaller than this (CSS px, caption included) hides the call's shape. */
 export const SMALLEST_CLIP = { widthPx: 200, heightPx: 150 };
+/** The clip's best shape, width over height (caption included): a call reads along time. */
+const BEST_ASPECT = 1.6;
 
 /**
  * The most clips (12–24) that fit `widthPx` × `heightPx` at least {@link SMALLEST_CLIP} each;
- * of equal counts, the layout with the larger clips. Too small a space still gets 12 clips, in
+ * of equal counts, the layout whose clips are nearest the best shape. Too small a space still gets 12 clips, in
  * as many columns as fit (the page then scrolls).
  */
 export function fitGrid(widthPx: number, heightPx: number): GridFit {
   const fitsColumns = Math.max(1, Math.floor(widthPx / SMALLEST_CLIP.widthPx));
   let best: GridFit | null = null;
-  let bestArea = 0;
+  let bestMisfit = Infinity;
   for (let columns = 1; columns <= Math.min(fitsColumns, MOST_CLIPS); columns++) {
     const fitsRows = Math.floor(heightPx / SMALLEST_CLIP.heightPx);
     const rows = Math.min(fitsRows, Math.floor(MOST_CLIPS / columns));
     const pageSize = columns * rows;
     if (pageSize < FEWEST_CLIPS) continue;
-    const area = (widthPx / columns) * (heightPx / rows);
-    if (!best || pageSize > best.pageSize || (pageSize === best.pageSize && area > bestArea)) {
+    const misfit = Math.abs(Math.log(widthPx / columns / (heightPx / rows) / BEST_ASPECT));
+    if (!best || pageSize > best.pageSize || (pageSize === best.pageSize && misfit < bestMisfit)) {
       best = { columns, rows, pageSize };
-      bestArea = area;
+      bestMisfit = misfit;
     }
   }
   if (best) return best;
@@ -50,4 +52,13 @@ export function moveFocus(index: number, move: Move, columns: number, count: num
   const step = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -columns, ArrowDown: columns }[move];
   const next = index + step;
   return next >= 0 && next < count ? next : index;
+}
+
+/**
+ * Where focus goes after a decision or a skip on clip `index` of a page of `count`: the next
+ * clip, or the next page's first when this page is done (and there is one); else it stays.
+ */
+export function nextClip(index: number, count: number, hasNextPage: boolean): { page: 0 | 1; index: number } {
+  if (index + 1 < count) return { page: 0, index: index + 1 };
+  return hasNextPage ? { page: 1, index: 0 } : { page: 0, index };
 }
