@@ -139,7 +139,8 @@ try {
   await page.keyboard.press("a");
   await reviewed(3, WRENS);
   await saved();
-  check((await hook("pending")) === 0 && (await hook("saved")) >= 5, "the test hook does not count the decisions saved");
+  // Five decisions on three boxes; a box's decisions still waiting go as its last one.
+  check((await hook("pending")) === 0 && (await hook("saved")) >= 3, "the test hook does not count the decisions saved");
 
   // ? shows the review's keys, from the table the page binds.
   await page.keyboard.press("?");

@@ -43,10 +43,10 @@ export function Clip(props: ClipProps) {
   const state = stateWord(verdict);
   const label = verdict.label || "unlabelled";
   return (
-    <figure
+    <div
       className={`review-clip ${state}${focused ? " focused" : ""}`}
       role="img"
-      aria-label={`Clip ${props.number} of ${props.pageSize}: ${label}, ${confidenceWord(item.confidence)}, ${state}`}
+      aria-label={`Clip ${props.number} of ${props.pageSize}: ${label}, ${confidenceWord(item.confidence)}, ${state}${props.error ? `, not saved: ${props.error}` : ""}`}
       aria-current={focused ? "true" : undefined}
       data-state={state}
       data-drawn={drawn ? "true" : "false"}
@@ -55,7 +55,7 @@ export function Clip(props: ClipProps) {
       style={{ width: widthPx }}
     >
       <canvas ref={canvas} style={{ width: widthPx, height: heightPx }} />
-      <figcaption>
+      <div className="review-clip-caption">
         <span className="review-clip-label">{label}</span>
         {verdict.label !== item.label && <span className="review-clip-before"> (was {item.label || "unlabelled"})</span>}
         <span className="review-clip-confidence">{confidenceWord(item.confidence)}</span>
@@ -64,8 +64,8 @@ export function Clip(props: ClipProps) {
           {item.filename} {item.start_s.toFixed(1)}–{item.end_s.toFixed(1)} s
         </span>
         {props.error && <span className="review-clip-error">Not saved: {props.error}</span>}
-      </figcaption>
-    </figure>
+      </div>
+    </div>
   );
 }
 

@@ -51,7 +51,7 @@ export function FilterBar({
       <Field id={`${id}-label`} name="Label">
         <Select.Root size="1" value={filters.label ?? ANY} onValueChange={(v) => set({ label: v === ANY ? undefined : v })}>
           <Select.Trigger id={`${id}-label`} />
-          <Select.Content>
+          <Select.Content onCloseAutoFocus={keepKeysForClips}>
             <Select.Item value={ANY}>Any label</Select.Item>
             {labels.map((label) => (
               <Select.Item key={label} value={label}>
@@ -64,7 +64,7 @@ export function FilterBar({
       <Field id={`${id}-source`} name="Source">
         <Select.Root size="1" value={filters.source ?? ANY} onValueChange={(v) => set({ source: v === ANY ? undefined : v })}>
           <Select.Trigger id={`${id}-source`} />
-          <Select.Content>
+          <Select.Content onCloseAutoFocus={keepKeysForClips}>
             <Select.Item value={ANY}>Any source</Select.Item>
             {[...names.sourceKinds, ...exactSources].map((source) => (
               <Select.Item key={source} value={source}>
@@ -77,7 +77,7 @@ export function FilterBar({
       <Field id={`${id}-state`} name="Review state">
         <Select.Root size="1" value={filters.state ?? "all"} onValueChange={(v) => set({ state: v === "all" ? undefined : v })}>
           <Select.Trigger id={`${id}-state`} />
-          <Select.Content>
+          <Select.Content onCloseAutoFocus={keepKeysForClips}>
             {names.states.map((state) => (
               <Select.Item key={state} value={state}>
                 {STATE_WORDS[state] ?? state}
@@ -102,7 +102,7 @@ export function FilterBar({
           onValueChange={(v) => set({ order: v === names.orders[0] ? undefined : v })}
         >
           <Select.Trigger id={`${id}-order`} />
-          <Select.Content>
+          <Select.Content onCloseAutoFocus={keepKeysForClips}>
             {names.orders.map((order) => (
               <Select.Item key={order} value={order}>
                 {ORDER_WORDS[order] ?? order}
@@ -124,6 +124,15 @@ export function FilterBar({
       )}
     </Flex>
   );
+}
+
+/**
+ * A chosen filter leaves focus on the page rather than on its select, so the review's keys
+ * (a, r, …) go to the clips at once instead of the select's own type-ahead.
+ */
+function keepKeysForClips(event: Event) {
+  event.preventDefault();
+  (document.activeElement as HTMLElement | null)?.blur();
 }
 
 function Field({ id, name, children }: { id: string; name: string; children: React.ReactNode }) {

@@ -12,8 +12,9 @@ import { type ReviewApi, reviewApi, type Scope } from "./queue";
 import type { ReviewItem, ReviewNames } from "./shapes";
 import "./review.css";
 
-/** Room the page keeps above the grid (header, filters, progress) and beside it, CSS px. */
-const CHROME_PX = { width: 48, height: 230 };
+/** Room above the grid inside its section (the progress line), and below it, CSS px. */
+const ABOVE_GRID_PX = 48;
+const BELOW_GRID_PX = 16;
 /** Under each clip: label, confidence, state and where the box is. */
 const CAPTION_PX = 58;
 const GAP_PX = 8;
@@ -52,8 +53,11 @@ function Review({ api, names, place }: { api: ApiClient; names: ReviewNames; pla
       }, sharedDecoder()),
   );
   useEffect(() => () => tiles.stop(), [tiles]);
-  const size = useWindowSize();
-  const layout = useMemo(() => clipLayout(size.width, size.height, names.defaults.maxLimit), [size, names.defaults.maxLimit]);
+  const [room, measure] = useRoom();
+  const layout = useMemo(
+    () => clipLayout(room.width, room.height - ABOVE_GRID_PX - BELOW_GRID_PX, names.defaults.maxLimit),
+    [room, names.defaults.maxLimit],
+  );
 
   // The URL follows the filters, so a reload or a link opens the same queue.
   useEffect(() => {
@@ -83,7 +87,7 @@ function Review({ api, names, place }: { api: ApiClient; names: ReviewNames; pla
       </Flex>
       <FilterBar names={names} filters={filters} choices={choices} onChange={setFilters} />
       <div className="review-layout">
-        <section className="review-queue" aria-label="Clips">
+        <section className="review-queue" aria-label="Clips" ref={measure}>
           <Queue
             key={`${JSON.stringify(filters)} ${layout.grid.pageSize}`}
             api={review}
@@ -120,28 +124,41 @@ function useOutbox(send: ReviewApi["decide"], maxDecisions: number): Outbox {
   return outbox;
 }
 
-function useWindowSize(): { width: number; height: number } {
-  const [size, setSize] = useState({ width: window.innerWidth, height: window.innerHeight });
+/**
+ * The room the clips have: the section's width, and the window's height below its top. Measured
+ * again once a resize stops, since each new fit reads the queue again.
+ */
+function useRoom(): [{ width: number; height: number }, (section: HTMLElement | null) => void] {
+  const [room, setRoom] = useState({ width: window.innerWidth, height: window.innerHeight });
+  const [section, measure] = useState<HTMLElement | null>(null);
   useEffect(() => {
+    if (!section) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    // Fitted again once the resizing stops: each new fit reads the page again.
-    const resized = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => setSize({ width: window.innerWidth, height: window.innerHeight }), 300);
+    const read = () => {
+      const box = section.getBoundingClientRect();
+      setRoom((now) => {
+        const next = { width: Math.floor(box.width), height: Math.floor(window.innerHeight - box.top - window.scrollY) };
+        return next.width === now.width && next.height === now.height ? now : next;
+      });
     };
-    window.addEventListener("resize", resized);
+    read();
+    const observer = new ResizeObserver(() => {
+      clearTimeout(timer);
+      timer = setTimeout(read, 300);
+    });
+    observer.observe(section);
     return () => {
       clearTimeout(timer);
-      window.removeEventListener("resize", resized);
+      observer.disconnect();
     };
-  }, []);
-  return size;
+  }, [section]);
+  return [room, measure];
 }
 
-/** The grid for a window this size: how many clips, and each one's plot size. */
-export function clipLayout(windowWidth: number, windowHeight: number, maxLimit: number) {
-  const width = Math.max(windowWidth - CHROME_PX.width, 200);
-  const height = Math.max(windowHeight - CHROME_PX.height, 300);
+/** The grid for this much room: how many clips, and each one's plot size. */
+function clipLayout(roomWidth: number, roomHeight: number, maxLimit: number) {
+  const width = Math.max(roomWidth, 200);
+  const height = Math.max(roomHeight, 300);
   const fitted = fitGrid(width, height);
   const grid = { ...fitted, pageSize: Math.min(fitted.pageSize, maxLimit) };
   const clipWidth = Math.floor((width - GAP_PX * (grid.columns - 1)) / grid.columns);
