@@ -92,6 +92,38 @@ try {
   await checkAccessibility(page, "review queue");
   await shot("queue");
 
+  // PageDown shows the next page (read ahead by the server's cursor) when 18 do not fit; PageUp comes back.
+  await page.keyboard.press("PageDown");
+  if (pageSize < 18) {
+    await page.getByText(`Page 2, clips ${pageSize + 1}–18`).waitFor();
+    await drawn();
+    check((await clips.count()) === 18 - pageSize, `the second page shows ${await clips.count()} clips`);
+    await page.keyboard.press("PageUp");
+    await page.getByText(`Page 1, clips 1–${pageSize}`).waitFor();
+  }
+  check((await clips.count()) === Math.min(18, pageSize), "PageUp did not come back to the first page");
+
+  // z: the focused clip alone, large, for a close call; z again: the grid.
+  const gridWidth = (await clip(1).boundingBox()).width;
+  await page.keyboard.press("z");
+  await page.waitForFunction(() => document.querySelectorAll("[data-clip]").length === 1);
+  await drawn();
+  check((await clip(1).boundingBox()).width > 2 * gridWidth, "one-clip mode does not show the clip large");
+  await shot("one-clip");
+  await page.keyboard.press("z");
+  await page.waitForFunction((n) => document.querySelectorAll("[data-clip]").length === n, Math.min(18, pageSize));
+
+  // Space plays the focused clip's time span and stops at its end.
+  const [, startS, endS] = /(\d+\.\d)–(\d+\.\d) s/.exec(await focusedClip().textContent()).map(Number);
+  await page.keyboard.press(" ");
+  await page.waitForFunction(() => {
+    const audio = document.querySelector("audio");
+    return audio && !audio.paused && audio.currentTime > 0;
+  });
+  await page.waitForFunction(() => document.querySelector("audio").paused, null, { timeout: 10_000 });
+  const stoppedAt = await page.evaluate(() => document.querySelector("audio").currentTime);
+  check(stoppedAt >= endS && stoppedAt < endS + 0.5, `the clip ${startS}–${endS} s stopped playing at ${stoppedAt} s`);
+
   // One label, the stratified sample: the sample holds every Wren (one a bin), its order stable.
   await choose("Label", WREN);
   await reviewed(0, WRENS);
@@ -146,6 +178,8 @@ try {
   await page.keyboard.press("?");
   const help = page.getByRole("dialog", { name: "Keyboard shortcuts: review" });
   await help.getByText("Accept the clip's box").waitFor();
+  // Checked once the dialog has faded in: half-way, its text is paler than it will be.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
   await checkAccessibility(page, "review shortcuts");
   await shot("help");
   await page.keyboard.press("Escape");

@@ -334,7 +334,7 @@ export function Queue(props: QueueProps) {
           onCancel={() => setRelabeling(false)}
         />
       )}
-      <audio ref={attachAudio} preload="none" />
+      <audio ref={attachAudio} preload="metadata" />
       <ShortcutHelp scope="review" open={help} onOpenChange={setHelp} />
     </>
   );
