@@ -36,7 +36,8 @@ SITES.forEach((site, s) => {
 const WRENS = 9;
 
 const browser = await launch();
-const { page, problems } = await openPage(browser);
+// A window where 18 clips do not fit one page: paging is part of the flow.
+const { page, problems } = await openPage(browser, { viewport: { width: 1280, height: 720 } });
 let step = 0;
 const shot = (name) => page.screenshot({ path: join(artifacts, `review-${String(step++).padStart(2, "0")}-${name}.png`) });
 const check = (ok, message) => {
@@ -92,16 +93,16 @@ try {
   await checkAccessibility(page, "review queue");
   await shot("queue");
 
-  // PageDown shows the next page (read ahead by the server's cursor) when 18 do not fit; PageUp comes back.
+  // PageDown shows the next page (read ahead by the server's cursor); PageUp comes back.
+  check(pageSize < 18, `all 18 clips fit one page of ${pageSize}: the window is too large to test paging`);
   await page.keyboard.press("PageDown");
-  if (pageSize < 18) {
-    await page.getByText(`Page 2, clips ${pageSize + 1}–18`).waitFor();
-    await drawn();
-    check((await clips.count()) === 18 - pageSize, `the second page shows ${await clips.count()} clips`);
-    await page.keyboard.press("PageUp");
-    await page.getByText(`Page 1, clips 1–${pageSize}`).waitFor();
-  }
-  check((await clips.count()) === Math.min(18, pageSize), "PageUp did not come back to the first page");
+  await page.getByText(`Page 2, clips ${pageSize + 1}–18`).waitFor();
+  await drawn();
+  check((await clips.count()) === 18 - pageSize, `the second page shows ${await clips.count()} clips`);
+  await shot("second-page");
+  await page.keyboard.press("PageUp");
+  await page.getByText(`Page 1, clips 1–${pageSize}`).waitFor();
+  check((await clips.count()) === pageSize, "PageUp did not come back to the first page");
 
   // z: the focused clip alone, large, for a close call; z again: the grid.
   const gridWidth = (await clip(1).boundingBox()).width;

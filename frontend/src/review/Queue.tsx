@@ -10,7 +10,7 @@ import { ClipAudio } from "./clipAudio";
 import { Clip } from "./Clip";
 import { clipView } from "./clip";
 import type { ClipTiles } from "./clipTiles";
-import { boxKey, type Choice, decide, type Locals, refused, reviewedNow, shownVerdict, type Step, undo, withUnsent } from "./decisions";
+import { boxKey, type Choice, decide, type Locals, refused, reviewedNow, shownVerdict, type Step, undo, withDecided } from "./decisions";
 import type { Choices } from "./FilterBar";
 import { type GridFit, moveFocus, nextClip } from "./grid";
 import type { Outbox } from "./outbox";
@@ -79,7 +79,7 @@ export function Queue(props: QueueProps) {
             if (answer.next_cursor && next.length === i + 1) next.push({ cursor: answer.next_cursor });
             return next;
           });
-          setLocals((now) => withUnsent(now, answer.items, outbox.unsent()));
+          setLocals((now) => withDecided(now, answer.items, outbox.decided()));
         },
         (failure: unknown) => {
           if (stopped) return;
@@ -285,10 +285,10 @@ export function Queue(props: QueueProps) {
           Page {at + 1}
           {page?.answer && page.answer.items.length > 0 && `, clips ${at * grid.pageSize + 1}–${at * grid.pageSize + items.length}`}
         </Text>
-        <Button size="1" variant="soft" disabled={at === 0} onClick={() => goToPage(at - 1, 0)}>
+        <Button size="1" variant="soft" color="gray" highContrast disabled={at === 0} onClick={() => goToPage(at - 1, 0)}>
           Previous page
         </Button>
-        <Button size="1" variant="soft" disabled={!pages[at + 1]} onClick={() => goToPage(at + 1, 0)}>
+        <Button size="1" variant="soft" color="gray" highContrast disabled={!pages[at + 1]} onClick={() => goToPage(at + 1, 0)}>
           Next page
         </Button>
         <Button size="1" variant="ghost" onClick={() => setHelp(true)}>

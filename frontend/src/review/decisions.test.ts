@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide, type Locals, refused, reviewedNow, shownVerdict, undo, withUnsent } from "./decisions";
+import { decide, type Locals, refused, reviewedNow, shownVerdict, undo, withDecided } from "./decisions";
 import { FakeReviewServer, item } from "./fakeServer";
 
 describe("decisions shown before the server has them", () => {
@@ -50,7 +50,7 @@ describe("decisions shown before the server has them", () => {
   });
 
   it("lays decisions a closed page left unsent on the boxes they are about", () => {
-    const locals = withUnsent(none, [item("a"), item("b")], [
+    const locals = withDecided(none, [item("a"), item("b")], [
       { recording_id: "r1", annotation_id: "b", state: "accepted" },
       { recording_id: "r1", annotation_id: "b", state: "rejected", label: "Robin" },
     ]);

@@ -83,14 +83,14 @@ export function refused(locals: Locals, key: string, error: string): Map<string,
 }
 
 /**
- * Decisions an earlier page load left unsent, laid on the boxes they are about as the queue
- * brings them: the clips show them although the server does not have them yet.
+ * Decisions the queue's answer may not show yet (left unsent by an earlier page load, or on
+ * their way when the page was read), laid on the boxes they are about as the queue brings them.
  */
-export function withUnsent(locals: Locals, items: readonly ReviewItem[], unsent: readonly Decision[]): Map<string, Local> {
+export function withDecided(locals: Locals, items: readonly ReviewItem[], decided: readonly Decision[]): Map<string, Local> {
   let next = new Map(locals);
   for (const item of items) {
     if (next.has(boxKey(item))) continue;
-    const decision = unsent.filter((d) => d.recording_id === item.recording_id && d.annotation_id === item.annotation_id).at(-1);
+    const decision = decided.filter((d) => d.recording_id === item.recording_id && d.annotation_id === item.annotation_id).at(-1);
     if (decision) next = withVerdict(next, item, { state: decision.state, label: decision.label ?? item.label });
   }
   return next;

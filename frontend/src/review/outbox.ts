@@ -41,6 +41,7 @@ const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 15_000;
 
 const sameBox = (a: Decision, b: Decision) => a.recording_id === b.recording_id && a.annotation_id === b.annotation_id;
+const boxOf = (d: Pick<Decision, "recording_id" | "annotation_id">) => `${d.recording_id}/${d.annotation_id}`;
 
 /** A refusal that sending again cannot change (a bad body, a route that is not there). */
 function refusedForGood(failure: unknown): failure is ApiError {
@@ -55,9 +56,12 @@ export class Outbox {
   private state: OutboxState;
   private readonly listeners = new Set<() => void>();
   private readonly answered = new Set<(result: DecisionResult) => void>();
+  /** The last decision on each box since the page loaded (or left by the last load), unless refused. */
+  private readonly latest = new Map<string, Decision>();
 
   constructor(private readonly options: OutboxOptions) {
     this.waiting = readKept(options.storage);
+    for (const decision of this.waiting) this.latest.set(boxOf(decision), decision);
     this.state = { pending: this.waiting.length, saved: 0, problem: null };
     // What an earlier page load left unsent goes now.
     if (this.waiting.length) this.schedule(0);
@@ -65,6 +69,7 @@ export class Outbox {
 
   /** Keep the decision and send it soon; an unsent earlier decision on the same box gives way. */
   add(decision: Decision): void {
+    this.latest.set(boxOf(decision), decision);
     this.waiting = [...this.waiting.filter((d) => !sameBox(d, decision)), decision];
     this.changed();
     if (this.waiting.length >= this.batchSize()) this.schedule(0);
@@ -74,6 +79,14 @@ export class Outbox {
   /** Every decision not yet acknowledged, oldest first. */
   unsent(): Decision[] {
     return [...this.sending, ...this.waiting];
+  }
+
+  /**
+   * The last decision on each box made since the page loaded or left by the last load, sent or
+   * not (but not refused): a queue page read while one was on its way may not show it yet.
+   */
+  decided(): Decision[] {
+    return [...this.latest.values()];
   }
 
   /** Send what waits now (the page is being hidden, say). */
@@ -151,7 +164,12 @@ export class Outbox {
   private acknowledge(batch: Decision[], results: DecisionResult[]): void {
     this.state = { ...this.state, saved: this.state.saved + batch.length, problem: null };
     this.changed();
-    for (const result of results) for (const listener of [...this.answered]) listener(result);
+    for (const result of results) {
+      if (!result.ok && this.latest.get(boxOf(result)) && !this.unsent().some((d) => boxOf(d) === boxOf(result))) {
+        this.latest.delete(boxOf(result));
+      }
+      for (const listener of [...this.answered]) listener(result);
+    }
   }
 
   private changed(): void {
