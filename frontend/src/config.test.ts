@@ -38,8 +38,9 @@ describe("parseConfig", () => {
       orders: ["confidence_desc", "sample"],
       states: ["unreviewed", "all"],
       sourceKinds: ["people", "detector"],
-      defaults: { limit: 24, maxLimit: 200, perStratum: 10, bins: 10, seed: 1 },
+      defaults: { limit: 24, maxLimit: 200, perStratum: 10, bins: 10, seed: 1, targetPrecision: 0.9 },
       maxDecisions: 500,
+      thresholds: [0.1, 0.15],
     };
     expect(parseConfig({ ...BASE, review }).review).toEqual(review);
     expect(() => parseConfig({ ...BASE, review: { ...review, orders: "sample" } })).toThrow("review needs orders");

@@ -9,10 +9,11 @@ export function parseReviewNames(raw: unknown): ReviewNames | null {
   const given = (raw ?? {}) as Record<string, unknown>;
   const defaults = (given.defaults ?? {}) as Record<string, unknown>;
   const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === "string");
-  const numbers = ["limit", "maxLimit", "perStratum", "bins", "seed"].every((key) => typeof defaults[key] === "number");
-  if (!strings(given.orders) || !strings(given.states) || !strings(given.sourceKinds) || !numbers || typeof given.maxDecisions !== "number") {
+  const numbers = ["limit", "maxLimit", "perStratum", "bins", "seed", "targetPrecision"].every((key) => typeof defaults[key] === "number");
+  const thresholds = Array.isArray(given.thresholds) && given.thresholds.every((t) => typeof t === "number");
+  if (!strings(given.orders) || !strings(given.states) || !strings(given.sourceKinds) || !numbers || typeof given.maxDecisions !== "number" || !thresholds) {
     throw new Error(
-      `/config.json's review needs orders, states, sourceKinds (lists of names), defaults (limit, maxLimit, perStratum, bins, seed) and maxDecisions: ${JSON.stringify(raw).slice(0, 160)}`,
+      `/config.json's review needs orders, states, sourceKinds (lists of names), defaults (limit, maxLimit, perStratum, bins, seed, targetPrecision), maxDecisions and thresholds: ${JSON.stringify(raw).slice(0, 160)}`,
     );
   }
   return given as unknown as ReviewNames;

@@ -61,6 +61,8 @@ export interface ReviewNames {
   orders: string[];
   states: string[];
   sourceKinds: string[];
-  defaults: { limit: number; maxLimit: number; perStratum: number; bins: number; seed: number };
+  defaults: { limit: number; maxLimit: number; perStratum: number; bins: number; seed: number; targetPrecision: number };
   maxDecisions: number;
+  /** The confidence thresholds precision is estimated at. */
+  thresholds: number[];
 }
