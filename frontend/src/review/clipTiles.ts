@@ -15,6 +15,8 @@ const TILES_PER_RECORDING = 16;
 const RECORDINGS_KEPT = 48;
 /** A failed tile reads the manifest again (its URLs may have expired), at most this often. */
 const MANIFEST_AGAIN_MS = 30_000;
+/** A manifest whose URLs expire sooner than this is read again before use. */
+const URLS_MARGIN_MS = 60_000;
 
 /** One recording's tiles, for the clips that show it. */
 export class RecordingTiles {
@@ -122,19 +124,34 @@ export class ClipTiles {
   private readonly manifests = new Map<string, Promise<Manifest>>();
   private readonly recordings = new Map<string, RecordingTiles>();
   private readonly renewedAt = new Map<string, number>();
+  private readonly expiries = new Map<string, number>();
 
   constructor(
     private readonly readManifest: (recordingId: string) => Promise<Manifest>,
     private readonly decoding: Decoder,
   ) {}
 
-  /** The recording's manifest, read the first time it is asked for. */
+  /**
+   * The recording's manifest, read the first time it is asked for, and again once its URLs
+   * are about to expire (a long review outlives them; the audio needs a live one).
+   */
   manifest(recordingId: string): Promise<Manifest> {
+    const expiresAt = this.expiries.get(recordingId);
+    if (expiresAt !== undefined && Date.now() > expiresAt - URLS_MARGIN_MS) {
+      this.manifests.delete(recordingId);
+      this.expiries.delete(recordingId);
+    }
     let manifest = this.manifests.get(recordingId);
     if (!manifest) {
       manifest = this.readManifest(recordingId);
-      // A failed read is tried again by the next clip that asks.
-      manifest.catch(() => this.manifests.delete(recordingId));
+      manifest.then(
+        (read) => {
+          this.expiries.set(recordingId, Date.parse(read.urls_expire_at));
+          this.recordings.get(recordingId)?.renew(read);
+        },
+        // A failed read is tried again by the next clip that asks.
+        () => this.manifests.delete(recordingId),
+      );
       this.manifests.set(recordingId, manifest);
     }
     return manifest;
@@ -164,7 +181,8 @@ export class ClipTiles {
     this.renewedAt.set(recordingId, performance.now());
     this.manifests.delete(recordingId);
     try {
-      this.recordings.get(recordingId)?.renew(await this.manifest(recordingId));
+      // A fresh read renews the recording's tiles (see manifest()).
+      await this.manifest(recordingId);
     } catch {
       // The clip keeps its stand-ins; the next failed tile asks again.
     }
