@@ -1,5 +1,5 @@
 import { Flex, Heading, Link, Text } from "@radix-ui/themes";
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import type { ApiClient } from "../api/client";
 import { type ReviewFilters, type ReviewPlace, writePlace, writeReviewPlace } from "../page/link";
 import { sharedDecoder } from "../viewer/Spectrogram";
@@ -55,7 +55,7 @@ function Review({ api, names, place }: { api: ApiClient; names: ReviewNames; pla
   useEffect(() => () => tiles.stop(), [tiles]);
   const [room, measure] = useRoom();
   const layout = useMemo(
-    () => clipLayout(room.width, room.height - ABOVE_GRID_PX - BELOW_GRID_PX, names.defaults.maxLimit),
+    () => room && clipLayout(room.width, room.height - ABOVE_GRID_PX - BELOW_GRID_PX, names.defaults.maxLimit),
     [room, names.defaults.maxLimit],
   );
 
@@ -65,12 +65,16 @@ function Review({ api, names, place }: { api: ApiClient; names: ReviewNames; pla
     if (search !== window.location.search) window.history.replaceState(null, "", search);
   }, [place, filters]);
 
-  const open = (item: ReviewItem) => {
-    outbox.flush();
-    const spanS = Math.max(item.end_s - item.start_s, 0.5);
-    const startS = Math.max(0, item.start_s - spanS);
-    window.location.assign(writePlace({ recordingId: item.recording_id, startS, pxPerS: window.innerWidth / (3 * spanS) }));
-  };
+  const open = useCallback(
+    (item: ReviewItem) => {
+      outbox.flush();
+      // The box in the middle third of the viewer's width.
+      const spanS = Math.max(item.end_s - item.start_s, 0.5);
+      const startS = Math.max(0, item.start_s - spanS);
+      window.location.assign(writePlace({ recordingId: item.recording_id, startS, pxPerS: window.innerWidth / (3 * spanS) }));
+    },
+    [outbox],
+  );
 
   return (
     <main className="review-page">
@@ -88,19 +92,21 @@ function Review({ api, names, place }: { api: ApiClient; names: ReviewNames; pla
       <FilterBar names={names} filters={filters} choices={choices} onChange={setFilters} />
       <div className="review-layout">
         <section className="review-queue" aria-label="Clips" ref={measure}>
-          <Queue
-            key={`${JSON.stringify(filters)} ${layout.grid.pageSize}`}
-            api={review}
-            scope={scope}
-            filters={filters}
-            grid={layout.grid}
-            clipPx={layout.clip}
-            largePx={layout.large}
-            outbox={outbox}
-            tiles={tiles}
-            onChoices={setChoices}
-            onOpen={open}
-          />
+          {layout && (
+            <Queue
+              key={`${JSON.stringify(filters)} ${layout.grid.pageSize}`}
+              api={review}
+              scope={scope}
+              filters={filters}
+              grid={layout.grid}
+              clipPx={layout.clip}
+              largePx={layout.large}
+              outbox={outbox}
+              tiles={tiles}
+              onChoices={setChoices}
+              onOpen={open}
+            />
+          )}
         </section>
         {/* The precision panel (src/precision/PrecisionPanel.tsx) goes here, beside the grid:
             the layout's second column is kept for it. */}
@@ -128,8 +134,8 @@ function useOutbox(send: ReviewApi["decide"], maxDecisions: number): Outbox {
  * The room the clips have: the section's width, and the window's height below its top. Measured
  * again once a resize stops, since each new fit reads the queue again.
  */
-function useRoom(): [{ width: number; height: number }, (section: HTMLElement | null) => void] {
-  const [room, setRoom] = useState({ width: window.innerWidth, height: window.innerHeight });
+function useRoom(): [{ width: number; height: number } | null, (section: HTMLElement | null) => void] {
+  const [room, setRoom] = useState<{ width: number; height: number } | null>(null);
   const [section, measure] = useState<HTMLElement | null>(null);
   useEffect(() => {
     if (!section) return;
@@ -138,7 +144,7 @@ function useRoom(): [{ width: number; height: number }, (section: HTMLElement | 
       const box = section.getBoundingClientRect();
       setRoom((now) => {
         const next = { width: Math.floor(box.width), height: Math.floor(window.innerHeight - box.top - window.scrollY) };
-        return next.width === now.width && next.height === now.height ? now : next;
+        return now && next.width === now.width && next.height === now.height ? now : next;
       });
     };
     read();
