@@ -56,8 +56,10 @@ export function Clip(props: ClipProps) {
     >
       <canvas ref={canvas} style={{ width: widthPx, height: heightPx }} />
       <div className="review-clip-caption">
-        <span className="review-clip-label">{label}</span>
-        {verdict.label !== item.label && <span className="review-clip-before"> (was {item.label || "unlabelled"})</span>}
+        <span className="review-clip-what" title={label}>
+          <span className="review-clip-label">{label}</span>
+          {verdict.label !== item.label && <span className="review-clip-before"> (was {item.label || "unlabelled"})</span>}
+        </span>
         <span className="review-clip-confidence">{confidenceWord(item.confidence)}</span>
         <span className="review-clip-state">{state}</span>
         <span className="review-clip-where">
