@@ -3,9 +3,10 @@ import { AudioLines, LogOut } from "lucide-react";
 import { useMemo, useState } from "react";
 import { ApiClient } from "./api/client";
 import type { Config } from "./config";
-import { readPlace } from "./page/link";
+import { readPlace, readReviewPlace } from "./page/link";
 import { RecordingPage } from "./page/RecordingPage";
 import { Recordings } from "./recordings/Recordings";
+import { ReviewPage } from "./review/ReviewPage";
 import { SignIn } from "./signin/SignIn";
 import { signInMethod } from "./signin/methods";
 import { session } from "./signin/session";
@@ -27,6 +28,7 @@ export function App({ config }: { config: Config }) {
   const method = useMemo(() => signInMethod(config.auth, api), [config.auth, api]);
 
   // Links are plain page loads (`?recording=…`): the session survives them.
+  const reviewPlace = readReviewPlace(window.location.search);
   const place = readPlace(window.location.search);
 
   if (!token) {
@@ -61,7 +63,9 @@ export function App({ config }: { config: Config }) {
           Sign out
         </Button>
       </header>
-      {place ? (
+      {reviewPlace ? (
+        <ReviewPage api={api} names={config.review} place={reviewPlace} />
+      ) : place ? (
         <RecordingPage api={api} place={place} measurements={config.measurements} />
       ) : (
         <Recordings

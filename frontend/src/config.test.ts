@@ -24,12 +24,26 @@ describe("parseConfig", () => {
       auth: { kind: "local" },
       detector: { parameters: [], bands: [], maxPresets: 0 },
       measurements: [],
+      review: null,
     });
     expect(parseConfig({ ...BASE, auth: { kind: "local" } }).auth).toEqual({ kind: "local" });
   });
 
   it("takes Cognito's hosted UI with its domain, client and callback", () => {
     expect(parseConfig({ ...BASE, auth: COGNITO }).auth).toEqual(COGNITO);
+  });
+
+  it("takes the review queue's names, and names what is missing from them", () => {
+    const review = {
+      orders: ["confidence_desc", "sample"],
+      states: ["unreviewed", "all"],
+      sourceKinds: ["people", "detector"],
+      defaults: { limit: 24, maxLimit: 200, perStratum: 10, bins: 10, seed: 1, targetPrecision: 0.9 },
+      maxDecisions: 500,
+      thresholds: [0.1, 0.15],
+    };
+    expect(parseConfig({ ...BASE, review }).review).toEqual(review);
+    expect(() => parseConfig({ ...BASE, review: { ...review, orders: "sample" } })).toThrow("review needs orders");
   });
 
   it("takes the stage's pipeline timings", () => {

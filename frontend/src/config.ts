@@ -1,5 +1,7 @@
 import type { DetectorPreset } from "./api/types";
 import { isBand, isPresetNumber, type PresetNumber, setsEveryNumber } from "./detector/presets";
+import { parseReviewNames } from "./review/names";
+import type { ReviewNames } from "./review/names";
 import type { CognitoAuth } from "./signin/cognito";
 
 /** How people sign in on this stage: a username (local), or Cognito's hosted UI (cloud). */
@@ -59,6 +61,8 @@ export interface Config {
   /** Empty lists where a server predates detectors and measurements: the page then offers neither. */
   detector: DetectorSettings;
   measurements: MeasurementName[];
+  /** The review queue's orders, states, source kinds and defaults; null where a server has no queue. */
+  review: ReviewNames | null;
 }
 
 export async function loadConfig(): Promise<Config> {
@@ -80,6 +84,7 @@ export function parseConfig(raw: unknown): Config {
     pipeline: parsePipeline(given.pipeline),
     detector: parseDetector(given),
     measurements: listOf(given.measurements, "measurements", isMeasurement),
+    review: parseReviewNames(given.review),
   };
 }
 

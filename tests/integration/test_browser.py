@@ -81,3 +81,23 @@ def test_a_keyboard_first_viewer_draws_steps_labels_and_plays_boxes(stack: Runni
     )
     assert run.returncode == 0, f"screenshots in {artifacts}\n{run.stdout}\n{run.stderr}"
     assert "keys flow passed" in run.stdout
+
+
+def test_a_project_is_reviewed_by_keys_and_its_decisions_survive_a_reload(stack: RunningStack):
+    """frontend/e2e/review-flow.mjs: three recordings with BirdNET tables, Review from the
+    project, one label's stratified sample reviewed with keys only (accept, reject, relabel by
+    type-ahead, undo), the progress moving, the decisions kept over a reload (one sent from the
+    outbox after it), Enter opening the box in the viewer, Review on a recording."""
+    artifacts = ARTIFACTS.parent / "review-flow"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    for old in artifacts.glob("*.png"):
+        old.unlink()
+    run = subprocess.run(
+        ["node", "e2e/review-flow.mjs", stack.ui_url, str(artifacts)],
+        cwd=ROOT / "frontend",
+        capture_output=True,
+        text=True,
+        timeout=500,
+    )
+    assert run.returncode == 0, f"screenshots in {artifacts}\n{run.stdout}\n{run.stderr}"
+    assert "review flow passed" in run.stdout

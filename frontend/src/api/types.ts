@@ -77,3 +77,14 @@ type ProjectExportParams = paths["/projects/{project_id}/annotations/export"]["g
 export type ProjectExportFormat = ProjectExportParams["format"];
 /** `accepted`: only boxes a reviewer accepted; absent: every box. */
 export type ReviewFilter = NonNullable<ProjectExportParams["review"]>;
+
+/** One box in the review queue: where it is, what it says, its review so far (docs/review.md). */
+export type ReviewItem = Schemas["ReviewItem"];
+export type ReviewState = NonNullable<ReviewItem["review"]>["state"];
+/** GET /projects/{id}/review and GET /recordings/{id}/review: one page of the queue. */
+export type QueuePage = Schemas["ReviewPage"];
+/** One decision as POST /reviews takes it; state null undoes to unreviewed. */
+export type Decision = Schemas["Decisions"]["decisions"][number];
+/** POST /reviews' answer: each decision's outcome, in the order sent. */
+export type DecisionsAnswer = Schemas["DecisionResults"];
+export type DecisionResult = DecisionsAnswer["results"][number];

@@ -1,5 +1,5 @@
 import { Button, Checkbox, Popover, Theme } from "@radix-ui/themes";
-import { FileDown } from "lucide-react";
+import { FileDown, ListChecks } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Manifest, Recording } from "../api/types";
@@ -23,7 +23,7 @@ import { limitsOf, openingView } from "../viewer/limits";
 import { clampView, type View } from "../viewer/view";
 import { Viewer } from "../viewer/Viewer";
 import { centredOn } from "./jump";
-import { writePlace, type Place } from "./link";
+import { writePlace, writeReviewPlace, type Place } from "./link";
 import { useSpectrogram } from "./useSpectrogram";
 
 /** The plot's height in CSS px: the tiles' own 400 rows, one to one. */
@@ -148,6 +148,12 @@ function Explorer({
         </label>
         <RecordingDetection api={api} recording={recording} onDone={annotations.reload} />
         <ViewerKeysBar keys={keys} api={api} projectId={recording.project_id} selectedId={annotations.selectedId} />
+        <Button asChild size="1" variant="soft">
+          <a href={writeReviewPlace({ projectId: recording.project_id ?? null, recordingId: recording.id, filters: {} })}>
+            <ListChecks size={14} aria-hidden="true" />
+            Review
+          </a>
+        </Button>
       </div>
       <div className="workspace">
       {/* The spectrogram framed dark: its colours read truer there, and so do the boxes'. */}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readPlace, writePlace } from "./link";
+import { readPlace, readReviewPlace, writePlace, writeReviewPlace } from "./link";
 
 describe("deep links", () => {
   it("round-trips a recording and its view", () => {
@@ -22,5 +22,30 @@ describe("deep links", () => {
   it("keeps only the recording when the view is not known yet", () => {
     expect(writePlace({ recordingId: "a b" })).toBe("?recording=a+b");
     expect(readPlace("?recording=a+b")).toEqual({ recordingId: "a b" });
+  });
+});
+
+describe("review links", () => {
+  it("round-trips a project's queue and its filters", () => {
+    const place = {
+      projectId: "p1",
+      recordingId: null,
+      filters: { label: "Eurasian Wren", source: "birdnet", state: "unreviewed", minConfidence: 0.5, order: "sample", seed: 7 },
+    };
+    const search = writeReviewPlace(place);
+    expect(search).toBe("?review=p1&label=Eurasian+Wren&source=birdnet&state=unreviewed&min=0.5&order=sample&seed=7");
+    expect(readReviewPlace(search)).toEqual(place);
+  });
+
+  it("opens one recording's queue, in a project or outside any", () => {
+    expect(readReviewPlace("?review=p1&recording=r1")).toEqual({ projectId: "p1", recordingId: "r1", filters: {} });
+    expect(writeReviewPlace({ projectId: null, recordingId: "r1", filters: {} })).toBe("?review=&recording=r1");
+    expect(readReviewPlace("?review=&recording=r1")).toEqual({ projectId: null, recordingId: "r1", filters: {} });
+  });
+
+  it("is no review without a project or a recording, and drops filters it cannot read", () => {
+    expect(readReviewPlace("?recording=r1")).toBeNull();
+    expect(readReviewPlace("?review=")).toBeNull();
+    expect(readReviewPlace("?review=p1&min=2&seed=x")).toEqual({ projectId: "p1", recordingId: null, filters: {} });
   });
 });

@@ -46,3 +46,55 @@ function number(text: string | null): number | undefined {
   const value = Number(text);
   return Number.isFinite(value) ? value : undefined;
 }
+
+/**
+ * The review queue's place: `?review=<project id>` (the project's boxes), with `&recording=<id>`
+ * one recording's (`?review=&recording=<id>` for a recording outside any project), and the
+ * filters, so a reload or a link keeps them: `label`, `source`, `state`, `min`, `order`, `seed`.
+ */
+export interface ReviewPlace {
+  projectId: string | null;
+  recordingId: string | null;
+  filters: ReviewFilters;
+}
+
+/** What the queue is filtered to; a missing one is the server's default. */
+export interface ReviewFilters {
+  label?: string;
+  source?: string;
+  state?: string;
+  minConfidence?: number;
+  order?: string;
+  seed?: number;
+}
+
+export function readReviewPlace(search: string): ReviewPlace | null {
+  const params = new URLSearchParams(search);
+  if (!params.has("review")) return null;
+  const projectId = params.get("review") || null;
+  const recordingId = params.get("recording") || null;
+  if (projectId === null && recordingId === null) return null;
+  const filters: ReviewFilters = {};
+  for (const key of ["label", "source", "state", "order"] as const) {
+    const value = params.get(key);
+    if (value) filters[key] = value;
+  }
+  const minConfidence = number(params.get("min"));
+  if (minConfidence !== undefined && minConfidence >= 0 && minConfidence <= 1) filters.minConfidence = minConfidence;
+  const seed = number(params.get("seed"));
+  if (seed !== undefined && Number.isInteger(seed)) filters.seed = seed;
+  return { projectId, recordingId, filters };
+}
+
+export function writeReviewPlace(place: ReviewPlace): string {
+  const params = new URLSearchParams({ review: place.projectId ?? "" });
+  if (place.recordingId) params.set("recording", place.recordingId);
+  const { label, source, state, minConfidence, order, seed } = place.filters;
+  if (label) params.set("label", label);
+  if (source) params.set("source", source);
+  if (state) params.set("state", state);
+  if (minConfidence !== undefined) params.set("min", String(minConfidence));
+  if (order) params.set("order", order);
+  if (seed !== undefined) params.set("seed", String(seed));
+  return `?${params.toString()}`;
+}

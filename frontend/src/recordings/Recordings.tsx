@@ -1,5 +1,5 @@
 import { Button, Table } from "@radix-ui/themes";
-import { ChevronLeft, ChevronRight, Radar } from "lucide-react";
+import { ChevronLeft, ChevronRight, ListChecks, Radar } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Project, Recording } from "../api/types";
@@ -9,6 +9,7 @@ import { DetectorPresets } from "../detector/DetectorPresets";
 import { LabelKeysButton } from "../keys/LabelKeys";
 import { Uploads } from "../upload/Uploads";
 import { ListingControls } from "./ListingControls";
+import { writeReviewPlace } from "../page/link";
 import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
 import { changed, nextPollDelay } from "./poll";
 import { ProjectExport } from "./ProjectExport";
@@ -167,6 +168,14 @@ export function Recordings({
       />
       {choice.projectId !== null && <ProjectExport api={api} projectId={choice.projectId} />}
       {choice.projectId !== null && <LabelKeysButton api={api} projectId={choice.projectId} />}
+      {choice.projectId !== null && (
+        <Button asChild size="1" variant="soft" className="open-review">
+          <a href={writeReviewPlace({ projectId: choice.projectId, recordingId: null, filters: {} })}>
+            <ListChecks size={14} aria-hidden="true" />
+            Review
+          </a>
+        </Button>
+      )}
       {choice.projectId !== null && presetsOf !== choice.projectId && (
         <Button size="1" variant="soft" className="open-presets" onClick={() => setPresetsOf(choice.projectId)}>
           <Radar size={14} aria-hidden="true" />

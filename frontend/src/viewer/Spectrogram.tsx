@@ -231,8 +231,8 @@ class Painter {
 
 let shared: Decoder | undefined;
 
-/** Decoding workers for the page, started by the first spectrogram and kept. */
-function sharedDecoder(): Decoder {
+/** Decoding workers for the page, started by the first spectrogram (or review clip) and kept. */
+export function sharedDecoder(): Decoder {
   shared ??= decoder(
     Array.from(
       { length: DECODING_WORKERS },
