@@ -2,6 +2,7 @@ import { Flex, Heading, Link, Text } from "@radix-ui/themes";
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import type { ApiClient } from "../api/client";
 import { type ReviewFilters, type ReviewPlace, writePlace, writeReviewPlace } from "../page/link";
+import { PrecisionPanel } from "../precision/PrecisionPanel";
 import { sharedDecoder } from "../viewer/Spectrogram";
 import { ClipTiles } from "./clipTiles";
 import { type Choices, FilterBar } from "./FilterBar";
@@ -35,6 +36,8 @@ export function ReviewPage({ api, names, place }: { api: ApiClient; names: Revie
 function Review({ api, names, place }: { api: ApiClient; names: ReviewNames; place: ReviewPlace }) {
   const [filters, setFilters] = useState<ReviewFilters>(place.filters);
   const [choices, setChoices] = useState<Choices>({ labels: [], sources: [] });
+  // Bulk accepts (and their undos) from the precision panel: each reads the queue again.
+  const [bulkActions, setBulkActions] = useState(0);
   const review = useMemo(() => reviewApi(api), [api]);
   const scope = useMemo<Scope>(
     () =>
@@ -95,7 +98,8 @@ function Review({ api, names, place }: { api: ApiClient; names: ReviewNames; pla
         <section className="review-queue" aria-label="Clips" ref={measure}>
           {layout && (
             <Queue
-              key={`${JSON.stringify(filters)} ${layout.grid.pageSize}`}
+              // Read again from the first page when the filters, the fit or a bulk accept changes it.
+              key={`${JSON.stringify(filters)} ${layout.grid.pageSize} ${bulkActions}`}
               api={review}
               scope={scope}
               filters={filters}
@@ -109,8 +113,18 @@ function Review({ api, names, place }: { api: ApiClient; names: ReviewNames; pla
             />
           )}
         </section>
-        {/* The precision panel (src/precision/PrecisionPanel.tsx) goes here, beside the grid:
-            the layout's second column is kept for it. */}
+        {place.projectId !== null && (
+          <aside className="review-precision" aria-label="Precision">
+            <PrecisionPanel
+              api={api}
+              projectId={place.projectId}
+              label={filters.label}
+              source={filters.source}
+              version={saving.saved}
+              onChanged={() => setBulkActions((n) => n + 1)}
+            />
+          </aside>
+        )}
       </div>
     </main>
   );
