@@ -291,6 +291,8 @@ try {
     const saveAs = join(artifacts, file.suggestedFilename());
     await file.saveAs(saveAs);
     exported[format] = readFileSync(saveAs, "utf8");
+    // The menu fades out after a choice: a press on Export before it has gone only dismisses it.
+    await page.getByRole("menu", { name: "Export format" }).waitFor({ state: "detached" });
   }
   // Raven's Begin and End, Audacity's start and end, our CSV's start_time and end_time.
   const times = (text, separator, first) => {

@@ -4,9 +4,12 @@
 // table for each, imported as detector output → Review from the project → filter to one label,
 // order by the stratified sample → review by keys only (a, r, l + type + Enter, Ctrl+Z), the
 // "N of M reviewed" moving → reload: the decisions kept, one made just before the reload sent
-// from the outbox → Enter opens the box in the viewer → Review on a recording's page.
+// from the outbox → the precision panel moving with the decisions, a threshold reached, every
+// unreviewed box above it accepted in one action (undone, redone) → Enter opens the box in the
+// viewer → Review on a recording's page → the project's accepted boxes exported as one Raven
+// table with their review columns.
 // axe-core at each step; screenshots of each step go to ARTIFACTS_DIR.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkAccessibility } from "./axe.mjs";
 import { launch, openPage, signIn } from "./browser.mjs";
@@ -34,6 +37,8 @@ SITES.forEach((site, s) => {
   writeFileSync(join(results, `${site.replace(".wav", "")}.BirdNET.selection.table.txt`), [HEADER, ...rows].join("\n") + "\n");
 });
 const WRENS = 9;
+const username = `reviewer-${Date.now()}`;
+const projectName = `Review ${Date.now()}`;
 
 const browser = await launch();
 // A window where 18 clips do not fit one page: paging is part of the flow.
@@ -63,8 +68,8 @@ const choose = async (name, option) => {
 };
 
 try {
-  await signIn(page, uiUrl, `reviewer-${Date.now()}`);
-  await page.getByLabel("New project").fill(`Review ${Date.now()}`);
+  await signIn(page, uiUrl, username);
+  await page.getByLabel("New project").fill(projectName);
   await page.getByRole("button", { name: "Create project" }).click();
   const detectorOutput = page.getByRole("region", { name: "Detector output" });
   await detectorOutput.waitFor();
@@ -202,6 +207,39 @@ try {
   await checkAccessibility(page, "after reload");
   await shot("reloaded");
 
+  // The precision table moves with the decisions: Wren's four, read back from the server.
+  const precision = page.getByRole("complementary", { name: "Precision" });
+  await precision.getByRole("heading", { name: /Precision/ }).first().waitFor();
+  const wrenSummary = (n, a, r) => precision.getByText(`${n} of ${WRENS} reviewed: ${a} accepted, ${r} rejected`).waitFor({ timeout: 30_000 });
+  await wrenSummary(4, 2, 2);
+  check((await precision.getByText(`No threshold reaches 0.9`).count()) === 1, "a threshold reaches 0.9 with half the reviews rejected");
+  // Three more accepted by key (0.55, 0.65, 0.75): from 0.50 up every reviewed box is right.
+  const focusOn = async (k) => {
+    const at = ids.indexOf(await focusedClip().getAttribute("data-clip"));
+    for (let i = at; i < k; i++) await page.keyboard.press("ArrowRight");
+    for (let i = at; i > k; i--) await page.keyboard.press("ArrowLeft");
+    check((await focusedClip().getAttribute("data-clip")) === ids[k], `arrows did not reach clip ${k + 1}`);
+  };
+  await focusOn(4);
+  for (let i = 0; i < 3; i++) await page.keyboard.press("a");
+  await reviewed(7, WRENS);
+  await saved();
+  await wrenSummary(7, 5, 2);
+  const offer = precision.getByRole("button", { name: "Accept 2 unreviewed at ≥ 0.50" });
+  await offer.waitFor({ timeout: 30_000 });
+  await checkAccessibility(page, "precision with a threshold");
+  await shot("precision");
+  // Accept every unreviewed Wren at or above the threshold in one action; the queue reads again.
+  await offer.click();
+  await reviewed(9, WRENS);
+  await wrenSummary(9, 7, 2);
+  check((await stateOf(9)) === "accepted" && (await stateOf(8)) === "accepted", "the bulk accept does not show on the clips");
+  await precision.getByRole("button", { name: "Undo" }).click();
+  await reviewed(7, WRENS);
+  await precision.getByRole("button", { name: "Accept 2 unreviewed at ≥ 0.50" }).click();
+  await reviewed(9, WRENS);
+  await shot("accepted-above");
+
   // Enter opens the focused box in the full viewer.
   await page.keyboard.press("Enter");
   await page.waitForURL(/[?&]recording=/);
@@ -218,6 +256,23 @@ try {
   check((await clips.count()) === 6, `the recording's queue shows ${await clips.count()} clips`);
   await checkAccessibility(page, "recording's queue");
   await shot("recording-queue");
+
+  // The project's accepted boxes as one Raven table, with who reviewed each.
+  await page.getByRole("link", { name: "← All recordings" }).click();
+  await page.getByLabel("Project", { exact: true }).click();
+  await page.getByRole("option", { name: projectName, exact: true }).click();
+  const projectExport = page.getByRole("group", { name: "Export the project's boxes" });
+  await projectExport.getByRole("checkbox", { name: "Only accepted boxes" }).check();
+  const [download] = await Promise.all([page.waitForEvent("download"), projectExport.getByRole("button", { name: "Export" }).click()]);
+  const table = readFileSync(await download.path(), "utf8").trim().split("\n").map((line) => line.split("\t"));
+  const [columns, ...rows] = table;
+  const at = (name) => columns.indexOf(name);
+  check(["Begin File", "Review", "Reviewer"].every((name) => at(name) >= 0), `the export's columns are ${columns.join(", ")}`);
+  check(rows.length === 7, `the export holds ${rows.length} boxes, not the 7 accepted`);
+  check(rows.every((row) => row[at("Review")] === "accepted" && row[at("Reviewer")] === username), `the export's review columns: ${JSON.stringify(rows.map((row) => [row[at("Review")], row[at("Reviewer")]]))}`);
+  check(new Set(rows.map((row) => row[at("Begin File")])).size === 3, "the export does not name the three recordings");
+  await checkAccessibility(page, "project export");
+  await shot("exported");
 } catch (failure) {
   await page.screenshot({ path: join(artifacts, "review-failed.png"), fullPage: true });
   throw failure;

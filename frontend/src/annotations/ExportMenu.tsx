@@ -34,8 +34,10 @@ export function ExportMenu({ annotations }: { annotations: Annotations }) {
 
   return (
     <span className="toolbar-group">
-      {/* Not modal: the page stays readable to a screen reader (no aria-hidden round it) while the menu is open. */}
-      <DropdownMenu.Root modal={false}>
+      {/* Modal, as Radix's menus are: the rest of the page is made inert while it is open
+          (src/radix/ariaHidden.ts), and a click on Export after a download opens it every time
+          (not modal, the click after a download's focus change only closed it). */}
+      <DropdownMenu.Root>
         <DropdownMenu.Trigger>
           <Button size="1" variant="soft">
             <Download size={14} aria-hidden="true" />

@@ -1,4 +1,4 @@
-import { Button, Table } from "@radix-ui/themes";
+import { Button, Flex, Table } from "@radix-ui/themes";
 import { ChevronLeft, ChevronRight, ListChecks, Radar } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
@@ -166,21 +166,24 @@ export function Recordings({
           setPages([]);
         }}
       />
-      {choice.projectId !== null && <ProjectExport api={api} projectId={choice.projectId} />}
-      {choice.projectId !== null && <LabelKeysButton api={api} projectId={choice.projectId} />}
       {choice.projectId !== null && (
-        <Button asChild size="1" variant="soft" className="open-review">
-          <a href={writeReviewPlace({ projectId: choice.projectId, recordingId: null, filters: {} })}>
-            <ListChecks size={14} aria-hidden="true" />
-            Review
-          </a>
-        </Button>
-      )}
-      {choice.projectId !== null && presetsOf !== choice.projectId && (
-        <Button size="1" variant="soft" className="open-presets" onClick={() => setPresetsOf(choice.projectId)}>
-          <Radar size={14} aria-hidden="true" />
-          Detector presets
-        </Button>
+        // The chosen project's work, in the order a season goes: presets, review, label keys, export.
+        <Flex className="project-actions" align="center" gap="3" wrap="wrap">
+          {presetsOf !== choice.projectId && (
+            <Button size="1" variant="soft" onClick={() => setPresetsOf(choice.projectId)}>
+              <Radar size={14} aria-hidden="true" />
+              Detector presets
+            </Button>
+          )}
+          <Button asChild size="1" variant="soft">
+            <a href={writeReviewPlace({ projectId: choice.projectId, recordingId: null, filters: {} })}>
+              <ListChecks size={14} aria-hidden="true" />
+              Review
+            </a>
+          </Button>
+          <LabelKeysButton api={api} projectId={choice.projectId} />
+          <ProjectExport api={api} projectId={choice.projectId} />
+        </Flex>
       )}
       {choice.projectId !== null && presetsOf === choice.projectId && (
         <DetectorPresets
