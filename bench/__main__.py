@@ -20,6 +20,7 @@ from bench.long_render import long_rows, longest_rows
 from bench.measurement import measurement_rows
 from bench.plan import BENCH, FULL, QUICK, WORK, Plan
 from bench.report import Row
+from bench.review_ui import review_rows
 from bench.viewer import viewer_boxes_rows, viewer_rows
 
 #: (name for --only, title, benchmark): each section module makes its own rows.
@@ -32,6 +33,7 @@ SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
     ("fanout", "1,000 renders at once, projected", fanout_rows),
     ("viewer", "viewer in Chromium", viewer_rows),
     ("viewer_boxes", "viewer in Chromium with boxes", viewer_boxes_rows),
+    ("review_ui", "review by keys in Chromium", review_rows),
     ("banding", "horizontal stripes in white noise", banding_rows),
     ("measurement", "measurements of boxes", measurement_rows),
     ("detection", "band-limited energy detector", detection_rows),
