@@ -57,9 +57,8 @@ def viewer_timings(
         manifest = user.request("GET", f"/recordings/{recording['id']}/spectrogram")
         if boxes:
             path = f"/recordings/{recording['id']}/annotations"
-            made = generated_boxes(
-                boxes, manifest.json()["duration_s"], manifest.json()["f_max_hz"]
-            )
+            spectrogram = manifest.json()
+            made = generated_boxes(boxes, spectrogram["duration_s"], spectrogram["f_max_hz"])
             version = user.request("GET", path).json()["version"]
             put = user.request("PUT", path, json={"annotations": made, "version": version})
             if put.status_code != 200:
