@@ -21,7 +21,8 @@ from bench.measurement import measurement_rows
 from bench.plan import BENCH, FULL, QUICK, WORK, Plan
 from bench.report import Row
 from bench.review import review_rows
-from bench.viewer import viewer_rows
+from bench.review_ui import review_ui_rows
+from bench.viewer import viewer_boxes_rows, viewer_rows
 
 #: (name for --only, title, benchmark): each section module makes its own rows.
 SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
@@ -32,6 +33,8 @@ SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
     ("e2e", "end to end", e2e_rows),
     ("fanout", "1,000 renders at once, projected", fanout_rows),
     ("viewer", "viewer in Chromium", viewer_rows),
+    ("viewer_boxes", "viewer in Chromium with boxes", viewer_boxes_rows),
+    ("review_ui", "review by keys in Chromium", review_ui_rows),
     ("banding", "horizontal stripes in white noise", banding_rows),
     ("measurement", "measurements of boxes", measurement_rows),
     ("detection", "band-limited energy detector", detection_rows),

@@ -42,6 +42,12 @@ class Plan:
     # Opened in the viewer after it renders on the local stack (kept under the upload limit).
     viewed: Spec
     viewer_rounds: int
+    # Boxes on the viewed recording in the section "viewer_boxes".
+    viewer_boxes: int
+    # The review queue: this many recordings of ``reviewed``, sharing the proposals.
+    reviewed: Spec
+    review_recordings: int
+    review_proposals: int
     # Seconds of labelled calls per SNR the detector is scored on (one call per 2 s).
     labelled_s: float
     # The review queue's project (bench/review.py): recordings, boxes over them all, rounds
@@ -77,6 +83,10 @@ FULL = Plan(
     fanout_renders=1000,
     viewed=Spec(4 * 3600, 48000, "mp3", bit_rate=32_000),
     viewer_rounds=3,
+    viewer_boxes=5_000,
+    reviewed=Spec(300, 48000, "wav"),
+    review_recordings=5,
+    review_proposals=500,
     labelled_s=300.0,
     review_recordings=1000,
     review_boxes=100_000,
@@ -101,6 +111,10 @@ QUICK = Plan(
     fanout_renders=1000,
     viewed=Spec(60, 48000, "mp3"),
     viewer_rounds=1,
+    viewer_boxes=200,
+    reviewed=Spec(30, 48000, "wav"),
+    review_recordings=2,
+    review_proposals=48,
     labelled_s=40.0,
     review_recordings=20,
     review_boxes=2_000,

@@ -17,7 +17,7 @@ import soundfile as sf
 from PIL import Image
 
 from bench import annotations as annotations_bench
-from bench import banding, child, e2e, floor, imports, reference, report
+from bench import banding, child, e2e, floor, imports, reference, report, review_ui, viewer
 from bench import review as review_bench
 from bench.report import Row, Target, percentile
 from bench.signals import Spec, chunks, ensure
@@ -270,3 +270,108 @@ def test_the_review_bench_s_boxes_are_valid_seeded_and_distinct():
     assert len({box["id"] for box in made}) == 50
     assert {box["label"] for box in made} <= set(review_bench.SPECIES)
     assert all(0 <= box["confidence"] <= 1 and box["end_s"] <= 60 for box in made)
+
+
+def _viewer_timings(frames: list[tuple[str, float]], boxes: int = 5000) -> viewer.ViewerTimings:
+    return viewer.ViewerTimings(
+        first_view_ms=500.0,
+        changes=[("pan", 40.0), ("zoom in", 120.0)],
+        tiles=443,
+        manifest_bytes=300_000,
+        frames=frames,
+        boxes=boxes,
+    )
+
+
+def test_dropped_frames_count_the_display_frames_missed_between_animation_frames():
+    # At 60 Hz: on time (16.6-16.8 ms on a clock rounded to 0.1 ms), one missed, two missed.
+    assert viewer.dropped_frames([0.0166, 0.0168, 0.0167]) == 0
+    assert viewer.dropped_frames([0.0334, 0.0167]) == 1
+    assert viewer.dropped_frames([0.05, 0.0333]) == 3
+
+
+def test_frame_rows_pass_at_sixty_frames_a_second_and_miss_when_frames_drop():
+    smooth = [("wheel zoom", 16.7)] * 60 + [("Shift+drag pan", 16.6)] * 40
+    rows = viewer.frame_rows("4 h MP3", _viewer_timings(smooth))
+    p95 = next(row for row in rows if row.section == "viewer, 5,000 boxes: pan/zoom frame time p95")
+    assert p95.passed and p95.measured == pytest.approx(0.0167)
+    assert [row.section for row in rows[2:]] == [
+        "viewer, 5,000 boxes: wheel zoom frame time p95",
+        "viewer, 5,000 boxes: Shift+drag pan frame time p95",
+    ]
+    # One frame in ten dropped: the p95 is a frame that waited for the next display frame.
+    janky = [("Shift+wheel pan", 33.4 if i % 10 == 0 else 16.7) for i in range(100)]
+    rows = viewer.frame_rows("4 h MP3", _viewer_timings(janky, boxes=0))
+    assert rows[1].section == "viewer: pan/zoom frame time p95" and rows[1].passed is False
+    assert rows[1].details["dropped"] == 10
+    assert "10 dropped" in rows[2].case
+
+
+def test_view_change_rows_name_the_boxes_and_keep_the_target():
+    rows = viewer.view_change_rows("4 h MP3", _viewer_timings([]))
+    assert rows[2].section == "viewer, 5,000 boxes: zoom or pan → drawn p95"
+    assert rows[2].target == viewer.VIEW_CHANGE_TARGET and rows[2].passed
+
+
+def test_review_proposals_are_birdnet_boxes_with_ids_unique_across_the_project():
+    duration_s, nyquist_hz = 30.0, 24000.0
+    made = [
+        box
+        for number, count in enumerate(review_ui.shares(50, 3))
+        for box in review_ui.proposals(number, count, duration_s, nyquist_hz)
+    ]
+    assert review_ui.shares(50, 3) == [17, 17, 16] and review_ui.shares(48, 2) == [24, 24]
+    assert len(made) == 50 and len({box["id"] for box in made}) == 50
+    bounds = Bounds(duration_s=duration_s, nyquist_hz=nyquist_hz, channels=1)
+    for i, box in enumerate(made):
+        check_box(box, where=f"box {i}", bounds=bounds)
+        assert box["source"] == "birdnet" and box["review"] is None
+        assert 0 <= box["confidence"] <= 1
+    keys = review_ui.keys(500)
+    assert keys == review_ui.keys(500) and set(keys) == {"a", "r"}
+    assert 0.55 < keys.count("a") / 500 < 0.8
+
+
+def test_pacing_reads_the_rate_kept_and_the_latest_key():
+    on_time = [1000.0 + 250 * i for i in range(9)]
+    assert review_ui.pacing(on_time, per_s=4) == review_ui.Pacing(per_s=4.0, latest_ms=0.0)
+    # The fifth key 120 ms late and the last 40 ms late: 8 intervals over 2.04 s.
+    late = [*on_time[:4], on_time[4] + 120, *on_time[5:8], on_time[8] + 40]
+    paced = review_ui.pacing(late, per_s=4)
+    assert paced.latest_ms == pytest.approx(120) and paced.per_s == pytest.approx(8 / 2.04)
+    with pytest.raises(ValueError, match="two keys"):
+        review_ui.pacing([1.0], per_s=4)
+
+
+def test_a_decision_is_lost_unless_the_server_holds_its_last_state():
+    def decided(key: str, box: str) -> review_ui.Decision:
+        return review_ui.Decision(key=key, annotation_id=box, pressed_ms=0.0, shown_ms=50.0)
+
+    decisions = [decided("a", "b1"), decided("r", "b2"), decided("a", "b3"), decided("r", "b3")]
+    saved = {"b1": "accepted", "b2": "rejected", "b3": "rejected"}
+    assert review_ui.lost(decisions, saved) == []
+    assert review_ui.lost(decisions, {**saved, "b3": "accepted"}) == ["b3"]
+    assert review_ui.lost(decisions, {"b1": "accepted"}) == ["b2", "b3"]
+
+
+def test_review_rows_hold_the_issues_targets():
+    decisions = [
+        review_ui.Decision(key="a", annotation_id=f"b{i}", pressed_ms=250.0 * i, shown_ms=60.0)
+        for i in range(20)
+    ]
+    timings = review_ui.ReviewTimings(
+        proposals=20,
+        page_size=24,
+        first_page_ms=800.0,
+        pages_ms=[200.0, 250.0],
+        decisions=decisions,
+        saved={f"b{i}": "accepted" for i in range(19)},
+        saved_in_page=19,
+    )
+    rows = {row.section: row for row in review_ui.decision_rows(timings)}
+    assert rows["review: key → next clip shown p95"].passed
+    assert rows["review: decisions a second, kept up"].measured == pytest.approx(4.0)
+    assert rows["review: decisions saved on the server"].passed is False
+    assert rows["review: decisions lost"].details["lost"] == ["b19"]
+    pages = review_ui.page_rows(timings)
+    assert pages[1].passed and pages[1].case == "2 pages of 24 clips"

@@ -1,5 +1,6 @@
-import { type KeyboardEvent, type PointerEvent, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, type PointerEvent, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Annotation } from "../api/types";
+import { expose } from "../testhook";
 import { type View, xToTime } from "../viewer/view";
 import "./annotations.css";
 import { type Bounds, isPoint, newBox, newPoint } from "./box";
@@ -81,6 +82,10 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
   const [draft, setDraft] = useState<{ kind: Gesture["kind"]; box: Bounds; at: Point } | null>(null);
   const [cursor, setCursor] = useState("crosshair");
   const limits: Limits = useMemo(() => ({ durationS, fMaxHz }), [durationS, fMaxHz]);
+  // The view last drawn, when and with how many boxes: the viewer benchmark counts a view
+  // fully drawn once its tiles and its boxes are.
+  const lastDrawn = useRef<{ view: View; at: number; boxes: number } | null>(null);
+  useEffect(() => expose("boxLayer", { drawn: () => lastDrawn.current }), []);
 
   const visible = useMemo(() => visibleBoxes(view, shown), [view, shown]);
   const selected = useMemo(() => shown.find((box) => box.id === selectedId) ?? null, [shown, selectedId]);
@@ -105,6 +110,7 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
       selected: changing,
       drawing: draft?.kind === "draw" ? draft.box : null,
     });
+    lastDrawn.current = { view, at: performance.now(), boxes: visible.length };
   }, [view, visible, selected, draft]);
 
   // The recording's time under plot x, kept inside the recording.
