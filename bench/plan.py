@@ -46,7 +46,7 @@ class Plan:
     viewer_boxes: int
     # The review queue: this many recordings of ``reviewed``, sharing the proposals.
     reviewed: Spec
-    review_recordings: int
+    reviewed_recordings: int
     review_proposals: int
     # Seconds of labelled calls per SNR the detector is scored on (one call per 2 s).
     labelled_s: float
@@ -85,7 +85,7 @@ FULL = Plan(
     viewer_rounds=3,
     viewer_boxes=5_000,
     reviewed=Spec(300, 48000, "wav"),
-    review_recordings=5,
+    reviewed_recordings=5,
     review_proposals=500,
     labelled_s=300.0,
     review_recordings=1000,
@@ -113,7 +113,7 @@ QUICK = Plan(
     viewer_rounds=1,
     viewer_boxes=200,
     reviewed=Spec(30, 48000, "wav"),
-    review_recordings=2,
+    reviewed_recordings=2,
     review_proposals=48,
     labelled_s=40.0,
     review_recordings=20,

@@ -196,11 +196,11 @@ def review_ui_rows(plan: Plan) -> list[Row]:
     label, path = recording(plan.reviewed)
     progress(
         f"review by keys in Chromium: {plan.review_proposals} proposals on "
-        f"{plan.review_recordings} × {label}"
+        f"{plan.reviewed_recordings} × {label}"
     )
     timings = review_timings(
         path,
-        recordings=plan.review_recordings,
+        recordings=plan.reviewed_recordings,
         count=plan.review_proposals,
         render_timeout_s=RENDER_BUDGET_S,
     )
