@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SHORTCUTS, shortcutFor, shortcutsOf, written } from "./shortcuts";
-import type { KeyPress } from "../audio/keys";
+import { press } from "./fixture";
 
-function press(key: string, more: Partial<KeyPress> = {}): KeyPress {
-  return {
-    key,
-    repeat: false,
-    altKey: false,
-    ctrlKey: false,
-    metaKey: false,
-    shiftKey: false,
-    defaultPrevented: false,
-    target: null,
-    ...more,
-  };
-}
 
 describe("written", () => {
   it("spells a press as the table does", () => {

@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { KeyPress } from "../audio/keys";
+import { press } from "./fixture";
 import { shortcutPressed } from "./useShortcuts";
 
-function press(key: string, more: Partial<KeyPress> = {}): KeyPress {
-  return {
-    key,
-    repeat: false,
-    altKey: false,
-    ctrlKey: false,
-    metaKey: false,
-    shiftKey: false,
-    defaultPrevented: false,
-    target: null,
-    ...more,
-  };
-}
 
 const element = (tagName: string) => ({ tagName, getAttribute: () => null }) as unknown as EventTarget;
 
