@@ -38,6 +38,8 @@ export interface BoxLayerProps {
   showProposals?: boolean;
   /** Draw mode: every drag draws a new box (none moves or resizes one), its label left to the keys. */
   drawMode?: boolean;
+  /** The labels in palette order (labelColours.paletteOrder): each box drawn in its label's colour. */
+  labels?: readonly string[];
 }
 
 /** What the pointer is doing since it went down on the plot. */
@@ -70,7 +72,7 @@ const CURSORS: Record<Part, string> = {
  * a point (its label typed next, as after drawing a box). Shift+pointer belongs to the
  * viewer's pan: those events are left alone and bubble to it.
  */
-export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayBox, showProposals = true, drawMode = false }: BoxLayerProps) {
+export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayBox, showProposals = true, drawMode = false, labels }: BoxLayerProps) {
   const { selectedId, editingId } = annotations;
   const shown = useMemo(
     () => (showProposals ? annotations.boxes : annotations.boxes.filter((box) => !isProposal(box))),
@@ -109,9 +111,10 @@ export function BoxLayer({ view, annotations, durationS, fMaxHz, onSeek, onPlayB
       boxes: visible,
       selected: changing,
       drawing: draft?.kind === "draw" ? draft.box : null,
+      labels,
     });
     lastDrawn.current = { view, at: performance.now(), boxes: visible.length };
-  }, [view, visible, selected, draft]);
+  }, [view, visible, selected, draft, labels]);
 
   // The recording's time under plot x, kept inside the recording.
   const timeAt = (x: number) => Math.min(durationS, Math.max(0, xToTime(view, x)));

@@ -20,6 +20,8 @@ export interface BoxListProps {
   measurements?: readonly MeasurementName[];
   /** Whether proposals are listed (they are counted either way). */
   showProposals?: boolean;
+  /** The labels in palette order, as the spectrogram colours them. */
+  labels?: readonly string[];
 }
 
 // Rows in the page at once: a 10 000-box recording stays quick to render.
@@ -32,7 +34,7 @@ const band = (hz: number | null, missing: string) => (hz === null ? missing : kH
  * The boxes in time order, with their label, bounds, the measurement columns chosen and a
  * Delete button each; a point, a proposal and a box being measured say so.
  */
-export function BoxList({ annotations, onJump, measurements = [], showProposals = true }: BoxListProps) {
+export function BoxList({ annotations, onJump, measurements = [], showProposals = true, labels }: BoxListProps) {
   const { selectedId, measuring } = annotations;
   const proposals = proposalCount(annotations.boxes);
   const boxes = useMemo(
@@ -138,7 +140,7 @@ export function BoxList({ annotations, onJump, measurements = [], showProposals 
                 >
                   <td>
                     <button type="button" className="label" onClick={() => choose(box)}>
-                      <span className="swatch" style={{ color: colourOf(box.label) }} />
+                      <span className="swatch" style={{ color: colourOf(box.label, labels) }} />
                       {box.label || <span className="unlabelled">unlabelled</span>}
                     </button>
                     {isPoint(box) && (

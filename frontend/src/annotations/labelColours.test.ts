@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { colourOf, PALETTE, UNLABELLED } from "./labelColours";
+import { colourOf, PALETTE, paletteOrder, UNLABELLED } from "./labelColours";
 
 describe("colourOf", () => {
   it("gives a label in the list the palette's colour at its place", () => {
@@ -25,5 +25,18 @@ describe("colourOf", () => {
   it("draws a box without a label white", () => {
     expect(colourOf("")).toBe(UNLABELLED);
     expect(PALETTE).not.toContain(UNLABELLED);
+  });
+});
+
+describe("paletteOrder", () => {
+  it("puts the project's label keys first, then the recording's other labels in order", () => {
+    const boxes = [{ label: "Robin" }, { label: "" }, { label: "Wren" }, { label: "Blackbird" }, { label: "Robin" }];
+    expect(paletteOrder(["Wren", null, "Jay"], boxes)).toEqual(["Wren", "Jay", "Blackbird", "Robin"]);
+  });
+
+  it("gives every label of a recording its own colour while they fit the palette", () => {
+    const labels = ["rising whistle", "their whistle", "mine", "snap"];
+    const order = paletteOrder([], labels.map((label) => ({ label })));
+    expect(new Set(labels.map((label) => colourOf(label, order))).size).toBe(labels.length);
   });
 });

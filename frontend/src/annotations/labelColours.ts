@@ -38,3 +38,14 @@ function hashOf(text: string): number {
   }
   return hash >>> 0;
 }
+
+/**
+ * The label list `colourOf` reads on a recording: the project's label keys in their order
+ * (the same colours on every recording of the project), then the recording's other labels
+ * alphabetically, so that up to the palette's size no two labels there share a colour.
+ */
+export function paletteOrder(labelKeys: readonly (string | null)[], boxes: readonly { label: string }[]): string[] {
+  const keyed = labelKeys.filter((label): label is string => Boolean(label));
+  const others = [...new Set(boxes.map((box) => box.label))].filter((label) => label && !keyed.includes(label)).sort();
+  return [...new Set(keyed), ...others];
+}

@@ -8,6 +8,7 @@ import { BoxLayer } from "../annotations/BoxLayer";
 import { BoxList } from "../annotations/BoxList";
 import { ExportMenu } from "../annotations/ExportMenu";
 import { ImportAnnotations } from "../annotations/ImportAnnotations";
+import { paletteOrder } from "../annotations/labelColours";
 import { LabelLegend } from "../annotations/LabelLegend";
 import { isProposal } from "../annotations/proposals";
 import { SaveStatus } from "../annotations/SaveStatus";
@@ -111,6 +112,8 @@ function Explorer({
     onViewChange: setView,
     showProposals,
   });
+  // One colour a label: the project's label keys first, so they look the same on every recording.
+  const labels = useMemo(() => paletteOrder(keys.labelKeys, annotations.boxes), [keys.labelKeys, annotations.boxes]);
   return (
     <>
       <header className="recording-header">
@@ -175,6 +178,7 @@ function Explorer({
           onPlayBox={(box) => playback.seek(box.start_s)}
           showProposals={showProposals}
           drawMode={keys.drawMode}
+          labels={labels}
         />
         <Cursor
           view={view}
@@ -184,13 +188,14 @@ function Explorer({
           onFollow={(startS) => setView((now) => ({ ...now, startS }))}
         />
       </Viewer>
-      <LabelLegend boxes={showProposals ? annotations.boxes : annotations.boxes.filter((box) => !isProposal(box))} />
+      <LabelLegend boxes={showProposals ? annotations.boxes : annotations.boxes.filter((box) => !isProposal(box))} labels={labels} />
       </Theme>
       <BoxList
         annotations={annotations}
         onJump={(box) => setView(centredOn(view, box.start_s, box.end_s))}
         measurements={measurements}
         showProposals={showProposals}
+        labels={labels}
       />
       </div>
     </>
