@@ -1338,7 +1338,7 @@ def _review_paths() -> dict:
                         "in": "query",
                         "description": "the precision a threshold must reach (default "
                         f"{review_names.DEFAULT_TARGET_PRECISION})",
-                        "schema": {"type": "number", "minimum": 0, "maximum": 1},
+                        "schema": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
                     },
                     {
                         "name": "format",
