@@ -35,6 +35,10 @@ from infra.local.harness import ApiUser, running_stack
 OWNER = "bench-review"
 #: The issue's bound on a queue's first page.
 FIRST_PAGE_TARGET = Target("<=", 1.0, of="measured")
+#: A request in the cloud ends after API Gateway's 29 s: the index must be built within it.
+BUILD_TARGET = Target("<=", 29.0, of="measured")
+#: How long the bench waits for that first answer, to time it even when it is longer.
+BUILD_TIMEOUT_S = 900
 SPECIES = tuple(f"Species {n:02d}" for n in range(20))
 SOURCES = ("birdnet", "birdnet", "birdnet", "detector:song", None)
 AT_ONCE = 8
@@ -97,9 +101,11 @@ def fill(user: ApiUser, project_id: str, recordings: int, boxes_each: int) -> No
         list(pool.map(one, range(recordings)))
 
 
-def _first_page(user: ApiUser, project_id: str, params: dict) -> tuple[float, dict]:
+def _first_page(
+    user: ApiUser, project_id: str, params: dict, *, timeout: float = 30
+) -> tuple[float, dict]:
     started = time.perf_counter()
-    answer = user.request("GET", f"/projects/{project_id}/review", params=params)
+    answer = user.request("GET", f"/projects/{project_id}/review", params=params, timeout=timeout)
     seconds = time.perf_counter() - started
     if answer.status_code != 200:
         raise RuntimeError(f"the queue answered {answer.status_code}: {answer.text[:200]}")
@@ -164,10 +170,20 @@ def review_rows(plan: Plan) -> list[Row]:
         others = [_project(user, f"other {n}") for n in range(review_index.KEPT_PROJECTS)]
         for other in others:
             fill(user, other, 1, 10)
-        build_s, first = _first_page(user, project_id, {})
+        # The first queue builds the index from every recording's set: timed to its end,
+        # against the 29 s API Gateway gives a request in the cloud.
+        build_s, first = _first_page(user, project_id, {}, timeout=BUILD_TIMEOUT_S)
         if first["counts"]["boxes"] != recordings * boxes_each:
             raise RuntimeError(f"the queue counts {first['counts']['boxes']} boxes")
-        rows = [Row("review queue: first page, index built", case, build_s, "s")]
+        rows = [
+            Row(
+                "review queue: first page, index built",
+                case,
+                build_s,
+                "s",
+                target=BUILD_TARGET,
+            )
+        ]
         for name, params in QUEUES.items():
             cold, warm = [], []
             for _ in range(plan.review_rounds):

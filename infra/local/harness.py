@@ -73,8 +73,10 @@ class ApiClient:
         served.raise_for_status()
         self._document = Conformance(served.json())
 
-    def request(self, method: str, path: str, **kwargs) -> requests.Response:
-        answer = self.session.request(method, self.base_url + path, timeout=30, **kwargs)
+    def request(
+        self, method: str, path: str, *, timeout: float = 30, **kwargs
+    ) -> requests.Response:
+        answer = self.session.request(method, self.base_url + path, timeout=timeout, **kwargs)
         # A followed redirect: the API's own answer is the first.
         own = answer.history[0] if answer.history else answer
         self._document.check(method, path, own.status_code, own.headers, own.content)
