@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import type { ApiClient } from "../api/client";
 import { type ReviewFilters, type ReviewPlace, writePlace, writeReviewPlace } from "../page/link";
 import { PrecisionPanel } from "../precision/PrecisionPanel";
+import { session } from "../signin/session";
 import { sharedDecoder } from "../viewer/Spectrogram";
 import { ClipTiles } from "./clipTiles";
 import { type Choices, FilterBar } from "./FilterBar";
@@ -132,7 +133,15 @@ function Review({ api, names, place }: { api: ApiClient; names: ReviewNames; pla
 
 /** One outbox for the page, on localStorage; what an earlier load left is sent at once. */
 function useOutbox(send: ReviewApi["decide"], maxDecisions: number): Outbox {
-  const [outbox] = useState(() => new Outbox({ send, storage: window.localStorage, batchSize: Math.min(20, maxDecisions) }));
+  const [outbox] = useState(
+    () =>
+      new Outbox({
+        send,
+        storage: window.localStorage,
+        reviewer: session.username() ?? "",
+        batchSize: Math.min(20, maxDecisions),
+      }),
+  );
   useEffect(() => {
     // Hidden or closing: what waits goes now (a small body is sent with keepalive).
     const hidden = () => outbox.flush();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
 import { FakeReviewServer, item, offline } from "./fakeServer";
-import { type KeptText, Outbox, OUTBOX_KEY } from "./outbox";
+import { keyOf, type KeptText, Outbox } from "./outbox";
 import type { Decision, DecisionResult } from "../api/types";
 
 class MemoryStorage implements KeptText {
@@ -15,7 +15,7 @@ class MemoryStorage implements KeptText {
 }
 
 const accept = (id: string): Decision => ({ recording_id: "r1", annotation_id: id, state: "accepted" });
-const kept = (storage: MemoryStorage) => JSON.parse(storage.getItem(OUTBOX_KEY) ?? "[]") as Decision[];
+const kept = (storage: MemoryStorage) => JSON.parse(storage.getItem(keyOf("ana")) ?? "[]") as Decision[];
 
 describe("the review outbox", () => {
   let server: FakeReviewServer;
@@ -27,7 +27,7 @@ describe("the review outbox", () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  const outbox = () => new Outbox({ send: (d) => server.decide(d), storage });
+  const outbox = () => new Outbox({ send: (d) => server.decide(d), storage, reviewer: "ana" });
 
   it("keeps each decision in storage at once and sends those of a short while in one batch", async () => {
     const box = outbox();
@@ -45,7 +45,7 @@ describe("the review outbox", () => {
 
   it("sends a full batch without waiting, and the rest after", async () => {
     server.boxes = Array.from({ length: 25 }, (_, i) => item(`b${i}`));
-    const box = new Outbox({ send: (d) => server.decide(d), storage, batchSize: 20 });
+    const box = new Outbox({ send: (d) => server.decide(d), storage, reviewer: "ana", batchSize: 20 });
     for (let i = 0; i < 25; i++) box.add(accept(`b${i}`));
     await vi.advanceTimersByTimeAsync(0);
     expect(server.batches.map((b) => b.length)).toEqual([20]);
@@ -55,7 +55,7 @@ describe("the review outbox", () => {
   });
 
   it("sends after a reload what the closed page left, including a batch whose answer never came", async () => {
-    const first = new Outbox({ send: () => new Promise(() => undefined), storage });
+    const first = new Outbox({ send: () => new Promise(() => undefined), storage, reviewer: "ana" });
     first.add(accept("a"));
     await vi.advanceTimersByTimeAsync(250); // on its way when the tab closes
     first.add(accept("b"));
@@ -68,6 +68,17 @@ describe("the review outbox", () => {
     expect(server.batches).toEqual([[accept("a"), accept("b")]]);
     expect(server.boxes.map((b) => b.review?.state ?? null)).toEqual(["accepted", "accepted", null]);
     expect(kept(storage)).toEqual([]);
+  });
+
+  it("keeps each reviewer's unsent decisions apart: another user on this browser never sends them", async () => {
+    const first = new Outbox({ send: () => new Promise(() => undefined), storage, reviewer: "ana" });
+    first.add(accept("a"));
+    first.stop();
+    const other = new Outbox({ send: (d) => server.decide(d), storage, reviewer: "bo" });
+    expect(other.snapshot().pending).toBe(0);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(server.batches).toEqual([]);
+    expect(outbox().snapshot().pending).toBe(1);
   });
 
   it("tries a failed send again, waiting longer each time, and keeps the decisions meanwhile", async () => {
@@ -137,9 +148,9 @@ describe("the review outbox", () => {
   });
 
   it("ignores what it cannot read in storage", () => {
-    storage.setItem(OUTBOX_KEY, "{not json");
+    storage.setItem(keyOf("ana"), "{not json");
     expect(outbox().snapshot().pending).toBe(0);
-    storage.setItem(OUTBOX_KEY, JSON.stringify([accept("a"), { annotation_id: 3 }]));
+    storage.setItem(keyOf("ana"), JSON.stringify([accept("a"), { annotation_id: 3 }]));
     expect(outbox().unsent()).toEqual([accept("a")]);
   });
 });

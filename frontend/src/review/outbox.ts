@@ -20,6 +20,9 @@ export interface KeptText {
 export interface OutboxOptions {
   send: (decisions: Decision[]) => Promise<DecisionsAnswer>;
   storage: KeptText;
+  /** Whose decisions: each user's are kept apart, so one signing in after another on this
+   * browser never sends the other's. */
+  reviewer: string;
   /** How long the first decision of a batch waits for others, ms. */
   gatherMs?: number;
   /** A batch this big goes at once (at most the server's MAX_DECISIONS). */
@@ -60,7 +63,7 @@ export class Outbox {
   private readonly latest = new Map<string, Decision>();
 
   constructor(private readonly options: OutboxOptions) {
-    this.waiting = readKept(options.storage);
+    this.waiting = readKept(options.storage, options.reviewer);
     for (const decision of this.waiting) this.latest.set(boxOf(decision), decision);
     this.state = { pending: this.waiting.length, saved: 0, problem: null };
     // What an earlier page load left unsent goes now.
@@ -173,15 +176,18 @@ export class Outbox {
   }
 
   private changed(): void {
-    this.options.storage.setItem(OUTBOX_KEY, JSON.stringify(this.unsent()));
+    this.options.storage.setItem(keyOf(this.options.reviewer), JSON.stringify(this.unsent()));
     this.state = { ...this.state, pending: this.sending.length + this.waiting.length };
     for (const listener of [...this.listeners]) listener();
   }
 }
 
-function readKept(storage: KeptText): Decision[] {
+/** Where a reviewer's unsent decisions are kept. */
+export const keyOf = (reviewer: string) => `${OUTBOX_KEY}.${reviewer}`;
+
+function readKept(storage: KeptText, reviewer: string): Decision[] {
   try {
-    const kept: unknown = JSON.parse(storage.getItem(OUTBOX_KEY) ?? "[]");
+    const kept: unknown = JSON.parse(storage.getItem(keyOf(reviewer)) ?? "[]");
     return Array.isArray(kept) ? kept.filter(isDecision) : [];
   } catch {
     // Not ours, or cut short: nothing to resend.
