@@ -4,7 +4,7 @@ import type { ReviewApi, Scope } from "./queue";
 import type { Decision, DecisionResult, DecisionsAnswer, QueuePage, ReviewItem } from "../api/types";
 
 /**
- * For tests: the review routes over boxes in memory, with DESIGN-18's rules for decisions
+ * For tests: the review routes over boxes in memory, with the server's rules for decisions (docs/review.md)
  * (null state undoes, a new label keeps the first label_before; a missing box fails alone).
  * `failNext` makes the next requests throw; `batches` records what POST /reviews received.
  */
