@@ -1,5 +1,5 @@
 /**
- * One colour per label, the same on the spectrogram, in its legend and on review clips.
+ * One colour per label, the same on the spectrogram, in its legend and in the box list.
  *
  * The palette's colours are bright and apart from one another, and all read over the dark
  * outline boxes get on every colour map (viridis, grey, inverted grey); none is the
