@@ -1,5 +1,6 @@
 """Values too large for one DynamoDB item: a recording's annotation set (annotation_sets)
-and its boxes' computed measurements (measurements), and a project's review index
+and its boxes' computed measurements (measurements), a blind assignee's own boxes (kept on
+their assignment until both assignees are done) and a project's review index
 (review_index), each stored as compressed JSON chunks (models.AnnotationChunkModel, keyed
 by the recording's or the project's id) under a fresh set id.
 
@@ -18,13 +19,14 @@ from dataclasses import dataclass
 
 from chalicelib import database
 from chalicelib.errors import StorageError
-from chalicelib.models import AnnotationChunkModel, ProjectModel, RecordingModel
+from chalicelib.models import AnnotationChunkModel, AssignmentModel, ProjectModel, RecordingModel
 from chalicelib.paging import ISSUED_ID
 
 # Compressed bytes in one chunk: well under the 400 KB item limit with the keys.
 CHUNK_BYTES = 350_000
 # Reads racing a write may find the set they were pointed at already replaced.
 READ_ATTEMPTS = 3
+type Row = RecordingModel | ProjectModel | AssignmentModel
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,30 @@ class Pointer:
     prefix: str
     what: str
 
-    def of(self, row: RecordingModel | ProjectModel) -> tuple[str | None, int]:
+    def of(self, row: Row) -> tuple[str | None, int]:
         """The set id the row points at (None: none yet) and its number of chunks."""
         set_id = getattr(row, self.set_attribute)
         return set_id, int(getattr(row, self.count_attribute) or 0)
 
 
-def _read_again(row: RecordingModel | ProjectModel) -> RecordingModel | ProjectModel:
+def _holder(row: Row) -> str:
+    """The id the row's chunks are kept under: a blind assignee's are their recording's."""
+    return row.recording_id if isinstance(row, AssignmentModel) else row.id
+
+
+def _read_again[R: Row](row: R) -> R:
+    if isinstance(row, AssignmentModel):
+        with database.translated("read the assignment"):
+            return AssignmentModel.get(row.recording_id, row.assignee, consistent_read=True)
     what = "project" if isinstance(row, ProjectModel) else "recording"
     return database.owned(type(row), row.id, row.owner, what=what, issued=ISSUED_ID)
+
+
+def _still_there(row: Row):
+    """The condition that the row is the one read: same owner, or the assignment not gone."""
+    if isinstance(row, AssignmentModel):
+        return AssignmentModel.assignee.exists()
+    return type(row).owner == row.owner
 
 
 def encode(value: object) -> bytes:
@@ -88,9 +105,9 @@ def delete_all(row_id: str) -> None:
     _delete(row_id, keys)
 
 
-def load[Row: (RecordingModel, ProjectModel)](
-    row: Row, pointer: Pointer
-) -> tuple[Row, object | None]:
+def load[R: (RecordingModel, ProjectModel, AssignmentModel)](
+    row: R, pointer: Pointer
+) -> tuple[R, object | None]:
     """The value the row points at (None: none stored yet), and the row it was read with
     (read again when a write replaced the set meanwhile)."""
     for _ in range(READ_ATTEMPTS):
@@ -100,7 +117,7 @@ def load[Row: (RecordingModel, ProjectModel)](
         with database.translated(f"read the {pointer.what}"):
             chunks = list(
                 AnnotationChunkModel.query(
-                    row.id,
+                    _holder(row),
                     AnnotationChunkModel.chunk.startswith(f"{set_id}#"),
                     consistent_read=True,
                 )
@@ -111,11 +128,10 @@ def load[Row: (RecordingModel, ProjectModel)](
     raise StorageError(f"could not read the {pointer.what}: they kept changing", retryable=True)
 
 
-def switch(
-    row: RecordingModel | ProjectModel, pointer: Pointer, data: bytes, *, actions: list, condition
-) -> None:
+def switch(row: Row, pointer: Pointer, data: bytes, *, actions: list, condition) -> None:
     """Store ``data`` (JSON text, :func:`encode`) as a new set and point the row at it, with
-    ``actions`` in the same update, if ``condition`` (and the owner) still hold.
+    ``actions`` in the same update, if ``condition`` (and the row, see _still_there) still
+    hold.
 
     Raises ``database.ConditionFailed`` when the condition fails, StorageError when storage
     does; either way the new chunks are removed and the row is unchanged.
@@ -131,7 +147,7 @@ def switch(
         AnnotationChunkModel.batch_write() as batch,
     ):
         for key, chunk in zip(keys, chunks, strict=True):
-            batch.save(AnnotationChunkModel(row.id, key, data=chunk))
+            batch.save(AnnotationChunkModel(_holder(row), key, data=chunk))
     try:
         with database.translated(f"save the {pointer.what}"):
             row.update(
@@ -140,11 +156,11 @@ def switch(
                     getattr(model, pointer.count_attribute).set(len(chunks)),
                     *actions,
                 ],
-                condition=(model.owner == row.owner) & condition,
+                condition=_still_there(row) & condition,
             )
     except (database.ConditionFailed, StorageError):
         with contextlib.suppress(StorageError):
-            _delete(row.id, keys)
+            _delete(_holder(row), keys)
         raise
     with contextlib.suppress(StorageError):
-        _delete(row.id, old_keys)
+        _delete(_holder(row), old_keys)

@@ -55,6 +55,9 @@ class Settings:
     spectrograms_table: str = "sonagram-spectrograms"
     projects_table: str = "sonagram-projects"
     annotations_table: str = "sonagram-annotations"
+    members_table: str = "sonagram-members"
+    assignments_table: str = "sonagram-assignments"
+    tallies_table: str = "sonagram-tallies"
     jobs_queue: str = "sonagram-spectrogram-jobs"
     # The worker Lambda that tasks (chalicelib/tasks.py) are sent to in the cloud; None on the
     # local stage, where they go on the jobs queue the bridge polls.
@@ -121,6 +124,9 @@ class Settings:
             spectrograms_table=env.get("SPECTROGRAMS_TABLE", cls.spectrograms_table),
             projects_table=env.get("PROJECTS_TABLE", cls.projects_table),
             annotations_table=env.get("ANNOTATIONS_TABLE", cls.annotations_table),
+            members_table=env.get("MEMBERS_TABLE", cls.members_table),
+            assignments_table=env.get("ASSIGNMENTS_TABLE", cls.assignments_table),
+            tallies_table=env.get("TALLIES_TABLE", cls.tallies_table),
             jobs_queue=env.get("JOBS_QUEUE", cls.jobs_queue),
             worker_function=env.get("WORKER_FUNCTION") or None,
             max_upload_bytes=_whole(env, "MAX_UPLOAD_BYTES", cls.max_upload_bytes),

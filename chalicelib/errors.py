@@ -21,6 +21,12 @@ class UnauthorizedError(SonagramError):
     status_code = 401
 
 
+class ForbiddenError(SonagramError):
+    """Signed in and a member, but the member's role does not allow this."""
+
+    status_code = 403
+
+
 class NotFoundError(SonagramError):
     status_code = 404
 

@@ -3,7 +3,9 @@
 A recording's metadata and its spectrogram's processing state live in two
 tables: the worker rewrites the spectrogram row many times while the recording
 row stays as the user created it (plus what decoding learned about the audio).
-Projects, which group a user's recordings, have a table of their own.
+Projects, which group recordings, have a table of their own; so do their members
+(with roles), the assignments of recordings to members, and the running counts a
+project's dashboard and agreement read (docs/lab.md has the access patterns).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
@@ -75,6 +78,12 @@ class RecordingModel(Model):
     # The last run of its project's detector presets (chalicelib/detections.py): queued,
     # running, done or failed, with what each preset found.
     detection = MapAttribute(null=True)
+    # Who the recording is assigned to (usernames), kept with the assignments
+    # (AssignmentModel) in the same transaction so that a listing shows them without a read.
+    assignees = UnicodeSetAttribute(null=True)
+    # What the recording's current annotation set adds to its project's tallies (TallyModel),
+    # JSON, written with the set: a move or a deletion takes exactly this back.
+    tally = UnicodeAttribute(null=True)
 
     by_owner = OwnerIndex()
     by_project = ProjectIndex()
@@ -159,6 +168,98 @@ class ProjectModel(Model):
     by_owner = OwnerIndex()
 
 
+class MemberIndex(GlobalSecondaryIndex):
+    """The projects a user is a member of, newest membership first."""
+
+    class Meta:
+        index_name = "by-member"
+        projection = AllProjection()
+
+    username = UnicodeAttribute(hash_key=True)
+    added_at = UnicodeAttribute(range_key=True)
+
+
+class MemberModel(Model):
+    """A user's role in a project (chalicelib/access.py decides what each role may do).
+
+    The project's owner has a row too (role "owner"), written with the project and moved
+    when ownership is handed over, so that the by-member index lists every project a user
+    may open.
+    """
+
+    class Meta:
+        table_name = Settings.members_table
+
+    project_id = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(range_key=True)
+    role = UnicodeAttribute()
+    added_at = UnicodeAttribute()
+    added_by = UnicodeAttribute()
+
+    by_member = MemberIndex()
+
+
+class AssigneeIndex(GlobalSecondaryIndex):
+    """A member's assigned recordings, newest assignment first: their "My work"."""
+
+    class Meta:
+        index_name = "by-assignee"
+        projection = AllProjection()
+
+    assignee = UnicodeAttribute(hash_key=True)
+    assigned_at = UnicodeAttribute(range_key=True)
+
+
+class AssignmentModel(Model):
+    """One recording assigned to one member of its project, with the member's progress.
+
+    A blind assignment (double annotation) keeps the assignee's own boxes apart from the
+    recording's set until both assignees are done: its ``layer_*`` attributes point at them
+    as the recording row points at its set (chalicelib/chunks.py).
+    """
+
+    class Meta:
+        table_name = Settings.assignments_table
+
+    recording_id = UnicodeAttribute(hash_key=True)
+    assignee = UnicodeAttribute(range_key=True)
+    project_id = UnicodeAttribute()
+    # "to_do", "in_progress" or "done", set by the assignee.
+    state = UnicodeAttribute()
+    blind = BooleanAttribute(default=False)
+    assigned_at = UnicodeAttribute()
+    assigned_by = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    layer_set = UnicodeAttribute(null=True)
+    layer_chunks = NumberAttribute(default=0)
+    layer_version = NumberAttribute(default=0)
+    layer_count = NumberAttribute(default=0)
+
+    by_assignee = AssigneeIndex()
+
+
+class TallyModel(Model):
+    """A project's running counts, one item a member (``member#<username>``) and one a label
+    (``label#<label>``), plus one agreement summary a doubly annotated recording
+    (``agreement#<recording id>``): the dashboard and the project's agreement are one query.
+
+    Counts change by DynamoDB ``ADD`` in the same transaction as what they count.
+    """
+
+    class Meta:
+        table_name = Settings.tallies_table
+
+    project_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    recordings_done = NumberAttribute(null=True)
+    audio_s_done = NumberAttribute(null=True)
+    boxes_drawn = NumberAttribute(null=True)
+    decisions = NumberAttribute(null=True)
+    boxes = NumberAttribute(null=True)
+    # An agreement item's figures, JSON (chalicelib/agreement.py).
+    agreement = UnicodeAttribute(null=True)
+
+
 class AnnotationChunkModel(Model):
     """One piece of a recording's annotation set, or of its boxes' computed measurements, or
     of a project's review index (chalicelib/chunks.py): compressed JSON, split to fit an item.
@@ -170,7 +271,8 @@ class AnnotationChunkModel(Model):
     class Meta:
         table_name = Settings.annotations_table
 
-    # The recording's id, or the project's for its review index.
+    # The recording's id, or the project's for its review index (a blind assignee's own
+    # boxes: the recording's id, under set ids that start with "l").
     recording_id = UnicodeAttribute(hash_key=True)
     # "<set id>#<index, 5 digits>": a set's chunks sort together and in order. Measurement
     # set ids start with "m", annotation set ids (hex) never do.
@@ -183,6 +285,9 @@ MODELS: tuple[type[Model], ...] = (
     SpectrogramModel,
     ProjectModel,
     AnnotationChunkModel,
+    MemberModel,
+    AssignmentModel,
+    TallyModel,
 )
 
 
@@ -197,6 +302,9 @@ def bind(settings: Settings) -> None:
         SpectrogramModel: settings.spectrograms_table,
         ProjectModel: settings.projects_table,
         AnnotationChunkModel: settings.annotations_table,
+        MemberModel: settings.members_table,
+        AssignmentModel: settings.assignments_table,
+        TallyModel: settings.tallies_table,
     }
     for model, table_name in tables.items():
         model.Meta.table_name = table_name

@@ -105,6 +105,9 @@ class Api(Concern):
             {
                 **environment,
                 "PROJECTS_TABLE": tables.projects.table_name,
+                "MEMBERS_TABLE": tables.members.table_name,
+                "ASSIGNMENTS_TABLE": tables.assignments.table_name,
+                "TALLIES_TABLE": tables.tallies.table_name,
                 "WORKER_FUNCTION": worker.function_name,
             },
             storage,
@@ -231,7 +234,15 @@ class Api(Concern):
             "ListMultipartUploadParts",
         )
         grant_objects(role, storage.spectrograms, "GetObject", "DeleteObject")
-        for table in (tables.recordings, tables.spectrograms, tables.projects, tables.annotations):
+        for table in (
+            tables.recordings,
+            tables.spectrograms,
+            tables.projects,
+            tables.annotations,
+            tables.members,
+            tables.assignments,
+            tables.tallies,
+        ):
             table.grant_read_write_data(role)
         # Run detector and measuring after a save send the worker a task (chalicelib/tasks.py):
         # the function itself, none of its versions or aliases (grant_invoke's ":*").

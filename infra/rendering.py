@@ -125,8 +125,12 @@ class Rendering(Concern):
             on_failure=destinations.SqsDestination(failures),
             # The rest of the account's concurrency stays free for the API (infra/options.py).
             reserved_concurrent_executions=self.options.worker_concurrency,
-            # It reads the detector presets of a recording's project.
-            environment={"PROJECTS_TABLE": self.tables.projects.table_name},
+            # It reads the detector presets of a recording's project, and counts the
+            # proposals it stores in the project's tallies.
+            environment={
+                "PROJECTS_TABLE": self.tables.projects.table_name,
+                "TALLIES_TABLE": self.tables.tallies.table_name,
+            },
         )
         acknowledge(
             failures,
@@ -146,6 +150,7 @@ class Rendering(Concern):
         # Detector proposals go into the annotation sets, measurements beside them; the
         # presets are the project's.
         self.tables.annotations.grant_read_write_data(worker)
+        self.tables.tallies.grant_read_write_data(worker)
         worker.add_to_role_policy(
             iam.PolicyStatement(
                 actions=["dynamodb:GetItem"], resources=[self.tables.projects.table_arn]

@@ -113,6 +113,9 @@ class SonagramStack(cdk.Stack):
         self.spectrograms_table = self.tables.spectrograms
         self.projects_table = self.tables.projects
         self.annotations_table = self.tables.annotations
+        self.members_table = self.tables.members
+        self.assignments_table = self.tables.assignments
+        self.tallies_table = self.tables.tallies
         environment = self._environment()
 
         self.rendering = Rendering(

@@ -9,9 +9,12 @@ from pynamodb.models import Model
 
 from chalicelib.models import (
     AnnotationChunkModel,
+    AssignmentModel,
+    MemberModel,
     ProjectModel,
     RecordingModel,
     SpectrogramModel,
+    TallyModel,
 )
 from infra.logical_ids import Concern
 from infra.nag import acknowledge
@@ -25,8 +28,8 @@ KEY_ROLES = {"HASH": "partition_key", "RANGE": "sort_key"}
 
 
 class Tables(Concern):
-    """Recordings, spectrograms, projects and annotations: on demand, with point-in-time
-    recovery, protected from deletion and kept when the stack goes."""
+    """Recordings, spectrograms, projects, annotations, members, assignments and tallies: on
+    demand, with point-in-time recovery, protected from deletion and kept when the stack goes."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
@@ -34,8 +37,17 @@ class Tables(Concern):
         self.spectrograms = table_from_model(self, "SpectrogramsTable", SpectrogramModel)
         self.projects = table_from_model(self, "ProjectsTable", ProjectModel)
         self.annotations = table_from_model(self, "AnnotationsTable", AnnotationChunkModel)
+        self.members = table_from_model(self, "MembersTable", MemberModel)
+        self.assignments = table_from_model(self, "AssignmentsTable", AssignmentModel)
+        self.tallies = table_from_model(self, "TalliesTable", TallyModel)
         stack = cdk.Stack.of(self)
-        for table in (self.recordings, self.spectrograms, self.projects):
+        for table in (
+            self.recordings,
+            self.spectrograms,
+            self.projects,
+            self.members,
+            self.assignments,
+        ):
             acknowledge(
                 stack,
                 f"AwsSolutions-IAM5[Resource::<{stack.get_logical_id(table.node.default_child)}"

@@ -32,9 +32,12 @@ from chalicelib.detector_presets import parameters_json
 from chalicelib.measurement_names import measurements_json
 from chalicelib.models import (
     AnnotationChunkModel,
+    AssignmentModel,
+    MemberModel,
     ProjectModel,
     RecordingModel,
     SpectrogramModel,
+    TallyModel,
 )
 from chalicelib.review_names import review_json
 from infra import logical_ids
@@ -335,6 +338,9 @@ def test_function_code_is_only_chalicelib_and_functions(stack, synthesized, temp
         (SpectrogramModel, "spectrograms_table"),
         (ProjectModel, "projects_table"),
         (AnnotationChunkModel, "annotations_table"),
+        (MemberModel, "members_table"),
+        (AssignmentModel, "assignments_table"),
+        (TallyModel, "tallies_table"),
     ],
 )
 def test_tables_have_the_keys_and_indexes_of_the_pynamodb_models(
