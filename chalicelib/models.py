@@ -191,7 +191,12 @@ class MemberModel(Model):
         table_name = Settings.members_table
 
     project_id = UnicodeAttribute(hash_key=True)
+    # Who the member is as chalicelib/auth.py names callers: the local stage's username, the
+    # cloud's Cognito sub.
     username = UnicodeAttribute(range_key=True)
+    # How people know them, where that differs from ``username``: the Cognito username or
+    # e-mail the owner added them by (cloud); null on the local stage.
+    name = UnicodeAttribute(null=True)
     role = UnicodeAttribute()
     added_at = UnicodeAttribute()
     added_by = UnicodeAttribute()
