@@ -256,10 +256,15 @@ class TallyModel(Model):
 
     project_id = UnicodeAttribute(hash_key=True)
     key = UnicodeAttribute(range_key=True)
+    # A member's assignments: all, those in progress and those done (with their audio).
+    assigned = NumberAttribute(null=True)
+    in_progress = NumberAttribute(null=True)
     recordings_done = NumberAttribute(null=True)
     audio_s_done = NumberAttribute(null=True)
+    # Boxes of the project's annotation sets the member created, and reviewed.
     boxes_drawn = NumberAttribute(null=True)
     decisions = NumberAttribute(null=True)
+    # A label item's boxes.
     boxes = NumberAttribute(null=True)
     # An agreement item's figures, JSON (chalicelib/agreement.py).
     agreement = UnicodeAttribute(null=True)
