@@ -11,6 +11,7 @@ import re
 from chalice import Chalice, CognitoUserPoolAuthorizer, CORSConfig, Response
 
 from chalicelib import (
+    access,
     annotation_files,
     annotation_sets,
     annotations,
@@ -19,6 +20,7 @@ from chalicelib import (
     deployment_imports,
     formats,
     measurements,
+    members,
     openapi,
     precision,
     review_index,
@@ -26,14 +28,14 @@ from chalicelib import (
     reviews,
     validation,
 )
+from chalicelib.access import Need
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.detections import DetectorRuns
 from chalicelib.errors import NotFoundError, SonagramError
 from chalicelib.http_headers import content_disposition
 from chalicelib.projects import Projects
-from chalicelib.projects import owned as owned_project
-from chalicelib.recordings import Recordings, owned_recording, owned_with_spectrogram
+from chalicelib.recordings import Recordings, with_spectrogram
 from chalicelib.spectrograms import Spectrograms
 
 app = Chalice(app_name="sonagram")
@@ -83,10 +85,19 @@ def detector_runs() -> DetectorRuns:
     return DetectorRuns(settings=get_settings(), clock=system_clock)
 
 
-def owned(recording_id: str):
-    """The signed-in user's recording row, or NotFoundError."""
+def allowed(recording_id: str, need: Need, action: str = "this"):
+    """The recording's row, if the signed-in user's role allows ``need`` (access.py):
+    NotFoundError when they may not see it, ForbiddenError naming ``action``."""
     clients.bind_tables(get_settings())
-    return owned_recording(current_user(), recording_id)
+    recording, _ = access.recording(current_user(), recording_id, need, action=action)
+    return recording
+
+
+def allowed_project(project_id: str, need: Need, action: str = "this"):
+    """The project's row, if the signed-in user's role allows ``need`` (access.py)."""
+    clients.bind_tables(get_settings())
+    project, _ = access.project(current_user(), project_id, need, action=action)
+    return project
 
 
 def json_error(status_code: int, message: str) -> Response:
@@ -284,6 +295,48 @@ def delete_project(project_id):
     return Response(body="", status_code=204)
 
 
+@app.route("/projects/{project_id}/members", methods=["GET"], authorizer=USERS)
+@api
+def list_members(project_id):
+    clients.bind_tables(get_settings())
+    return members.listing(current_user(), project_id)
+
+
+@app.route(
+    "/projects/{project_id}/members",
+    methods=["POST"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def add_member(project_id):
+    clients.bind_tables(get_settings())
+    added = members.add(
+        current_user(), project_id, json_body(), settings=get_settings(), clock=system_clock
+    )
+    return Response(body=added, status_code=201)
+
+
+@app.route(
+    "/projects/{project_id}/members/{username}",
+    methods=["PATCH"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def change_member(project_id, username):
+    clients.bind_tables(get_settings())
+    return members.change(current_user(), project_id, username, json_body())
+
+
+@app.route("/projects/{project_id}/members/{username}", methods=["DELETE"], authorizer=USERS)
+@api
+def remove_member(project_id, username):
+    clients.bind_tables(get_settings())
+    members.remove(current_user(), project_id, username)
+    return Response(body="", status_code=204)
+
+
 def measured(recording, boxes: list[dict]) -> list[dict]:
     """After a write of the recording's set: ``boxes`` with their computed measurements, and a
     measure task queued when any box of the set lacks them."""
@@ -293,7 +346,7 @@ def measured(recording, boxes: list[dict]) -> list[dict]:
 @app.route("/recordings/{recording_id}/annotations", methods=["GET"], authorizer=USERS)
 @api
 def get_annotations(recording_id):
-    recording = owned(recording_id)
+    recording = allowed(recording_id, Need.SEE)
     read = annotation_sets.get(recording)
     read["annotations"] = measurements.merged(read["annotations"], measurements.load(recording))
     return read
@@ -302,7 +355,7 @@ def get_annotations(recording_id):
 @app.route("/recordings/{recording_id}/measurements", methods=["GET"], authorizer=USERS)
 @api
 def get_measurements(recording_id):
-    return measurements.state(owned(recording_id))
+    return measurements.state(allowed(recording_id, Need.SEE))
 
 
 @app.route(
@@ -313,7 +366,7 @@ def get_measurements(recording_id):
 )
 @api
 def replace_annotations(recording_id):
-    recording = owned(recording_id)
+    recording = allowed(recording_id, Need.ANNOTATE, "editing boxes")
     written = annotation_sets.replace(recording, json_body())
     written["annotations"] = measured(recording, written["annotations"])
     return written
@@ -327,7 +380,7 @@ def replace_annotations(recording_id):
 )
 @api
 def change_annotations(recording_id):
-    recording = owned(recording_id)
+    recording = allowed(recording_id, Need.ANNOTATE, "editing boxes")
     changed = annotation_sets.patch(recording, json_body())
     changed["upserted"] = measured(recording, changed["upserted"])
     return changed
@@ -349,7 +402,7 @@ def export_annotations(recording_id):
     query = app.current_request.query_params or {}
     return download(
         annotation_files.export_file(
-            owned(recording_id), query.get("format"), review=query.get("review")
+            allowed(recording_id, Need.SEE), query.get("format"), review=query.get("review")
         )
     )
 
@@ -377,7 +430,7 @@ def export_project_annotations(project_id):
 @api
 def import_annotations(recording_id):
     query = app.current_request.query_params or {}
-    recording = owned(recording_id)
+    recording = allowed(recording_id, Need.ANNOTATE, "importing boxes")
     imported = annotation_files.import_file(
         recording,
         app.current_request.raw_body or b"",
@@ -397,7 +450,9 @@ def import_annotations(recording_id):
 @api
 def detect_recording(recording_id):
     clients.bind_tables(get_settings())
-    recording, spectrogram = owned_with_spectrogram(current_user(), recording_id)
+    recording, spectrogram, _ = with_spectrogram(
+        current_user(), recording_id, Need.ANNOTATE, action="running detectors"
+    )
     queued = detector_runs().run_recording(recording, spectrogram, optional_json_body())
     return Response(body=queued, status_code=202)
 
@@ -436,23 +491,20 @@ def import_detector_output(project_id):
     )
 
 
-def project_boxes(project_id: str) -> review_index.Scope:
-    clients.bind_tables(get_settings())
-    return review_index.project_scope(current_user(), project_id)
-
-
 @app.route("/projects/{project_id}/review", methods=["GET"], authorizer=USERS)
 @api
 def project_review(project_id):
     query = review_queue.Query.read(app.current_request.query_params, project=True)
-    return review_queue.page(project_boxes(project_id), query)
+    project = allowed_project(project_id, Need.SEE)
+    return review_queue.page(review_index.project_scope(project), query)
 
 
 @app.route("/recordings/{recording_id}/review", methods=["GET"], authorizer=USERS)
 @api
 def recording_review(recording_id):
     query = review_queue.Query.read(app.current_request.query_params, project=False)
-    return review_queue.page(review_index.recording_scope(owned(recording_id)), query)
+    recording = allowed(recording_id, Need.SEE)
+    return review_queue.page(review_index.recording_scope(recording), query)
 
 
 @app.route("/reviews", methods=["POST"], content_types=JSON_BODY_TYPES, authorizer=USERS)
@@ -490,11 +542,13 @@ def undo_accept_above(project_id):
 @api
 def project_precision(project_id):
     query = review_queue.PrecisionQuery.read(app.current_request.query_params)
-    table = precision.by_label(query.scored(project_boxes(project_id)), target=query.target)
+    project = allowed_project(project_id, Need.SEE)
+    scored = query.scored(review_index.project_scope(project))
+    table = precision.by_label(scored, target=query.target)
     if query.format == "json":
         return precision.as_json(table, query.target)
     # Folders in a name would cut it short (content_disposition keeps the last part).
-    name = re.sub(r"[/\\]", "-", owned_project(current_user(), project_id).name)
+    name = re.sub(r"[/\\]", "-", project.name)
     return Response(
         body=precision.as_csv(table, query.target),
         headers={

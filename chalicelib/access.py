@@ -90,16 +90,22 @@ def project(
     return row, role
 
 
+def project_role(user: str, project_id: str) -> Role | None:
+    """The user's role in the project of this id; None if they are no member (or there is
+    no such project)."""
+    try:
+        row = _read(ProjectModel, project_id, "project")
+    except NotFoundError:
+        return None
+    return role_in(user, row)
+
+
 def recording_role(user: str, recording: RecordingModel) -> Role | None:
     """The user's role for a recording: its project's role, or owner of their own recording
     outside any project; None when they may not see it."""
     if recording.project_id is None:
         return Role.OWNER if recording.owner == user else None
-    try:
-        row = _read(ProjectModel, recording.project_id, "project")
-    except NotFoundError:
-        return None
-    return role_in(user, row)
+    return project_role(user, recording.project_id)
 
 
 def recording(

@@ -5,7 +5,8 @@ one Raven, CSV or JSON file. Exports keep every box, or only those a person acce
 
 from __future__ import annotations
 
-from chalicelib import annotation_sets, annotations, formats, measurements, projects
+from chalicelib import access, annotation_sets, annotations, formats, measurements
+from chalicelib.access import Need
 from chalicelib.errors import BadRequestError, TooLargeError
 from chalicelib.models import RecordingModel
 from chalicelib.recordings import in_project
@@ -114,7 +115,7 @@ def export_file(
 
 
 def export_project(
-    owner: str, project_id: str, format: str | None, *, review: str | None = None
+    user: str, project_id: str, format: str | None, *, review: str | None = None
 ) -> formats.Export:
     """The boxes of every recording of the project (oldest recording first, each one's in
     time order) as one file named after the project, each box naming its recording; with
@@ -123,16 +124,16 @@ def export_project(
     Raises
     ------
     NotFoundError
-        When the owner has no such project.
+        When the user is no member of such a project.
     TooLargeError
         When the file would be more than one answer carries (``MAX_EXPORT_BYTES``).
     """
-    project = projects.owned(owner, project_id)
+    project, _ = access.project(user, project_id, Need.SEE)
     _choice(format, "format", formats.PROJECT_EXPORT_FORMATS)
     _check_review(review)
     kept: list[formats.RecordingBoxes] = []
     boxes = 0
-    for recording in in_project(owner, project_id):
+    for recording in in_project(project_id):
         kept.append(_for_export(recording, review))
         boxes += len(kept[-1].boxes)
         if boxes > MAX_EXPORT_BOXES:

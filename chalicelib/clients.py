@@ -63,9 +63,20 @@ def lambda_(settings: Settings | None = None):
     )
 
 
+@functools.cache
+def cognito_idp(settings: Settings | None = None):
+    settings = settings or get_settings()
+    return boto3.client(
+        "cognito-idp",
+        region_name=settings.region,
+        endpoint_url=settings.cloud_endpoint,
+        config=retries(settings),
+    )
+
+
 def reset() -> None:
     """Forget every cached client (tests that switch endpoints)."""
-    for getter in (s3, sqs, lambda_, storage, bind_tables):
+    for getter in (s3, sqs, lambda_, cognito_idp, storage, bind_tables):
         getter.cache_clear()
 
 

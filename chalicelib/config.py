@@ -84,6 +84,9 @@ class Settings:
     # The key of the local stage's bearer tokens, which the local stack generates and gives the
     # API only (infra/local/token_key.py). None elsewhere: Cognito signs the cloud's tokens.
     auth_secret: str | None = None
+    # The Cognito user pool the cloud's members are looked up in (chalicelib/users.py); None
+    # on the local stage, whose members are any username that signs in.
+    user_pool_id: str | None = None
     token_ttl_s: int = 7 * 24 * 3600
     ui_origin: str = "http://127.0.0.1:5173"
     # Tries per AWS request (botocore's "standard" retry mode, exponential backoff with jitter):
@@ -140,6 +143,7 @@ class Settings:
             deletion_budget_s=float(env.get("DELETION_BUDGET_S", cls.deletion_budget_s)),
             sweep_every_s=float(env.get("SWEEP_EVERY_S", cls.sweep_every_s)),
             auth_secret=env.get("AUTH_SECRET") or None,
+            user_pool_id=env.get("USER_POOL_ID") or None,
             ui_origin=env.get("UI_ORIGIN", f"http://127.0.0.1:{env.get('UI_PORT', '5173')}"),
             # botocore's own variable name, read here like every other setting.
             max_attempts=_whole(env, "AWS_MAX_ATTEMPTS", cls.max_attempts),

@@ -1,11 +1,11 @@
 """Deleting recordings, one or thousands, inside the API's 10 s.
 
-A deletion first marks each recording's spectrogram DELETING (one conditional write,
-which also checks the owner): from then on the list leaves it out, every route answers
-404 and no render claims it. Then it is purged (the upload in parts still arriving, the
-audio, every image and manifest, the annotations, the rows), several at a time, for as
-long as the request may take; what is still marked when the time is up is purged by the
-sweeper, which finds it in its index. So a user deleting a project of 2,000 recordings
+A deletion first marks each recording's spectrogram DELETING (one conditional write, once
+chalicelib/access.py said the caller may delete it): from then on the list leaves it out,
+every route answers 404 and no render claims it. Then it is purged (the upload in parts
+still arriving, the audio, every image and manifest, the annotations, the rows), several at
+a time, for as long as the request may take; what is still marked when the time is up is
+purged by the sweeper, which finds it in its index. So a user deleting a project of 2,000 recordings
 sees them gone at once, and the bucket is emptied within the request or one sweep.
 """
 
@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from chalicelib import chunks, database, multipart, status
+from chalicelib import access, chunks, database, multipart, status
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
-from chalicelib.errors import NotFoundError, StorageError
+from chalicelib.errors import ForbiddenError, NotFoundError, StorageError
 from chalicelib.models import RecordingModel, SpectrogramModel
 from chalicelib.paging import ISSUED_ID
 from chalicelib.renderings import spectrogram_prefix
@@ -35,8 +35,8 @@ MARKED, NOT_FOUND, UNTRIED = "marked", "not_found", "untried"
 
 @dataclass
 class Marked:
-    """What marking did with each id: marked; not the owner's recording (or being deleted
-    already); not tried before the deadline."""
+    """What marking did with each id: marked; not a recording the caller may delete (or
+    being deleted already); not tried before the deadline."""
 
     marked: list[str] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
@@ -63,22 +63,33 @@ class Deletions:
         return self._monotonic() + self._settings.deletion_budget_s
 
     def mark(
-        self, owner: str, recording_ids: Iterable[str], *, deadline: float | None = None
+        self, user: str | None, recording_ids: Iterable[str], *, deadline: float | None = None
     ) -> Marked:
-        """Mark each of the owner's ``recording_ids`` DELETING (until ``deadline``, if given)."""
+        """Mark each of ``recording_ids`` DELETING (until ``deadline``, if given): those
+        ``user`` may delete (access.py: the uploader of a private recording, the owner of a
+        project's), or every one when ``user`` is None (the caller checked: a project's
+        owner deleting it, an uploader discarding a refused upload)."""
 
         def mark_one(recording_id: str) -> str:
             if deadline is not None and self._monotonic() >= deadline:
                 return UNTRIED
             if not ISSUED_ID.fullmatch(recording_id):
                 return NOT_FOUND
+            condition = None
+            if user is not None:
+                try:
+                    recording, _ = access.recording(user, recording_id, access.Need.MANAGE)
+                except (NotFoundError, ForbiddenError):
+                    return NOT_FOUND
+                # Not moved out of its project (to become another's) since it was checked.
+                condition = SpectrogramModel.owner == recording.owner
             try:
                 status.move(
                     recording_id,
                     status.DELETING,
                     now=iso(self._clock()),
                     only_from=status.ALL,
-                    condition=SpectrogramModel.owner == owner,
+                    condition=condition,
                 )
             except status.IllegalTransitionError:
                 return NOT_FOUND

@@ -22,19 +22,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib import (
+    access,
     annotation_files,
     annotation_sets,
     annotations,
     measurements,
-    projects,
 )
+from chalicelib.access import Need
 from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ConflictError
 from chalicelib.formats import ImportedBox, raven
 from chalicelib.formats.text import base_name
 from chalicelib.models import RecordingModel
-from chalicelib.recordings import in_project, owned_recording
+from chalicelib.recordings import in_project
 from chalicelib.validation import text
 
 IMPORTED_FROM = "Imported from"
@@ -130,9 +131,9 @@ class Matcher:
         )
 
 
-def _project_recordings(project_id: str, owner: str, stems: set[str]) -> list[RecordingModel]:
+def _project_recordings(project_id: str, stems: set[str]) -> list[RecordingModel]:
     """The project's recordings of these stems, without those being deleted."""
-    return [r for r in in_project(owner, project_id) if audio_stem(r.filename) in stems]
+    return [r for r in in_project(project_id) if audio_stem(r.filename) in stems]
 
 
 def _brought_by(source: str, file: str) -> Callable[[dict], bool]:
@@ -157,7 +158,7 @@ def _write(target: Target, brought: Callable[[dict], bool]) -> None:
 
 def import_file(
     settings: Settings,
-    owner: str,
+    user: str,
     project_id: str,
     data: bytes,
     *,
@@ -169,14 +170,14 @@ def import_file(
     Returns ``{"file", "format", "matched": [{"recording_id", "filename", "boxes"}],
     "unmatched": [audio names], "boxes": total}``.
     """
-    projects.owned(owner, project_id)
+    access.project(user, project_id, Need.ANNOTATE, action="importing detector output")
     if file is None:
         raise BadRequestError("name the result file: ?file=<its name>")
     file = text(file, field="file", max_length=MAX_FILE_NAME)
     format, imported = annotation_files.read_file(data, format, max_boxes=MAX_FILE_BOXES)
     audio_names = [AudioName.of_row(item.box, file) for item in imported]
     stems = {audio.stem for audio in audio_names}
-    matcher = Matcher(_project_recordings(project_id, owner, stems))
+    matcher = Matcher(_project_recordings(project_id, stems))
     targets: dict[str, Target] = {}
     unmatched: dict[str, None] = {}
     for item, audio in zip(imported, audio_names, strict=True):
@@ -185,7 +186,7 @@ def import_file(
             unmatched[audio.name] = None
             continue
         if recording.id not in targets:
-            targets[recording.id] = Target(owned_recording(owner, recording.id), [])
+            targets[recording.id] = Target(recording, [])
         target = targets[recording.id]
         target.boxes.append(_checked(item, target.recording, file=file, source=format))
     brought = _brought_by(format, file)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 
-from chalicelib import database, projects, status, tasks
+from chalicelib import access, database, projects, status, tasks
+from chalicelib.access import Need
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
 from chalicelib.detector_presets import DetectorPreset, presets_from_json
@@ -125,7 +126,7 @@ class DetectorRuns:
                 "project: move it into one with a preset, then run the detector"
             )
         try:
-            project = projects.owned(recording.owner, recording.project_id)
+            project = projects.read(recording.project_id)
         except NotFoundError as e:  # being deleted along with its project
             raise NotFoundError(f"no recording {recording.id!r}") from e
         presets = chosen(project, names)
@@ -150,11 +151,11 @@ class DetectorRuns:
             raise
         return {"detection": queued}
 
-    def run_project(self, owner: str, project_id: str, body: object) -> dict:
+    def run_project(self, user: str, project_id: str, body: object) -> dict:
         """Queue a run of the presets on each recording of the project (the worker fans
         it out); how many recordings the project has."""
         names = requested_names(body)
-        project = projects.owned(owner, project_id)
+        project, _ = access.project(user, project_id, Need.ANNOTATE, action="running detectors")
         chosen(project, names)
         with database.translated("count the project's recordings"):
             count = RecordingModel.by_project.count(project.id)

@@ -1,16 +1,18 @@
-"""Pages of one owner's recordings or projects, newest first: a limit and a cursor.
+"""Pages of a listing, newest first: a limit and a cursor.
 
-Both tables keep a user's items in an owner index (owner, created_at) and key them by
-an id we issue, so one cursor format serves both: the place of the last item of a page,
-``<created_at>_<id>``. The owner is the caller, never the cursor's: any cursor of that
-form is a place in the caller's own list (one made up starts where it points), so the
-document states the form and the server takes every cursor it allows.
+A user's recordings (by owner), a project's recordings (by project) and the projects a user
+is a member of (by member) each live in an index sorted by a timestamp, with items keyed by
+an id we issue, so one cursor format serves all: the place of the last item of a page,
+``<timestamp>_<id>``. Whose list it is comes from the request, never from the cursor: any
+cursor of that form is a place in a list the caller may read (one made up starts where it
+points), so the document states the form and the server takes every cursor it allows.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pynamodb.indexes import GlobalSecondaryIndex
 
@@ -34,50 +36,81 @@ def page_size(limit: str | None) -> int:
     return int(text)
 
 
+@dataclass(frozen=True)
+class Order:
+    """An index read newest first, and how a cursor names a place in it.
+
+    Its items are keyed by an id we issue (``id_attribute``) and sorted by a timestamp
+    (``sort_attribute``) under one value of ``hash_attribute``: the caller (a user's
+    recordings, their memberships) or a project (its recordings). The value is the
+    request's, never the cursor's, so any cursor of the documented form is a place in the
+    list the caller may read.
+    """
+
+    index: GlobalSecondaryIndex
+    hash_attribute: str
+    sort_attribute: str = "created_at"
+    id_attribute: str = "id"
+
+    def place_of(self, row) -> str:
+        """The cursor after ``row``: ``<sort value>_<id>``."""
+        return f"{getattr(row, self.sort_attribute)}_{getattr(row, self.id_attribute)}"
+
+    def start(self, cursor: str | None, hash_value: str) -> dict | None:
+        """The start key in the index that a ``next`` value stands for."""
+        if cursor is None:
+            return None
+        place = CURSOR.fullmatch(cursor)
+        if place is None:
+            raise BadRequestError(
+                f"cursor {cursor!r} is not valid: pass the 'next' value of the last page"
+            )
+        sorted_by, item_id = place.groups()
+        return {
+            self.id_attribute: {"S": item_id},
+            self.hash_attribute: {"S": hash_value},
+            self.sort_attribute: {"S": sorted_by},
+        }
+
+
 def newest_first(
-    index: GlobalSecondaryIndex,
-    owner: str,
+    order: Order,
+    hash_value: str,
     *,
     limit: int,
-    start: dict | None,
-    views: Callable[[list], list[dict]],
+    cursor: str | None,
+    views: Callable[[list], list[dict | None]],
     shows: Callable[[dict], bool] | None = None,
 ) -> dict:
-    """A page of ``owner``'s items from their owner index: ``{"items", "next"}``.
+    """A page of the items under ``hash_value`` in ``order``: ``{"items", "next"}``.
 
-    ``views`` turns rows into what the API shows (each with its ``id`` and ``created_at``);
-    only those that ``shows`` lets through count. The index is read until ``limit`` of
-    them are found or it ends, so a filtered page is as full as an unfiltered one, and
-    ``next`` is the cursor after the last item shown: the next page starts right after
-    it, so no item is skipped or shown twice, whatever the filter passed over.
+    ``views`` turns rows into what the API shows, one for each row (None: left out); only
+    those that ``shows`` lets through count. The index is read until ``limit`` of them are
+    found or it ends, so a filtered page is as full as an unfiltered one, and ``next`` is
+    the cursor after the last item shown: the next page starts right after it, so no item
+    is skipped or shown twice, whatever the filter passed over.
     """
+    start = order.start(cursor, hash_value)
     # Unfiltered, one read of ``limit`` rows fills the page; filtered, read in bulk.
     read = limit if shows is None else MAX_PAGE
-    shown: list[dict] = []
+    shown: list[tuple[object, dict]] = []
     while True:
-        page = index.query(owner, scan_index_forward=False, limit=read, last_evaluated_key=start)
-        found = [view for view in views(list(page)) if shows is None or shows(view)]
+        page = order.index.query(
+            hash_value, scan_index_forward=False, limit=read, last_evaluated_key=start
+        )
+        rows = list(page)
+        found = [
+            (row, view)
+            for row, view in zip(rows, views(rows), strict=True)
+            if view is not None and (shows is None or shows(view))
+        ]
         room = limit - len(shown)
         shown += found[:room]
         start = page.last_evaluated_key
         if len(shown) == limit or start is None:
             break
     more = start is not None or len(found) > room
-    return {"items": shown, "next": _cursor_after(shown[-1]) if more else None}
-
-
-def _cursor_after(view: dict) -> str:
-    return f"{view['created_at']}_{view['id']}"
-
-
-def decode_cursor(cursor: str | None, *, owner: str) -> dict | None:
-    """The start key in ``owner``'s index that a ``next`` value stands for."""
-    if cursor is None:
-        return None
-    place = CURSOR.fullmatch(cursor)
-    if place is None:
-        raise BadRequestError(
-            f"cursor {cursor!r} is not valid: pass the 'next' value of the last page"
-        )
-    created_at, item_id = place.groups()
-    return {"id": {"S": item_id}, "owner": {"S": owner}, "created_at": {"S": created_at}}
+    return {
+        "items": [view for _, view in shown],
+        "next": order.place_of(shown[-1][0]) if more else None,
+    }

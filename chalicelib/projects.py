@@ -2,10 +2,10 @@
 detector presets the worker runs on its recordings (chalicelib/detector_presets.py) and the
 labels keys 1-9 give a box in the viewer (``label_keys``).
 
-Like recordings, every read and write is scoped to one owner; another user's project is
-indistinguishable from one that does not exist. A recording names its project
-(``RecordingModel.project_id``); a project finds and counts its recordings through the
-recordings' by-project index.
+A project is shared with its members (chalicelib/members.py), each as their role allows
+(chalicelib/access.py): to anyone else it is indistinguishable from one that does not exist.
+A recording names its project (``RecordingModel.project_id``); a project finds and counts
+its recordings through the recordings' by-project index.
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ from typing import TYPE_CHECKING
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import chunks, database
+from chalicelib import access, chunks, database, members
+from chalicelib.access import Need, Role
 from chalicelib.annotations import MAX_LABEL
 from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.clock import Clock, iso
 from chalicelib.detector_presets import DetectorPreset, PresetError, presets_from_json
 from chalicelib.errors import BadRequestError, NotFoundError
-from chalicelib.models import ProjectModel, RecordingModel
-from chalicelib.paging import ISSUED_ID, decode_cursor, newest_first, page_size
+from chalicelib.models import MemberModel, ProjectModel, RecordingModel
+from chalicelib.paging import ISSUED_ID, Order, newest_first, page_size
 from chalicelib.validation import fields, some_fields, text, whole_number
 
 if TYPE_CHECKING:  # recordings imports this module
@@ -38,6 +39,13 @@ MAX_NAME = 100
 # What the document says of a name; validation.text checks the same.
 NAME = re.compile(PLAIN_TEXT)
 PRESETS = ("f_max_hz", "n_fft", "hop_length")
+# The projects a user is a member of, newest membership first.
+BY_MEMBER = Order(
+    MemberModel.by_member,
+    hash_attribute="username",
+    sort_attribute="added_at",
+    id_attribute="project_id",
+)
 # The FFT sizes a project may ask for: powers of two, 256 to 8192.
 N_FFTS = tuple(2**k for k in range(8, 14))
 # The engine's own n_fft, which a null n_fft stands for (chalicelib.spectrogram.stft.N_FFT,
@@ -138,8 +146,8 @@ def label_keys_of(project: ProjectModel) -> list[str | None]:
 def given_id(value: object) -> str | None:
     """A ``project_id`` of a request body: null for none, else the id of a project.
 
-    Whether it is one of the user's projects is for :func:`owned` to say; an id we never
-    issue is not (404, as in a path).
+    Whether the user may use it is for chalicelib/access.py to say; an id we never issue is
+    no project's (404, as in a path).
     """
     if value is not None and not isinstance(value, str):
         raise BadRequestError(f"project_id must be a project's id or null, not {value!r}")
@@ -148,21 +156,24 @@ def given_id(value: object) -> str | None:
     return value
 
 
-def owned(owner: str, project_id: str) -> ProjectModel:
-    """The owner's project ``project_id`` (read consistently); NotFoundError if it is not one."""
-    return database.owned(ProjectModel, project_id, owner, what="project", issued=PROJECT_ID)
+def read(project_id: str) -> ProjectModel:
+    """A recording's project (read consistently), whoever asks: the caller checked access to
+    the recording. NotFoundError once it is gone."""
+    with database.translated("read the project"):
+        return ProjectModel.get(project_id, consistent_read=True)
 
 
 @contextlib.contextmanager
-def joining(owner: str, project_id: str | None, action: str) -> Iterator[TransactWrite]:
-    """A transaction for writing a recording that is to be in ``project_id`` (None: in none).
+def joining(user: str, project_id: str | None, action: str) -> Iterator[TransactWrite]:
+    """A transaction for writing a recording that is to be in ``project_id`` (None: in none),
+    which the user must be allowed to upload into (an annotator or the owner).
 
-    It commits only if the project is still the owner's and not being deleted, so that
-    no recording outlives its project; otherwise NotFoundError, as for a missing project.
+    It commits only if the project is not being deleted meanwhile, so that no recording
+    outlives its project; otherwise NotFoundError, as for a missing project.
     """
     if project_id is not None:
-        owned(owner, project_id)
-    open_to_recordings = (ProjectModel.owner == owner) & ProjectModel.deleting.does_not_exist()
+        access.project(user, project_id, Need.ANNOTATE, action=action)
+    open_to_recordings = ProjectModel.id.exists() & ProjectModel.deleting.does_not_exist()
     try:
         with database.translated(action), database.transaction() as transaction:
             yield transaction
@@ -174,7 +185,7 @@ def joining(owner: str, project_id: str | None, action: str) -> Iterator[Transac
         raise NotFoundError(f"no project {project_id!r}") from e
 
 
-def _as_view(project: ProjectModel) -> dict:
+def _as_view(project: ProjectModel, role: Role) -> dict:
     with database.translated("count the project's recordings"):
         recording_count = RecordingModel.by_project.count(project.id)
     return {
@@ -185,11 +196,21 @@ def _as_view(project: ProjectModel) -> dict:
         "detectors": [preset.to_json() for preset in detectors_of(project)],
         "label_keys": label_keys_of(project),
         "recording_count": recording_count,
+        "role": role.value,
     }
 
 
-def _views(projects: list[ProjectModel]) -> list[dict]:
-    return [_as_view(project) for project in projects]
+def _views(memberships: list[MemberModel]) -> list[dict | None]:
+    """The projects of these member rows, each with the member's role (None: the project was
+    deleted meanwhile, or is being deleted)."""
+    with database.translated("read the projects"):
+        rows = {p.id: p for p in ProjectModel.batch_get([m.project_id for m in memberships])}
+    return [
+        _as_view(rows[m.project_id], Role(m.role))
+        if m.project_id in rows and not rows[m.project_id].deleting
+        else None
+        for m in memberships
+    ]
 
 
 class Projects:
@@ -207,22 +228,24 @@ class Projects:
             detectors=detectors_from_request([] if detectors is None else detectors),
             **asdict(Presets.from_request(presets)),
         )
-        with database.translated("save the new project"):
-            project.save(condition=ProjectModel.id.does_not_exist())
-        return _as_view(project)
+        with database.translated("save the new project"), database.transaction() as transaction:
+            transaction.save(project, condition=ProjectModel.id.does_not_exist())
+            transaction.save(
+                members.owner_row(project), condition=MemberModel.username.does_not_exist()
+            )
+        return _as_view(project, Role.OWNER)
 
-    def list(self, owner: str, *, limit: str | None = None, cursor: str | None = None) -> dict:
-        """A page of the owner's projects, newest first."""
+    def list(self, user: str, *, limit: str | None = None, cursor: str | None = None) -> dict:
+        """A page of the projects the user is a member of, newest membership first."""
         size = page_size(limit)
-        start = decode_cursor(cursor, owner=owner)
         with database.translated("list projects"):
-            page = newest_first(ProjectModel.by_owner, owner, limit=size, start=start, views=_views)
+            page = newest_first(BY_MEMBER, user, limit=size, cursor=cursor, views=_views)
         return {"projects": page["items"], "next": page["next"]}
 
-    def get(self, owner: str, project_id: str) -> dict:
-        return _as_view(owned(owner, project_id))
+    def get(self, user: str, project_id: str) -> dict:
+        return _as_view(*access.project(user, project_id, Need.SEE))
 
-    def change(self, owner: str, project_id: str, body: object) -> dict:
+    def change(self, user: str, project_id: str, body: object) -> dict:
         """Rename the project or replace its presets, its detector presets or its label keys
         (a field left out stays as it is)."""
         given = some_fields(body, "name", "presets", "detectors", "label_keys")
@@ -248,23 +271,23 @@ class Projects:
                 if labels is None
                 else ProjectModel.label_keys.set(labels)
             )
-        project = owned(owner, project_id)
+        project, role = access.project(user, project_id, Need.MANAGE, action="changing it")
         if actions:
             try:
                 with database.translated("change the project"):
                     project.update(actions=actions, condition=ProjectModel.id.exists())
             except database.ConditionFailed as e:
                 raise NotFoundError(f"no project {project_id!r}") from e
-        return _as_view(project)
+        return _as_view(project, role)
 
-    def delete(self, owner: str, project_id: str) -> int:
+    def delete(self, user: str, project_id: str) -> int:
         """Delete the project and each of its recordings as ``DELETE /recordings/{id}`` does.
 
         Its recordings are marked for deletion first, as many as the request's time allows
         (thousands); the number not marked yet is returned, and the project stays, being
         deleted, until a later call has marked them all (0: the project is gone).
         """
-        project = owned(owner, project_id)
+        project, _ = access.project(user, project_id, Need.MANAGE, action="deleting it")
         deletions = self._recordings.deletions
         deadline = deletions.deadline()
         try:
@@ -277,11 +300,13 @@ class Projects:
             raise NotFoundError(f"no project {project_id!r}") from e
         with database.translated("find the project's recordings"):
             recording_ids = [r.id for r in RecordingModel.by_project.query(project_id)]
-        marked = deletions.mark(owner, recording_ids, deadline=deadline)
+        # The owner may delete every recording of the project, whoever uploaded it.
+        marked = deletions.mark(None, recording_ids, deadline=deadline)
         if marked.untried:
             return len(marked.untried)
         with database.translated("delete the project"):
             project.delete()
         chunks.delete_all(project_id)  # its review index
+        members.delete_all(project_id)
         deletions.purge_until(marked.marked, deadline=deadline)
         return 0

@@ -1,24 +1,27 @@
 """Recordings as the HTTP API shows them: create (with an upload URL), list, read, move,
 delete. Their spectrograms are served by chalicelib/spectrograms.py.
 
-Every read and write is scoped to one owner; another user's recording is
-indistinguishable from one that does not exist.
+A recording in no project is its uploader's alone; one in a project is its members', as
+their role allows (chalicelib/access.py asks on every read and write). A recording the user
+may not see is indistinguishable from one that does not exist.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from chalicelib import database, detections, multipart, projects, status
+from chalicelib import access, database, detections, multipart, projects, status
+from chalicelib.access import Need, Role
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings, readable_bytes
 from chalicelib.deletions import Deletions
-from chalicelib.errors import BadRequestError, NotFoundError, SonagramError
+from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, SonagramError
 from chalicelib.models import RecordingModel, SpectrogramModel
-from chalicelib.paging import ISSUED_ID, MAX_PAGE, decode_cursor, newest_first, page_size
+from chalicelib.paging import ISSUED_ID, MAX_PAGE, Order, newest_first, page_size
 from chalicelib.spread import key_hash
 from chalicelib.storage import Storage
 from chalicelib.validation import fields, text, whole_number
@@ -30,6 +33,9 @@ STATUSES = status.ALL
 MAX_SEARCH = 255
 # A page's worth: a user may select a whole page and delete it.
 MAX_DELETED_AT_ONCE = MAX_PAGE
+# A user's own uploads, and a project's recordings, newest first.
+BY_OWNER = Order(RecordingModel.by_owner, hash_attribute="owner")
+BY_PROJECT = Order(RecordingModel.by_project, hash_attribute="project_id")
 
 
 def audio_key(owner: str, recording_id: str, extension: str) -> str:
@@ -60,6 +66,8 @@ def _as_view(recording: RecordingModel, spectrogram: SpectrogramModel | None) ->
         "project_id": recording.project_id,
         "annotation_count": int(recording.annotation_count or 0),
         "detection": detections.view(recording),
+        "uploaded_by": recording.owner,
+        "assignees": sorted(recording.assignees or ()),
     }
 
 
@@ -112,7 +120,8 @@ class NewUpload:
 
 @dataclass(frozen=True)
 class Listing:
-    """Which of a user's recordings ``GET /recordings`` shows, from its query."""
+    """Which recordings ``GET /recordings`` shows, from its query: a project's, or the
+    user's own uploads."""
 
     limit: int
     project_id: str | None = None
@@ -132,41 +141,66 @@ class Listing:
 
     @property
     def filtered(self) -> bool:
-        return (self.project_id, self.status, self.search) != (None, None, None)
+        return (self.status, self.search) != (None, None)
 
     def shows(self, recording: dict) -> bool:
         """Whether a recording (as the API shows it) passes every filter."""
-        return (
-            self.project_id in (None, recording["project_id"])
-            and self.status in (None, recording["status"])
-            and (self.search is None or self.search in recording["filename"].casefold())
+        return self.status in (None, recording["status"]) and (
+            self.search is None or self.search in recording["filename"].casefold()
         )
 
 
-def _views(recordings: list[RecordingModel]) -> list[dict]:
+def _views(recordings: list[RecordingModel]) -> list[dict | None]:
     """The recordings as the API shows them, with their status (None if deleted meanwhile);
-    those being deleted are left out."""
+    None for those being deleted."""
     statuses = {s.recording_id: s for s in SpectrogramModel.batch_get([r.id for r in recordings])}
     return [
-        _as_view(r, statuses.get(r.id))
+        None
+        if r.id in statuses and statuses[r.id].status == status.DELETING
+        else _as_view(r, statuses.get(r.id))
         for r in recordings
-        if r.id not in statuses or statuses[r.id].status != status.DELETING
     ]
 
 
+def _project_views(keys: list[RecordingModel]) -> list[dict | None]:
+    """The views of a page of the by-project index, which holds keys only (None: deleted
+    meanwhile, or being deleted)."""
+    rows = {r.id: r for r in RecordingModel.batch_get([key.id for key in keys])}
+    views = dict(zip(rows, _views(list(rows.values())), strict=True))
+    return [views.get(key.id) for key in keys]
+
+
+def _own_views(user: str) -> Callable[[list[RecordingModel]], list[dict | None]]:
+    """The views of a page of the user's uploads, without those in a project they are no
+    longer a member of (each project asked once a page)."""
+
+    def views(recordings: list[RecordingModel]) -> list[dict | None]:
+        roles = {
+            project_id: access.project_role(user, project_id)
+            for project_id in {r.project_id for r in recordings} - {None}
+        }
+        return [
+            view if r.project_id is None or roles[r.project_id] is not None else None
+            for r, view in zip(recordings, _views(recordings), strict=True)
+        ]
+
+    return views
+
+
 def owned_recording(owner: str, recording_id: str) -> RecordingModel:
-    """The recording ``owner`` has under this id (read consistently), or NotFoundError."""
+    """The recording ``owner`` uploaded under this id (read consistently), or NotFoundError:
+    the bench and tests reading back their own rows. Routes ask chalicelib/access.py."""
     return database.owned(
         RecordingModel, recording_id, owner, what="recording", issued=RECORDING_ID
     )
 
 
-def in_project(owner: str, project_id: str) -> list[RecordingModel]:
-    """The owner's recordings in the project, oldest first, without those being deleted
-    (found through the by-project index, whose rows hold keys only, then read by BatchGet)."""
+def in_project(project_id: str) -> list[RecordingModel]:
+    """Every recording of the project, oldest first, without those being deleted (found
+    through the by-project index, whose rows hold keys only, then read by BatchGet)."""
     with database.translated("find the project's recordings"):
         ids = [r.id for r in RecordingModel.by_project.query(project_id)]
-        rows = {r.id: r for r in RecordingModel.batch_get(ids) if r.owner == owner}
+        rows = {r.id: r for r in RecordingModel.batch_get(ids)}
         deleting = {
             s.recording_id
             for s in SpectrogramModel.batch_get(
@@ -177,12 +211,12 @@ def in_project(owner: str, project_id: str) -> list[RecordingModel]:
     return [rows[id] for id in ids if id in rows and id not in deleting]
 
 
-def owned_with_spectrogram(
-    owner: str, recording_id: str
-) -> tuple[RecordingModel, SpectrogramModel]:
-    """The recording ``owner`` has under this id and its spectrogram's row; NotFoundError
-    if there is none, or it is being deleted."""
-    recording = owned_recording(owner, recording_id)
+def with_spectrogram(
+    user: str, recording_id: str, need: Need, *, action: str = "this"
+) -> tuple[RecordingModel, SpectrogramModel, Role]:
+    """The recording, its spectrogram's row and the user's role, if the role allows
+    ``need`` (see access.recording); NotFoundError also when it is being deleted."""
+    recording, role = access.recording(user, recording_id, need, action=action)
     try:
         with database.translated("read the recording"):
             spectrogram = SpectrogramModel.get(recording_id)
@@ -190,6 +224,17 @@ def owned_with_spectrogram(
         raise NotFoundError(f"no recording {recording_id!r}") from e
     if spectrogram.status == status.DELETING:
         raise NotFoundError(f"no recording {recording_id!r}")
+    return recording, spectrogram, role
+
+
+def uploaded_by(user: str, recording_id: str) -> tuple[RecordingModel, SpectrogramModel]:
+    """The recording and its spectrogram's row, if ``user`` uploaded it and may still add
+    to it: only its uploader sends its audio."""
+    recording, spectrogram, _ = with_spectrogram(
+        user, recording_id, Need.ANNOTATE, action="uploading its audio"
+    )
+    if recording.owner != user:
+        raise ForbiddenError(f"only its uploader ({recording.owner}) uploads its audio")
     return recording, spectrogram
 
 
@@ -201,27 +246,29 @@ class Recordings:
         self._parts = multipart.MultipartUploads(settings=settings, storage=storage, clock=clock)
         self.deletions = Deletions(settings=settings, storage=storage, clock=clock)
 
-    def create(self, owner: str, body: object) -> dict:
+    def create(self, user: str, body: object) -> dict:
+        """A new recording of the user's (in a project they may upload into, if named) and
+        the form its audio is uploaded with."""
         upload = NewUpload.from_request(body, max_bytes=self._settings.max_upload_bytes)
         now = self._clock()
         recording = RecordingModel(
             id=str(uuid.uuid4()),
-            owner=owner,
+            owner=user,
             filename=upload.filename,
             size=upload.size,
             content_type=upload.content_type,
             created_at=iso(now),
             project_id=upload.project_id,
         )
-        recording.object_key = audio_key(owner, recording.id, upload.extension)
-        spectrogram = status.waiting(recording.id, owner=owner, now=iso(now))
+        recording.object_key = audio_key(user, recording.id, upload.extension)
+        spectrogram = status.waiting(recording.id, owner=user, now=iso(now))
         in_parts = multipart.in_parts(upload.size, self._settings)
+        if upload.project_id is not None:  # refused before an upload in parts is begun
+            access.project(user, upload.project_id, Need.ANNOTATE, action="uploading into it")
         if in_parts:
             form = self._parts.start(recording)  # the row keeps the upload's id
         try:
-            with projects.joining(
-                owner, upload.project_id, "save the new recording"
-            ) as transaction:
+            with projects.joining(user, upload.project_id, "save the new recording") as transaction:
                 transaction.save(recording, condition=RecordingModel.id.does_not_exist())
                 transaction.save(
                     spectrogram, condition=SpectrogramModel.recording_id.does_not_exist()
@@ -240,26 +287,28 @@ class Recordings:
             )
         return {"recording": _as_view(recording, spectrogram), "upload": form}
 
-    def upload_progress(self, owner: str, recording_id: str) -> dict:
+    def upload_progress(self, user: str, recording_id: str) -> dict:
         """The parts of an upload in parts that arrived, to resume it."""
-        return self._parts.progress(owned_recording(owner, recording_id))
+        recording, _ = uploaded_by(user, recording_id)
+        return self._parts.progress(recording)
 
-    def presign_parts(self, owner: str, recording_id: str, body: object) -> dict:
-        return self._parts.presign(owned_recording(owner, recording_id), body)
+    def presign_parts(self, user: str, recording_id: str, body: object) -> dict:
+        recording, _ = uploaded_by(user, recording_id)
+        return self._parts.presign(recording, body)
 
-    def complete_upload(self, owner: str, recording_id: str, body: object) -> dict:
+    def complete_upload(self, user: str, recording_id: str, body: object) -> dict:
         """Join the parts into the audio (which then renders); refused ones leave nothing."""
-        recording, spectrogram = owned_with_spectrogram(owner, recording_id)
+        recording, spectrogram = uploaded_by(user, recording_id)
         try:
             self._parts.complete(recording, body)
         except multipart.RefusedUpload:
-            self.delete(owner, recording_id)
+            self._discard([recording_id])
             raise
         return _as_view(recording, spectrogram)
 
     def list(
         self,
-        owner: str,
+        user: str,
         *,
         limit: str | None = None,
         cursor: str | None = None,
@@ -267,38 +316,49 @@ class Recordings:
         status: str | None = None,
         q: str | None = None,
     ) -> dict:
-        """A page of the owner's recordings, newest first, filtered as ``Listing`` says."""
+        """A page of the project's recordings (whoever uploaded them), or else of the user's
+        own uploads they may still see, newest first, filtered as ``Listing`` says."""
         listing = Listing.read(limit=limit, project=project, status=status, q=q)
-        start = decode_cursor(cursor, owner=owner)
-        if listing.project_id is not None:
-            projects.owned(owner, listing.project_id)
+        if listing.project_id is None:
+            order, listed, views = BY_OWNER, user, _own_views(user)
+        else:
+            access.project(user, listing.project_id, Need.SEE)
+            order, listed, views = BY_PROJECT, listing.project_id, _project_views
         with database.translated("list recordings"):
             page = newest_first(
-                RecordingModel.by_owner,
-                owner,
+                order,
+                listed,
                 limit=listing.limit,
-                start=start,
-                views=_views,
+                cursor=cursor,
+                views=views,
                 shows=listing.shows if listing.filtered else None,
             )
         # The time the page was read, by the clock updated_at is written with.
         server_time = iso(self._clock())
         return {"recordings": page["items"], "next": page["next"], "server_time": server_time}
 
-    def get(self, owner: str, recording_id: str) -> dict:
-        return _as_view(*owned_with_spectrogram(owner, recording_id))
+    def get(self, user: str, recording_id: str) -> dict:
+        recording, spectrogram, _ = with_spectrogram(user, recording_id, Need.SEE)
+        return _as_view(recording, spectrogram)
 
-    def delete(self, owner: str, recording_id: str) -> None:
-        """Gone for the owner at once; its audio, images, manifest, annotations and rows
-        within the request (or the next sweep): see chalicelib/deletions.py."""
+    def _discard(self, recording_ids: list[str]) -> list[str]:
+        """Mark and purge recordings the caller may delete (checked): those marked."""
         deadline = self.deletions.deadline()
-        if not self.deletions.mark(owner, [recording_id]).marked:
-            raise NotFoundError(f"no recording {recording_id!r}")
-        self.deletions.purge_until([recording_id], deadline=deadline)
+        marked = self.deletions.mark(None, recording_ids).marked
+        self.deletions.purge_until(marked, deadline=deadline)
+        return marked
 
-    def delete_many(self, owner: str, body: object) -> dict:
-        """Delete each of ``ids`` as :meth:`delete` does; ids that are not the owner's
-        recordings are answered as ``not_found`` and left alone."""
+    def delete(self, user: str, recording_id: str) -> None:
+        """Gone for everyone at once; its audio, images, manifest, annotations and rows
+        within the request (or the next sweep): see chalicelib/deletions.py. The uploader
+        deletes a private recording, the project's owner one in a project."""
+        with_spectrogram(user, recording_id, Need.MANAGE, action="deleting a recording")
+        if not self._discard([recording_id]):
+            raise NotFoundError(f"no recording {recording_id!r}")
+
+    def delete_many(self, user: str, body: object) -> dict:
+        """Delete each of ``ids`` as :meth:`delete` does; ids that are not the user's to
+        delete (or not recordings) are answered as ``not_found`` and left alone."""
         (ids,) = fields(body, "ids")
         if not (
             isinstance(ids, list)
@@ -312,27 +372,56 @@ class Recordings:
         if repeated:
             raise BadRequestError(f"ids holds {repeated[0]!r} more than once")
         deadline = self.deletions.deadline()
-        marked = self.deletions.mark(owner, ids)
+        marked = self.deletions.mark(user, ids)
         self.deletions.purge_until(marked.marked, deadline=deadline)
         return {"deleted": marked.marked, "not_found": marked.not_found}
 
-    def change(self, owner: str, recording_id: str, body: object) -> dict:
-        """Move the recording into one of the owner's projects, or out of any (null)."""
+    def change(self, user: str, recording_id: str, body: object) -> dict:
+        """Move the recording into a project, or out of any (null).
+
+        Into a project: its uploader, while it is private, or the owner of its project, if
+        they may upload into the target. Out of any: the owner of its project, whose private
+        recording it becomes (uploaded_by is then the mover: no one else sees it any more).
+        """
         (given,) = fields(body, "project_id")
         project_id = projects.given_id(given)
-        recording, spectrogram = owned_with_spectrogram(owner, recording_id)
-        if project_id is None:
-            action = RecordingModel.project_id.remove()
-        else:
-            action = RecordingModel.project_id.set(project_id)
+        recording, spectrogram, _ = with_spectrogram(
+            user, recording_id, Need.MANAGE, action="moving a recording out of it"
+        )
+        if project_id == recording.project_id:
+            return _as_view(recording, spectrogram)
+        actions = [
+            RecordingModel.project_id.remove()
+            if project_id is None
+            else RecordingModel.project_id.set(project_id)
+        ]
+        # A move out of a project makes it the mover's: the rows say whose it is.
+        new_owner = user if project_id is None else recording.owner
+        if new_owner != recording.owner:
+            actions.append(RecordingModel.owner.set(new_owner))
+        unmoved = (
+            RecordingModel.project_id.does_not_exist()
+            if recording.project_id is None
+            else RecordingModel.project_id == recording.project_id
+        )
         try:
-            with projects.joining(owner, project_id, "move the recording") as transaction:
+            with projects.joining(user, project_id, "move the recording") as transaction:
                 transaction.update(
-                    recording, actions=[action], condition=RecordingModel.id.exists()
+                    recording,
+                    actions=actions,
+                    condition=RecordingModel.id.exists() & unmoved,
                 )
+                if new_owner != recording.owner:
+                    transaction.update(
+                        spectrogram,
+                        actions=[SpectrogramModel.owner.set(new_owner)],
+                        condition=SpectrogramModel.recording_id.exists(),
+                    )
         except (NotFoundError, database.ConditionFailed):
             # 404 if the recording was deleted meanwhile.
-            owned_with_spectrogram(owner, recording_id)
+            with_spectrogram(user, recording_id, Need.MANAGE)
             raise
         recording.project_id = project_id
+        recording.owner = new_owner
+        spectrogram.owner = new_owner
         return _as_view(recording, spectrogram)

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from chalicelib import annotation_sets, chunks, database, projects, status
+from chalicelib import annotation_sets, chunks, database, status
 from chalicelib.errors import StorageError
 from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
 
@@ -146,7 +146,7 @@ def _entry(recording: RecordingModel) -> _Entry:
 
 
 def recording_scope(recording: RecordingModel) -> Scope:
-    """One recording's boxes (the owner was checked by whoever read the row)."""
+    """One recording's boxes (access was checked by whoever read the row)."""
     entry = _entry(recording)
     about = Recording(recording.id, recording.filename, recording.created_at, recording.duration_s)
     return Scope({recording.id: about}, list(entry.boxes))
@@ -165,14 +165,14 @@ def _read_rows(model: type, ids: list[str], attributes: list[str]) -> list:
         return [row for rows in pool.map(batch, groups) for row in rows]
 
 
-def _project_recordings(project_id: str, owner: str) -> list[RecordingModel]:
+def _project_recordings(project_id: str) -> list[RecordingModel]:
     """The project's recordings, oldest first, without those being deleted."""
     with database.translated("find the project's recordings"):
         ids = [r.id for r in RecordingModel.by_project.query(project_id)]
         rows = {r.id: r for r in _read_rows(RecordingModel, ids, RECORDING_ATTRIBUTES)}
         statuses = _read_rows(SpectrogramModel, ids, ["recording_id", "status"])
     deleting = {s.recording_id for s in statuses if s.status == status.DELETING}
-    return [rows[i] for i in ids if i in rows and rows[i].owner == owner and i not in deleting]
+    return [rows[i] for i in ids if i in rows and i not in deleting]
 
 
 def _from_stored(stored: object) -> _Kept:
@@ -223,13 +223,11 @@ def _store(project: ProjectModel, kept: _Kept) -> None:
     kept.stored = {i: entry.set_id for i, entry in kept.entries.items()}
 
 
-def project_scope(owner: str, project_id: str) -> Scope:
-    """Every box of the owner's project, as current as its recordings' rows.
-
-    Raises NotFoundError when the project is not the owner's.
-    """
-    project = projects.owned(owner, project_id)
-    recordings = _project_recordings(project_id, owner)
+def project_scope(project: ProjectModel) -> Scope:
+    """Every box of every recording of the project (the caller checked the user may see
+    it), as current as its recordings' rows."""
+    project_id = project.id
+    recordings = _project_recordings(project_id)
     with _lock:
         kept = _kept.get(project_id)
     if kept is None:

@@ -14,11 +14,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from chalicelib import annotation_sets, annotations, review_index
+from chalicelib import access, annotation_sets, annotations, review_index
+from chalicelib.access import Need
 from chalicelib.clock import Clock, iso
-from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, TooLargeError
+from chalicelib.errors import (
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    TooLargeError,
+)
+from chalicelib.models import RecordingModel
 from chalicelib.paging import TIMESTAMP
-from chalicelib.recordings import owned_recording
 from chalicelib.review_names import MAX_DECISIONS
 from chalicelib.review_queue import source_is
 from chalicelib.validation import fields, text
@@ -31,6 +38,8 @@ DECISION_STATES = (*annotations.REVIEW_STATES, None)
 # What a recording's failure is called in its decisions' results.
 WHY = {
     NotFoundError: "no such recording (or not yours)",
+    ForbiddenError: "your role in the recording's project does not allow decisions: it needs "
+    "annotator or owner",
     ConflictError: "the recording's annotations kept changing: try again",
     TooLargeError: "the recording's annotations would grow too large",
 }
@@ -85,15 +94,21 @@ def decided(box: dict, state: str | None, label: str | None, *, by: str, at: str
     )
 
 
+def reviewable(user: str, recording_id: str) -> RecordingModel:
+    """The recording, if the user may decide on its boxes (an annotator or the owner)."""
+    recording, _ = access.recording(user, recording_id, Need.ANNOTATE, action="reviewing")
+    return recording
+
+
 def _in_parallel(work: Callable, items: list) -> list:
     with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
         return list(pool.map(work, items))
 
 
-def decide(owner: str, body: object, *, clock: Clock) -> dict:
+def decide(user: str, body: object, *, clock: Clock) -> dict:
     """Apply a batch of decisions (POST /reviews): ``{"results", "versions"}``.
 
-    A decision on a box that is gone, or on a recording that is not the owner's, fails in
+    A decision on a box that is gone, or on a recording the user may not review, fails in
     its result; the others are written.
     """
     (listed,) = fields(body, "decisions")
@@ -117,13 +132,13 @@ def decide(owner: str, body: object, *, clock: Clock) -> dict:
                 if box is None:
                     outcome[index] = {"ok": False, "error": "the box was deleted"}
                     continue
-                decided(box, decision.state, decision.label, by=owner, at=at)
+                decided(box, decision.state, decision.label, by=user, at=at)
                 outcome[index] = {"ok": True, "review": box["review"], "label": box["label"]}
             written = any(result["ok"] for result in outcome.values())
             return (boxes if written else None), outcome
 
         try:
-            recording = owned_recording(owner, recording_id)
+            recording = reviewable(user, recording_id)
             outcome, version = annotation_sets.rewrite(recording, change, attempts=WRITE_ATTEMPTS)
         except (NotFoundError, ConflictError, TooLargeError) as e:
             return recording_id, next(why for kind, why in WHY.items() if isinstance(e, kind)), None
@@ -149,7 +164,7 @@ def _number(value: object, name: str) -> float:
     return float(value)
 
 
-def _boxwise(owner: str, recording_ids: list[str], change: Callable[[dict], bool]) -> dict:
+def _boxwise(user: str, recording_ids: list[str], change: Callable[[dict], bool]) -> dict:
     """Apply ``change`` to each box of these recordings (True: it changed the box); the boxes
     changed in each recording written."""
 
@@ -159,8 +174,8 @@ def _boxwise(owner: str, recording_ids: list[str], change: Callable[[dict], bool
             return (boxes if count else None), count
 
         try:
-            recording = owned_recording(owner, recording_id)
-        except NotFoundError:  # deleted since the index was read
+            recording = reviewable(user, recording_id)
+        except (NotFoundError, ForbiddenError):  # deleted or moved since the index was read
             return 0
         count, _ = annotation_sets.rewrite(recording, changed_boxes, attempts=WRITE_ATTEMPTS)
         return count
@@ -169,7 +184,7 @@ def _boxwise(owner: str, recording_ids: list[str], change: Callable[[dict], bool
     return {i: count for i, count in zip(recording_ids, counts, strict=True) if count}
 
 
-def accept_above(owner: str, project_id: str, body: object, *, clock: Clock) -> dict:
+def accept_above(user: str, project_id: str, body: object, *, clock: Clock) -> dict:
     """Accept every unreviewed box of a label at or above a confidence in the project (of a
     source, if given), all with one ``at``: the action's id, which undoes it."""
     label, min_confidence, source = fields(body, "label", "min_confidence", optional=("source",))
@@ -177,7 +192,8 @@ def accept_above(owner: str, project_id: str, body: object, *, clock: Clock) -> 
     least = _number(min_confidence, "min_confidence")
     if source is not None:
         source = text(source, field="source", max_length=annotations.MAX_SOURCE)
-    scope = review_index.project_scope(owner, project_id)
+    project, _ = access.project(user, project_id, Need.ANNOTATE, action="reviewing")
+    scope = review_index.project_scope(project)
     at = iso(clock())
 
     def accepts(review: dict | None, given: str, confidence: float | None, made_by: str | None):
@@ -192,17 +208,17 @@ def accept_above(owner: str, project_id: str, body: object, *, clock: Clock) -> 
     def accept(box: dict) -> bool:
         if not accepts(box["review"], box["label"], box["confidence"], box["source"]):
             return False
-        box["review"] = {"state": "accepted", "by": owner, "at": at, "label_before": None}
+        box["review"] = {"state": "accepted", "by": user, "at": at, "label_before": None}
         return True
 
     holding = {
         b.recording_id for b in scope.boxes if accepts(b.review, b.label, b.confidence, b.source)
     }
-    changed = _boxwise(owner, sorted(holding), accept)
+    changed = _boxwise(user, sorted(holding), accept)
     return {"action": at, "accepted": sum(changed.values()), "recordings": len(changed)}
 
 
-def undo_accept(owner: str, project_id: str, body: object) -> dict:
+def undo_accept(user: str, project_id: str, body: object) -> dict:
     """Make the boxes an accept-above action accepted unreviewed again (those decided since,
     by anyone, keep their decision)."""
     (action,) = fields(body, "action")
@@ -211,8 +227,9 @@ def undo_accept(owner: str, project_id: str, body: object) -> dict:
             f"action must be the action an accept answered, such as "
             f"2026-12-07T12:00:00.000000Z, not {action!r:.80}"
         )
-    mine = {"state": "accepted", "by": owner, "at": action, "label_before": None}
-    scope = review_index.project_scope(owner, project_id)
+    mine = {"state": "accepted", "by": user, "at": action, "label_before": None}
+    project, _ = access.project(user, project_id, Need.ANNOTATE, action="reviewing")
+    scope = review_index.project_scope(project)
 
     def undo(box: dict) -> bool:
         if box["review"] != mine:
@@ -221,4 +238,4 @@ def undo_accept(owner: str, project_id: str, body: object) -> dict:
         return True
 
     holding = sorted({b.recording_id for b in scope.boxes if b.review == mine})
-    return {"undone": sum(_boxwise(owner, holding, undo).values())}
+    return {"undone": sum(_boxwise(user, holding, undo).values())}

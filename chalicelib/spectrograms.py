@@ -1,7 +1,8 @@
 """A recording's spectrogram as the HTTP API serves it: its status, its manifest with
 presigned URLs of the images and the audio, a regenerate, and the audio itself.
 
-Every read is scoped to one owner, as chalicelib/recordings.py scopes it.
+Reading them needs the right to see the recording; regenerating, to annotate it
+(chalicelib/access.py).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from chalicelib import status
+from chalicelib.access import Need
 from chalicelib.audio_types import canonical_type
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
 from chalicelib.errors import ConflictError, NotFoundError, StorageError
 from chalicelib.http_headers import content_disposition
 from chalicelib.models import RecordingModel, SpectrogramModel
-from chalicelib.recordings import owned_with_spectrogram
+from chalicelib.recordings import with_spectrogram
 from chalicelib.renderings import MANIFEST, discard_attempt
 from chalicelib.storage import IMAGE_CACHE_CONTROL, Storage
 
@@ -47,8 +49,8 @@ class Spectrograms:
         self._storage = storage
         self._clock = clock
 
-    def read_status(self, owner: str, recording_id: str) -> dict:
-        _, spectrogram = owned_with_spectrogram(owner, recording_id)
+    def read_status(self, user: str, recording_id: str) -> dict:
+        _, spectrogram, _ = with_spectrogram(user, recording_id, Need.SEE)
         return {
             "status": spectrogram.status,
             "error": spectrogram.error,
@@ -58,11 +60,11 @@ class Spectrograms:
             "updated_at": spectrogram.updated_at,
         }
 
-    def manifest(self, owner: str, recording_id: str) -> tuple[str, dict]:
+    def manifest(self, user: str, recording_id: str) -> tuple[str, dict]:
         """(status, body): once COMPLETED, the manifest with presigned URLs of its images
         and of the audio (an ``<audio>`` element cannot send a bearer token), and
         ``urls_expire_at``, when the first of them expires."""
-        recording, spectrogram = owned_with_spectrogram(owner, recording_id)
+        recording, spectrogram, _ = with_spectrogram(user, recording_id, Need.SEE)
         if spectrogram.status == status.FAILED:
             return spectrogram.status, {"status": spectrogram.status, "error": spectrogram.error}
         if spectrogram.status != status.COMPLETED:
@@ -87,10 +89,12 @@ class Spectrograms:
         manifest["urls_expire_at"] = iso(signed_at + self._settings.download_expiry_s)
         return spectrogram.status, manifest
 
-    def regenerate(self, owner: str, recording_id: str) -> dict:
+    def regenerate(self, user: str, recording_id: str) -> dict:
         """Render again (say, after an engine upgrade, or a job left hanging) through the same
         path as an upload."""
-        recording, spectrogram = owned_with_spectrogram(owner, recording_id)
+        recording, spectrogram, _ = with_spectrogram(
+            user, recording_id, Need.ANNOTATE, action="regenerating its spectrogram"
+        )
         bucket = self._settings.recordings_bucket
         try:
             self._storage.head(bucket=bucket, key=recording.object_key)
@@ -137,9 +141,9 @@ class Spectrograms:
             raise
         return {"status": status.PENDING}
 
-    def audio_url(self, owner: str, recording_id: str) -> str:
+    def audio_url(self, user: str, recording_id: str) -> str:
         """A presigned GET of the audio (browsers stream it with Range requests)."""
-        recording, _ = owned_with_spectrogram(owner, recording_id)
+        recording, _, _ = with_spectrogram(user, recording_id, Need.SEE)
         return self._audio_download(recording)
 
     def _audio_download(self, recording: RecordingModel) -> str:
