@@ -69,35 +69,30 @@ def _member(project: ProjectModel, username: str) -> MemberModel:
     raise NotFoundError(f"no member {username!r} in this project")
 
 
-def _still_managed_by(transaction: TransactWrite, project: ProjectModel, user: str) -> None:
-    transaction.condition_check(
-        ProjectModel,
-        project.id,
-        condition=(ProjectModel.owner == user) & ProjectModel.deleting.does_not_exist(),
-    )
-
-
-def _write(project: ProjectModel, user: str, action: str, write) -> None:
-    """Run ``write(transaction)`` in a transaction that commits only while ``user`` still
-    owns the project and it is not being deleted (otherwise 404, as for a missing project:
-    a race with a deletion or a handover)."""
+def _write(project: ProjectModel, user: str, action: str, write, *, hand_over_to=None) -> None:
+    """Run ``write(transaction)`` (and hand ownership over to ``hand_over_to``, a member row)
+    in a transaction that commits only while ``user`` still owns the project and it is not
+    being deleted (otherwise 409: a race with a deletion or another change of members)."""
+    still_managed = (ProjectModel.owner == user) & ProjectModel.deleting.does_not_exist()
     try:
         with database.translated(action), database.transaction() as transaction:
             write(transaction)
-            _still_managed_by(transaction, project, user)
+            if hand_over_to is None:
+                transaction.condition_check(ProjectModel, project.id, condition=still_managed)
+            else:
+                _hand_over(transaction, project, hand_over_to, condition=still_managed)
     except database.ConditionFailed as e:
         raise ConflictError(
             f"could not {action}: the project or its members changed meanwhile; load them again"
         ) from e
 
 
-def _hand_over(transaction: TransactWrite, project: ProjectModel, to: MemberModel) -> None:
+def _hand_over(transaction: TransactWrite, project: ProjectModel, to: MemberModel, *, condition):
+    """The project's owner, the new owner's row and the previous owner's (an annotator now)."""
     previous = _member(project, project.owner)
     previous.role = PREVIOUS_OWNER_ROLE.value
     to.role = Role.OWNER.value
-    transaction.update(
-        project, actions=[ProjectModel.owner.set(to.username)], condition=ProjectModel.id.exists()
-    )
+    transaction.update(project, actions=[ProjectModel.owner.set(to.username)], condition=condition)
     transaction.save(previous)
     transaction.save(to)
 
@@ -134,13 +129,15 @@ def add(user: str, project_id: str, body: object, *, settings: Settings, clock: 
         added_by=user,
     )
 
-    def write(transaction: TransactWrite) -> None:
-        if role is Role.OWNER:
-            _hand_over(transaction, project, member)
-        else:
-            transaction.save(member, condition=MemberModel.username.does_not_exist())
-
-    _write(project, user, "add the member", write)
+    if role is Role.OWNER:
+        _write(project, user, "add the owner", lambda _: None, hand_over_to=member)
+    else:
+        _write(
+            project,
+            user,
+            "add the member",
+            lambda t: t.save(member, condition=MemberModel.username.does_not_exist()),
+        )
     return view(member)
 
 
@@ -158,18 +155,20 @@ def change(user: str, project_id: str, username: str, body: object) -> dict:
             "you own this project: hand ownership over first (make another member owner)"
         )
 
-    def write(transaction: TransactWrite) -> None:
-        if role is Role.OWNER:
-            _hand_over(transaction, project, member)
-        else:
-            member.role = role.value
-            transaction.update(
-                member,
-                actions=[MemberModel.role.set(role.value)],
-                condition=MemberModel.username.exists(),
-            )
-
-    _write(project, user, "change the role", write)
+    if role is Role.OWNER:
+        _write(project, user, "hand ownership over", lambda _: None, hand_over_to=member)
+        return view(member)
+    _write(
+        project,
+        user,
+        "change the role",
+        lambda t: t.update(
+            member,
+            actions=[MemberModel.role.set(role.value)],
+            condition=MemberModel.username.exists(),
+        ),
+    )
+    member.role = role.value
     return view(member)
 
 

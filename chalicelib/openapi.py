@@ -12,6 +12,7 @@ import re
 from urllib.parse import quote
 
 from chalicelib import (
+    access,
     annotation_files,
     annotations,
     auth,
@@ -19,11 +20,14 @@ from chalicelib import (
     detections,
     detector_presets,
     formats,
+    members,
     multipart,
     projects,
     review_names,
     review_queue,
+    route_access,
     status,
+    users,
 )
 from chalicelib.audio_types import AUDIO_TYPES, filename_pattern
 from chalicelib.config import Settings
@@ -70,7 +74,8 @@ def _json(schema: dict, description: str, headers: dict | None = None) -> dict:
 _MEANING = {
     400: "bad input, named in `error`",
     401: "no valid bearer token",
-    404: "no such recording (or another user's)",
+    403: "your role in the project does not allow this: `error` names the role it needs",
+    404: "no such recording (or one you may not see)",
     409: "the annotations changed since `version`: nothing was written",
     413: "too large, as `error` says",
 }
@@ -81,7 +86,7 @@ def _errors(*codes: int) -> dict:
 
 
 def _not_found(what: str) -> dict:
-    return {"404": _json(_ref("Error"), f"no such {what} (or another user's)")}
+    return {"404": _json(_ref("Error"), f"no such {what} (or one you are no member of)")}
 
 
 def _page_of(name: str, item: str, **more: dict) -> dict:
@@ -266,6 +271,7 @@ def _project_schemas(count: dict) -> dict:
                 },
                 "label_keys": label_keys,
                 "recording_count": count,
+                "role": {"enum": list(access.ROLES), "description": "the caller's role in it"},
             }
         ),
         "NewProject": _object(
@@ -651,6 +657,16 @@ def _schemas(settings: Settings) -> dict:
                 },
                 # Null until a detector preset first runs on it.
                 "detection": _nullable(_ref("Detection")),
+                "uploaded_by": {
+                    "type": "string",
+                    "pattern": _anchored(auth.USERNAME),
+                    "description": "who uploaded it (who moved it out of a project, since)",
+                },
+                "assignees": {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": _anchored(auth.USERNAME)},
+                    "description": "the members it is assigned to, sorted",
+                },
             }
         ),
         **_detection_schemas(),
@@ -719,6 +735,7 @@ def _schemas(settings: Settings) -> dict:
             }
         ),
         **_project_schemas(count),
+        **_member_schemas(settings),
         **_review_schemas(),
         "SpectrogramStatus": _object(
             {
@@ -783,6 +800,115 @@ def _schemas(settings: Settings) -> dict:
             },
             more=True,
         ),
+    }
+
+
+def _member_schemas(settings: Settings) -> dict:
+    username = {"type": "string", "pattern": _anchored(auth.USERNAME)}
+    role = {"enum": list(access.ROLES)}
+    if settings.is_local:
+        given = {**username, "description": "any username: the account exists once it signs in"}
+    else:
+        given = {
+            "type": "string",
+            "pattern": _anchored(users.ACCOUNT_NAME),
+            "description": "the Cognito username or e-mail of an account that signed up",
+        }
+    member = _object(
+        {
+            "username": {**username, "description": "as requests name them (cloud: the sub)"},
+            "name": _nullable(
+                {"type": "string", "description": "the Cognito username or e-mail (cloud)"}
+            ),
+            "role": role,
+            "added_at": {"type": "string", "format": "date-time"},
+            "added_by": username,
+        }
+    )
+    return {
+        "Member": member,
+        "Members": _object(
+            {
+                "members": {
+                    "type": "array",
+                    "items": _ref("Member"),
+                    "maxItems": members.MAX_MEMBERS,
+                    "description": "owner first, then by username",
+                },
+                "you": _ref("Member"),
+            }
+        ),
+        "NewMember": _object({"username": given, "role": role}),
+        "MemberChange": _object({"role": role}),
+    }
+
+
+def _member_paths() -> dict:
+    member = [
+        *_PROJECT_ID,
+        {
+            "name": "username",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": _anchored(auth.USERNAME)},
+        },
+    ]
+    ownership = _json(
+        _ref("Error"),
+        "already a member; or the owner would lose ownership without handing it over; or "
+        f"the project has {members.MAX_MEMBERS} members already",
+    )
+    return {
+        "/projects/{project_id}/members": {
+            "get": _op(
+                "The project's members and their roles, and yours",
+                {
+                    "200": _json(_ref("Members"), "every member"),
+                    **_errors(401),
+                    **_not_found("project"),
+                },
+                params=_PROJECT_ID,
+            ),
+            "post": _op(
+                "Add a member with a role (owner: add them and hand ownership over)",
+                {
+                    "201": _json(_ref("Member"), "added"),
+                    **_errors(400, 401),
+                    "404": _json(
+                        _ref("Error"),
+                        "no such project (or one you are no member of); on the cloud, no "
+                        "account of that name: they must sign up first",
+                    ),
+                    "409": ownership,
+                },
+                params=_PROJECT_ID,
+                body=_ref("NewMember"),
+            ),
+        },
+        "/projects/{project_id}/members/{username}": {
+            "patch": _op(
+                "Change a member's role (owner: hand ownership over; you stay as annotator)",
+                {
+                    "200": _json(_ref("Member"), "the member"),
+                    **_errors(400, 401),
+                    "404": _json(_ref("Error"), "no such project or member"),
+                    "409": ownership,
+                },
+                params=member,
+                body=_ref("MemberChange"),
+            ),
+            "delete": _op(
+                "Remove a member, or leave (your own username); refused from their next "
+                "request on",
+                {
+                    "204": {"description": "removed"},
+                    **_errors(401),
+                    "404": _json(_ref("Error"), "no such project or member"),
+                    "409": _json(_ref("Error"), "the owner leaving: hand ownership over first"),
+                },
+                params=member,
+            ),
+        },
     }
 
 
@@ -1735,6 +1861,7 @@ def document(settings: Settings) -> dict:
                 )
             },
             **_project_paths(),
+            **_member_paths(),
             **_detection_paths(),
             **_review_paths(),
         },
@@ -1752,9 +1879,19 @@ def document(settings: Settings) -> dict:
             "schemas": _schemas(settings),
         },
     }
+    _refused_by_role(document["paths"])
     _link_created(document["paths"], "/recordings", "recording_id", "/recording/id")
     _link_created(document["paths"], "/projects", "project_id", "/id")
     return document
+
+
+def _refused_by_role(paths: dict) -> None:
+    """Document the 403 of every operation a member's role may not be enough for
+    (chalicelib/route_access.py)."""
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if route_access.may_refuse_role(f"{method.upper()} {path}"):
+                operation["responses"].update(_errors(403))
 
 
 def _link_created(paths: dict, collection: str, parameter: str, pointer: str) -> None:

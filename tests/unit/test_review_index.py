@@ -7,11 +7,14 @@ import itertools
 
 import pytest
 
-from chalicelib import annotation_sets, clients, review_index
-from chalicelib.errors import NotFoundError
+from chalicelib import annotation_sets, clients, members, review_index
+from chalicelib.config import Settings
 from chalicelib.models import AnnotationChunkModel, ProjectModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Recordings, owned_recording
+
+# Members are added as on the local stage: any username is an account.
+LOCAL = {"settings": Settings(), "clock": lambda: 1_800_000_000}
 
 
 @pytest.fixture
@@ -62,25 +65,31 @@ def relabel(recording_id: str, box_id: str, label: str) -> None:
 
 def test_the_index_is_stored_and_read_again_only_where_a_set_changed(project, monkeypatch):
     project_id, ids = project
-    first = review_index.project_scope("ana", project_id)
+    first = review_index.project_scope(ProjectModel.get(project_id))
     assert len(first.boxes) == 6 and set(first.recordings) == set(ids)
     stored = ProjectModel.get(project_id).review_index_set
     assert stored is not None
     relabel(ids[1], "b10", "Robin")
     review_index.forget()  # a cold function: the stored index, then the changed set
-    assert labels(review_index.project_scope("ana", project_id))["b10"] == "Robin"
+    assert labels(review_index.project_scope(ProjectModel.get(project_id)))["b10"] == "Robin"
     # One recording differs from the stored copy: not worth writing it again yet.
     assert ProjectModel.get(project_id).review_index_set == stored
     monkeypatch.setattr(review_index, "SAVE_AFTER", 2)
     relabel(ids[2], "b20", "Robin")
-    assert labels(review_index.project_scope("ana", project_id))["b20"] == "Robin"
+    assert labels(review_index.project_scope(ProjectModel.get(project_id)))["b20"] == "Robin"
     assert ProjectModel.get(project_id).review_index_set != stored
 
 
-def test_another_user_has_no_index_of_the_project(project):
-    project_id, _ = project
-    with pytest.raises(NotFoundError, match="no project"):
-        review_index.project_scope("bea", project_id)
+def test_the_index_holds_the_boxes_of_every_members_uploads(recordings, project):
+    project_id, ids = project
+    members.add("ana", project_id, {"username": "bea", "role": "annotator"}, **LOCAL)
+    body = {"filename": "bea.wav", "size": 1, "content_type": "", "project_id": project_id}
+    theirs = recordings.create("bea", body)["recording"]["id"]
+    box = {"id": "bea1", "start_s": 0, "end_s": 1, "label": "Wren"}
+    annotation_sets.replace(owned_recording("bea", theirs), {"annotations": [box], "version": 0})
+    scope = review_index.project_scope(ProjectModel.get(project_id))
+    assert set(scope.recordings) == {*ids, theirs}
+    assert "bea1" in labels(scope)
 
 
 def test_a_rewrite_redoes_its_change_after_another_writer_stored_first(project):
@@ -104,7 +113,7 @@ def test_a_rewrite_redoes_its_change_after_another_writer_stored_first(project):
 
 def test_deleting_the_project_deletes_its_index(projects, project):
     project_id, _ = project
-    review_index.project_scope("ana", project_id)
+    review_index.project_scope(ProjectModel.get(project_id))
     assert list(AnnotationChunkModel.query(project_id))
     assert projects.delete("ana", project_id) == 0
     assert list(AnnotationChunkModel.query(project_id)) == []
