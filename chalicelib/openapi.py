@@ -898,8 +898,7 @@ def _member_paths() -> dict:
                 body=_ref("MemberChange"),
             ),
             "delete": _op(
-                "Remove a member, or leave (your own username); refused from their next "
-                "request on",
+                "Remove a member, or leave (your own username); refused from their next request on",
                 {
                     "204": {"description": "removed"},
                     **_errors(401),
