@@ -109,6 +109,8 @@ class Api(Concern):
                 "ASSIGNMENTS_TABLE": tables.assignments.table_name,
                 "TALLIES_TABLE": tables.tallies.table_name,
                 "WORKER_FUNCTION": worker.function_name,
+                # Members are added by their Cognito username or e-mail (chalicelib/users.py).
+                "USER_POOL_ID": self.users.user_pool_id,
             },
             storage,
             tables,
@@ -248,6 +250,12 @@ class Api(Concern):
         # the function itself, none of its versions or aliases (grant_invoke's ":*").
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[worker.function_arn])
+        )
+        # Adding a member finds their account by username or e-mail, nothing more.
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["cognito-idp:ListUsers"], resources=[self.users.user_pool_arn]
+            )
         )
         # CDK names the role's policy after the role's path: keep the name it had before.
         stack = cdk.Stack.of(self)
