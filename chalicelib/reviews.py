@@ -140,7 +140,7 @@ def decide(user: str, body: object, *, clock: Clock) -> dict:
         try:
             recording = reviewable(user, recording_id)
             outcome, version = annotation_sets.rewrite(recording, change, attempts=WRITE_ATTEMPTS)
-        except (NotFoundError, ConflictError, TooLargeError) as e:
+        except (NotFoundError, ForbiddenError, ConflictError, TooLargeError) as e:
             return recording_id, next(why for kind, why in WHY.items() if isinstance(e, kind)), None
         return recording_id, outcome, version
 
