@@ -24,6 +24,8 @@ from tests.integration.test_pipeline import wav_bytes
 EXAMPLES = 50
 # The fuzzer's recordings, one in each state that answers differently.
 RENDERED, NEVER_UPLOADED, NOT_AUDIO = "rendered", "never uploaded", "not audio"
+# The member the fuzzer's member routes change or remove.
+MEMBER = "fuzzed-member"
 
 
 def cases() -> list:
@@ -71,8 +73,9 @@ def api_schema(stack: RunningStack, alice: ApiUser):
 
 @pytest.fixture(scope="module")
 def linked_schema(stack: RunningStack, alice: ApiUser):
-    # A sequence may use an id of its own making, or one it deleted a step before.
-    return loaded_schema(stack, alice, gone=["404"])
+    # A sequence may use an id of its own making, or one it deleted a step before, or a
+    # project it handed over to another member (403 for what only the owner may do).
+    return loaded_schema(stack, alice, gone=["404", "403"])
 
 
 def loaded_schema(stack: RunningStack, alice: ApiUser, *, gone: list[str] = ()):
@@ -177,11 +180,25 @@ def test_the_api_answers_as_its_document_says(
             doomed = alice.request("POST", "/projects", json={"name": "doomed"}).json()["id"]
             new_recording(alice, project_id=doomed)
             case.path_parameters = {"project_id": doomed}
+        if path.startswith("/projects/{project_id}/members"):
+            # A project of its own, with a member to change or remove: adding an owner hands
+            # the project over, removing leaves it without.
+            case.path_parameters = {
+                "project_id": project_with_member(alice),
+                **({"username": MEMBER} if "{username}" in path else {}),
+            }
         in_the_fuzzers_project(case.body, project)
         in_the_fuzzers_project(case.query, project)
         case.call_and_validate()
 
     answers_as_documented()
+
+
+def project_with_member(alice: ApiUser) -> str:
+    project_id = alice.request("POST", "/projects", json={"name": "shared"}).json()["id"]
+    member = {"username": MEMBER, "role": "annotator"}
+    assert alice.request("POST", f"/projects/{project_id}/members", json=member).ok
+    return project_id
 
 
 def new_recording(alice: ApiUser, project_id: str | None = None) -> str:

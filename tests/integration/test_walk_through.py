@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import subprocess
@@ -34,7 +35,7 @@ def walk(stack: RunningStack, workdir: Path, *blocks: str) -> str:
 
 def test_the_walk_through_prints_what_the_page_says(stack: RunningStack, tmp_path: Path):
     text = API_DOC.read_text()
-    upload, annotate, _, _ = SHELL_BLOCK.findall(text)
+    upload, annotate, _, _, _ = SHELL_BLOCK.findall(text)
     printed = walk(stack, tmp_path, upload, annotate)
     # Step 4 shows whichever status the upload had reached; what the page quotes comes after.
     shown = printed.split("\n", 1)[1]
@@ -45,16 +46,29 @@ def test_the_walk_through_prints_what_the_page_says(stack: RunningStack, tmp_pat
 
 
 def test_the_projects_examples_answer_without_an_error(stack: RunningStack, tmp_path: Path):
-    upload, _, projects, _ = SHELL_BLOCK.findall(API_DOC.read_text())
+    upload, _, projects, _, _ = SHELL_BLOCK.findall(API_DOC.read_text())
     printed = walk(stack, tmp_path, upload, projects)
     assert '{"error":"' not in printed
     assert '"deleted":["' in printed
 
 
+def test_the_members_examples_share_a_project_and_hand_it_over(stack: RunningStack, tmp_path: Path):
+    upload, _, _, members, _ = SHELL_BLOCK.findall(API_DOC.read_text())
+    printed = walk(stack, tmp_path, upload, members)
+    assert '{"error":"' not in printed
+    # curl prints each answer without a newline: the listing starts at its key.
+    listed, _ = json.JSONDecoder().raw_decode(printed, printed.index('{"members":'))
+    assert [(m["username"], m["role"]) for m in listed["members"]] == [
+        ("bo", "owner"),
+        ("alice", "annotator"),
+        ("cy", "annotator"),
+    ]
+
+
 def test_the_review_examples_review_birdnets_wrens_and_export_the_accepted(
     stack: RunningStack, tmp_path: Path
 ):
-    upload, _, _, review = SHELL_BLOCK.findall(API_DOC.read_text())
+    upload, _, _, _, review = SHELL_BLOCK.findall(API_DOC.read_text())
     printed = walk(stack, tmp_path, upload, review).splitlines()
     # The four Wrens above 0.5 that nobody reviewed, then the three decisions taken.
     assert '{"boxes":4,"reviewed":0,"accepted":0,"rejected":0}' in printed
