@@ -213,7 +213,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -269,7 +269,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -381,7 +390,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -422,7 +431,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -478,7 +496,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording or project (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording or project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -528,7 +555,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -608,7 +644,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -686,7 +731,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -749,7 +803,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -819,7 +873,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -893,7 +947,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -956,7 +1019,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1013,7 +1076,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1098,7 +1170,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1175,7 +1256,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1247,7 +1328,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1329,7 +1410,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1400,7 +1490,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1559,7 +1649,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1611,7 +1701,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1667,7 +1766,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1733,7 +1841,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1818,7 +1926,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1851,6 +1968,278 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's members and their roles, and yours */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description every member */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Members"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or one you are no member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a member with a role (owner: add them and hand ownership over) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewMember"];
+                };
+            };
+            responses: {
+                /** @description added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Member"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or one you are no member of); on the cloud, no account of that name: they must sign up first */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description already a member; or the owner would lose ownership without handing it over; or the project has 500 members already */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/members/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member, or leave (your own username); refused from their next request on */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project or member */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the owner leaving: hand ownership over first */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a member's role (owner: hand ownership over; you stay as annotator) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["MemberChange"];
+                };
+            };
+            responses: {
+                /** @description the member */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Member"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project or member */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description already a member; or the owner would lose ownership without handing it over; or the project has 500 members already */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/recordings/{recording_id}/detect": {
@@ -1907,7 +2296,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1987,7 +2385,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2084,7 +2491,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2172,7 +2579,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description no such recording (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2301,7 +2708,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2374,7 +2790,16 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2448,7 +2873,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2594,6 +3019,10 @@ export interface components {
             project_id: string | null;
             annotation_count: number;
             detection: components["schemas"]["Detection"] | null;
+            /** @description who uploaded it (who moved it out of a project, since) */
+            uploaded_by: string;
+            /** @description the members it is assigned to, sorted */
+            assignees: string[];
         };
         Detection: {
             /** @enum {unknown} */
@@ -2930,6 +3359,11 @@ export interface components {
             /** @description the labels keys 1, 2, ... give the selected box in the viewer; null: that key gives none */
             label_keys: (string | null)[];
             recording_count: number;
+            /**
+             * @description the caller's role in it
+             * @enum {unknown}
+             */
+            role: "owner" | "annotator" | "viewer";
         };
         NewProject: {
             name: string;
@@ -2944,6 +3378,31 @@ export interface components {
             detectors?: components["schemas"]["NewDetectorPreset"][];
             /** @description the labels keys 1, 2, ... give the selected box in the viewer; null: that key gives none */
             label_keys?: (string | null)[];
+        };
+        Member: {
+            /** @description as requests name them (cloud: the sub) */
+            username: string;
+            name: string | null;
+            /** @enum {unknown} */
+            role: "owner" | "annotator" | "viewer";
+            /** Format: date-time */
+            added_at: string;
+            added_by: string;
+        };
+        Members: {
+            /** @description owner first, then by username */
+            members: components["schemas"]["Member"][];
+            you: components["schemas"]["Member"];
+        };
+        NewMember: {
+            /** @description any username: the account exists once it signs in */
+            username: string;
+            /** @enum {unknown} */
+            role: "owner" | "annotator" | "viewer";
+        };
+        MemberChange: {
+            /** @enum {unknown} */
+            role: "owner" | "annotator" | "viewer";
         };
         ReviewItem: {
             recording_id: string;

@@ -3,7 +3,7 @@ import type { Project } from "../api/types";
 import { everyProject } from "./projects";
 
 const project = (id: string): Project => ({
-  id, name: id, created_at: "", presets: { f_max_hz: null, n_fft: null, hop_length: null }, detectors: [], label_keys: [], recording_count: 0,
+  id, name: id, created_at: "", presets: { f_max_hz: null, n_fft: null, hop_length: null }, detectors: [], label_keys: [], recording_count: 0, role: "owner",
 });
 
 describe("everyProject", () => {
