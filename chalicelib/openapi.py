@@ -1011,7 +1011,7 @@ def _project_paths() -> dict:
                 body=_ref("NewProject"),
             ),
             "get": _op(
-                "Your projects, newest first",
+                "The projects you are a member of, newest membership first, each with your role",
                 {"200": _page_of("projects", "Project"), **_errors(400, 401)},
                 params=_PAGE,
             ),
@@ -1566,7 +1566,8 @@ def document(settings: Settings) -> dict:
                     body=_ref("NewRecording"),
                 ),
                 "get": _op(
-                    "Your recordings, newest first; the filters combine",
+                    "A project's recordings (`project`), or else your own uploads, newest first; "
+                    "the filters combine",
                     {
                         "200": _page_of(
                             "recordings",
@@ -1609,7 +1610,7 @@ def document(settings: Settings) -> dict:
                         "200": _json(
                             _ref("Deleted"),
                             "`deleted`: the ids deleted; `not_found`: those that are not "
-                            "recordings of yours (left alone)",
+                            "recordings you may delete (left alone)",
                         ),
                         **_errors(400, 401),
                     },

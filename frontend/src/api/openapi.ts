@@ -161,7 +161,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your recordings, newest first; the filters combine */
+        /** A project's recordings (`project`), or else your own uploads, newest first; the filters combine */
         get: {
             parameters: {
                 query?: {
@@ -318,7 +318,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description `deleted`: the ids deleted; `not_found`: those that are not recordings of yours (left alone) */
+                /** @description `deleted`: the ids deleted; `not_found`: those that are not recordings you may delete (left alone) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1516,7 +1516,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your projects, newest first */
+        /** The projects you are a member of, newest membership first, each with your role */
         get: {
             parameters: {
                 query?: {
