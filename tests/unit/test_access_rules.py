@@ -212,3 +212,25 @@ def test_the_local_stage_takes_any_valid_username():
     assert users.find("new.person", settings=Settings()) == users.Account("new.person", None)
     with pytest.raises(BadRequestError):
         users.find("New Person", settings=Settings())
+
+
+def test_a_projects_recordings_page_newest_first_whoever_uploaded_them(recordings, lab):
+    body = {"filename": "a.wav", "size": 1, "content_type": "", "project_id": lab}
+    made = [recordings.create(who, body)["recording"]["id"] for who in ("olga", "ann") * 3]
+    seen, cursor = [], None
+    while True:
+        page = recordings.list("vic", project=lab, limit="4", cursor=cursor)
+        seen += [(r["id"], r["uploaded_by"]) for r in page["recordings"]]
+        if (cursor := page["next"]) is None:
+            break
+    assert seen == list(zip(made, ("olga", "ann") * 3, strict=True))[::-1]
+
+
+def test_ones_own_uploads_leave_out_a_project_one_was_removed_from(recordings, lab):
+    body = {"filename": "a.wav", "size": 1, "content_type": ""}
+    members.add("olga", lab, {"username": "xia", "role": "annotator"}, **LOCAL)
+    private = recordings.create("xia", body)["recording"]["id"]
+    shared = recordings.create("xia", {**body, "project_id": lab})["recording"]["id"]
+    assert [r["id"] for r in recordings.list("xia")["recordings"]] == [shared, private]
+    members.remove("olga", lab, "xia")
+    assert [r["id"] for r in recordings.list("xia")["recordings"]] == [private]
