@@ -31,6 +31,8 @@ RECORDING = {
     "project_id": PROJECT_ID,
     "annotation_count": 0,
     "detection": None,
+    "uploaded_by": "ana",
+    "assignees": ["bo"],
 }
 PROJECT = {
     "id": PROJECT_ID,
@@ -40,6 +42,7 @@ PROJECT = {
     "detectors": [],
     "label_keys": ["Wren", None, "Song Thrush"],
     "recording_count": 1,
+    "role": "annotator",
 }
 
 
