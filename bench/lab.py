@@ -4,7 +4,7 @@ The project is created over HTTP; its members, recordings (COMPLETED, no audio: 
 routes read rows, never audio), assignments and tallies are written straight into the
 stack's tables with PynamoDB batch writes, as the API would have left them: every
 recording assigned to one annotator, every tenth to a blind pair, states spread, each
-member's tally counting their own assignments, twenty labels counted.
+member's tally counting their own assignments, twenty labels and the recordings counted.
 
 Timed over HTTP, each ``plan.lab_requests`` times after one untimed request, p95 against
 the issue's 300 ms:
@@ -24,7 +24,7 @@ from collections import Counter
 
 from bench.plan import Plan, progress
 from bench.report import Row, Target, percentile
-from chalicelib import models
+from chalicelib import models, recording_counts
 from chalicelib.assignments import STATES, Counts, member_key
 from chalicelib.clock import iso
 from chalicelib.config import Settings
@@ -132,6 +132,7 @@ def seed(project_id: str, members: list[str], recordings: int) -> dict[str, Coun
             )
         for label, boxes in labels.items():
             tallies.save(TallyModel(project_id, f"label#{label}", boxes=boxes))
+        tallies.save(TallyModel(project_id, recording_counts.KEY, recordings=recordings))
     return counts
 
 

@@ -1,21 +1,21 @@
 """A project's dashboard: per member their assignments' progress, boxes drawn, decisions
 made and audio hours done, and the boxes of each label.
 
-Three reads whatever the project's size: one Query of the project's tallies (its ``label#``
-and ``member#`` items, which the writes that change them keep with ``ADD``), one of its
-members, and the count of its recordings in the by-project index.
+Two reads whatever the project's size: one Query of the project's tallies (its ``label#``
+and ``member#`` items and its count of recordings, which the writes that change them keep
+with ``ADD``) and one of its members.
 """
 
 from __future__ import annotations
 
-from chalicelib import access, database
+from chalicelib import access, database, recording_counts
 from chalicelib.access import Need, Role
 from chalicelib.assignments import member_key
-from chalicelib.models import MemberModel, RecordingModel, TallyModel
+from chalicelib.models import MemberModel, TallyModel
 
 LABEL = "label#"
-# Tally keys sort "agreement#..." < "label#..." < "member#...": the dashboard's items are
-# every key from "label#" on, without the agreement summaries.
+# Tally keys sort "agreement#..." < "label#..." < "member#..." < "recordings": the
+# dashboard's items are every key from "label#" on, without the agreement summaries.
 FIRST_KEY = LABEL
 SECONDS_AN_HOUR = 3600
 
@@ -53,7 +53,6 @@ def of_project(user: str, project_id: str) -> dict:
             item.key: item for item in TallyModel.query(project_id, TallyModel.key >= FIRST_KEY)
         }
         members = {m.username: m for m in MemberModel.query(project_id, consistent_read=True)}
-        recordings = RecordingModel.by_project.count(project_id)
     # A project made before members had rows: its owner has none.
     members.setdefault(
         project.owner,
@@ -69,5 +68,5 @@ def of_project(user: str, project_id: str) -> dict:
     return {
         "members": [_member_row(m, tallies.get(member_key(m.username))) for m in ordered],
         "labels": labels,
-        "recordings": recordings,
+        "recordings": _count(tallies.get(recording_counts.KEY), "recordings"),
     }

@@ -11,7 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from chalicelib import database, detections, multipart, projects, status
+from chalicelib import database, detections, multipart, projects, recording_counts, status
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings, readable_bytes
@@ -226,6 +226,7 @@ class Recordings:
                 transaction.save(
                     spectrogram, condition=SpectrogramModel.recording_id.does_not_exist()
                 )
+                recording_counts.moved(transaction, out_of=None, into=upload.project_id)
         except SonagramError:
             self._parts.abort(recording)
             raise
@@ -325,11 +326,19 @@ class Recordings:
             action = RecordingModel.project_id.remove()
         else:
             action = RecordingModel.project_id.set(project_id)
+        # Where it was when read: a move meanwhile fails this one, and counts once.
+        if recording.project_id is None:
+            where_it_was = RecordingModel.project_id.does_not_exist()
+        else:
+            where_it_was = RecordingModel.project_id == recording.project_id
         try:
             with projects.joining(owner, project_id, "move the recording") as transaction:
                 transaction.update(
-                    recording, actions=[action], condition=RecordingModel.id.exists()
+                    recording,
+                    actions=[action],
+                    condition=RecordingModel.id.exists() & where_it_was,
                 )
+                recording_counts.moved(transaction, out_of=recording.project_id, into=project_id)
         except (NotFoundError, database.ConditionFailed):
             # 404 if the recording was deleted meanwhile.
             owned_with_spectrogram(owner, recording_id)
