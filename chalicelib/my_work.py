@@ -22,6 +22,9 @@ from chalicelib.models import (
 )
 from chalicelib.paging import CURSOR, MAX_PAGE, page_size
 
+# What a work item shows of its recording: a page reads no more of the rows.
+SHOWN = ("id", "filename", "duration_s", "project_id", "annotation_count")
+
 
 def decode_cursor(cursor: str | None, *, assignee: str) -> dict | None:
     """The start key in the assignee's index that a ``next`` value
@@ -72,7 +75,7 @@ def _items(user: str, assignments: list[AssignmentModel]) -> list[dict]:
     projects = _memberships(user, {a.project_id for a in assignments})
     ids = [a.recording_id for a in assignments if a.project_id in projects]
     with database.translated("read the recordings"):
-        recordings = {r.id: r for r in RecordingModel.batch_get(ids)}
+        recordings = {r.id: r for r in RecordingModel.batch_get(ids, attributes_to_get=list(SHOWN))}
         statuses = {
             s.recording_id: s.status
             for s in SpectrogramModel.batch_get(ids, attributes_to_get=["recording_id", "status"])
