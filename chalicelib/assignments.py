@@ -221,6 +221,24 @@ def _groups(new: list[AssignmentModel], per_recording: int) -> Iterator[list[Ass
         yield group
 
 
+def forget(transaction, recording: RecordingModel) -> None:
+    """Add to ``transaction`` the removal of every assignment of ``recording``, which is
+    being purged or leaving its project, with their counts taken back from the tallies.
+
+    The caller's transaction must fail if the recording changed since it was read (so
+    that two purges or moves take the counts back once). A blind assignee's own boxes are
+    kept under the recording: a purge deletes them with its other chunks.
+    """
+    if not recording.assignees:
+        return
+    with database.translated("read the assignments"):
+        rows = list(AssignmentModel.query(recording.id, consistent_read=True))
+    for assignment in rows:
+        transaction.delete(assignment)
+        gone = -Counts.of(assignment.state, recording.duration_s)
+        _add_to_tally(transaction, assignment.project_id, assignment.assignee, gone)
+
+
 class Assignments:
     def __init__(self, *, clock: Clock) -> None:
         self._clock = clock

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from chalicelib import chunks, database, multipart, recording_counts, status
+from chalicelib import assignments, chunks, database, multipart, recording_counts, status
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
 from chalicelib.errors import NotFoundError, StorageError
@@ -136,6 +136,7 @@ class Deletions:
                     # Its project's count goes down once, whoever purges it first.
                     transaction.delete(recording, condition=RecordingModel.id.exists())
                     recording_counts.moved(transaction, out_of=recording.project_id, into=None)
+                    assignments.forget(transaction, recording)
                 transaction.delete(SpectrogramModel(recording_id))
         except database.ConditionFailed:
             return  # purged meanwhile, from the other place

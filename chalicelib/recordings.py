@@ -11,7 +11,15 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from chalicelib import database, detections, multipart, projects, recording_counts, status
+from chalicelib import (
+    assignments,
+    database,
+    detections,
+    multipart,
+    projects,
+    recording_counts,
+    status,
+)
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings, readable_bytes
@@ -331,14 +339,19 @@ class Recordings:
             where_it_was = RecordingModel.project_id.does_not_exist()
         else:
             where_it_was = RecordingModel.project_id == recording.project_id
+        leaves = recording.project_id not in (None, project_id)
+        # Its assignments were to members of the project it leaves.
+        let_go = [RecordingModel.assignees.remove()] if leaves else []
         try:
             with projects.joining(owner, project_id, "move the recording") as transaction:
                 transaction.update(
                     recording,
-                    actions=[action],
+                    actions=[action, *let_go],
                     condition=RecordingModel.id.exists() & where_it_was,
                 )
                 recording_counts.moved(transaction, out_of=recording.project_id, into=project_id)
+                if leaves:
+                    assignments.forget(transaction, recording)
         except (NotFoundError, database.ConditionFailed):
             # 404 if the recording was deleted meanwhile.
             owned_with_spectrogram(owner, recording_id)

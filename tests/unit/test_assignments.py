@@ -247,3 +247,19 @@ def test_counts_of_a_state():
     assert Counts.of("done", 30.5) == Counts(1, 0, 1, 30.5)
     assert Counts.of("in_progress", None) + -Counts.of("to_do", 10) == Counts(0, 1, 0, 0)
     assert Counts.of("done", None).audio_s_done == 0
+
+
+def test_a_recording_leaving_its_project_or_deleted_takes_its_assignments_along(
+    lab, project, recordings
+):
+    project_id, ids = project
+    lab.assign(OWNER, project_id, {"recording_ids": ids[:2], "assignees": [ANNOTATOR, SECOND]})
+    lab.change_state(ANNOTATOR, ids[0], ANNOTATOR, {"state": "done"})
+    recordings.change(OWNER, ids[0], {"project_id": None})
+    assert assignees_of(ids[0]) == set()
+    assert list(AssignmentModel.query(ids[0])) == []
+    assert tally(project_id, ANNOTATOR) == tally(project_id, SECOND) == {"assigned": 1}
+    recordings.delete(OWNER, ids[1])
+    recordings.deletions.purge(ids[1])  # again, as the sweeper might: counted once
+    assert list(AssignmentModel.query(ids[1])) == []
+    assert tally(project_id, ANNOTATOR) == tally(project_id, SECOND) == {}
