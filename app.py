@@ -17,10 +17,12 @@ from chalicelib import (
     annotations,
     auth,
     clients,
+    dashboard,
     deployment_imports,
     formats,
     measurements,
     members,
+    my_work,
     openapi,
     precision,
     review_index,
@@ -29,6 +31,7 @@ from chalicelib import (
     validation,
 )
 from chalicelib.access import Need
+from chalicelib.assignments import Assignments
 from chalicelib.clock import system_clock
 from chalicelib.config import get_settings
 from chalicelib.detections import DetectorRuns
@@ -556,6 +559,73 @@ def project_precision(project_id):
             "Content-Disposition": content_disposition(f"precision-{name}.csv", "attachment"),
         },
     )
+
+
+# Assignments, My work and the dashboard (chalicelib/assignments.py, my_work.py, dashboard.py).
+
+
+@functools.cache
+def assignments() -> Assignments:
+    clients.bind_tables(get_settings())
+    return Assignments(clock=system_clock)
+
+
+@app.route(
+    "/projects/{project_id}/assignments",
+    methods=["POST"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def assign_recordings(project_id):
+    return assignments().assign(current_user(), project_id, json_body())
+
+
+@app.route("/recordings/{recording_id}/assignments", methods=["GET"], authorizer=USERS)
+@api
+def recording_assignments(recording_id):
+    return assignments().of_recording(current_user(), recording_id)
+
+
+@app.route(
+    "/recordings/{recording_id}/assignments/{username}",
+    methods=["PATCH"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def change_assignment(recording_id, username):
+    return assignments().change_state(current_user(), recording_id, username, json_body())
+
+
+@app.route(
+    "/recordings/{recording_id}/assignments/{username}", methods=["DELETE"], authorizer=USERS
+)
+@api
+def remove_assignment(recording_id, username):
+    assignments().remove(current_user(), recording_id, username)
+    return Response(body="", status_code=204)
+
+
+@app.route("/my-work", methods=["GET"], authorizer=USERS)
+@api
+def my_assignments():
+    clients.bind_tables(get_settings())
+    query = app.current_request.query_params or {}
+    return my_work.page(
+        current_user(),
+        state=query.get("state"),
+        project=query.get("project"),
+        limit=query.get("limit"),
+        cursor=query.get("cursor"),
+    )
+
+
+@app.route("/projects/{project_id}/dashboard", methods=["GET"], authorizer=USERS)
+@api
+def project_dashboard(project_id):
+    clients.bind_tables(get_settings())
+    return dashboard.of_project(current_user(), project_id)
 
 
 @app.route("/openapi.json")

@@ -19,7 +19,9 @@ ratios. One run measures:
 6. 1,000 one-hour renders at once, projected onto AWS from one measured render
    (:mod:`bench.fanout`), and the viewer's zooms and pans in Chromium (:mod:`bench.viewer`);
 7. horizontal stripes: how evenly white noise's rows are drawn from 8 to 384 kHz, beside
-   librosa + matplotlib (:mod:`bench.banding`).
+   librosa + matplotlib (:mod:`bench.banding`);
+8. a lab: one project of 50 members and 10,000 recordings, its listing, My work and
+   dashboard timed over HTTP (:mod:`bench.lab`).
 
 Each section's module makes its own rows (``*_rows(plan)``); :mod:`bench.plan` holds
 what a run measures and the inputs the sections share, ``__main__`` only runs them.
@@ -27,7 +29,7 @@ It prints a Markdown table, writes ``bench/results.json`` and ``bench/results.md
 (``--quick``: a small subset for a smoke test, written to ``bench/work/quick/``), and
 exits 1 if a benchmark could not run; a missed target is reported, not an error.
 ``--only e2e`` (or ``imports``, ``compare``, ``long``, ``longest``, ``fanout``,
-``viewer``, ``banding``; repeatable) runs just those sections and writes to
+``viewer``, ``banding``, ``lab``; repeatable) runs just those sections and writes to
 ``bench/work/partial/``.
 Generated recordings are cached in ``bench/work/inputs/``.
 """

@@ -16,6 +16,7 @@ from bench.detection import detection_rows
 from bench.e2e import e2e_rows
 from bench.fanout import fanout_rows
 from bench.imports import import_rows
+from bench.lab import lab_rows
 from bench.long_render import long_rows, longest_rows
 from bench.measurement import measurement_rows
 from bench.plan import BENCH, FULL, QUICK, WORK, Plan
@@ -39,6 +40,7 @@ SECTIONS: list[tuple[str, str, Callable[[Plan], list[Row]]]] = [
     ("measurement", "measurements of boxes", measurement_rows),
     ("detection", "band-limited energy detector", detection_rows),
     ("review", "review queue of 1,000 recordings", review_rows),
+    ("lab", "a lab: 50 members, 10,000 recordings", lab_rows),
 ]
 
 

@@ -56,6 +56,11 @@ class Plan:
     review_boxes: int
     review_rounds: int
     review_pages: int
+    # A lab's project (bench/lab.py): members (the owner among them), recordings, and
+    # requests timed of each of its listing, My work and dashboard.
+    lab_members: int
+    lab_recordings: int
+    lab_requests: int
 
 
 FULL = Plan(
@@ -92,6 +97,9 @@ FULL = Plan(
     review_boxes=100_000,
     review_rounds=10,
     review_pages=20,
+    lab_members=50,
+    lab_recordings=10_000,
+    lab_requests=100,
 )
 
 
@@ -120,6 +128,9 @@ QUICK = Plan(
     review_boxes=2_000,
     review_rounds=2,
     review_pages=3,
+    lab_members=50,
+    lab_recordings=500,
+    lab_requests=10,
 )
 
 

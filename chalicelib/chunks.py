@@ -105,6 +105,14 @@ def delete_all(row_id: str) -> None:
     _delete(row_id, keys)
 
 
+def delete_pointed(row: Row, pointer: Pointer) -> None:
+    """The chunks of the set the row points at (the row itself is gone: a removed blind
+    assignment's own boxes)."""
+    set_id, count = pointer.of(row)
+    if set_id is not None:
+        _delete(_holder(row), _keys(set_id, count))
+
+
 def load[R: (RecordingModel, ProjectModel, AssignmentModel)](
     row: R, pointer: Pointer
 ) -> tuple[R, object | None]:

@@ -17,7 +17,15 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from chalicelib import access, chunks, database, multipart, status
+from chalicelib import (
+    access,
+    assignments,
+    chunks,
+    database,
+    multipart,
+    recording_counts,
+    status,
+)
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
 from chalicelib.errors import ForbiddenError, NotFoundError, StorageError
@@ -136,6 +144,18 @@ class Deletions:
             )
         # The annotation set and the computed measurements alike.
         chunks.delete_all(recording_id)
-        with database.translated("delete the recording"), database.transaction() as transaction:
-            transaction.delete(RecordingModel(recording_id))
-            transaction.delete(SpectrogramModel(recording_id))
+        try:
+            with (
+                database.translated("delete the recording"),
+                database.transaction() as transaction,
+            ):
+                if recording is None:
+                    transaction.delete(RecordingModel(recording_id))
+                else:
+                    # Its project's count goes down once, whoever purges it first.
+                    transaction.delete(recording, condition=RecordingModel.id.exists())
+                    recording_counts.moved(transaction, out_of=recording.project_id, into=None)
+                    assignments.forget(transaction, recording)
+                transaction.delete(SpectrogramModel(recording_id))
+        except database.ConditionFailed:
+            return  # purged meanwhile, from the other place

@@ -266,6 +266,8 @@ class TallyModel(Model):
     decisions = NumberAttribute(null=True)
     # A label item's boxes.
     boxes = NumberAttribute(null=True)
+    # The project's item (``recordings``): its recordings (chalicelib/recording_counts.py).
+    recordings = NumberAttribute(null=True)
     # An agreement item's figures, JSON (chalicelib/agreement.py).
     agreement = UnicodeAttribute(null=True)
 

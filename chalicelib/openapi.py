@@ -15,6 +15,7 @@ from chalicelib import (
     access,
     annotation_files,
     annotations,
+    assignments,
     auth,
     deployment_imports,
     detections,
@@ -737,6 +738,7 @@ def _schemas(settings: Settings) -> dict:
         **_project_schemas(count),
         **_member_schemas(settings),
         **_review_schemas(),
+        **_assignment_schemas(),
         "SpectrogramStatus": _object(
             {
                 "status": {"enum": STATUSES},
@@ -1476,6 +1478,194 @@ def _review_paths() -> dict:
     }
 
 
+# Assignments, My work and the dashboard (chalicelib/assignments.py, my_work.py, dashboard.py).
+_FORBIDDEN = {
+    "403": _json(_ref("Error"), "your role in the project does not allow this: `error` names it")
+}
+_USERNAME_PATH = _path_id("username", auth.USERNAME)
+
+
+def _assignment_schemas() -> dict:
+    count = {"type": "integer", "minimum": 0}
+    username = {"type": "string", "pattern": _anchored(auth.USERNAME)}
+    when = {"type": "string", "format": "date-time"}
+    assignment = {
+        "recording_id": {"type": "string", "pattern": _anchored(RECORDING_ID)},
+        "project_id": _A_PROJECT_ID,
+        "assignee": username,
+        "state": {"enum": list(assignments.STATES)},
+        "blind": {
+            "type": "boolean",
+            "description": "double annotation: the assignee sees only their own boxes until "
+            "every blind assignee of the recording is done",
+        },
+        "assigned_at": when,
+        "assigned_by": username,
+        "updated_at": when,
+    }
+    return {
+        "Assignment": _object(assignment),
+        "Assignments": _object({"assignments": {"type": "array", "items": _ref("Assignment")}}),
+        "NewAssignments": _object(
+            {
+                "recording_ids": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 1,
+                    "maxItems": assignments.MAX_RECORDINGS,
+                    "uniqueItems": True,
+                },
+                "assignees": {
+                    "type": "array",
+                    "items": username,
+                    "minItems": 1,
+                    "maxItems": assignments.MAX_ASSIGNEES,
+                    "uniqueItems": True,
+                    "description": "annotators or the owner of the project; exactly "
+                    f"{assignments.BLIND_ASSIGNEES} when `blind`",
+                },
+            },
+            optional={"blind": {"type": "boolean", "default": False}},
+        ),
+        "AssignmentChange": _object({"state": {"enum": list(assignments.STATES)}}),
+        "WorkItem": _object(
+            {
+                **assignment,
+                "filename": {"type": "string", "minLength": 1, "maxLength": 255},
+                "duration_s": _nullable({"type": "number", "minimum": 0}),
+                "status": {"enum": STATUSES},
+                "project_name": {"type": "string", "minLength": 1},
+                "annotation_count": {
+                    **count,
+                    "description": "the boxes of the set the assignee works on: their own "
+                    "while `blind`",
+                },
+            }
+        ),
+        "Dashboard": _object(
+            {
+                "members": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "username": username,
+                            "name": _nullable({"type": "string"}),
+                            "role": {"enum": list(access.ROLES)},
+                            "assigned": count,
+                            "to_do": count,
+                            "in_progress": count,
+                            "done": count,
+                            "boxes_drawn": {"type": "integer"},
+                            "decisions": {"type": "integer"},
+                            "audio_hours_done": {"type": "number", "minimum": 0},
+                        }
+                    ),
+                },
+                "labels": {
+                    "type": "array",
+                    "items": _object({"label": {"type": "string"}, "boxes": {"type": "integer"}}),
+                },
+                "recordings": count,
+            }
+        ),
+    }
+
+
+def _assignment_paths() -> dict:
+    one = [*_ID, *_USERNAME_PATH]
+    not_assigned = _json(
+        _ref("Error"), "no such recording (or not yours to see), or not assigned to `username`"
+    )
+    changed = {"409": _json(_ref("Error"), "the assignment changed meanwhile: nothing was written")}
+    return {
+        "/projects/{project_id}/assignments": {
+            "post": _op(
+                "Assign recordings of the project to one or two members (owner only); "
+                "assigning again is harmless",
+                {
+                    "200": _json(
+                        _ref("Assignments"),
+                        "every assignment asked for, in the order of `recording_ids` then "
+                        "`assignees` (those made before unchanged)",
+                    ),
+                    **_errors(400, 401),
+                    **_FORBIDDEN,
+                    "404": _json(
+                        _ref("Error"), "no such project, or a recording not in the project"
+                    ),
+                    "409": _json(
+                        _ref("Error"),
+                        "a recording is already assigned otherwise (blind or not, or blind to "
+                        "others), or changed meanwhile",
+                    ),
+                },
+                params=_PROJECT_ID,
+                body=_ref("NewAssignments"),
+            )
+        },
+        "/recordings/{recording_id}/assignments": {
+            "get": _op(
+                "Who the recording is assigned to, and how far each got",
+                {"200": _json(_ref("Assignments"), "its assignments"), **_errors(401, 404)},
+                params=_ID,
+            )
+        },
+        "/recordings/{recording_id}/assignments/{username}": {
+            "patch": _op(
+                "Set the state of an assignment (the assignee, or the project's owner)",
+                {
+                    "200": _json(_ref("Assignment"), "the assignment"),
+                    **_errors(400, 401),
+                    **_FORBIDDEN,
+                    "404": not_assigned,
+                    **changed,
+                },
+                params=one,
+                body=_ref("AssignmentChange"),
+            ),
+            "delete": _op(
+                "Take the recording back from the assignee (owner only); a blind assignee's "
+                "own boxes go with it",
+                {
+                    "204": {"description": "removed"},
+                    **_errors(401),
+                    **_FORBIDDEN,
+                    "404": not_assigned,
+                    **changed,
+                },
+                params=one,
+            ),
+        },
+        "/my-work": {
+            "get": _op(
+                "Your assignments in the projects you are a member of, newest first",
+                {
+                    "200": _page_of("assignments", "WorkItem"),
+                    **_errors(400, 401),
+                    **_not_found("project"),
+                },
+                params=[
+                    {"name": "state", "in": "query", "schema": {"enum": list(assignments.STATES)}},
+                    {"name": "project", "in": "query", "schema": _A_PROJECT_ID},
+                    *_PAGE,
+                ],
+            )
+        },
+        "/projects/{project_id}/dashboard": {
+            "get": _op(
+                "Per member: assignments and their progress, boxes drawn, decisions made, "
+                "audio hours done; boxes per label; the number of recordings",
+                {
+                    "200": _json(_ref("Dashboard"), "the project's figures"),
+                    **_errors(401),
+                    **_not_found("project"),
+                },
+                params=_PROJECT_ID,
+            )
+        },
+    }
+
+
 def document(settings: Settings) -> dict:
     """The document for the API these settings serve (the upload limit is theirs)."""
     retry_after = {
@@ -1864,6 +2054,7 @@ def document(settings: Settings) -> dict:
             **_member_paths(),
             **_detection_paths(),
             **_review_paths(),
+            **_assignment_paths(),
         },
         "components": {
             "securitySchemes": {

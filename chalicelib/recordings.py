@@ -13,7 +13,16 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chalicelib import access, database, detections, multipart, projects, status
+from chalicelib import (
+    access,
+    assignments,
+    database,
+    detections,
+    multipart,
+    projects,
+    recording_counts,
+    status,
+)
 from chalicelib.access import Need, Role
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
 from chalicelib.clock import Clock, as_datetime, iso
@@ -273,6 +282,7 @@ class Recordings:
                 transaction.save(
                     spectrogram, condition=SpectrogramModel.recording_id.does_not_exist()
                 )
+                recording_counts.moved(transaction, out_of=None, into=upload.project_id)
         except SonagramError:
             self._parts.abort(recording)
             raise
@@ -399,11 +409,16 @@ class Recordings:
         new_owner = user if project_id is None else recording.owner
         if new_owner != recording.owner:
             actions.append(RecordingModel.owner.set(new_owner))
+        # Where it was when read: a move meanwhile fails this one, and counts once.
         unmoved = (
             RecordingModel.project_id.does_not_exist()
             if recording.project_id is None
             else RecordingModel.project_id == recording.project_id
         )
+        leaves = recording.project_id is not None
+        # Its assignments were to members of the project it leaves.
+        if leaves:
+            actions.append(RecordingModel.assignees.remove())
         try:
             with projects.joining(user, project_id, "move the recording") as transaction:
                 transaction.update(
@@ -417,6 +432,9 @@ class Recordings:
                         actions=[SpectrogramModel.owner.set(new_owner)],
                         condition=SpectrogramModel.recording_id.exists(),
                     )
+                recording_counts.moved(transaction, out_of=recording.project_id, into=project_id)
+                if leaves:
+                    assignments.forget(transaction, recording)
         except (NotFoundError, database.ConditionFailed):
             # 404 if the recording was deleted meanwhile.
             with_spectrogram(user, recording_id, Need.MANAGE)

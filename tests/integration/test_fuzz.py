@@ -121,6 +121,20 @@ def loaded_schema(stack: RunningStack, alice: ApiUser, *, gone: list[str] = ()):
                     },
                 },
                 {
+                    # Nor which recordings are in the project, who its members are, and to
+                    # whom a recording is assigned.
+                    "include-name": [
+                        "POST /projects/{project_id}/assignments",
+                        "PATCH /recordings/{recording_id}/assignments/{username}",
+                        "DELETE /recordings/{recording_id}/assignments/{username}",
+                    ],
+                    "checks": {
+                        "positive_data_acceptance": {
+                            "expected-statuses": ["2xx", "400", "404", "409"]
+                        }
+                    },
+                },
+                {
                     # Nor that a detector preset's minimum is below its maximum.
                     "include-name": ["POST /projects", "PATCH /projects/{project_id}"],
                     "checks": {

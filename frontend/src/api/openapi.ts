@@ -2892,6 +2892,422 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{project_id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign recordings of the project to one or two members (owner only); assigning again is harmless */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewAssignments"];
+                };
+            };
+            responses: {
+                /** @description every assignment asked for, in the order of `recording_ids` then `assignees` (those made before unchanged) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assignments"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description your role in the project does not allow this: `error` names it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project, or a recording not in the project */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a recording is already assigned otherwise (blind or not, or blind to others), or changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recordings/{recording_id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the recording is assigned to, and how far each got */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recording_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description its assignments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assignments"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recordings/{recording_id}/assignments/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take the recording back from the assignee (owner only); a blind assignee's own boxes go with it */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recording_id: string;
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description your role in the project does not allow this: `error` names it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or not yours to see), or not assigned to `username` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the assignment changed meanwhile: nothing was written */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Set the state of an assignment (the assignee, or the project's owner) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recording_id: string;
+                    username: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AssignmentChange"];
+                };
+            };
+            responses: {
+                /** @description the assignment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assignment"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description your role in the project does not allow this: `error` names it */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or not yours to see), or not assigned to `username` */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the assignment changed meanwhile: nothing was written */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/my-work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your assignments in the projects you are a member of, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "to_do" | "in_progress" | "done";
+                    project?: string;
+                    limit?: number;
+                    /** @description the `next` of the page before: the page starts after that place in your list */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page; `next` is the cursor of the next one */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: components["schemas"]["WorkItem"][];
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per member: assignments and their progress, boxes drawn, decisions made, audio hours done; boxes per label; the number of recordings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the project's figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dashboard"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or another user's) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3524,6 +3940,75 @@ export interface components {
                     high: number | null;
                 }[];
             }[];
+        };
+        Assignment: {
+            recording_id: string;
+            project_id: string;
+            assignee: string;
+            /** @enum {unknown} */
+            state: "to_do" | "in_progress" | "done";
+            /** @description double annotation: the assignee sees only their own boxes until every blind assignee of the recording is done */
+            blind: boolean;
+            /** Format: date-time */
+            assigned_at: string;
+            assigned_by: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        Assignments: {
+            assignments: components["schemas"]["Assignment"][];
+        };
+        NewAssignments: {
+            recording_ids: string[];
+            /** @description annotators or the owner of the project; exactly 2 when `blind` */
+            assignees: string[];
+            /** @default false */
+            blind: boolean;
+        };
+        AssignmentChange: {
+            /** @enum {unknown} */
+            state: "to_do" | "in_progress" | "done";
+        };
+        WorkItem: {
+            recording_id: string;
+            project_id: string;
+            assignee: string;
+            /** @enum {unknown} */
+            state: "to_do" | "in_progress" | "done";
+            /** @description double annotation: the assignee sees only their own boxes until every blind assignee of the recording is done */
+            blind: boolean;
+            /** Format: date-time */
+            assigned_at: string;
+            assigned_by: string;
+            /** Format: date-time */
+            updated_at: string;
+            filename: string;
+            duration_s: number | null;
+            /** @enum {unknown} */
+            status: "PENDING" | "PROCESSING" | "COMPLETED" | "FAILED";
+            project_name: string;
+            /** @description the boxes of the set the assignee works on: their own while `blind` */
+            annotation_count: number;
+        };
+        Dashboard: {
+            members: {
+                username: string;
+                name: string | null;
+                /** @enum {unknown} */
+                role: "owner" | "annotator" | "viewer";
+                assigned: number;
+                to_do: number;
+                in_progress: number;
+                done: number;
+                boxes_drawn: number;
+                decisions: number;
+                audio_hours_done: number;
+            }[];
+            labels: {
+                label: string;
+                boxes: number;
+            }[];
+            recordings: number;
         };
         SpectrogramStatus: {
             /** @enum {unknown} */

@@ -1,0 +1,154 @@
+"""My work: a member's assigned recordings, newest assignment first, across their projects.
+
+One page is a Query of the assignments' by-assignee index (filtered by state and project in
+DynamoDB), then one BatchGet each of the recordings, their statuses, the projects and the
+caller's member rows: no scan, whatever the size of the projects. Assignments in a project
+the caller is no longer a member of are left out, as are recordings deleted or moved out of
+the assignment's project since.
+"""
+
+from __future__ import annotations
+
+from chalicelib import access, database, status
+from chalicelib.access import Need
+from chalicelib.assignments import STATES, as_view
+from chalicelib.errors import BadRequestError
+from chalicelib.models import (
+    AssignmentModel,
+    MemberModel,
+    ProjectModel,
+    RecordingModel,
+    SpectrogramModel,
+)
+from chalicelib.paging import CURSOR, MAX_PAGE, page_size
+
+# What a work item shows of its recording: a page reads no more of the rows.
+SHOWN = ("id", "filename", "duration_s", "project_id", "annotation_count")
+
+
+def decode_cursor(cursor: str | None, *, assignee: str) -> dict | None:
+    """The start key in the assignee's index that a ``next`` value
+    (``<assigned_at>_<recording id>``) stands for; any such value is a place in the caller's
+    own list."""
+    if cursor is None:
+        return None
+    place = CURSOR.fullmatch(cursor)
+    if place is None:
+        raise BadRequestError(
+            f"cursor {cursor!r} is not valid: pass the 'next' value of the last page"
+        )
+    assigned_at, recording_id = place.groups()
+    return {
+        "recording_id": {"S": recording_id},
+        "assignee": {"S": assignee},
+        "assigned_at": {"S": assigned_at},
+    }
+
+
+def _cursor_after(item: dict) -> str:
+    return f"{item['assigned_at']}_{item['recording_id']}"
+
+
+def _memberships(user: str, project_ids: set[str]) -> dict[str, ProjectModel]:
+    """The projects among ``project_ids`` the user is still a member of (read consistently)."""
+    with database.translated("read the projects"):
+        projects = {p.id: p for p in ProjectModel.batch_get(project_ids, consistent_read=True)}
+        members = {
+            m.project_id
+            for m in MemberModel.batch_get(
+                [(project_id, user) for project_id in projects],
+                consistent_read=True,
+                attributes_to_get=["project_id", "username"],
+            )
+        }
+    return {
+        project_id: project
+        for project_id, project in projects.items()
+        if project_id in members or project.owner == user
+    }
+
+
+def _items(user: str, assignments: list[AssignmentModel]) -> list[dict]:
+    """The assignments as My work shows them, those no longer the caller's left out."""
+    if not assignments:
+        return []
+    projects = _memberships(user, {a.project_id for a in assignments})
+    ids = [a.recording_id for a in assignments if a.project_id in projects]
+    with database.translated("read the recordings"):
+        recordings = {r.id: r for r in RecordingModel.batch_get(ids, attributes_to_get=list(SHOWN))}
+        statuses = {
+            s.recording_id: s.status
+            for s in SpectrogramModel.batch_get(ids, attributes_to_get=["recording_id", "status"])
+        }
+    items = []
+    for assignment in assignments:
+        recording = recordings.get(assignment.recording_id)
+        state = statuses.get(assignment.recording_id)
+        if (
+            assignment.project_id not in projects
+            or recording is None
+            or recording.project_id != assignment.project_id
+            or state in (None, status.DELETING)
+        ):
+            continue
+        # A blind assignee works on their own boxes, which they see until both are done.
+        count = assignment.layer_count if assignment.blind else recording.annotation_count
+        items.append(
+            {
+                **as_view(assignment),
+                "filename": recording.filename,
+                "duration_s": recording.duration_s,
+                "status": state,
+                "project_name": projects[assignment.project_id].name,
+                "annotation_count": int(count or 0),
+            }
+        )
+    return items
+
+
+def page(
+    user: str,
+    *,
+    state: str | None = None,
+    project: str | None = None,
+    limit: str | None = None,
+    cursor: str | None = None,
+) -> dict:
+    """``GET /my-work``: a page of the caller's assignments, ``{"assignments", "next"}``.
+
+    The index is read (the page's size, then MAX_PAGE at a time) until ``limit`` items are
+    shown or it ends, so a filtered page is as full as an unfiltered one; ``next`` is the
+    place after the last item shown.
+    """
+    size = page_size(limit)
+    if state is not None and state not in STATES:
+        raise BadRequestError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+    if project is not None:
+        access.project(user, project, Need.SEE, action="reading its work")
+    start = decode_cursor(cursor, assignee=user)
+    condition = None
+    if state is not None:
+        condition = AssignmentModel.state == state
+    if project is not None:
+        in_project = AssignmentModel.project_id == project
+        condition = in_project if condition is None else condition & in_project
+    read_limit = size
+    shown: list[dict] = []
+    while True:
+        with database.translated("list your assignments"):
+            read = AssignmentModel.by_assignee.query(
+                user,
+                scan_index_forward=False,
+                limit=read_limit,
+                last_evaluated_key=start,
+                filter_condition=condition,
+            )
+            rows = list(read)
+        found = _items(user, rows)
+        room = size - len(shown)
+        shown += found[:room]
+        start, read_limit = read.last_evaluated_key, MAX_PAGE
+        if len(shown) == size or start is None:
+            break
+    more = start is not None or len(found) > room
+    return {"assignments": shown, "next": _cursor_after(shown[-1]) if more else None}
