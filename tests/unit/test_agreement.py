@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 
-from chalicelib import agreement
 from chalicelib.agreement import Tally, compare, iou, kappa, match
 
 NYQUIST = 10_000.0
@@ -186,8 +185,3 @@ def test_a_tally_without_its_lists_keeps_the_means_not_the_median_nor_kappa():
     assert figures["onset_diff_s"]["median"] is None
     assert figures["kappa"] is None
     assert "too large" in figures["kappa_undefined"]
-
-
-def test_the_point_width_is_three_times_the_matching_tolerance():
-    # Two points d apart: IoU = (w - d) / (w + d) >= 0.5 exactly when d <= w / 3.
-    assert agreement.POINT_WIDTH_S / 3 == pytest.approx(0.05)
