@@ -216,16 +216,21 @@ def _choice(raw: object, where: str) -> tuple[str | None, str | None, str, str |
     return a, b, keep, label
 
 
-def _chosen(pairs: list[Pair], listed: object) -> list[tuple[Pair, str, str | None]]:
-    """Each pair with what the consensus keeps of it: every pair exactly once."""
+def _choices(listed: object) -> list[tuple[str | None, str | None, str, str | None]]:
     if not (isinstance(listed, list) and len(listed) <= 2 * annotations.MAX_ANNOTATIONS):
         raise BadRequestError(
             "choices must be a list of one choice for each pair the agreement lists"
         )
+    return [_choice(raw, f"choices[{i}]") for i, raw in enumerate(listed)]
+
+
+def _chosen(
+    pairs: list[Pair], choices: list[tuple[str | None, str | None, str, str | None]]
+) -> list[tuple[Pair, str, str | None]]:
+    """Each pair with what the consensus keeps of it: every pair exactly once."""
     by_ids = {(p.a and p.a["id"], p.b and p.b["id"]): p for p in pairs}
     chosen: dict[tuple, tuple[Pair, str, str | None]] = {}
-    for i, raw in enumerate(listed):
-        a, b, keep, label = _choice(raw, f"choices[{i}]")
+    for i, (a, b, keep, label) in enumerate(choices):
         pair = by_ids.get((a, b))
         if pair is None:
             raise BadRequestError(
@@ -288,9 +293,10 @@ def merge(
         raise BadRequestError(
             f"version must be the integer you read with the agreement, not {version!r:.80}"
         )
+    read = _choices(listed)
     rows = _both_done(recording.id)
     pairs, _ = _compared(recording, rows)
-    choices = _chosen(pairs, listed)
+    choices = _chosen(pairs, read)
     recording, boxes = annotation_sets.load(recording)
     if int(recording.annotation_version or 0) != number:
         raise ConflictError(
