@@ -30,8 +30,8 @@ LAYER = chunks.Pointer(
 )
 KEY_PREFIX = "agreement#"
 DONE = "done"
-# What a consensus choice does with a pair: keep A's box, B's, both, or neither.
-KEEP = ("a", "b", "both", "none")
+# What a consensus choice keeps of a pair: A's box, B's, both, or neither.
+KEEP = {"a": ("a",), "b": ("b",), "both": ("a", "b"), "none": ()}
 # A summary is one DynamoDB item (400 KB with its keys). Past this, its differences and
 # then its label table are left out: the project's means still pool, its median or kappa
 # say they cannot (10 000 matched pairs with a handful of labels take about 200 KB).
@@ -196,10 +196,10 @@ def _choice(raw: object, where: str) -> tuple[str | None, str | None, str, str |
     for name, value in (("a", a), ("b", b)):
         if value is not None and not isinstance(value, str):
             raise BadRequestError(f"{where}: {name} must be a box id or null, not {value!r:.80}")
-    if keep not in KEEP:
+    if not isinstance(keep, str) or keep not in KEEP:
         raise BadRequestError(f"{where}: keep must be one of {', '.join(KEEP)}, not {keep!r:.80}")
     for side, box_id in (("a", a), ("b", b)):
-        if keep in (side, "both") and box_id is None:
+        if side in KEEP[keep] and box_id is None:
             raise BadRequestError(f"{where}: keep {keep!r} needs a box of {side}, not null")
     if label is not None:
         if keep == "none":
@@ -309,7 +309,7 @@ def merge(
     taken: set[str] = set()
     for pair, keep, label in choices:
         for side, box, row in (("a", pair.a, rows[0]), ("b", pair.b, rows[1])):
-            if keep in (side, "both"):
+            if side in KEEP[keep]:
                 box = _kept(box, row.assignee, label, by=user, at=at)
                 box["id"] = _free_id(box["id"], taken, stored_ids)
                 taken.add(box["id"])

@@ -1393,24 +1393,28 @@ def _agreement_schemas() -> dict:
         "matched pairs' labels, null when undefined (`kappa_undefined` says why); "
         "differences are b - a in seconds"
     )
-    choice = _object(
+    label = _nullable(
         {
-            "a": _nullable(box_id),
-            "b": _nullable(box_id),
-            "keep": {"enum": list(agreements.KEEP)},
-        },
-        optional={
-            "label": _nullable(
-                {
-                    "type": "string",
-                    "maxLength": annotations.MAX_LABEL,
-                    "pattern": _anchored(annotations.LABEL),
-                    "description": "the kept box's (or boxes') label, when it differs: "
-                    "signed by you",
-                }
-            )
-        },
+            "type": "string",
+            "maxLength": annotations.MAX_LABEL,
+            "pattern": _anchored(annotations.LABEL),
+            "description": "the kept box's (or boxes') label, when it differs: signed by you",
+        }
     )
+    # A kept side needs its box; keeping none takes no label.
+    choice = {
+        "oneOf": [
+            _object(
+                {
+                    "a": box_id if "a" in kept else _nullable(box_id),
+                    "b": box_id if "b" in kept else _nullable(box_id),
+                    "keep": {"const": keep},
+                },
+                optional={"label": label if kept else {"type": "null"}},
+            )
+            for keep, kept in agreements.KEEP.items()
+        ]
+    }
     return {
         "AgreementFigures": figures,
         "Agreement": _object(

@@ -110,6 +110,7 @@ def test_a_stale_version_writes_nothing(lab):
         (lambda c: c[4].update(keep="a"), "choices[4]: keep 'a' needs a box of a, not null"),
         (lambda c: c[0].update(keep="none", label="x"), "a label goes with a kept box"),
         (lambda c: c[0].update(keep="mine"), "keep must be one of a, b, both, none"),
+        (lambda c: c[0].update(keep=["a"]), "keep must be one of a, b, both, none"),
         (lambda c: c[0].update(label="a\nb"), "without control characters"),
         (lambda c: c[0].update(colour="red"), "choices[0]: unknown field(s): colour"),
     ],

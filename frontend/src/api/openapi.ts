@@ -3337,13 +3337,31 @@ export interface components {
         Consensus: {
             version: number;
             /** @description one choice for each pair the agreement lists: keep a's box, b's, both or none */
-            choices: {
+            choices: ({
+                a: string;
+                b: string | null;
+                /** @constant */
+                keep: "a";
+                label?: string | null;
+            } | {
+                a: string | null;
+                b: string;
+                /** @constant */
+                keep: "b";
+                label?: string | null;
+            } | {
+                a: string;
+                b: string;
+                /** @constant */
+                keep: "both";
+                label?: string | null;
+            } | {
                 a: string | null;
                 b: string | null;
-                /** @enum {unknown} */
-                keep: "a" | "b" | "both" | "none";
-                label?: string | null;
-            }[];
+                /** @constant */
+                keep: "none";
+                label?: null;
+            })[];
         };
         Merged: {
             version: number;
