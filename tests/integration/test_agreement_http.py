@@ -4,13 +4,17 @@ assignment and annotation routes would), its figures, the project's, and a merge
 
 from __future__ import annotations
 
+import re
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from chalicelib import agreements, annotation_sets, models
 from chalicelib.access import Role
 from chalicelib.config import Settings
 from chalicelib.models import RecordingModel
-from infra.local.harness import ApiUser, RunningStack
+from infra.local.harness import ROOT, ApiUser, RunningStack
 from tests.blind_layers import ANA_BOXES, BEN_BOXES, decoded, layer, member, set_state
 
 CHOICES = [
@@ -103,3 +107,30 @@ def test_a_consensus_merges_the_kept_boxes_signed_by_their_authors(people, blind
     }
     listed = people["olga"].request("GET", f"/recordings/{recording_id}").json()
     assert listed["annotation_count"] == 5
+
+
+def test_the_curl_example_of_the_method_prints_what_the_page_says(
+    stack: RunningStack, people, blind, tmp_path: Path
+):
+    project_id, recording_id = blind
+    set_state(recording_id, "ben", "done")
+    agreements.after_state_change(recording_id, project_id)
+    page = (ROOT / "docs" / "lab-agreement.md").read_text()
+    [(script, printed)] = re.findall(r"```sh\n(.*?)```\n\nprints\n\n```\n(.*?)```", page, re.DOTALL)
+    given = {
+        "API": stack.api_url,
+        "AUTH": f"Authorization: {people['ana'].session.headers['Authorization']}",
+        "JSON": "Content-Type: application/json",
+        "ID": recording_id,
+        "PROJECT": project_id,
+    }
+    prelude = "".join(f"{name}='{value}'\n" for name, value in given.items())
+    run = subprocess.run(
+        ["bash", "-c", "set -euo pipefail\n" + prelude + script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == printed
