@@ -35,7 +35,7 @@ KEEP = {"a": ("a",), "b": ("b",), "both": ("a", "b"), "none": ()}
 # A summary is one DynamoDB item (400 KB with its keys). Past this, its differences and
 # then its label table are left out: the project's means still pool, its median or kappa
 # say they cannot (10 000 matched pairs with a handful of labels take about 200 KB).
-MAX_SUMMARY_CHARS = 350_000
+MAX_SUMMARY_BYTES = 350_000
 
 
 def key(recording_id: str) -> str:
@@ -94,9 +94,9 @@ def _summary(rows: tuple[AssignmentModel, AssignmentModel], tally: Tally) -> str
             "annotators": [row.assignee for row in rows],
             "tally": {**stored, **dict.fromkeys(dropped)},
         }
-        text = chunks.encode(summary).decode()
-        if len(text) <= MAX_SUMMARY_CHARS:
-            return text
+        data = chunks.encode(summary)
+        if len(data) <= MAX_SUMMARY_BYTES:
+            return data.decode()
     raise AssertionError("unreachable: a summary without lists is a few hundred bytes")
 
 

@@ -11,7 +11,7 @@ import pytest
 from chalicelib import agreements
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.models import RecordingModel, TallyModel
-from tests.blind_layers import ANA, BEN, OWNER, VIV, Lab, set_state
+from tests.blind_layers import ANA, ANA_BOXES, BEN, OWNER, VIV, Lab, layer, set_state
 from tests.faults import before_first, dynamodb_clients
 
 
@@ -105,6 +105,25 @@ def test_the_projects_agreement_pools_its_recordings_and_each_pair(lab):
     assert pair["figures"] == figures
 
 
+def test_each_pair_of_annotators_is_pooled_apart(lab):
+    first = lab.blind_recording()
+    # The owner annotates the second recording along with ana, drawing exactly as she did.
+    second = lab.recording()
+    for name in (ANA, OWNER):
+        layer(second, lab.project_id, name, ANA_BOXES, state="done", by=OWNER)
+    for recording_id in (first, second):
+        agreements.after_state_change(recording_id, lab.project_id)
+    answer = agreements.of_project(OWNER, lab.project_id)
+    assert answer["figures"]["boxes"] == {"a": 8, "b": 9}
+    assert answer["figures"]["matched"] == 8
+    by_pair = {tuple(p["annotators"]): p for p in answer["annotator_pairs"]}
+    assert list(by_pair) == [(ANA, BEN), (ANA, OWNER)]
+    assert by_pair[ANA, BEN]["figures"]["kappa"] == pytest.approx(5 / 9)
+    # Identical sets: every label agrees, so kappa is 1 (p_o = 1, p_e = 6/16).
+    assert by_pair[ANA, OWNER]["figures"]["kappa"] == 1.0
+    assert by_pair[ANA, OWNER]["figures"]["onset_diff_s"]["mean_abs"] == 0.0
+
+
 def test_a_project_without_double_annotation_has_empty_figures(lab):
     answer = agreements.of_project(OWNER, lab.project_id)
     assert (answer["recordings"], answer["annotator_pairs"]) == (0, [])
@@ -113,13 +132,13 @@ def test_a_project_without_double_annotation_has_empty_figures(lab):
 
 @pytest.mark.parametrize(
     ("limit", "kappa_kept"),
-    # The worked example's summary takes 270 characters, 241 without its differences.
+    # The worked example's summary takes 270 bytes as JSON, 241 without its differences.
     [(250, True), (200, False)],
 )
 def test_a_summary_too_large_for_an_item_drops_its_lists(
     lab, monkeypatch, limit: int, kappa_kept: bool
 ):
-    monkeypatch.setattr(agreements, "MAX_SUMMARY_CHARS", limit)
+    monkeypatch.setattr(agreements, "MAX_SUMMARY_BYTES", limit)
     recording_id = lab.blind_recording()
     agreements.after_state_change(recording_id, lab.project_id)
     tally = stored_summary(lab.project_id, recording_id)["tally"]
