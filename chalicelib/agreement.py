@@ -95,7 +95,8 @@ def iou(a: dict, b: dict, *, nyquist_hz: float) -> float:
         return 0.0
     inter = time * band
     union = (a1 - a0) * (ahigh - alow) + (b1 - b0) * (bhigh - blow) - inter
-    return inter / union
+    # Rounding may put a nearly identical pair an ulp past 1.
+    return min(1.0, inter / union)
 
 
 def match(a: list[dict], b: list[dict], *, nyquist_hz: float) -> list[Pair]:
