@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from chalicelib import agreements, chunks, clients
+from chalicelib import agreements, chunks, clients, models
 from chalicelib.access import Role
 from chalicelib.annotations import Bounds, check_box
 from chalicelib.config import Settings
@@ -87,6 +87,8 @@ class Lab:
 
     @classmethod
     def new(cls, settings: Settings) -> Lab:
+        # Another test module may have pointed the models elsewhere (an app's own stage).
+        models.bind(settings)
         ticks = itertools.count(1_870_000_000)
         recordings = Recordings(
             settings=settings, storage=clients.storage(settings), clock=lambda: next(ticks)
