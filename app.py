@@ -12,6 +12,7 @@ from chalice import Chalice, CognitoUserPoolAuthorizer, CORSConfig, Response
 
 from chalicelib import (
     access,
+    agreements,
     annotation_files,
     annotation_sets,
     annotations,
@@ -626,6 +627,38 @@ def my_assignments():
 def project_dashboard(project_id):
     clients.bind_tables(get_settings())
     return dashboard.of_project(current_user(), project_id)
+
+
+# Agreement between a recording's two blind annotators, and their consensus
+# (chalicelib/agreements.py, docs/lab-agreement.md).
+@app.route("/recordings/{recording_id}/agreement", methods=["GET"], authorizer=USERS)
+@api
+def recording_agreement(recording_id):
+    clients.bind_tables(get_settings())
+    return agreements.of_recording(current_user(), recording_id)
+
+
+@app.route("/projects/{project_id}/agreement", methods=["GET"], authorizer=USERS)
+@api
+def project_agreement(project_id):
+    clients.bind_tables(get_settings())
+    return agreements.of_project(current_user(), project_id)
+
+
+@app.route(
+    "/recordings/{recording_id}/consensus",
+    methods=["POST"],
+    content_types=JSON_BODY_TYPES,
+    authorizer=USERS,
+)
+@api
+def merge_consensus(recording_id):
+    clients.bind_tables(get_settings())
+    recording, merged = agreements.merge(
+        current_user(), recording_id, json_body(), clock=system_clock
+    )
+    measurements.after_write(get_settings(), recording)
+    return merged
 
 
 @app.route("/openapi.json")

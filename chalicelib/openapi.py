@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from chalicelib import (
     access,
+    agreements,
     annotation_files,
     annotations,
     assignments,
@@ -739,6 +740,7 @@ def _schemas(settings: Settings) -> dict:
         **_member_schemas(settings),
         **_review_schemas(),
         **_assignment_schemas(),
+        **_agreement_schemas(),
         "SpectrogramStatus": _object(
             {
                 "status": {"enum": STATUSES},
@@ -1478,10 +1480,187 @@ def _review_paths() -> dict:
     }
 
 
+def _agreement_schemas() -> dict:
+    """Agreement between a recording's two blind annotators, and their consensus
+    (chalicelib/agreement.py, docs/lab-agreement.md)."""
+    count = {"type": "integer", "minimum": 0}
+    fraction = {"type": "number", "minimum": 0, "maximum": 1}
+    difference = _object(
+        {
+            "mean": _nullable({"type": "number"}),
+            "median": _nullable({"type": "number"}),
+            "mean_abs": _nullable({"type": "number", "minimum": 0}),
+        }
+    )
+    annotators = {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1},
+        "minItems": 2,
+        "maxItems": 2,
+        "description": "the two annotators by username: a is the first, b the second",
+    }
+    box_id = {"type": "string", "pattern": _anchored(annotations.ANNOTATION_ID)}
+    figures = _object(
+        {
+            "boxes": _object({"a": count, "b": count}),
+            "matched": count,
+            "match_rate": _object(
+                {"a": _nullable(fraction), "b": _nullable(fraction)},
+            ),
+            "label_agreement": _nullable(fraction),
+            "kappa": _nullable({"type": "number", "minimum": -1, "maximum": 1}),
+            "kappa_undefined": _nullable({"type": "string"}),
+            "onset_diff_s": difference,
+            "offset_diff_s": difference,
+        }
+    )
+    figures["description"] = (
+        "boxes matched one to one by time-frequency IoU >= 0.5; `match_rate.a`: the share "
+        "of a's boxes b matched (null without boxes); `kappa`: Cohen's kappa over the "
+        "matched pairs' labels, null when undefined (`kappa_undefined` says why); "
+        "differences are b - a in seconds"
+    )
+    label = _nullable(
+        {
+            "type": "string",
+            "maxLength": annotations.MAX_LABEL,
+            "pattern": _anchored(annotations.LABEL),
+            "description": "the kept box's (or boxes') label, when it differs: signed by you",
+        }
+    )
+    # A kept side needs its box; keeping none takes no label.
+    choice = {
+        "oneOf": [
+            _object(
+                {
+                    "a": box_id if "a" in kept else _nullable(box_id),
+                    "b": box_id if "b" in kept else _nullable(box_id),
+                    "keep": {"const": keep},
+                },
+                optional={"label": label if kept else {"type": "null"}},
+            )
+            for keep, kept in agreements.KEEP.items()
+        ]
+    }
+    return {
+        "AgreementFigures": figures,
+        "Agreement": _object(
+            {
+                "annotators": annotators,
+                "figures": _ref("AgreementFigures"),
+                "pairs": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "a": _nullable(_ref("Annotation")),
+                            "b": _nullable(_ref("Annotation")),
+                            "iou": _nullable(fraction),
+                            "onset_diff_s": _nullable({"type": "number"}),
+                            "offset_diff_s": _nullable({"type": "number"}),
+                            "same_label": _nullable({"type": "boolean"}),
+                        }
+                    ),
+                    "description": "matched pairs by a's onset, then a's boxes b did not "
+                    "match, then b's a did not",
+                },
+                "version": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "the version of the recording's set: a consensus names it",
+                },
+            }
+        ),
+        "ProjectAgreement": _object(
+            {
+                "recordings": count,
+                "figures": _ref("AgreementFigures"),
+                "annotator_pairs": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "annotators": annotators,
+                            "recordings": {"type": "integer", "minimum": 1},
+                            "figures": _ref("AgreementFigures"),
+                        }
+                    ),
+                },
+            }
+        ),
+        "Consensus": _object(
+            {
+                "version": {"type": "integer", "minimum": 0},
+                "choices": {
+                    "type": "array",
+                    "items": choice,
+                    "maxItems": 2 * annotations.MAX_ANNOTATIONS,
+                    "description": "one choice for each pair the agreement lists: keep a's "
+                    "box, b's, both or none",
+                },
+            }
+        ),
+        "Merged": _object(
+            {
+                "version": {"type": "integer", "minimum": 1},
+                "annotation_count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": annotations.MAX_ANNOTATIONS,
+                },
+                "merged": count,
+            }
+        ),
+    }
+
+
+def _agreement_paths() -> dict:
+    not_both_done = "the recording is not annotated blind by two members, or not both are done"
+    return {
+        "/recordings/{recording_id}/agreement": {
+            "get": _op(
+                "How far the recording's two blind annotators agree, once both are done: "
+                "their boxes paired, and the figures",
+                {
+                    "200": _json(_ref("Agreement"), "the pairs and the figures"),
+                    "409": _json(_ref("Error"), not_both_done),
+                    **_errors(401),
+                    **_not_found("recording"),
+                },
+                params=_ID,
+            )
+        },
+        "/projects/{project_id}/agreement": {
+            "get": _op(
+                "The agreement of every doubly annotated recording of the project pooled, "
+                "and per pair of annotators",
+                {
+                    "200": _json(_ref("ProjectAgreement"), "the pooled figures"),
+                    **_errors(401),
+                    **_not_found("project"),
+                },
+                params=_PROJECT_ID,
+            )
+        },
+        "/recordings/{recording_id}/consensus": {
+            "post": _op(
+                "Merge the two blind annotators' boxes into the recording's set: for each "
+                "pair, keep a's, b's, both or none (and relabel)",
+                {
+                    "200": _json(_ref("Merged"), "merged; the set's new version"),
+                    "409": _json(
+                        _ref("Error"),
+                        f"{not_both_done}, or the set changed since `version`: nothing was written",
+                    ),
+                    **_errors(400, 401, 413),
+                    **_not_found("recording"),
+                },
+                params=_ID,
+                body=_ref("Consensus"),
+            )
+        },
+    }
+
+
 # Assignments, My work and the dashboard (chalicelib/assignments.py, my_work.py, dashboard.py).
-_FORBIDDEN = {
-    "403": _json(_ref("Error"), "your role in the project does not allow this: `error` names it")
-}
 _USERNAME_PATH = _path_id("username", auth.USERNAME)
 
 
@@ -1589,7 +1768,6 @@ def _assignment_paths() -> dict:
                         "`assignees` (those made before unchanged)",
                     ),
                     **_errors(400, 401),
-                    **_FORBIDDEN,
                     "404": _json(
                         _ref("Error"), "no such project, or a recording not in the project"
                     ),
@@ -1616,7 +1794,6 @@ def _assignment_paths() -> dict:
                 {
                     "200": _json(_ref("Assignment"), "the assignment"),
                     **_errors(400, 401),
-                    **_FORBIDDEN,
                     "404": not_assigned,
                     **changed,
                 },
@@ -1629,7 +1806,6 @@ def _assignment_paths() -> dict:
                 {
                     "204": {"description": "removed"},
                     **_errors(401),
-                    **_FORBIDDEN,
                     "404": not_assigned,
                     **changed,
                 },
@@ -2055,6 +2231,7 @@ def document(settings: Settings) -> dict:
             **_detection_paths(),
             **_review_paths(),
             **_assignment_paths(),
+            **_agreement_paths(),
         },
         "components": {
             "securitySchemes": {

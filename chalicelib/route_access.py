@@ -24,6 +24,8 @@ class Caller(StrEnum):
     UPLOADER = "its uploader (annotator or owner)"
     # A batch whose every item is decided on its own: refused items fail in the answer.
     EACH_ITEM = "per item"
+    # An assignment's own assignee (annotator or owner), or the project's owner for them.
+    ASSIGNEE = "the assignee (annotator or owner), or the owner"
 
 
 # Route -> the need its role must meet (or who may call it), with what it means when that
@@ -86,6 +88,18 @@ ROUTES: dict[str, tuple[Need | Caller, str]] = {
     "POST /projects/{project_id}/reviews/accept": (Need.ANNOTATE, ""),
     "POST /projects/{project_id}/reviews/accept/undo": (Need.ANNOTATE, ""),
     "GET /projects/{project_id}/precision": (Need.SEE, ""),
+    "POST /projects/{project_id}/assignments": (
+        Need.MANAGE,
+        "assignees must be annotators or the owner",
+    ),
+    "GET /recordings/{recording_id}/assignments": (Need.SEE, ""),
+    "PATCH /recordings/{recording_id}/assignments/{username}": (Caller.ASSIGNEE, ""),
+    "DELETE /recordings/{recording_id}/assignments/{username}": (Need.MANAGE, ""),
+    "GET /my-work": (Caller.SIGNED_IN, "the caller's assignments in projects they are still in"),
+    "GET /projects/{project_id}/dashboard": (Need.SEE, ""),
+    "GET /recordings/{recording_id}/agreement": (Need.SEE, ""),
+    "GET /projects/{project_id}/agreement": (Need.SEE, ""),
+    "POST /recordings/{recording_id}/consensus": (Need.ANNOTATE, ""),
 }
 
 LEAST_ROLE = {Need.SEE: Role.VIEWER, Need.ANNOTATE: Role.ANNOTATOR, Need.MANAGE: Role.OWNER}
@@ -94,7 +108,7 @@ LEAST_ROLE = {Need.SEE: Role.VIEWER, Need.ANNOTATE: Role.ANNOTATOR, Need.MANAGE:
 def may_refuse_role(route: str) -> bool:
     """Whether a member may be answered 403 on this route (their role not enough)."""
     need, _ = ROUTES[route]
-    return need in (Need.ANNOTATE, Need.MANAGE, Caller.UPLOADER)
+    return need in (Need.ANNOTATE, Need.MANAGE, Caller.UPLOADER, Caller.ASSIGNEE)
 
 
 def table() -> str:

@@ -2944,7 +2944,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description your role in the project does not allow this: `error` names it */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3016,7 +3016,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such recording (or another user's) */
+                /** @description no such recording (or one you may not see) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3074,7 +3074,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description your role in the project does not allow this: `error` names it */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3149,7 +3149,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description your role in the project does not allow this: `error` names it */
+                /** @description your role in the project does not allow this: `error` names the role it needs */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3233,7 +3233,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3289,7 +3289,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description no such project (or another user's) */
+                /** @description no such project (or one you are no member of) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3302,6 +3302,223 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recordings/{recording_id}/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How far the recording's two blind annotators agree, once both are done: their boxes paired, and the figures */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recording_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the pairs and the figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you are no member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the recording is not annotated blind by two members, or not both are done */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agreement of every doubly annotated recording of the project pooled, and per pair of annotators */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    project_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the pooled figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProjectAgreement"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such project (or one you are no member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recordings/{recording_id}/consensus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge the two blind annotators' boxes into the recording's set: for each pair, keep a's, b's, both or none (and relabel) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recording_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Consensus"];
+                };
+            };
+            responses: {
+                /** @description merged; the set's new version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Merged"];
+                    };
+                };
+                /** @description bad input, named in `error` */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no valid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description your role in the project does not allow this: `error` names the role it needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such recording (or one you are no member of) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the recording is not annotated blind by two members, or not both are done, or the set changed since `version`: nothing was written */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too large, as `error` says */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4009,6 +4226,91 @@ export interface components {
                 boxes: number;
             }[];
             recordings: number;
+        };
+        /** @description boxes matched one to one by time-frequency IoU >= 0.5; `match_rate.a`: the share of a's boxes b matched (null without boxes); `kappa`: Cohen's kappa over the matched pairs' labels, null when undefined (`kappa_undefined` says why); differences are b - a in seconds */
+        AgreementFigures: {
+            boxes: {
+                a: number;
+                b: number;
+            };
+            matched: number;
+            match_rate: {
+                a: number | null;
+                b: number | null;
+            };
+            label_agreement: number | null;
+            kappa: number | null;
+            kappa_undefined: string | null;
+            onset_diff_s: {
+                mean: number | null;
+                median: number | null;
+                mean_abs: number | null;
+            };
+            offset_diff_s: {
+                mean: number | null;
+                median: number | null;
+                mean_abs: number | null;
+            };
+        };
+        Agreement: {
+            /** @description the two annotators by username: a is the first, b the second */
+            annotators: string[];
+            figures: components["schemas"]["AgreementFigures"];
+            /** @description matched pairs by a's onset, then a's boxes b did not match, then b's a did not */
+            pairs: {
+                a: components["schemas"]["Annotation"] | null;
+                b: components["schemas"]["Annotation"] | null;
+                iou: number | null;
+                onset_diff_s: number | null;
+                offset_diff_s: number | null;
+                same_label: boolean | null;
+            }[];
+            /** @description the version of the recording's set: a consensus names it */
+            version: number;
+        };
+        ProjectAgreement: {
+            recordings: number;
+            figures: components["schemas"]["AgreementFigures"];
+            annotator_pairs: {
+                /** @description the two annotators by username: a is the first, b the second */
+                annotators: string[];
+                recordings: number;
+                figures: components["schemas"]["AgreementFigures"];
+            }[];
+        };
+        Consensus: {
+            version: number;
+            /** @description one choice for each pair the agreement lists: keep a's box, b's, both or none */
+            choices: ({
+                a: string;
+                b: string | null;
+                /** @constant */
+                keep: "a";
+                label?: string | null;
+            } | {
+                a: string | null;
+                b: string;
+                /** @constant */
+                keep: "b";
+                label?: string | null;
+            } | {
+                a: string;
+                b: string;
+                /** @constant */
+                keep: "both";
+                label?: string | null;
+            } | {
+                a: string | null;
+                b: string | null;
+                /** @constant */
+                keep: "none";
+                label?: null;
+            })[];
+        };
+        Merged: {
+            version: number;
+            annotation_count: number;
+            merged: number;
         };
         SpectrogramStatus: {
             /** @enum {unknown} */

@@ -88,3 +88,17 @@ export type Decision = Schemas["Decisions"]["decisions"][number];
 /** POST /reviews' answer: each decision's outcome, in the order sent. */
 export type DecisionsAnswer = Schemas["DecisionResults"];
 export type DecisionResult = DecisionsAnswer["results"][number];
+
+/** How far a recording's two blind annotators agree (GET /recordings/{id}/agreement; docs/lab-agreement.md). */
+export type Agreement = Schemas["Agreement"];
+/** Boxes matched one to one by IoU >= 0.5, match rates, Cohen's kappa, onset/offset differences (b - a). */
+export type AgreementFigures = Schemas["AgreementFigures"];
+/** One box of a and one of b matched, or a box of either nothing matched (the other null). */
+export type AgreementPair = Agreement["pairs"][number];
+/** GET /projects/{id}/agreement: every doubly annotated recording pooled, and per pair of annotators. */
+export type ProjectAgreement = Schemas["ProjectAgreement"];
+/** POST /recordings/{id}/consensus: one choice for every pair, at the version read with the agreement. */
+export type Consensus = Schemas["Consensus"];
+export type ConsensusChoice = Consensus["choices"][number];
+/** What a consensus merge wrote: the set's new version, its boxes, and how many were merged. */
+export type Merged = Schemas["Merged"];
