@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from chalicelib import access, chunks, database, status
+from chalicelib import access, agreements, chunks, database, status
 from chalicelib.access import Need, Role
 from chalicelib.auth import USERNAME
 from chalicelib.clock import Clock, iso
@@ -237,6 +237,9 @@ def forget(transaction, recording: RecordingModel) -> None:
         transaction.delete(assignment)
         gone = -Counts.of(assignment.state, recording.duration_s)
         _add_to_tally(transaction, assignment.project_id, assignment.assignee, gone)
+    # Its blind pair's agreement leaves the project's figures with it.
+    for project_id in {row.project_id for row in rows if row.blind}:
+        transaction.delete(TallyModel(project_id, agreements.key(recording.id)))
 
 
 class Assignments:
@@ -357,6 +360,8 @@ class Assignments:
                 f"the assignment of {username!r} changed meanwhile: read it and try again"
             ) from e
         assignment.state, assignment.updated_at = state, now
+        if assignment.blind:
+            agreements.after_state_change(recording_id, assignment.project_id)
         return as_view(assignment)
 
     def remove(self, user: str, recording_id: str, username: str) -> None:
@@ -380,3 +385,5 @@ class Assignments:
                 f"the assignment of {username!r} changed meanwhile: read it and try again"
             ) from e
         chunks.delete_pointed(assignment, LAYER)
+        if assignment.blind:
+            agreements.after_state_change(recording_id, assignment.project_id)
