@@ -26,6 +26,7 @@ ALLOWED = {
     Need.ANNOTATE: {OWNER, ANNOTATOR},
     Need.MANAGE: {OWNER},
     Caller.UPLOADER: {OWNER},  # the owner uploaded the world's recording
+    Caller.ASSIGNEE: {OWNER},  # the world's recording is assigned to another annotator
     Caller.ANYONE: {OWNER, ANNOTATOR, VIEWER, STRANGER, FORMER},
     Caller.SIGNED_IN: {OWNER, ANNOTATOR, VIEWER, STRANGER, FORMER},
 }
@@ -39,7 +40,7 @@ worlds = itertools.count()
 @dataclass
 class World:
     """A project with its five callers and a recording its owner created in it (never
-    uploaded: its spectrogram stays PENDING)."""
+    uploaded: its spectrogram stays PENDING), assigned to a sixth member, an annotator."""
 
     users: dict[str, ApiUser]
     project: str
@@ -68,6 +69,12 @@ def new_world(users: dict[str, ApiUser]) -> World:
     assert removed.status_code == 204, removed.text
     body = {"filename": "m.wav", "size": 10, "content_type": "", "project_id": project_id}
     recording = owner.request("POST", "/recordings", json=body).json()["recording"]["id"]
+    assigned = owner.request(
+        "POST",
+        f"/projects/{project_id}/assignments",
+        json={"recording_ids": [recording], "assignees": ["matrix-extra"]},
+    )
+    assert assigned.status_code == 200, assigned.text
     return World(users, project_id, recording)
 
 
@@ -137,6 +144,20 @@ def request_of(route: str, world: World) -> dict:
         },
         "POST /projects/{project_id}/reviews/accept/undo": {"json": {"action": SOME_TIME}},
         "GET /projects/{project_id}/precision": {},
+        "POST /projects/{project_id}/assignments": {
+            "json": {"recording_ids": [r], "assignees": ["matrix-extra"]}
+        },
+        "GET /recordings/{recording_id}/assignments": {},
+        "PATCH /recordings/{recording_id}/assignments/{username}": {
+            "json": {"state": "in_progress"}
+        },
+        "DELETE /recordings/{recording_id}/assignments/{username}": {},
+        "GET /my-work": {},
+        "GET /projects/{project_id}/dashboard": {},
+        # Not assigned blind: allowed callers are answered 409 (no agreement to read or merge).
+        "GET /recordings/{recording_id}/agreement": {},
+        "GET /projects/{project_id}/agreement": {},
+        "POST /recordings/{recording_id}/consensus": {"json": {"version": 0, "choices": []}},
     }
     return requests[route]
 

@@ -14,7 +14,7 @@ from chalicelib.models import MemberModel, RecordingModel, TallyModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Recordings
 
-OWNER, VIEWER = "oona", "vera"
+OWNER, VIEWER = "oona", "vesna"
 # My work spans projects: each test's annotator is someone new to the session's tables.
 ANNOTATORS = (f"arlo{n}" for n in itertools.count())
 
