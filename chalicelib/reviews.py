@@ -124,7 +124,9 @@ def decide(owner: str, body: object, *, clock: Clock) -> dict:
 
         try:
             recording = owned_recording(owner, recording_id)
-            outcome, version = annotation_sets.rewrite(recording, change, attempts=WRITE_ATTEMPTS)
+            outcome, version = annotation_sets.rewrite(
+                recording, change, attempts=WRITE_ATTEMPTS, user=owner, clock=clock
+            )
         except (NotFoundError, ConflictError, TooLargeError) as e:
             return recording_id, next(why for kind, why in WHY.items() if isinstance(e, kind)), None
         return recording_id, outcome, version
@@ -149,7 +151,9 @@ def _number(value: object, name: str) -> float:
     return float(value)
 
 
-def _boxwise(owner: str, recording_ids: list[str], change: Callable[[dict], bool]) -> dict:
+def _boxwise(
+    owner: str, recording_ids: list[str], change: Callable[[dict], bool], clock: Clock
+) -> dict:
     """Apply ``change`` to each box of these recordings (True: it changed the box); the boxes
     changed in each recording written."""
 
@@ -162,7 +166,9 @@ def _boxwise(owner: str, recording_ids: list[str], change: Callable[[dict], bool
             recording = owned_recording(owner, recording_id)
         except NotFoundError:  # deleted since the index was read
             return 0
-        count, _ = annotation_sets.rewrite(recording, changed_boxes, attempts=WRITE_ATTEMPTS)
+        count, _ = annotation_sets.rewrite(
+            recording, changed_boxes, attempts=WRITE_ATTEMPTS, user=owner, clock=clock
+        )
         return count
 
     counts = _in_parallel(write, recording_ids)
@@ -198,11 +204,11 @@ def accept_above(owner: str, project_id: str, body: object, *, clock: Clock) -> 
     holding = {
         b.recording_id for b in scope.boxes if accepts(b.review, b.label, b.confidence, b.source)
     }
-    changed = _boxwise(owner, sorted(holding), accept)
+    changed = _boxwise(owner, sorted(holding), accept, clock)
     return {"action": at, "accepted": sum(changed.values()), "recordings": len(changed)}
 
 
-def undo_accept(owner: str, project_id: str, body: object) -> dict:
+def undo_accept(owner: str, project_id: str, body: object, *, clock: Clock) -> dict:
     """Make the boxes an accept-above action accepted unreviewed again (those decided since,
     by anyone, keep their decision)."""
     (action,) = fields(body, "action")
@@ -221,4 +227,4 @@ def undo_accept(owner: str, project_id: str, body: object) -> dict:
         return True
 
     holding = sorted({b.recording_id for b in scope.boxes if b.review == mine})
-    return {"undone": sum(_boxwise(owner, holding, undo).values())}
+    return {"undone": sum(_boxwise(owner, holding, undo, clock).values())}
