@@ -263,7 +263,7 @@ def replace(
     stored, boxes = store(
         recording, boxes, version=version, before=before, user=user, clock=clock, layer=layer
     )
-    return {"annotations": boxes, "version": stored}
+    return {"annotations": boxes, "version": stored, "blind": layer is not None}
 
 
 def patch(

@@ -2643,6 +2643,9 @@ export interface components {
                 at: string | null;
                 label_before: string | null;
             } | null;
+            created_by: string | null;
+            updated_by: string | null;
+            updated_at: string | null;
         };
         NewAnnotation: {
             start_s: number;
@@ -2666,6 +2669,9 @@ export interface components {
                 at?: string | null;
                 label_before?: string | null;
             } | null;
+            created_by?: string | null;
+            updated_by?: string | null;
+            updated_at?: string | null;
             id?: string | null;
             channel?: number | null;
         };
@@ -2695,6 +2701,9 @@ export interface components {
                     at: string | null;
                     label_before: string | null;
                 } | null;
+                created_by: string | null;
+                updated_by: string | null;
+                updated_at: string | null;
             }[];
         };
         ProjectAnnotationFile: {
@@ -2724,6 +2733,9 @@ export interface components {
                     at: string | null;
                     label_before: string | null;
                 } | null;
+                created_by: string | null;
+                updated_by: string | null;
+                updated_at: string | null;
             }[];
         };
         DetectorOutputImport: {
@@ -2741,6 +2753,8 @@ export interface components {
         Annotations: {
             annotations: components["schemas"]["Annotation"][];
             version: number;
+            /** @description true: the caller's own boxes of a blind double annotation (their layer, with its own version), not the recording's set */
+            blind: boolean;
         };
         RecordingChange: {
             project_id: string | null;
