@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Annotation } from "../api/types";
 import { statusText } from "./autosave";
 import { newBox } from "./box";
-import { FakeServer } from "./fakeServer";
+import { FAKE_USER, FakeServer } from "./fakeServer";
 import { AnnotationStore } from "./store";
 
 const box = (id: string, start_s: number): Annotation =>
@@ -49,7 +49,7 @@ describe("AnnotationStore", () => {
     expect(ids()).toEqual(["a"]);
     expect(now().canRedo).toBe(true);
     await vi.advanceTimersByTimeAsync(600);
-    expect(server.boxes.get("a")).toEqual(a);
+    expect(server.boxes.get("a")).toEqual({ ...a, created_by: FAKE_USER, updated_by: FAKE_USER, updated_at: expect.any(String) });
     store.redo();
     await store.flush();
     expect(server.boxes.has("a")).toBe(false);
