@@ -161,6 +161,9 @@ def test_every_export_imports_back_to_the_same_boxes(alice: ApiUser, chorus, for
     assert answer.json()["format"] == format and answer.json()["version"] == 1
     back = without_ids(answer.json()["annotations"])
     expected = without_ids(original["annotations"])
+    # The import is a new write: every box updated at its time (created_by read back).
+    (written_at,) = {box.pop("updated_at") for box in back}
+    assert all(written_at > box.pop("updated_at") for box in expected)
     for box in expected:
         # Imported boxes are measured again, not taken from the file.
         box["measurements"] = {
