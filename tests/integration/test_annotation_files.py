@@ -56,9 +56,12 @@ def measured(sep: str) -> str:
 WRITTEN_POINT = {
     "raven": r"\t1\t2\.000000\t2\.000000\t0\.0\t11025\.0\tsnap"
     + measured("\t")
-    + r"\taudacity\r\n",
+    + r"\taudacity\talice\r\n",
     "audacity": re.escape("\n2.000000\t2.000000\tsnap\n"),
-    "csv": re.escape(",snap,2.0,2.0,,,,1,audacity,,,,") + measured(",") + r"\r\n",
+    "csv": re.escape(",snap,2.0,2.0,,,,1,audacity,,,,,alice,alice,")
+    + r"[0-9T:.-]+Z"
+    + measured(",")
+    + r"\r\n",
     "json": re.escape(
         '{"start_s": 2.0, "end_s": 2.0, "low_hz": null, "high_hz": null, "label": "snap",'
     ),

@@ -69,7 +69,8 @@ export class FakeServer implements AnnotationsApi {
       this.loseNextAnswer = false;
       throw new ApiError(0, "PATCH could not reach the API: TypeError: Failed to fetch");
     }
-    return { version: this.version, annotation_count: this.boxes.size, upserted: patch.upsert, deleted: patch.delete };
+    const upserted = patch.upsert.map((b) => this.boxes.get(b.id)!);
+    return { version: this.version, annotation_count: this.boxes.size, upserted, deleted: patch.delete };
   }
 
   private signed(box: Annotation): Annotation {
