@@ -63,7 +63,7 @@ ANNOTATIONS = chunks.Pointer(
 
 def _unsigned(boxes: list[dict]) -> list[dict]:
     """Stored boxes with every field: those saved before boxes were signed have none."""
-    return [{**dict.fromkeys(SIGNATURE), **box} for box in boxes]
+    return [{**box, **{name: box.get(name) for name in SIGNATURE}} for box in boxes]
 
 
 def load(recording: RecordingModel) -> tuple[RecordingModel, list[dict]]:
