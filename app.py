@@ -21,6 +21,7 @@ from chalicelib import (
     dashboard,
     deployment_imports,
     formats,
+    layers,
     measurements,
     members,
     my_work,
@@ -351,8 +352,10 @@ def measured(recording, boxes: list[dict]) -> list[dict]:
 @api
 def get_annotations(recording_id):
     recording = allowed(recording_id, Need.SEE)
-    read = annotation_sets.get(recording)
-    read["annotations"] = measurements.merged(read["annotations"], measurements.load(recording))
+    layer = layers.editing(current_user(), recording)
+    read = annotation_sets.get(recording, layer=layer)
+    if layer is None:  # the worker measures the main set's boxes only
+        read["annotations"] = measurements.merged(read["annotations"], measurements.load(recording))
     return read
 
 
@@ -371,8 +374,12 @@ def get_measurements(recording_id):
 @api
 def replace_annotations(recording_id):
     recording = allowed(recording_id, Need.ANNOTATE, "editing boxes")
-    written = annotation_sets.replace(recording, json_body())
-    written["annotations"] = measured(recording, written["annotations"])
+    layer = layers.editing(current_user(), recording)
+    written = annotation_sets.replace(
+        recording, json_body(), user=current_user(), clock=system_clock, layer=layer
+    )
+    if layer is None:
+        written["annotations"] = measured(recording, written["annotations"])
     return written
 
 
@@ -385,8 +392,12 @@ def replace_annotations(recording_id):
 @api
 def change_annotations(recording_id):
     recording = allowed(recording_id, Need.ANNOTATE, "editing boxes")
-    changed = annotation_sets.patch(recording, json_body())
-    changed["upserted"] = measured(recording, changed["upserted"])
+    layer = layers.editing(current_user(), recording)
+    changed = annotation_sets.patch(
+        recording, json_body(), user=current_user(), clock=system_clock, layer=layer
+    )
+    if layer is None:
+        changed["upserted"] = measured(recording, changed["upserted"])
     return changed
 
 
@@ -435,13 +446,18 @@ def export_project_annotations(project_id):
 def import_annotations(recording_id):
     query = app.current_request.query_params or {}
     recording = allowed(recording_id, Need.ANNOTATE, "importing boxes")
+    layer = layers.editing(current_user(), recording)
     imported = annotation_files.import_file(
         recording,
         app.current_request.raw_body or b"",
         format=query.get("format"),
         mode=query.get("mode"),
+        user=current_user(),
+        clock=system_clock,
+        layer=layer,
     )
-    imported["annotations"] = measured(recording, imported["annotations"])
+    if layer is None:
+        imported["annotations"] = measured(recording, imported["annotations"])
     return imported
 
 
@@ -539,7 +555,7 @@ def accept_above(project_id):
 @api
 def undo_accept_above(project_id):
     clients.bind_tables(get_settings())
-    return reviews.undo_accept(current_user(), project_id, json_body())
+    return reviews.undo_accept(current_user(), project_id, json_body(), clock=system_clock)
 
 
 @app.route("/projects/{project_id}/precision", methods=["GET"], authorizer=USERS)

@@ -25,7 +25,7 @@ from collections import Counter
 from bench.plan import Plan, progress
 from bench.report import Row, Target, percentile
 from chalicelib import models, recording_counts
-from chalicelib.assignments import STATES, Counts, member_key
+from chalicelib.assignments import STATES, Counts
 from chalicelib.clock import iso
 from chalicelib.config import Settings
 from chalicelib.models import (
@@ -35,6 +35,7 @@ from chalicelib.models import (
     SpectrogramModel,
     TallyModel,
 )
+from chalicelib.tallies import member_key
 from infra.local.__main__ import LOCAL_AWS_ENV
 from infra.local.harness import ApiUser, running_stack
 

@@ -94,7 +94,12 @@ def fill(user: ApiUser, project_id: str, recordings: int, boxes_each: int) -> No
     def one(n: int) -> None:
         recording_id = _recording(user, project_id, n)
         annotation_sets.store(
-            owned_recording(OWNER, recording_id), boxes_of(n, boxes_each), version=0
+            owned_recording(OWNER, recording_id),
+            boxes_of(n, boxes_each),
+            version=0,
+            before=[],
+            user=OWNER,
+            clock=time.time,
         )
 
     with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:

@@ -17,19 +17,16 @@ import copy
 import json
 import reprlib
 
-from chalicelib import access, annotation_sets, annotations, chunks, database
+from chalicelib import access, annotation_sets, annotations, chunks, database, layers
 from chalicelib.access import Need
 from chalicelib.agreement import Pair, Tally, compare
-from chalicelib.clock import Clock, iso
+from chalicelib.clock import Clock
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
 from chalicelib.models import AssignmentModel, RecordingModel, TallyModel
 from chalicelib.validation import fields, whole_number
+from chalicelib.work_states import DONE
 
-LAYER = chunks.Pointer(
-    set_attribute="layer_set", count_attribute="layer_chunks", prefix="l", what="annotations"
-)
 KEY_PREFIX = "agreement#"
-DONE = "done"
 # What a consensus choice keeps of a pair: A's box, B's, both, or neither.
 KEEP = {"a": ("a",), "b": ("b",), "both": ("a", "b"), "none": ()}
 # A summary is one DynamoDB item (400 KB with its keys). Past this, its differences and
@@ -45,9 +42,8 @@ def key(recording_id: str) -> str:
 
 def blind_assignments(recording_id: str) -> list[AssignmentModel]:
     """The recording's blind assignments (read consistently), by assignee."""
-    with database.translated("read the recording's assignments"):
-        rows = AssignmentModel.query(recording_id, consistent_read=True)
-        return sorted((row for row in rows if row.blind), key=lambda row: row.assignee)
+    rows = layers.assignments(recording_id)
+    return sorted((row for row in rows if row.blind), key=lambda row: row.assignee)
 
 
 def _both_done(recording_id: str) -> tuple[AssignmentModel, AssignmentModel]:
@@ -68,8 +64,8 @@ def _both_done(recording_id: str) -> tuple[AssignmentModel, AssignmentModel]:
 
 
 def _layer(row: AssignmentModel) -> list[dict]:
-    _, boxes = chunks.load(row, LAYER)
-    return boxes or []
+    _, boxes = layers.load(row)
+    return boxes
 
 
 def _nyquist_hz(recording: RecordingModel, boxes: list[dict]) -> float:
@@ -263,15 +259,11 @@ def _free_id(box_id: str, kept: set[str], stored: set[str]) -> str:
         n += 1
 
 
-def _kept(box: dict, author: str, label: str | None, *, by: str, at: str) -> dict:
-    """A layer's box as the main set keeps it: signed by its author (a machine's box, one
-    with a source, by nobody), relabelled by ``by`` at ``at`` when ``label`` differs."""
+def _kept(box: dict, label: str | None) -> dict:
+    """A layer's box as the main set keeps it, relabelled when ``label`` differs."""
     kept = copy.deepcopy(box)
-    if "created_by" not in kept:  # drawn before boxes were signed
-        kept["created_by"] = None if kept.get("source") else author
-        kept["updated_by"], kept["updated_at"] = kept["created_by"], at
-    if label is not None and label != kept["label"]:
-        kept["label"], kept["updated_by"], kept["updated_at"] = label, by, at
+    if label is not None:
+        kept["label"] = label
     return kept
 
 
@@ -302,18 +294,27 @@ def merge(
         raise ConflictError(
             f"the annotations changed since version {number}: read the agreement again"
         )
-    at = iso(clock())
     by_id = {box["id"]: box for box in boxes}
     stored_ids = set(by_id)
     kept: list[dict] = []
-    taken: set[str] = set()
+    # Each kept box stays its author's (as signed in their layer); the merger signs it
+    # into the final set as its last editor.
+    authors: dict[str, str | None] = {}
     for pair, keep, label in choices:
-        for side, box, row in (("a", pair.a, rows[0]), ("b", pair.b, rows[1])):
+        for side, box in (("a", pair.a), ("b", pair.b)):
             if side in KEEP[keep]:
-                box = _kept(box, row.assignee, label, by=user, at=at)
-                box["id"] = _free_id(box["id"], taken, stored_ids)
-                taken.add(box["id"])
+                box = _kept(box, label)
+                box["id"] = _free_id(box["id"], set(authors), stored_ids)
+                authors[box["id"]] = box.get("created_by")
                 kept.append(box)
     by_id.update((box["id"], box) for box in kept)
-    stored = annotation_sets.store(recording, list(by_id.values()), version=number)
+    stored, _ = annotation_sets.store(
+        recording,
+        list(by_id.values()),
+        version=number,
+        before=boxes,
+        user=user,
+        clock=clock,
+        authors=authors,
+    )
     return recording, {"version": stored, "annotation_count": len(by_id), "merged": len(kept)}

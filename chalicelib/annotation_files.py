@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from chalicelib import access, annotation_sets, annotations, formats, measurements
 from chalicelib.access import Need
+from chalicelib.clock import Clock
 from chalicelib.errors import BadRequestError, TooLargeError
-from chalicelib.models import RecordingModel
+from chalicelib.models import AssignmentModel, RecordingModel
 from chalicelib.recordings import in_project
 
 IMPORT_MODES = ("append", "replace")
@@ -49,27 +50,43 @@ def read_file(
 
 
 def import_file(
-    recording: RecordingModel, data: bytes, *, format: str | None, mode: str | None
+    recording: RecordingModel,
+    data: bytes,
+    *,
+    format: str | None,
+    mode: str | None,
+    user: str,
+    clock: Clock,
+    layer: AssignmentModel | None = None,
 ) -> dict:
     """Add (or, with mode=replace, swap in) the boxes of an annotation file (a computed
-    measurement it carries is dropped, to be computed again from the audio)."""
+    measurement it carries is dropped, to be computed again from the audio) to the main set,
+    or to ``layer`` (a blind assignee's). Each box is created by the file's Annotator
+    (``created_by``) where it names one, else by ``user``."""
     mode = mode or "append"
     _choice(mode, "mode", IMPORT_MODES)
     format, imported = read_file(data, format, max_boxes=annotations.MAX_ANNOTATIONS)
     bounds = annotations.Bounds.of(recording)
-    boxes = [
-        annotations.check_box(item.box, where=f"not imported: line {item.line}", bounds=bounds)
-        for item in imported
-    ]
-    recording, existing = annotation_sets.load(recording)
-    version = int(recording.annotation_version or 0)
-    boxes = boxes if mode == "replace" else existing + boxes
-    return {
-        "annotations": boxes,
-        "version": annotation_sets.store(recording, boxes, version=version),
-        "format": format,
-        "imported": len(imported),
-    }
+    boxes, authors = [], {}
+    for item in imported:
+        where = f"not imported: line {item.line}"
+        box = annotations.check_box(item.box, where=where, bounds=bounds)
+        author = annotations.author(item.box.get("created_by"), where)
+        if author is not None:
+            authors[box["id"]] = author
+        boxes.append(box)
+    recording, layer, version, existing = annotation_sets.read(recording, layer)
+    stored, boxes = annotation_sets.store(
+        recording,
+        boxes if mode == "replace" else existing + boxes,
+        version=version,
+        before=existing,
+        user=user,
+        clock=clock,
+        layer=layer,
+        authors=authors,
+    )
+    return {"annotations": boxes, "version": stored, "format": format, "imported": len(imported)}
 
 
 def _check_review(review: str | None) -> None:

@@ -54,9 +54,13 @@ FIELDS = (
     "channel",
     "source",
     "review",
+    "created_by",
+    "updated_by",
+    "updated_at",
 )
-# Where a box came from: null for a person's; "detector:<preset>" or an importer's name.
-MAX_SOURCE = 100
+# Who made a box and who changed it last, when: the server's to write (annotation_sets
+# signs every box it stores), whatever a client sends.
+SIGNATURE = ("created_by", "updated_by", "updated_at")
 REVIEW_STATES = ("accepted", "rejected")
 REVIEW_FIELDS = ("state", "by", "at", "label_before")
 MAX_REVIEWER = 100
@@ -167,7 +171,8 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
     A point (a click, an Audacity point label) has ``end_s == start_s``. ``where`` names
     the box in errors ("annotation 3", "line 12"). A box without an id gets a new one.
     Computed measurements (measurement_names.NAMES) are dropped: they are the server's,
-    recomputed from the audio (chalicelib/measurements.py), whoever sends them.
+    recomputed from the audio (chalicelib/measurements.py), whoever sends them. So is the
+    signature (``SIGNATURE``, null here): annotation_sets signs the boxes it stores.
     """
     if not isinstance(raw, dict):
         raise BadRequestError(
@@ -249,7 +254,18 @@ def check_box(raw: object, *, where: str, bounds: Bounds) -> dict:
     # An empty source says as little as none: the box is a person's.
     box["source"] = source or None
     box["review"] = _review(raw.get("review"), where)
+    box.update(dict.fromkeys(SIGNATURE))
     return {name: box[name] for name in FIELDS}
+
+
+def author(value: object, where: str) -> str | None:
+    """Who a file says made a box (Raven's Annotator, a CSV's created_by): None if nobody."""
+    if value is None or value == "":
+        return None
+    name = _text(value, "created_by", where, MAX_REVIEWER)
+    if not LABEL.fullmatch(name):
+        raise BadRequestError(f"{where}: created_by {name!r} holds control characters")
+    return name
 
 
 def _not_too_many(count: int) -> None:

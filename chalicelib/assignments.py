@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from chalicelib import access, agreements, chunks, database, status
+from chalicelib import access, agreements, chunks, database, layers, status, tallies
 from chalicelib.access import Need, Role
 from chalicelib.auth import USERNAME
 from chalicelib.clock import Clock, iso
@@ -29,9 +29,8 @@ from chalicelib.models import (
 )
 from chalicelib.paging import ISSUED_ID
 from chalicelib.validation import fields
+from chalicelib.work_states import DONE, IN_PROGRESS, STATES, TO_DO
 
-TO_DO, IN_PROGRESS, DONE = "to_do", "in_progress", "done"
-STATES = (TO_DO, IN_PROGRESS, DONE)
 # One request assigns a page of the listing (its multi-select) to one or two members.
 MAX_RECORDINGS = 100
 MAX_ASSIGNEES = 2
@@ -42,14 +41,6 @@ MAX_TRANSACTION_ITEMS = 100
 # Roles that may be given work: a viewer may not draw.
 ASSIGNABLE = (Role.OWNER, Role.ANNOTATOR)
 # A blind assignee's own boxes (chalicelib/chunks.py), kept under the recording's id.
-LAYER = chunks.Pointer(
-    set_attribute="layer_set", count_attribute="layer_chunks", prefix="l", what="annotations"
-)
-
-
-def member_key(username: str) -> str:
-    """A member's item in their project's tallies."""
-    return f"member#{username}"
 
 
 def as_view(assignment: AssignmentModel) -> dict:
@@ -112,7 +103,7 @@ class Counts:
 def _add_to_tally(transaction, project_id: str, username: str, counts: Counts) -> None:
     actions = counts.actions()
     if actions:
-        transaction.update(TallyModel(project_id, member_key(username)), actions=actions)
+        transaction.update(TallyModel(project_id, tallies.member_key(username)), actions=actions)
 
 
 @dataclass(frozen=True)
@@ -384,6 +375,6 @@ class Assignments:
             raise ConflictError(
                 f"the assignment of {username!r} changed meanwhile: read it and try again"
             ) from e
-        chunks.delete_pointed(assignment, LAYER)
+        chunks.delete_pointed(assignment, layers.LAYER)
         if assignment.blind:
             agreements.after_state_change(recording_id, assignment.project_id)

@@ -278,7 +278,7 @@ class BoxJob:
     def _propose(self, recording_id: str, presets: list[DetectorPreset], found: dict) -> None:
         """Write the proposals and record the detection done, with what each preset found."""
         proposed = [proposals.Proposed(p, found[p.name].boxes(p)) for p in presets]
-        written = proposals.write(recording_id, proposed)
+        written = proposals.write(recording_id, proposed, clock=self._clock)
         summary = {
             p.name: {
                 "proposals": written.stored[p.name],

@@ -8,15 +8,13 @@ with ``ADD``) and one of its members.
 
 from __future__ import annotations
 
-from chalicelib import access, database, recording_counts
+from chalicelib import access, database, recording_counts, tallies
 from chalicelib.access import Need, Role
-from chalicelib.assignments import member_key
 from chalicelib.models import MemberModel, TallyModel
 
-LABEL = "label#"
 # Tally keys sort "agreement#..." < "label#..." < "member#..." < "recordings": the
 # dashboard's items are every key from "label#" on, without the agreement summaries.
-FIRST_KEY = LABEL
+FIRST_KEY = tallies.LABEL
 SECONDS_AN_HOUR = 3600
 
 
@@ -60,13 +58,13 @@ def of_project(user: str, project_id: str) -> dict:
     )
     ordered = sorted(members.values(), key=lambda m: (m.role != Role.OWNER, m.username))
     labels = [
-        {"label": key.removeprefix(LABEL), "boxes": int(item.boxes)}
+        {"label": key.removeprefix(tallies.LABEL), "boxes": int(item.boxes)}
         for key, item in tallies.items()
-        if key.startswith(LABEL) and (item.boxes or 0) > 0
+        if key.startswith(tallies.LABEL) and (item.boxes or 0) > 0
     ]
     labels.sort(key=lambda row: (-row["boxes"], row["label"]))
     return {
-        "members": [_member_row(m, tallies.get(member_key(m.username))) for m in ordered],
+        "members": [_member_row(m, tallies.get(tallies.member_key(m.username))) for m in ordered],
         "labels": labels,
         "recordings": _count(tallies.get(recording_counts.KEY), "recordings"),
     }

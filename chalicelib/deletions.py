@@ -25,6 +25,7 @@ from chalicelib import (
     multipart,
     recording_counts,
     status,
+    tallies,
 )
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
@@ -159,3 +160,5 @@ class Deletions:
                 transaction.delete(SpectrogramModel(recording_id))
         except database.ConditionFailed:
             return  # purged meanwhile, from the other place
+        if recording is not None and recording.project_id is not None:
+            tallies.apply(recording.project_id, tallies.of_recording(recording), None)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib import (
     access,
@@ -30,6 +30,7 @@ from chalicelib import (
 )
 from chalicelib.access import Need
 from chalicelib.audio_types import PLAIN_TEXT
+from chalicelib.clock import Clock, system_clock
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ConflictError
 from chalicelib.formats import ImportedBox, raven
@@ -96,10 +97,12 @@ class AudioName:
 
 @dataclass
 class Target:
-    """A recording the file names, its boxes from the file, and the set they go into."""
+    """A recording the file names, its boxes from the file (and who the file says created
+    each, by id), and the set they go into."""
 
     recording: RecordingModel
     boxes: list[dict]
+    authors: dict[str, str | None] = field(default_factory=dict)
 
 
 class Matcher:
@@ -147,12 +150,18 @@ def _merged(existing: list[dict], target: Target, brought: Callable[[dict], bool
     return annotations.check_set([box for box in existing if not brought(box)] + target.boxes)
 
 
-def _write(target: Target, brought: Callable[[dict], bool]) -> None:
-    """Swap the file's boxes into the recording's set, reading it again after a race."""
+def _write(target: Target, brought: Callable[[dict], bool], user: str, clock: Clock) -> None:
+    """Swap the file's boxes into the recording's set, reading it again after a race.
+
+    They are a machine's (created by nobody) unless the file names an Annotator; the
+    importer updated them."""
     annotation_sets.rewrite(
         target.recording,
         lambda existing: (_merged(existing, target, brought), None),
         attempts=WRITE_ATTEMPTS,
+        user=user,
+        clock=clock,
+        authors=target.authors,
     )
 
 
@@ -164,6 +173,7 @@ def import_file(
     *,
     file: str | None,
     format: str | None,
+    clock: Clock = system_clock,
 ) -> dict:
     """Import one result file into the project's recordings it names.
 
@@ -188,14 +198,18 @@ def import_file(
         if recording.id not in targets:
             targets[recording.id] = Target(recording, [])
         target = targets[recording.id]
-        target.boxes.append(_checked(item, target.recording, file=file, source=format))
+        box = _checked(item, target.recording, file=file, source=format)
+        target.boxes.append(box)
+        target.authors[box["id"]] = annotations.author(
+            item.box.get("created_by"), f"not imported: line {item.line}"
+        )
     brought = _brought_by(format, file)
     # Every set is checked before any is written: a file over a recording's limit writes none.
     for target in targets.values():
         _, existing = annotation_sets.load(target.recording)
         _merged(existing, target, brought)
     for target in targets.values():
-        _write(target, brought)
+        _write(target, brought, user, clock)
         measurements.after_write(settings, target.recording)
     matched = [
         {

@@ -375,6 +375,7 @@ def _annotation(*, stored: bool) -> dict:
             }
         ),
         "review": _nullable(_review(stored=stored)),
+        **_signature(),
     }
     if stored:
         return _object(properties)
@@ -386,6 +387,30 @@ def _annotation(*, stored: bool) -> dict:
     schema = _object(sent)
     schema["required"] = ["start_s", "end_s"]
     return schema
+
+
+def _signature() -> dict:
+    """Who created a box and who changed it last, when: the server writes them on every
+    write (docs/annotations.md); what a client sends in them is ignored."""
+    who = {"type": "string", "maxLength": annotations.MAX_REVIEWER}
+    return {
+        "created_by": _nullable(
+            {
+                **who,
+                "description": "who created the box (a username; on the cloud a Cognito "
+                "sub; an import's Annotator); null for a machine's (`source` names it)",
+            }
+        ),
+        "updated_by": _nullable({**who, "description": "who changed it last; null: a machine"}),
+        "updated_at": _nullable(
+            {
+                "type": "string",
+                "pattern": _anchored(TIMESTAMP),
+                "description": "when it was last changed (UTC); null for boxes saved before "
+                "boxes were signed",
+            }
+        ),
+    }
 
 
 def _review(*, stored: bool) -> dict:
@@ -716,6 +741,11 @@ def _schemas(settings: Settings) -> dict:
                     "maxItems": annotations.MAX_ANNOTATIONS,
                 },
                 "version": {"type": "integer", "minimum": 0},
+                "blind": {
+                    "type": "boolean",
+                    "description": "true: the caller's own boxes of a blind double annotation "
+                    "(their layer, with its own version), not the recording's set",
+                },
             }
         ),
         "RecordingChange": _object({"project_id": _nullable(_A_PROJECT_ID)}),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import access, chunks, database, members
+from chalicelib import access, chunks, database, members, recording_counts, tallies
 from chalicelib.access import Need, Role
 from chalicelib.annotations import MAX_LABEL
 from chalicelib.audio_types import PLAIN_TEXT
@@ -185,9 +185,9 @@ def joining(user: str, project_id: str | None, action: str) -> Iterator[Transact
         raise NotFoundError(f"no project {project_id!r}") from e
 
 
-def _as_view(project: ProjectModel, role: Role) -> dict:
-    with database.translated("count the project's recordings"):
-        recording_count = RecordingModel.by_project.count(project.id)
+def _as_view(project: ProjectModel, role: Role, recording_count: int | None = None) -> dict:
+    if recording_count is None:
+        recording_count = recording_counts.of([project.id])[project.id]
     return {
         "id": project.id,
         "name": project.name,
@@ -205,8 +205,9 @@ def _views(memberships: list[MemberModel]) -> list[dict | None]:
     deleted meanwhile, or is being deleted)."""
     with database.translated("read the projects"):
         rows = {p.id: p for p in ProjectModel.batch_get([m.project_id for m in memberships])}
+    counts = recording_counts.of(list(rows))
     return [
-        _as_view(rows[m.project_id], Role(m.role))
+        _as_view(rows[m.project_id], Role(m.role), counts[m.project_id])
         if m.project_id in rows and not rows[m.project_id].deleting
         else None
         for m in memberships
@@ -233,7 +234,8 @@ class Projects:
             transaction.save(
                 members.owner_row(project), condition=MemberModel.username.does_not_exist()
             )
-        return _as_view(project, Role.OWNER)
+            recording_counts.started(transaction, project.id)
+        return _as_view(project, Role.OWNER, 0)
 
     def list(self, user: str, *, limit: str | None = None, cursor: str | None = None) -> dict:
         """A page of the projects the user is a member of, newest membership first."""
@@ -309,4 +311,5 @@ class Projects:
         chunks.delete_all(project_id)  # its review index
         members.delete_all(project_id)
         deletions.purge_until(marked.marked, deadline=deadline)
+        tallies.delete_all(project_id)
         return 0

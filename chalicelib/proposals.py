@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from chalicelib import annotation_sets, database
 from chalicelib.annotations import MAX_ANNOTATIONS, Bounds, check_box
+from chalicelib.clock import Clock
 from chalicelib.detector_presets import DetectorPreset
 from chalicelib.errors import ConflictError, StorageError
 from chalicelib.models import RecordingModel
@@ -122,8 +123,11 @@ def _laid_over(
     return kept + new, stored, dropped
 
 
-def write(recording_id: str, proposed: list[Proposed], *, tries: int = MAX_TRIES) -> Written:
-    """Replace the presets' unreviewed proposals on the recording with ``proposed``.
+def write(
+    recording_id: str, proposed: list[Proposed], *, clock: Clock, tries: int = MAX_TRIES
+) -> Written:
+    """Replace the presets' unreviewed proposals on the recording with ``proposed``: a
+    machine's boxes, signed by nobody (their source names the preset).
 
     Raises NotFoundError when the recording is gone, StorageError (retryable) when editors
     kept saving through every try.
@@ -135,7 +139,9 @@ def write(recording_id: str, proposed: list[Proposed], *, tries: int = MAX_TRIES
         laid, stored, dropped = _laid_over(boxes, proposed, Bounds.of(recording))
         version = int(recording.annotation_version or 0)
         try:
-            new_version = annotation_sets.store(recording, laid, version=version)
+            new_version, _ = annotation_sets.store(
+                recording, laid, version=version, before=boxes, user=None, clock=clock
+            )
         except ConflictError:
             logger.info("%s: annotations saved meanwhile; laying the proposals again", recording_id)
             continue

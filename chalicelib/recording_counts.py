@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.models import TallyModel
+from chalicelib import database
+from chalicelib.models import RecordingModel, TallyModel
 
 # The project's item in its tallies: it sorts after the "member#" items.
 KEY = "recordings"
@@ -26,3 +27,23 @@ def moved(transaction: TransactWrite, *, out_of: str | None, into: str | None) -
             transaction.update(
                 TallyModel(project_id, KEY), actions=[TallyModel.recordings.add(step)]
             )
+
+
+def started(transaction: TransactWrite, project_id: str) -> None:
+    """Add to ``transaction`` a new project's count: none yet."""
+    transaction.save(
+        TallyModel(project_id, KEY, recordings=0), condition=TallyModel.key.does_not_exist()
+    )
+
+
+def of(project_ids: list[str]) -> dict[str, int]:
+    """Each project's count of recordings, read in one BatchGet. A project made before the
+    counts were kept has none: its recordings are counted through the by-project index."""
+    with database.translated("read the projects' counts"):
+        kept = {
+            item.project_id: int(item.recordings or 0)
+            for item in TallyModel.batch_get([(project_id, KEY) for project_id in project_ids])
+        }
+        for project_id in set(project_ids) - kept.keys():
+            kept[project_id] = RecordingModel.by_project.count(project_id)
+    return kept

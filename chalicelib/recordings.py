@@ -22,6 +22,7 @@ from chalicelib import (
     projects,
     recording_counts,
     status,
+    tallies,
 )
 from chalicelib.access import Need, Role
 from chalicelib.audio_types import AUDIO_TYPES, canonical_type, filename_pattern
@@ -415,6 +416,12 @@ class Recordings:
             if recording.project_id is None
             else RecordingModel.project_id == recording.project_id
         )
+        # And its annotation set as read: the tally it takes along is that set's.
+        unmoved &= (
+            RecordingModel.annotation_set.does_not_exist()
+            if recording.annotation_set is None
+            else RecordingModel.annotation_set == recording.annotation_set
+        )
         leaves = recording.project_id is not None
         # Its assignments were to members of the project it leaves.
         if leaves:
@@ -439,6 +446,12 @@ class Recordings:
             # 404 if the recording was deleted meanwhile.
             with_spectrogram(user, recording_id, Need.MANAGE)
             raise
+        # Its boxes count in the project it is in (ADDed after the move, as after a write).
+        tally = tallies.of_recording(recording)
+        if recording.project_id is not None:
+            tallies.apply(recording.project_id, tally, None)
+        if project_id is not None:
+            tallies.apply(project_id, None, tally)
         recording.project_id = project_id
         recording.owner = new_owner
         spectrogram.owner = new_owner

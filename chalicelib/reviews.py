@@ -139,7 +139,9 @@ def decide(user: str, body: object, *, clock: Clock) -> dict:
 
         try:
             recording = reviewable(user, recording_id)
-            outcome, version = annotation_sets.rewrite(recording, change, attempts=WRITE_ATTEMPTS)
+            outcome, version = annotation_sets.rewrite(
+                recording, change, attempts=WRITE_ATTEMPTS, user=user, clock=clock
+            )
         except (NotFoundError, ForbiddenError, ConflictError, TooLargeError) as e:
             return recording_id, next(why for kind, why in WHY.items() if isinstance(e, kind)), None
         return recording_id, outcome, version
@@ -164,7 +166,9 @@ def _number(value: object, name: str) -> float:
     return float(value)
 
 
-def _boxwise(user: str, recording_ids: list[str], change: Callable[[dict], bool]) -> dict:
+def _boxwise(
+    user: str, recording_ids: list[str], change: Callable[[dict], bool], clock: Clock
+) -> dict:
     """Apply ``change`` to each box of these recordings (True: it changed the box); the boxes
     changed in each recording written."""
 
@@ -177,7 +181,9 @@ def _boxwise(user: str, recording_ids: list[str], change: Callable[[dict], bool]
             recording = reviewable(user, recording_id)
         except (NotFoundError, ForbiddenError):  # deleted or moved since the index was read
             return 0
-        count, _ = annotation_sets.rewrite(recording, changed_boxes, attempts=WRITE_ATTEMPTS)
+        count, _ = annotation_sets.rewrite(
+            recording, changed_boxes, attempts=WRITE_ATTEMPTS, user=user, clock=clock
+        )
         return count
 
     counts = _in_parallel(write, recording_ids)
@@ -214,11 +220,11 @@ def accept_above(user: str, project_id: str, body: object, *, clock: Clock) -> d
     holding = {
         b.recording_id for b in scope.boxes if accepts(b.review, b.label, b.confidence, b.source)
     }
-    changed = _boxwise(user, sorted(holding), accept)
+    changed = _boxwise(user, sorted(holding), accept, clock)
     return {"action": at, "accepted": sum(changed.values()), "recordings": len(changed)}
 
 
-def undo_accept(user: str, project_id: str, body: object) -> dict:
+def undo_accept(user: str, project_id: str, body: object, *, clock: Clock) -> dict:
     """Make the boxes an accept-above action accepted unreviewed again (those decided since,
     by anyone, keep their decision)."""
     (action,) = fields(body, "action")
@@ -238,4 +244,4 @@ def undo_accept(user: str, project_id: str, body: object) -> dict:
         return True
 
     holding = sorted({b.recording_id for b in scope.boxes if b.review == mine})
-    return {"undone": sum(_boxwise(user, holding, undo).values())}
+    return {"undone": sum(_boxwise(user, holding, undo, clock).values())}

@@ -25,6 +25,7 @@ def box(start_s: float, end_s: float, **fields: object) -> dict:
         "channel": 1,
         "source": None,
         "review": None,
+        "created_by": None,
     }
     return {"start_s": start_s, "end_s": end_s, **defaults, **fields}
 

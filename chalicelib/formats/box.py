@@ -49,8 +49,10 @@ def new_box(
     channel: int = 1,
     source: str | None = None,
     review: dict | None = None,
+    created_by: str | None = None,
 ) -> dict:
-    """A box as the API's annotation shape (without ``id``).
+    """A box as the API's annotation shape (without ``id``); of its signature, only who
+    created it (a file's Annotator), which an import keeps.
 
     Bounds against the recording (its duration, its Nyquist frequency) are the caller's
     to check; a box that ends before it starts is no box in any format.
@@ -70,6 +72,7 @@ def new_box(
         "channel": channel,
         "source": source,
         "review": review,
+        "created_by": created_by,
     }
 
 

@@ -24,8 +24,9 @@ from chalicelib.json_text import containers, integer
 _DOCUMENT_FIELDS = ("recording", "duration_s", "annotations", "version")
 # Arrays and objects per box: the box, its measurements, its attributes and its review.
 CONTAINERS_PER_BOX = 4
-# Given by the API, not part of a box.
-_IGNORED = ("id",)
+# Given by the API, not part of an imported box: its id, and who changed it last when (an
+# import is a new write; who created it, ``created_by``, is kept).
+_IGNORED = ("id", "updated_by", "updated_at")
 _PLACE = "annotation"
 
 
@@ -155,8 +156,11 @@ _CHECKS = {
     "channel": _channel,
     "source": _optional(_string),
     "review": _optional(_review),
+    "created_by": _optional(_string),
 }
 _DEFAULTS = new_box(0.0, 0.0)
+# Written: every field of a box, in the API's order.
+_WRITTEN = (*_CHECKS, "updated_by", "updated_at")
 
 
 def write(recordings: list[RecordingBoxes], *, project: str | None = None) -> str:
@@ -188,7 +192,7 @@ def _whose(recording: RecordingBoxes, project: str | None) -> dict:
 
 
 def _fields(box: dict) -> dict:
-    return {name: box.get(name, _DEFAULTS[name]) for name in _CHECKS}
+    return {name: box.get(name, _DEFAULTS.get(name)) for name in _WRITTEN}
 
 
 def _dumps(value: object) -> str:

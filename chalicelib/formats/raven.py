@@ -4,8 +4,8 @@ Columns are found by name, in any order and case. Besides the box's own columns:
 
 - the label is the first present of Annotation, Species, Label, Common Name, Species Code;
 - the confidence is Confidence, else Score; a column named Notes fills ``notes``, one
-  named Source (Sonagram writes it) the box's ``source``, and Review, Reviewer, Reviewed At
-  and Label Before (Sonagram writes them too) its ``review``;
+  named Source (Sonagram writes it) the box's ``source``, Annotator (Sonagram writes it
+  too) who created it, and Review, Reviewer, Reviewed At and Label Before its ``review``;
 - a column whose name ends in a unit in parentheses (``Delta Time (s)``,
   ``Avg Power Density (dB FS/Hz)``) and whose cell is a number is a measurement;
 - any other non-empty cell is kept as a string attribute under its column's name
@@ -51,6 +51,8 @@ BEGIN, END = "Begin Time (s)", "End Time (s)"
 LOW, HIGH = "Low Freq (Hz)", "High Freq (Hz)"
 FILE_OFFSET = "File Offset (s)"
 SOURCE = "Source"
+# Who created the box (``created_by``).
+ANNOTATOR = "Annotator"
 # A box's review (box.REVIEW_FIELDS): its state (accepted, rejected or empty), who, when, and
 # the label it had before a person relabelled it.
 REVIEW_COLUMNS = ("Review", "Reviewer", "Reviewed At", "Label Before")
@@ -72,6 +74,7 @@ _BOX_COLUMNS = frozenset(
         FILE_OFFSET,
         "Notes",
         SOURCE,
+        ANNOTATOR,
     )
     + CONFIDENCES
     + REVIEW_COLUMNS
@@ -102,6 +105,7 @@ class _Columns:
     confidence: int | None
     notes: int | None
     source: int | None
+    annotator: int | None
     # The review's columns, in REVIEW_COLUMNS order.
     review: tuple[int | None, ...]
     # Every other named column: (index, name, whether a number there is a measurement).
@@ -124,6 +128,7 @@ class _Columns:
             "confidence": column(names, *CONFIDENCES),
             "notes": column(names, "Notes"),
             "source": column(names, SOURCE),
+            "annotator": column(names, ANNOTATOR),
         }
         review = tuple(column(names, name) for name in REVIEW_COLUMNS)
         # The File Offset moves the box and is also kept, as Begin Path and Begin File are.
@@ -165,6 +170,7 @@ class _Columns:
             channel=channel(_cell(cells, self.channel), "Channel"),
             source=_cell(cells, self.source) or None,
             review=review_of(*(_cell(cells, index) for index in self.review)),
+            created_by=_cell(cells, self.annotator) or None,
         )
 
 
@@ -224,7 +230,7 @@ def write(recordings: list[RecordingBoxes], *, begin_file: bool = False) -> str:
     one, each measurement any box has (the computed ones in measurement_names order, then
     the others by name), each attribute any box has (by name; a name the reader would take
     for the box itself is left out), Notes when any box has notes, Source when any box has
-    one and REVIEW_COLUMNS when any box has a review.
+    one, Annotator when any box has a creator and REVIEW_COLUMNS when any box has a review.
     A box without frequencies spans 0 Hz to its recording's ``nyquist_hz``, as Raven writes
     a waveform selection (empty cells when ``nyquist_hz`` is None).
     """
@@ -235,6 +241,7 @@ def write(recordings: list[RecordingBoxes], *, begin_file: bool = False) -> str:
     confidence = any(box.get("confidence") is not None for box in boxes)
     notes = any(box.get("notes") for box in boxes)
     sources = any(box.get("source") for box in boxes)
+    annotators = any(box.get("created_by") for box in boxes)
     reviews = any(box.get("review") for box in boxes)
     fixed = [*_FIXED[:3], *([BEGIN_FILE] if begin_file else []), *_FIXED[3:]]
     names = [*fixed, *(["Confidence"] if confidence else []), *measurements, *attributes]
@@ -242,6 +249,8 @@ def write(recordings: list[RecordingBoxes], *, begin_file: bool = False) -> str:
         names.append("Notes")
     if sources:
         names.append(SOURCE)
+    if annotators:
+        names.append(ANNOTATOR)
     if reviews:
         names += REVIEW_COLUMNS
     table = ["\t".join(spreadsheet_safe(name) for name in names)]
@@ -262,6 +271,8 @@ def write(recordings: list[RecordingBoxes], *, begin_file: bool = False) -> str:
             cells.append(box.get("notes") or "")
         if sources:
             cells.append(box.get("source") or "")
+        if annotators:
+            cells.append(box.get("created_by") or "")
         if reviews:
             cells += review_cells(box)
         table.append("\t".join(spreadsheet_safe(one_line(cell)) for cell in cells))

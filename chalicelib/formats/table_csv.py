@@ -1,11 +1,13 @@
 """Our CSV, whose columns are OpenSoundscape's, and other CSV or TSV tables of boxes.
 
 ``audio_file,annotation_file,annotation,start_time,end_time,low_f,high_f,confidence,channel``
-then Sonagram's ``source,review,reviewer,reviewed_at,label_before`` (a file over several
-recordings adds ``recording_id``) and the computed measurements any box has
-(measurement_names.NAMES, in that order), with RFC 4180 quoting.
-Reading also takes other names for each column, in any case (``_ALIASES``), and
-TAB-separated tables; computed measurement columns are not read (the server computes them).
+then Sonagram's ``source,review,reviewer,reviewed_at,label_before`` and the box's signature
+``created_by,updated_by,updated_at`` (a file over several recordings adds ``recording_id``)
+and the computed measurements any box has (measurement_names.NAMES, in that order), with
+RFC 4180 quoting. Reading also takes other names for each column, in any case
+(``_ALIASES``), and TAB-separated tables; computed measurement columns are not read (the
+server computes them), nor are updated_by and updated_at (an import is a new write), but
+created_by is: who created the box.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ from chalicelib.formats.text import (
 )
 from chalicelib.measurement_names import NAMES as COMPUTED
 
+# The box's signature, as the API names it (chalicelib.annotations.SIGNATURE).
+SIGNATURE = ("created_by", "updated_by", "updated_at")
+
 COLUMNS = (
     "audio_file",
     "annotation_file",
@@ -56,6 +61,9 @@ COLUMNS = (
     "reviewer",
     "reviewed_at",
     "label_before",
+    "created_by",
+    "updated_by",
+    "updated_at",
 )
 # Written after COLUMNS in a file over several recordings: the box's recording, as the API
 # names it (audio_file is that recording's file name).
@@ -75,11 +83,20 @@ _ALIASES = {
     "reviewer": ("reviewer",),
     "reviewed_at": ("reviewed_at",),
     "label_before": ("label_before",),
+    "created_by": ("created_by", "Annotator"),
 }
 # Columns that are not the box's: the files a row names (we import into one recording) and
 # the computed measurements (recomputed from the audio).
 _NOT_READ = frozenset(
-    name.casefold() for name in ("audio_file", "annotation_file", RECORDING_ID, *COMPUTED)
+    name.casefold()
+    for name in (
+        "audio_file",
+        "annotation_file",
+        RECORDING_ID,
+        "updated_by",
+        "updated_at",
+        *COMPUTED,
+    )
 )
 
 
@@ -143,6 +160,7 @@ def read(text: str, max_boxes: int | None = None) -> list[ImportedBox]:
                 review=review_of(
                     cell["review"], cell["reviewer"], cell["reviewed_at"], cell["label_before"]
                 ),
+                created_by=cell["created_by"] or None,
             )
         except FormatError as error:
             raise error.at(line) from None
@@ -197,6 +215,7 @@ def write(
                 str(box.get("channel", 1)),
                 box.get("source") or "",
                 *review_cells(box),
+                *(box.get(name) or "" for name in SIGNATURE),
                 *([recording.recording_id or ""] if recording_ids else []),
                 *(shortest(box.get("measurements", {}).get(name)) for name in measured),
             ]

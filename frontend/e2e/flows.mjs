@@ -30,8 +30,9 @@ const check = (ok, message) => {
 };
 // A box as its author left it: every field but `measurements`, which the server computes from
 // the audio and may fill in between two reads, so comparing them would fail (or pass) by
-// timing, not by what the person did.
-const asAuthored = ({ measurements: _computed, ...authored }) => JSON.stringify(authored);
+// timing, not by what the person did; and but `updated_at`, when the server last stored it
+// (a box deleted and brought back by undo is stored anew).
+const asAuthored = ({ measurements: _computed, updated_at: _stored, ...authored }) => JSON.stringify(authored);
 const viewer = (name, ...args) => page.evaluate(([n, a]) => {
   const hook = window.sonagram.viewer;
   return typeof hook[n] === "function" ? hook[n](...a) : hook[n];

@@ -56,9 +56,12 @@ def measured(sep: str) -> str:
 WRITTEN_POINT = {
     "raven": r"\t1\t2\.000000\t2\.000000\t0\.0\t11025\.0\tsnap"
     + measured("\t")
-    + r"\taudacity\r\n",
+    + r"\taudacity\talice\r\n",
     "audacity": re.escape("\n2.000000\t2.000000\tsnap\n"),
-    "csv": re.escape(",snap,2.0,2.0,,,,1,audacity,,,,") + measured(",") + r"\r\n",
+    "csv": re.escape(",snap,2.0,2.0,,,,1,audacity,,,,,alice,alice,")
+    + r"[0-9T:.-]+Z"
+    + measured(",")
+    + r"\r\n",
     "json": re.escape(
         '{"start_s": 2.0, "end_s": 2.0, "low_hz": null, "high_hz": null, "label": "snap",'
     ),
@@ -161,6 +164,9 @@ def test_every_export_imports_back_to_the_same_boxes(alice: ApiUser, chorus, for
     assert answer.json()["format"] == format and answer.json()["version"] == 1
     back = without_ids(answer.json()["annotations"])
     expected = without_ids(original["annotations"])
+    # The import is a new write: every box updated at its time (created_by read back).
+    (written_at,) = {box.pop("updated_at") for box in back}
+    assert all(written_at > box.pop("updated_at") for box in expected)
     for box in expected:
         # Imported boxes are measured again, not taken from the file.
         box["measurements"] = {

@@ -29,7 +29,8 @@ def path(recording_id: str) -> str:
 
 def test_annotations_are_replaced_read_and_counted(alice: ApiUser):
     recording_id = fresh(alice)
-    assert alice.request("GET", path(recording_id)).json() == {"annotations": [], "version": 0}
+    empty = {"annotations": [], "version": 0, "blind": False}
+    assert alice.request("GET", path(recording_id)).json() == empty
     boxes = [
         {"start_s": 0.5, "end_s": 1.25, "low_hz": 2000, "high_hz": 4000, "label": "trill"},
         {"id": "mine-1", "start_s": 1, "end_s": 2, "confidence": 0.8, "notes": "faint"},
@@ -39,6 +40,7 @@ def test_annotations_are_replaced_read_and_counted(alice: ApiUser):
     assert put.json()["version"] == 1
     stored = put.json()["annotations"]
     assert stored[1]["id"] == "mine-1" and stored[0]["id"]
+    assert {(b["created_by"], b["updated_by"]) for b in stored} == {("alice", "alice")}
     assert (stored[0]["low_hz"], stored[0]["label"], stored[0]["channel"]) == (2000.0, "trill", 1)
     assert alice.request("GET", path(recording_id)).json() == put.json()
     assert alice.request("GET", f"/recordings/{recording_id}").json()["annotation_count"] == 2
@@ -181,4 +183,5 @@ def test_4_mib_of_tiny_boxes_is_400_before_they_are_made(alice: ApiUser, method,
     assert answer.json()["error"] == (
         "the request body holds 174764 JSON arrays and objects; a request takes at most 40003"
     )
-    assert alice.request("GET", path(recording_id)).json() == {"annotations": [], "version": 0}
+    empty = {"annotations": [], "version": 0, "blind": False}
+    assert alice.request("GET", path(recording_id)).json() == empty

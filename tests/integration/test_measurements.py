@@ -168,15 +168,25 @@ def test_every_export_serves_the_computed_values(alice: ApiUser, measured):
     raven = export(alice, measured, "raven").split("\r\n")
     header = raven[0].split("\t")
     assert header[8:11] == [PEAK, "SNR (dB)", "Peak SNR (dB)"]
-    assert header[-5:] == ["Source", "Review", "Reviewer", "Reviewed At", "Label Before"]
+    assert header[-6:] == [
+        "Source",
+        "Annotator",
+        "Review",
+        "Reviewer",
+        "Reviewed At",
+        "Label Before",
+    ]
     assert raven[1].split("\t")[8:11] == ["1234.5", "9.0", "14.5"]
     csv_header = export(alice, measured, "csv").split("\r\n")[0].split(",")
-    assert csv_header[-7:] == [
+    assert csv_header[-10:] == [
         "source",
         "review",
         "reviewer",
         "reviewed_at",
         "label_before",
+        "created_by",
+        "updated_by",
+        "updated_at",
         PEAK,
         "SNR (dB)",
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -16,6 +17,11 @@ from chalicelib.recordings import Recordings, owned_recording
 from tests.worst_inputs import EXTRA_MEMORY, filled, many_entries, peak_of
 
 BOUNDS = Bounds(duration_s=10.0, nyquist_hz=22050.0, channels=2)
+# 2027-01-15T08:00:00Z
+NOW = 1_800_000_000.0
+# The routes' writes, by the recording's owner.
+replace = functools.partial(annotation_sets.replace, user="ana", clock=lambda: NOW)
+patch = functools.partial(annotation_sets.patch, user="ana", clock=lambda: NOW)
 
 
 @pytest.fixture
@@ -62,6 +68,9 @@ def test_a_box_is_stored_with_every_field_and_a_new_id():
         "channel": 1,
         "source": None,
         "review": None,
+        "created_by": None,
+        "updated_by": None,
+        "updated_at": None,
     }
 
 
@@ -169,8 +178,8 @@ def test_an_end_written_to_the_microsecond_may_round_past_the_end():
 
 
 def test_a_replaced_set_reads_back_with_the_next_version(recording):
-    assert annotation_sets.get(recording) == {"annotations": [], "version": 0}
-    written = annotation_sets.replace(recording, {"annotations": [box(label="a")], "version": 0})
+    assert annotation_sets.get(recording) == {"annotations": [], "version": 0, "blind": False}
+    written = replace(recording, {"annotations": [box(label="a")], "version": 0})
     assert written["version"] == 1
     read = annotation_sets.get(owned_recording("ana", recording.id))
     assert read == written
@@ -178,32 +187,30 @@ def test_a_replaced_set_reads_back_with_the_next_version(recording):
 
 
 def test_a_stale_version_writes_nothing(recording):
-    annotation_sets.replace(recording, {"annotations": [box(label="first")], "version": 0})
+    replace(recording, {"annotations": [box(label="first")], "version": 0})
     stale = owned_recording("ana", recording.id)
-    annotation_sets.replace(stale, {"annotations": [box(label="second")], "version": 1})
+    replace(stale, {"annotations": [box(label="second")], "version": 1})
     before = chunks_of(recording.id)
     with pytest.raises(ConflictError, match="changed since version 1"):
-        annotation_sets.replace(stale, {"annotations": [box(label="lost")], "version": 1})
+        replace(stale, {"annotations": [box(label="lost")], "version": 1})
     assert chunks_of(recording.id) == before
     assert [b["label"] for b in annotation_sets.get(stale)["annotations"]] == ["second"]
 
 
 def test_a_write_removes_the_set_it_replaced(recording):
-    annotation_sets.replace(recording, {"annotations": [box()], "version": 0})
+    replace(recording, {"annotations": [box()], "version": 0})
     first = chunks_of(recording.id)
-    annotation_sets.replace(
-        owned_recording("ana", recording.id), {"annotations": [box()], "version": 1}
-    )
+    replace(owned_recording("ana", recording.id), {"annotations": [box()], "version": 1})
     second = chunks_of(recording.id)
     assert len(first) == len(second) == 1 and first != second
 
 
 def test_a_patch_upserts_and_deletes_by_id(recording):
-    written = annotation_sets.replace(
+    written = replace(
         recording,
         {"annotations": [box(id="a", label="a"), box(id="b", label="b")], "version": 0},
     )
-    patched = annotation_sets.patch(
+    patched = patch(
         owned_recording("ana", recording.id),
         {
             "version": written["version"],
@@ -232,7 +239,7 @@ def test_a_patch_upserts_and_deletes_by_id(recording):
 )
 def test_a_bad_patch_changes_nothing(recording, body, error, message):
     with pytest.raises(error) as refused:
-        annotation_sets.patch(recording, body)
+        patch(recording, body)
     assert message in refused.value.message
     assert annotation_sets.get(owned_recording("ana", recording.id))["version"] == 0
 
@@ -242,7 +249,7 @@ def test_ten_thousand_boxes_span_several_chunks_and_read_back_whole(recording):
         box(start_s=i * 0.0009, end_s=i * 0.0009 + 0.5, label=f"call {i}", notes=f"seen {i * 7919}")
         for i in range(annotations.MAX_ANNOTATIONS)
     ]
-    annotation_sets.replace(recording, {"annotations": boxes, "version": 0})
+    replace(recording, {"annotations": boxes, "version": 0})
     assert len(chunks_of(recording.id)) > 1
     read = annotation_sets.get(owned_recording("ana", recording.id))["annotations"]
     assert [b["label"] for b in read] == [b["label"] for b in boxes]
@@ -251,7 +258,7 @@ def test_ten_thousand_boxes_span_several_chunks_and_read_back_whole(recording):
 def test_one_box_over_the_limit_is_refused(recording):
     boxes = [box() for _ in range(annotations.MAX_ANNOTATIONS + 1)]
     with pytest.raises(BadRequestError, match="at most 10000 annotations; this makes 10001"):
-        annotation_sets.replace(recording, {"annotations": boxes, "version": 0})
+        replace(recording, {"annotations": boxes, "version": 0})
 
 
 PUT, PATCH = '{"version":0,"annotations":[', '{"version":0,"upsert":['
@@ -259,31 +266,31 @@ TINY_BOX = '{"start_s":0,"end_s":1},'
 TOO_MANY_BRACKETS = "JSON arrays and objects; a request takes at most 40003"
 # (the change, the body, what the refusal says)
 WORST_BODIES = {
-    "PUT: boxes": (annotation_sets.replace, filled(PUT, TINY_BOX, "{}]}"), TOO_MANY_BRACKETS),
-    "PUT: empty objects": (annotation_sets.replace, filled(PUT, "{},", "{}]}"), TOO_MANY_BRACKETS),
+    "PUT: boxes": (replace, filled(PUT, TINY_BOX, "{}]}"), TOO_MANY_BRACKETS),
+    "PUT: empty objects": (replace, filled(PUT, "{},", "{}]}"), TOO_MANY_BRACKETS),
     "PUT: nested lists": (
-        annotation_sets.replace,
+        replace,
         filled(PUT, "[" * 500 + "]" * 500 + ",", "[]]}"),
         TOO_MANY_BRACKETS,
     ),
     "PUT: numbers": (
-        annotation_sets.replace,
+        replace,
         filled(PUT, "0,", "0]}"),
         "a recording holds at most 10000 annotations; this makes 2097137",
     ),
     "PUT: one box of many measurements": (
-        annotation_sets.replace,
+        replace,
         many_entries(PUT + '{"start_s":0,"end_s":1,"measurements":', "0", "}]}"),
         "annotations[0]: measurements has 426413 entries, over 50",
     ),
-    "PATCH: upserted boxes": (annotation_sets.patch, filled(PATCH, TINY_BOX, "{}]}"), "40003"),
+    "PATCH: upserted boxes": (patch, filled(PATCH, TINY_BOX, "{}]}"), "40003"),
     "PATCH: deleted ids": (
-        annotation_sets.patch,
+        patch,
         filled('{"version":0,"delete":[', '"ab",', '"ab"]}'),
         "delete lists 838856 ids; a recording holds at most 10000 annotations",
     ),
     "PATCH: deleted ids of one letter beyond Latin-1": (
-        annotation_sets.patch,
+        patch,
         filled('{"version":0,"delete":[', '"\u0100",', '"a"]}'),
         "delete lists 838856 ids",
     ),
@@ -320,14 +327,14 @@ def test_a_set_too_large_to_answer_is_refused(recording):
     notes = "n" * annotations.MAX_NOTES
     boxes = [box(notes=notes) for _ in range(annotations.MAX_SET_BYTES // annotations.MAX_NOTES)]
     with pytest.raises(TooLargeError, match="over the 5 MB"):
-        annotation_sets.replace(recording, {"annotations": boxes, "version": 0})
+        replace(recording, {"annotations": boxes, "version": 0})
     assert chunks_of(recording.id) == []
 
 
 def test_a_reader_pointed_at_a_replaced_set_reads_the_new_one(recording):
-    annotation_sets.replace(recording, {"annotations": [box(label="old")], "version": 0})
+    replace(recording, {"annotations": [box(label="old")], "version": 0})
     outdated = owned_recording("ana", recording.id)
-    annotation_sets.replace(
+    replace(
         owned_recording("ana", recording.id),
         {"annotations": [box(label="new")], "version": 1},
     )
@@ -337,7 +344,7 @@ def test_a_reader_pointed_at_a_replaced_set_reads_the_new_one(recording):
 
 
 def test_deleting_a_recording_deletes_every_chunk(recording):
-    annotation_sets.replace(recording, {"annotations": [box()], "version": 0})
+    replace(recording, {"annotations": [box()], "version": 0})
     AnnotationChunkModel(recording.id, "orphan#00000", data=b"x").save()  # a crashed writer's
     chunks.delete_all(recording.id)
     assert chunks_of(recording.id) == []

@@ -279,7 +279,12 @@ def test_a_measure_task_racing_another_stands_aside_and_queues_the_rest(
     recording = rendered(settings, recordings, tone_wav)
     boxes = [{"start_s": 0.2 * i, "end_s": 0.2 * i + 0.1, "label": f"b{i}"} for i in range(5)]
     annotation_sets.store(
-        recording, annotations.check_boxes(boxes, "boxes", Bounds.of(recording)), version=0
+        recording,
+        annotations.check_boxes(boxes, "boxes", Bounds.of(recording)),
+        version=0,
+        before=[],
+        user="ana",
+        clock=time.time,
     )
     queued_tasks(settings)  # what the render queued
     saves = []

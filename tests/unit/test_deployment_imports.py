@@ -5,6 +5,7 @@ real moto server."""
 from __future__ import annotations
 
 import itertools
+import time
 import uuid
 
 import pytest
@@ -228,6 +229,8 @@ def test_dropping_a_file_again_replaces_exactly_the_boxes_it_brought(ana_project
     annotation_sets.replace(
         recording,
         {"annotations": [*boxes_of(owner, dawn), mine], "version": recording.annotation_version},
+        user=owner,
+        clock=time.time,
     )
     shorter = b"".join(table.splitlines(keepends=True)[:2])  # the header and the wren
     answer = import_file(

@@ -155,11 +155,11 @@ def test_our_csv_names_the_audio_and_itself_and_quotes_as_rfc_4180():
         (
             b"audio_file,annotation_file,annotation,start_time,end_time,low_f,high_f,confidence"
             b",channel,source,review,reviewer,reviewed_at,label_before"
-            b",Delta Time (s),Peak Freq (Hz)\r\n"
+            b",created_by,updated_by,updated_at,Delta Time (s),Peak Freq (Hz)\r\n"
             b'dawn chorus.wav,dawn chorus.annotations.csv,"frog, green",1.5,2.25,500.0,1234.567'
-            b",0.9,2,,,,,,0.75,812.5\r\n"
+            b",0.9,2,,,,,,,,,0.75,812.5\r\n"
             b'dawn chorus.wav,dawn chorus.annotations.csv,"click\t""sharp""\nloud",3.0,3.000001'
-            b",,,,1,,,,,,,\r\n"
+            b",,,,1,,,,,,,,,,\r\n"
         ),
         "text/csv; charset=utf-8",
         "dawn chorus.annotations.csv",
@@ -186,7 +186,7 @@ def test_a_json_document_names_the_recording_and_leaves_ids_out():
     assert document == {
         "recording": "dawn chorus.wav",
         "duration_s": 60.0,
-        "annotations": [FROG, CLICK],
+        "annotations": [{**box, "updated_by": None, "updated_at": None} for box in (FROG, CLICK)],
     }
     assert export([], "json").data == (
         b'{"recording": "dawn chorus.wav", "duration_s": 60.0, "annotations": []}\n'

@@ -70,7 +70,7 @@ def test_our_csv_quotes_the_file_names_and_the_label_and_keeps_numbers():
         "8000.0",
         "-0.25",
         "1",
-        *([""] * 5),
+        *([""] * 8),
     ]
 
 

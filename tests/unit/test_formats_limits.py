@@ -6,6 +6,7 @@ reading makes no more than the limit's boxes plus one.
 """
 
 import json
+import time
 from collections.abc import Callable
 
 import pytest
@@ -99,7 +100,9 @@ def test_the_worst_files_are_refused_early_and_small(format, make, complaint):
     assert MAX_BYTES - 1000 < len(data) <= MAX_BYTES
 
     def importing():
-        annotation_files.import_file(a_recording(), data, format=format, mode="append")
+        annotation_files.import_file(
+            a_recording(), data, format=format, mode="append", user="ana", clock=time.time
+        )
 
     peak, refused = peak_of(importing)
     assert peak < EXTRA_MEMORY, f"{peak / 1e6:.0f} MB"
@@ -115,7 +118,9 @@ def test_a_file_just_inside_every_count_is_refused_for_its_size_in_under_100_mb(
     ).encode()
 
     def importing():
-        annotation_files.import_file(a_recording(), data, format="raven", mode="append")
+        annotation_files.import_file(
+            a_recording(), data, format="raven", mode="append", user="ana", clock=time.time
+        )
 
     peak, refused = peak_of(importing)
     assert peak < EXTRA_MEMORY, f"{peak / 1e6:.0f} MB"

@@ -171,7 +171,8 @@ def test_an_empty_project_exports_a_file_with_only_its_header():
         b"Selection\tView\tChannel\tBegin File\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)"
         b"\tHigh Freq (Hz)\tAnnotation\r\n",
         b"audio_file,annotation_file,annotation,start_time,end_time,low_f,high_f,confidence"
-        b",channel,source,review,reviewer,reviewed_at,label_before,recording_id\r\n",
+        b",channel,source,review,reviewer,reviewed_at,label_before,created_by,updated_by"
+        b",updated_at,recording_id\r\n",
         b'{"project": "p", "annotations": []}\n',
     ]
 

@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import json
 import logging
+import time
 import uuid
 
 import pytest
@@ -39,9 +40,10 @@ def recording(cloud_settings) -> RecordingModel:
 
 
 def put(recording: RecordingModel, *boxes: dict, version: int = 0) -> list[dict]:
-    return annotation_sets.replace(recording, {"annotations": list(boxes), "version": version})[
-        "annotations"
-    ]
+    written = annotation_sets.replace(
+        recording, {"annotations": list(boxes), "version": version}, user="mo", clock=time.time
+    )
+    return written["annotations"]
 
 
 def measured(*boxes: dict, peak: float = 3000.0) -> dict:
@@ -106,7 +108,9 @@ def test_a_deleted_boxs_values_are_dropped_at_the_next_save(recording):
         recording, {"id": "a", "start_s": 1, "end_s": 2}, {"id": "b", "start_s": 3, "end_s": 4}
     )
     measurements.save(recording, measured(*boxes))
-    annotation_sets.patch(fresh(recording), {"version": 1, "delete": ["a"]})
+    annotation_sets.patch(
+        fresh(recording), {"version": 1, "delete": ["a"]}, user="mo", clock=time.time
+    )
     measurements.save(fresh(recording), {})
     assert list(measurements.load(fresh(recording))) == ["b"]
 
@@ -115,7 +119,9 @@ def test_saving_measurements_never_makes_an_editors_next_save_a_409(recording):
     (box,) = put(recording, {"id": "a", "start_s": 1, "end_s": 2})
     editor = fresh(recording)  # read before the worker's save
     measurements.save(fresh(recording), measured(box))
-    answer = annotation_sets.patch(editor, {"version": 1, "upsert": [{**box, "label": "owl"}]})
+    answer = annotation_sets.patch(
+        editor, {"version": 1, "upsert": [{**box, "label": "owl"}]}, user="mo", clock=time.time
+    )
     assert answer["version"] == 2
     # Relabelled only: the values still hold.
     assert measurements.state(fresh(recording)) == {

@@ -78,13 +78,17 @@ def mixed_set(recording) -> list[dict]:
         box("old-whistle-2", 6.0, source=WHISTLES.source),
         box("click", 7.0, source=CLICKS.source),
     ]
-    annotation_sets.store(recording, boxes, version=0)
-    return boxes
+    _, signed = annotation_sets.store(
+        recording, boxes, version=0, before=[], user="erin", clock=time.time
+    )
+    return signed
 
 
 def test_a_run_replaces_only_its_presets_unreviewed_proposals(recording, mixed_set):
     written = proposals.write(
-        recording.id, [proposals.Proposed(WHISTLES, [proposal(10.0), proposal(20.0)])]
+        recording.id,
+        [proposals.Proposed(WHISTLES, [proposal(10.0), proposal(20.0)])],
+        clock=time.time,
     )
     after = by_id(stored(recording))
     untouched = {"person", "birdnet", "accepted", "rejected", "click"}
@@ -95,6 +99,9 @@ def test_a_run_replaces_only_its_presets_unreviewed_proposals(recording, mixed_s
     new = [b for i, b in after.items() if i not in untouched]
     assert sorted(b["start_s"] for b in new) == [10.0, 20.0]
     assert all(b["source"] == "detector:whistles" and b["review"] is None for b in new)
+    # A machine's boxes: created and updated by nobody, when the run wrote them.
+    assert all(b["created_by"] is None and b["updated_by"] is None for b in new)
+    assert all(b["updated_at"] > by_id(mixed_set)["person"]["updated_at"] for b in new)
     assert all(len(b["id"]) > 8 for b in new)
     assert (written.stored, written.dropped, written.version) == (
         {"whistles": 2},
@@ -108,8 +115,8 @@ def test_a_run_of_two_presets_replaces_both_and_a_rerun_is_the_same(recording, m
         proposals.Proposed(WHISTLES, [proposal(10.0)]),
         proposals.Proposed(CLICKS, [proposal(11.0), proposal(12.0)]),
     ]
-    proposals.write(recording.id, run)
-    proposals.write(recording.id, run)  # the task delivered again
+    proposals.write(recording.id, run, clock=time.time)
+    proposals.write(recording.id, run, clock=time.time)  # the task delivered again
     after = stored(recording)
     sources = sorted(b["source"] for b in after if b["review"] is None and b["source"])
     assert sources == ["birdnet", *["detector:clicks"] * 2, "detector:whistles"]
@@ -119,13 +126,15 @@ def test_a_run_of_two_presets_replaces_both_and_a_rerun_is_the_same(recording, m
 def test_proposals_are_checked_against_the_recording(recording, mixed_set):
     past_nyquist = {**proposal(1.0), "high_hz": 30_000.0}
     with pytest.raises(BadRequestError, match="above the recording's highest frequency"):
-        proposals.write(recording.id, [proposals.Proposed(WHISTLES, [past_nyquist])])
+        proposals.write(
+            recording.id, [proposals.Proposed(WHISTLES, [past_nyquist])], clock=time.time
+        )
     assert by_id(stored(recording)) == by_id(mixed_set)
 
 
 def test_a_proposal_reaching_past_the_end_is_cut_at_the_end(recording):
     late = {**proposal(59.9), "end_s": 60.02}
-    proposals.write(recording.id, [proposals.Proposed(WHISTLES, [late])])
+    proposals.write(recording.id, [proposals.Proposed(WHISTLES, [late])], clock=time.time)
     (only,) = stored(recording)
     assert (only["start_s"], only["end_s"]) == (59.9, 60.0)
 
@@ -135,11 +144,20 @@ def test_an_editor_saving_meanwhile_keeps_their_boxes_and_the_proposals_are_laid
 ):
     def editor_saves():
         row, boxes = annotation_sets.load(RecordingModel.get(recording.id, consistent_read=True))
-        annotation_sets.store(row, [*boxes, box("drawn-meanwhile", 30.0)], version=1)
+        annotation_sets.store(
+            row,
+            [*boxes, box("drawn-meanwhile", 30.0)],
+            version=1,
+            before=boxes,
+            user="erin",
+            clock=time.time,
+        )
 
     client = RecordingModel._get_connection().connection.client
     with before_first(client, "UpdateItem", editor_saves):
-        written = proposals.write(recording.id, [proposals.Proposed(WHISTLES, [proposal(10.0)])])
+        written = proposals.write(
+            recording.id, [proposals.Proposed(WHISTLES, [proposal(10.0)])], clock=time.time
+        )
     after = by_id(stored(recording))
     assert "drawn-meanwhile" in after and "person" in after
     assert [b["start_s"] for b in after.values() if b["source"] == WHISTLES.source] == [
@@ -153,19 +171,26 @@ def test_an_editor_saving_meanwhile_keeps_their_boxes_and_the_proposals_are_laid
 def test_editors_saving_through_every_try_is_retryable(recording, mixed_set):
     def editor_saves():
         row, boxes = annotation_sets.load(RecordingModel.get(recording.id, consistent_read=True))
-        annotation_sets.store(row, boxes, version=int(row.annotation_version))
+        annotation_sets.store(
+            row,
+            boxes,
+            version=int(row.annotation_version),
+            before=boxes,
+            user="erin",
+            clock=time.time,
+        )
 
     client = RecordingModel._get_connection().connection.client
     with before_first(client, "UpdateItem", editor_saves), pytest.raises(StorageError) as raised:
-        proposals.write(recording.id, [proposals.Proposed(WHISTLES, [])], tries=1)
+        proposals.write(recording.id, [proposals.Proposed(WHISTLES, [])], tries=1, clock=time.time)
     assert raised.value.retryable
 
 
 def test_a_full_set_keeps_the_highest_scoring_proposals_and_counts_the_rest(recording):
     people = [box(f"p{i}", 0.001 * i) for i in range(MAX_ANNOTATIONS - 2)]
-    annotation_sets.store(recording, people, version=0)
+    annotation_sets.store(recording, people, version=0, before=[], user="erin", clock=time.time)
     run = [proposal(10.0, snr=6.0), proposal(11.0, snr=20.0), proposal(12.0, snr=9.0)]
-    written = proposals.write(recording.id, [proposals.Proposed(WHISTLES, run)])
+    written = proposals.write(recording.id, [proposals.Proposed(WHISTLES, run)], clock=time.time)
     after = stored(recording)
     kept = sorted(b["start_s"] for b in after if b["source"] == WHISTLES.source)
     assert (len(after), kept) == (MAX_ANNOTATIONS, [11.0, 12.0])
@@ -176,7 +201,7 @@ def test_an_event_someone_reviewed_is_not_proposed_again(recording, mixed_set):
     # "accepted" spans 3.0-3.5 s and "rejected" 4.0-4.5 s at 1-3 kHz; the detector finds
     # both again (overlapping 2-4 kHz), and one new event besides.
     again = [proposal(3.1), proposal(4.2), proposal(30.0)]
-    written = proposals.write(recording.id, [proposals.Proposed(WHISTLES, again)])
+    written = proposals.write(recording.id, [proposals.Proposed(WHISTLES, again)], clock=time.time)
     after = stored(recording)
     whistles = [b for b in after if b["source"] == WHISTLES.source]
     assert sorted((b["start_s"], b["review"] is None) for b in whistles) == [
@@ -186,5 +211,7 @@ def test_an_event_someone_reviewed_is_not_proposed_again(recording, mixed_set):
     ]
     assert (written.stored, written.dropped) == ({"whistles": 1}, {"whistles": 0})
     # Another preset's review does not hide this preset's event.
-    clicks = proposals.write(recording.id, [proposals.Proposed(CLICKS, [proposal(3.1)])])
+    clicks = proposals.write(
+        recording.id, [proposals.Proposed(CLICKS, [proposal(3.1)])], clock=time.time
+    )
     assert clicks.stored == {"clicks": 1}

@@ -4,6 +4,7 @@ server."""
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 
@@ -42,7 +43,10 @@ def project(recordings, projects) -> tuple[str, list[str]]:
             for k in range(2)
         ]
         annotation_sets.replace(
-            owned_recording("ana", recording_id), {"annotations": boxes, "version": 0}
+            owned_recording("ana", recording_id),
+            {"annotations": boxes, "version": 0},
+            user="ana",
+            clock=time.time,
         )
         ids.append(recording_id)
     review_index.forget()
@@ -60,7 +64,9 @@ def relabel(recording_id: str, box_id: str, label: str) -> None:
                 box["label"] = label
         return boxes, None
 
-    annotation_sets.rewrite(owned_recording("ana", recording_id), change, attempts=1)
+    annotation_sets.rewrite(
+        owned_recording("ana", recording_id), change, attempts=1, user="ana", clock=time.time
+    )
 
 
 def test_the_index_is_stored_and_read_again_only_where_a_set_changed(project, monkeypatch):
@@ -104,7 +110,9 @@ def test_a_rewrite_redoes_its_change_after_another_writer_stored_first(project):
         boxes[0]["label"] = "Dunnock"
         return boxes, len(calls)
 
-    attempts, version = annotation_sets.rewrite(recording, change, attempts=5)
+    attempts, version = annotation_sets.rewrite(
+        recording, change, attempts=5, user="ana", clock=time.time
+    )
     assert attempts == 2 and version == 3
     assert calls == [["Wren", "Wren"], ["Wren", "Robin"]]
     _, stored = annotation_sets.load(owned_recording("ana", ids[0]))

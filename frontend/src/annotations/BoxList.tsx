@@ -6,7 +6,7 @@ import type { MeasurementName } from "../config";
 import "./annotations.css";
 import { isPoint } from "./box";
 import { ColumnPicker } from "./ColumnPicker";
-import { formatMeasurement, readColumns, saveColumns } from "./columns";
+import { annotatorOf, formatMeasurement, readColumns, saveColumns } from "./columns";
 import { kHz } from "./geometry";
 import { colourOf } from "./labelColours";
 import { isProposal, proposalCount, sourceWords } from "./proposals";
@@ -121,6 +121,7 @@ export function BoxList({ annotations, onJump, measurements = [], showProposals 
                 <th className="number">End (s)</th>
                 <th className="number">Low (kHz)</th>
                 <th className="number">High (kHz)</th>
+                <th>Annotator</th>
                 {columns.map((key) => (
                   <th key={key} className="number" title={`${key}: ${shortNames.get(key)?.definition ?? ""}`}>
                     {shortNames.get(key)?.short ?? key}
@@ -164,6 +165,7 @@ export function BoxList({ annotations, onJump, measurements = [], showProposals 
                   <td className="number">{seconds(box.end_s)}</td>
                   <td className="number">{band(box.low_hz, "0")}</td>
                   <td className="number">{band(box.high_hz, "top")}</td>
+                  <td className="annotator">{annotatorOf(box)}</td>
                   {columns.map((key) => (
                     <td key={key} className="number">
                       {key in box.measurements ? formatMeasurement(key, box.measurements[key]) : ""}

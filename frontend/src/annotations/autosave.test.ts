@@ -3,7 +3,7 @@ import { ApiError } from "../api/client";
 import type { Annotation } from "../api/types";
 import { Autosave, type SaveState, statusText } from "./autosave";
 import { newBox } from "./box";
-import { FakeServer } from "./fakeServer";
+import { FAKE_USER, FakeServer } from "./fakeServer";
 
 const box = (id: string, start_s: number, label = ""): Annotation => ({
   ...newBox({ start_s, end_s: start_s + 1, low_hz: 1000, high_hz: 2000 }, id),
@@ -53,7 +53,8 @@ describe("what autosave sends", () => {
     saver.record(change(a, labelled));
     await vi.advanceTimersByTimeAsync(600);
     expect(server.patches).toEqual([{ version: 0, upsert: [labelled], delete: [] }]);
-    expect(server.boxes.get("a")).toEqual(labelled);
+    // Stored signed by whoever saved it.
+    expect(server.boxes.get("a")).toEqual({ ...labelled, created_by: FAKE_USER, updated_by: FAKE_USER, updated_at: expect.any(String) });
   });
 
   it("deletes a saved box by id and sends nothing for a change undone before saving", async () => {

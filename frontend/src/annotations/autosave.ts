@@ -36,6 +36,8 @@ export interface AutosaveOptions {
   /** The set as loaded: what the server has, at its version. */
   loaded: AnnotationSet;
   onState: (state: SaveState) => void;
+  /** The boxes a save upserted as the server stored them: signed by whoever saved them. */
+  onSigned?: (boxes: readonly Annotation[]) => void;
   delayMs?: number;
 }
 
@@ -53,6 +55,7 @@ export class Autosave {
   private readonly api: AnnotationApi;
   private readonly recordingId: string;
   private readonly onState: (state: SaveState) => void;
+  private readonly onSigned: (boxes: readonly Annotation[]) => void;
   private readonly delayMs: number;
   /** The server's boxes at `version`, as far as we know. */
   private saved = new Map<string, Annotation>();
@@ -67,6 +70,7 @@ export class Autosave {
     this.api = options.api;
     this.recordingId = options.recordingId;
     this.onState = options.onState;
+    this.onSigned = options.onSigned ?? (() => {});
     this.delayMs = options.delayMs ?? DELAY_MS;
     this.rebase(options.loaded);
   }
@@ -176,6 +180,7 @@ export class Autosave {
       try {
         const answer = await this.api.changeAnnotations(this.recordingId, { version: this.version, ...changes });
         this.accept(answer.version, changes, sent);
+        this.onSigned(answer.upserted);
         failures = 0;
         uncertain = false;
       } catch (error) {

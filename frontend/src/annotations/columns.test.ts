@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COLUMNS_KEY, formatMeasurement, readColumns, saveColumns, unitOf } from "./columns";
+import { annotatorOf, COLUMNS_KEY, formatMeasurement, readColumns, saveColumns, unitOf } from "./columns";
 
 const AVAILABLE = [
   { key: "Delta Time (s)", short: "ΔT", definition: "End time minus begin time." },
@@ -45,5 +45,13 @@ describe("measurement columns", () => {
     ["Score", 0.123456, "0.1235"],
   ])("format %s = %f as %s", (key, value, text) => {
     expect(formatMeasurement(key, value)).toBe(text);
+  });
+});
+
+describe("the Annotator column", () => {
+  it("names who created the box, else the machine that proposed it, else nobody yet", () => {
+    expect(annotatorOf({ created_by: "ana", source: "raven" })).toBe("ana");
+    expect(annotatorOf({ created_by: null, source: "detector:Whistles" })).toBe("detector: Whistles");
+    expect(annotatorOf({ created_by: null, source: null })).toBe("");
   });
 });

@@ -1,4 +1,6 @@
+import type { Annotation } from "../api/types";
 import type { MeasurementName } from "../config";
+import { sourceWords } from "./proposals";
 
 /** Where the box list's measurement columns are remembered, across recordings and visits. */
 export const COLUMNS_KEY = "sonagram.columns";
@@ -44,4 +46,14 @@ export function formatMeasurement(key: string, value: number): string {
     default:
       return unit ? `${Number(value.toPrecision(4))} ${unit}` : String(Number(value.toPrecision(4)));
   }
+}
+
+/**
+ * What the Annotator column says of a box: who created it (as the server names them: a
+ * username, on the cloud a Cognito sub); for a machine's box, the machine (its source); for
+ * a box not saved yet, nothing.
+ */
+export function annotatorOf(box: Pick<Annotation, "created_by" | "source">): string {
+  if (box.created_by) return box.created_by;
+  return box.source ? sourceWords(box.source) : "";
 }

@@ -2,9 +2,12 @@ import { ApiError, ConflictError, type DownloadedFile, type ExportFormat, type I
 import type { MeasurementsAnswer } from "../api/types";
 import type { Annotation, AnnotationChanges, AnnotationSet } from "../api/types";
 import type { ReviewFilter } from "../api/types";
+import { sameBox } from "./box";
 import type { AnnotationsApi } from "./store";
 
 type Patch = { version: number; upsert: Annotation[]; delete: string[] };
+/** Who the fake server says is signed in: it signs the boxes it stores with this name. */
+export const FAKE_USER = "ana";
 
 /**
  * For tests: the API's annotation routes over a set in memory, with the PATCH rules of
@@ -28,7 +31,7 @@ export class FakeServer implements AnnotationsApi {
   }
 
   set(): AnnotationSet {
-    return { annotations: [...this.boxes.values()], version: this.version };
+    return { annotations: [...this.boxes.values()], version: this.version, blind: false };
   }
 
   hold() {
@@ -56,7 +59,8 @@ export class FakeServer implements AnnotationsApi {
     const failure = this.failNext.shift();
     if (failure) throw failure;
     if (patch.version !== this.version) throw new ConflictError("the annotations changed since version " + patch.version);
-    for (const b of patch.upsert) this.boxes.set(b.id, b);
+    // Signed as the server signs what it stores (chalicelib/annotation_sets.py).
+    for (const b of patch.upsert) this.boxes.set(b.id, this.signed(b));
     for (const id of patch.delete) {
       if (!this.boxes.delete(id)) throw new ConflictError(`no annotation '${id}' to delete`);
     }
@@ -65,7 +69,16 @@ export class FakeServer implements AnnotationsApi {
       this.loseNextAnswer = false;
       throw new ApiError(0, "PATCH could not reach the API: TypeError: Failed to fetch");
     }
-    return { version: this.version, annotation_count: this.boxes.size, upserted: patch.upsert, deleted: patch.delete };
+    const upserted = patch.upsert.map((b) => this.boxes.get(b.id)!);
+    return { version: this.version, annotation_count: this.boxes.size, upserted, deleted: patch.delete };
+  }
+
+  private signed(box: Annotation): Annotation {
+    const stored = this.boxes.get(box.id);
+    const unchanged = stored !== undefined && sameBox(stored, box);
+    if (unchanged) return stored;
+    const at = new Date(Date.UTC(2027, 0, 15, 8, 0, this.version)).toISOString();
+    return { ...box, created_by: stored ? stored.created_by : FAKE_USER, updated_by: FAKE_USER, updated_at: at };
   }
 
   async getMeasurements(): Promise<MeasurementsAnswer> {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Annotation } from "../api/types";
 import { statusText } from "./autosave";
 import { newBox } from "./box";
-import { FakeServer } from "./fakeServer";
+import { FAKE_USER, FakeServer } from "./fakeServer";
 import { AnnotationStore } from "./store";
 
 const box = (id: string, start_s: number): Annotation =>
@@ -30,6 +30,24 @@ describe("AnnotationStore", () => {
     expect(now().loaded).toBe(true);
   });
 
+  it("shows a box just saved signed as the server stored it, and one edited meanwhile as it is", async () => {
+    const { store, server, now } = await opened();
+    store.add(box("a", 1));
+    store.add(box("b", 3));
+    server.hold();
+    await vi.advanceTimersByTimeAsync(600);
+    store.change({ ...box("b", 3), label: "wren" });
+    server.release();
+    server.hold(); // b's second save waits
+    await vi.advanceTimersByTimeAsync(0);
+    const [a, b] = now().boxes;
+    expect([a.created_by, a.updated_by, a.updated_at]).toEqual([FAKE_USER, FAKE_USER, server.boxes.get("a")!.updated_at]);
+    expect(b.created_by).toBeNull(); // edited again before its first save answered
+    server.release();
+    await store.flush();
+    expect(now().boxes[1].created_by).toBe(FAKE_USER);
+  });
+
   it("selects a box just drawn and opens its label", async () => {
     const { store, now } = await opened();
     store.add(box("a", 1));
@@ -49,7 +67,7 @@ describe("AnnotationStore", () => {
     expect(ids()).toEqual(["a"]);
     expect(now().canRedo).toBe(true);
     await vi.advanceTimersByTimeAsync(600);
-    expect(server.boxes.get("a")).toEqual(a);
+    expect(server.boxes.get("a")).toEqual({ ...a, created_by: FAKE_USER, updated_by: FAKE_USER, updated_at: expect.any(String) });
     store.redo();
     await store.flush();
     expect(server.boxes.has("a")).toBe(false);

@@ -97,6 +97,7 @@ export class AnnotationStore {
           // Whatever was just saved may lack its computed values: the worker is measuring it.
           if (save.kind === "saved") void this.measurements.start();
         },
+        onSigned: this.signed,
       });
       this.show(set.annotations, null);
       this.publish({ loaded: true, loadError: null });
@@ -213,6 +214,23 @@ export class AnnotationStore {
     const measuring = new Set(answer.pending);
     if (changed) this.publishBoxes({ measuring });
     else this.publish({ measuring });
+  };
+
+  /**
+   * The server's signature (who created a box, who changed it last, when) on the boxes just
+   * saved, as it stored them; a box edited again meanwhile keeps what it has until its save.
+   */
+  private signed = (saved: readonly Annotation[]): void => {
+    let changed = false;
+    for (const server of saved) {
+      const box = this.boxes.get(server.id);
+      if (!box || this.autosave?.isUnsaved(server.id)) continue;
+      const { created_by, updated_by, updated_at } = server;
+      if (box.created_by === created_by && box.updated_by === updated_by && box.updated_at === updated_at) continue;
+      this.boxes.set(server.id, { ...box, created_by, updated_by, updated_at });
+      changed = true;
+    }
+    if (changed) this.publishBoxes({});
   };
 
   /** A conflict's answer: their boxes read again, shown as the answer gives them. */

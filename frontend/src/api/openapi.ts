@@ -3705,6 +3705,9 @@ export interface components {
                 at: string | null;
                 label_before: string | null;
             } | null;
+            created_by: string | null;
+            updated_by: string | null;
+            updated_at: string | null;
         };
         NewAnnotation: {
             start_s: number;
@@ -3728,6 +3731,9 @@ export interface components {
                 at?: string | null;
                 label_before?: string | null;
             } | null;
+            created_by?: string | null;
+            updated_by?: string | null;
+            updated_at?: string | null;
             id?: string | null;
             channel?: number | null;
         };
@@ -3757,6 +3763,9 @@ export interface components {
                     at: string | null;
                     label_before: string | null;
                 } | null;
+                created_by: string | null;
+                updated_by: string | null;
+                updated_at: string | null;
             }[];
         };
         ProjectAnnotationFile: {
@@ -3786,6 +3795,9 @@ export interface components {
                     at: string | null;
                     label_before: string | null;
                 } | null;
+                created_by: string | null;
+                updated_by: string | null;
+                updated_at: string | null;
             }[];
         };
         DetectorOutputImport: {
@@ -3803,6 +3815,8 @@ export interface components {
         Annotations: {
             annotations: components["schemas"]["Annotation"][];
             version: number;
+            /** @description true: the caller's own boxes of a blind double annotation (their layer, with its own version), not the recording's set */
+            blind: boolean;
         };
         RecordingChange: {
             project_id: string | null;
