@@ -22,9 +22,12 @@ const STATE_COLOURS = { to_do: "gray", in_progress: "blue", done: "green" } as c
 export function MyWork({ api, state: initialState }: { api: LabApi; state?: AssignmentState }) {
   const [state, setState] = useState<AssignmentState | undefined>(initialState);
   const [pages, setPages] = useState<Pages>([]);
-  const [page, setPage] = useState<WorkPage | null>(null);
+  // Each answer with the query it answers: until the shown query's comes, the page is loading.
+  const [answer, setAnswer] = useState<{ asked: string; page: WorkPage } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
+  const asked = `${state ?? ""} ${pages.at(-1) ?? ""}`;
+  const page = answer?.asked === asked ? answer.page : null;
   const next = page?.next ?? null;
 
   useEffect(() => {
@@ -34,11 +37,10 @@ export function MyWork({ api, state: initialState }: { api: LabApi; state?: Assi
 
   useEffect(() => {
     let current = true;
-    setPage(null);
     api.myWork({ state, limit: PAGE_SIZE, cursor: pages.at(-1) }).then(
       (read) => {
         if (!current) return;
-        setPage(read);
+        setAnswer({ asked: `${state ?? ""} ${pages.at(-1) ?? ""}`, page: read });
         setError(null);
       },
       (failure: unknown) => current && setError(failure instanceof Error ? failure.message : String(failure)),
