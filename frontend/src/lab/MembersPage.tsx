@@ -26,19 +26,20 @@ export function MembersPage({ api, projectId, cloud }: { api: LabApi; projectId:
     <main className="app-main lab-page">
       <LabHeading title={project ? `Members of ${project.name}` : "Members"} projectId={projectId} other="dashboard" />
       {error && !state.left && <p role="alert">{error}</p>}
-      {state.note && (
-        <Text as="p" size="2" role={state.note.error ? "alert" : "status"} className="lab-note">
-          {state.note.text}
-        </Text>
-      )}
       {state.left && (
         <p>
           You no longer see this project's recordings. <a href="./">Back to your recordings</a>
         </p>
       )}
       {you && canManage(you.role) && <AddMember book={book} busy={state.busy} cloud={cloud} />}
+      {state.note && (
+        <Text as="p" size="2" role={state.note.error ? "alert" : "status"} className="lab-note">
+          {state.note.text}
+        </Text>
+      )}
       {state.answer && you && (
-        <Table.Root className="members" size="1" variant="surface" aria-label="Members">
+        <Table.Root className="members" size="1" variant="surface">
+          <caption className="visually-hidden">Members</caption>
           <Table.Header>
             <Table.Row>
               <Table.ColumnHeaderCell>Member</Table.ColumnHeaderCell>
@@ -164,6 +165,7 @@ function MemberRow({ book, you, member, busy }: { book: MembersBook; you: Member
             <Button
               size="1"
               color={confirming.kind === "owner" ? undefined : "red"}
+              highContrast={confirming.kind !== "owner"}
               disabled={busy}
               onClick={() => {
                 setConfirming(null);

@@ -93,7 +93,8 @@ export function MyWork({ api, state: initialState }: { api: LabApi; state?: Assi
               : "No work assigned to you yet."}
         </p>
       ) : (
-        <Table.Root className="my-work" size="1" variant="surface" aria-label="My work">
+        <Table.Root className="my-work" size="1" variant="surface">
+          <caption className="visually-hidden">My work</caption>
           <Table.Header>
             <Table.Row>
               <Table.ColumnHeaderCell>Recording</Table.ColumnHeaderCell>

@@ -232,7 +232,8 @@ export function Recordings({
               Review
             </a>
           </Button>
-          <LabelKeysButton api={api} projectId={choice.projectId} />
+          {/* Label keys are the project's settings: the owner's to change. */}
+          {canManage(role) && <LabelKeysButton api={api} projectId={choice.projectId} />}
           <ProjectExport api={api} projectId={choice.projectId} />
         </Flex>
       )}
