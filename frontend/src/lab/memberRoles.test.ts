@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assignable, canAnnotate, canManage, displayName, rowChoices } from "./memberRoles";
-import type { Member, Role } from "./shapes";
+import { assignable, canAnnotate, canManage, displayName, roleIn, rowChoices } from "./memberRoles";
+import type { Member, ProjectWithRole, Role } from "./shapes";
 
 const m = (username: string, role: Role, name: string | null = null): Member => ({
   username, name, role, added_at: "2026-12-07T18:00:00Z", added_by: "olga",
@@ -38,5 +38,17 @@ describe("what each role is offered", () => {
   it("calls a cloud member by the name they were added by", () => {
     expect(displayName(m("3f2c-sub", "viewer", "vic@lab.org"))).toBe("vic@lab.org");
     expect(displayName(m("vic", "viewer"))).toBe("vic");
+  });
+});
+
+describe("the caller's role for a recording in the listing", () => {
+  const project = (id: string, role: Role) => ({ id, role }) as ProjectWithRole;
+
+  it("is the project's role, owner of one's own recording outside any, none for a project not listed", () => {
+    const projects = [project("p1", "viewer"), project("p2", "owner")];
+    expect(roleIn(projects, "p1")).toBe("viewer");
+    expect(roleIn(projects, "p2")).toBe("owner");
+    expect(roleIn(projects, null)).toBe("owner");
+    expect(roleIn(projects, "gone")).toBeNull();
   });
 });

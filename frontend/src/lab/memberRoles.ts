@@ -2,7 +2,7 @@
  * Who may do what in a project, as the browser shows it: the server decides (chalicelib/access.py)
  * and refuses anyway; the page only hides what a role cannot do, so nobody is offered a refusal.
  */
-import type { Member, Role } from "./shapes";
+import type { Member, ProjectWithRole, Role } from "./shapes";
 
 /** Roles as the page says them, in the order the Role select offers them. */
 export const ROLE_WORDS: Record<Role, string> = { owner: "Owner", annotator: "Annotator", viewer: "Viewer" };
@@ -46,4 +46,14 @@ export function displayName(member: { username: string; name: string | null }): 
 /** Whom a recording can be assigned to: the project's annotators and its owner. */
 export function assignable(members: Member[]): Member[] {
   return members.filter((m) => canAnnotate(m.role));
+}
+
+/**
+ * The caller's role for what is in `projectId` (null: outside any project, where their own
+ * uploads are theirs to manage): the role the project list gave, or null while it is unread
+ * or once they are no member.
+ */
+export function roleIn(projects: ProjectWithRole[], projectId: string | null): Role | null {
+  if (projectId === null) return "owner";
+  return projects.find((p) => p.id === projectId)?.role ?? null;
 }

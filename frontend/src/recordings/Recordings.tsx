@@ -11,7 +11,7 @@ import { Uploads } from "../upload/Uploads";
 import { AssignDialog } from "../lab/AssignDialog";
 import { everyRowState, toggleRow } from "../lab/assigning";
 import { labApi } from "../lab/labApi";
-import { canAnnotate, canManage } from "../lab/memberRoles";
+import { canAnnotate, canManage, roleIn } from "../lab/memberRoles";
 import type { ProjectWithRole } from "../lab/shapes";
 import { ListingControls } from "./ListingControls";
 import { writeLabPlace, writeReviewPlace } from "../page/link";
@@ -110,10 +110,8 @@ export function Recordings({
     readProjects().catch((failure: unknown) => setError(message(failure)));
   }, [readProjects]);
   const lab = useMemo(() => labApi(api), [api]);
-  // What the caller may do in the chosen project; outside any, their own uploads are theirs.
-  const roleOf = (projectId: string | null) =>
-    projectId === null ? "owner" : (projects.find((p) => p.id === projectId)?.role ?? null);
-  const role = roleOf(choice.projectId);
+  // What the caller may do in the chosen project; with none chosen, their own uploads are theirs.
+  const role = roleIn(projects, choice.projectId);
 
   // Any new choice shows its first page.
   function choose(change: Partial<ListingChoice>) {
@@ -290,7 +288,7 @@ export function Recordings({
                 pipeline={pipeline}
                 problem={problems[r.id]}
                 actions={actions}
-                manages={canManage(roleOf(r.project_id ?? null))}
+                manages={canManage(roleIn(projects, r.project_id ?? null))}
                 choice={
                   assigning
                     ? {
