@@ -91,7 +91,8 @@ const boxes = (page) => page.evaluate(() => window.sonagram.annotations.boxes())
 /** The caller's state of the recording open on the page, set with the Your work control. */
 async function setWork(page, state) {
   await page.getByRole("radio", { name: state, exact: true }).click();
-  await page.waitForFunction((s) => document.querySelector(`[role="radio"][aria-checked="true"]`)?.textContent === s, state);
+  // Checked once the server saved it: the control shows the assignment the server answered.
+  await page.getByRole("radio", { name: state, exact: true, checked: true }).waitFor();
 }
 
 try {
@@ -173,6 +174,7 @@ try {
   await setWork(annotator, "Done");
   await stepDone("annotator", "done");
   await openRecording(owner, "site-a.wav");
+  await owner.waitForFunction(() => window.sonagram.annotations.boxes().length === 1);
   const [signed] = await boxes(owner);
   check(signed?.created_by === ANNOTATOR, `the owner sees the box as ${JSON.stringify(signed)}`);
   await owner.getByRole("region", { name: "Boxes" }).getByText(ANNOTATOR).first().waitFor();
@@ -193,9 +195,9 @@ try {
 
   // Both done: the Agreement region with its figures (the consensus table is tested on its own).
   await withBoxesRead(owner, () => owner.reload());
-  const agreement = owner.getByRole("region", { name: /Agreement/ });
-  await agreement.waitFor({ timeout: 30_000 });
-  await agreement.getByText(/kappa|match/i).first().waitFor();
+  // DESIGN-19 promises a region or a heading containing "Agreement": the heading is in either.
+  await owner.getByRole("heading", { name: /Agreement/ }).first().waitFor({ timeout: 30_000 });
+  await owner.getByText(/kappa|match rate/i).first().waitFor();
   await stepDone("owner", "agreement");
 
   // The viewer: the project's recordings, and no control their role cannot use.
