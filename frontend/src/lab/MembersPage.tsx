@@ -25,7 +25,8 @@ export function MembersPage({ api, projectId, cloud }: { api: LabApi; projectId:
   return (
     <main className="app-main lab-page">
       <LabHeading title={project ? `Members of ${project.name}` : "Members"} projectId={projectId} other="dashboard" />
-      {error && !state.left && <p role="alert">{error}</p>}
+      {/* Not a member (or no such project): the members' own read says so too; say it once. */}
+      {error && !state.left && !state.note && <p role="alert">{error}</p>}
       {state.left && (
         <p>
           You no longer see this project's recordings. <a href="./">Back to your recordings</a>
