@@ -72,8 +72,8 @@ async function openRecording(page, name) {
   await openProject(page);
   await withBoxesRead(page, () => page.getByRole("link", { name }).click());
 }
-/** Draw a box from (s, Hz) to (s, Hz) on the spectrogram, label it, wait until it is saved. */
-async function drawBox(page, [fromS, fromHz], [toS, toHz], label) {
+/** Drag across the spectrogram from (s, Hz) to (s, Hz). */
+async function drag(page, [fromS, fromHz], [toS, toHz]) {
   const at = (s, hz) =>
     page.evaluate(([t, f]) => ({ x: window.sonagram.viewer.timeToX(t), y: window.sonagram.viewer.hzToY(f) }), [s, hz]);
   const from = await at(fromS, fromHz);
@@ -83,6 +83,10 @@ async function drawBox(page, [fromS, fromHz], [toS, toHz], label) {
   await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
   await page.mouse.move(to.x, to.y, { steps: 4 });
   await page.mouse.up();
+}
+/** Draw a box from (s, Hz) to (s, Hz), label it, wait until it is saved. */
+async function drawBox(page, from, to, label) {
+  await drag(page, from, to);
   await page.getByLabel("Label").fill(label);
   await page.getByLabel("Label").press("Enter");
   await page.waitForFunction(() => window.sonagram.annotations.status() === "Saved");
@@ -216,6 +220,10 @@ try {
   await stepDone("viewer", "members");
   await openRecording(viewer, "site-a.wav");
   check((await viewer.getByRole("button", { name: "Import…" }).count()) === 0, "a viewer is offered Import…");
+  await viewer.getByText(/^You are a viewer of this project/).waitFor();
+  const seen = (await boxes(viewer)).length;
+  await drag(viewer, [6.0, 5200], [6.5, 2800]);
+  check((await boxes(viewer)).length === seen && (await viewer.getByLabel("Label").count()) === 0, "a viewer's drag drew a box");
   const viewerRecording = viewer.url();
 
   // The dashboard: the annotator's two done of three, the owner's one, the labels counted.

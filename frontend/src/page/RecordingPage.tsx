@@ -22,6 +22,7 @@ import { ViewerKeysBar } from "../keys/ViewerKeys";
 import { labApi } from "../lab/labApi";
 import { canAnnotate } from "../lab/memberRoles";
 import { RecordingWork, useMembership } from "../lab/RecordingWork";
+import { viewOnly } from "../lab/viewOnly";
 import { session } from "../signin/session";
 import { limitsOf, openingView } from "../viewer/limits";
 import { clampView, type View } from "../viewer/view";
@@ -102,13 +103,15 @@ function Explorer({
   useUrlFollows(recording.id, view);
   const computed = useMemo(() => measurements.map((m) => m.key), [measurements]);
   const playback = usePlayback({ audioUrl: manifest.audio_url, urlsExpireAt: manifest.urls_expire_at, refresh: onStale });
-  const annotations = useAnnotations(api, recording.id, { reviewer: session.username(), computed });
+  const editable = useAnnotations(api, recording.id, { reviewer: session.username(), computed });
   const [follow, setFollow] = useState(true);
   const [showProposals, setShowProposals] = useState(true);
   const lab = useMemo(() => labApi(api), [api]);
-  // A viewer of the recording's project sees and listens: no import or detector run offered.
+  // A viewer of the recording's project sees, listens and exports: no drawing, editing,
+  // import or detector run offered.
   const { you } = useMembership(lab, recording);
   const annotates = you === null || canAnnotate(you.role);
+  const annotations = useMemo(() => (annotates ? editable : viewOnly(editable)), [annotates, editable]);
   const keys = useViewerKeys({
     api,
     projectId: recording.project_id,
@@ -127,6 +130,7 @@ function Explorer({
         <h1>{recording.filename}</h1>
         <SaveStatus annotations={annotations} />
         {you && <RecordingWork api={lab} recording={recording} you={you} onChanged={() => void annotations.reload()} />}
+        {!annotates && <p className="view-only">You are a viewer of this project: you can see, listen and export, not draw.</p>}
       </header>
       <div className="toolbar">
         <Player playback={playback} durationS={manifest.duration_s} follow={follow} onFollowChange={setFollow} />
