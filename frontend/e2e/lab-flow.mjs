@@ -186,7 +186,7 @@ try {
 
   // Blind: each draws on site-c and sees only their own box until both are Done.
   await openRecording(annotator, "site-c.wav");
-  await annotator.getByText(/^Blind: you see only your own boxes/).waitFor();
+  await annotator.getByText(/Blind: you see only your own boxes/).waitFor();
   await drawBox(annotator, [2.0, 5200], [2.5, 2800], "wren");
   await openRecording(owner, "site-c.wav");
   check((await boxes(owner)).length === 0, "the owner sees the annotator's blind box");

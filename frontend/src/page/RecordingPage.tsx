@@ -129,7 +129,8 @@ function Explorer({
       <header className="recording-header">
         <h1>{recording.filename}</h1>
         <SaveStatus annotations={annotations} />
-        {you && <RecordingWork api={lab} recording={recording} you={you} onChanged={() => void annotations.reload()} />}
+        {/* Setting one's work's state needs annotator or owner: a viewer has no work to set. */}
+        {you && annotates && <RecordingWork api={lab} recording={recording} you={you} onChanged={() => void annotations.reload()} />}
         {!annotates && <p className="view-only">You are a viewer of this project: you can see, listen and export, not draw.</p>}
       </header>
       <div className="toolbar">
