@@ -227,7 +227,6 @@ try {
   const viewerRecording = viewer.url();
 
   // The dashboard: the annotator's two done of three, the owner's one, the labels counted.
-  await owner.goto(uiUrl);
   await openProject(owner);
   await owner.getByRole("link", { name: "Dashboard" }).click();
   await owner.getByRole("heading", { name: `Dashboard of ${projectName}` }).waitFor();
