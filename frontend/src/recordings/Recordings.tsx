@@ -100,6 +100,7 @@ export function Recordings({
   useEffect(() => {
     setRecordings(null);
     setChosen(new Set());
+    setAssigned(null);
   }, [query]);
 
   const readProjects = useCallback(
@@ -192,7 +193,8 @@ export function Recordings({
         }}
       />
       {choice.projectId !== null && (
-        // The chosen project's work, in the order a season goes: presets, review, label keys, export.
+        // The chosen project's people and progress, then its work in the order a season goes:
+        // assigning, presets, review, label keys, export.
         <Flex className="project-actions" align="center" gap="3" wrap="wrap">
           <Button asChild size="1" variant="soft">
             <a href={writeLabPlace({ page: "members", projectId: choice.projectId })}>
