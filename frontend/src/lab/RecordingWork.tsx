@@ -8,10 +8,11 @@ import { STATE_WORDS, STATES, yourWork } from "./workProgress";
 import "./lab.css";
 
 /**
- * The caller in a recording's project: their member row (null outside any project, where the
- * uploader alone sees the recording and is its owner), to show only what their role may do.
+ * The caller in a recording's project: their member row, to show only what their role may do.
+ * Null outside any project (the uploader alone sees the recording and is its owner), and while
+ * the members are unread or could not be read.
  */
-export function useMembership(api: Pick<LabApi, "members">, recording: Recording): { you: Member | null; read: boolean } {
+export function useMembership(api: Pick<LabApi, "members">, recording: Recording): Member | null {
   const projectId = recording.project_id ?? null;
   const [you, setYou] = useState<{ of: string; member: Member | null } | null>(null);
   useEffect(() => {
@@ -26,8 +27,7 @@ export function useMembership(api: Pick<LabApi, "members">, recording: Recording
       current = false;
     };
   }, [api, projectId]);
-  if (projectId === null) return { you: null, read: true };
-  return { you: you?.of === projectId ? you.member : null, read: you?.of === projectId };
+  return projectId !== null && you?.of === projectId ? you.member : null;
 }
 
 /**

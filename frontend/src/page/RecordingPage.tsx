@@ -109,7 +109,7 @@ function Explorer({
   const lab = useMemo(() => labApi(api), [api]);
   // A viewer of the recording's project sees, listens and exports: no drawing, editing,
   // import or detector run offered.
-  const { you } = useMembership(lab, recording);
+  const you = useMembership(lab, recording);
   const annotates = you === null || canAnnotate(you.role);
   const annotations = useMemo(() => (annotates ? editable : viewOnly(editable)), [annotates, editable]);
   const keys = useViewerKeys({
