@@ -1,9 +1,13 @@
-import { Button } from "@radix-ui/themes";
-import { AudioLines, LogOut } from "lucide-react";
+import { Button, Flex } from "@radix-ui/themes";
+import { AudioLines, ClipboardList, LogOut } from "lucide-react";
 import { useMemo, useState } from "react";
 import { ApiClient } from "./api/client";
 import type { Config } from "./config";
-import { readPlace, readReviewPlace } from "./page/link";
+import { Dashboard } from "./lab/Dashboard";
+import { labApi } from "./lab/labApi";
+import { MembersPage } from "./lab/MembersPage";
+import { MyWork } from "./lab/MyWork";
+import { readLabPlace, readPlace, readReviewPlace, writeLabPlace } from "./page/link";
 import { RecordingPage } from "./page/RecordingPage";
 import { Recordings } from "./recordings/Recordings";
 import { ReviewPage } from "./review/ReviewPage";
@@ -26,10 +30,12 @@ export function App({ config }: { config: Config }) {
     [config.apiUrl],
   );
   const method = useMemo(() => signInMethod(config.auth, api), [config.auth, api]);
+  const lab = useMemo(() => labApi(api), [api]);
 
   // Links are plain page loads (`?recording=…`): the session survives them.
   const reviewPlace = readReviewPlace(window.location.search);
   const place = readPlace(window.location.search);
+  const labPlace = readLabPlace(window.location.search);
 
   if (!token) {
     return (
@@ -49,21 +55,35 @@ export function App({ config }: { config: Config }) {
           <AudioLines size={18} aria-hidden="true" />
           Sonagram
         </a>
-        <Button
-          size="1"
-          variant="soft"
-          color="gray"
-          onClick={() => {
-            session.forget();
-            setToken(null);
-            method.signOut?.();
-          }}
-        >
-          <LogOut size={14} aria-hidden="true" />
-          Sign out
-        </Button>
+        <Flex gap="3" align="center">
+          <Button asChild size="1" variant="ghost">
+            <a href={writeLabPlace({ page: "work" })} aria-current={labPlace?.page === "work" ? "page" : undefined}>
+              <ClipboardList size={14} aria-hidden="true" />
+              My work
+            </a>
+          </Button>
+          <Button
+            size="1"
+            variant="soft"
+            color="gray"
+            onClick={() => {
+              session.forget();
+              setToken(null);
+              method.signOut?.();
+            }}
+          >
+            <LogOut size={14} aria-hidden="true" />
+            Sign out
+          </Button>
+        </Flex>
       </header>
-      {reviewPlace ? (
+      {labPlace?.page === "members" ? (
+        <MembersPage api={lab} projectId={labPlace.projectId} cloud={config.auth.kind === "cognito"} />
+      ) : labPlace?.page === "dashboard" ? (
+        <Dashboard api={lab} projectId={labPlace.projectId} />
+      ) : labPlace?.page === "work" ? (
+        <MyWork api={lab} state={labPlace.state} />
+      ) : reviewPlace ? (
         <ReviewPage api={api} names={config.review} place={reviewPlace} />
       ) : place ? (
         <RecordingPage api={api} place={place} measurements={config.measurements} />

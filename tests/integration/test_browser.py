@@ -75,3 +75,14 @@ def test_a_project_is_reviewed_by_keys_from_import_to_an_export_of_accepted_boxe
     run_flow(
         "review-flow.mjs", "review-flow", stack.ui_url, passed="review flow passed", timeout=500
     )
+
+
+def test_an_owner_an_annotator_and_a_viewer_share_a_project_each_in_their_own_browser(
+    stack: RunningStack,
+):
+    """frontend/e2e/lab-flow.mjs, issue 19's walk: members added by username with a role,
+    recordings assigned from the listing (one blind to two people), the annotator seeing the
+    shared project and My work and nothing else, a box signed by its author, blind boxes kept
+    apart until both are done, the Agreement figures, a viewer offered no edit control, a
+    removed member refused at once."""
+    run_flow("lab-flow.mjs", "lab-flow", stack.ui_url, passed="lab flow passed", timeout=600)

@@ -19,6 +19,10 @@ import { usePlayback } from "../audio/usePlayback";
 import { RecordingDetection } from "../detector/RecordingDetection";
 import { useViewerKeys } from "../keys/useViewerKeys";
 import { ViewerKeysBar } from "../keys/ViewerKeys";
+import { labApi } from "../lab/labApi";
+import { canAnnotate } from "../lab/memberRoles";
+import { RecordingWork, useMembership } from "../lab/RecordingWork";
+import { viewOnly } from "../lab/viewOnly";
 import { session } from "../signin/session";
 import { limitsOf, openingView } from "../viewer/limits";
 import { clampView, type View } from "../viewer/view";
@@ -99,9 +103,15 @@ function Explorer({
   useUrlFollows(recording.id, view);
   const computed = useMemo(() => measurements.map((m) => m.key), [measurements]);
   const playback = usePlayback({ audioUrl: manifest.audio_url, urlsExpireAt: manifest.urls_expire_at, refresh: onStale });
-  const annotations = useAnnotations(api, recording.id, { reviewer: session.username(), computed });
+  const editable = useAnnotations(api, recording.id, { reviewer: session.username(), computed });
   const [follow, setFollow] = useState(true);
   const [showProposals, setShowProposals] = useState(true);
+  const lab = useMemo(() => labApi(api), [api]);
+  // A viewer of the recording's project sees, listens and exports: no drawing, editing,
+  // import or detector run offered.
+  const you = useMembership(lab, recording);
+  const annotates = you === null || canAnnotate(you.role);
+  const annotations = useMemo(() => (annotates ? editable : viewOnly(editable)), [annotates, editable]);
   const keys = useViewerKeys({
     api,
     projectId: recording.project_id,
@@ -119,21 +129,26 @@ function Explorer({
       <header className="recording-header">
         <h1>{recording.filename}</h1>
         <SaveStatus annotations={annotations} />
+        {/* Setting one's work's state needs annotator or owner: a viewer has no work to set. */}
+        {you && annotates && <RecordingWork api={lab} recording={recording} you={you} onChanged={() => void annotations.reload()} />}
+        {!annotates && <p className="view-only">You are a viewer of this project: you can see, listen and export, not draw.</p>}
       </header>
       <div className="toolbar">
         <Player playback={playback} durationS={manifest.duration_s} follow={follow} onFollowChange={setFollow} />
         <ExportMenu annotations={annotations} />
-        <Popover.Root>
-          <Popover.Trigger>
-            <Button size="1" variant="soft">
-              <FileDown size={14} aria-hidden="true" />
-              Import…
-            </Button>
-          </Popover.Trigger>
-          <Popover.Content size="1" aria-label="Import boxes">
-            <ImportAnnotations annotations={annotations} />
-          </Popover.Content>
-        </Popover.Root>
+        {annotates && (
+          <Popover.Root>
+            <Popover.Trigger>
+              <Button size="1" variant="soft">
+                <FileDown size={14} aria-hidden="true" />
+                Import…
+              </Button>
+            </Popover.Trigger>
+            <Popover.Content size="1" aria-label="Import boxes">
+              <ImportAnnotations annotations={annotations} />
+            </Popover.Content>
+          </Popover.Root>
+        )}
         <label className="field-label show-proposals">
           <Checkbox
             size="1"
@@ -149,7 +164,7 @@ function Explorer({
           />
           Show proposals
         </label>
-        <RecordingDetection api={api} recording={recording} onDone={annotations.reload} />
+        {annotates && <RecordingDetection api={api} recording={recording} onDone={annotations.reload} />}
         <ViewerKeysBar keys={keys} api={api} projectId={recording.project_id} selectedId={annotations.selectedId} />
         <Button asChild size="1" variant="soft">
           <a href={writeReviewPlace({ projectId: recording.project_id ?? null, recordingId: recording.id, filters: {} })}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readPlace, readReviewPlace, writePlace, writeReviewPlace } from "./link";
+import { readLabPlace, readPlace, readReviewPlace, writeLabPlace, writePlace, writeReviewPlace } from "./link";
 
 describe("deep links", () => {
   it("round-trips a recording and its view", () => {
@@ -47,5 +47,26 @@ describe("review links", () => {
     expect(readReviewPlace("?recording=r1")).toBeNull();
     expect(readReviewPlace("?review=")).toBeNull();
     expect(readReviewPlace("?review=p1&min=2&seed=x")).toEqual({ projectId: "p1", recordingId: null, filters: {} });
+  });
+});
+
+describe("lab links", () => {
+  it("round-trips a project's members page and dashboard", () => {
+    expect(writeLabPlace({ page: "members", projectId: "p 1" })).toBe("?members=p+1");
+    expect(readLabPlace("?members=p+1")).toEqual({ page: "members", projectId: "p 1" });
+    expect(writeLabPlace({ page: "dashboard", projectId: "p1" })).toBe("?dashboard=p1");
+    expect(readLabPlace("?dashboard=p1")).toEqual({ page: "dashboard", projectId: "p1" });
+  });
+
+  it("round-trips My work with and without a state", () => {
+    expect(readLabPlace(writeLabPlace({ page: "work" }))).toEqual({ page: "work" });
+    expect(writeLabPlace({ page: "work", state: "in_progress" })).toBe("?work&state=in_progress");
+    expect(readLabPlace("?work&state=in_progress")).toEqual({ page: "work", state: "in_progress" });
+  });
+
+  it("is no lab page without a project, and drops a state it does not know", () => {
+    expect(readLabPlace("?members=")).toBeNull();
+    expect(readLabPlace("?recording=r1")).toBeNull();
+    expect(readLabPlace("?work&state=finished")).toEqual({ page: "work" });
   });
 });

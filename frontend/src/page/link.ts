@@ -1,3 +1,6 @@
+import { isState } from "../lab/workProgress";
+import type { AssignmentState } from "../lab/shapes";
+
 /**
  * Deep links: the page's URL holds the recording and the view, so a reload, a bookmark
  * or a link sent to a colleague opens the same call at the same zoom.
@@ -97,4 +100,29 @@ export function writeReviewPlace(place: ReviewPlace): string {
   if (order) params.set("order", order);
   if (seed !== undefined) params.set("seed", String(seed));
   return `?${params.toString()}`;
+}
+
+/**
+ * The lab's pages: `?members=<project id>` (its members), `?dashboard=<project id>` (its
+ * progress), `?work` (the caller's assignments; `&state=to_do|in_progress|done` filters them).
+ */
+export type LabPlace =
+  | { page: "members"; projectId: string }
+  | { page: "dashboard"; projectId: string }
+  | { page: "work"; state?: AssignmentState };
+
+export function readLabPlace(search: string): LabPlace | null {
+  const params = new URLSearchParams(search);
+  for (const page of ["members", "dashboard"] as const) {
+    const projectId = params.get(page);
+    if (projectId) return { page, projectId };
+  }
+  if (!params.has("work")) return null;
+  const state = params.get("state");
+  return isState(state) ? { page: "work", state } : { page: "work" };
+}
+
+export function writeLabPlace(place: LabPlace): string {
+  if (place.page !== "work") return `?${new URLSearchParams({ [place.page]: place.projectId }).toString()}`;
+  return place.state ? `?work&state=${place.state}` : "?work";
 }

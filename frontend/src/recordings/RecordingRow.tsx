@@ -1,9 +1,10 @@
-import { Badge, Button, Select, Table } from "@radix-ui/themes";
+import { Badge, Button, Checkbox, Select, Table } from "@radix-ui/themes";
 import { useState } from "react";
 import type { Project, Recording } from "../api/types";
 import type { PipelineTimings } from "../config";
 import { durationText } from "../clock";
 import { detectionShort } from "../detector/detection";
+import type { SharedRecording } from "../lab/shapes";
 import { NO_PROJECT, ProjectOptions } from "./ProjectOptions";
 import { stuckSentence } from "./stuck";
 import { STATUS_WORDS } from "./words";
@@ -17,7 +18,17 @@ export interface RowActions {
   move(recording: Recording, projectId: string | null): Promise<void>;
 }
 
-/** One recording: its name opens the viewer (`?recording=<id>`), its status says what to do next. */
+/** A row's box for choosing it (to assign it), where the list offers one. */
+export interface RowChoice {
+  chosen: boolean;
+  onChoose: (on: boolean) => void;
+}
+
+/**
+ * One recording: its name opens the viewer (`?recording=<id>`), its status says what to do next.
+ * `manages`: the caller may delete it and move it out of its project (its project's owner, or
+ * its uploader outside any project); otherwise those controls are not offered.
+ */
 export function RecordingRow({
   recording: r,
   projects,
@@ -25,6 +36,8 @@ export function RecordingRow({
   pipeline,
   problem,
   actions,
+  manages,
+  choice,
 }: {
   recording: Recording;
   projects: Project[];
@@ -32,13 +45,22 @@ export function RecordingRow({
   pipeline: PipelineTimings;
   problem: string | undefined;
   actions: RowActions;
+  manages: boolean;
+  choice?: RowChoice;
 }) {
   const [confirming, setConfirming] = useState(false);
   const stuck = stuckSentence(r, nowMs, pipeline);
+  const assignees = (r as SharedRecording).assignees ?? [];
   return (
     <Table.Row>
+      {choice && (
+        <Table.Cell className="choose">
+          <Checkbox checked={choice.chosen} onCheckedChange={(on) => choice.onChoose(on === true)} aria-label={`Choose ${r.filename}`} />
+        </Table.Cell>
+      )}
       <Table.RowHeaderCell>
         <a href={`?recording=${encodeURIComponent(r.id)}`}>{r.filename}</a>
+        {assignees.length > 0 && <div className="assignees">Assigned to {assignees.join(", ")}</div>}
       </Table.RowHeaderCell>
       {/* A recording deleted while the list was read has no status. */}
       <Table.Cell className={`status ${r.status?.toLowerCase() ?? "deleted"}`}>
@@ -61,6 +83,7 @@ export function RecordingRow({
       <Table.Cell>
         <Select.Root
           size="1"
+          disabled={!manages}
           value={r.project_id ?? NO_PROJECT}
           onValueChange={(v) => void actions.move(r, v === NO_PROJECT ? null : v)}
         >
@@ -71,7 +94,7 @@ export function RecordingRow({
         </Select.Root>
       </Table.Cell>
       <Table.Cell>
-        {confirming ? (
+        {!manages ? null : confirming ? (
           <span>
             Delete {r.filename}?{" "}
             <Button

@@ -1,15 +1,20 @@
-import { Button, Flex, Table } from "@radix-ui/themes";
-import { ChevronLeft, ChevronRight, ListChecks, Radar } from "lucide-react";
+import { Button, Checkbox, Flex, Table, Text } from "@radix-ui/themes";
+import { ChevronLeft, ChevronRight, LayoutDashboard, ListChecks, Radar, Users } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
-import type { Project, Recording } from "../api/types";
+import type { Recording } from "../api/types";
 import type { DetectorSettings, PipelineTimings } from "../config";
 import { DetectorOutput } from "../detector-output/DetectorOutput";
 import { DetectorPresets } from "../detector/DetectorPresets";
 import { LabelKeysButton } from "../keys/LabelKeys";
 import { Uploads } from "../upload/Uploads";
+import { AssignDialog } from "../lab/AssignDialog";
+import { everyRowState, toggleRow } from "../lab/assigning";
+import { labApi } from "../lab/labApi";
+import { canAnnotate, canManage, roleIn } from "../lab/memberRoles";
+import type { ProjectWithRole } from "../lab/shapes";
 import { ListingControls } from "./ListingControls";
-import { writeReviewPlace } from "../page/link";
+import { writeLabPlace, writeReviewPlace } from "../page/link";
 import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
 import { changed, nextPollDelay } from "./poll";
 import { ProjectExport } from "./ProjectExport";
@@ -46,7 +51,11 @@ export function Recordings({
   const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
   const [recordings, setRecordings] = useState<Recording[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
-  const [projects, setProjects] = useState<Project[]>([]);
+  // Each project with the caller's role in it (shapes.ts: the generated Project carries it once merged).
+  const [projects, setProjects] = useState<ProjectWithRole[]>([]);
+  // The rows chosen to assign, on the page shown; another page or filter starts with none.
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const [assigned, setAssigned] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [problems, setProblems] = useState<Record<string, string>>({});
   // The project whose detector presets are open (only while that project is the one chosen).
@@ -88,11 +97,22 @@ export function Recordings({
   }, [refresh]);
 
   // Another page or filter: the rows of the last one must not pass for its answer.
-  useEffect(() => setRecordings(null), [query]);
-
   useEffect(() => {
-    everyProject(api).then(setProjects, (failure: unknown) => setError(message(failure)));
-  }, [api]);
+    setRecordings(null);
+    setChosen(new Set());
+    setAssigned(null);
+  }, [query]);
+
+  const readProjects = useCallback(
+    async () => setProjects((await everyProject(api)) as ProjectWithRole[]),
+    [api],
+  );
+  useEffect(() => {
+    readProjects().catch((failure: unknown) => setError(message(failure)));
+  }, [readProjects]);
+  const lab = useMemo(() => labApi(api), [api]);
+  // What the caller may do in the chosen project; with none chosen, their own uploads are theirs.
+  const role = roleIn(projects, choice.projectId);
 
   // Any new choice shows its first page.
   function choose(change: Partial<ListingChoice>) {
@@ -138,7 +158,7 @@ export function Recordings({
   async function newProject(name: string) {
     try {
       const created = await api.createProject(name);
-      setProjects(await everyProject(api));
+      await readProjects();
       choose({ projectId: created.id });
     } catch (failure) {
       setError(message(failure));
@@ -146,11 +166,17 @@ export function Recordings({
   }
 
   const filtered = choice.search !== "" || choice.status !== null || choice.projectId !== null;
+  // Assigning is the owner's, within one project: its rows get a box to choose them.
+  const assigning = choice.projectId !== null && canManage(role);
+  const shownIds = recordings?.map((r) => r.id) ?? [];
   return (
     <main className="app-main">
       <h1>Recordings</h1>
-      <Uploads api={api} maxUploadBytes={maxUploadBytes} projectId={choice.projectId} onCreated={pollSoon} />
-      {choice.projectId !== null && <DetectorOutput api={api} projectId={choice.projectId} onImported={pollSoon} />}
+      {/* A viewer sees and listens: nothing to upload or import into the project. */}
+      {canAnnotate(role) && <Uploads api={api} maxUploadBytes={maxUploadBytes} projectId={choice.projectId} onCreated={pollSoon} />}
+      {choice.projectId !== null && canAnnotate(role) && (
+        <DetectorOutput api={api} projectId={choice.projectId} onImported={pollSoon} />
+      )}
       <ListingControls
         search={typed}
         onSearch={setTyped}
@@ -167,9 +193,34 @@ export function Recordings({
         }}
       />
       {choice.projectId !== null && (
-        // The chosen project's work, in the order a season goes: presets, review, label keys, export.
+        // The chosen project's people and progress, then its work in the order a season goes:
+        // assigning, presets, review, label keys, export.
         <Flex className="project-actions" align="center" gap="3" wrap="wrap">
-          {presetsOf !== choice.projectId && (
+          <Button asChild size="1" variant="soft">
+            <a href={writeLabPlace({ page: "members", projectId: choice.projectId })}>
+              <Users size={14} aria-hidden="true" />
+              Members
+            </a>
+          </Button>
+          <Button asChild size="1" variant="soft">
+            <a href={writeLabPlace({ page: "dashboard", projectId: choice.projectId })}>
+              <LayoutDashboard size={14} aria-hidden="true" />
+              Dashboard
+            </a>
+          </Button>
+          {assigning && (
+            <AssignDialog
+              api={lab}
+              projectId={choice.projectId}
+              recordingIds={[...chosen]}
+              onAssigned={(sentence) => {
+                setAssigned(sentence);
+                setChosen(new Set());
+                pollSoon();
+              }}
+            />
+          )}
+          {presetsOf !== choice.projectId && canAnnotate(role) && (
             <Button size="1" variant="soft" onClick={() => setPresetsOf(choice.projectId)}>
               <Radar size={14} aria-hidden="true" />
               Detector presets
@@ -181,7 +232,8 @@ export function Recordings({
               Review
             </a>
           </Button>
-          <LabelKeysButton api={api} projectId={choice.projectId} />
+          {/* Label keys are the project's settings: the owner's to change. */}
+          {canManage(role) && <LabelKeysButton api={api} projectId={choice.projectId} />}
           <ProjectExport api={api} projectId={choice.projectId} />
         </Flex>
       )}
@@ -194,6 +246,11 @@ export function Recordings({
           onRun={pollSoon}
         />
       )}
+      {assigning && (
+        <Text as="p" size="2" role="status" color="gray" className="assign-status">
+          {assigned ?? (chosen.size > 0 ? `${chosen.size} chosen to assign.` : "")}
+        </Text>
+      )}
       {error && <p role="alert">{error}</p>}
       {recordings === null ? (
         <p>Loading…</p>
@@ -203,6 +260,15 @@ export function Recordings({
         <Table.Root className="recordings" size="1" variant="surface">
           <Table.Header>
             <Table.Row>
+              {assigning && (
+                <Table.ColumnHeaderCell className="choose">
+                  <Checkbox
+                    checked={everyRowState(chosen, shownIds)}
+                    onCheckedChange={(on) => setChosen(on === true ? new Set(shownIds) : new Set())}
+                    aria-label="Choose every recording on this page"
+                  />
+                </Table.ColumnHeaderCell>
+              )}
               <Table.ColumnHeaderCell>File</Table.ColumnHeaderCell>
               <Table.ColumnHeaderCell>Status</Table.ColumnHeaderCell>
               <Table.ColumnHeaderCell>Duration</Table.ColumnHeaderCell>
@@ -224,6 +290,18 @@ export function Recordings({
                 pipeline={pipeline}
                 problem={problems[r.id]}
                 actions={actions}
+                manages={canManage(roleIn(projects, r.project_id ?? null))}
+                choice={
+                  assigning
+                    ? {
+                        chosen: chosen.has(r.id),
+                        onChoose: (on) => {
+                          setAssigned(null);
+                          setChosen((now) => toggleRow(now, r.id, on));
+                        },
+                      }
+                    : undefined
+                }
               />
             ))}
           </Table.Body>

@@ -1,0 +1,150 @@
+import { Badge, Button, Heading, Link, Select, Table, Text } from "@radix-ui/themes";
+import { ChevronLeft, ChevronRight, EyeOff } from "lucide-react";
+import { useEffect, useId, useState } from "react";
+import { durationText } from "../clock";
+import { writeLabPlace } from "../page/link";
+import { nextPage, type Pages, previousPage } from "../recordings/listing";
+import type { LabApi } from "./labApi";
+import type { AssignmentState, WorkPage } from "./shapes";
+import { STATE_WORDS, STATES } from "./workProgress";
+import "./lab.css";
+
+// The State select's first item (a Radix item's value is never "").
+const ANY_STATE = "all";
+const PAGE_SIZE = 50;
+const STATE_COLOURS = { to_do: "gray", in_progress: "blue", done: "green" } as const;
+
+/**
+ * The caller's assignments over every project they are still a member of (`?work`), newest
+ * first, filtered by **State** (the URL keeps it); a recording's name opens it, where its
+ * assignee sets the state.
+ */
+export function MyWork({ api, state: initialState }: { api: LabApi; state?: AssignmentState }) {
+  const [state, setState] = useState<AssignmentState | undefined>(initialState);
+  const [pages, setPages] = useState<Pages>([]);
+  // Each answer with the query it answers: until the shown query's comes, the page is loading.
+  const [answer, setAnswer] = useState<{ asked: string; page: WorkPage } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const asked = `${state ?? ""} ${pages.at(-1) ?? ""}`;
+  const page = answer?.asked === asked ? answer.page : null;
+  const next = page?.next ?? null;
+
+  useEffect(() => {
+    const search = writeLabPlace({ page: "work", state });
+    if (search !== window.location.search) window.history.replaceState(null, "", search);
+  }, [state]);
+
+  useEffect(() => {
+    let current = true;
+    api.myWork({ state, limit: PAGE_SIZE, cursor: pages.at(-1) }).then(
+      (read) => {
+        if (!current) return;
+        setAnswer({ asked: `${state ?? ""} ${pages.at(-1) ?? ""}`, page: read });
+        setError(null);
+      },
+      (failure: unknown) => current && setError(failure instanceof Error ? failure.message : String(failure)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, state, pages]);
+
+  return (
+    <main className="app-main lab-page">
+      <div className="lab-heading">
+        <Link href="./">← All recordings</Link>
+        <Heading as="h1" size="5">
+          My work
+        </Heading>
+      </div>
+      <div className="listing-controls">
+        <span className="field-label">
+          <label htmlFor={`${id}-state`}>State</label>
+          <Select.Root
+            size="1"
+            value={state ?? ANY_STATE}
+            onValueChange={(v) => {
+              setState(v === ANY_STATE ? undefined : (v as AssignmentState));
+              setPages([]);
+            }}
+          >
+            <Select.Trigger id={`${id}-state`} />
+            <Select.Content>
+              <Select.Item value={ANY_STATE}>All</Select.Item>
+              {STATES.map((s) => (
+                <Select.Item key={s} value={s}>
+                  {STATE_WORDS[s]}
+                </Select.Item>
+              ))}
+            </Select.Content>
+          </Select.Root>
+        </span>
+      </div>
+      {error && <p role="alert">{error}</p>}
+      {page === null ? (
+        !error && <p>Loading…</p>
+      ) : page.assignments.length === 0 ? (
+        <p>
+          {state
+            ? `None of your work is “${STATE_WORDS[state]}”.`
+            : pages.length > 0
+              ? "No more work."
+              : "No work assigned to you yet."}
+        </p>
+      ) : (
+        <Table.Root className="my-work" size="1" variant="surface">
+          <caption className="visually-hidden">My work</caption>
+          <Table.Header>
+            <Table.Row>
+              <Table.ColumnHeaderCell>Recording</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>Project</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>State</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>Duration</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>Boxes</Table.ColumnHeaderCell>
+              <Table.ColumnHeaderCell>Assigned</Table.ColumnHeaderCell>
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
+            {page.assignments.map((w) => (
+              <Table.Row key={`${w.recording_id} ${w.assignee}`}>
+                <Table.RowHeaderCell>
+                  <a href={`?recording=${encodeURIComponent(w.recording_id)}`}>{w.filename}</a>
+                </Table.RowHeaderCell>
+                <Table.Cell>{w.project_name}</Table.Cell>
+                <Table.Cell>
+                  <Badge highContrast variant="soft" color={STATE_COLOURS[w.state]}>
+                    {STATE_WORDS[w.state]}
+                  </Badge>
+                  {w.blind && (
+                    <Text size="1" color="gray" className="blind-mark">
+                      <EyeOff size={12} aria-hidden="true" /> Blind
+                    </Text>
+                  )}
+                </Table.Cell>
+                <Table.Cell>{durationText(w.duration_s)}</Table.Cell>
+                <Table.Cell className="number">{w.annotation_count}</Table.Cell>
+                <Table.Cell>
+                  <Text size="1" color="gray">
+                    {w.assigned_at.slice(0, 10)} by {w.assigned_by}
+                  </Text>
+                </Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table.Root>
+      )}
+      <nav className="paging" aria-label="Pages">
+        <Button size="1" variant="soft" disabled={pages.length === 0} onClick={() => setPages(previousPage)}>
+          <ChevronLeft size={14} aria-hidden="true" />
+          Previous page
+        </Button>
+        <span>Page {pages.length + 1}</span>
+        <Button size="1" variant="soft" disabled={next === null} onClick={() => next && setPages((p) => nextPage(p, next))}>
+          Next page
+          <ChevronRight size={14} aria-hidden="true" />
+        </Button>
+      </nav>
+    </main>
+  );
+}
