@@ -51,7 +51,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
     [PROPOSAL_DASH, others.filter(isProposal)],
     [[], others.filter((box) => !isProposal(box))],
   ] as const) {
-    for (const [line, group] of byColour(boxes, scene.labels)) drawGroup(ctx, view, group, { line, dash: [...dash] });
+    drawBoxes(ctx, view, boxes, dash, scene.labels);
   }
 
   if (selected && isPoint(selected)) {
@@ -79,6 +79,20 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
     outline(ctx, LINE, 1.5);
     ctx.setLineDash([]);
   }
+}
+
+/**
+ * Boxes in their labels' colours, with lines of this dash (none: solid): one path a colour.
+ * The scene draws proposals and people's boxes so; the consensus view, two annotators' sets.
+ */
+export function drawBoxes(
+  ctx: CanvasRenderingContext2D,
+  view: View,
+  boxes: readonly Annotation[],
+  dash: readonly number[],
+  labels?: readonly string[],
+): void {
+  for (const [line, group] of byColour(boxes, labels)) drawGroup(ctx, view, group, { line, dash: [...dash] });
 }
 
 /** The boxes grouped by their label's colour. */

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { differenceSize, differencesText, figureSentences, kappaText, matchedText, percentText } from "./figures";
+import {
+  differenceSize,
+  differencesText,
+  figureSentences,
+  kappaCell,
+  kappaText,
+  matchedCell,
+  matchedText,
+  medianCell,
+  percentText,
+} from "./figures";
 import type { AgreementFigures } from "./shapes";
 
 const FIGURES: AgreementFigures = {
@@ -56,5 +66,15 @@ describe("figures as sentences", () => {
   it("lists A's rate, B's rate, kappa, onsets, offsets", () => {
     expect(figureSentences(FIGURES, ["ann", "bob"])).toHaveLength(5);
     expect(figureSentences(FIGURES, ["ann", "bob"])[1]).toContain("by bob");
+  });
+
+  it("fits the figures into table cells", () => {
+    expect([matchedCell(FIGURES, "a"), matchedCell({ ...FIGURES, boxes_b: 0, match_rate_b: null }, "b")]).toEqual(["12/14 (86 %)", "none drawn"]);
+    expect([kappaCell(FIGURES), kappaCell({ ...FIGURES, kappa: null })]).toEqual(["0.71", "undefined"]);
+    expect([medianCell(FIGURES.onset_diff_s), medianCell(FIGURES.offset_diff_s)]).toEqual(["+18 ms", "−20 ms"]);
+    expect([medianCell({ mean: 0, median: 0.0002, mean_absolute: 0 }), medianCell({ mean: null, median: null, mean_absolute: null })]).toEqual([
+      "0 ms",
+      "—",
+    ]);
   });
 });

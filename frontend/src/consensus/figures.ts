@@ -49,3 +49,23 @@ export function figureSentences(figures: AgreementFigures, [a, b]: readonly [str
 }
 
 const boxes = (n: number) => (n === 1 ? "1 box" : `${n} boxes`);
+
+/** A table cell: "12/14 (86 %)", or "none drawn". */
+export function matchedCell(figures: AgreementFigures, side: "a" | "b"): string {
+  const drawn = side === "a" ? figures.boxes_a : figures.boxes_b;
+  const rate = side === "a" ? figures.match_rate_a : figures.match_rate_b;
+  return drawn === 0 || rate === null ? "none drawn" : `${figures.matched}/${drawn} (${percentText(rate)})`;
+}
+
+/** A table cell: κ to two places, or "undefined" (the reason goes in the row's title). */
+export function kappaCell(figures: AgreementFigures): string {
+  return figures.kappa === null ? "undefined" : figures.kappa.toFixed(2);
+}
+
+/** A table cell: the median of B − A, signed ("+18 ms", "−20 ms"), or "—" without matched pairs. */
+export function medianCell(differences: Differences): string {
+  const { median } = differences;
+  if (median === null) return "—";
+  const size = differenceSize(median);
+  return size === "0 ms" ? size : `${median > 0 ? "+" : "−"}${size}`;
+}

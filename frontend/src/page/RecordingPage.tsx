@@ -16,6 +16,10 @@ import { useAnnotations } from "../annotations/useAnnotations";
 import { Cursor } from "../audio/Cursor";
 import { Player } from "../audio/Player";
 import { usePlayback } from "../audio/usePlayback";
+import { AgreementRegion } from "../consensus/AgreementRegion";
+import { BothSets } from "../consensus/BothSets";
+import { spanOf } from "../consensus/bothSets";
+import { useRecordingAgreement } from "../consensus/useRecordingAgreement";
 import { RecordingDetection } from "../detector/RecordingDetection";
 import { useViewerKeys } from "../keys/useViewerKeys";
 import { ViewerKeysBar } from "../keys/ViewerKeys";
@@ -112,8 +116,13 @@ function Explorer({
     onViewChange: setView,
     showProposals,
   });
-  // One colour a label: the project's label keys first, so they look the same on every recording.
-  const labels = useMemo(() => paletteOrder(keys.labelKeys, annotations.boxes), [keys.labelKeys, annotations.boxes]);
+  const agreement = useRecordingAgreement(api, recording.id, recording.project_id, annotations.reload);
+  // One colour a label: the project's label keys first, so they look the same on every
+  // recording; both blind annotators' labels too, so the consensus view colours them alike.
+  const labels = useMemo(
+    () => paletteOrder(keys.labelKeys, agreement.boxes.length ? [...annotations.boxes, ...agreement.boxes] : annotations.boxes),
+    [keys.labelKeys, annotations.boxes, agreement.boxes],
+  );
   return (
     <>
       <header className="recording-header">
@@ -180,6 +189,7 @@ function Explorer({
           drawMode={keys.drawMode}
           labels={labels}
         />
+        <BothSets view={view} agreement={agreement} labels={labels} />
         <Cursor
           view={view}
           clock={playback.clock}
@@ -198,6 +208,13 @@ function Explorer({
         labels={labels}
       />
       </div>
+      <AgreementRegion
+        agreement={agreement}
+        onShow={(pair) => {
+          const { startS, endS } = spanOf(pair);
+          setView(centredOn(view, startS, endS));
+        }}
+      />
     </>
   );
 }
