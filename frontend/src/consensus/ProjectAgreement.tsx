@@ -84,14 +84,14 @@ function AgreementFigures({ agreement }: { agreement: Agreement }) {
           </Table.Row>
         </Table.Header>
         <Table.Body>
-          {agreement.pairs.map(({ annotators: [a, b], recordings: count, figures }) => (
+          {agreement.annotator_pairs.map(({ annotators: [a, b], recordings: count, figures }) => (
             <Table.Row key={`${a}|${b}`}>
               <Table.RowHeaderCell>{a}</Table.RowHeaderCell>
               <Table.Cell>{b}</Table.Cell>
               <Table.Cell>{count}</Table.Cell>
               <Table.Cell>{matchedCell(figures, "a")}</Table.Cell>
               <Table.Cell>{matchedCell(figures, "b")}</Table.Cell>
-              <Table.Cell title={figures.kappa_reason ?? undefined}>{kappaCell(figures)}</Table.Cell>
+              <Table.Cell title={figures.kappa_undefined ?? undefined}>{kappaCell(figures)}</Table.Cell>
               <Table.Cell>{medianCell(figures.onset_diff_s)}</Table.Cell>
               <Table.Cell>{medianCell(figures.offset_diff_s)}</Table.Cell>
             </Table.Row>

@@ -13,15 +13,15 @@ export function differenceSize(seconds: number): string {
 
 /** "Matched 12 of 14 boxes by ann (86 %)": how many of one annotator's boxes the other drew too. */
 export function matchedText(figures: AgreementFigures, side: "a" | "b", name: string): string {
-  const drawn = side === "a" ? figures.boxes_a : figures.boxes_b;
-  const rate = side === "a" ? figures.match_rate_a : figures.match_rate_b;
+  const drawn = figures.boxes[side];
+  const rate = figures.match_rate[side];
   if (drawn === 0 || rate === null) return `${name} drew no boxes`;
   return `Matched ${figures.matched} of ${boxes(drawn)} by ${name} (${percentText(rate)})`;
 }
 
 /** "Cohen's κ 0.71 over 12 matched pairs", or why κ is undefined. */
 export function kappaText(figures: AgreementFigures): string {
-  if (figures.kappa === null) return `Cohen's κ undefined: ${figures.kappa_reason ?? "no reason given"}`;
+  if (figures.kappa === null) return `Cohen's κ undefined: ${figures.kappa_undefined ?? "no reason given"}`;
   const pairs = figures.matched === 1 ? "1 matched pair" : `${figures.matched} matched pairs`;
   return `Cohen's κ ${figures.kappa.toFixed(2)} over ${pairs}`;
 }
@@ -31,17 +31,27 @@ export function kappaText(figures: AgreementFigures): string {
  * median and mean are of B − A, so the last part says which way B leans.
  */
 export function differencesText(edges: "Onsets" | "Offsets", differences: Differences): string {
-  const { mean, median, mean_absolute } = differences;
-  if (median === null || mean === null || mean_absolute === null) return `${edges}: no matched pair to compare`;
+  const { mean, median, mean_abs } = differences;
+  if (median === null || mean === null || mean_abs === null) return `${edges}: no matched pair to compare`;
   const lean = Math.round(mean * 1000) === 0 ? "" : `; B's ${differenceSize(mean)} ${mean > 0 ? "later" : "earlier"} on average`;
-  return `${edges} differ by ${differenceSize(median)} (median), ${differenceSize(mean_absolute)} (mean absolute)${lean}`;
+  return `${edges} differ by ${differenceSize(median)} (median), ${differenceSize(mean_abs)} (mean absolute)${lean}`;
+}
+
+/** "Same label on 10 of 12 matched pairs (83 %)", or nothing without matched pairs. */
+export function sameLabelText(figures: AgreementFigures): string | null {
+  if (figures.label_agreement === null || figures.matched === 0) return null;
+  const same = Math.round(figures.label_agreement * figures.matched);
+  const pairs = figures.matched === 1 ? "1 matched pair" : `${figures.matched} matched pairs`;
+  return `Same label on ${same} of ${pairs} (${percentText(figures.label_agreement)})`;
 }
 
 /** The figures as sentences, in the order the region lists them. */
 export function figureSentences(figures: AgreementFigures, [a, b]: readonly [string, string]): string[] {
+  const sameLabel = sameLabelText(figures);
   return [
     matchedText(figures, "a", a),
     matchedText(figures, "b", b),
+    ...(sameLabel ? [sameLabel] : []),
     kappaText(figures),
     differencesText("Onsets", figures.onset_diff_s),
     differencesText("Offsets", figures.offset_diff_s),
@@ -52,8 +62,8 @@ const boxes = (n: number) => (n === 1 ? "1 box" : `${n} boxes`);
 
 /** A table cell: "12/14 (86 %)", or "none drawn". */
 export function matchedCell(figures: AgreementFigures, side: "a" | "b"): string {
-  const drawn = side === "a" ? figures.boxes_a : figures.boxes_b;
-  const rate = side === "a" ? figures.match_rate_a : figures.match_rate_b;
+  const drawn = figures.boxes[side];
+  const rate = figures.match_rate[side];
   return drawn === 0 || rate === null ? "none drawn" : `${figures.matched}/${drawn} (${percentText(rate)})`;
 }
 

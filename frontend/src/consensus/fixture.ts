@@ -7,21 +7,21 @@ export function boxAt(id: string, label: string, start: number): Annotation {
   return { ...newBox({ start_s: start, end_s: start + 0.5, low_hz: 2000, high_hz: 4000 }, id), label };
 }
 
-const NO_DIFFERENCE = { mean: null, median: null, mean_absolute: null };
+const NO_DIFFERENCE = { mean: null, median: null, mean_abs: null };
 
 /** Figures as the server would give them for `pairs` (the counts only; tests of sentences use their own). */
 export function figuresOf(pairs: readonly AgreementPair[]): AgreementFigures {
   const boxesA = pairs.filter((p) => p.a).length;
   const boxesB = pairs.filter((p) => p.b).length;
   const matched = pairs.filter((p) => p.a && p.b).length;
+  const sameLabel = pairs.filter((p) => p.same_label).length;
   return {
-    boxes_a: boxesA,
-    boxes_b: boxesB,
+    boxes: { a: boxesA, b: boxesB },
     matched,
-    match_rate_a: boxesA ? matched / boxesA : null,
-    match_rate_b: boxesB ? matched / boxesB : null,
+    match_rate: { a: boxesA ? matched / boxesA : null, b: boxesB ? matched / boxesB : null },
+    label_agreement: matched ? sameLabel / matched : null,
     kappa: null,
-    kappa_reason: "not computed by the fake",
+    kappa_undefined: "not computed by the fake",
     onset_diff_s: NO_DIFFERENCE,
     offset_diff_s: NO_DIFFERENCE,
   };

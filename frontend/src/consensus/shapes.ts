@@ -25,21 +25,21 @@ export interface Assignment {
 export interface Differences {
   mean: number | null;
   median: number | null;
-  mean_absolute: number | null;
+  mean_abs: number | null;
 }
 
 /** Agreement between two sets of boxes, A's and B's (chalicelib/agreement.py). */
 export interface AgreementFigures {
-  boxes_a: number;
-  boxes_b: number;
+  boxes: { a: number; b: number };
   /** Pairs matched one to one (time-frequency IoU ≥ 0.5). */
   matched: number;
-  /** matched / boxes_a and matched / boxes_b, 0–1; null when that side drew none. */
-  match_rate_a: number | null;
-  match_rate_b: number | null;
-  /** Cohen's kappa over the matched pairs' labels; null with a reason when it is undefined. */
+  /** The share of A's boxes B matched, and of B's A matched, 0–1; null when that side drew none. */
+  match_rate: { a: number | null; b: number | null };
+  /** The share of matched pairs with the same label; null without matched pairs. */
+  label_agreement: number | null;
+  /** Cohen's kappa over the matched pairs' labels; null when undefined, `kappa_undefined` saying why. */
   kappa: number | null;
-  kappa_reason: string | null;
+  kappa_undefined: string | null;
   onset_diff_s: Differences;
   offset_diff_s: Differences;
 }
@@ -76,18 +76,18 @@ export interface AnnotatorPairAgreement {
 export interface ProjectAgreement {
   recordings: number;
   figures: AgreementFigures;
-  pairs: AnnotatorPairAgreement[];
+  annotator_pairs: AnnotatorPairAgreement[];
 }
 
 /** Which of a pair's boxes go into the final set. */
 export type Keep = "a" | "b" | "both" | "none";
 
-/** One pair's choice; `label` relabels what is kept (null: as drawn). */
+/** One pair's choice; `label` relabels what is kept (null or absent: as drawn). */
 export interface ConsensusChoice {
   a: string | null;
   b: string | null;
   keep: Keep;
-  label: string | null;
+  label?: string | null;
 }
 
 /** POST /recordings/{id}/consensus's body. */
