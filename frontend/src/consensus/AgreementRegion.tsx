@@ -24,9 +24,14 @@ export function AgreementRegion({ agreement, onShow }: { agreement: RecordingAgr
   if (view.kind === "waiting") {
     const who = view.blind.map((a) => `${a.assignee}: ${STATES[a.state]}`).join(", ");
     return (
-      <Text as="p" size="2" color="gray" className="agreement">
-        Agreement once both annotators are done ({who}).
-      </Text>
+      <Flex gap="2" align="center" className="agreement">
+        <Text size="2" color="gray">
+          Agreement once both annotators are done ({who}).
+        </Text>
+        <Button size="1" variant="ghost" onClick={() => void agreement.load()}>
+          Check again
+        </Button>
+      </Flex>
     );
   }
   if (view.kind === "failed") {

@@ -10,6 +10,7 @@ const LABELS = ["Wren", "Robin"];
 /** A 2D context that notes each stroke: its colour, its dash and the rectangles its path held. */
 function recordingContext() {
   const strokes: { colour: string; dash: number[]; rects: number[][] }[] = [];
+  const texts: { text: string; y: number }[] = [];
   let rects: number[][] = [];
   let dash: number[] = [];
   const ctx = {
@@ -37,12 +38,14 @@ function recordingContext() {
       dash = segments;
     },
     strokeText() {},
-    fillText() {},
+    fillText(text: string, _x: number, y: number) {
+      texts.push({ text, y });
+    },
     measureText: (text: string) => ({ width: text.length * 6 }),
   };
   // Strokes of boxes, not the dark outline drawn under each.
   const coloured = () => strokes.filter((s) => s.rects.length > 0 && !s.colour.startsWith("rgba(0, 0, 0"));
-  return { ctx: ctx as unknown as CanvasRenderingContext2D, coloured };
+  return { ctx: ctx as unknown as CanvasRenderingContext2D, coloured, texts };
 }
 
 describe("both annotators' boxes", () => {
@@ -61,6 +64,16 @@ describe("both annotators' boxes", () => {
       [colourOf("Wren", LABELS), [], 3],
       [colourOf("Wren", LABELS), B_DASH, 1],
       [colourOf("Robin", LABELS), B_DASH, 2],
+    ]);
+  });
+
+  it("writes A's labels inside the top of their boxes and B's inside the bottom, so a pair's two both read", () => {
+    const { ctx, texts } = recordingContext();
+    drawBothSets(ctx, { view, pairs: [pairs[1]], labels: LABELS, current: null });
+    // a2 and b2 span 2–4 kHz: y 240 to 320 on a 400 px plot of 0–10 kHz; 12 px text, 3 px in.
+    expect(texts).toEqual([
+      { text: "Wren", y: 243 },
+      { text: "Robin", y: 308 },
     ]);
   });
 

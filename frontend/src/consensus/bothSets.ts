@@ -21,7 +21,8 @@ export function sidesOf(pairs: readonly AgreementPair[]): { a: Annotation[]; b: 
 
 /**
  * Both annotators' boxes over the spectrogram, each in its label's colour (labelColours.ts):
- * A's solid, then B's dash-dot over them, then the table's current pair outlined in orange.
+ * A's solid with their labels at the top, then B's dash-dot over them with theirs at the
+ * bottom, then the table's current pair outlined in orange.
  */
 export function drawBothSets(
   ctx: CanvasRenderingContext2D,
@@ -29,8 +30,8 @@ export function drawBothSets(
 ): void {
   ctx.clearRect(0, 0, view.widthPx, view.heightPx);
   const { a, b } = sidesOf(pairs);
-  drawBoxes(ctx, view, visibleBoxes(view, a), A_DASH, labels);
-  drawBoxes(ctx, view, visibleBoxes(view, b), B_DASH, labels);
+  drawBoxes(ctx, view, visibleBoxes(view, a), A_DASH, { labels });
+  drawBoxes(ctx, view, visibleBoxes(view, b), B_DASH, { labels, labelAt: "bottom" });
   if (!current) return;
   ctx.beginPath();
   for (const box of [current.a, current.b]) {

@@ -76,7 +76,7 @@ describe("RecordingAgreementStore", () => {
     server.agreement.version = 7;
     await expect(store.merge()).resolves.toBe(false);
     expect(now().note).toEqual({
-      text: "the final set changed since version 3: the boxes were read again, choose and merge again.",
+      text: "Not merged: the final set changed since version 3. The agreement was read again: choose and merge again.",
       error: true,
     });
     expect(server.main.size).toBe(0);

@@ -93,7 +93,7 @@ export class RecordingAgreementStore {
       return true;
     } catch (failure) {
       if (failure instanceof ConflictError) {
-        const text = `${message(failure)}: the boxes were read again, choose and merge again.`;
+        const text = `Not merged: ${message(failure)}. The agreement was read again: choose and merge again.`;
         this.publish({ merging: false, note: { text, error: true } });
         await this.load();
       } else this.publish({ merging: false, note: { text: message(failure), error: true } });

@@ -8,7 +8,7 @@ import { type AgreementSnapshot, RecordingAgreementStore } from "./recordingAgre
 
 /** The recording's agreement, what can be done with it, and how the spectrogram shows it. */
 export type RecordingAgreement = AgreementSnapshot &
-  Pick<RecordingAgreementStore, "choose" | "relabel" | "keepAllMatchedAs" | "merge"> & {
+  Pick<RecordingAgreementStore, "load" | "choose" | "relabel" | "keepAllMatchedAs" | "merge"> & {
     /** Both annotators' boxes drawn over the spectrogram (while the agreement is shown). */
     showBoth: boolean;
     setShowBoth: (show: boolean) => void;
@@ -49,6 +49,7 @@ export function useRecordingAgreement(
   return {
     ...snapshot,
     view,
+    load: store.load,
     choose: store.choose,
     relabel: store.relabel,
     keepAllMatchedAs: store.keepAllMatchedAs,
