@@ -45,7 +45,7 @@ export function ProjectAgreement({ api, projectId }: { api: ApiClient; projectId
               {shown.error}
             </Text>
           ) : (
-            <AgreementFigures agreement={shown.agreement} />
+            <ProjectAgreementFigures agreement={shown.agreement} />
           )}
         </Flex>
       </section>
@@ -53,7 +53,8 @@ export function ProjectAgreement({ api, projectId }: { api: ApiClient; projectId
   );
 }
 
-function AgreementFigures({ agreement }: { agreement: Agreement }) {
+/** The project's figures once read: pooled sentences and a row per pair of annotators. */
+export function ProjectAgreementFigures({ agreement }: { agreement: Agreement }) {
   if (agreement.recordings === 0) {
     return <Text size="2">No recording annotated blind by two members is done by both yet.</Text>;
   }
