@@ -1,6 +1,6 @@
 import { Badge, Button, Card, Checkbox, Flex, Heading, IconButton, RadioGroup, Table, Text, TextField } from "@radix-ui/themes";
 import { Crosshair, GitMerge } from "lucide-react";
-import { useId } from "react";
+import { memo, useId } from "react";
 import type { Annotation } from "../api/types";
 import { A_DASH, B_DASH } from "./bothSets";
 import { type Choice, keepsOf, keptCount } from "./choices";
@@ -138,62 +138,18 @@ function Consensus({
             </Table.Header>
             <Table.Body>
               {ready.pairs.map((pair, i) => (
-                <Table.Row key={`${pair.a?.id ?? ""}|${pair.b?.id ?? ""}`} data-current={agreement.current === i}>
-                  <Table.RowHeaderCell>
-                    <Flex gap="1" align="center">
-                      {i + 1}
-                      <IconButton
-                        size="1"
-                        variant="ghost"
-                        aria-label={`Show pair ${i + 1} on the spectrogram`}
-                        onClick={() => {
-                          agreement.setCurrent(i);
-                          onShow(pair);
-                        }}
-                      >
-                        <Crosshair size={14} aria-hidden="true" />
-                      </IconButton>
-                    </Flex>
-                  </Table.RowHeaderCell>
-                  <Table.Cell>{boxText(pair.a)}</Table.Cell>
-                  <Table.Cell>
-                    {boxText(pair.b)}{" "}
-                    {pair.same_label === false && (
-                      <Badge size="1" color="orange">
-                        labels differ
-                      </Badge>
-                    )}
-                  </Table.Cell>
-                  <Table.Cell>{pair.iou === null ? "—" : pair.iou.toFixed(2)}</Table.Cell>
-                  <Table.Cell>
-                    <RadioGroup.Root
-                      size="1"
-                      aria-label={`Keep, pair ${i + 1}`}
-                      value={choices[i].keep}
-                      onValueChange={(value) => agreement.choose(i, value as Keep)}
-                    >
-                      {keepsOf(pair).map((keep) => (
-                        <RadioGroup.Item key={keep} value={keep}>
-                          {KEEP_NAMES[keep]}
-                        </RadioGroup.Item>
-                      ))}
-                    </RadioGroup.Root>
-                  </Table.Cell>
-                  <Table.Cell>
-                    <TextField.Root
-                      size="1"
-                      className="relabel"
-                      aria-label={`Relabel pair ${i + 1}`}
-                      placeholder="as drawn"
-                      // The server's limit (chalicelib/annotations.py MAX_LABEL).
-                      maxLength={200}
-                      list={`${id}-labels`}
-                      disabled={choices[i].keep === "none"}
-                      value={choices[i].relabel}
-                      onChange={(event) => agreement.relabel(i, event.target.value)}
-                    />
-                  </Table.Cell>
-                </Table.Row>
+                <PairRow
+                  key={`${pair.a?.id ?? ""}|${pair.b?.id ?? ""}`}
+                  pair={pair}
+                  index={i}
+                  choice={choices[i]}
+                  current={agreement.current === i}
+                  labelsId={`${id}-labels`}
+                  choose={agreement.choose}
+                  relabel={agreement.relabel}
+                  setCurrent={agreement.setCurrent}
+                  onShow={onShow}
+                />
               ))}
             </Table.Body>
           </Table.Root>
@@ -219,6 +175,87 @@ function Consensus({
     </Flex>
   );
 }
+
+/**
+ * One pair's row. Memoised: a choice changes one row, and a recording's pairs may be hundreds
+ * (the store's actions and the current pair's setter stay the same; `onShow` must too).
+ */
+const PairRow = memo(function PairRow({
+  pair,
+  index,
+  choice,
+  current,
+  labelsId,
+  choose,
+  relabel,
+  setCurrent,
+  onShow,
+}: {
+  pair: AgreementPair;
+  index: number;
+  choice: Choice;
+  current: boolean;
+  labelsId: string;
+  choose: RecordingAgreement["choose"];
+  relabel: RecordingAgreement["relabel"];
+  setCurrent: RecordingAgreement["setCurrent"];
+  onShow: (pair: AgreementPair) => void;
+}) {
+  const n = index + 1;
+  return (
+    <Table.Row data-current={current}>
+      <Table.RowHeaderCell>
+        <Flex gap="1" align="center">
+          {n}
+          <IconButton
+            size="1"
+            variant="ghost"
+            aria-label={`Show pair ${n} on the spectrogram`}
+            onClick={() => {
+              setCurrent(index);
+              onShow(pair);
+            }}
+          >
+            <Crosshair size={14} aria-hidden="true" />
+          </IconButton>
+        </Flex>
+      </Table.RowHeaderCell>
+      <Table.Cell>{boxText(pair.a)}</Table.Cell>
+      <Table.Cell>
+        {boxText(pair.b)}{" "}
+        {pair.same_label === false && (
+          <Badge size="1" color="orange">
+            labels differ
+          </Badge>
+        )}
+      </Table.Cell>
+      <Table.Cell>{pair.iou === null ? "—" : pair.iou.toFixed(2)}</Table.Cell>
+      <Table.Cell>
+        <RadioGroup.Root size="1" aria-label={`Keep, pair ${n}`} value={choice.keep} onValueChange={(value) => choose(index, value as Keep)}>
+          {keepsOf(pair).map((keep) => (
+            <RadioGroup.Item key={keep} value={keep}>
+              {KEEP_NAMES[keep]}
+            </RadioGroup.Item>
+          ))}
+        </RadioGroup.Root>
+      </Table.Cell>
+      <Table.Cell>
+        <TextField.Root
+          size="1"
+          className="relabel"
+          aria-label={`Relabel pair ${n}`}
+          placeholder="as drawn"
+          // The server's limit (chalicelib/annotations.py MAX_LABEL).
+          maxLength={200}
+          list={labelsId}
+          disabled={choice.keep === "none"}
+          value={choice.relabel}
+          onChange={(event) => relabel(index, event.target.value)}
+        />
+      </Table.Cell>
+    </Table.Row>
+  );
+});
 
 /** "Wren, 1.00–1.50 s", or "—" for the side that drew nothing here. */
 function boxText(box: Annotation | null): string {

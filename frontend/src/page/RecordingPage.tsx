@@ -1,6 +1,6 @@
 import { Button, Checkbox, Popover, Theme } from "@radix-ui/themes";
 import { FileDown, ListChecks } from "lucide-react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Manifest, Recording } from "../api/types";
 import type { MeasurementName } from "../config";
@@ -19,6 +19,7 @@ import { usePlayback } from "../audio/usePlayback";
 import { AgreementRegion } from "../consensus/AgreementRegion";
 import { BothSets } from "../consensus/BothSets";
 import { spanOf } from "../consensus/bothSets";
+import type { AgreementPair } from "../consensus/shapes";
 import { useRecordingAgreement } from "../consensus/useRecordingAgreement";
 import { RecordingDetection } from "../detector/RecordingDetection";
 import { useViewerKeys } from "../keys/useViewerKeys";
@@ -117,6 +118,10 @@ function Explorer({
     showProposals,
   });
   const agreement = useRecordingAgreement(api, recording.id, recording.project_id, annotations.reload);
+  const showPair = useCallback((pair: AgreementPair) => {
+    const { startS, endS } = spanOf(pair);
+    setView((now) => centredOn(now, startS, endS));
+  }, []);
   // One colour a label: the project's label keys first, so they look the same on every
   // recording; both blind annotators' labels too, so the consensus view colours them alike.
   const labels = useMemo(
@@ -208,13 +213,7 @@ function Explorer({
         labels={labels}
       />
       </div>
-      <AgreementRegion
-        agreement={agreement}
-        onShow={(pair) => {
-          const { startS, endS } = spanOf(pair);
-          setView(centredOn(view, startS, endS));
-        }}
-      />
+      <AgreementRegion agreement={agreement} onShow={showPair} />
     </>
   );
 }
