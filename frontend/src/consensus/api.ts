@@ -1,14 +1,14 @@
 import type { ApiClient } from "../api/client";
-import type { Assignment, ConsensusRequest, Merged, ProjectAgreement, RecordingAgreement } from "./shapes";
+import type { Agreement, Assignment, Consensus, Merged, ProjectAgreement } from "./shapes";
 
 /** The routes the agreement region and the project's agreement panel call. */
 export interface AgreementApi {
   getAssignments(recordingId: string): Promise<{ assignments: Assignment[] }>;
   /** 409 (ConflictError) until every blind assignee of the recording is done. */
-  getAgreement(recordingId: string): Promise<RecordingAgreement>;
+  getAgreement(recordingId: string): Promise<Agreement>;
   getProjectAgreement(projectId: string): Promise<ProjectAgreement>;
   /** Writes the kept boxes into the main set; a stale `version` is a ConflictError. */
-  mergeConsensus(recordingId: string, request: ConsensusRequest): Promise<Merged>;
+  mergeConsensus(recordingId: string, request: Consensus): Promise<Merged>;
 }
 
 const recordingPath = (id: string) => `/recordings/${encodeURIComponent(id)}`;

@@ -1,4 +1,4 @@
-import type { AgreementPair, ConsensusRequest, Keep } from "./shapes";
+import type { AgreementPair, Consensus, Keep } from "./shapes";
 
 /** What the consensus table holds for one pair: which box(es) to keep, and a new label typed for them. */
 export interface Choice {
@@ -35,7 +35,7 @@ export function keptCount(choices: readonly Choice[]): number {
 }
 
 /** The POST body: every pair with its boxes' ids, so the server knows each was decided. */
-export function consensusRequest(version: number, pairs: readonly AgreementPair[], choices: readonly Choice[]): ConsensusRequest {
+export function consensusRequest(version: number, pairs: readonly AgreementPair[], choices: readonly Choice[]): Consensus {
   return {
     version,
     choices: pairs.map((pair, i) => {

@@ -2,7 +2,7 @@ import { ApiError, ConflictError } from "../api/client";
 import type { Annotation } from "../api/types";
 import type { AgreementApi } from "./api";
 import { keepsOf } from "./choices";
-import type { Assignment, ConsensusRequest, Merged, ProjectAgreement, RecordingAgreement } from "./shapes";
+import type { Agreement, Assignment, Consensus, Merged, ProjectAgreement } from "./shapes";
 
 /**
  * For tests: one recording's assignments, agreement and main set in memory, with the rules
@@ -19,7 +19,7 @@ export class FakeAgreementServer implements AgreementApi {
 
   constructor(
     public assignments: Assignment[],
-    public agreement: RecordingAgreement,
+    public agreement: Agreement,
   ) {}
 
   async getAssignments(recordingId: string): Promise<{ assignments: Assignment[] }> {
@@ -27,7 +27,7 @@ export class FakeAgreementServer implements AgreementApi {
     return { assignments: this.assignments.map((a) => ({ ...a })) };
   }
 
-  async getAgreement(recordingId: string): Promise<RecordingAgreement> {
+  async getAgreement(recordingId: string): Promise<Agreement> {
     this.answer("agreement", recordingId);
     const blind = this.assignments.filter((a) => a.blind);
     if (blind.length < 2 || blind.some((a) => a.state !== "done")) {
@@ -42,7 +42,7 @@ export class FakeAgreementServer implements AgreementApi {
     return structuredClone(this.project);
   }
 
-  async mergeConsensus(recordingId: string, request: ConsensusRequest): Promise<Merged> {
+  async mergeConsensus(recordingId: string, request: Consensus): Promise<Merged> {
     this.answer("consensus", recordingId);
     if (request.version !== this.agreement.version) {
       throw new ConflictError(`the final set changed since version ${request.version}`);

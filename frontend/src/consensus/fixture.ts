@@ -1,6 +1,6 @@
 import { newBox } from "../annotations/box";
 import type { Annotation } from "../api/types";
-import type { AgreementFigures, AgreementPair, RecordingAgreement } from "./shapes";
+import type { Agreement, AgreementFigures, AgreementPair } from "./shapes";
 
 /** A person's box on `start`..`start`+0.5 s, 2–4 kHz, for tests. */
 export function boxAt(id: string, label: string, start: number): Annotation {
@@ -28,7 +28,7 @@ export function figuresOf(pairs: readonly AgreementPair[]): AgreementFigures {
 }
 
 /** ann and bob on one song: two calls both found (one labelled differently), one each alone. */
-export function songAgreement(version = 3): RecordingAgreement {
+export function songAgreement(version = 3): Agreement {
   const pairs: AgreementPair[] = [
     { a: boxAt("a1", "Wren", 1), b: boxAt("b1", "Wren", 1.02), iou: 0.9, onset_diff_s: 0.02, offset_diff_s: 0.02, same_label: true },
     { a: boxAt("a2", "Wren", 3), b: boxAt("b2", "Robin", 3), iou: 0.8, onset_diff_s: 0, offset_diff_s: 0, same_label: false },

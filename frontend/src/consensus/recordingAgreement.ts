@@ -1,7 +1,7 @@
 import { ConflictError } from "../api/client";
 import type { AgreementApi } from "./api";
 import { type Choice, defaultChoices, keepAllMatchedAs, consensusRequest } from "./choices";
-import type { Assignment, Keep, RecordingAgreement } from "./shapes";
+import type { Agreement, Assignment, Keep } from "./shapes";
 
 /** What the recording page shows of its agreement. */
 export type AgreementView =
@@ -10,7 +10,7 @@ export type AgreementView =
   | { kind: "loading" }
   /** Blind, not every assignee done yet: who is where. */
   | { kind: "waiting"; blind: Assignment[] }
-  | { kind: "ready"; agreement: RecordingAgreement; choices: Choice[] }
+  | { kind: "ready"; agreement: Agreement; choices: Choice[] }
   | { kind: "failed"; error: string };
 
 export interface AgreementSnapshot {
@@ -101,7 +101,7 @@ export class RecordingAgreementStore {
     }
   };
 
-  private changeChoices(change: (choices: Choice[], agreement: RecordingAgreement) => Choice[]) {
+  private changeChoices(change: (choices: Choice[], agreement: Agreement) => Choice[]) {
     const view = this.snapshot.view;
     if (view.kind !== "ready") return;
     this.publish({ view: { ...view, choices: change(view.choices, view.agreement) } });

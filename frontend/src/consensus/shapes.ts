@@ -1,19 +1,19 @@
 /**
  * The agreement and consensus routes' shapes (DESIGN-19), written here while the server's
- * routes are written on another branch. At merge each becomes the generated shape of the same
- * name in src/api/types.ts, and this file goes.
+ * routes are written on other branches. Each interface bears the name of its schema in the
+ * API's document (Assignment, AgreementFigures, Agreement, ProjectAgreement, Consensus,
+ * Merged): at merge src/api/types.ts names the generated ones so, these interfaces give way
+ * to re-exports of them, and the derived types below stay as they are.
  */
 import type { Annotation } from "../api/types";
-
-/** How far an assignee has got with a recording (set by the assignee). */
-export type AssignmentState = "to_do" | "in_progress" | "done";
 
 /** One member's assignment to one recording (GET /recordings/{id}/assignments). */
 export interface Assignment {
   recording_id: string;
   project_id: string;
   assignee: string;
-  state: AssignmentState;
+  /** How far the assignee has got (they set it). */
+  state: "to_do" | "in_progress" | "done";
   /** One of a blind pair: each sees only their own boxes until both are done. */
   blind: boolean;
   assigned_at: string;
@@ -21,12 +21,6 @@ export interface Assignment {
   updated_at: string;
 }
 
-/** Differences between matched boxes' edges, B − A, in seconds; null without a matched pair. */
-export interface Differences {
-  mean: number | null;
-  median: number | null;
-  mean_abs: number | null;
-}
 
 /** Agreement between two sets of boxes, A's and B's (chalicelib/agreement.py). */
 export interface AgreementFigures {
@@ -40,61 +34,52 @@ export interface AgreementFigures {
   /** Cohen's kappa over the matched pairs' labels; null when undefined, `kappa_undefined` saying why. */
   kappa: number | null;
   kappa_undefined: string | null;
-  onset_diff_s: Differences;
-  offset_diff_s: Differences;
+  /** B − A of the matched pairs' onsets, s: mean, median, mean absolute; null without a matched pair. */
+  onset_diff_s: { mean: number | null; median: number | null; mean_abs: number | null };
+  offset_diff_s: { mean: number | null; median: number | null; mean_abs: number | null };
 }
 
-/** A matched pair (both boxes) or a box only one annotator drew (the other side null). */
-export interface AgreementPair {
-  a: Annotation | null;
-  b: Annotation | null;
-  /** The pair's time-frequency IoU; null for a box on one side only, as are the differences. */
-  iou: number | null;
-  onset_diff_s: number | null;
-  offset_diff_s: number | null;
-  same_label: boolean | null;
-}
+/** Differences between matched boxes' edges, B − A, in seconds. */
+export type Differences = AgreementFigures["onset_diff_s"];
 
 /** GET /recordings/{id}/agreement: 200 once both blind annotators are done, 409 before. */
-export interface RecordingAgreement {
+export interface Agreement {
   /** [A, B]: usernames. */
-  annotators: [string, string];
+  annotators: string[];
   figures: AgreementFigures;
-  pairs: AgreementPair[];
+  /** Matched pairs by A's onset, then A's boxes B did not match, then B's A did not. */
+  pairs: {
+    a: Annotation | null;
+    b: Annotation | null;
+    /** The pair's time-frequency IoU; null for a box on one side only, as are the differences. */
+    iou: number | null;
+    onset_diff_s: number | null;
+    offset_diff_s: number | null;
+    same_label: boolean | null;
+  }[];
   /** The main set's version, which a consensus merge must name. */
   version: number;
 }
 
-/** One pair of annotators over the recordings they both annotated blind. */
-export interface AnnotatorPairAgreement {
-  annotators: [string, string];
-  recordings: number;
-  figures: AgreementFigures;
-}
+/** A matched pair (both boxes) or a box only one annotator drew (the other side null). */
+export type AgreementPair = Agreement["pairs"][number];
 
-/** GET /projects/{id}/agreement: pooled over every doubly annotated recording, and per pair. */
+/** GET /projects/{id}/agreement: pooled over every doubly annotated recording, and per pair of annotators. */
 export interface ProjectAgreement {
   recordings: number;
   figures: AgreementFigures;
-  annotator_pairs: AnnotatorPairAgreement[];
+  annotator_pairs: { annotators: string[]; recordings: number; figures: AgreementFigures }[];
+}
+
+/** POST /recordings/{id}/consensus's body: a choice for every pair the agreement lists. */
+export interface Consensus {
+  version: number;
+  /** `label` relabels what is kept (null or absent: as drawn). */
+  choices: { a: string | null; b: string | null; keep: "a" | "b" | "both" | "none"; label?: string | null }[];
 }
 
 /** Which of a pair's boxes go into the final set. */
-export type Keep = "a" | "b" | "both" | "none";
-
-/** One pair's choice; `label` relabels what is kept (null or absent: as drawn). */
-export interface ConsensusChoice {
-  a: string | null;
-  b: string | null;
-  keep: Keep;
-  label?: string | null;
-}
-
-/** POST /recordings/{id}/consensus's body. */
-export interface ConsensusRequest {
-  version: number;
-  choices: ConsensusChoice[];
-}
+export type Keep = Consensus["choices"][number]["keep"];
 
 /** POST /recordings/{id}/consensus's answer: the main set's new version and size, boxes written. */
 export interface Merged {

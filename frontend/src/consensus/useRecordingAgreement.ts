@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import type { ApiClient } from "../api/client";
 import type { Annotation } from "../api/types";
-import { expose } from "../testhook";
 import { agreementApi } from "./api";
 import { sidesOf } from "./bothSets";
 import { type AgreementSnapshot, RecordingAgreementStore } from "./recordingAgreement";
@@ -36,7 +35,6 @@ export function useRecordingAgreement(
   useEffect(() => {
     if (projectId !== null) void store.load();
   }, [store, projectId]);
-  useEffect(() => expose("agreement", { state: () => store.getSnapshot().view.kind }), [store]);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [showBoth, setShowBoth] = useState(true);
   const [current, setCurrent] = useState<number | null>(null);
