@@ -86,3 +86,16 @@ def test_an_owner_an_annotator_and_a_viewer_share_a_project_each_in_their_own_br
     apart until both are done, the Agreement figures, a viewer offered no edit control, a
     removed member refused at once."""
     run_flow("lab-flow.mjs", "lab-flow", stack.ui_url, passed="lab flow passed", timeout=600)
+
+
+def test_two_blind_annotators_boxes_become_one_final_set(stack: RunningStack):
+    """frontend/e2e/consensus-flow.mjs: each of two annotators draws in their own layer,
+    both set Done, the Agreement region shows the figures, the consensus table's choices are
+    merged, and the final set's boxes carry their authors."""
+    run_flow(
+        "consensus-flow.mjs",
+        "consensus-flow",
+        stack.ui_url,
+        passed="consensus flow passed",
+        timeout=600,
+    )

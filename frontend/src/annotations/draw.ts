@@ -15,6 +15,8 @@ const SELECTED = "#ff8c1a";
 const SELECTED_FILL = "rgba(255, 140, 26, 0.18)";
 const FONT = "12px system-ui, sans-serif";
 const HANDLE_PX = 7;
+// A label's line: 12 px text and a margin of 3.
+const LABEL_LINE_PX = 15;
 // Narrower boxes get no label: it would cover its neighbours.
 const LABEL_MIN_WIDTH_PX = 16;
 
@@ -33,7 +35,11 @@ export interface Scene {
 interface Style {
   line: string;
   dash: number[];
+  /** Where a box's label goes: inside its top left corner, or its bottom left one. */
+  labelAt: LabelPlace;
 }
+
+export type LabelPlace = "top" | "bottom";
 
 /**
  * All boxes on one canvas, one path per label colour (one fill, two strokes, however many
@@ -51,7 +57,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
     [PROPOSAL_DASH, others.filter(isProposal)],
     [[], others.filter((box) => !isProposal(box))],
   ] as const) {
-    for (const [line, group] of byColour(boxes, scene.labels)) drawGroup(ctx, view, group, { line, dash: [...dash] });
+    drawBoxes(ctx, view, boxes, dash, { labels: scene.labels });
   }
 
   if (selected && isPoint(selected)) {
@@ -79,6 +85,21 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
     outline(ctx, LINE, 1.5);
     ctx.setLineDash([]);
   }
+}
+
+/**
+ * Boxes in their labels' colours, with lines of this dash (none: solid): one path a colour.
+ * The scene draws proposals and people's boxes so; the consensus view, two annotators' sets
+ * (the second one's labels at the bottom, so a pair's two labels both read).
+ */
+export function drawBoxes(
+  ctx: CanvasRenderingContext2D,
+  view: View,
+  boxes: readonly Annotation[],
+  dash: readonly number[],
+  { labels, labelAt = "top" }: { labels?: readonly string[]; labelAt?: LabelPlace } = {},
+): void {
+  for (const [line, group] of byColour(boxes, labels)) drawGroup(ctx, view, group, { line, dash: [...dash], labelAt });
 }
 
 /** The boxes grouped by their label's colour. */
@@ -111,7 +132,8 @@ function drawGroup(ctx: CanvasRenderingContext2D, view: View, group: readonly An
   ctx.setLineDash([]);
   ctx.font = FONT;
   ctx.textBaseline = "top";
-  boxes.forEach((box, i) => label(ctx, box.label, rects[i], style.line));
+  const place = style.labelAt === "top" ? (r: Rect) => r : (r: Rect) => ({ ...r, y: Math.min(r.y + r.h, view.heightPx) - LABEL_LINE_PX });
+  boxes.forEach((box, i) => label(ctx, box.label, place(rects[i]), style.line));
   points.forEach((point, i) => pointLabel(ctx, point.label, markers[i], view.widthPx, style.line));
 }
 

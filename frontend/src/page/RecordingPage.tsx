@@ -1,6 +1,6 @@
 import { Button, Checkbox, Popover, Theme } from "@radix-ui/themes";
 import { FileDown, ListChecks } from "lucide-react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Manifest, Recording } from "../api/types";
 import type { MeasurementName } from "../config";
@@ -16,6 +16,11 @@ import { useAnnotations } from "../annotations/useAnnotations";
 import { Cursor } from "../audio/Cursor";
 import { Player } from "../audio/Player";
 import { usePlayback } from "../audio/usePlayback";
+import { AgreementRegion } from "../consensus/AgreementRegion";
+import { BothSets } from "../consensus/BothSets";
+import { spanOf } from "../consensus/bothSets";
+import type { AgreementPair } from "../consensus/shapes";
+import { useRecordingAgreement } from "../consensus/useRecordingAgreement";
 import { RecordingDetection } from "../detector/RecordingDetection";
 import { useViewerKeys } from "../keys/useViewerKeys";
 import { ViewerKeysBar } from "../keys/ViewerKeys";
@@ -122,8 +127,17 @@ function Explorer({
     onViewChange: setView,
     showProposals,
   });
-  // One colour a label: the project's label keys first, so they look the same on every recording.
-  const labels = useMemo(() => paletteOrder(keys.labelKeys, annotations.boxes), [keys.labelKeys, annotations.boxes]);
+  const agreement = useRecordingAgreement(api, recording.id, recording.project_id, annotations.reload);
+  const showPair = useCallback((pair: AgreementPair) => {
+    const { startS, endS } = spanOf(pair);
+    setView((now) => centredOn(now, startS, endS));
+  }, []);
+  // One colour a label: the project's label keys first, so they look the same on every
+  // recording; both blind annotators' labels too, so the consensus view colours them alike.
+  const labels = useMemo(
+    () => paletteOrder(keys.labelKeys, agreement.boxes.length ? [...annotations.boxes, ...agreement.boxes] : annotations.boxes),
+    [keys.labelKeys, annotations.boxes, agreement.boxes],
+  );
   return (
     <>
       <header className="recording-header">
@@ -195,6 +209,7 @@ function Explorer({
           drawMode={keys.drawMode}
           labels={labels}
         />
+        <BothSets view={view} agreement={agreement} labels={labels} />
         <Cursor
           view={view}
           clock={playback.clock}
@@ -213,6 +228,7 @@ function Explorer({
         labels={labels}
       />
       </div>
+      <AgreementRegion agreement={agreement} onShow={showPair} />
     </>
   );
 }
