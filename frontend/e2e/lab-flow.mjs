@@ -199,7 +199,7 @@ try {
 
   // Both done: the Agreement region with its figures (the consensus table is tested on its own).
   await withBoxesRead(owner, () => owner.reload());
-  // DESIGN-19 promises a region or a heading containing "Agreement": the heading is in either.
+  // Issue 19 promises a region or a heading containing "Agreement": the heading is in either.
   await owner.getByRole("heading", { name: /Agreement/ }).first().waitFor({ timeout: 30_000 });
   await owner.getByText(/kappa|match rate/i).first().waitFor();
   await stepDone("owner", "agreement");

@@ -3,6 +3,7 @@ import { AudioLines, ClipboardList, LogOut } from "lucide-react";
 import { useMemo, useState } from "react";
 import { ApiClient } from "./api/client";
 import type { Config } from "./config";
+import { ProjectAgreement } from "./consensus/ProjectAgreement";
 import { Dashboard } from "./lab/Dashboard";
 import { labApi } from "./lab/labApi";
 import { MembersPage } from "./lab/MembersPage";
@@ -80,7 +81,11 @@ export function App({ config }: { config: Config }) {
       {labPlace?.page === "members" ? (
         <MembersPage api={lab} projectId={labPlace.projectId} cloud={config.auth.kind === "cognito"} />
       ) : labPlace?.page === "dashboard" ? (
-        <Dashboard api={lab} projectId={labPlace.projectId} />
+        <Dashboard
+          api={lab}
+          projectId={labPlace.projectId}
+          agreement={<ProjectAgreement api={api} projectId={labPlace.projectId} />}
+        />
       ) : labPlace?.page === "work" ? (
         <MyWork api={lab} state={labPlace.state} />
       ) : reviewPlace ? (

@@ -102,3 +102,26 @@ export type Consensus = Schemas["Consensus"];
 export type ConsensusChoice = Consensus["choices"][number];
 /** What a consensus merge wrote: the set's new version, its boxes, and how many were merged. */
 export type Merged = Schemas["Merged"];
+/** A difference between matched boxes' edges, B − A, in seconds: mean, median, mean absolute. */
+export type Differences = AgreementFigures["onset_diff_s"];
+/** Which of a pair's boxes go into the final set. */
+export type Keep = ConsensusChoice["keep"];
+
+/** A project's member (GET /projects/{id}/members): `name` is how the cloud knows them. */
+export type Member = Schemas["Member"];
+/** A member's role: the owner manages, an annotator draws and reviews, a viewer sees. */
+export type Role = Member["role"];
+/** GET /projects/{id}/members: owner first then by username, and the caller's own row. */
+export type MembersAnswer = Schemas["Members"];
+/** One recording assigned to one member of its project. */
+export type Assignment = Schemas["Assignment"];
+export type AssignmentState = Assignment["state"];
+/** POST /projects/{id}/assignments' body. */
+export type AssignRequest = Schemas["NewAssignments"];
+/** A row of My work: the assignment and what the caller needs to pick its recording. */
+export type WorkItem = Schemas["WorkItem"];
+/** GET /my-work: newest assignment first, a page at a time. */
+export type WorkPage = Answer<paths["/my-work"]["get"], 200>;
+/** GET /projects/{id}/dashboard: per member, per label (most boxes first), recordings in all. */
+export type Dashboard = Schemas["Dashboard"];
+export type MemberProgress = Dashboard["members"][number];

@@ -6,7 +6,7 @@ import { A_DASH, B_DASH } from "./bothSets";
 import { type Choice, keepsOf, keptCount } from "./choices";
 import "./consensus.css";
 import { figureSentences } from "./figures";
-import type { Agreement, AgreementPair, Assignment, Keep } from "./shapes";
+import type { Agreement, AgreementPair, Assignment, Keep } from "../api/types";
 import type { RecordingAgreement } from "./useRecordingAgreement";
 
 const STATES: Record<Assignment["state"], string> = { to_do: "to do", in_progress: "in progress", done: "done" };

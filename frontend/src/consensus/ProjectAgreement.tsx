@@ -4,7 +4,7 @@ import type { ApiClient } from "../api/client";
 import { agreementApi } from "./api";
 import "./consensus.css";
 import { figureSentences, kappaCell, matchedCell, medianCell } from "./figures";
-import type { ProjectAgreement as Agreement } from "./shapes";
+import type { ProjectAgreement as Agreement } from "../api/types";
 
 const message = (failure: unknown) => (failure instanceof Error ? failure.message : String(failure));
 

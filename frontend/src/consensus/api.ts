@@ -1,5 +1,5 @@
 import type { ApiClient } from "../api/client";
-import type { Agreement, Assignment, Consensus, Merged, ProjectAgreement } from "./shapes";
+import type { Agreement, Assignment, Consensus, Merged, ProjectAgreement } from "../api/types";
 
 /** The routes the agreement region and the project's agreement panel call. */
 export interface AgreementApi {

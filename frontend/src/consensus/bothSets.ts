@@ -3,7 +3,7 @@ import { drawBoxes } from "../annotations/draw";
 import { boxRect, markerRect, visibleBoxes } from "../annotations/geometry";
 import type { Annotation } from "../api/types";
 import type { View } from "../viewer/view";
-import type { AgreementPair } from "./shapes";
+import type { AgreementPair } from "../api/types";
 
 /** A's boxes solid, B's dash-dot: apart from each other and from proposals' plain dashes. */
 export const A_DASH: readonly number[] = [];

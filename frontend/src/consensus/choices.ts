@@ -1,4 +1,4 @@
-import type { AgreementPair, Consensus, Keep } from "./shapes";
+import type { AgreementPair, Consensus, ConsensusChoice, Keep } from "../api/types";
 
 /** What the consensus table holds for one pair: which box(es) to keep, and a new label typed for them. */
 export interface Choice {
@@ -41,7 +41,8 @@ export function consensusRequest(version: number, pairs: readonly AgreementPair[
     choices: pairs.map((pair, i) => {
       const { keep, relabel } = choices[i];
       const label = keep === "none" ? "" : relabel.trim();
-      return { a: pair.a?.id ?? null, b: pair.b?.id ?? null, keep, label: label || null };
+      // The table offers a side only where the pair has its box (the schema's one rule per keep).
+      return { a: pair.a?.id ?? null, b: pair.b?.id ?? null, keep, label: label || null } as ConsensusChoice;
     }),
   };
 }

@@ -2,11 +2,11 @@ import { ApiError, ConflictError } from "../api/client";
 import type { Annotation } from "../api/types";
 import type { AgreementApi } from "./api";
 import { keepsOf } from "./choices";
-import type { Agreement, Assignment, Consensus, Merged, ProjectAgreement } from "./shapes";
+import type { Agreement, Assignment, Consensus, Merged, ProjectAgreement } from "../api/types";
 
 /**
  * For tests: one recording's assignments, agreement and main set in memory, with the rules
- * DESIGN-19 gives the routes: the agreement answers 409 until every blind assignee is done; a
+ * docs/api.md gives the routes: the agreement answers 409 until every blind assignee is done; a
  * merge with a stale version is a ConflictError, a choice that keeps a box the pair lacks a
  * 400; kept boxes go into the main set (relabelled when a label is given) and bump its version.
  * `failNext` makes the next request throw; `requests` lists them as "<route> <id>".

@@ -11,7 +11,7 @@ import {
   percentText,
   sameLabelText,
 } from "./figures";
-import type { AgreementFigures } from "./shapes";
+import type { AgreementFigures } from "../api/types";
 
 const FIGURES: AgreementFigures = {
   boxes: { a: 14, b: 13 },

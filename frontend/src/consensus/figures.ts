@@ -1,4 +1,4 @@
-import type { AgreementFigures, Differences } from "./shapes";
+import type { AgreementFigures, Differences } from "../api/types";
 
 /** "86 %": a rate 0–1 to the nearest percent. */
 export function percentText(rate: number): string {

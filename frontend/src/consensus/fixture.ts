@@ -1,6 +1,6 @@
 import { newBox } from "../annotations/box";
 import type { Annotation } from "../api/types";
-import type { Agreement, AgreementFigures, AgreementPair } from "./shapes";
+import type { Agreement, AgreementFigures, AgreementPair } from "../api/types";
 
 /** A person's box on `start`..`start`+0.5 s, 2–4 kHz, for tests. */
 export function boxAt(id: string, label: string, start: number): Annotation {

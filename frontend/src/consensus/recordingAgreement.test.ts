@@ -3,7 +3,7 @@ import { ApiError } from "../api/client";
 import { blindAssignment, FakeAgreementServer } from "./fakeServer";
 import { songAgreement } from "./fixture";
 import { RecordingAgreementStore } from "./recordingAgreement";
-import type { Assignment } from "./shapes";
+import type { Assignment } from "../api/types";
 
 function opened(assignments: Assignment[]) {
   const server = new FakeAgreementServer(assignments, songAgreement());

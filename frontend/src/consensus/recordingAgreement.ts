@@ -1,7 +1,7 @@
 import { ConflictError } from "../api/client";
 import type { AgreementApi } from "./api";
 import { type Choice, defaultChoices, keepAllMatchedAs, consensusRequest } from "./choices";
-import type { Agreement, Assignment, Keep } from "./shapes";
+import type { Agreement, Assignment, Keep } from "../api/types";
 
 /** What the recording page shows of its agreement. */
 export type AgreementView =

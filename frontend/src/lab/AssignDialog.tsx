@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { assignedSentence, assignProblem, pick } from "./assigning";
 import type { LabApi } from "./labApi";
 import { assignable, displayName, ROLE_WORDS } from "./memberRoles";
-import type { Member } from "./shapes";
+import type { Member } from "../api/types";
 
 /**
  * **Assign** the recordings chosen in the listing to one or two of the project's annotators

@@ -1,9 +1,9 @@
 import { Table, Text } from "@radix-ui/themes";
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { LabHeading, useProject } from "./LabHeading";
 import type { LabApi } from "./labApi";
 import { displayName, ROLE_WORDS } from "./memberRoles";
-import type { Dashboard as DashboardAnswer } from "./shapes";
+import type { Dashboard as DashboardAnswer } from "../api/types";
 import { doneText, hoursText, labelShares, totals } from "./workProgress";
 import "./lab.css";
 
@@ -12,7 +12,8 @@ import "./lab.css";
  * per member their assignments by state, boxes drawn, review decisions and audio hours done;
  * per label its boxes in the recordings' sets.
  */
-export function Dashboard({ api, projectId }: { api: LabApi; projectId: string }) {
+/** `agreement`: the project's agreement between blind annotators, shown below the counts. */
+export function Dashboard({ api, projectId, agreement }: { api: LabApi; projectId: string; agreement: ReactNode }) {
   const { project, error: projectError } = useProject(api, projectId);
   const [answer, setAnswer] = useState<DashboardAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -87,7 +88,7 @@ export function Dashboard({ api, projectId }: { api: LabApi; projectId: string }
                 <Table.Body>
                   {labelShares(answer.labels).map((l) => (
                     <Table.Row key={l.label}>
-                      <Table.RowHeaderCell>{l.label}</Table.RowHeaderCell>
+                      <Table.RowHeaderCell>{l.label || "(no label)"}</Table.RowHeaderCell>
                       <Table.Cell className="number label-count">
                         <span className="label-bar" style={{ inlineSize: `${(l.share * 8).toFixed(2)}rem` }} aria-hidden="true" />
                         {l.boxes}
@@ -98,6 +99,7 @@ export function Dashboard({ api, projectId }: { api: LabApi; projectId: string }
               </Table.Root>
             )}
           </section>
+          {agreement}
         </>
       )}
     </main>

@@ -2,14 +2,14 @@ import { Flex, Heading, Link } from "@radix-ui/themes";
 import { useEffect, useState } from "react";
 import { writeLabPlace } from "../page/link";
 import type { LabApi } from "./labApi";
-import type { ProjectWithRole } from "./shapes";
+import type { Project } from "../api/types";
 
 /**
  * The top of a project's lab page: the way back, the heading, the project's other lab page.
  * Answers the project (with the caller's role) once read; a refusal shows as the page's alert.
  */
-export function useProject(api: LabApi, projectId: string): { project: ProjectWithRole | null; error: string | null } {
-  const [answer, setAnswer] = useState<{ project: ProjectWithRole | null; error: string | null }>({ project: null, error: null });
+export function useProject(api: LabApi, projectId: string): { project: Project | null; error: string | null } {
+  const [answer, setAnswer] = useState<{ project: Project | null; error: string | null }>({ project: null, error: null });
   useEffect(() => {
     let current = true;
     api.project(projectId).then(

@@ -5,7 +5,7 @@ import { LabHeading, useProject } from "./LabHeading";
 import type { LabApi } from "./labApi";
 import { canManage, displayName, handOverQuestion, ROLE_WORDS, rowChoices } from "./memberRoles";
 import { MembersBook } from "./membersBook";
-import type { Member, Role } from "./shapes";
+import type { Member, Role } from "../api/types";
 import "./lab.css";
 
 const ROLES = Object.keys(ROLE_WORDS) as Role[];

@@ -5,7 +5,7 @@ import { durationText } from "../clock";
 import { writeLabPlace } from "../page/link";
 import { nextPage, type Pages, previousPage } from "../recordings/listing";
 import type { LabApi } from "./labApi";
-import type { AssignmentState, WorkPage } from "./shapes";
+import type { AssignmentState, WorkPage } from "../api/types";
 import { STATE_WORDS, STATES } from "./workProgress";
 import "./lab.css";
 

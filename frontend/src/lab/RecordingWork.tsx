@@ -1,9 +1,8 @@
 import { RadioGroup, Text } from "@radix-ui/themes";
 import { EyeOff } from "lucide-react";
 import { useEffect, useId, useState } from "react";
-import type { Recording } from "../api/types";
 import type { LabApi } from "./labApi";
-import type { Assignment, AssignmentState, Member, SharedRecording } from "./shapes";
+import type { Assignment, AssignmentState, Member, Recording } from "../api/types";
 import { STATE_WORDS, STATES, yourWork } from "./workProgress";
 import "./lab.css";
 
@@ -51,7 +50,7 @@ export function RecordingWork({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const legend = useId();
-  const assigned = (recording as SharedRecording).assignees?.includes(you.username) ?? false;
+  const assigned = recording.assignees.includes(you.username);
 
   useEffect(() => {
     if (!assigned) return;

@@ -1,8 +1,8 @@
 /**
  * Assigning from the listing: the rows chosen, the members picked, blind or not; checked here
- * with the server's limits (DESIGN-19) so the dialog says what is wrong before sending.
+ * with the server's limits (docs/api.md) so the dialog says what is wrong before sending.
  */
-import type { AssignRequest } from "./shapes";
+import type { AssignRequest } from "../api/types";
 
 /** At most this many recordings in one POST /projects/{id}/assignments. */
 export const MAX_RECORDINGS = 100;

@@ -1,7 +1,7 @@
 import { ApiError } from "../api/client";
 import type { LabApi, WorkQuery } from "./labApi";
 import { canAnnotate, canManage } from "./memberRoles";
-import type { Assignment, AssignRequest, Dashboard, Member, ProjectWithRole, Role, WorkItem } from "./shapes";
+import type { Assignment, AssignRequest, Dashboard, Member, Project, Role, WorkItem } from "../api/types";
 
 const NOW = "2026-12-07T18:00:00.000000Z";
 const NEED_WORDS = { annotate: "annotator or owner", manage: "owner" } as const;
@@ -15,7 +15,7 @@ export interface FakeRecording {
 }
 
 /**
- * For tests: the lab's routes over projects in memory, with DESIGN-19's rules (not a member:
+ * For tests: the lab's routes over projects in memory, with the server's rules of docs/lab.md (not a member:
  * 404 as a missing id; a role without the right: 403 naming the role; owner = hand-over; the
  * owner cannot leave; blind needs two; assignees annotate). `as(user)` is who calls next;
  * `requests` records each call as "<METHOD> <route>".
@@ -42,7 +42,7 @@ export class FakeLabServer implements LabApi {
     return this;
   }
 
-  async project(projectId: string): Promise<ProjectWithRole> {
+  async project(projectId: string): Promise<Project> {
     this.requests.push(`GET project ${projectId}`);
     const role = this.roleIn(projectId);
     return {

@@ -9,7 +9,7 @@ function recorder() {
 }
 
 describe("the lab's routes", () => {
-  it("sends members' changes to the routes DESIGN-19 names, usernames escaped", async () => {
+  it("sends members' changes to the routes docs/api.md names, usernames escaped", async () => {
     const { api, sent } = recorder();
     await api.members("p1");
     await api.addMember("p1", "ann", "viewer");

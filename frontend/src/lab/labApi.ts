@@ -1,5 +1,5 @@
 /**
- * The lab's routes as its pages call them (DESIGN-19): members, assignments, My work, the
+ * The lab's routes as its pages call them (docs/api.md): members, assignments, My work, the
  * dashboard. Pages take a LabApi, so tests pass the fake of ./fakeLabServer.ts.
  */
 import type { ApiClient } from "../api/client";
@@ -10,10 +10,10 @@ import type {
   Dashboard,
   Member,
   MembersAnswer,
-  ProjectWithRole,
+  Project,
   Role,
   WorkPage,
-} from "./shapes";
+} from "../api/types";
 
 /** What My work asks for: one state (absent: every state), one project, a page. */
 export interface WorkQuery {
@@ -24,7 +24,7 @@ export interface WorkQuery {
 }
 
 export interface LabApi {
-  project(projectId: string): Promise<ProjectWithRole>;
+  project(projectId: string): Promise<Project>;
   members(projectId: string): Promise<MembersAnswer>;
   addMember(projectId: string, username: string, role: Role): Promise<Member>;
   /** `owner` hands the project over: the previous owner becomes an annotator. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assignable, canAnnotate, canManage, displayName, roleIn, rowChoices } from "./memberRoles";
-import type { Member, ProjectWithRole, Role } from "./shapes";
+import type { Member, Project, Role } from "../api/types";
 
 const m = (username: string, role: Role, name: string | null = null): Member => ({
   username, name, role, added_at: "2026-12-07T18:00:00Z", added_by: "olga",
@@ -42,7 +42,7 @@ describe("what each role is offered", () => {
 });
 
 describe("the caller's role for a recording in the listing", () => {
-  const project = (id: string, role: Role) => ({ id, role }) as ProjectWithRole;
+  const project = (id: string, role: Role) => ({ id, role }) as Project;
 
   it("is the project's role, owner of one's own recording outside any, none for a project not listed", () => {
     const projects = [project("p1", "viewer"), project("p2", "owner")];

@@ -2,7 +2,7 @@
  * Who may do what in a project, as the browser shows it: the server decides (chalicelib/access.py)
  * and refuses anyway; the page only hides what a role cannot do, so nobody is offered a refusal.
  */
-import type { Member, ProjectWithRole, Role } from "./shapes";
+import type { Member, Project, Role } from "../api/types";
 
 /** Roles as the page says them, in the order the Role select offers them. */
 export const ROLE_WORDS: Record<Role, string> = { owner: "Owner", annotator: "Annotator", viewer: "Viewer" };
@@ -53,7 +53,7 @@ export function assignable(members: Member[]): Member[] {
  * uploads are theirs to manage): the role the project list gave, or null while it is unread
  * or once they are no member.
  */
-export function roleIn(projects: ProjectWithRole[], projectId: string | null): Role | null {
+export function roleIn(projects: Project[], projectId: string | null): Role | null {
   if (projectId === null) return "owner";
   return projects.find((p) => p.id === projectId)?.role ?? null;
 }

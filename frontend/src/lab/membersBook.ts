@@ -1,5 +1,5 @@
 import type { LabApi } from "./labApi";
-import type { MembersAnswer, Role } from "./shapes";
+import type { MembersAnswer, Role } from "../api/types";
 
 export interface MembersState {
   /** The project's members and the caller's own row; null until the first answer. */

@@ -19,7 +19,7 @@ import { usePlayback } from "../audio/usePlayback";
 import { AgreementRegion } from "../consensus/AgreementRegion";
 import { BothSets } from "../consensus/BothSets";
 import { spanOf } from "../consensus/bothSets";
-import type { AgreementPair } from "../consensus/shapes";
+import type { AgreementPair } from "../api/types";
 import { useRecordingAgreement } from "../consensus/useRecordingAgreement";
 import { RecordingDetection } from "../detector/RecordingDetection";
 import { useViewerKeys } from "../keys/useViewerKeys";

@@ -1,5 +1,5 @@
 import { isState } from "../lab/workProgress";
-import type { AssignmentState } from "../lab/shapes";
+import type { AssignmentState } from "../api/types";
 
 /**
  * Deep links: the page's URL holds the recording and the view, so a reload, a bookmark

@@ -4,7 +4,6 @@ import type { Project, Recording } from "../api/types";
 import type { PipelineTimings } from "../config";
 import { durationText } from "../clock";
 import { detectionShort } from "../detector/detection";
-import type { SharedRecording } from "../lab/shapes";
 import { NO_PROJECT, ProjectOptions } from "./ProjectOptions";
 import { stuckSentence } from "./stuck";
 import { STATUS_WORDS } from "./words";
@@ -50,7 +49,7 @@ export function RecordingRow({
 }) {
   const [confirming, setConfirming] = useState(false);
   const stuck = stuckSentence(r, nowMs, pipeline);
-  const assignees = (r as SharedRecording).assignees ?? [];
+  const assignees = r.assignees;
   return (
     <Table.Row>
       {choice && (

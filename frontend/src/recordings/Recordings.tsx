@@ -12,7 +12,7 @@ import { AssignDialog } from "../lab/AssignDialog";
 import { everyRowState, toggleRow } from "../lab/assigning";
 import { labApi } from "../lab/labApi";
 import { canAnnotate, canManage, roleIn } from "../lab/memberRoles";
-import type { ProjectWithRole } from "../lab/shapes";
+import type { Project } from "../api/types";
 import { ListingControls } from "./ListingControls";
 import { writeLabPlace, writeReviewPlace } from "../page/link";
 import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
@@ -51,8 +51,8 @@ export function Recordings({
   const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
   const [recordings, setRecordings] = useState<Recording[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
-  // Each project with the caller's role in it (shapes.ts: the generated Project carries it once merged).
-  const [projects, setProjects] = useState<ProjectWithRole[]>([]);
+  // Each project with the caller's role in it.
+  const [projects, setProjects] = useState<Project[]>([]);
   // The rows chosen to assign, on the page shown; another page or filter starts with none.
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [assigned, setAssigned] = useState<string | null>(null);
@@ -104,7 +104,7 @@ export function Recordings({
   }, [query]);
 
   const readProjects = useCallback(
-    async () => setProjects((await everyProject(api)) as ProjectWithRole[]),
+    async () => setProjects(await everyProject(api)),
     [api],
   );
   useEffect(() => {
