@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from chalicelib import annotation_sets, chunks, database, status
+from chalicelib import annotation_sets, chunks, database, project_recordings, status
 from chalicelib.errors import StorageError
 from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
 
@@ -167,8 +167,8 @@ def _read_rows(model: type, ids: list[str], attributes: list[str]) -> list:
 
 def _project_recordings(project_id: str) -> list[RecordingModel]:
     """The project's recordings, oldest first, without those being deleted."""
+    ids = project_recordings.ids(project_id)
     with database.translated("find the project's recordings"):
-        ids = [r.id for r in RecordingModel.by_project.query(project_id)]
         rows = {r.id: r for r in _read_rows(RecordingModel, ids, RECORDING_ATTRIBUTES)}
         statuses = _read_rows(SpectrogramModel, ids, ["recording_id", "status"])
     deleting = {s.recording_id for s in statuses if s.status == status.DELETING}
