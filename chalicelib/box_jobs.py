@@ -235,9 +235,7 @@ class BoxJob:
         sent = 0
         batch: list[str] = []
         with database.translated(f"list the recordings of project {project_id}"):
-            listing = ProjectRecordingModel.query(
-                project_id, last_evaluated_key=start, attributes_to_get=["recording_id"]
-            )
+            listing = ProjectRecordingModel.query(project_id, last_evaluated_key=start)
             for row in listing:
                 batch.append(row.recording_id)
                 if len(batch) < FAN_OUT_BATCH:

@@ -50,9 +50,7 @@ def ids(project_id: str) -> list[str]:
     with database.translated("find the project's recordings"):
         return [
             row.recording_id
-            for row in ProjectRecordingModel.query(
-                project_id, consistent_read=True, attributes_to_get=["recording_id"]
-            )
+            for row in ProjectRecordingModel.query(project_id, consistent_read=True)
         ]
 
 

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from chalicelib import assignments, chunks, clients
+from chalicelib import assignments, chunks, clients, layers
 from chalicelib.assignments import Assignments, Counts, NewAssignments
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from chalicelib.models import (
@@ -227,7 +227,7 @@ def test_removing_an_assignment_takes_back_its_counts_and_its_own_boxes(lab, pro
     layer = AssignmentModel.get(ids[0], ANNOTATOR)
     chunks.switch(
         layer,
-        assignments.LAYER,
+        layers.LAYER,
         chunks.encode([{"id": "a"}]),
         actions=[],
         condition=AssignmentModel.blind == True,  # noqa: E712
