@@ -71,6 +71,24 @@ def work_item(assignment: AssignmentModel, *, state: str | None = None) -> WorkI
     )
 
 
+def backfill_work() -> int:
+    """Give every assignment made before work items its item; how many it wrote. Run once,
+    by hand (``python -m infra.backfill_members``): it scans the assignments table, which no
+    request ever does. Running it again writes nothing, and never undoes a state changed
+    meanwhile (which writes the item itself)."""
+    written = 0
+    with database.translated("read the assignments"):
+        rows = list(AssignmentModel.scan())
+    for assignment in rows:
+        try:
+            with database.translated("write a work item"):
+                work_item(assignment).save(condition=WorkItemModel.place.does_not_exist())
+        except database.ConditionFailed:
+            continue  # it has one
+        written += 1
+    return written
+
+
 @dataclass(frozen=True)
 class Counts:
     """What one assignment adds to its assignee's tally (negated when it goes away)."""

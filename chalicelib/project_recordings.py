@@ -57,3 +57,22 @@ def ids(project_id: str) -> list[str]:
 def count(project_id: str) -> int:
     with database.translated("count the project's recordings"):
         return ProjectRecordingModel.count(project_id, consistent_read=True)
+
+
+def backfill() -> int:
+    """Give every recording in a project made before these items its item; how many it
+    wrote. Run once, by hand (``python -m infra.backfill_members``): it scans the recordings
+    table, which no request ever does. Running it again writes nothing."""
+    written = 0
+    with database.translated("read the recordings"):
+        recordings = list(RecordingModel.scan(RecordingModel.project_id.exists()))
+    for recording in recordings:
+        try:
+            with database.translated("write a project's recording"):
+                item(recording.project_id, recording).save(
+                    condition=ProjectRecordingModel.place.does_not_exist()
+                )
+        except database.ConditionFailed:
+            continue  # it has one
+        written += 1
+    return written

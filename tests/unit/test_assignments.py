@@ -108,8 +108,8 @@ def test_groups_keep_within_one_transaction_and_keep_a_recording_together():
     assert sum(len(g) for g in groups) == 200
     for group in groups:
         recordings = {a.recording_id for a in group}
-        # assignments + recording rows + tally items + the project's check
-        assert len(group) + len(recordings) + 2 + 1 <= assignments.MAX_TRANSACTION_ITEMS
+        # assignments and their work items + recording rows + tally items + the project's check
+        assert 2 * len(group) + len(recordings) + 2 + 1 <= assignments.MAX_TRANSACTION_ITEMS
         assert all(sum(a.recording_id == r for a in group) == 2 for r in recordings)
 
 
