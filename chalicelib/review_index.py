@@ -3,11 +3,11 @@ the accept-above-a-threshold action: one read instead of a thousand sets.
 
 The index is kept per project as chunks (chalicelib/chunks.py, under the project's id) and
 in the function's memory while it is warm. Each recording's rows carry the annotation set id
-they were read from; a request reads the project's recordings (their ids from the keys-only
-by-project index, their rows by BatchGet) and reads again only the sets whose id changed,
-so the index is never staler than the recordings' rows. The stored copy is written again
-once :data:`SAVE_AFTER` recordings differ from it (or when there was none): a few changed
-sets cost a few reads, a rewrite of the whole index costs more.
+they were read from; a request reads the project's recordings (their ids from the project's
+items, chalicelib/project_recordings.py, their rows by BatchGet) and reads again only the
+sets whose id changed, so the index is never staler than the recordings' rows. The stored
+copy is written again once :data:`SAVE_AFTER` recordings differ from it (or when there was
+none): a few changed sets cost a few reads, a rewrite of the whole index costs more.
 """
 
 from __future__ import annotations
