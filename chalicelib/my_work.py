@@ -75,10 +75,18 @@ def _items(user: str, assignments: list[AssignmentModel]) -> list[dict]:
     projects = _memberships(user, {a.project_id for a in assignments})
     ids = [a.recording_id for a in assignments if a.project_id in projects]
     with database.translated("read the recordings"):
-        recordings = {r.id: r for r in RecordingModel.batch_get(ids, attributes_to_get=list(SHOWN))}
+        # Consistently, as the work items are: a row missing here would drop the item.
+        recordings = {
+            r.id: r
+            for r in RecordingModel.batch_get(
+                ids, attributes_to_get=list(SHOWN), consistent_read=True
+            )
+        }
         statuses = {
             s.recording_id: s.status
-            for s in SpectrogramModel.batch_get(ids, attributes_to_get=["recording_id", "status"])
+            for s in SpectrogramModel.batch_get(
+                ids, attributes_to_get=["recording_id", "status"], consistent_read=True
+            )
         }
     items = []
     for assignment in assignments:

@@ -162,7 +162,8 @@ class Listing:
 def _views(recordings: list[RecordingModel]) -> list[dict | None]:
     """The recordings as the API shows them, with their status (None if deleted meanwhile);
     None for those being deleted."""
-    statuses = {s.recording_id: s for s in SpectrogramModel.batch_get([r.id for r in recordings])}
+    ids = [r.id for r in recordings]
+    statuses = {s.recording_id: s for s in SpectrogramModel.batch_get(ids, consistent_read=True)}
     return [
         None
         if r.id in statuses and statuses[r.id].status == status.DELETING
@@ -173,8 +174,9 @@ def _views(recordings: list[RecordingModel]) -> list[dict | None]:
 
 def _project_views(items: list[ProjectRecordingModel]) -> list[dict | None]:
     """The views of a page of the project's items (None: deleted meanwhile, or being
-    deleted)."""
-    rows = {r.id: r for r in RecordingModel.batch_get([item.recording_id for item in items])}
+    deleted). Read consistently, as the items are: a recording just uploaded is listed."""
+    ids = [item.recording_id for item in items]
+    rows = {r.id: r for r in RecordingModel.batch_get(ids, consistent_read=True)}
     views = dict(zip(rows, _views(list(rows.values())), strict=True))
     return [views.get(item.recording_id) for item in items]
 
