@@ -1,8 +1,9 @@
 """A lab at scale on the local stack: one project of 50 members and 10,000 recordings.
 
 The project is created over HTTP; its members, recordings (COMPLETED, no audio: these
-routes read rows, never audio), assignments and tallies are written straight into the
-stack's tables with PynamoDB batch writes, as the API would have left them: every
+routes read rows, never audio) with their project's items, assignments with their work
+items, and tallies are written straight into the stack's tables with PynamoDB batch writes,
+as the API would have left them: every
 recording assigned to one annotator, every tenth to a blind pair, states spread, each
 member's tally counting their own assignments, twenty labels and the recordings counted.
 
@@ -24,16 +25,18 @@ from collections import Counter
 
 from bench.plan import Plan, progress
 from bench.report import Row, Target, percentile
-from chalicelib import models, recording_counts
-from chalicelib.assignments import STATES, Counts
+from chalicelib import models, project_recordings, recording_counts
+from chalicelib.assignments import STATES, Counts, work_item
 from chalicelib.clock import iso
 from chalicelib.config import Settings
 from chalicelib.models import (
     AssignmentModel,
     MemberModel,
+    ProjectRecordingModel,
     RecordingModel,
     SpectrogramModel,
     TallyModel,
+    WorkItemModel,
 )
 from chalicelib.tallies import member_key
 from infra.local.__main__ import LOCAL_AWS_ENV
@@ -68,28 +71,30 @@ def seed(project_id: str, members: list[str], recordings: int) -> dict[str, Coun
         RecordingModel.batch_write() as recording_rows,
         SpectrogramModel.batch_write() as spectrogram_rows,
         AssignmentModel.batch_write() as assignment_rows,
+        ProjectRecordingModel.batch_write() as project_items,
+        WorkItemModel.batch_write() as work_items,
     ):
         for n in range(recordings):
             recording_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             created_at = iso(FIRST_CREATED_S + 60 * n)
             assignees = rng.sample(members, 2) if n % 10 == 0 else [rng.choice(members)]
-            recording_rows.save(
-                RecordingModel(
-                    recording_id,
-                    owner=OWNER,
-                    filename=f"site-{n:05d}.wav",
-                    size=5_760_044,
-                    content_type="audio/wav",
-                    object_key=f"{OWNER}/{recording_id}.wav",
-                    created_at=created_at,
-                    duration_s=DURATION_S,
-                    sample_rate=48000,
-                    channels=1,
-                    project_id=project_id,
-                    annotation_count=rng.randint(0, 40),
-                    assignees=set(assignees),
-                )
+            recording = RecordingModel(
+                recording_id,
+                owner=OWNER,
+                filename=f"site-{n:05d}.wav",
+                size=5_760_044,
+                content_type="audio/wav",
+                object_key=f"{OWNER}/{recording_id}.wav",
+                created_at=created_at,
+                duration_s=DURATION_S,
+                sample_rate=48000,
+                channels=1,
+                project_id=project_id,
+                annotation_count=rng.randint(0, 40),
+                assignees=set(assignees),
             )
+            recording_rows.save(recording)
+            project_items.save(project_recordings.item(project_id, recording))
             spectrogram_rows.save(
                 SpectrogramModel(
                     recording_id,
@@ -103,18 +108,18 @@ def seed(project_id: str, members: list[str], recordings: int) -> dict[str, Coun
             )
             for name in assignees:
                 state = rng.choice(STATES)
-                assignment_rows.save(
-                    AssignmentModel(
-                        recording_id,
-                        name,
-                        project_id=project_id,
-                        state=state,
-                        blind=len(assignees) == 2,
-                        assigned_at=iso(FIRST_CREATED_S + 60 * n + 30),
-                        assigned_by=OWNER,
-                        updated_at=created_at,
-                    )
+                assignment = AssignmentModel(
+                    recording_id,
+                    name,
+                    project_id=project_id,
+                    state=state,
+                    blind=len(assignees) == 2,
+                    assigned_at=iso(FIRST_CREATED_S + 60 * n + 30),
+                    assigned_by=OWNER,
+                    updated_at=created_at,
                 )
+                assignment_rows.save(assignment)
+                work_items.save(work_item(assignment))
                 counts[name] += Counts.of(state, DURATION_S)
     labels = Counter({label: rng.randint(10, 5000) for label in LABELS})
     with TallyModel.batch_write() as tallies:

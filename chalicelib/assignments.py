@@ -1,13 +1,14 @@
 """Assignments: the project's owner hands recordings to members, and each assignee says how
 far they got (to do, in progress, done).
 
-Every write moves three things together, in one DynamoDB transaction: the assignment rows,
-the recording row's ``assignees`` (so listings show them without another read) and the
-assignee's counts in the project's tallies (``member#<username>``: ``assigned``,
-``in_progress``, ``recordings_done``, ``audio_s_done``), which the dashboard reads in one
-query. Assigning many recordings at once is split into transactions of at most
-``MAX_TRANSACTION_ITEMS``; assigning again is idempotent, so a request cut short is
-finished by sending it again.
+Every write moves four things together, in one DynamoDB transaction: the assignment rows,
+their work items in each assignee's partition (``WorkItemModel``: My work reads them
+consistently, chalicelib/my_work.py), the recording row's ``assignees`` (so listings show
+them without another read) and the assignee's counts in the project's tallies
+(``member#<username>``: ``assigned``, ``in_progress``, ``recordings_done``,
+``audio_s_done``), which the dashboard reads in one query. Assigning many recordings at
+once is split into transactions of at most ``MAX_TRANSACTION_ITEMS``; assigning again is
+idempotent, so a request cut short is finished by sending it again.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from chalicelib.models import (
     RecordingModel,
     SpectrogramModel,
     TallyModel,
+    WorkItemModel,
 )
 from chalicelib.paging import ISSUED_ID
 from chalicelib.validation import fields
@@ -54,6 +56,37 @@ def as_view(assignment: AssignmentModel) -> dict:
         "assigned_by": assignment.assigned_by,
         "updated_at": assignment.updated_at,
     }
+
+
+def work_item(assignment: AssignmentModel, *, state: str | None = None) -> WorkItemModel:
+    """The assignment as its assignee's My work keeps it (in ``state``, if it moves there),
+    placed by when it was assigned."""
+    return WorkItemModel(
+        assignment.assignee,
+        f"{assignment.assigned_at}_{assignment.recording_id}",
+        recording_id=assignment.recording_id,
+        project_id=assignment.project_id,
+        state=state or assignment.state,
+        blind=bool(assignment.blind),
+    )
+
+
+def backfill_work() -> int:
+    """Give every assignment made before work items its item; how many it wrote. Run once,
+    by hand (``python -m infra.backfill_members``): it scans the assignments table, which no
+    request ever does. Running it again writes nothing, and never undoes a state changed
+    meanwhile (which writes the item itself)."""
+    written = 0
+    with database.translated("read the assignments"):
+        rows = list(AssignmentModel.scan())
+    for assignment in rows:
+        try:
+            with database.translated("write a work item"):
+                work_item(assignment).save(condition=WorkItemModel.place.does_not_exist())
+        except database.ConditionFailed:
+            continue  # it has one
+        written += 1
+    return written
 
 
 @dataclass(frozen=True)
@@ -196,14 +229,15 @@ def _existing(rows: Iterable[RecordingModel], more: list[str]) -> dict[tuple, As
 
 
 def _groups(new: list[AssignmentModel], per_recording: int) -> Iterator[list[AssignmentModel]]:
-    """``new`` in runs that fit one transaction with their recordings, the assignees' tally
-    items and the project's check; a recording's assignments stay together."""
+    """``new`` in runs that fit one transaction with their work items, their recordings, the
+    assignees' tally items and the project's check; a recording's assignments stay
+    together."""
     room = MAX_TRANSACTION_ITEMS - MAX_ASSIGNEES - 1
     group: list[AssignmentModel] = []
     recordings: set[str] = set()
     for assignment in new:
         fresh = assignment.recording_id not in recordings
-        if fresh and len(group) + len(recordings) + per_recording + 1 > room:
+        if fresh and 2 * len(group) + len(recordings) + 2 * per_recording + 1 > room:
             yield group
             group, recordings = [], set()
         group.append(assignment)
@@ -226,6 +260,7 @@ def forget(transaction, recording: RecordingModel) -> None:
         rows = list(AssignmentModel.query(recording.id, consistent_read=True))
     for assignment in rows:
         transaction.delete(assignment)
+        transaction.delete(work_item(assignment))
         gone = -Counts.of(assignment.state, recording.duration_s)
         _add_to_tally(transaction, assignment.project_id, assignment.assignee, gone)
     # Its blind pair's agreement leaves the project's figures with it.
@@ -288,6 +323,7 @@ class Assignments:
             with database.translated("assign"), database.transaction() as t:
                 for assignment in group:
                     t.save(assignment, condition=AssignmentModel.assignee.does_not_exist())
+                    t.save(work_item(assignment))
                 for recording_id, names in by_recording.items():
                     t.update(
                         RecordingModel(recording_id),
@@ -345,6 +381,8 @@ class Assignments:
                     actions=[AssignmentModel.state.set(state), AssignmentModel.updated_at.set(now)],
                     condition=AssignmentModel.state == assignment.state,
                 )
+                # Saved whole, not updated: an item the backfill has not written yet appears.
+                t.save(work_item(assignment, state=state))
                 _add_to_tally(t, assignment.project_id, username, after + -before)
         except database.ConditionFailed as e:
             raise ConflictError(
@@ -364,6 +402,7 @@ class Assignments:
         try:
             with database.translated("remove the assignment"), database.transaction() as t:
                 t.delete(assignment, condition=AssignmentModel.state == assignment.state)
+                t.delete(work_item(assignment))
                 t.update(
                     RecordingModel(recording_id),
                     actions=[RecordingModel.assignees.delete({username})],

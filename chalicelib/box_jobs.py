@@ -43,7 +43,7 @@ from chalicelib.errors import (
     SonagramError,
     StorageError,
 )
-from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
+from chalicelib.models import ProjectModel, ProjectRecordingModel, RecordingModel, SpectrogramModel
 from chalicelib.spectrogram import AudioError, RenderTimeout, detect
 from chalicelib.spectrogram.measure import measure_boxes
 from chalicelib.storage import Storage
@@ -235,9 +235,9 @@ class BoxJob:
         sent = 0
         batch: list[str] = []
         with database.translated(f"list the recordings of project {project_id}"):
-            listing = RecordingModel.by_project.query(project_id, last_evaluated_key=start)
+            listing = ProjectRecordingModel.query(project_id, last_evaluated_key=start)
             for row in listing:
-                batch.append(row.id)
+                batch.append(row.recording_id)
                 if len(batch) < FAN_OUT_BATCH:
                     continue
                 sent += self._send_detects(batch, names)

@@ -58,6 +58,8 @@ class Settings:
     members_table: str = "sonagram-members"
     assignments_table: str = "sonagram-assignments"
     tallies_table: str = "sonagram-tallies"
+    work_table: str = "sonagram-work"
+    project_recordings_table: str = "sonagram-project-recordings"
     jobs_queue: str = "sonagram-spectrogram-jobs"
     # The worker Lambda that tasks (chalicelib/tasks.py) are sent to in the cloud; None on the
     # local stage, where they go on the jobs queue the bridge polls.
@@ -130,6 +132,10 @@ class Settings:
             members_table=env.get("MEMBERS_TABLE", cls.members_table),
             assignments_table=env.get("ASSIGNMENTS_TABLE", cls.assignments_table),
             tallies_table=env.get("TALLIES_TABLE", cls.tallies_table),
+            work_table=env.get("WORK_TABLE", cls.work_table),
+            project_recordings_table=env.get(
+                "PROJECT_RECORDINGS_TABLE", cls.project_recordings_table
+            ),
             jobs_queue=env.get("JOBS_QUEUE", cls.jobs_queue),
             worker_function=env.get("WORKER_FUNCTION") or None,
             max_upload_bytes=_whole(env, "MAX_UPLOAD_BYTES", cls.max_upload_bytes),

@@ -47,7 +47,7 @@ def of_project(user: str, project_id: str) -> dict:
     number of recordings."""
     project, _ = access.project(user, project_id, Need.SEE, action="reading the dashboard")
     with database.translated("read the project's dashboard"):
-        tallies = {
+        counted = {
             item.key: item for item in TallyModel.query(project_id, TallyModel.key >= FIRST_KEY)
         }
         members = {m.username: m for m in MemberModel.query(project_id, consistent_read=True)}
@@ -59,12 +59,12 @@ def of_project(user: str, project_id: str) -> dict:
     ordered = sorted(members.values(), key=lambda m: (m.role != Role.OWNER, m.username))
     labels = [
         {"label": key.removeprefix(tallies.LABEL), "boxes": int(item.boxes)}
-        for key, item in tallies.items()
+        for key, item in counted.items()
         if key.startswith(tallies.LABEL) and (item.boxes or 0) > 0
     ]
     labels.sort(key=lambda row: (-row["boxes"], row["label"]))
     return {
-        "members": [_member_row(m, tallies.get(tallies.member_key(m.username))) for m in ordered],
+        "members": [_member_row(m, counted.get(tallies.member_key(m.username))) for m in ordered],
         "labels": labels,
-        "recordings": _count(tallies.get(recording_counts.KEY), "recordings"),
+        "recordings": _count(counted.get(recording_counts.KEY), "recordings"),
     }

@@ -23,7 +23,7 @@ from chalicelib import (
     chunks,
     database,
     multipart,
-    recording_counts,
+    project_recordings,
     status,
     tallies,
 )
@@ -153,9 +153,11 @@ class Deletions:
                 if recording is None:
                     transaction.delete(RecordingModel(recording_id))
                 else:
-                    # Its project's count goes down once, whoever purges it first.
+                    # It leaves its project's listing and count once, whoever purges it first.
                     transaction.delete(recording, condition=RecordingModel.id.exists())
-                    recording_counts.moved(transaction, out_of=recording.project_id, into=None)
+                    project_recordings.moved(
+                        transaction, recording, out_of=recording.project_id, into=None
+                    )
                     assignments.forget(transaction, recording)
                 transaction.delete(SpectrogramModel(recording_id))
         except database.ConditionFailed:

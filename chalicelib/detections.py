@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 
-from chalicelib import access, database, projects, status, tasks
+from chalicelib import access, database, project_recordings, projects, status, tasks
 from chalicelib.access import Need
 from chalicelib.clock import Clock, iso
 from chalicelib.config import Settings
@@ -157,8 +157,7 @@ class DetectorRuns:
         names = requested_names(body)
         project, _ = access.project(user, project_id, Need.ANNOTATE, action="running detectors")
         chosen(project, names)
-        with database.translated("count the project's recordings"):
-            count = RecordingModel.by_project.count(project.id)
+        count = project_recordings.count(project.id)
         if count:
             tasks.send(self._settings, tasks.DETECT_PROJECT, project_id=project.id, presets=names)
         return {"recordings": count}

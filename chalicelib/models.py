@@ -5,7 +5,9 @@ tables: the worker rewrites the spectrogram row many times while the recording
 row stays as the user created it (plus what decoding learned about the audio).
 Projects, which group recordings, have a table of their own; so do their members
 (with roles), the assignments of recordings to members, and the running counts a
-project's dashboard and agreement read (docs/lab.md has the access patterns).
+project's dashboard and agreement read. A project's recordings and a member's work are
+also kept as items in partitions of their own, read by Query of the table's key
+(docs/lab-assignments.md has the access patterns).
 """
 
 from __future__ import annotations
@@ -32,17 +34,6 @@ class OwnerIndex(GlobalSecondaryIndex):
         projection = AllProjection()
 
     owner = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
-
-
-class ProjectIndex(GlobalSecondaryIndex):
-    """The recordings of a project (sparse: a recording in no project is not in it)."""
-
-    class Meta:
-        index_name = "by-project"
-        projection = KeysOnlyProjection()
-
-    project_id = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
 
@@ -86,7 +77,23 @@ class RecordingModel(Model):
     tally = UnicodeAttribute(null=True)
 
     by_owner = OwnerIndex()
-    by_project = ProjectIndex()
+
+
+class ProjectRecordingModel(Model):
+    """One recording of a project, in its project's partition: the project's listing.
+
+    Written in the transaction that puts the recording into the project, deleted in the one
+    that takes it out (or purges it), so a Query of the partition reads it consistently,
+    which an index cannot (chalicelib/project_recordings.py).
+    """
+
+    class Meta:
+        table_name = Settings.project_recordings_table
+
+    project_id = UnicodeAttribute(hash_key=True)
+    # "<created_at>_<recording id>": newest first read backwards, and a listing's cursor.
+    place = UnicodeAttribute(range_key=True)
+    recording_id = UnicodeAttribute()
 
 
 class UnfinishedIndex(GlobalSecondaryIndex):
@@ -204,17 +211,6 @@ class MemberModel(Model):
     by_member = MemberIndex()
 
 
-class AssigneeIndex(GlobalSecondaryIndex):
-    """A member's assigned recordings, newest assignment first: their "My work"."""
-
-    class Meta:
-        index_name = "by-assignee"
-        projection = AllProjection()
-
-    assignee = UnicodeAttribute(hash_key=True)
-    assigned_at = UnicodeAttribute(range_key=True)
-
-
 class AssignmentModel(Model):
     """One recording assigned to one member of its project, with the member's progress.
 
@@ -240,7 +236,25 @@ class AssignmentModel(Model):
     layer_version = NumberAttribute(default=0)
     layer_count = NumberAttribute(default=0)
 
-    by_assignee = AssigneeIndex()
+
+class WorkItemModel(Model):
+    """One assignment in its assignee's partition: their "My work", newest first.
+
+    Written, changed and deleted in the same transactions as its AssignmentModel row
+    (chalicelib/assignments.py), so the assignee reads it consistently right after being
+    assigned; it carries what My work filters on, the assignment row the rest.
+    """
+
+    class Meta:
+        table_name = Settings.work_table
+
+    assignee = UnicodeAttribute(hash_key=True)
+    # "<assigned_at>_<recording id>": newest first read backwards, and My work's cursor.
+    place = UnicodeAttribute(range_key=True)
+    recording_id = UnicodeAttribute()
+    project_id = UnicodeAttribute()
+    state = UnicodeAttribute()
+    blind = BooleanAttribute(default=False)
 
 
 class TallyModel(Model):
@@ -300,6 +314,8 @@ MODELS: tuple[type[Model], ...] = (
     MemberModel,
     AssignmentModel,
     TallyModel,
+    WorkItemModel,
+    ProjectRecordingModel,
 )
 
 
@@ -317,6 +333,8 @@ def bind(settings: Settings) -> None:
         MemberModel: settings.members_table,
         AssignmentModel: settings.assignments_table,
         TallyModel: settings.tallies_table,
+        WorkItemModel: settings.work_table,
+        ProjectRecordingModel: settings.project_recordings_table,
     }
     for model, table_name in tables.items():
         model.Meta.table_name = table_name

@@ -1,10 +1,11 @@
 """My work: a member's assigned recordings, newest assignment first, across their projects.
 
-One page is a Query of the assignments' by-assignee index (filtered by state and project in
-DynamoDB), then one BatchGet each of the recordings, their statuses, the projects and the
-caller's member rows: no scan, whatever the size of the projects. Assignments in a project
-the caller is no longer a member of are left out, as are recordings deleted or moved out of
-the assignment's project since.
+One page is a consistent Query of the caller's partition of work items (filtered by state and
+project in DynamoDB; chalicelib/assignments.py writes them with the assignments), then one
+BatchGet each of the assignments, the recordings, their statuses, the projects and the
+caller's member rows: no scan and no index, whatever the size of the projects. Assignments
+in a project the caller is no longer a member of are left out, as are recordings deleted or
+moved out of the assignment's project since.
 """
 
 from __future__ import annotations
@@ -19,30 +20,17 @@ from chalicelib.models import (
     ProjectModel,
     RecordingModel,
     SpectrogramModel,
+    WorkItemModel,
 )
-from chalicelib.paging import CURSOR, MAX_PAGE, page_size
+from chalicelib.paging import MAX_PAGE, Partition, page_size
 
 # What a work item shows of its recording: a page reads no more of the rows.
 SHOWN = ("id", "filename", "duration_s", "project_id", "annotation_count")
 
 
-def decode_cursor(cursor: str | None, *, assignee: str) -> dict | None:
-    """The start key in the assignee's index that a ``next`` value
-    (``<assigned_at>_<recording id>``) stands for; any such value is a place in the caller's
-    own list."""
-    if cursor is None:
-        return None
-    place = CURSOR.fullmatch(cursor)
-    if place is None:
-        raise BadRequestError(
-            f"cursor {cursor!r} is not valid: pass the 'next' value of the last page"
-        )
-    assigned_at, recording_id = place.groups()
-    return {
-        "recording_id": {"S": recording_id},
-        "assignee": {"S": assignee},
-        "assigned_at": {"S": assigned_at},
-    }
+# A member's work items, newest assignment first; a cursor (``<assigned_at>_<recording
+# id>``) is an item's place, and any such value a place in the caller's own list.
+WORK = Partition(WorkItemModel, hash_attribute="assignee")
 
 
 def _cursor_after(item: dict) -> str:
@@ -68,6 +56,18 @@ def _memberships(user: str, project_ids: set[str]) -> dict[str, ProjectModel]:
     }
 
 
+def _assignments(work: list[WorkItemModel]) -> list[AssignmentModel]:
+    """The assignment rows of these work items, in their order (read consistently)."""
+    with database.translated("read your assignments"):
+        rows = {
+            (a.recording_id, a.assignee): a
+            for a in AssignmentModel.batch_get(
+                [(item.recording_id, item.assignee) for item in work], consistent_read=True
+            )
+        }
+    return [row for item in work if (row := rows.get((item.recording_id, item.assignee)))]
+
+
 def _items(user: str, assignments: list[AssignmentModel]) -> list[dict]:
     """The assignments as My work shows them, those no longer the caller's left out."""
     if not assignments:
@@ -75,10 +75,18 @@ def _items(user: str, assignments: list[AssignmentModel]) -> list[dict]:
     projects = _memberships(user, {a.project_id for a in assignments})
     ids = [a.recording_id for a in assignments if a.project_id in projects]
     with database.translated("read the recordings"):
-        recordings = {r.id: r for r in RecordingModel.batch_get(ids, attributes_to_get=list(SHOWN))}
+        # Consistently, as the work items are: a row missing here would drop the item.
+        recordings = {
+            r.id: r
+            for r in RecordingModel.batch_get(
+                ids, attributes_to_get=list(SHOWN), consistent_read=True
+            )
+        }
         statuses = {
             s.recording_id: s.status
-            for s in SpectrogramModel.batch_get(ids, attributes_to_get=["recording_id", "status"])
+            for s in SpectrogramModel.batch_get(
+                ids, attributes_to_get=["recording_id", "status"], consistent_read=True
+            )
         }
     items = []
     for assignment in assignments:
@@ -116,8 +124,8 @@ def page(
 ) -> dict:
     """``GET /my-work``: a page of the caller's assignments, ``{"assignments", "next"}``.
 
-    The index is read (the page's size, then MAX_PAGE at a time) until ``limit`` items are
-    shown or it ends, so a filtered page is as full as an unfiltered one; ``next`` is the
+    The work items are read (the page's size, then MAX_PAGE at a time) until ``limit`` items
+    are shown or it ends, so a filtered page is as full as an unfiltered one; ``next`` is the
     place after the last item shown.
     """
     size = page_size(limit)
@@ -125,26 +133,20 @@ def page(
         raise BadRequestError(f"state must be one of {', '.join(STATES)}, not {state!r}")
     if project is not None:
         access.project(user, project, Need.SEE, action="reading its work")
-    start = decode_cursor(cursor, assignee=user)
+    start = WORK.start(cursor, user)
     condition = None
     if state is not None:
-        condition = AssignmentModel.state == state
+        condition = WorkItemModel.state == state
     if project is not None:
-        in_project = AssignmentModel.project_id == project
+        in_project = WorkItemModel.project_id == project
         condition = in_project if condition is None else condition & in_project
     read_limit = size
     shown: list[dict] = []
     while True:
         with database.translated("list your assignments"):
-            read = AssignmentModel.by_assignee.query(
-                user,
-                scan_index_forward=False,
-                limit=read_limit,
-                last_evaluated_key=start,
-                filter_condition=condition,
-            )
-            rows = list(read)
-        found = _items(user, rows)
+            read = WORK.read(user, limit=read_limit, start=start, filter_condition=condition)
+            work = list(read)
+        found = _items(user, _assignments(work))
         room = size - len(shown)
         shown += found[:room]
         start, read_limit = read.last_evaluated_key, MAX_PAGE

@@ -1,8 +1,9 @@
 """Pages of a listing, newest first: a limit and a cursor.
 
-A user's recordings (by owner), a project's recordings (by project) and the projects a user
-is a member of (by member) each live in an index sorted by a timestamp, with items keyed by
-an id we issue, so one cursor format serves all: the place of the last item of a page,
+A user's recordings (by owner) and the projects a user is a member of (by member) each live
+in an index sorted by a timestamp, with items keyed by an id we issue; a project's
+recordings and a member's work live in partitions of their own tables sorted by
+``<timestamp>_<id>``; so one cursor format serves all: the place of the last item of a page,
 ``<timestamp>_<id>``. Whose list it is comes from the request, never from the cursor: any
 cursor of that form is a place in a list the caller may read (one made up starts where it
 points), so the document states the form and the server takes every cursor it allows.
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pynamodb.indexes import GlobalSecondaryIndex
+from pynamodb.models import Model
 
 from chalicelib.errors import BadRequestError
 
@@ -60,21 +62,65 @@ class Order:
         """The start key in the index that a ``next`` value stands for."""
         if cursor is None:
             return None
-        place = CURSOR.fullmatch(cursor)
-        if place is None:
-            raise BadRequestError(
-                f"cursor {cursor!r} is not valid: pass the 'next' value of the last page"
-            )
-        sorted_by, item_id = place.groups()
+        sorted_by, item_id = _place(cursor).groups()
         return {
             self.id_attribute: {"S": item_id},
             self.hash_attribute: {"S": hash_value},
             self.sort_attribute: {"S": sorted_by},
         }
 
+    def read(self, hash_value: str, *, limit: int, start: dict | None):
+        return self.index.query(
+            hash_value, scan_index_forward=False, limit=limit, last_evaluated_key=start
+        )
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A table's own partition whose sort key is the place itself (``<timestamp>_<id>``):
+    a project's recordings, a member's work. Read newest first and consistently (which an
+    index cannot be), and only that partition (the local cloud reads a whole table for
+    every Query of an index).
+    """
+
+    model: type[Model]
+    hash_attribute: str
+    place_attribute: str = "place"
+
+    def place_of(self, row) -> str:
+        return getattr(row, self.place_attribute)
+
+    def start(self, cursor: str | None, hash_value: str) -> dict | None:
+        """The start key in the partition that a ``next`` value stands for."""
+        if cursor is None:
+            return None
+        return {
+            self.hash_attribute: {"S": hash_value},
+            self.place_attribute: {"S": _place(cursor).group(0)},
+        }
+
+    def read(self, hash_value: str, *, limit: int, start: dict | None, filter_condition=None):
+        return self.model.query(
+            hash_value,
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=start,
+            consistent_read=True,
+            filter_condition=filter_condition,
+        )
+
+
+def _place(cursor: str) -> re.Match:
+    place = CURSOR.fullmatch(cursor)
+    if place is None:
+        raise BadRequestError(
+            f"cursor {cursor!r} is not valid: pass the 'next' value of the last page"
+        )
+    return place
+
 
 def newest_first(
-    order: Order,
+    order: Order | Partition,
     hash_value: str,
     *,
     limit: int,
@@ -95,9 +141,7 @@ def newest_first(
     read = limit if shows is None else MAX_PAGE
     shown: list[tuple[object, dict]] = []
     while True:
-        page = order.index.query(
-            hash_value, scan_index_forward=False, limit=read, last_evaluated_key=start
-        )
+        page = order.read(hash_value, limit=read, start=start)
         rows = list(page)
         found = [
             (row, view)

@@ -4,8 +4,8 @@ labels keys 1-9 give a box in the viewer (``label_keys``).
 
 A project is shared with its members (chalicelib/members.py), each as their role allows
 (chalicelib/access.py): to anyone else it is indistinguishable from one that does not exist.
-A recording names its project (``RecordingModel.project_id``); a project finds and counts
-its recordings through the recordings' by-project index.
+A recording names its project (``RecordingModel.project_id``); a project finds its
+recordings in their items in its own partition (chalicelib/project_recordings.py).
 """
 
 from __future__ import annotations
@@ -20,14 +20,22 @@ from typing import TYPE_CHECKING
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib import access, chunks, database, members, recording_counts, tallies
+from chalicelib import (
+    access,
+    chunks,
+    database,
+    members,
+    project_recordings,
+    recording_counts,
+    tallies,
+)
 from chalicelib.access import Need, Role
 from chalicelib.annotations import MAX_LABEL
 from chalicelib.audio_types import PLAIN_TEXT
 from chalicelib.clock import Clock, iso
 from chalicelib.detector_presets import DetectorPreset, PresetError, presets_from_json
 from chalicelib.errors import BadRequestError, NotFoundError
-from chalicelib.models import MemberModel, ProjectModel, RecordingModel
+from chalicelib.models import MemberModel, ProjectModel
 from chalicelib.paging import ISSUED_ID, Order, newest_first, page_size
 from chalicelib.validation import fields, some_fields, text, whole_number
 
@@ -300,8 +308,7 @@ class Projects:
                 )
         except database.ConditionFailed as e:
             raise NotFoundError(f"no project {project_id!r}") from e
-        with database.translated("find the project's recordings"):
-            recording_ids = [r.id for r in RecordingModel.by_project.query(project_id)]
+        recording_ids = project_recordings.ids(project_id)
         # The owner may delete every recording of the project, whoever uploaded it.
         marked = deletions.mark(None, recording_ids, deadline=deadline)
         if marked.untried:

@@ -1,9 +1,8 @@
 """How many recordings each project holds, kept as recordings join and leave it.
 
 The dashboard reads the count with the project's tallies, in the same Query. Counting the
-by-project index instead reads every key of the project on every view (10,000 recordings
-are about 1 MB, eight times the reads of the rest of the dashboard in AWS; the local cloud
-reads its whole table again for each 1 MB page, seconds a view).
+project's items (chalicelib/project_recordings.py) instead reads every one of them on every
+view (10,000 recordings are about 1 MB, eight times the reads of the rest of the dashboard).
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import database
-from chalicelib.models import RecordingModel, TallyModel
+from chalicelib.models import ProjectRecordingModel, TallyModel
 
 # The project's item in its tallies: it sorts after the "member#" items.
 KEY = "recordings"
@@ -38,12 +37,12 @@ def started(transaction: TransactWrite, project_id: str) -> None:
 
 def of(project_ids: list[str]) -> dict[str, int]:
     """Each project's count of recordings, read in one BatchGet. A project made before the
-    counts were kept has none: its recordings are counted through the by-project index."""
+    counts were kept has none: its recordings' items are counted."""
     with database.translated("read the projects' counts"):
         kept = {
             item.project_id: int(item.recordings or 0)
             for item in TallyModel.batch_get([(project_id, KEY) for project_id in project_ids])
         }
         for project_id in set(project_ids) - kept.keys():
-            kept[project_id] = RecordingModel.by_project.count(project_id)
+            kept[project_id] = ProjectRecordingModel.count(project_id, consistent_read=True)
     return kept

@@ -19,8 +19,8 @@ from chalicelib import (
     database,
     detections,
     multipart,
+    project_recordings,
     projects,
-    recording_counts,
     status,
     tallies,
 )
@@ -30,7 +30,7 @@ from chalicelib.clock import Clock, as_datetime, iso
 from chalicelib.config import Settings, readable_bytes
 from chalicelib.deletions import Deletions
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError, SonagramError
-from chalicelib.models import RecordingModel, SpectrogramModel
+from chalicelib.models import ProjectRecordingModel, RecordingModel, SpectrogramModel
 from chalicelib.paging import ISSUED_ID, MAX_PAGE, Order, newest_first, page_size
 from chalicelib.spread import key_hash
 from chalicelib.storage import Storage
@@ -45,7 +45,6 @@ MAX_SEARCH = 255
 MAX_DELETED_AT_ONCE = MAX_PAGE
 # A user's own uploads, and a project's recordings, newest first.
 BY_OWNER = Order(RecordingModel.by_owner, hash_attribute="owner")
-BY_PROJECT = Order(RecordingModel.by_project, hash_attribute="project_id")
 
 
 def audio_key(owner: str, recording_id: str, extension: str) -> str:
@@ -163,7 +162,8 @@ class Listing:
 def _views(recordings: list[RecordingModel]) -> list[dict | None]:
     """The recordings as the API shows them, with their status (None if deleted meanwhile);
     None for those being deleted."""
-    statuses = {s.recording_id: s for s in SpectrogramModel.batch_get([r.id for r in recordings])}
+    ids = [r.id for r in recordings]
+    statuses = {s.recording_id: s for s in SpectrogramModel.batch_get(ids, consistent_read=True)}
     return [
         None
         if r.id in statuses and statuses[r.id].status == status.DELETING
@@ -172,12 +172,13 @@ def _views(recordings: list[RecordingModel]) -> list[dict | None]:
     ]
 
 
-def _project_views(keys: list[RecordingModel]) -> list[dict | None]:
-    """The views of a page of the by-project index, which holds keys only (None: deleted
-    meanwhile, or being deleted)."""
-    rows = {r.id: r for r in RecordingModel.batch_get([key.id for key in keys])}
+def _project_views(items: list[ProjectRecordingModel]) -> list[dict | None]:
+    """The views of a page of the project's items (None: deleted meanwhile, or being
+    deleted). Read consistently, as the items are: a recording just uploaded is listed."""
+    ids = [item.recording_id for item in items]
+    rows = {r.id: r for r in RecordingModel.batch_get(ids, consistent_read=True)}
     views = dict(zip(rows, _views(list(rows.values())), strict=True))
-    return [views.get(key.id) for key in keys]
+    return [views.get(item.recording_id) for item in items]
 
 
 def _own_views(user: str) -> Callable[[list[RecordingModel]], list[dict | None]]:
@@ -207,9 +208,9 @@ def owned_recording(owner: str, recording_id: str) -> RecordingModel:
 
 def in_project(project_id: str) -> list[RecordingModel]:
     """Every recording of the project, oldest first, without those being deleted (found
-    through the by-project index, whose rows hold keys only, then read by BatchGet)."""
+    in the project's items, then read by BatchGet)."""
+    ids = project_recordings.ids(project_id)
     with database.translated("find the project's recordings"):
-        ids = [r.id for r in RecordingModel.by_project.query(project_id)]
         rows = {r.id: r for r in RecordingModel.batch_get(ids)}
         deleting = {
             s.recording_id
@@ -283,7 +284,9 @@ class Recordings:
                 transaction.save(
                     spectrogram, condition=SpectrogramModel.recording_id.does_not_exist()
                 )
-                recording_counts.moved(transaction, out_of=None, into=upload.project_id)
+                project_recordings.moved(
+                    transaction, recording, out_of=None, into=upload.project_id
+                )
         except SonagramError:
             self._parts.abort(recording)
             raise
@@ -334,7 +337,7 @@ class Recordings:
             order, listed, views = BY_OWNER, user, _own_views(user)
         else:
             access.project(user, listing.project_id, Need.SEE)
-            order, listed, views = BY_PROJECT, listing.project_id, _project_views
+            order, listed, views = project_recordings.LISTING, listing.project_id, _project_views
         with database.translated("list recordings"):
             page = newest_first(
                 order,
@@ -439,7 +442,9 @@ class Recordings:
                         actions=[SpectrogramModel.owner.set(new_owner)],
                         condition=SpectrogramModel.recording_id.exists(),
                     )
-                recording_counts.moved(transaction, out_of=recording.project_id, into=project_id)
+                project_recordings.moved(
+                    transaction, recording, out_of=recording.project_id, into=project_id
+                )
                 if leaves:
                     assignments.forget(transaction, recording)
         except (NotFoundError, database.ConditionFailed):

@@ -3,11 +3,11 @@ the accept-above-a-threshold action: one read instead of a thousand sets.
 
 The index is kept per project as chunks (chalicelib/chunks.py, under the project's id) and
 in the function's memory while it is warm. Each recording's rows carry the annotation set id
-they were read from; a request reads the project's recordings (their ids from the keys-only
-by-project index, their rows by BatchGet) and reads again only the sets whose id changed,
-so the index is never staler than the recordings' rows. The stored copy is written again
-once :data:`SAVE_AFTER` recordings differ from it (or when there was none): a few changed
-sets cost a few reads, a rewrite of the whole index costs more.
+they were read from; a request reads the project's recordings (their ids from the project's
+items, chalicelib/project_recordings.py, their rows by BatchGet) and reads again only the
+sets whose id changed, so the index is never staler than the recordings' rows. The stored
+copy is written again once :data:`SAVE_AFTER` recordings differ from it (or when there was
+none): a few changed sets cost a few reads, a rewrite of the whole index costs more.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from chalicelib import annotation_sets, chunks, database, status
+from chalicelib import annotation_sets, chunks, database, project_recordings, status
 from chalicelib.errors import StorageError
 from chalicelib.models import ProjectModel, RecordingModel, SpectrogramModel
 
@@ -167,8 +167,8 @@ def _read_rows(model: type, ids: list[str], attributes: list[str]) -> list:
 
 def _project_recordings(project_id: str) -> list[RecordingModel]:
     """The project's recordings, oldest first, without those being deleted."""
+    ids = project_recordings.ids(project_id)
     with database.translated("find the project's recordings"):
-        ids = [r.id for r in RecordingModel.by_project.query(project_id)]
         rows = {r.id: r for r in _read_rows(RecordingModel, ids, RECORDING_ATTRIBUTES)}
         statuses = _read_rows(SpectrogramModel, ids, ["recording_id", "status"])
     deleting = {s.recording_id for s in statuses if s.status == status.DELETING}

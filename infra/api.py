@@ -108,6 +108,8 @@ class Api(Concern):
                 "MEMBERS_TABLE": tables.members.table_name,
                 "ASSIGNMENTS_TABLE": tables.assignments.table_name,
                 "TALLIES_TABLE": tables.tallies.table_name,
+                "WORK_TABLE": tables.work.table_name,
+                "PROJECT_RECORDINGS_TABLE": tables.project_recordings.table_name,
                 "WORKER_FUNCTION": worker.function_name,
                 # Members are added by their Cognito username or e-mail (chalicelib/users.py).
                 "USER_POOL_ID": self.users.user_pool_id,
@@ -244,6 +246,8 @@ class Api(Concern):
             tables.members,
             tables.assignments,
             tables.tallies,
+            tables.work,
+            tables.project_recordings,
         ):
             table.grant_read_write_data(role)
         # Run detector and measuring after a save send the worker a task (chalicelib/tasks.py):

@@ -125,11 +125,12 @@ class Rendering(Concern):
             on_failure=destinations.SqsDestination(failures),
             # The rest of the account's concurrency stays free for the API (infra/options.py).
             reserved_concurrent_executions=self.options.worker_concurrency,
-            # It reads the detector presets of a recording's project, and counts the
-            # proposals it stores in the project's tallies.
+            # It reads the detector presets of a recording's project (and its recordings, to
+            # run them on each), and counts the proposals it stores in the project's tallies.
             environment={
                 "PROJECTS_TABLE": self.tables.projects.table_name,
                 "TALLIES_TABLE": self.tables.tallies.table_name,
+                "PROJECT_RECORDINGS_TABLE": self.tables.project_recordings.table_name,
             },
         )
         acknowledge(
@@ -151,6 +152,7 @@ class Rendering(Concern):
         # presets are the project's.
         self.tables.annotations.grant_read_write_data(worker)
         self.tables.tallies.grant_read_write_data(worker)
+        self.tables.project_recordings.grant_read_data(worker)
         worker.add_to_role_policy(
             iam.PolicyStatement(
                 actions=["dynamodb:GetItem"], resources=[self.tables.projects.table_arn]

@@ -116,6 +116,8 @@ class SonagramStack(cdk.Stack):
         self.members_table = self.tables.members
         self.assignments_table = self.tables.assignments
         self.tallies_table = self.tables.tallies
+        self.work_table = self.tables.work
+        self.project_recordings_table = self.tables.project_recordings
         environment = self._environment()
 
         self.rendering = Rendering(

@@ -12,9 +12,11 @@ from chalicelib.models import (
     AssignmentModel,
     MemberModel,
     ProjectModel,
+    ProjectRecordingModel,
     RecordingModel,
     SpectrogramModel,
     TallyModel,
+    WorkItemModel,
 )
 from infra.logical_ids import Concern
 from infra.nag import acknowledge
@@ -28,8 +30,9 @@ KEY_ROLES = {"HASH": "partition_key", "RANGE": "sort_key"}
 
 
 class Tables(Concern):
-    """Recordings, spectrograms, projects, annotations, members, assignments and tallies: on
-    demand, with point-in-time recovery, protected from deletion and kept when the stack goes."""
+    """Recordings, spectrograms, projects, annotations, members, assignments, tallies, work
+    items and projects' recordings: on demand, with point-in-time recovery, protected from
+    deletion and kept when the stack goes."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
@@ -40,13 +43,16 @@ class Tables(Concern):
         self.members = table_from_model(self, "MembersTable", MemberModel)
         self.assignments = table_from_model(self, "AssignmentsTable", AssignmentModel)
         self.tallies = table_from_model(self, "TalliesTable", TallyModel)
+        self.work = table_from_model(self, "WorkTable", WorkItemModel)
+        self.project_recordings = table_from_model(
+            self, "ProjectRecordingsTable", ProjectRecordingModel
+        )
         stack = cdk.Stack.of(self)
         for table in (
             self.recordings,
             self.spectrograms,
             self.projects,
             self.members,
-            self.assignments,
         ):
             acknowledge(
                 stack,

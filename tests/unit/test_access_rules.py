@@ -163,10 +163,10 @@ def test_the_member_cap_is_enforced(lab, monkeypatch):
 
 
 def test_deleting_a_project_deletes_its_member_rows(projects, lab):
-    members.add("olga", lab, {"username": "wim", "role": "viewer"}, **LOCAL)
+    members.add("olga", lab, {"username": "wendel", "role": "viewer"}, **LOCAL)
     assert projects.delete("olga", lab) == 0
     assert list(members.MemberModel.query(lab)) == []
-    assert projects.list("wim")["projects"] == []
+    assert projects.list("wendel")["projects"] == []
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from chalicelib import assignments, chunks, clients
+from chalicelib import assignments, chunks, clients, layers
 from chalicelib.assignments import Assignments, Counts, NewAssignments
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from chalicelib.models import (
@@ -108,8 +108,8 @@ def test_groups_keep_within_one_transaction_and_keep_a_recording_together():
     assert sum(len(g) for g in groups) == 200
     for group in groups:
         recordings = {a.recording_id for a in group}
-        # assignments + recording rows + tally items + the project's check
-        assert len(group) + len(recordings) + 2 + 1 <= assignments.MAX_TRANSACTION_ITEMS
+        # assignments and their work items + recording rows + tally items + the project's check
+        assert 2 * len(group) + len(recordings) + 2 + 1 <= assignments.MAX_TRANSACTION_ITEMS
         assert all(sum(a.recording_id == r for a in group) == 2 for r in recordings)
 
 
@@ -227,7 +227,7 @@ def test_removing_an_assignment_takes_back_its_counts_and_its_own_boxes(lab, pro
     layer = AssignmentModel.get(ids[0], ANNOTATOR)
     chunks.switch(
         layer,
-        assignments.LAYER,
+        layers.LAYER,
         chunks.encode([{"id": "a"}]),
         actions=[],
         condition=AssignmentModel.blind == True,  # noqa: E712

@@ -41,3 +41,5 @@ def test_the_seeded_lab_reads_back_as_counted(cloud_settings):
         row = RecordingModel.get(item["recording_id"])
         assert busiest in row.assignees
         assert AssignmentModel.get(item["recording_id"], busiest).blind == (len(row.assignees) == 2)
+    listing = recordings.list(lab.OWNER, project=project_id, limit="100")["recordings"]
+    assert [r["filename"] for r in listing] == [f"site-{n:05d}.wav" for n in reversed(range(40))]

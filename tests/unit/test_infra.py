@@ -35,9 +35,11 @@ from chalicelib.models import (
     AssignmentModel,
     MemberModel,
     ProjectModel,
+    ProjectRecordingModel,
     RecordingModel,
     SpectrogramModel,
     TallyModel,
+    WorkItemModel,
 )
 from chalicelib.review_names import review_json
 from infra import logical_ids
@@ -341,6 +343,8 @@ def test_function_code_is_only_chalicelib_and_functions(stack, synthesized, temp
         (MemberModel, "members_table"),
         (AssignmentModel, "assignments_table"),
         (TallyModel, "tallies_table"),
+        (WorkItemModel, "work_table"),
+        (ProjectRecordingModel, "project_recordings_table"),
     ],
 )
 def test_tables_have_the_keys_and_indexes_of_the_pynamodb_models(

@@ -92,7 +92,12 @@ def test_the_index_holds_the_boxes_of_every_members_uploads(recordings, project)
     body = {"filename": "bea.wav", "size": 1, "content_type": "", "project_id": project_id}
     theirs = recordings.create("bea", body)["recording"]["id"]
     box = {"id": "bea1", "start_s": 0, "end_s": 1, "label": "Wren"}
-    annotation_sets.replace(owned_recording("bea", theirs), {"annotations": [box], "version": 0})
+    annotation_sets.replace(
+        owned_recording("bea", theirs),
+        {"annotations": [box], "version": 0},
+        user="bea",
+        clock=time.time,
+    )
     scope = review_index.project_scope(ProjectModel.get(project_id))
     assert set(scope.recordings) == {*ids, theirs}
     assert "bea1" in labels(scope)
