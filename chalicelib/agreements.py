@@ -259,6 +259,16 @@ def _free_id(box_id: str, kept: set[str], stored: set[str]) -> str:
         n += 1
 
 
+def _as_drawn(box: dict, author: str, box_id: str) -> dict:
+    """A layer's box under the id it takes in the final set, signed by its author (a box
+    with no signature in their layer is theirs; one with a source, a machine's)."""
+    drawn = {**copy.deepcopy(box), "id": box_id}
+    if drawn.get("created_by") is None and drawn.get("updated_by") is None:
+        signer = None if drawn.get("source") else author
+        drawn["created_by"] = drawn["updated_by"] = signer
+    return drawn
+
+
 def _kept(box: dict, label: str | None) -> dict:
     """A layer's box as the main set keeps it, relabelled when ``label`` differs."""
     kept = copy.deepcopy(box)
@@ -296,25 +306,24 @@ def merge(
         )
     by_id = {box["id"]: box for box in boxes}
     stored_ids = set(by_id)
+    # The kept boxes as their authors drew and signed them: what the final set's signatures
+    # compare with, so a box kept as drawn stays as signed, and a relabelled one keeps its
+    # author and is signed by the merger as its last editor.
+    drawn: dict[str, dict] = {}
     kept: list[dict] = []
-    # Each kept box stays its author's (as signed in their layer); the merger signs it
-    # into the final set as its last editor.
-    authors: dict[str, str | None] = {}
     for pair, keep, label in choices:
-        for side, box in (("a", pair.a), ("b", pair.b)):
+        for side, box, row in (("a", pair.a, rows[0]), ("b", pair.b, rows[1])):
             if side in KEEP[keep]:
-                box = _kept(box, label)
-                box["id"] = _free_id(box["id"], set(authors), stored_ids)
-                authors[box["id"]] = box.get("created_by")
-                kept.append(box)
+                as_drawn = _as_drawn(box, row.assignee, _free_id(box["id"], set(drawn), stored_ids))
+                drawn[as_drawn["id"]] = as_drawn
+                kept.append(_kept(as_drawn, label))
     by_id.update((box["id"], box) for box in kept)
     stored, _ = annotation_sets.store(
         recording,
         list(by_id.values()),
         version=number,
-        before=boxes,
+        before=[*(box for box in boxes if box["id"] not in drawn), *drawn.values()],
         user=user,
         clock=clock,
-        authors=authors,
     )
     return recording, {"version": stored, "annotation_count": len(by_id), "merged": len(kept)}

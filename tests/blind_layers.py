@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from chalicelib import agreements, chunks, clients, models
+from chalicelib import chunks, clients, layers, models
 from chalicelib.access import Role
 from chalicelib.annotations import Bounds, check_box
 from chalicelib.config import Settings
@@ -36,16 +36,7 @@ def layer(
         updated_at=AT,
     )
     row.save()
-    chunks.switch(
-        row,
-        agreements.LAYER,
-        chunks.encode(boxes),
-        actions=[
-            AssignmentModel.layer_version.set(1),
-            AssignmentModel.layer_count.set(len(boxes)),
-        ],
-        condition=AssignmentModel.layer_version == 0,
-    )
+    layers.switch(row, chunks.encode(boxes), count=len(boxes), version=0)
 
 
 def set_state(recording_id: str, assignee: str, state: str) -> None:

@@ -201,7 +201,9 @@ try {
   await withBoxesRead(owner, () => owner.reload());
   // Issue 19 promises a region or a heading containing "Agreement": the heading is in either.
   await owner.getByRole("heading", { name: /Agreement/ }).first().waitFor({ timeout: 30_000 });
-  await owner.getByText(/kappa|match rate/i).first().waitFor();
+  // One pair matched (their boxes overlap almost wholly), labelled apart (wren, robin).
+  await owner.getByText(/^Matched 1 of 1 box/).first().waitFor();
+  await owner.getByText("Cohen's κ 0.00 over 1 matched pair").waitFor();
   await stepDone("owner", "agreement");
 
   // The viewer: the project's recordings, and no control their role cannot use.

@@ -88,6 +88,7 @@ class ApiUser(ApiClient):
 
     def __init__(self, base_url: str, username: str) -> None:
         super().__init__(base_url)
+        self.username = username
         answer = self.request("POST", "/auth/login", json={"username": username})
         assert answer.status_code == 200, answer.text
         self.session.headers["Authorization"] = f"Bearer {answer.json()['token']}"

@@ -2,8 +2,8 @@
 their own layer, which no reader of the recording's set sees, until every blind assignee is
 done; every box stored is signed.
 
-The assignment rows are written straight into the local stack's table, as the assignment
-routes write them (chalicelib/models.AssignmentModel).
+The project is shared and the recording assigned through the members and assignment
+routes, as the browser does.
 """
 
 from __future__ import annotations
@@ -12,49 +12,29 @@ import pytest
 
 from infra.local.harness import ApiUser, RunningStack
 
-ASSIGNMENTS = "sonagram-assignments"
-AT = "2027-01-15T08:00:00.000000Z"
-
 
 @pytest.fixture
-def blind(stack: RunningStack, alice: ApiUser) -> dict:
-    """A recording of alice's project, assigned blind to alice and bob."""
+def blind(alice: ApiUser, bob: ApiUser) -> dict:
+    """A recording of alice's project, assigned blind to alice and bob (an annotator)."""
     project = alice.request("POST", "/projects", json={"name": "blind marsh"}).json()
+    member = {"username": bob.username, "role": "annotator"}
+    assert alice.request("POST", f"/projects/{project['id']}/members", json=member).ok
     body = {"filename": "dawn.wav", "size": 10, "content_type": "", "project_id": project["id"]}
     recording = alice.request("POST", "/recordings", json=body).json()["recording"]
-    dynamodb = stack.client("dynamodb")
-    for assignee in ("alice", "bob"):
-        dynamodb.put_item(
-            TableName=ASSIGNMENTS,
-            Item={
-                "recording_id": {"S": recording["id"]},
-                "assignee": {"S": assignee},
-                "project_id": {"S": project["id"]},
-                "state": {"S": "in_progress"},
-                "blind": {"BOOL": True},
-                "assigned_at": {"S": AT},
-                "assigned_by": {"S": "alice"},
-                "updated_at": {"S": AT},
-                "layer_chunks": {"N": "0"},
-                "layer_version": {"N": "0"},
-                "layer_count": {"N": "0"},
-            },
-        )
+    pair = {"recording_ids": [recording["id"]], "assignees": ["alice", "bob"], "blind": True}
+    assigned = alice.request("POST", f"/projects/{project['id']}/assignments", json=pair)
+    assert assigned.status_code == 200, assigned.text
     return {"project": project, "recording": recording}
 
 
-def done(stack: RunningStack, recording_id: str, assignee: str) -> None:
-    stack.client("dynamodb").update_item(
-        TableName=ASSIGNMENTS,
-        Key={"recording_id": {"S": recording_id}, "assignee": {"S": assignee}},
-        UpdateExpression="SET #state = :done",
-        ExpressionAttributeNames={"#state": "state"},
-        ExpressionAttributeValues={":done": {"S": "done"}},
-    )
+def done(user: ApiUser, recording_id: str) -> None:
+    path = f"/recordings/{recording_id}/assignments/{user.username}"
+    changed = user.request("PATCH", path, json={"state": "done"})
+    assert changed.status_code == 200, changed.text
 
 
 def test_a_blind_assignee_annotates_their_own_layer_until_both_are_done(
-    stack: RunningStack, alice: ApiUser, blind: dict
+    stack: RunningStack, alice: ApiUser, bob: ApiUser, blind: dict
 ):
     recording_id, project_id = blind["recording"]["id"], blind["project"]["id"]
     path = f"/recordings/{recording_id}/annotations"
@@ -89,10 +69,20 @@ def test_a_blind_assignee_annotates_their_own_layer_until_both_are_done(
         KeyConditionExpression="project_id = :id",
         ExpressionAttributeValues={":id": {"S": project_id}},
     )
-    assert tallies["Items"] == []
+    assert [item["key"]["S"] for item in tallies["Items"]] == [
+        "member#alice",
+        "member#bob",
+        "recordings",
+    ]
+    assert all("boxes_drawn" not in item for item in tallies["Items"])
+    # bob, the other blind assignee, sees none of alice's boxes, and she none of his.
+    bobs = {"id": "b1", "start_s": 0.6, "end_s": 1.1, "label": "wren"}
+    assert bob.request("PUT", path, json={"annotations": [bobs], "version": 0}).ok
+    assert [b["id"] for b in bob.request("GET", path).json()["annotations"]] == ["b1"]
+    assert [b["id"] for b in alice.request("GET", path).json()["annotations"]][0] == "a1"
 
     # alice done, bob not yet: still blind. Both done: the recording's set, empty until merged.
-    done(stack, recording_id, "alice")
+    done(alice, recording_id)
     assert alice.request("GET", path).json()["blind"] is True
-    done(stack, recording_id, "bob")
+    done(bob, recording_id)
     assert alice.request("GET", path).json() == {"annotations": [], "version": 0, "blind": False}

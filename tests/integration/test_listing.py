@@ -162,9 +162,9 @@ def test_a_bad_bulk_delete_deletes_nothing(stack: RunningStack, body, complaint:
 
 
 def test_a_bulk_delete_naming_an_id_twice_deletes_nothing(stack: RunningStack):
-    olga = ApiUser(stack.api_url, "olga")
-    first, second = new_recordings(olga, 2)
-    answer = olga.request("POST", "/recordings/delete", json={"ids": [first, second, first]})
+    oksana = ApiUser(stack.api_url, "oksana")
+    first, second = new_recordings(oksana, 2)
+    answer = oksana.request("POST", "/recordings/delete", json={"ids": [first, second, first]})
     assert answer.status_code == 400
     assert answer.json() == {"error": f"ids holds {first!r} more than once"}
-    assert len(olga.request("GET", "/recordings").json()["recordings"]) == 2
+    assert len(oksana.request("GET", "/recordings").json()["recordings"]) == 2

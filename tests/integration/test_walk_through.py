@@ -35,7 +35,7 @@ def walk(stack: RunningStack, workdir: Path, *blocks: str) -> str:
 
 def test_the_walk_through_prints_what_the_page_says(stack: RunningStack, tmp_path: Path):
     text = API_DOC.read_text()
-    upload, annotate, _, _, _ = SHELL_BLOCK.findall(text)
+    upload, annotate, _, _, _, _ = SHELL_BLOCK.findall(text)
     printed = walk(stack, tmp_path, upload, annotate)
     # Step 4 shows whichever status the upload had reached; what the page quotes comes after.
     shown = printed.split("\n", 1)[1]
@@ -46,14 +46,14 @@ def test_the_walk_through_prints_what_the_page_says(stack: RunningStack, tmp_pat
 
 
 def test_the_projects_examples_answer_without_an_error(stack: RunningStack, tmp_path: Path):
-    upload, _, projects, _, _ = SHELL_BLOCK.findall(API_DOC.read_text())
+    upload, _, projects, _, _, _ = SHELL_BLOCK.findall(API_DOC.read_text())
     printed = walk(stack, tmp_path, upload, projects)
     assert '{"error":"' not in printed
     assert '"deleted":["' in printed
 
 
 def test_the_members_examples_share_a_project_and_hand_it_over(stack: RunningStack, tmp_path: Path):
-    upload, _, _, members, _ = SHELL_BLOCK.findall(API_DOC.read_text())
+    upload, _, _, members, _, _ = SHELL_BLOCK.findall(API_DOC.read_text())
     printed = walk(stack, tmp_path, upload, members)
     assert '{"error":"' not in printed
     # curl prints each answer without a newline: the listing starts at its key.
@@ -68,7 +68,7 @@ def test_the_members_examples_share_a_project_and_hand_it_over(stack: RunningSta
 def test_the_review_examples_review_birdnets_wrens_and_export_the_accepted(
     stack: RunningStack, tmp_path: Path
 ):
-    upload, _, _, _, review = SHELL_BLOCK.findall(API_DOC.read_text())
+    upload, _, _, _, review, _ = SHELL_BLOCK.findall(API_DOC.read_text())
     printed = walk(stack, tmp_path, upload, review).splitlines()
     # The four Wrens above 0.5 that nobody reviewed, then the three decisions taken.
     assert '{"boxes":4,"reviewed":0,"accepted":0,"rejected":0}' in printed
@@ -78,3 +78,26 @@ def test_the_review_examples_review_birdnets_wrens_and_export_the_accepted(
     header, *rows = (tmp_path / "accepted.txt").read_text().splitlines()
     review_column = header.split("\t").index("Review")
     assert [row.split("\t")[review_column] for row in rows] == ["accepted", "accepted"]
+
+
+def answers(printed: str) -> list[dict]:
+    """Each JSON answer curl printed, in order (curl -s adds no newline between them)."""
+    decoder, found, at = json.JSONDecoder(), [], 0
+    while (at := printed.find("{", at)) != -1:
+        answer, at = decoder.raw_decode(printed, at)
+        found.append(answer)
+    return found
+
+
+def test_the_assignment_examples_give_ana_her_work_and_count_it(
+    stack: RunningStack, tmp_path: Path
+):
+    upload, *_, assignments = SHELL_BLOCK.findall(API_DOC.read_text())
+    printed = walk(stack, tmp_path, upload, assignments)
+    assert '{"error":"' not in printed
+    *_, work, figures = answers(printed)
+    assert [(item["assignee"], item["state"]) for item in work["assignments"]] == [
+        ("ana", "in_progress")
+    ]
+    ana = next(member for member in figures["members"] if member["username"] == "ana")
+    assert (ana["assigned"], ana["in_progress"], ana["done"]) == (1, 1, 0)

@@ -73,7 +73,7 @@ def test_boxes_already_in_the_set_stay(lab):
     recording_id = lab.blind_recording()
     recording = RecordingModel.get(recording_id)
     earlier = box("p1", 15.0, 16.0, "frog", source="detector:frogs")
-    annotation_sets.store(recording, [earlier], version=0)
+    annotation_sets.store(recording, [earlier], version=0, before=[], user=None, clock=lambda: NOW)
     answer = merge(BEN, recording_id, every_pair("none"), version=1)
     assert answer == {"version": 2, "annotation_count": 2, "merged": 1}
     assert sorted(main_set(recording_id)) == ["b5", "p1"]
