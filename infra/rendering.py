@@ -192,6 +192,17 @@ class Rendering(Concern):
             memory_size=512,
             # The next scheduled run redoes a failed sweep.
             retry_attempts=0,
+            # Purging a recording a request left DELETING (chalicelib/deletions.py) takes it
+            # out of its project's listing, counts and assignments.
+            environment={
+                name: table.table_name
+                for name, table in (
+                    ("TALLIES_TABLE", self.tables.tallies),
+                    ("ASSIGNMENTS_TABLE", self.tables.assignments),
+                    ("WORK_TABLE", self.tables.work),
+                    ("PROJECT_RECORDINGS_TABLE", self.tables.project_recordings),
+                )
+            },
         )
         acknowledge(
             sweeper,
@@ -200,19 +211,28 @@ class Rendering(Concern):
             reason="A sweep has no event worth keeping: it reads the tables afresh, and the "
             "next scheduled run, 5 minutes later, redoes a failed one",
         )
-        # It announces an upload again by copying the audio onto itself, and removes the
-        # images of attempts that died.
+        # It announces an upload again by copying the audio onto itself, removes the images
+        # of attempts that died, and purges what deletions left: audio, images, boxes, rows.
         grant_objects(
             sweeper,
             self.storage.recordings,
             "GetObject",
             "PutObject",
+            "DeleteObject",
             "AbortMultipartUpload",
             "ListMultipartUploadParts",
         )
         grant_objects(sweeper, self.storage.spectrograms, "DeleteObject")
-        self.tables.recordings.grant_read_data(sweeper)
-        self.tables.spectrograms.grant_read_write_data(sweeper)
+        for table in (
+            self.tables.recordings,
+            self.tables.spectrograms,
+            self.tables.annotations,
+            self.tables.tallies,
+            self.tables.assignments,
+            self.tables.work,
+            self.tables.project_recordings,
+        ):
+            table.grant_read_write_data(sweeper)
         rule = events.Rule(
             self,
             "SweepSchedule",

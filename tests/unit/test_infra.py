@@ -434,10 +434,11 @@ LISTING = {("s3:ListBucket", "recordings"), ("s3:ListBucket", "spectrograms")}
 def test_the_sweeper_may_announce_uploads_again_and_remove_dead_attempts(stack, template_json):
     # Announcing again copies the audio onto itself (read + write); a dead attempt's
     # images are listed and deleted; an upload in parts that never completes is looked at
-    # and aborted.
+    # and aborted; a recording left DELETING is purged, audio and all.
     assert s3_permissions(stack, template_json, stack.sweeper) == LISTING | {
         ("s3:GetObject", "recordings/*"),
         ("s3:PutObject", "recordings/*"),
+        ("s3:DeleteObject", "recordings/*"),
         ("s3:AbortMultipartUpload", "recordings/*"),
         ("s3:ListMultipartUploadParts", "recordings/*"),
         ("s3:DeleteObject", "spectrograms/*"),
@@ -1126,3 +1127,28 @@ def test_cloudfront_serves_the_ui_with_its_content_security_policy(stack, templa
     assert headers["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
     assert headers["ContentTypeOptions"] == {"Override": True}
     assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] == 365 * 24 * 3600
+
+
+@pytest.mark.parametrize(
+    ("table", "variable"),
+    [
+        ("recordings_table", "RECORDINGS_TABLE"),
+        ("spectrograms_table", "SPECTROGRAMS_TABLE"),
+        ("annotations_table", "ANNOTATIONS_TABLE"),
+        ("tallies_table", "TALLIES_TABLE"),
+        ("assignments_table", "ASSIGNMENTS_TABLE"),
+        ("work_table", "WORK_TABLE"),
+        ("project_recordings_table", "PROJECT_RECORDINGS_TABLE"),
+    ],
+)
+def test_the_sweeper_may_purge_a_recording_from_every_table_it_is_in(
+    stack, template_json, table, variable
+):
+    """What a deleting request left DELETING, the sweeper purges (chalicelib/deletions.py):
+    it deletes the rows and updates the counts of every table a recording is in."""
+    arn = json.dumps(arn_of(stack, getattr(stack, table)))
+    actions = {action for action, resource in allowed(template_json, stack, stack.sweeper)}
+    writes = {a for a, resource in allowed(template_json, stack, stack.sweeper) if resource == arn}
+    assert {"dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:Query"} <= writes, actions
+    sweeper = environments(template_json)[logical_id(stack, stack.sweeper)]
+    assert sweeper[variable] == {"Ref": logical_id(stack, getattr(stack, table))}
