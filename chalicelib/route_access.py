@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from chalicelib.access import Need, Role
+from chalicelib.access import LEAST_ROLE, Need
 
 
 class Caller(StrEnum):
@@ -101,9 +101,6 @@ ROUTES: dict[str, tuple[Need | Caller, str]] = {
     "GET /projects/{project_id}/agreement": (Need.SEE, ""),
     "POST /recordings/{recording_id}/consensus": (Need.ANNOTATE, ""),
 }
-
-LEAST_ROLE = {Need.SEE: Role.VIEWER, Need.ANNOTATE: Role.ANNOTATOR, Need.MANAGE: Role.OWNER}
-
 
 def may_refuse_role(route: str) -> bool:
     """Whether a member may be answered 403 on this route (their role not enough)."""

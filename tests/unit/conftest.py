@@ -1,7 +1,9 @@
-"""Fixtures for the unit tests: a seeded RNG and audio files written on the fly."""
+"""Fixtures for the unit tests: a seeded RNG, audio files written on the fly, and the
+recordings service on the session's moto server with a clock that ticks a second a call."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Callable
@@ -20,6 +22,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import soundfile as sf  # noqa: E402
 
+from chalicelib import clients  # noqa: E402
+from chalicelib.recordings import Recordings  # noqa: E402
+
 # Formats libsndfile writes, and the FFmpeg (container, codec) pairs for the rest.
 _SOUNDFILE_FORMATS = {
     ".wav": ("WAV", "PCM_16"),
@@ -32,6 +37,18 @@ _FFMPEG_FORMATS = {
     ".m4a": ("ipod", "aac"),
     ".opus": ("ogg", "libopus"),
 }
+
+
+@pytest.fixture
+def ticks() -> itertools.count:
+    """Epoch seconds, one more each call (a module may start them elsewhere)."""
+    return itertools.count(1_800_000_000)
+
+
+@pytest.fixture
+def recordings(cloud_settings, ticks) -> Recordings:
+    storage = clients.storage(cloud_settings)
+    return Recordings(settings=cloud_settings, storage=storage, clock=lambda: next(ticks))
 
 
 @pytest.fixture

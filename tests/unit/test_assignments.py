@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from chalicelib import assignments, chunks, clients, layers
+from chalicelib import assignments, chunks, layers
 from chalicelib.assignments import Assignments, Counts, NewAssignments
 from chalicelib.errors import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from chalicelib.models import (
@@ -18,7 +18,6 @@ from chalicelib.models import (
     TallyModel,
 )
 from chalicelib.projects import Projects
-from chalicelib.recordings import Recordings
 
 OWNER, ANNOTATOR, SECOND, VIEWER = "olga", "ann", "ben", "vic"
 
@@ -26,12 +25,6 @@ OWNER, ANNOTATOR, SECOND, VIEWER = "olga", "ann", "ben", "vic"
 @pytest.fixture
 def ticks():
     return itertools.count(1_800_000_000)
-
-
-@pytest.fixture
-def recordings(cloud_settings, ticks) -> Recordings:
-    storage = clients.storage(cloud_settings)
-    return Recordings(settings=cloud_settings, storage=storage, clock=lambda: next(ticks))
 
 
 @pytest.fixture

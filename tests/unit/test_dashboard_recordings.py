@@ -3,23 +3,12 @@ project, moved in, out and between projects, and deleted (purged twice, counted 
 
 from __future__ import annotations
 
-import itertools
-
-import pytest
-
-from chalicelib import clients, dashboard, recording_counts
+from chalicelib import dashboard, recording_counts
 from chalicelib.models import TallyModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Recordings
 
 OWNER = "rosa"
-
-
-@pytest.fixture
-def recordings(cloud_settings) -> Recordings:
-    ticks = itertools.count(1_820_000_000)
-    storage = clients.storage(cloud_settings)
-    return Recordings(settings=cloud_settings, storage=storage, clock=lambda: next(ticks))
 
 
 def counted(project_id: str) -> int:

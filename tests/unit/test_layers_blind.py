@@ -3,11 +3,9 @@ apart from the main set, its readers and the tallies (real moto tables)."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
-from chalicelib import annotation_files, annotation_sets, clients, layers, recording_counts
+from chalicelib import annotation_files, annotation_sets, layers, recording_counts
 from chalicelib.errors import ConflictError
 from chalicelib.models import AssignmentModel, RecordingModel, TallyModel
 from chalicelib.projects import Projects
@@ -18,13 +16,6 @@ NOW = 1_800_000_000.0
 
 def clock() -> float:
     return NOW
-
-
-@pytest.fixture
-def recordings(cloud_settings) -> Recordings:
-    ticks = itertools.count(1_800_000_000)
-    storage = clients.storage(cloud_settings)
-    return Recordings(settings=cloud_settings, storage=storage, clock=lambda: next(ticks))
 
 
 @pytest.fixture

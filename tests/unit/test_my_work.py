@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from chalicelib import clients, dashboard, my_work
+from chalicelib import dashboard, my_work
 from chalicelib.assignments import Assignments
 from chalicelib.errors import BadRequestError, NotFoundError
 from chalicelib.models import MemberModel, RecordingModel, TallyModel
@@ -22,12 +22,6 @@ ANNOTATORS = (f"arlo{n}" for n in itertools.count())
 @pytest.fixture
 def ticks():
     return itertools.count(1_810_000_000)
-
-
-@pytest.fixture
-def recordings(cloud_settings, ticks) -> Recordings:
-    storage = clients.storage(cloud_settings)
-    return Recordings(settings=cloud_settings, storage=storage, clock=lambda: next(ticks))
 
 
 @pytest.fixture

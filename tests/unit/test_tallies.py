@@ -4,11 +4,9 @@ reviewing, deleting and machine proposals."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
-from chalicelib import annotation_sets, clients, proposals, reviews, tallies
+from chalicelib import annotation_sets, proposals, reviews, tallies
 from chalicelib.detector_presets import DetectorPreset
 from chalicelib.errors import ConflictError
 from chalicelib.formats.box import new_box
@@ -21,13 +19,6 @@ NOW = 1_800_000_000.0
 
 def clock() -> float:
     return NOW
-
-
-@pytest.fixture
-def recordings(cloud_settings) -> Recordings:
-    ticks = itertools.count(1_800_000_000)
-    storage = clients.storage(cloud_settings)
-    return Recordings(settings=cloud_settings, storage=storage, clock=lambda: next(ticks))
 
 
 @pytest.fixture

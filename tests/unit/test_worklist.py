@@ -8,11 +8,10 @@ import itertools
 
 import pytest
 
-from chalicelib import assignments, clients, my_work
+from chalicelib import assignments, my_work
 from chalicelib.assignments import Assignments
 from chalicelib.models import AssignmentModel, MemberModel, WorkItemModel
 from chalicelib.projects import Projects
-from chalicelib.recordings import Recordings
 
 OWNER = "otto"
 # Work items are the assignee's across projects: each test's annotators are new.
@@ -22,12 +21,6 @@ NAMES = (f"wren{n}" for n in itertools.count())
 @pytest.fixture
 def ticks():
     return itertools.count(1_820_000_000)
-
-
-@pytest.fixture
-def recordings(cloud_settings, ticks) -> Recordings:
-    storage = clients.storage(cloud_settings)
-    return Recordings(settings=cloud_settings, storage=storage, clock=lambda: next(ticks))
 
 
 @pytest.fixture
