@@ -222,6 +222,7 @@ try {
   await stepDone("viewer", "members");
   await openRecording(viewer, "site-a.wav");
   check((await viewer.getByRole("button", { name: "Import…" }).count()) === 0, "a viewer is offered Import…");
+  check((await viewer.getByRole("button", { name: "Draw mode" }).count()) === 0, "a viewer is offered Draw mode");
   await viewer.getByText(/^You are a viewer of this project/).waitFor();
   const seen = (await boxes(viewer)).length;
   await drag(viewer, [6.0, 5200], [6.5, 2800]);

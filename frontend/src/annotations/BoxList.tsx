@@ -22,6 +22,8 @@ export interface BoxListProps {
   showProposals?: boolean;
   /** The labels in palette order, as the spectrogram colours them. */
   labels?: readonly string[];
+  /** Whether the caller may draw (a project's viewer may not): what an empty list suggests. */
+  annotates?: boolean;
 }
 
 // Rows in the page at once: a 10 000-box recording stays quick to render.
@@ -34,7 +36,7 @@ const band = (hz: number | null, missing: string) => (hz === null ? missing : kH
  * The boxes in time order, with their label, bounds, the measurement columns chosen and a
  * Delete button each; a point, a proposal and a box being measured say so.
  */
-export function BoxList({ annotations, onJump, measurements = [], showProposals = true, labels }: BoxListProps) {
+export function BoxList({ annotations, onJump, measurements = [], showProposals = true, labels, annotates = true }: BoxListProps) {
   const { selectedId, measuring } = annotations;
   const proposals = proposalCount(annotations.boxes);
   const boxes = useMemo(
@@ -108,7 +110,9 @@ export function BoxList({ annotations, onJump, measurements = [], showProposals 
         </div>
       </header>
       {boxes.length === 0 && proposals > 0 ? (
-        <p>Every box here is a hidden proposal: tick Show proposals to list them, or draw a box of your own.</p>
+        <p>Every box here is a hidden proposal: tick Show proposals to list them{annotates ? ", or draw a box of your own" : ""}.</p>
+      ) : boxes.length === 0 && !annotates ? (
+        <p>No boxes yet.</p>
       ) : boxes.length === 0 ? (
         <p>No boxes yet: drag on the spectrogram to draw one; double-click, or press M while listening, to mark a point.</p>
       ) : (

@@ -7,17 +7,20 @@ import type { LabelKeysApi, ViewerKeys } from "./useViewerKeys";
 import "./keys.css";
 
 /**
- * The viewer's keys made visible: **Draw mode** (as `d`), the project's label keys with
- * their editor, **Shortcuts** (as `?`) opening the help, and a status a screen reader reads
- * out as Tab selects a box.
+ * The viewer's keys made visible: **Draw mode** (as `d`; not for a project's viewer, who
+ * draws nothing), the project's label keys with their editor, **Shortcuts** (as `?`) opening
+ * the help, and a status a screen reader reads out as Tab selects a box.
  */
 export function ViewerKeysBar({
   keys,
   api,
   projectId,
   selectedId,
+  annotates,
 }: {
   keys: ViewerKeys;
+  /** Whether the caller may draw: a project's viewer may not. */
+  annotates: boolean;
   api: LabelKeysApi;
   /** The recording's project, whose label keys these are; null when it is in none. */
   projectId: string | null;
@@ -26,17 +29,19 @@ export function ViewerKeysBar({
   const none = projectId === null ? "No label keys: the recording is in no project." : "No label keys yet.";
   return (
     <div className="viewer-keys">
-      <Button
-        type="button"
-        size="1"
-        variant={keys.drawMode ? "solid" : "soft"}
-        // Radix's accent alone is too faint for small text (axe: colour contrast).
-        highContrast
-        aria-pressed={keys.drawMode}
-        onClick={() => keys.setDrawMode(!keys.drawMode)}
-      >
-        <Pencil size={14} aria-hidden /> Draw mode
-      </Button>
+      {annotates && (
+        <Button
+          type="button"
+          size="1"
+          variant={keys.drawMode ? "solid" : "soft"}
+          // Radix's accent alone is too faint for small text (axe: colour contrast).
+          highContrast
+          aria-pressed={keys.drawMode}
+          onClick={() => keys.setDrawMode(!keys.drawMode)}
+        >
+          <Pencil size={14} aria-hidden /> Draw mode
+        </Button>
+      )}
       <LabelKeysLegend labelKeys={keys.labelKeys} none={keys.labelKeysProblem ?? none} />
       {projectId !== null && (
         <LabelKeysButton api={api} projectId={projectId} onSaved={(project) => keys.setLabelKeys(project.label_keys)} />

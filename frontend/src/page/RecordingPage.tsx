@@ -179,7 +179,13 @@ function Explorer({
           Show proposals
         </label>
         {annotates && <RecordingDetection api={api} recording={recording} onDone={annotations.reload} />}
-        <ViewerKeysBar keys={keys} api={api} projectId={recording.project_id} selectedId={annotations.selectedId} />
+        <ViewerKeysBar
+          keys={keys}
+          api={api}
+          projectId={recording.project_id}
+          selectedId={annotations.selectedId}
+          annotates={annotates}
+        />
         <Button asChild size="1" variant="soft">
           <a href={writeReviewPlace({ projectId: recording.project_id ?? null, recordingId: recording.id, filters: {} })}>
             <ListChecks size={14} aria-hidden="true" />
@@ -226,6 +232,7 @@ function Explorer({
         measurements={measurements}
         showProposals={showProposals}
         labels={labels}
+        annotates={annotates}
       />
       </div>
       <AgreementRegion agreement={agreement} onShow={showPair} />
