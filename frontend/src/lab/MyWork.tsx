@@ -1,9 +1,10 @@
-import { Badge, Button, Heading, Link, Select, Table, Text } from "@radix-ui/themes";
-import { ChevronLeft, ChevronRight, EyeOff } from "lucide-react";
+import { Badge, Heading, Link, Select, Table, Text } from "@radix-ui/themes";
+import { EyeOff } from "lucide-react";
 import { useEffect, useId, useState } from "react";
 import { durationText } from "../clock";
 import { writeLabPlace } from "../page/link";
-import { nextPage, type Pages, previousPage } from "../recordings/listing";
+import type { Pages } from "../recordings/listing";
+import { Pager } from "../recordings/Pager";
 import type { LabApi } from "./labApi";
 import type { AssignmentState, WorkPage } from "../api/types";
 import { STATE_WORDS, STATES } from "./workProgress";
@@ -134,17 +135,7 @@ export function MyWork({ api, state: initialState }: { api: LabApi; state?: Assi
           </Table.Body>
         </Table.Root>
       )}
-      <nav className="paging" aria-label="Pages">
-        <Button size="1" variant="soft" disabled={pages.length === 0} onClick={() => setPages(previousPage)}>
-          <ChevronLeft size={14} aria-hidden="true" />
-          Previous page
-        </Button>
-        <span>Page {pages.length + 1}</span>
-        <Button size="1" variant="soft" disabled={next === null} onClick={() => next && setPages((p) => nextPage(p, next))}>
-          Next page
-          <ChevronRight size={14} aria-hidden="true" />
-        </Button>
-      </nav>
+      <Pager pages={pages} next={next} onPages={setPages} />
     </main>
   );
 }

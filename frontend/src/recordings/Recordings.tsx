@@ -1,5 +1,5 @@
 import { Button, Checkbox, Flex, Table, Text } from "@radix-ui/themes";
-import { ChevronLeft, ChevronRight, LayoutDashboard, ListChecks, Radar, Users } from "lucide-react";
+import { LayoutDashboard, ListChecks, Radar, Users } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import type { Recording } from "../api/types";
@@ -15,7 +15,8 @@ import { canAnnotate, canManage, roleIn } from "../lab/memberRoles";
 import type { Project } from "../api/types";
 import { ListingControls } from "./ListingControls";
 import { writeLabPlace, writeReviewPlace } from "../page/link";
-import { EVERYTHING, type ListingChoice, type Pages, nextPage, pageQuery, previousPage } from "./listing";
+import { EVERYTHING, type ListingChoice, type Pages, pageQuery } from "./listing";
+import { Pager } from "./Pager";
 import { changed, nextPollDelay } from "./poll";
 import { ProjectExport } from "./ProjectExport";
 import { everyProject } from "./projects";
@@ -307,17 +308,7 @@ export function Recordings({
           </Table.Body>
         </Table.Root>
       )}
-      <nav className="paging" aria-label="Pages">
-        <Button size="1" variant="soft" disabled={pages.length === 0} onClick={() => setPages(previousPage)}>
-          <ChevronLeft size={14} aria-hidden="true" />
-          Previous page
-        </Button>
-        <span>Page {pages.length + 1}</span>
-        <Button size="1" variant="soft" disabled={next === null} onClick={() => next && setPages((p) => nextPage(p, next))}>
-          Next page
-          <ChevronRight size={14} aria-hidden="true" />
-        </Button>
-      </nav>
+      <Pager pages={pages} next={next} onPages={setPages} />
     </main>
   );
 }
