@@ -76,17 +76,13 @@ def backfill_work() -> int:
     by hand (``python -m infra.backfill_members``): it scans the assignments table, which no
     request ever does. Running it again writes nothing, and never undoes a state changed
     meanwhile (which writes the item itself)."""
-    written = 0
     with database.translated("read the assignments"):
         rows = list(AssignmentModel.scan())
-    for assignment in rows:
-        try:
-            with database.translated("write a work item"):
-                work_item(assignment).save(condition=WorkItemModel.place.does_not_exist())
-        except database.ConditionFailed:
-            continue  # it has one
-        written += 1
-    return written
+    return database.save_missing(
+        (work_item(assignment) for assignment in rows),
+        condition=WorkItemModel.place.does_not_exist(),
+        what="a work item",
+    )
 
 
 @dataclass(frozen=True)

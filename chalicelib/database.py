@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from botocore.exceptions import ParamValidationError
@@ -93,6 +93,20 @@ def owned(model: type[Model], key: str, owner: str, *, what: str, issued: re.Pat
             if row.owner == owner:
                 return row
     raise NotFoundError(f"no {what} {key!r}")
+
+
+def save_missing(rows: Iterable[Model], *, condition, what: str) -> int:
+    """Save each row where ``condition`` holds (none with its key yet): a backfill, which
+    running again writes nothing. How many were written."""
+    written = 0
+    for row in rows:
+        try:
+            with translated(f"write {what}"):
+                row.save(condition=condition)
+        except ConditionFailed:
+            continue  # it has one
+        written += 1
+    return written
 
 
 def transaction() -> TransactWrite:

@@ -216,14 +216,10 @@ def backfill_owners(settings: Settings) -> int:
     as before (access.py knows its owner) but is missing from its owner's project list.
     """
     clients.bind_tables(settings)
-    written = 0
     with database.translated("read the projects"):
         projects = list(ProjectModel.scan())
-    for project in projects:
-        try:
-            with database.translated("write an owner's member row"):
-                owner_row(project).save(condition=MemberModel.username.does_not_exist())
-        except database.ConditionFailed:
-            continue  # it has one
-        written += 1
-    return written
+    return database.save_missing(
+        (owner_row(project) for project in projects),
+        condition=MemberModel.username.does_not_exist(),
+        what="an owner's member row",
+    )

@@ -63,16 +63,10 @@ def backfill() -> int:
     """Give every recording in a project made before these items its item; how many it
     wrote. Run once, by hand (``python -m infra.backfill_members``): it scans the recordings
     table, which no request ever does. Running it again writes nothing."""
-    written = 0
     with database.translated("read the recordings"):
         recordings = list(RecordingModel.scan(RecordingModel.project_id.exists()))
-    for recording in recordings:
-        try:
-            with database.translated("write a project's recording"):
-                item(recording.project_id, recording).save(
-                    condition=ProjectRecordingModel.place.does_not_exist()
-                )
-        except database.ConditionFailed:
-            continue  # it has one
-        written += 1
-    return written
+    return database.save_missing(
+        (item(recording.project_id, recording) for recording in recordings),
+        condition=ProjectRecordingModel.place.does_not_exist(),
+        what="a project's recording",
+    )

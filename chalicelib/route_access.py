@@ -102,6 +102,7 @@ ROUTES: dict[str, tuple[Need | Caller, str]] = {
     "POST /recordings/{recording_id}/consensus": (Need.ANNOTATE, ""),
 }
 
+
 def may_refuse_role(route: str) -> bool:
     """Whether a member may be answered 403 on this route (their role not enough)."""
     need, _ = ROUTES[route]

@@ -13,6 +13,7 @@ from chalicelib import access, clients, members, route_access, users
 from chalicelib.access import Need, Role
 from chalicelib.config import Settings
 from chalicelib.errors import BadRequestError, ForbiddenError, NotFoundError
+from chalicelib.models import MemberModel, ProjectModel
 from chalicelib.projects import Projects
 
 LAB = Path(__file__).resolve().parents[2] / "docs" / "lab.md"
@@ -230,3 +231,18 @@ def test_ones_own_uploads_leave_out_a_project_one_was_removed_from(recordings, l
     assert [r["id"] for r in recordings.list("xia")["recordings"]] == [shared, private]
     members.remove("olga", lab, "xia")
     assert [r["id"] for r in recordings.list("xia")["recordings"]] == [private]
+
+
+def test_a_project_made_before_members_gets_its_owners_row_once(cloud_settings):
+    """The one-time backfill (python -m infra.backfill_members): an old project, which has
+    no member rows, joins its owner's project list; a second run writes nothing."""
+    old = ProjectModel(
+        "0a1b2c3d-0000-4000-8000-000000000019",
+        owner="greta",
+        name="before members",
+        created_at="2026-01-01T00:00:00.000000Z",
+    )
+    old.save()
+    assert members.backfill_owners(cloud_settings) >= 1
+    assert MemberModel.get(old.id, "greta").role == Role.OWNER
+    assert members.backfill_owners(cloud_settings) == 0
