@@ -221,9 +221,10 @@ try {
   check((await viewer.getByRole("button", { name: "Remove", exact: true }).count()) === 0, "a viewer is offered Remove");
   await stepDone("viewer", "members");
   await openRecording(viewer, "site-a.wav");
+  // The page learns the caller's role from the members' answer: the checks wait for it.
+  await viewer.getByText(/^You are a viewer of this project/).waitFor();
   check((await viewer.getByRole("button", { name: "Import…" }).count()) === 0, "a viewer is offered Import…");
   check((await viewer.getByRole("button", { name: "Draw mode" }).count()) === 0, "a viewer is offered Draw mode");
-  await viewer.getByText(/^You are a viewer of this project/).waitFor();
   const seen = (await boxes(viewer)).length;
   await drag(viewer, [6.0, 5200], [6.5, 2800]);
   check((await boxes(viewer)).length === seen && (await viewer.getByLabel("Label").count()) === 0, "a viewer's drag drew a box");
