@@ -235,6 +235,8 @@ try {
   await owner.getByRole("link", { name: "Dashboard" }).click();
   await owner.getByRole("heading", { name: `Dashboard of ${projectName}` }).waitFor();
   const progress = (username) => row(owner, username).getByRole("cell");
+  // The heading comes with the project; the members' table with the dashboard's answer.
+  await row(owner, ANNOTATOR).getByRole("cell").first().waitFor();
   check((await progress(ANNOTATOR).allTextContents()).slice(1, 4).join(" ") === "1 0 2", `the annotator's row: ${await progress(ANNOTATOR).allTextContents()}`);
   await owner.getByRole("region", { name: "Labels" }).getByRole("row").filter({ hasText: "wren" }).waitFor();
   await stepDone("owner", "dashboard");
