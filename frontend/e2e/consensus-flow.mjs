@@ -105,11 +105,15 @@ try {
   await page.goto(`${uiUrl}/?recording=${encodeURIComponent(recording.id)}`);
   await page.getByText(/Agreement once both annotators are done \(.*(in progress|to do).*\)/).waitFor();
   await shot("waiting");
+  // Meanwhile the owner sees their own layer, nobody else's.
+  await page.waitForFunction(() => window.sonagram.annotations.boxes().length === 3);
   await asAnnotator("PATCH", `/recordings/${recording.id}/assignments/${annotatorName}`, { state: "done" });
   await page.getByRole("button", { name: "Check again" }).click();
 
   const region = page.getByRole("region", { name: /^Agreement between/ });
   await region.waitFor();
+  // The owner's own layer gives way to the final set, empty until the merge.
+  await page.waitForFunction(() => window.sonagram.annotations.boxes().length === 0);
   const heading = await region.getByRole("heading", { level: 2 }).textContent();
   // Which one is A is the server's: its first annotator.
   const [a, b] = /Agreement between (\S+) \(A\) and (\S+) \(B\)/.exec(heading).slice(1);
@@ -133,12 +137,15 @@ try {
   await shot("chosen");
   await region.getByRole("button", { name: "Merge" }).click();
   await region.getByText("Merged 3 boxes into the final set; it now holds 3 boxes.").waitFor({ timeout: 30_000 });
-  await page.waitForFunction(() => window.sonagram.annotations.boxes().length === 3);
-  const merged = await page.evaluate(() => window.sonagram.annotations.boxes());
   const bBoxes = b === annotatorName ? ANNOTATOR_BOXES : OWNER_BOXES;
   const expected = bBoxes.map((x, i) => `${i === 0 ? "Eurasian Wren" : x.label} by ${b}`).sort();
-  const got = merged.map((x) => `${x.label} by ${x.created_by}`).sort();
-  check(JSON.stringify(got) === JSON.stringify(expected), `the final set holds ${JSON.stringify(got)}, not ${JSON.stringify(expected)}`);
+  // Runs in the page: the boxes it shows, as "label by author".
+  const finalSet = () => JSON.stringify(window.sonagram.annotations.boxes().map((x) => `${x.label} by ${x.created_by}`).sort());
+  const held = await page
+    .waitForFunction(`(${finalSet})() === ${JSON.stringify(JSON.stringify(expected))}`, null, { timeout: 10_000 })
+    .then(() => null, () => page.evaluate(finalSet));
+  check(held === null, `the final set holds ${held}, not ${JSON.stringify(expected)}`);
+  const merged = await page.evaluate(() => window.sonagram.annotations.boxes());
   const relabelled = merged.find((x) => x.label === "Eurasian Wren");
   check(relabelled.updated_by === ownerName, `a relabelled box is signed by who merged it: ${JSON.stringify(relabelled)}`);
   await shot("merged");

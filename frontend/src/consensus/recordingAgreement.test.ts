@@ -39,6 +39,19 @@ describe("RecordingAgreementStore", () => {
     expect(view.kind === "ready" && view.choices.map((c) => c.keep)).toEqual(["a", "a", "a", "b"]);
   });
 
+  it("reloads the page's boxes when the last blind annotator finishes while the page is open, not on a first read", async () => {
+    const { server, store, now, reloads } = opened([blindAssignment("ann", "done"), blindAssignment("bob", "in_progress")]);
+    await store.load();
+    expect(reloads()).toBe(0);
+    server.assignments = BOTH_DONE;
+    await store.load();
+    expect(now().view.kind).toBe("ready");
+    // The page showed ann's own layer; from now on it shows the final set.
+    expect(reloads()).toBe(1);
+    await store.load();
+    expect(reloads()).toBe(1);
+  });
+
   it("waits when the server says not yet although the assignments said done (reopened between)", async () => {
     const { server, store, now } = opened(BOTH_DONE);
     server.getAssignments = async () => ({ assignments: BOTH_DONE });

@@ -26,8 +26,10 @@ const boxes = (n: number) => (n === 1 ? "1 box" : `${n} boxes`);
 /**
  * A recording's agreement between its two blind annotators and the consensus being chosen:
  * read once both are done (GET …/assignments, then …/agreement), a choice per pair, and the
- * merge into the final set (POST …/consensus), after which `onMerged` reloads the page's boxes
- * and the agreement is read again (its version moved on).
+ * merge into the final set (POST …/consensus), after which the agreement is read again (its
+ * version moved on). `onSetChanged` reloads the page's boxes whenever the set they come from
+ * changed: after a merge, and when the last blind annotator finished while the page was open
+ * (the page showed its user's own layer; from now on they see the final set).
  */
 export class RecordingAgreementStore {
   private snapshot: AgreementSnapshot = { view: { kind: "loading" }, merging: false, note: null };
@@ -38,7 +40,7 @@ export class RecordingAgreementStore {
   constructor(
     private readonly api: AgreementApi,
     private readonly recordingId: string,
-    private readonly onMerged: () => void,
+    private readonly onSetChanged: () => void,
   ) {}
 
   subscribe = (listener: () => void) => {
@@ -59,7 +61,10 @@ export class RecordingAgreementStore {
       if (blind.length === 0) return this.publish({ view: { kind: "none" } });
       if (blind.some((a) => a.state !== "done")) return this.publish({ view: { kind: "waiting", blind } });
       const agreement = await this.api.getAgreement(this.recordingId);
-      if (current()) this.publish({ view: { kind: "ready", agreement, choices: defaultChoices(agreement.pairs) } });
+      if (!current()) return;
+      const layersClosed = this.snapshot.view.kind === "waiting";
+      this.publish({ view: { kind: "ready", agreement, choices: defaultChoices(agreement.pairs) } });
+      if (layersClosed) this.onSetChanged();
     } catch (failure) {
       if (!current()) return;
       // Someone reopened their assignment between the two reads: not yet, as they say.
@@ -88,7 +93,7 @@ export class RecordingAgreementStore {
       const done = await this.api.mergeConsensus(this.recordingId, consensusRequest(view.agreement.version, view.agreement.pairs, view.choices));
       const text = `Merged ${boxes(done.merged)} into the final set; it now holds ${boxes(done.annotation_count)}.`;
       this.publish({ merging: false, note: { text, error: false } });
-      this.onMerged();
+      this.onSetChanged();
       await this.load();
       return true;
     } catch (failure) {

@@ -23,15 +23,16 @@ const NOT_BLIND = { kind: "none" } as const;
 
 /**
  * Reads the agreement of a recording in a project (a private recording has no assignees);
- * `onMerged` runs after a merge wrote the final set (the page reloads its boxes).
+ * `onSetChanged` reloads the page's boxes when the set they come from changed (a merge, the
+ * blind layers closing).
  */
 export function useRecordingAgreement(
   api: ApiClient,
   recordingId: string,
   projectId: string | null,
-  onMerged: () => void,
+  onSetChanged: () => void,
 ): RecordingAgreement {
-  const store = useMemo(() => new RecordingAgreementStore(agreementApi(api), recordingId, onMerged), [api, recordingId, onMerged]);
+  const store = useMemo(() => new RecordingAgreementStore(agreementApi(api), recordingId, onSetChanged), [api, recordingId, onSetChanged]);
   useEffect(() => {
     if (projectId !== null) void store.load();
   }, [store, projectId]);
