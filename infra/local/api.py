@@ -9,7 +9,10 @@ The same command and server, with what the local stage needs beyond chalice loca
   answers naming the UI's origin only: /auth/login gives a token to whoever asks, so on this
   stage a page that may read the API's answers may act as anyone;
 - 405 for a method no route has (TRACE, say), as API Gateway refuses it, where chalice local
-  answers 501.
+  answers 501;
+- answers sent without Nagle's delay: chalice local writes the headers and the body apart,
+  and on a kept-alive connection the body then waited for the client's delayed ACK, 40 ms
+  on every request (GET /health took 44 ms p50, now 1 ms).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ CORS_ORIGIN = "Access-Control-Allow-Origin"
 
 
 class LocalGatewayHandler(LoopbackOnly, local.ChaliceRequestHandler):
+    disable_nagle_algorithm = True
+
     def __init__(self, *args, app_object, ui_origin: str, **kwargs) -> None:
         self.routes = app_object.routes
         self.ui_origin = ui_origin
