@@ -5,7 +5,8 @@
 moto answers every origin with permissive CORS (its bucket CORS rules included), and without
 that global CORS the browser's presigned POSTs fail. So moto keeps it, and the guard in front
 refuses another Host or another page's Origin (infra/local/guard.py) and names the UI's origin
-in every CORS answer that is left.
+in every CORS answer that is left. A Query of a table's own key reads that key's partition,
+as DynamoDB does (infra/local/partition_query.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import run_simple
 
+from infra.local import partition_query
 from infra.local.guard import LOOPBACK, error_body, refusal
 
 CORS_ORIGIN = "access-control-allow-origin"
@@ -69,6 +71,7 @@ def main() -> None:
     # As moto_server: the stack stops its children with SIGTERM.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: sys.exit(0))
+    partition_query.install()
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         LOOPBACK,
