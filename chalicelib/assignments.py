@@ -45,7 +45,7 @@ ASSIGNABLE = (Role.OWNER, Role.ANNOTATOR)
 # A blind assignee's own boxes (chalicelib/chunks.py), kept under the recording's id.
 
 
-def as_view(assignment: AssignmentModel) -> dict:
+def as_view(assignment: AssignmentModel | WorkItemModel) -> dict:
     return {
         "recording_id": assignment.recording_id,
         "project_id": assignment.project_id,
@@ -58,9 +58,11 @@ def as_view(assignment: AssignmentModel) -> dict:
     }
 
 
-def work_item(assignment: AssignmentModel, *, state: str | None = None) -> WorkItemModel:
-    """The assignment as its assignee's My work keeps it (in ``state``, if it moves there),
-    placed by when it was assigned."""
+def work_item(
+    assignment: AssignmentModel, *, state: str | None = None, updated_at: str | None = None
+) -> WorkItemModel:
+    """The assignment as its assignee's My work keeps it (moved to ``state`` at
+    ``updated_at``, if it moves), placed by when it was assigned."""
     return WorkItemModel(
         assignment.assignee,
         f"{assignment.assigned_at}_{assignment.recording_id}",
@@ -68,6 +70,9 @@ def work_item(assignment: AssignmentModel, *, state: str | None = None) -> WorkI
         project_id=assignment.project_id,
         state=state or assignment.state,
         blind=bool(assignment.blind),
+        assigned_at=assignment.assigned_at,
+        assigned_by=assignment.assigned_by,
+        updated_at=updated_at or assignment.updated_at,
     )
 
 
@@ -378,7 +383,7 @@ class Assignments:
                     condition=AssignmentModel.state == assignment.state,
                 )
                 # Saved whole, not updated: an item the backfill has not written yet appears.
-                t.save(work_item(assignment, state=state))
+                t.save(work_item(assignment, state=state, updated_at=now))
                 _add_to_tally(t, assignment.project_id, username, after + -before)
         except database.ConditionFailed as e:
             raise ConflictError(

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 from botocore.exceptions import ParamValidationError
 from pynamodb.connection import Connection
@@ -107,6 +109,14 @@ def save_missing(rows: Iterable[Model], *, condition, what: str) -> int:
             continue  # it has one
         written += 1
     return written
+
+
+def at_once(*reads: Callable[[], Any]) -> list[Any]:
+    """The answers of ``reads``, each read in a thread of its own: a request waits for the
+    slowest of its independent reads, not for their sum."""
+    with ThreadPoolExecutor(len(reads), thread_name_prefix="sonagram-read") as pool:
+        running = [pool.submit(read) for read in reads]
+    return [read.result() for read in running]
 
 
 def transaction() -> TransactWrite:

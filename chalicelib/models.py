@@ -242,7 +242,8 @@ class WorkItemModel(Model):
 
     Written, changed and deleted in the same transactions as its AssignmentModel row
     (chalicelib/assignments.py), so the assignee reads it consistently right after being
-    assigned; it carries what My work filters on, the assignment row the rest.
+    assigned; it carries all that My work shows of the assignment, so a page reads the
+    assignment rows of its blind items only (their own boxes' count).
     """
 
     class Meta:
@@ -255,6 +256,9 @@ class WorkItemModel(Model):
     project_id = UnicodeAttribute()
     state = UnicodeAttribute()
     blind = BooleanAttribute(default=False)
+    assigned_at = UnicodeAttribute()
+    assigned_by = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
 
 
 class TallyModel(Model):

@@ -1,16 +1,15 @@
 """My work: a member's assigned recordings, newest assignment first, across their projects.
 
 One page is a consistent Query of the caller's partition of work items (filtered by state and
-project in DynamoDB; chalicelib/assignments.py writes them with the assignments), then one
-BatchGet each of the assignments, the recordings, their statuses, the projects and the
-caller's member rows: no scan and no index, whatever the size of the projects. Assignments
-in a project the caller is no longer a member of are left out, as are recordings deleted or
-moved out of the assignment's project since.
+project in DynamoDB; chalicelib/assignments.py writes them with the assignments, and each
+carries what the page shows of its assignment), then one BatchGet each of the recordings,
+their statuses, the projects and the caller's member rows, and of the assignment rows of
+the blind items (a blind assignee's own boxes are counted there): no scan and no index,
+whatever the size of the projects. Assignments in a project the caller is no longer a member
+of are left out, as are recordings deleted or moved out of the assignment's project since.
 """
 
 from __future__ import annotations
-
-from concurrent.futures import ThreadPoolExecutor
 
 from chalicelib import access, database, status
 from chalicelib.access import Need
@@ -58,13 +57,17 @@ def _memberships(user: str, project_ids: set[str]) -> dict[str, ProjectModel]:
     }
 
 
-def _assignments(work: list[WorkItemModel]) -> dict[str, AssignmentModel]:
-    """The assignment rows of these work items, by recording (read consistently)."""
+def _own_box_counts(work: list[WorkItemModel]) -> dict[str, int]:
+    """How many boxes each blind item's assignee drew in their own layer, by recording
+    (read consistently); nothing is read for a page without blind items."""
+    blind = [(item.recording_id, item.assignee) for item in work if item.blind]
+    if not blind:
+        return {}
     with database.translated("read your assignments"):
         return {
-            a.recording_id: a
+            a.recording_id: int(a.layer_count or 0)
             for a in AssignmentModel.batch_get(
-                [(item.recording_id, item.assignee) for item in work], consistent_read=True
+                blind, consistent_read=True, attributes_to_get=["recording_id", "layer_count"]
             )
         }
 
@@ -94,45 +97,38 @@ def _statuses(ids: list[str]) -> dict[str, str]:
 def _items(user: str, work: list[WorkItemModel]) -> list[dict]:
     """The work items as My work shows them, those no longer the caller's left out.
 
-    The four reads each item joins depend on the work items only: they run at once, so a
-    page waits for the slowest, not for their sum.
+    The reads each item joins depend on the work items only: they run at once, so a page
+    waits for the slowest, not for their sum.
     """
     if not work:
         return []
     ids = [item.recording_id for item in work]
-    with ThreadPoolExecutor(4, thread_name_prefix="sonagram-my-work") as pool:
-        assignments = pool.submit(_assignments, work)
-        projects = pool.submit(_memberships, user, {item.project_id for item in work})
-        recordings = pool.submit(_recordings, ids)
-        statuses = pool.submit(_statuses, ids)
-    rows, projects, recordings, statuses = (
-        assignments.result(),
-        projects.result(),
-        recordings.result(),
-        statuses.result(),
+    own, projects, recordings, statuses = database.at_once(
+        lambda: _own_box_counts(work),
+        lambda: _memberships(user, {item.project_id for item in work}),
+        lambda: _recordings(ids),
+        lambda: _statuses(ids),
     )
     items = []
     for item in work:
-        assignment = rows.get(item.recording_id)
         recording = recordings.get(item.recording_id)
         state = statuses.get(item.recording_id)
         if (
-            assignment is None
-            or assignment.project_id not in projects
+            item.project_id not in projects
             or recording is None
-            or recording.project_id != assignment.project_id
+            or recording.project_id != item.project_id
             or state in (None, status.DELETING)
         ):
             continue
         # A blind assignee works on their own boxes, which they see until both are done.
-        count = assignment.layer_count if assignment.blind else recording.annotation_count
+        count = own.get(item.recording_id, 0) if item.blind else recording.annotation_count
         items.append(
             {
-                **as_view(assignment),
+                **as_view(item),
                 "filename": recording.filename,
                 "duration_s": recording.duration_s,
                 "status": state,
-                "project_name": projects[assignment.project_id].name,
+                "project_name": projects[item.project_id].name,
                 "annotation_count": int(count or 0),
             }
         )

@@ -7,12 +7,13 @@ import itertools
 
 import pytest
 
-from chalicelib import dashboard, my_work
+from chalicelib import chunks, dashboard, layers, my_work
 from chalicelib.assignments import Assignments
 from chalicelib.errors import BadRequestError, NotFoundError
-from chalicelib.models import MemberModel, RecordingModel, TallyModel
+from chalicelib.models import AssignmentModel, MemberModel, RecordingModel, TallyModel
 from chalicelib.projects import Projects
 from chalicelib.recordings import Recordings
+from tests.blind_layers import box
 
 OWNER, VIEWER = "oona", "vesna"
 # My work spans projects: each test's annotator is someone new to the session's tables.
@@ -85,6 +86,41 @@ def test_my_work_lists_newest_assignment_first_with_the_recordings(work):
     assert first["status"] == "PENDING" and first["annotation_count"] == 0
     assert first["state"] == "to_do" and first["assignee"] == annotator
     assert my_work.page(OWNER) == {"assignments": [], "next": None}
+
+
+def test_an_item_shows_its_assignment_as_the_recording_does(work, lab):
+    annotator = work["annotator"]
+    fen, fen_ids = work["fen"]
+    lab.change_state(annotator, fen_ids[2], annotator, {"state": "in_progress"})
+    shown = {i["recording_id"]: i for i in my_work.page(annotator)["assignments"]}
+    for recording_id in fen_ids:
+        (row,) = lab.of_recording(OWNER, recording_id)["assignments"]
+        assert {key: shown[recording_id][key] for key in row} == row
+    moved = shown[fen_ids[2]]
+    assert moved["state"] == "in_progress" and moved["updated_at"] > moved["assigned_at"]
+
+
+def test_a_blind_item_counts_its_assignees_own_boxes(work, lab, recordings):
+    annotator = work["annotator"]
+    fen, _ = work["fen"]
+    body = {"filename": "fen-blind.wav", "size": 1, "content_type": "", "project_id": fen}
+    recording_id = recordings.create(OWNER, body)["recording"]["id"]
+    lab.assign(
+        OWNER,
+        fen,
+        {"recording_ids": [recording_id], "assignees": [annotator, OWNER], "blind": True},
+    )
+    own = [box(f"b{n}", n, n + 0.5, "wren") for n in range(3)]
+    layers.switch(
+        AssignmentModel.get(recording_id, annotator), chunks.encode(own), count=3, version=0
+    )
+    (newest, *_) = my_work.page(annotator)["assignments"]
+    assert (newest["recording_id"], newest["blind"], newest["annotation_count"]) == (
+        recording_id,
+        True,
+        3,
+    )
+    assert my_work.page(OWNER)["assignments"][0]["annotation_count"] == 0
 
 
 def test_pages_follow_each_other_without_gaps_or_repeats(work):
