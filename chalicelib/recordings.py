@@ -159,11 +159,15 @@ class Listing:
         )
 
 
-def _views(recordings: list[RecordingModel]) -> list[dict | None]:
+def _statuses(ids: list[str]) -> dict[str, SpectrogramModel]:
+    return {s.recording_id: s for s in SpectrogramModel.batch_get(ids, consistent_read=True)}
+
+
+def _views(
+    recordings: list[RecordingModel], statuses: dict[str, SpectrogramModel]
+) -> list[dict | None]:
     """The recordings as the API shows them, with their status (None if deleted meanwhile);
     None for those being deleted."""
-    ids = [r.id for r in recordings]
-    statuses = {s.recording_id: s for s in SpectrogramModel.batch_get(ids, consistent_read=True)}
     return [
         None
         if r.id in statuses and statuses[r.id].status == status.DELETING
@@ -176,8 +180,11 @@ def _project_views(items: list[ProjectRecordingModel]) -> list[dict | None]:
     """The views of a page of the project's items (None: deleted meanwhile, or being
     deleted). Read consistently, as the items are: a recording just uploaded is listed."""
     ids = [item.recording_id for item in items]
-    rows = {r.id: r for r in RecordingModel.batch_get(ids, consistent_read=True)}
-    views = dict(zip(rows, _views(list(rows.values())), strict=True))
+    rows, statuses = database.at_once(
+        lambda: {r.id: r for r in RecordingModel.batch_get(ids, consistent_read=True)},
+        lambda: _statuses(ids),
+    )
+    views = dict(zip(rows, _views(list(rows.values()), statuses), strict=True))
     return [views.get(item.recording_id) for item in items]
 
 
@@ -190,9 +197,10 @@ def _own_views(user: str) -> Callable[[list[RecordingModel]], list[dict | None]]
             project_id: access.project_role(user, project_id)
             for project_id in {r.project_id for r in recordings} - {None}
         }
+        shown = _views(recordings, _statuses([r.id for r in recordings]))
         return [
             view if r.project_id is None or roles[r.project_id] is not None else None
-            for r, view in zip(recordings, _views(recordings), strict=True)
+            for r, view in zip(recordings, shown, strict=True)
         ]
 
     return views
