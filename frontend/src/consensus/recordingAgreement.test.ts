@@ -39,8 +39,9 @@ describe("RecordingAgreementStore", () => {
     expect(view.kind === "ready" && view.choices.map((c) => c.keep)).toEqual(["a", "a", "a", "b"]);
   });
 
-  it("reloads the page's boxes when the last blind annotator finishes while the page is open, not on a first read", async () => {
-    const { server, store, now, reloads } = opened([blindAssignment("ann", "done"), blindAssignment("bob", "in_progress")]);
+  it("reloads the page's boxes when the last blind annotator finishes while the page is open, and when one reopens", async () => {
+    const bobAtWork = [blindAssignment("ann", "done"), blindAssignment("bob", "in_progress")];
+    const { server, store, now, reloads } = opened(bobAtWork);
     await store.load();
     expect(reloads()).toBe(0);
     server.assignments = BOTH_DONE;
@@ -50,6 +51,17 @@ describe("RecordingAgreementStore", () => {
     expect(reloads()).toBe(1);
     await store.load();
     expect(reloads()).toBe(1);
+    server.assignments = bobAtWork;
+    await store.load();
+    expect([now().view.kind, reloads()]).toEqual(["waiting", 2]);
+  });
+
+  it("reloads nothing on a first read, whatever it finds", async () => {
+    for (const assignments of [BOTH_DONE, [blindAssignment("ann", "to_do"), blindAssignment("bob", "done")]]) {
+      const { store, reloads } = opened(assignments);
+      await store.load();
+      expect(reloads()).toBe(0);
+    }
   });
 
   it("waits when the server says not yet although the assignments said done (reopened between)", async () => {

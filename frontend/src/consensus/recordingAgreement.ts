@@ -28,8 +28,9 @@ const boxes = (n: number) => (n === 1 ? "1 box" : `${n} boxes`);
  * read once both are done (GET …/assignments, then …/agreement), a choice per pair, and the
  * merge into the final set (POST …/consensus), after which the agreement is read again (its
  * version moved on). `onSetChanged` reloads the page's boxes whenever the set they come from
- * changed: after a merge, and when the last blind annotator finished while the page was open
- * (the page showed its user's own layer; from now on they see the final set).
+ * changed: after a merge, and when a read finds the blind annotation over or under way again
+ * (the last one done, or one reopened their work): a blind annotator sees their own layer until
+ * every one of them is done, then the final set.
  */
 export class RecordingAgreementStore {
   private snapshot: AgreementSnapshot = { view: { kind: "loading" }, merging: false, note: null };
@@ -59,19 +60,24 @@ export class RecordingAgreementStore {
       blind = (await this.api.getAssignments(this.recordingId)).assignments.filter((a) => a.blind);
       if (!current()) return;
       if (blind.length === 0) return this.publish({ view: { kind: "none" } });
-      if (blind.some((a) => a.state !== "done")) return this.publish({ view: { kind: "waiting", blind } });
+      if (blind.some((a) => a.state !== "done")) return this.show({ kind: "waiting", blind });
       const agreement = await this.api.getAgreement(this.recordingId);
-      if (!current()) return;
-      const layersClosed = this.snapshot.view.kind === "waiting";
-      this.publish({ view: { kind: "ready", agreement, choices: defaultChoices(agreement.pairs) } });
-      if (layersClosed) this.onSetChanged();
+      if (current()) this.show({ kind: "ready", agreement, choices: defaultChoices(agreement.pairs) });
     } catch (failure) {
       if (!current()) return;
       // Someone reopened their assignment between the two reads: not yet, as they say.
-      if (failure instanceof ConflictError) this.publish({ view: { kind: "waiting", blind } });
+      if (failure instanceof ConflictError) this.show({ kind: "waiting", blind });
       else this.publish({ view: { kind: "failed", error: message(failure) } });
     }
   };
+
+  /** Shows a blind annotation's view; the page's boxes are read again if it went from under
+   * way to over, or back. */
+  private show(view: AgreementView & { kind: "waiting" | "ready" }) {
+    const before = this.snapshot.view.kind;
+    this.publish({ view });
+    if ((before === "waiting" || before === "ready") && before !== view.kind) this.onSetChanged();
+  }
 
   /** Pair `index` keeps `keep`. */
   choose = (index: number, keep: Keep): void => this.changeChoices((choices) => choices.map((c, i) => (i === index ? { ...c, keep } : c)));

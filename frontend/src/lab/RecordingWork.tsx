@@ -8,10 +8,10 @@ import "./lab.css";
 
 /**
  * The caller in a recording's project: their member row, to show only what their role may do.
- * Null outside any project (the uploader alone sees the recording and is its owner), and while
- * the members are unread or could not be read.
+ * Undefined while the project's members are being read; null outside any project (the uploader
+ * alone sees the recording and is its owner) and when the members could not be read.
  */
-export function useMembership(api: Pick<LabApi, "members">, recording: Recording): Member | null {
+export function useMembership(api: Pick<LabApi, "members">, recording: Recording): Member | null | undefined {
   const projectId = recording.project_id ?? null;
   const [you, setYou] = useState<{ of: string; member: Member | null } | null>(null);
   useEffect(() => {
@@ -26,14 +26,15 @@ export function useMembership(api: Pick<LabApi, "members">, recording: Recording
       current = false;
     };
   }, [api, projectId]);
-  return projectId !== null && you?.of === projectId ? you.member : null;
+  if (projectId === null) return null;
+  return you?.of === projectId ? you.member : undefined;
 }
 
 /**
  * **Your work** on this recording, for its assignee: To do, In progress or Done, saved at once
  * (PATCH /recordings/{id}/assignments/{you}); while a blind double annotation is under way it
- * says that the boxes shown are the caller's own. `onChanged` follows a change (the set shown
- * changes once both blind assignees are done).
+ * says that the boxes shown are the caller's own. `onChanged` follows a change (once both blind
+ * assignees are done, the agreement is shown and the set shown changes).
  */
 export function RecordingWork({
   api,

@@ -115,7 +115,10 @@ function Explorer({
   // A viewer of the recording's project sees, listens and exports: no drawing, editing,
   // import or detector run offered.
   const you = useMembership(lab, recording);
-  const annotates = you === null || canAnnotate(you.role);
+  // Until the role is known nothing to edit is offered: a viewer never sees controls the
+  // server would refuse.
+  const annotates = you === null || (you !== undefined && canAnnotate(you.role));
+  const viewer = you != null && !canAnnotate(you.role);
   const annotations = useMemo(() => (annotates ? editable : viewOnly(editable)), [annotates, editable]);
   const keys = useViewerKeys({
     api,
@@ -144,8 +147,8 @@ function Explorer({
         <h1>{recording.filename}</h1>
         <SaveStatus annotations={annotations} />
         {/* Setting one's work's state needs annotator or owner: a viewer has no work to set. */}
-        {you && annotates && <RecordingWork api={lab} recording={recording} you={you} onChanged={() => void annotations.reload()} />}
-        {!annotates && <p className="view-only">You are a viewer of this project: you can see, listen and export, not draw.</p>}
+        {you && annotates && <RecordingWork api={lab} recording={recording} you={you} onChanged={() => void agreement.load()} />}
+        {viewer && <p className="view-only">You are a viewer of this project: you can see, listen and export, not draw.</p>}
       </header>
       <div className="toolbar">
         <Player playback={playback} durationS={manifest.duration_s} follow={follow} onFollowChange={setFollow} />
