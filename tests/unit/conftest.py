@@ -1,5 +1,6 @@
-"""Fixtures for the unit tests: a seeded RNG, audio files written on the fly, and the
-recordings service on the session's moto server with a clock that ticks a second a call."""
+"""Fixtures for the unit tests: a seeded RNG, audio files written on the fly, the recordings
+service on the session's moto server with a clock that ticks a second a call, and a project
+with a recording in it (tests/marsh.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ import pytest  # noqa: E402
 import soundfile as sf  # noqa: E402
 
 from chalicelib import clients  # noqa: E402
+from chalicelib.models import RecordingModel  # noqa: E402
 from chalicelib.recordings import Recordings  # noqa: E402
+from tests.marsh import new_project, new_recording  # noqa: E402
 
 # Formats libsndfile writes, and the FFmpeg (container, codec) pairs for the rest.
 _SOUNDFILE_FORMATS = {
@@ -49,6 +52,18 @@ def ticks() -> itertools.count:
 def recordings(cloud_settings, ticks) -> Recordings:
     storage = clients.storage(cloud_settings)
     return Recordings(settings=cloud_settings, storage=storage, clock=lambda: next(ticks))
+
+
+@pytest.fixture
+def project_id(recordings) -> str:
+    """Ana's project "marsh" (a module may make its own)."""
+    return new_project(recordings)
+
+
+@pytest.fixture
+def recording(recordings, project_id) -> RecordingModel:
+    """A one-minute recording in it (a module may make its own)."""
+    return new_recording(recordings, project_id)
 
 
 @pytest.fixture

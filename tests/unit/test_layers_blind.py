@@ -8,31 +8,8 @@ import pytest
 from chalicelib import annotation_files, annotation_sets, layers, recording_counts
 from chalicelib.errors import ConflictError
 from chalicelib.models import AssignmentModel, RecordingModel, TallyModel
-from chalicelib.projects import Projects
-from chalicelib.recordings import Recordings, owned_recording
-
-NOW = 1_800_000_000.0
-
-
-def clock() -> float:
-    return NOW
-
-
-@pytest.fixture
-def project_id(recordings) -> str:
-    return Projects(recordings=recordings, clock=clock).create("ana", {"name": "marsh"})["id"]
-
-
-def new_recording(recordings: Recordings, project_id: str | None) -> RecordingModel:
-    body = {"filename": "dawn.wav", "size": 1, "content_type": "", "project_id": project_id}
-    row = owned_recording("ana", recordings.create("ana", body)["recording"]["id"])
-    row.update(actions=[RecordingModel.duration_s.set(60.0), RecordingModel.sample_rate.set(48000)])
-    return row
-
-
-@pytest.fixture
-def recording(recordings, project_id) -> RecordingModel:
-    return new_recording(recordings, project_id)
+from chalicelib.recordings import owned_recording
+from tests.marsh import clock, new_recording
 
 
 def assign(recording: RecordingModel, assignee: str, *, blind: bool, state: str = "to_do"):

@@ -20,14 +20,6 @@ from chalicelib.recordings import Listing, Recordings
 from chalicelib.spectrograms import Spectrograms
 
 
-@pytest.fixture
-def recordings(cloud_settings) -> Recordings:
-    ticks = itertools.count(1_800_000_000)
-    return Recordings(
-        settings=cloud_settings, storage=clients.storage(cloud_settings), clock=lambda: next(ticks)
-    )
-
-
 def encoded(value: object) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
 

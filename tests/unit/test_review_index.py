@@ -3,26 +3,18 @@ server."""
 
 from __future__ import annotations
 
-import itertools
 import time
 
 import pytest
 
-from chalicelib import annotation_sets, clients, members, review_index
+from chalicelib import annotation_sets, members, review_index
 from chalicelib.config import Settings
 from chalicelib.models import AnnotationChunkModel, ProjectModel
 from chalicelib.projects import Projects
-from chalicelib.recordings import Recordings, owned_recording
+from chalicelib.recordings import owned_recording
 
 # Members are added as on the local stage: any username is an account.
 LOCAL = {"settings": Settings(), "clock": lambda: 1_800_000_000}
-
-
-@pytest.fixture
-def recordings(cloud_settings) -> Recordings:
-    ticks = itertools.count(1_800_000_000)
-    storage = clients.storage(cloud_settings)
-    return Recordings(settings=cloud_settings, storage=storage, clock=lambda: next(ticks))
 
 
 @pytest.fixture

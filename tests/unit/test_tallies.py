@@ -11,31 +11,8 @@ from chalicelib.detector_presets import DetectorPreset
 from chalicelib.errors import ConflictError
 from chalicelib.formats.box import new_box
 from chalicelib.models import RecordingModel, TallyModel
-from chalicelib.projects import Projects
-from chalicelib.recordings import Recordings, owned_recording
-
-NOW = 1_800_000_000.0
-
-
-def clock() -> float:
-    return NOW
-
-
-@pytest.fixture
-def project_id(recordings) -> str:
-    return Projects(recordings=recordings, clock=clock).create("ana", {"name": "marsh"})["id"]
-
-
-def new_recording(recordings: Recordings, project_id: str | None) -> RecordingModel:
-    body = {"filename": "dawn.wav", "size": 1, "content_type": "", "project_id": project_id}
-    row = owned_recording("ana", recordings.create("ana", body)["recording"]["id"])
-    row.update(actions=[RecordingModel.duration_s.set(60.0), RecordingModel.sample_rate.set(48000)])
-    return owned_recording("ana", row.id)
-
-
-@pytest.fixture
-def recording(recordings, project_id) -> RecordingModel:
-    return new_recording(recordings, project_id)
+from chalicelib.recordings import owned_recording
+from tests.marsh import clock, new_recording
 
 
 def counts(project_id: str) -> dict[str, dict[str, int]]:
