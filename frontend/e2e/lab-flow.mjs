@@ -3,9 +3,9 @@
 // Run by tests/integration/test_browser.py: node e2e/lab-flow.mjs UI_URL ARTIFACTS_DIR
 // The owner keeps one recording private, creates a project, uploads three into it, adds the
 // annotator and the viewer on the Members page, assigns two recordings to the annotator and
-// one blind to both of them → the annotator sees the shared project and their work (My work)
-// and nothing else, draws on an assigned recording and sets it Done → the owner sees the box
-// signed with the annotator's name; on the blind recording each sees only their own box until
+// one blind to both of them → the annotator sees the shared project and their work (My work,
+// filtered by state and project) and nothing else, draws on an assigned recording and sets it
+// Done → the owner sees the box signed with the annotator's name; on the blind recording each sees only their own box until
 // both are Done, then both see the Agreement figures → the viewer sees the recordings but no
 // control to upload, assign, delete, import or manage members → the dashboard counts the work
 // → the owner removes the viewer, who is refused at once.
@@ -170,6 +170,14 @@ try {
   await annotator.getByRole("option", { name: "Done", exact: true }).click();
   await annotator.getByText("None of your work is “Done”.").waitFor();
   check(new URL(annotator.url()).search === "?work&state=done", `My work's link is ${annotator.url()}`);
+  // The project filter too: the annotator's work is all in this project.
+  await annotator.getByLabel("Project", { exact: true }).click();
+  await annotator.getByRole("option", { name: projectName, exact: true }).click();
+  await annotator.getByText(`None of your work in ${projectName} is “Done”.`).waitFor();
+  await annotator.getByLabel("State", { exact: true }).click();
+  await annotator.getByRole("option", { name: "All", exact: true }).click();
+  for (const site of SITES) await work.getByRole("link", { name: site }).waitFor();
+  check(/^\?work&project=[^&]+$/.test(new URL(annotator.url()).search), `My work's link is ${annotator.url()}`);
 
   // The annotator draws on site-a and sets it Done; the owner sees the box signed with their name.
   await openRecording(annotator, "site-a.wav");

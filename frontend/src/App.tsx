@@ -87,7 +87,7 @@ export function App({ config }: { config: Config }) {
           agreement={<ProjectAgreement api={api} projectId={labPlace.projectId} />}
         />
       ) : labPlace?.page === "work" ? (
-        <MyWork api={lab} state={labPlace.state} />
+        <MyWork api={lab} projects={api} state={labPlace.state} projectId={labPlace.projectId} />
       ) : reviewPlace ? (
         <ReviewPage api={api} names={config.review} place={reviewPlace} />
       ) : place ? (

@@ -1,47 +1,75 @@
 import { Badge, Heading, Link, Select, Table, Text } from "@radix-ui/themes";
 import { EyeOff } from "lucide-react";
 import { useEffect, useId, useState } from "react";
+import type { ApiClient } from "../api/client";
 import { durationText } from "../clock";
+import { everyProject } from "../recordings/projects";
 import { writeLabPlace } from "../page/link";
 import type { Pages } from "../recordings/listing";
 import { Pager } from "../recordings/Pager";
 import type { LabApi } from "./labApi";
-import type { AssignmentState, WorkPage } from "../api/types";
+import type { AssignmentState, Project, WorkPage } from "../api/types";
 import { STATE_WORDS, STATES } from "./workProgress";
 import "./lab.css";
 
-// The State select's first item (a Radix item's value is never "").
+// The selects' first items (a Radix item's value is never "").
 const ANY_STATE = "all";
+const ANY_PROJECT = "all";
 const PAGE_SIZE = 50;
 const STATE_COLOURS = { to_do: "gray", in_progress: "blue", done: "green" } as const;
 
 /**
  * The caller's assignments over every project they are still a member of (`?work`), newest
- * first, filtered by **State** (the URL keeps it); a recording's name opens it, where its
- * assignee sets the state.
+ * first, filtered by **State** and **Project** (the URL keeps both); a recording's name opens
+ * it, where its assignee sets the state.
  */
-export function MyWork({ api, state: initialState }: { api: LabApi; state?: AssignmentState }) {
+export function MyWork({
+  api,
+  projects: projectsApi,
+  state: initialState,
+  projectId: initialProject,
+}: {
+  api: LabApi;
+  projects: Pick<ApiClient, "listProjects">;
+  state?: AssignmentState;
+  projectId?: string;
+}) {
   const [state, setState] = useState<AssignmentState | undefined>(initialState);
+  const [projectId, setProjectId] = useState<string | undefined>(initialProject);
+  const [projects, setProjects] = useState<Project[]>([]);
   const [pages, setPages] = useState<Pages>([]);
   // Each answer with the query it answers: until the shown query's comes, the page is loading.
   const [answer, setAnswer] = useState<{ asked: string; page: WorkPage } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
-  const asked = `${state ?? ""} ${pages.at(-1) ?? ""}`;
+  const asked = `${state ?? ""} ${projectId ?? ""} ${pages.at(-1) ?? ""}`;
   const page = answer?.asked === asked ? answer.page : null;
   const next = page?.next ?? null;
+  const projectName = projects.find((p) => p.id === projectId)?.name;
 
   useEffect(() => {
-    const search = writeLabPlace({ page: "work", state });
+    const search = writeLabPlace({ page: "work", state, projectId });
     if (search !== window.location.search) window.history.replaceState(null, "", search);
-  }, [state]);
+  }, [state, projectId]);
 
   useEffect(() => {
     let current = true;
-    api.myWork({ state, limit: PAGE_SIZE, cursor: pages.at(-1) }).then(
+    // Without the menu the list still works: the filter is only not offered.
+    everyProject(projectsApi).then(
+      (all) => current && setProjects(all),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [projectsApi]);
+
+  useEffect(() => {
+    let current = true;
+    api.myWork({ state, project: projectId, limit: PAGE_SIZE, cursor: pages.at(-1) }).then(
       (read) => {
         if (!current) return;
-        setAnswer({ asked: `${state ?? ""} ${pages.at(-1) ?? ""}`, page: read });
+        setAnswer({ asked, page: read });
         setError(null);
       },
       (failure: unknown) => current && setError(failure instanceof Error ? failure.message : String(failure)),
@@ -49,7 +77,7 @@ export function MyWork({ api, state: initialState }: { api: LabApi; state?: Assi
     return () => {
       current = false;
     };
-  }, [api, state, pages]);
+  }, [api, asked, state, projectId, pages]);
 
   return (
     <main className="app-main lab-page">
@@ -81,17 +109,42 @@ export function MyWork({ api, state: initialState }: { api: LabApi; state?: Assi
             </Select.Content>
           </Select.Root>
         </span>
+        {projects.length > 0 && (
+          <span className="field-label">
+            <label htmlFor={`${id}-project`}>Project</label>
+            <Select.Root
+              size="1"
+              value={projectId ?? ANY_PROJECT}
+              onValueChange={(v) => {
+                setProjectId(v === ANY_PROJECT ? undefined : v);
+                setPages([]);
+              }}
+            >
+              <Select.Trigger id={`${id}-project`} />
+              <Select.Content>
+                <Select.Item value={ANY_PROJECT}>All projects</Select.Item>
+                {projects.map((p) => (
+                  <Select.Item key={p.id} value={p.id}>
+                    {p.name}
+                  </Select.Item>
+                ))}
+              </Select.Content>
+            </Select.Root>
+          </span>
+        )}
       </div>
       {error && <p role="alert">{error}</p>}
       {page === null ? (
         !error && <p>Loading…</p>
       ) : page.assignments.length === 0 ? (
         <p>
-          {state
-            ? `None of your work is “${STATE_WORDS[state]}”.`
-            : pages.length > 0
-              ? "No more work."
-              : "No work assigned to you yet."}
+          {pages.length > 0
+            ? "No more work."
+            : state
+              ? `None of your work${projectName ? ` in ${projectName}` : ""} is “${STATE_WORDS[state]}”.`
+              : projectId
+                ? `No work assigned to you in ${projectName ?? "this project"} yet.`
+                : "No work assigned to you yet."}
         </p>
       ) : (
         <Table.Root className="my-work" size="1" variant="surface">

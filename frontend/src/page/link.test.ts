@@ -62,6 +62,10 @@ describe("lab links", () => {
     expect(readLabPlace(writeLabPlace({ page: "work" }))).toEqual({ page: "work" });
     expect(writeLabPlace({ page: "work", state: "in_progress" })).toBe("?work&state=in_progress");
     expect(readLabPlace("?work&state=in_progress")).toEqual({ page: "work", state: "in_progress" });
+    const both = { page: "work", state: "done", projectId: "p 1" } as const;
+    expect(writeLabPlace(both)).toBe("?work&state=done&project=p+1");
+    expect(readLabPlace(writeLabPlace(both))).toEqual(both);
+    expect(readLabPlace("?work&state=finished&project=")).toEqual({ page: "work" });
   });
 
   it("is no lab page without a project, and drops a state it does not know", () => {

@@ -104,12 +104,13 @@ export function writeReviewPlace(place: ReviewPlace): string {
 
 /**
  * The lab's pages: `?members=<project id>` (its members), `?dashboard=<project id>` (its
- * progress), `?work` (the caller's assignments; `&state=to_do|in_progress|done` filters them).
+ * progress), `?work` (the caller's assignments; `&state=to_do|in_progress|done` and
+ * `&project=<project id>` filter them).
  */
 export type LabPlace =
   | { page: "members"; projectId: string }
   | { page: "dashboard"; projectId: string }
-  | { page: "work"; state?: AssignmentState };
+  | { page: "work"; state?: AssignmentState; projectId?: string };
 
 export function readLabPlace(search: string): LabPlace | null {
   const params = new URLSearchParams(search);
@@ -119,10 +120,15 @@ export function readLabPlace(search: string): LabPlace | null {
   }
   if (!params.has("work")) return null;
   const state = params.get("state");
-  return isState(state) ? { page: "work", state } : { page: "work" };
+  const projectId = params.get("project");
+  return { page: "work", ...(isState(state) && { state }), ...(projectId && { projectId }) };
 }
 
 export function writeLabPlace(place: LabPlace): string {
   if (place.page !== "work") return `?${new URLSearchParams({ [place.page]: place.projectId }).toString()}`;
-  return place.state ? `?work&state=${place.state}` : "?work";
+  const filters = new URLSearchParams();
+  if (place.state) filters.set("state", place.state);
+  if (place.projectId) filters.set("project", place.projectId);
+  const more = filters.toString();
+  return more ? `?work&${more}` : "?work";
 }
