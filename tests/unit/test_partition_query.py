@@ -1,13 +1,17 @@
-"""The local cloud's Query of a table's own key: moto's answers, from one partition."""
+"""The local cloud's Query: moto's answers, from the queried partition only.
+
+The tables are made on the session's moto server, which runs in this process: the Query
+patched here is the one that server answers with. (moto's mock_aws would reset that
+server's tables on leaving.)"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
-from moto import mock_aws
 from moto.dynamodb.models.table import Table
 
 from infra.local import partition_query
@@ -17,62 +21,62 @@ PEOPLE = [f"annotator-{n}" for n in range(5)]
 
 
 @pytest.fixture
-def tables() -> Iterator[dict]:
-    """A table with a sort key and an index, and one without, 150 items in five partitions."""
-    with mock_aws():
-        dynamodb = boto3.resource("dynamodb", region_name="eu-west-1")
-        work = dynamodb.create_table(
-            TableName="work",
-            KeySchema=[
-                {"AttributeName": "assignee", "KeyType": "HASH"},
-                {"AttributeName": "place", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "assignee", "AttributeType": "S"},
-                {"AttributeName": "place", "AttributeType": "S"},
-                {"AttributeName": "project_id", "AttributeType": "S"},
-                {"AttributeName": "state", "AttributeType": "S"},
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "by-project",
-                    "KeySchema": [{"AttributeName": "project_id", "KeyType": "HASH"}],
-                    "Projection": {"ProjectionType": "ALL"},
-                },
-                {
-                    "IndexName": "by-state",
-                    "KeySchema": [
-                        {"AttributeName": "state", "KeyType": "HASH"},
-                        {"AttributeName": "place", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "KEYS_ONLY"},
-                },
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        plain = dynamodb.create_table(
-            TableName="plain",
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        with work.batch_writer() as batch:
-            for n in range(150):
-                batch.put_item(
-                    Item={
-                        "assignee": PEOPLE[n % 5],
-                        "place": f"2026-12-{n % 28 + 1:02d}_{n:03d}",
-                        # Every seventh has none: the index by state is sparse.
-                        **(
-                            {} if n % 7 == 0 else {"state": ("to_do", "in_progress", "done")[n % 3]}
-                        ),
-                        "project_id": f"p{n % 2}",
-                        "n": n,
-                    }
-                )
-        for n in range(20):
-            plain.put_item(Item={"id": f"r{n}", "n": n})
-        yield {"work": work, "plain": plain}
+def tables(cloud_settings) -> Iterator[dict]:
+    """A table with a sort key and two indexes, and one without, 150 items in five partitions."""
+    dynamodb = boto3.resource("dynamodb", endpoint_url=cloud_settings.dynamodb_endpoint)
+    named = f"partition-query-{uuid.uuid4().hex[:8]}"
+    work = dynamodb.create_table(
+        TableName=f"{named}-work",
+        KeySchema=[
+            {"AttributeName": "assignee", "KeyType": "HASH"},
+            {"AttributeName": "place", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "assignee", "AttributeType": "S"},
+            {"AttributeName": "place", "AttributeType": "S"},
+            {"AttributeName": "project_id", "AttributeType": "S"},
+            {"AttributeName": "state", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-project",
+                "KeySchema": [{"AttributeName": "project_id", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            },
+            {
+                "IndexName": "by-state",
+                "KeySchema": [
+                    {"AttributeName": "state", "KeyType": "HASH"},
+                    {"AttributeName": "place", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            },
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    plain = dynamodb.create_table(
+        TableName=f"{named}-plain",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    with work.batch_writer() as batch:
+        for n in range(150):
+            batch.put_item(
+                Item={
+                    "assignee": PEOPLE[n % 5],
+                    "place": f"2026-12-{n % 28 + 1:02d}_{n:03d}",
+                    # Every seventh has none: the index by state is sparse.
+                    **({} if n % 7 == 0 else {"state": ("to_do", "in_progress", "done")[n % 3]}),
+                    "project_id": f"p{n % 2}",
+                    "n": n,
+                }
+            )
+    for n in range(20):
+        plain.put_item(Item={"id": f"r{n}", "n": n})
+    yield {"work": work, "plain": plain}
+    work.delete()
+    plain.delete()
 
 
 QUERIES = {
