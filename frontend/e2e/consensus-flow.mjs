@@ -105,15 +105,17 @@ try {
   await page.goto(`${uiUrl}/?recording=${encodeURIComponent(recording.id)}`);
   await page.getByText(/Agreement once both annotators are done \(.*(in progress|to do).*\)/).waitFor();
   await shot("waiting");
-  // Meanwhile the owner sees their own layer, nobody else's.
+  // Meanwhile the owner sees their own layer, nobody else's, and the page says so.
   await page.waitForFunction(() => window.sonagram.annotations.boxes().length === 3);
+  await page.getByText(/Blind: you see only your own boxes/).waitFor();
   await asAnnotator("PATCH", `/recordings/${recording.id}/assignments/${annotatorName}`, { state: "done" });
   await page.getByRole("button", { name: "Check again" }).click();
 
   const region = page.getByRole("region", { name: /^Agreement between/ });
   await region.waitFor();
-  // The owner's own layer gives way to the final set, empty until the merge.
+  // The owner's own layer gives way to the final set, empty until the merge; blind no more.
   await page.waitForFunction(() => window.sonagram.annotations.boxes().length === 0);
+  await page.getByText(/Blind: you see only your own boxes/).waitFor({ state: "hidden" });
   const heading = await region.getByRole("heading", { level: 2 }).textContent();
   // Which one is A is the server's: its first annotator.
   const [a, b] = /Agreement between (\S+) \(A\) and (\S+) \(B\)/.exec(heading).slice(1);

@@ -3,7 +3,7 @@ import { EyeOff } from "lucide-react";
 import { useEffect, useId, useState } from "react";
 import type { LabApi } from "./labApi";
 import type { Assignment, AssignmentState, Member, Recording } from "../api/types";
-import { STATE_WORDS, STATES, yourWork } from "./workProgress";
+import { STATE_WORDS, STATES } from "./workProgress";
 import "./lab.css";
 
 /**
@@ -32,19 +32,22 @@ export function useMembership(api: Pick<LabApi, "members">, recording: Recording
 
 /**
  * **Your work** on this recording, for its assignee: To do, In progress or Done, saved at once
- * (PATCH /recordings/{id}/assignments/{you}); while a blind double annotation is under way it
- * says that the boxes shown are the caller's own. `onChanged` follows a change (once both blind
- * assignees are done, the agreement is shown and the set shown changes).
+ * (PATCH /recordings/{id}/assignments/{you}); while a blind double annotation is under way
+ * (`blindUnderWay`, as the recording's agreement last read it) it says that the boxes shown
+ * are the caller's own. `onChanged` follows a change (once both blind assignees are done, the
+ * agreement is shown and the set shown changes).
  */
 export function RecordingWork({
   api,
   recording,
   you,
+  blindUnderWay,
   onChanged,
 }: {
   api: Pick<LabApi, "assignments" | "setState">;
   recording: Recording;
   you: Member;
+  blindUnderWay: boolean;
   onChanged: () => void;
 }) {
   const [assignments, setAssignments] = useState<Assignment[] | null>(null);
@@ -65,7 +68,7 @@ export function RecordingWork({
     };
   }, [api, recording.id, assigned]);
 
-  const { mine, blindNow } = yourWork(assignments ?? [], you.username);
+  const mine = assignments?.find((a) => a.assignee === you.username) ?? null;
   if (!assigned || (!mine && !error)) return null;
 
   async function change(state: AssignmentState) {
@@ -104,7 +107,7 @@ export function RecordingWork({
           </RadioGroup.Root>
         </>
       )}
-      {blindNow && (
+      {mine?.blind && blindUnderWay && (
         <Text size="1" color="amber" className="blind-mark">
           <EyeOff size={12} aria-hidden="true" /> Blind: you see only your own boxes until both annotators are done.
         </Text>

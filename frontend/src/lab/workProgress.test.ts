@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { doneText, hoursText, isState, labelShares, totals, yourWork } from "./workProgress";
+import { doneText, hoursText, isState, labelShares, totals } from "./workProgress";
 
 describe("progress as the pages say it", () => {
   it("reads audio hours as minutes under an hour and hours above", () => {
@@ -31,21 +31,5 @@ describe("progress as the pages say it", () => {
     expect(sums).toEqual({ recordings: 9, assigned: 5, done: 4, boxesDrawn: 15, decisions: 4, audioHoursDone: 1.5 });
     expect(labelShares([{ label: "Wren", boxes: 8 }, { label: "Robin", boxes: 2 }]).map((l) => l.share)).toEqual([1, 0.25]);
     expect(labelShares([{ label: "Wren", boxes: 0 }])[0].share).toBe(0);
-  });
-});
-
-describe("the caller's work on a recording", () => {
-  const a = (assignee: string, state: "to_do" | "in_progress" | "done", blind = true) => ({
-    recording_id: "r1", project_id: "p1", assignee, state, blind, assigned_at: "", assigned_by: "olga", updated_at: "",
-  });
-
-  it("is blind while either blind assignee is not done", () => {
-    expect(yourWork([a("ann", "done"), a("olga", "in_progress")], "ann")).toMatchObject({ mine: { assignee: "ann" }, blindNow: true });
-    expect(yourWork([a("ann", "done"), a("olga", "done")], "ann").blindNow).toBe(false);
-  });
-
-  it("is never blind on a plain assignment, and nothing for someone not assigned", () => {
-    expect(yourWork([a("ann", "to_do", false)], "ann").blindNow).toBe(false);
-    expect(yourWork([a("ann", "to_do")], "vic")).toEqual({ mine: null, blindNow: false });
   });
 });

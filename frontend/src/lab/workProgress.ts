@@ -1,5 +1,5 @@
 /** States of an assignment, and the dashboard's figures, as the pages say them. */
-import type { Assignment, AssignmentState, Dashboard, MemberProgress } from "../api/types";
+import type { AssignmentState, Dashboard, MemberProgress } from "../api/types";
 
 /** In the order work goes, as the state control and the My work filter offer them. */
 export const STATE_WORDS: Record<AssignmentState, string> = { to_do: "To do", in_progress: "In progress", done: "Done" };
@@ -40,14 +40,4 @@ export function totals(dashboard: Dashboard) {
 export function labelShares(labels: Dashboard["labels"]): { label: string; boxes: number; share: number }[] {
   const most = Math.max(0, ...labels.map((l) => l.boxes));
   return labels.map((l) => ({ ...l, share: most === 0 ? 0 : l.boxes / most }));
-}
-
-/**
- * The caller's own assignment on a recording, and whether they are annotating it blind now:
- * a blind assignment while not every blind assignee of the recording is done (docs/lab.md).
- */
-export function yourWork(assignments: Assignment[], username: string): { mine: Assignment | null; blindNow: boolean } {
-  const mine = assignments.find((a) => a.assignee === username) ?? null;
-  const blindNow = mine !== null && mine.blind && assignments.some((a) => a.blind && a.state !== "done");
-  return { mine, blindNow };
 }

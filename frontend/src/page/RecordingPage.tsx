@@ -147,7 +147,15 @@ function Explorer({
         <h1>{recording.filename}</h1>
         <SaveStatus annotations={annotations} />
         {/* Setting one's work's state needs annotator or owner: a viewer has no work to set. */}
-        {you && annotates && <RecordingWork api={lab} recording={recording} you={you} onChanged={() => void agreement.load()} />}
+        {you && annotates && (
+          <RecordingWork
+            api={lab}
+            recording={recording}
+            you={you}
+            blindUnderWay={agreement.view.kind === "waiting"}
+            onChanged={() => void agreement.load()}
+          />
+        )}
         {viewer && <p className="view-only">You are a viewer of this project: you can see, listen and export, not draw.</p>}
       </header>
       <div className="toolbar">
