@@ -1,52 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { colourOf } from "../annotations/labelColours";
+import { recordingContext } from "../annotations/recordingContext";
 import type { View } from "../viewer/view";
 import { B_DASH, drawBothSets, sidesOf, spanOf } from "./bothSets";
 import { songAgreement } from "./fixture";
 
 const view: View = { startS: 0, pxPerS: 100, widthPx: 1000, heightPx: 400, fMinHz: 0, fMaxHz: 10_000 };
 const LABELS = ["Wren", "Robin"];
-
-/** A 2D context that notes each stroke: its colour, its dash and the rectangles its path held. */
-function recordingContext() {
-  const strokes: { colour: string; dash: number[]; rects: number[][] }[] = [];
-  const texts: { text: string; y: number }[] = [];
-  let rects: number[][] = [];
-  let dash: number[] = [];
-  const ctx = {
-    strokeStyle: "",
-    fillStyle: "",
-    lineWidth: 1,
-    globalAlpha: 1,
-    font: "",
-    textBaseline: "",
-    clearRect() {},
-    beginPath() {
-      rects = [];
-    },
-    rect(...r: number[]) {
-      rects.push(r);
-    },
-    moveTo() {},
-    lineTo() {},
-    closePath() {},
-    fill() {},
-    stroke() {
-      strokes.push({ colour: String(ctx.strokeStyle), dash, rects });
-    },
-    setLineDash(segments: number[]) {
-      dash = segments;
-    },
-    strokeText() {},
-    fillText(text: string, _x: number, y: number) {
-      texts.push({ text, y });
-    },
-    measureText: (text: string) => ({ width: text.length * 6 }),
-  };
-  // Strokes of boxes, not the dark outline drawn under each.
-  const coloured = () => strokes.filter((s) => s.rects.length > 0 && !s.colour.startsWith("rgba(0, 0, 0"));
-  return { ctx: ctx as unknown as CanvasRenderingContext2D, coloured, texts };
-}
 
 describe("both annotators' boxes", () => {
   const { pairs } = songAgreement();
