@@ -91,11 +91,7 @@ function AddMember({ book, busy, cloud }: { book: MembersBook; busy: boolean; cl
         <Select.Root size="1" value={role} onValueChange={(v) => setRole(v as Role)}>
           <Select.Trigger id={`${id}-role`} />
           <Select.Content>
-            {ROLES.map((r) => (
-              <Select.Item key={r} value={r}>
-                {ROLE_WORDS[r]}
-              </Select.Item>
-            ))}
+            <RoleOptions />
           </Select.Content>
         </Select.Root>
       </span>
@@ -140,11 +136,7 @@ function MemberRow({ book, you, member, busy }: { book: MembersBook; you: Member
           >
             <Select.Trigger aria-label={`Role of ${name}`} variant="soft" />
             <Select.Content>
-              {ROLES.map((r) => (
-                <Select.Item key={r} value={r}>
-                  {ROLE_WORDS[r]}
-                </Select.Item>
-              ))}
+              <RoleOptions />
             </Select.Content>
           </Select.Root>
         ) : (
@@ -193,4 +185,13 @@ function MemberRow({ book, you, member, busy }: { book: MembersBook; you: Member
       </Table.Cell>
     </Table.Row>
   );
+}
+
+/** The roles as a Role select offers them. */
+function RoleOptions() {
+  return ROLES.map((r) => (
+    <Select.Item key={r} value={r}>
+      {ROLE_WORDS[r]}
+    </Select.Item>
+  ));
 }
