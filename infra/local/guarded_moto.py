@@ -5,8 +5,8 @@
 moto answers every origin with permissive CORS (its bucket CORS rules included), and without
 that global CORS the browser's presigned POSTs fail. So moto keeps it, and the guard in front
 refuses another Host or another page's Origin (infra/local/guard.py) and names the UI's origin
-in every CORS answer that is left. A Query of a table's own key reads that key's partition,
-as DynamoDB does (infra/local/partition_query.py).
+in every CORS answer that is left. A Query reads the queried partition of the table or the
+index, as DynamoDB does, not a sorted copy of the whole table (infra/local/partition_query.py).
 """
 
 from __future__ import annotations
